@@ -1,0 +1,69 @@
+#!/usr/bin/env bash
+# bench/run.sh BUILD_DIR — throughput ratios measured in one run on this machine.
+#
+# Every figure is one line: `rate <name> <value> <unit>` or `ratio <name> <value>`.
+# Absolute numbers depend on the machine; the ratios are the targets:
+#   ratio healthz_vs_hello   gridgov /healthz vs. a bare libmicrohttpd program (bench/hello.c)
+#   ratio me_vs_healthz      authenticated GET /api/v1/me vs. /healthz (same server)
+# Each endpoint is measured in alternating rounds and the best round is kept,
+# so a passing hiccup on this shared 2-core machine does not decide a ratio.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+BUILD=${1:-build}
+DUR=${BENCH_SECONDS:-4}
+ROUNDS=${BENCH_ROUNDS:-3}
+CONNS=${BENCH_CONNECTIONS:-32}
+THREADS=$(nproc)
+command -v wrk >/dev/null || { echo "bench: wrk is not installed (scripts/bootstrap.sh bench)" >&2; exit 1; }
+
+tmp=$(mktemp -d /tmp/gridgov-bench.XXXXXX)
+pids=()
+cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; rm -rf "$tmp"; }
+trap cleanup EXIT
+
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+wait_http() { for _ in $(seq 100); do curl -fsS -o /dev/null "$1" 2>/dev/null && return 0; sleep 0.1; done; echo "bench: $1 did not come up" >&2; return 1; }
+
+# wrk prints "Requests/sec:  12345.67"; non-2xx answers would make a fast endpoint look good, so refuse them.
+measure() { # url [header]
+    local out
+    if [ $# -gt 1 ]; then out=$(wrk -t1 -c"$CONNS" -d"${DUR}s" -H "$2" "$1"); else out=$(wrk -t1 -c"$CONNS" -d"${DUR}s" "$1"); fi
+    if echo "$out" | grep -q 'Non-2xx'; then echo "bench: non-2xx answers from $1" >&2; echo "$out" >&2; return 1; fi
+    echo "$out" | awk '/Requests\/sec/ {print $2}'
+}
+best() { # current candidate
+    awk -v a="$1" -v b="$2" 'BEGIN { print (b > a ? b : a) }'
+}
+
+HELLO_PORT=$(free_port)
+"$BUILD/bench_hello" "$HELLO_PORT" "$THREADS" & pids+=($!)
+GG_PORT=$(free_port)
+"$BUILD/gridgov" serve --listen "127.0.0.1:$GG_PORT" --database "sqlite:$tmp/bench.db" --data-dir "$tmp/data" \
+    --threads "$THREADS" >"$tmp/access.log" 2>"$tmp/server.log" & pids+=($!)
+wait_http "http://127.0.0.1:$HELLO_PORT/"
+wait_http "http://127.0.0.1:$GG_PORT/healthz"
+
+# An account to measure an authenticated read (`gridgov user` exists from the identity issue on).
+AUTH=""
+if "$BUILD/gridgov" help user >/dev/null 2>&1; then
+    printf 'Bench-pass-2026!\n' | "$BUILD/gridgov" user add bench --password-stdin --database "sqlite:$tmp/bench.db" --data-dir "$tmp/data" >/dev/null
+    "$BUILD/gridgov" user grant bench admin root --database "sqlite:$tmp/bench.db" --data-dir "$tmp/data" >/dev/null
+    TOKEN=$(curl -fsS -H 'Content-Type: application/json' -d '{"username":"bench","password":"Bench-pass-2026!"}' \
+        "http://127.0.0.1:$GG_PORT/api/v1/session" | python3 -c 'import json,sys; print(json.load(sys.stdin)["token"])')
+    AUTH="Authorization: Bearer $TOKEN"
+fi
+
+hello=0 healthz=0 me=0
+for _ in $(seq "$ROUNDS"); do
+    hello=$(best "$hello" "$(measure "http://127.0.0.1:$HELLO_PORT/healthz")")
+    healthz=$(best "$healthz" "$(measure "http://127.0.0.1:$GG_PORT/healthz")")
+    [ -n "$AUTH" ] && me=$(best "$me" "$(measure "http://127.0.0.1:$GG_PORT/api/v1/me" "$AUTH")")
+done
+
+awk -v v="$hello" 'BEGIN { printf "rate hello_rps %.0f req_per_s\n", v }'
+awk -v v="$healthz" 'BEGIN { printf "rate healthz_rps %.0f req_per_s\n", v }'
+awk -v a="$healthz" -v b="$hello" 'BEGIN { if (b <= 0) exit 1; printf "ratio healthz_vs_hello %.3f\n", a / b }'
+if [ -n "$AUTH" ]; then
+    awk -v v="$me" 'BEGIN { printf "rate me_rps %.0f req_per_s\n", v }'
+    awk -v a="$me" -v b="$healthz" 'BEGIN { if (b <= 0) exit 1; printf "ratio me_vs_healthz %.3f\n", a / b }'
+fi

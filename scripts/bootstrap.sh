@@ -1,0 +1,66 @@
+#!/usr/bin/env bash
+# bootstrap.sh — installs what building, testing or running gridgov needs, and
+# nothing twice.  Used by `make`, `make demo`, `make check` and `make bench`.
+#
+#   scripts/bootstrap.sh build   compiler, CMake, C libraries
+#   scripts/bootstrap.sh web     + Node packages of the web app (from web/package-lock.json)
+#   scripts/bootstrap.sh check   + cmocka, pytest, PostgreSQL 15, Chromium
+#   scripts/bootstrap.sh bench   + wrk
+#
+# Debian packages are installed with apt-get (through sudo when not root);
+# npm packages with `npm ci` from the committed lockfile.  When everything is
+# present it only runs dpkg-query and a timestamp comparison (well under 1 s).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+want=${1:-build}
+build_pkgs=(gcc make cmake pkg-config libmicrohttpd-dev libjansson-dev libsodium-dev libsqlite3-dev libpq-dev
+    libgeos-dev libqrencode-dev libxlsxwriter-dev libcurl4-openssl-dev libmagic-dev)
+web_pkgs=(nodejs)
+check_pkgs=(libcmocka-dev python3 python3-pytest python3-requests postgresql-15 chromium sqlite3 clang-format)
+bench_pkgs=(wrk curl)
+
+pkgs=("${build_pkgs[@]}")
+case "$want" in
+build) ;;
+web) pkgs+=("${web_pkgs[@]}") ;;
+demo) pkgs+=("${web_pkgs[@]}") ;;
+check) pkgs+=("${web_pkgs[@]}" "${check_pkgs[@]}") ;;
+bench) pkgs+=("${web_pkgs[@]}" "${bench_pkgs[@]}") ;;
+*) echo "bootstrap: unknown target '$want' (build, web, demo, check, bench)" >&2; exit 2 ;;
+esac
+
+missing=()
+for p in "${pkgs[@]}"; do
+    # nodejs may come from outside Debian (the machine image ships its own node); accept any working node.
+    if [ "$p" = nodejs ] && command -v node >/dev/null 2>&1 && command -v npm >/dev/null 2>&1; then continue; fi
+    status=$(dpkg-query -W -f='${Status}' "$p" 2>/dev/null || true)
+    [ "$status" = "install ok installed" ] || missing+=("$p")
+done
+[ "$want" != build ] && ! command -v npm >/dev/null 2>&1 && missing+=(npm)
+
+if [ ${#missing[@]} -gt 0 ]; then
+    echo "bootstrap: installing Debian packages: ${missing[*]}"
+    if [ "$(id -u)" = 0 ]; then
+        SUDO=()
+    elif command -v sudo >/dev/null 2>&1 && sudo -n true 2>/dev/null; then
+        SUDO=(sudo -n)
+    else
+        echo "bootstrap: these Debian packages are missing and I cannot install them (not root, no password-less sudo):" >&2
+        echo "    apt-get install ${missing[*]}" >&2
+        exit 1
+    fi
+    export DEBIAN_FRONTEND=noninteractive
+    "${SUDO[@]}" apt-get update -qq
+    "${SUDO[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+# Node packages for the web app and the browser tests: one lockfile, web/package-lock.json.
+if [ "$want" != build ] && [ -f web/package-lock.json ]; then
+    stamp=web/node_modules/.package-lock.json
+    if [ ! -f "$stamp" ] || [ web/package-lock.json -nt "$stamp" ]; then
+        echo "bootstrap: npm ci (web/)"
+        (cd web && npm ci --no-audit --no-fund --loglevel=error)
+        touch "$stamp"
+    fi
+fi

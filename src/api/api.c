@@ -1,0 +1,184 @@
+/* api.c — shared handler plumbing: errors, bodies, authentication, query parameters, the route table. */
+#include "api/api.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "core/utf8.h"
+#include "domain/session.h"
+
+void gg_api_register(gg_router_t *r)
+{
+    gg_api_health_routes(r);
+    gg_api_session_routes(r);
+    gg_api_account_routes(r);
+    gg_api_audit_routes(r);
+    gg_api_unit_routes(r);
+}
+
+void gg_api_error(gg_req_t *req, const gg_error_t *e)
+{
+    gg_resp_error(req, e, NULL);
+}
+
+gg_jw_t *gg_api_json(gg_req_t *req, int status)
+{
+    gg_jw_t *w = gg_alloc(req->arena, sizeof *w);
+    req->status = status;
+    req->content_type = "application/json; charset=utf-8";
+    req->out.len = 0;
+    gg_jw_init(w, &req->out);
+    return w;
+}
+
+int gg_api_body(gg_req_t *req, const gg_field_t *fields, int nfields, json_t **out)
+{
+    gg_error_t err;
+    *out = NULL;
+    /* JSON only: a cross-site HTML form cannot send application/json without a CORS preflight */
+    const char *ct = gg_req_header(req, "Content-Type");
+    if (!ct || strncasecmp(ct, "application/json", 16) != 0) {
+        gg_error_set(&err, 415, "unsupported_media_type", NULL, "send the body as Content-Type: application/json");
+        gg_api_error(req, &err);
+        return -1;
+    }
+    json_t *root = NULL;
+    if (gg_json_parse_body(req->body, req->body_len, &root, &err) < 0 ||
+        gg_json_check(root, fields, nfields, "", &err) < 0) {
+        if (root) json_decref(root);
+        gg_api_error(req, &err);
+        return -1;
+    }
+    *out = root;
+    return 0;
+}
+
+int gg_api_conn(gg_req_t *req, gg_db_conn_t **c)
+{
+    gg_app_t *app = req->app;
+    gg_error_t err;
+    if (gg_db_acquire(app->db, c, &err) < 0) {
+        gg_api_error(req, &err);
+        return -1;
+    }
+    return 0;
+}
+
+void gg_api_release(gg_req_t *req, gg_db_conn_t *c)
+{
+    gg_app_t *app = req->app;
+    if (c) gg_db_release(app->db, c);
+}
+
+const char *gg_api_token(gg_req_t *req, int *via_cookie)
+{
+    const char *h = gg_req_header(req, "Authorization");
+    *via_cookie = 0;
+    if (h && strncasecmp(h, "Bearer ", 7) == 0) return h + 7;
+    const char *ck = gg_req_cookie(req, GG_SESSION_COOKIE);
+    if (ck && *ck) {
+        *via_cookie = 1;
+        return ck;
+    }
+    return NULL;
+}
+
+int gg_api_begin(gg_req_t *req, int flags, gg_db_conn_t **c, gg_auth_t **auth)
+{
+    gg_app_t *app = req->app;
+    gg_error_t err;
+    int via_cookie;
+    *c = NULL;
+    *auth = NULL;
+    const char *token = gg_api_token(req, &via_cookie);
+    if (!token) {
+        gg_error_set(&err, 401, "unauthenticated", NULL, "please log in");
+        gg_api_error(req, &err);
+        return -1;
+    }
+    if (gg_api_conn(req, c) < 0) return -1;
+    gg_auth_t *a = gg_zalloc(req->arena, sizeof *a);
+    if (gg_session_authenticate(*c, req->arena, &app->sec, token, gg_req_client_ip(req), a, &err) < 0) goto fail;
+    if (via_cookie && req->method != GG_GET && req->method != GG_HEAD && req->method != GG_OPTIONS) {
+        const char *csrf = gg_req_header(req, GG_CSRF_HEADER);
+        if (!csrf || !gg_ct_streq(csrf, a->csrf)) {
+            gg_error_set(&err, 403, "csrf_failed", NULL,
+                         "this request needs the " GG_CSRF_HEADER " header of your session; reload the page");
+            goto fail;
+        }
+    }
+    if (a->must_change_password && !(flags & GG_API_ALLOW_PWCHANGE)) {
+        gg_error_set(&err, 403, "password_change_required", NULL, "change your password before you continue");
+        goto fail;
+    }
+    *auth = a;
+    req->user = a;
+    return 0;
+fail:
+    gg_api_error(req, &err);
+    gg_api_release(req, *c);
+    *c = NULL;
+    return -1;
+}
+
+void gg_api_end(gg_req_t *req, gg_db_conn_t *c)
+{
+    gg_api_release(req, c);
+}
+
+int gg_api_query_int(gg_req_t *req, const char *name, int64_t min, int64_t max, int64_t def, int64_t *out)
+{
+    const char *v = gg_req_query(req, name);
+    *out = def;
+    if (!v || !*v) return 0;
+    char *end;
+    errno = 0;
+    long long n = strtoll(v, &end, 10);
+    if (errno || *end || n < min || n > max) {
+        gg_error_t err;
+        gg_err_invalid(&err, name, "query parameter %s must be a whole number from %lld to %lld", name,
+                       (long long)min, (long long)max);
+        gg_api_error(req, &err);
+        return -1;
+    }
+    *out = n;
+    return 0;
+}
+
+int gg_api_query_str(gg_req_t *req, const char *name, size_t max_chars, const char **out)
+{
+    const char *v = gg_req_query(req, name);
+    *out = NULL;
+    if (!v) return 0;
+    gg_error_t err;
+    if (!gg_utf8_valid(v, strlen(v))) {
+        gg_err_invalid(&err, name, "query parameter %s is not valid UTF-8", name);
+        gg_api_error(req, &err);
+        return -1;
+    }
+    if (gg_utf8_len(v) > max_chars) {
+        gg_err_invalid(&err, name, "query parameter %s is too long (at most %zu characters)", name, max_chars);
+        gg_api_error(req, &err);
+        return -1;
+    }
+    *out = v;
+    return 0;
+}
+
+int gg_api_path_id(gg_req_t *req, const char *name, int64_t *out)
+{
+    const char *v = gg_req_param(req, name);
+    char *end;
+    errno = 0;
+    long long n = v ? strtoll(v, &end, 10) : 0;
+    if (!v || errno || *end || n <= 0) {
+        gg_error_t err;
+        gg_err_not_found(&err, "no such resource");
+        gg_api_error(req, &err);
+        return -1;
+    }
+    *out = n;
+    return 0;
+}

@@ -1,0 +1,76 @@
+/*
+ * api.h — the application context and what every API handler shares.
+ *
+ * Handlers (one file per resource in src/api/) parse the request, call the
+ * domain, and write JSON — nothing else: no SQL here.  Errors from any layer
+ * arrive as a gg_error_t and are written by gg_api_error, the one place that
+ * turns an error into the JSON body of DESIGN §5.
+ */
+#ifndef GG_API_API_H
+#define GG_API_API_H
+
+#include <jansson.h>
+
+#include "db/db.h"
+#include "domain/domain.h"
+#include "http/http.h"
+#include "json/jparse.h"
+#include "json/jw.h"
+
+typedef struct gg_app {
+    gg_db_t *db;
+    const char *data_dir;
+    const char *version;
+    gg_keys_t keys;
+    gg_security_t sec; /* sec.keys points at keys */
+} gg_app_t;
+
+#define GG_SESSION_COOKIE "gg_session"
+#define GG_CSRF_HEADER "X-CSRF-Token"
+
+/* Register every route of the API on r. */
+void gg_api_register(gg_router_t *r);
+
+/* Resource registration, one per file. */
+void gg_api_health_routes(gg_router_t *r);
+void gg_api_session_routes(gg_router_t *r);
+void gg_api_account_routes(gg_router_t *r);
+void gg_api_audit_routes(gg_router_t *r);
+void gg_api_unit_routes(gg_router_t *r);
+
+/* Write e as the JSON error response. */
+void gg_api_error(gg_req_t *req, const gg_error_t *e);
+
+/* Start a JSON response body with the given status; returns the writer. */
+gg_jw_t *gg_api_json(gg_req_t *req, int status);
+
+/* Parse req->body as a JSON object and check it against fields; on failure the
+ * 4xx response is already written and -1 returned.  *out must be json_decref'd. */
+int gg_api_body(gg_req_t *req, const gg_field_t *fields, int nfields, json_t **out);
+
+/*
+ * The one authorisation entry point of every protected handler: take a
+ * database connection and authenticate the caller (Bearer token, or the
+ * session cookie plus the CSRF header on state-changing methods).  On failure
+ * the 401/403/503 is written and -1 returned.  Accounts that must change their
+ * password get 403 password_change_required except where flags allow it.
+ * Pair with gg_api_end.
+ */
+#define GG_API_ALLOW_PWCHANGE 1
+int gg_api_begin(gg_req_t *req, int flags, gg_db_conn_t **c, gg_auth_t **auth);
+void gg_api_end(gg_req_t *req, gg_db_conn_t *c);
+/* The session token the request carries (Bearer or cookie), or NULL. */
+const char *gg_api_token(gg_req_t *req, int *via_cookie);
+
+/* Query parameters with validation: a bad value writes a 400 naming the
+ * parameter and returns -1; absent gives def. */
+int gg_api_query_int(gg_req_t *req, const char *name, int64_t min, int64_t max, int64_t def, int64_t *out);
+int gg_api_query_str(gg_req_t *req, const char *name, size_t max_chars, const char **out);
+/* Path parameter that must be a positive id; writes 404 when it is not one. */
+int gg_api_path_id(gg_req_t *req, const char *name, int64_t *out);
+
+/* Acquire a database connection or write a 503; -1 on failure. */
+int gg_api_conn(gg_req_t *req, gg_db_conn_t **c);
+void gg_api_release(gg_req_t *req, gg_db_conn_t *c);
+
+#endif

@@ -1,0 +1,135 @@
+/* units.c — /api/v1/units: read a unit, its children, and create units (scoped by the caller's grants). */
+#include <string.h>
+
+#include "api/api.h"
+#include "domain/unit.h"
+
+static void write_unit(gg_jw_t *w, const gg_unit_t *u)
+{
+    gg_jw_obj(w);
+    gg_jw_kint(w, "id", u->id);
+    if (u->parent_id) gg_jw_kint(w, "parent_id", u->parent_id);
+    else gg_jw_knull(w, "parent_id");
+    gg_jw_kstr(w, "level", u->level);
+    gg_jw_kstr(w, "code", u->code);
+    gg_jw_kstr(w, "name", u->name);
+    if (u->has_centroid) {
+        gg_jw_key(w, "centroid");
+        gg_jw_obj(w);
+        gg_jw_knum(w, "lat", u->lat);
+        gg_jw_knum(w, "lng", u->lon);
+        gg_jw_obj_end(w);
+    }
+    gg_jw_ktime(w, "retired_at", u->retired_at);
+    gg_jw_obj_end(w);
+}
+
+static void get(gg_req_t *req)
+{
+    gg_db_conn_t *c;
+    gg_auth_t *auth;
+    gg_error_t err;
+    int64_t id;
+    if (gg_api_path_id(req, "id", &id) < 0) return;
+    if (gg_api_begin(req, 0, &c, &auth) < 0) return;
+    gg_unit_t u;
+    int rc = gg_unit_get_scoped(c, req->arena, auth, GG_P_UNIT_READ, id, &u, &err);
+    gg_api_end(req, c);
+    if (rc < 0) {
+        gg_api_error(req, &err);
+        return;
+    }
+    write_unit(gg_api_json(req, 200), &u);
+}
+
+static void children(gg_req_t *req)
+{
+    gg_db_conn_t *c;
+    gg_auth_t *auth;
+    gg_error_t err;
+    int64_t id;
+    if (gg_api_path_id(req, "id", &id) < 0) return;
+    if (gg_api_begin(req, 0, &c, &auth) < 0) return;
+    gg_unit_t u, *rows = NULL;
+    int n = 0;
+    /* the parent must be visible too: children of a unit outside the scope are a 404, not an empty list */
+    int rc = gg_unit_get_scoped(c, req->arena, auth, GG_P_UNIT_READ, id, &u, &err);
+    if (rc == 0) rc = gg_unit_children(c, req->arena, auth, id, &rows, &n, &err);
+    gg_api_end(req, c);
+    if (rc < 0) {
+        gg_api_error(req, &err);
+        return;
+    }
+    gg_jw_t *w = gg_api_json(req, 200);
+    gg_jw_obj(w);
+    gg_jw_key(w, "items");
+    gg_jw_arr(w);
+    for (int i = 0; i < n; i++) write_unit(w, &rows[i]);
+    gg_jw_arr_end(w);
+    gg_jw_obj_end(w);
+}
+
+struct create_ctx {
+    gg_arena_t *arena;
+    const gg_auth_t *auth;
+    gg_unit_new_t in;
+    int64_t id;
+};
+
+static int create_tx(gg_db_conn_t *c, void *ctx, gg_error_t *err)
+{
+    struct create_ctx *x = ctx;
+    gg_actor_t actor = gg_actor_of(x->auth);
+    return gg_unit_create(c, x->arena, &actor, x->auth, &x->in, &x->id, err);
+}
+
+static void create(gg_req_t *req)
+{
+    static const gg_field_t fields[] = {
+        {"parent_id", GG_F_INT, 1, 1, INT64_MAX, 0},
+        {"level", GG_F_STR, 1, 1, 16, 0},
+        {"code", GG_F_STR, 1, 1, 20, 0},
+        {"name", GG_F_STR, 1, 1, 100, 0},
+    };
+    gg_db_conn_t *c;
+    gg_auth_t *auth;
+    json_t *body;
+    gg_error_t err;
+    if (gg_api_begin(req, 0, &c, &auth) < 0) return;
+    if (gg_api_body(req, fields, 4, &body) < 0) {
+        gg_api_end(req, c);
+        return;
+    }
+    const char *code = gg_json_str(body, "code");
+    for (const char *p = code; *p; p++)
+        if (*p < '0' || *p > '9') {
+            json_decref(body);
+            gg_api_end(req, c);
+            gg_err_invalid(&err, "code", "a unit code has digits only (12-digit division code, 15-digit grid code)");
+            gg_api_error(req, &err);
+            return;
+        }
+    struct create_ctx x = {.arena = req->arena, .auth = auth,
+                           .in = {.parent_id = gg_json_int(body, "parent_id", 0),
+                                  .level = gg_strdup(req->arena, gg_json_str(body, "level")),
+                                  .code = gg_strdup(req->arena, code),
+                                  .name = gg_strdup(req->arena, gg_json_str(body, "name"))}};
+    json_decref(body);
+    int rc = gg_db_tx(c, create_tx, &x, &err);
+    gg_unit_t u;
+    if (rc == 0) rc = gg_unit_get_scoped(c, req->arena, auth, GG_P_UNIT_READ, x.id, &u, &err);
+    gg_api_end(req, c);
+    if (rc < 0) {
+        gg_api_error(req, &err);
+        return;
+    }
+    gg_resp_header(req, "Location", gg_sprintf(req->arena, "/api/v1/units/%lld", (long long)x.id));
+    write_unit(gg_api_json(req, 201), &u);
+}
+
+void gg_api_unit_routes(gg_router_t *r)
+{
+    gg_router_add(r, "GET", "/api/v1/units/{id}", get, NULL);
+    gg_router_add(r, "GET", "/api/v1/units/{id}/children", children, NULL);
+    gg_router_add(r, "POST", "/api/v1/units", create, NULL);
+}

@@ -1,0 +1,37 @@
+/* cli.h — gridgov subcommands; each lives in its own cmd_*.c file. */
+#ifndef GG_CLI_CLI_H
+#define GG_CLI_CLI_H
+
+#include "cli/config.h"
+#include "db/db.h"
+
+typedef struct gg_command {
+    const char *name;
+    const char *summary;
+    const char *usage; /* full --help text */
+    int (*run)(int argc, char **argv);
+} gg_command_t;
+
+int gg_cmd_serve(int argc, char **argv);
+int gg_cmd_migrate(int argc, char **argv);
+int gg_cmd_init(int argc, char **argv);
+int gg_cmd_user(int argc, char **argv);
+int gg_cmd_verify_audit(int argc, char **argv);
+
+extern const char gg_common_flags_help[];
+
+/* 1 when argv has -h or --help. */
+int gg_cli_wants_help(int argc, char **argv);
+/* Print "gridgov: <message>" for e and return the exit code 2 (usage) or 1. */
+int gg_cli_fail(const gg_error_t *e);
+/* Create the data directory and the SQLite file's directory; open the
+ * database and apply migrations. */
+int gg_cli_open_db(const gg_config_t *cfg, gg_db_t **db, int *applied, gg_error_t *err);
+int gg_mkdirs(const char *path, gg_error_t *err);
+
+#include "domain/domain.h"
+/* Open the database (migrated) and the key file bound to it; fills sec. */
+int gg_cli_open_app(const gg_config_t *cfg, gg_db_t **db, gg_keys_t *keys, gg_security_t *sec, int *key_created,
+                    gg_error_t *err);
+
+#endif

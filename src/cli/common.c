@@ -1,0 +1,81 @@
+/* common.c — what every subcommand needs: help detection, error exit, opening the database. */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "cli/cli.h"
+#include "domain/setting.h"
+
+int gg_cli_wants_help(int argc, char **argv)
+{
+    for (int i = 2; i < argc; i++)
+        if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) return 1;
+    return 0;
+}
+
+int gg_cli_fail(const gg_error_t *e)
+{
+    if (e->field[0] && !strstr(e->message, e->field)) fprintf(stderr, "gridgov: %s: %s\n", e->field, e->message);
+    else fprintf(stderr, "gridgov: %s\n", e->message);
+    return e->http_status == 400 ? 2 : 1;
+}
+
+int gg_mkdirs(const char *path, gg_error_t *err)
+{
+    char tmp[1024];
+    if (snprintf(tmp, sizeof tmp, "%s", path) >= (int)sizeof tmp)
+        return gg_err_invalid(err, "data_dir", "path is too long: %s", path);
+    for (char *p = tmp + 1;; p++) {
+        if (*p == '/' || *p == 0) {
+            char c = *p;
+            *p = 0;
+            if (mkdir(tmp, 0750) != 0 && errno != EEXIST)
+                return gg_error_set(err, 500, "io_error", "data_dir", "cannot create directory %s: %s", tmp,
+                                    strerror(errno));
+            *p = c;
+            if (!c) break;
+        }
+    }
+    return 0;
+}
+
+int gg_cli_open_db(const gg_config_t *cfg, gg_db_t **db, int *applied, gg_error_t *err)
+{
+    *db = NULL;
+    if (gg_mkdirs(cfg->data_dir, err) < 0) return -1;
+    if (strncmp(cfg->database, "sqlite:", 7) == 0 && strcmp(cfg->database, "sqlite::memory:") != 0) {
+        char dir[1024];
+        snprintf(dir, sizeof dir, "%s", cfg->database + 7);
+        char *slash = strrchr(dir, '/');
+        if (slash && slash != dir) {
+            *slash = 0;
+            if (gg_mkdirs(dir, err) < 0) return -1;
+        }
+    }
+    int threads = cfg->threads;
+    gg_db_config_t dc = {.url = cfg->database, .pool_size = cfg->db_pool ? cfg->db_pool : threads + 4};
+    if (gg_db_open(&dc, db, err) < 0) return -1;
+    if (gg_db_migrate(*db, cfg->migrations, applied, err) < 0) {
+        gg_db_close(*db);
+        *db = NULL;
+        return -1;
+    }
+    return 0;
+}
+
+int gg_cli_open_app(const gg_config_t *cfg, gg_db_t **db, gg_keys_t *keys, gg_security_t *sec, int *key_created,
+                    gg_error_t *err)
+{
+    int applied;
+    if (gg_crypto_init() < 0) return gg_err_internal(err, "libsodium could not be initialised");
+    if (gg_cli_open_db(cfg, db, &applied, err) < 0) return -1;
+    if (gg_keys_open(*db, cfg->data_dir, keys, key_created, err) < 0) {
+        gg_db_close(*db);
+        *db = NULL;
+        return -1;
+    }
+    gg_config_security(cfg, sec);
+    sec->keys = keys;
+    return 0;
+}

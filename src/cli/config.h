@@ -1,0 +1,63 @@
+/*
+ * config.h — gridgov's settings: defaults < gridgov.conf < GRIDGOV_* environment < flags.
+ *
+ * Every value is validated when it is set, and the error names the key and
+ * the source ("GRIDGOV_THREADS: threads must be a whole number from 1 to 256").
+ * Keys (file / environment / flag):
+ *   listen      GRIDGOV_LISTEN     --listen      127.0.0.1:8080
+ *   database    GRIDGOV_DATABASE   --database    sqlite:var/gridgov.db
+ *   data_dir    GRIDGOV_DATA_DIR   --data-dir    var/
+ *   web_dir     GRIDGOV_WEB_DIR    --web-dir     web/dist
+ *   threads     GRIDGOV_THREADS    --threads     HTTP worker threads (0 = CPUs)
+ *   db_pool     GRIDGOV_DB_POOL    --db-pool     database connections (0 = threads + 2)
+ *   access_log  GRIDGOV_ACCESS_LOG --access-log  on | off
+ *   migrations  GRIDGOV_MIGRATIONS --migrations  directory of sql/migrations
+ * Security (file or GRIDGOV_<KEY in upper case>):
+ *   argon2_ops, argon2_mem_kib     password hashing cost (libsodium argon2id; default "interactive")
+ *   session_idle_minutes           idle sessions end (default 120)
+ *   session_hours                  every session ends (default 12)
+ *   login_max_failures             wrong passwords per account before lockout (default 5)
+ *   login_lockout_minutes          lockout and counting window (default 15)
+ */
+#ifndef GG_CLI_CONFIG_H
+#define GG_CLI_CONFIG_H
+
+#include "core/error.h"
+
+typedef struct gg_config {
+    char listen_host[64];
+    int listen_port;
+    char database[1024];
+    char data_dir[1024];
+    char web_dir[1024];
+    char migrations[1024];
+    int threads;
+    int db_pool;
+    int access_log;
+    int argon2_ops;
+    int argon2_mem_kib;
+    int session_idle_minutes;
+    int session_hours;
+    int login_max_failures;
+    int login_lockout_minutes;
+} gg_config_t;
+
+struct gg_security;
+/* Fill the security settings from the config (keys are attached later). */
+void gg_config_security(const gg_config_t *c, struct gg_security *s);
+
+void gg_config_defaults(gg_config_t *c);
+/* Set one key from a source ("gridgov.conf:3", "GRIDGOV_LISTEN", "--listen"). */
+int gg_config_set(gg_config_t *c, const char *key, const char *value, const char *source, gg_error_t *err);
+/* Read key = value lines; missing file is an error only when required. */
+int gg_config_load_file(gg_config_t *c, const char *path, int required, gg_error_t *err);
+int gg_config_load_env(gg_config_t *c, gg_error_t *err);
+/* Parse --key value / --key=value flags from argv[first..); unknown flags are errors.
+ * Positional arguments are collected into pos (up to maxpos). */
+int gg_config_load_flags(gg_config_t *c, int argc, char **argv, int first, const char **pos, int maxpos,
+                         int *npos, gg_error_t *err);
+/* Everything above in order; config file from --config, GRIDGOV_CONFIG or ./gridgov.conf. */
+int gg_config_load(gg_config_t *c, int argc, char **argv, int first, const char **pos, int maxpos, int *npos,
+                   gg_error_t *err);
+
+#endif

@@ -1,0 +1,104 @@
+/* main.c — gridgov's entry point: picks the subcommand and prints help. */
+#include <stdio.h>
+#include <string.h>
+
+#include "cli/cli.h"
+#include "core/version.h"
+
+const char gg_common_flags_help[] =
+    "  --config FILE       settings file (default ./gridgov.conf if present; GRIDGOV_CONFIG)\n"
+    "  --database URL      sqlite:PATH or postgresql://user@host/db (GRIDGOV_DATABASE)\n"
+    "  --data-dir DIR      key file and attachments (GRIDGOV_DATA_DIR, default var)\n"
+    "  --migrations DIR    SQL migrations (GRIDGOV_MIGRATIONS)\n";
+
+static int cmd_version(int argc, char **argv)
+{
+    (void)argc, (void)argv;
+    printf("gridgov %s\n", GG_VERSION);
+    return 0;
+}
+
+static int cmd_help(int argc, char **argv);
+
+static const gg_command_t commands[] = {
+    {"serve", "run the HTTP server (applies migrations first)",
+     "usage: gridgov serve [options]\n\nRuns the API and the web app.\n\n"
+     "  --listen HOST:PORT  address to listen on (GRIDGOV_LISTEN, default 127.0.0.1:8080)\n"
+     "  --web-dir DIR       built web app to serve (GRIDGOV_WEB_DIR, default web/dist)\n"
+     "  --threads N         HTTP worker threads, 0 = one per CPU (GRIDGOV_THREADS)\n"
+     "  --db-pool N         database connections, 0 = threads + 2 (GRIDGOV_DB_POOL)\n"
+     "  --access-log on|off one line per request on stdout (GRIDGOV_ACCESS_LOG)\n",
+     gg_cmd_serve},
+    {"migrate", "create or upgrade the database schema", "usage: gridgov migrate [options]\n\nApplies pending migrations and exits.\n",
+     gg_cmd_migrate},
+    {"init", "create the database and the key file for a new installation",
+     "usage: gridgov init [options]\n\nCreates the data directory, applies migrations and creates the key file\n"
+     "(data-dir/gridgov.key, mode 0600) that encrypts personal data.  Back it up with the database.\n",
+     gg_cmd_init},
+    {"user", "add accounts, set passwords, grant roles, list accounts",
+     "usage: gridgov user add NAME --password-stdin [--display-name TEXT] [--unit CODE|root] [--phone NUMBER] "
+     "[--temporary]\n"
+     "       gridgov user passwd NAME --password-stdin [--temporary]\n"
+     "       gridgov user grant NAME ROLE CODE|root\n"
+     "       gridgov user list\n\n"
+     "ROLE is one of admin, dispatcher, department, grid_worker, community, mediator, leader, resident.\n"
+     "--temporary makes the user change the password at the next login.\n",
+     gg_cmd_user},
+    {"verify-audit", "check the audit log's hash chain",
+     "usage: gridgov verify-audit [options]\n\nRecomputes the hash chain of the audit log; exits 1 and names the\n"
+     "first row that was changed, removed or inserted.\n",
+     gg_cmd_verify_audit},
+    {"version", "print the version", "usage: gridgov version\n", cmd_version},
+    {"help", "show help for a command", "usage: gridgov help [COMMAND]\n", cmd_help},
+};
+
+static const int ncommands = (int)(sizeof commands / sizeof commands[0]);
+
+static void usage(FILE *f)
+{
+    fprintf(f, "gridgov %s — grid-based social governance platform\n\nusage: gridgov COMMAND [options]\n\ncommands:\n",
+            GG_VERSION);
+    for (int i = 0; i < ncommands; i++) fprintf(f, "  %-10s %s\n", commands[i].name, commands[i].summary);
+    fprintf(f, "\nRun 'gridgov COMMAND --help' for a command's options.\n");
+}
+
+static void command_help(const gg_command_t *c)
+{
+    fputs(c->usage, stdout);
+    if (c->run != cmd_version && c->run != cmd_help) printf("\ncommon options:\n%s", gg_common_flags_help);
+}
+
+static int cmd_help(int argc, char **argv)
+{
+    if (argc < 3) {
+        usage(stdout);
+        return 0;
+    }
+    for (int i = 0; i < ncommands; i++)
+        if (strcmp(commands[i].name, argv[2]) == 0) {
+            command_help(&commands[i]);
+            return 0;
+        }
+    fprintf(stderr, "gridgov: unknown command \"%s\"\n", argv[2]);
+    return 2;
+}
+
+int main(int argc, char **argv)
+{
+    if (argc < 2 || !strcmp(argv[1], "-h") || !strcmp(argv[1], "--help")) {
+        usage(argc < 2 ? stderr : stdout);
+        return argc < 2 ? 2 : 0;
+    }
+    if (!strcmp(argv[1], "--version")) return cmd_version(argc, argv);
+    for (int i = 0; i < ncommands; i++) {
+        if (strcmp(commands[i].name, argv[1]) != 0) continue;
+        if (gg_cli_wants_help(argc, argv)) {
+            command_help(&commands[i]);
+            return 0;
+        }
+        return commands[i].run(argc, argv);
+    }
+    fprintf(stderr, "gridgov: unknown command \"%s\"\n\n", argv[1]);
+    usage(stderr);
+    return 2;
+}

@@ -1,0 +1,94 @@
+/*
+ * driver.h — private to src/db: the vtable a database driver fills, the common
+ * head of connections and results, and the per-connection statement cache
+ * both drivers share.  Nothing outside src/db includes this file.
+ *
+ * Ownership: the pool (db.c) owns connections; a driver allocates its own
+ * connection struct with `struct gg_db_conn` as first member and frees it in
+ * close().  Results likewise start with `struct gg_db_res`.
+ */
+#ifndef GG_DB_DRIVER_H
+#define GG_DB_DRIVER_H
+
+#include <stdint.h>
+
+#include "db/db.h"
+
+struct gg_db_conn {
+    const struct gg_db_driver *drv;
+    gg_db_t *db;
+    int tx_depth; /* 0 outside gg_db_tx; >1 means nested (savepoints) */
+    int retry;    /* driver sets it when the last error was busy/serialization/deadlock */
+    int broken;   /* driver sets it when the connection is lost; acquire reconnects */
+};
+
+struct gg_db_res {
+    gg_db_conn_t *c;
+};
+
+typedef struct gg_db_driver {
+    gg_db_kind_t kind;
+    /* target: SQLite path (or ":memory:") / PostgreSQL URL. */
+    int (*connect)(gg_db_t *db, const char *target, int busy_timeout_ms, gg_db_conn_t **out, gg_error_t *err);
+    int (*reconnect)(gg_db_conn_t *c, gg_error_t *err);
+    void (*close)(gg_db_conn_t *c);
+    int (*exec)(gg_db_conn_t *c, const char *sql, const gg_db_arg_t *args, int nargs, int64_t *changes,
+                gg_error_t *err);
+    int (*exec_script)(gg_db_conn_t *c, const char *sql, gg_error_t *err);
+    int (*query)(gg_db_conn_t *c, const char *sql, const gg_db_arg_t *args, int nargs, gg_db_res_t **out,
+                 gg_error_t *err);
+    int (*next)(gg_db_res_t *r, gg_error_t *err);
+    int (*ncols)(gg_db_res_t *r);
+    const char *(*colname)(gg_db_res_t *r, int col);
+    int (*isnull)(gg_db_res_t *r, int col);
+    int64_t (*i64)(gg_db_res_t *r, int col);
+    double (*f64)(gg_db_res_t *r, int col);
+    const char *(*text)(gg_db_res_t *r, int col);
+    size_t (*len)(gg_db_res_t *r, int col);
+    const void *(*blob)(gg_db_res_t *r, int col);
+    void (*res_free)(gg_db_res_t *r);
+    int (*begin)(gg_db_conn_t *c, gg_error_t *err);
+    int (*commit)(gg_db_conn_t *c, gg_error_t *err); /* on failure the transaction is over or rolled back */
+    void (*rollback)(gg_db_conn_t *c);
+} gg_db_driver_t;
+
+extern const gg_db_driver_t gg_db_sqlite_driver;
+extern const gg_db_driver_t gg_db_pg_driver;
+
+/*
+ * Statement cache: SQL text -> driver statement, fixed capacity, least recently
+ * used entry evicted.  The key is copied once on insert; a hit costs one hash
+ * and one memcmp, no allocation.  `busy` marks a statement an open result is
+ * stepping (SQLite), so it is neither handed out twice nor evicted.
+ */
+#define GG_DB_CACHE_CAP 256
+#define GG_DB_CACHE_BUCKETS 512 /* power of two */
+
+typedef struct gg_db_cent {
+    char *sql;
+    size_t len;
+    uint32_t hash;
+    int next; /* chain in bucket, -1 ends */
+    int busy;
+    uint64_t used;
+    void *stmt;
+} gg_db_cent_t;
+
+typedef struct gg_db_cache {
+    gg_db_cent_t ent[GG_DB_CACHE_CAP];
+    int bucket[GG_DB_CACHE_BUCKETS];
+    int n;
+    uint64_t tick;
+} gg_db_cache_t;
+
+void gg_db_cache_init(gg_db_cache_t *k);
+/* Entry for sql (hash and len filled by the call), or NULL. */
+gg_db_cent_t *gg_db_cache_get(gg_db_cache_t *k, const char *sql, size_t *len, uint32_t *hash);
+/* Insert; when full, evict_fn(ctx, stmt) finalises the least recently used
+ * idle entry.  Returns NULL when every entry is busy (caller keeps stmt uncached). */
+gg_db_cent_t *gg_db_cache_put(gg_db_cache_t *k, const char *sql, size_t len, uint32_t hash, void *stmt,
+                              void (*evict_fn)(void *ctx, void *stmt), void *ctx);
+/* Drop every entry (calling evict_fn on each statement). */
+void gg_db_cache_clear(gg_db_cache_t *k, void (*evict_fn)(void *ctx, void *stmt), void *ctx);
+
+#endif

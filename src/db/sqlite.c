@@ -1,0 +1,416 @@
+/*
+ * sqlite.c — the SQLite driver behind db.h: connection setup (WAL,
+ * synchronous=FULL, foreign keys, busy timeout), a prepared-statement cache per
+ * connection, binding $N by name, stepping results, and mapping SQLite result
+ * codes onto gg_error_t.
+ *
+ * Threading: connections are opened NOMUTEX; the pool guarantees one thread
+ * per connection at a time.  "sqlite::memory:" is one in-memory database per
+ * pool, shared by the pool's connections through the memdb VFS (a plain
+ * ":memory:" would give every pooled connection its own empty database).
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <sqlite3.h>
+
+#include "core/mem.h"
+#include "db/driver.h"
+
+typedef struct sq_res {
+    struct gg_db_res base;
+    sqlite3_stmt *st;
+    gg_db_cent_t *ent; /* cache entry owning st, NULL when st is ours to finalise */
+    int pending;       /* result of the step gg_db_query already took; 0 once consumed */
+    int done;
+} sq_res_t;
+
+typedef struct sq_conn {
+    struct gg_db_conn base;
+    sqlite3 *db;
+    gg_db_cache_t cache;
+    sq_res_t res1; /* reused for the common case of one open result, so queries do not malloc */
+    int res1_used;
+} sq_conn_t;
+
+#define SQ(c) ((sq_conn_t *)(c))
+
+/* Map a failed SQLite call onto gg_error_t.  sqlite3_errmsg names tables,
+ * columns and constraints, never bound values. */
+static int sq_err(sq_conn_t *c, int rc, gg_error_t *err)
+{
+    const char *msg = c->db ? sqlite3_errmsg(c->db) : sqlite3_errstr(rc);
+    switch (rc & 0xff) {
+    case SQLITE_CONSTRAINT:
+        if (rc == SQLITE_CONSTRAINT_UNIQUE || rc == SQLITE_CONSTRAINT_PRIMARYKEY)
+            return gg_err_conflict(err, "already exists (%s)", msg);
+        break;
+    case SQLITE_BUSY:
+    case SQLITE_LOCKED:
+        c->base.retry = 1;
+        return gg_error_set(err, 503, "database_unavailable", NULL,
+                            "database is busy, try again (sqlite: %s)", msg);
+    }
+    return gg_error_set(err, 500, "database_error", NULL, "sqlite: %s", msg);
+}
+
+static void sq_evict(void *ctx, void *stmt)
+{
+    (void)ctx;
+    sqlite3_finalize(stmt);
+}
+
+/* A statement for sql: from the cache when idle there, else freshly prepared
+ * (and cached unless an open result is already stepping the cached copy). */
+static int sq_prepare(sq_conn_t *c, const char *sql, sqlite3_stmt **st, gg_db_cent_t **ent, gg_error_t *err)
+{
+    size_t len;
+    uint32_t hash;
+    const char *tail = NULL;
+    gg_db_cent_t *e = gg_db_cache_get(&c->cache, sql, &len, &hash);
+    int rc;
+
+    if (e && !e->busy) {
+        *st = e->stmt;
+        *ent = e;
+        return 0;
+    }
+    *st = NULL;
+    *ent = NULL;
+    rc = sqlite3_prepare_v3(c->db, sql, (int)len + 1, e ? 0 : SQLITE_PREPARE_PERSISTENT, st, &tail);
+    if (rc != SQLITE_OK) return sq_err(c, rc, err);
+    if (!*st) return gg_error_set(err, 500, "database_error", NULL, "sqlite: empty statement");
+    /* Everything after the first statement would be silently ignored; a tail of
+     * blanks, semicolons or comments prepares to nothing. */
+    if (tail && *tail) {
+        sqlite3_stmt *more = NULL;
+        sqlite3_prepare_v3(c->db, tail, -1, 0, &more, NULL);
+        if (more) {
+            sqlite3_finalize(more);
+            sqlite3_finalize(*st);
+            *st = NULL;
+            return gg_error_set(err, 500, "database_error", NULL,
+                                "sqlite: more than one statement in one call; use gg_db_exec_script");
+        }
+    }
+    if (!e) *ent = gg_db_cache_put(&c->cache, sql, len, hash, *st, sq_evict, c);
+    return 0;
+}
+
+static void sq_done(sqlite3_stmt *st, gg_db_cent_t *ent)
+{
+    if (ent) {
+        sqlite3_reset(st); /* ends the statement's read transaction now, not at next use */
+        sqlite3_clear_bindings(st);
+        ent->busy = 0;
+    } else {
+        sqlite3_finalize(st);
+    }
+}
+
+/* Bind args[i] to "$<i+1>" by name: SQLite numbers $N parameters in order of
+ * first appearance, so "... $2 ... $1" has $2 at index 1. */
+static int sq_bind(sq_conn_t *c, sqlite3_stmt *st, const gg_db_arg_t *args, int nargs, int copy,
+                   gg_error_t *err)
+{
+    sqlite3_destructor_type keep = copy ? SQLITE_TRANSIENT : SQLITE_STATIC;
+    char name[16];
+
+    if (sqlite3_bind_parameter_count(st) != nargs) {
+        return gg_error_set(err, 500, "database_error", NULL,
+                            "sqlite: statement has %d parameter(s) but %d argument(s) were given",
+                            sqlite3_bind_parameter_count(st), nargs);
+    }
+    for (int i = 0; i < nargs; i++) {
+        const gg_db_arg_t *a = &args[i];
+        int idx, rc;
+
+        snprintf(name, sizeof name, "$%d", i + 1);
+        if ((idx = sqlite3_bind_parameter_index(st, name)) == 0)
+            return gg_error_set(err, 500, "database_error", NULL, "sqlite: statement does not use %s", name);
+        switch (a->type) {
+        case GG_ARG_I64:
+            rc = sqlite3_bind_int64(st, idx, a->i);
+            break;
+        case GG_ARG_F64:
+            rc = sqlite3_bind_double(st, idx, a->f);
+            break;
+        case GG_ARG_TEXT:
+            if (!a->p)
+                rc = sqlite3_bind_null(st, idx);
+            else if (a->len < 0)
+                rc = sqlite3_bind_text(st, idx, a->p, -1, keep);
+            else
+                rc = sqlite3_bind_text64(st, idx, a->p, (sqlite3_uint64)a->len, keep, SQLITE_UTF8);
+            break;
+        case GG_ARG_BLOB:
+            /* A zero-length blob needs a non-NULL pointer, or SQLite binds NULL. */
+            if (!a->p)
+                rc = sqlite3_bind_null(st, idx);
+            else
+                rc = sqlite3_bind_blob64(st, idx, a->len > 0 ? a->p : "",
+                                         (sqlite3_uint64)(a->len > 0 ? a->len : 0), keep);
+            break;
+        default:
+            rc = sqlite3_bind_null(st, idx);
+            break;
+        }
+        if (rc != SQLITE_OK) return sq_err(c, rc, err);
+    }
+    return 0;
+}
+
+static int sq_exec(gg_db_conn_t *gc, const char *sql, const gg_db_arg_t *args, int nargs, int64_t *changes,
+                   gg_error_t *err)
+{
+    sq_conn_t *c = SQ(gc);
+    sqlite3_stmt *st = NULL;
+    gg_db_cent_t *ent = NULL;
+    int rc;
+
+    if ((rc = sq_prepare(c, sql, &st, &ent, err)) < 0) return rc;
+    /* The statement runs to completion inside this call, so the caller's
+     * argument memory outlives it: bind without copying. */
+    if ((rc = sq_bind(c, st, args, nargs, 0, err)) < 0) goto out;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+    }
+    if (rc != SQLITE_DONE) {
+        rc = sq_err(c, rc, err);
+        goto out;
+    }
+    rc = 0;
+    if (changes) *changes = sqlite3_changes64(c->db);
+out:
+    sq_done(st, ent);
+    return rc;
+}
+
+static int sq_exec_script(gg_db_conn_t *gc, const char *sql, gg_error_t *err)
+{
+    sq_conn_t *c = SQ(gc);
+    int rc = sqlite3_exec(c->db, sql, NULL, NULL, NULL);
+    return rc == SQLITE_OK ? 0 : sq_err(c, rc, err);
+}
+
+static int sq_query(gg_db_conn_t *gc, const char *sql, const gg_db_arg_t *args, int nargs, gg_db_res_t **out,
+                    gg_error_t *err)
+{
+    sq_conn_t *c = SQ(gc);
+    sqlite3_stmt *st = NULL;
+    gg_db_cent_t *ent = NULL;
+    sq_res_t *r;
+    int rc;
+
+    *out = NULL;
+    if ((rc = sq_prepare(c, sql, &st, &ent, err)) < 0) return rc;
+    if (ent) ent->busy = 1;
+    /* Rows are stepped after this call returns, when the caller's argument
+     * memory may be gone: SQLite keeps its own copy. */
+    if ((rc = sq_bind(c, st, args, nargs, 1, err)) < 0) goto out;
+    /* The first step runs now so errors (constraint failures of
+     * INSERT ... RETURNING, busy) surface from gg_db_query itself. */
+    rc = sqlite3_step(st);
+    if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
+        rc = sq_err(c, rc, err);
+        goto out;
+    }
+    if (!c->res1_used) {
+        r = &c->res1;
+        c->res1_used = 1;
+    } else {
+        r = gg_xmalloc(sizeof *r);
+    }
+    *r = (sq_res_t){.base = {.c = gc}, .st = st, .ent = ent, .pending = rc};
+    *out = &r->base;
+    return 0;
+out:
+    sq_done(st, ent);
+    return rc;
+}
+
+static int sq_next(gg_db_res_t *gr, gg_error_t *err)
+{
+    sq_res_t *r = (sq_res_t *)gr;
+    int rc;
+
+    if (r->done) return 0;
+    if (r->pending) {
+        rc = r->pending;
+        r->pending = 0;
+    } else {
+        rc = sqlite3_step(r->st);
+    }
+    if (rc == SQLITE_ROW) return 1;
+    r->done = 1;
+    return rc == SQLITE_DONE ? 0 : sq_err(SQ(gr->c), rc, err);
+}
+
+static int sq_ncols(gg_db_res_t *r)
+{
+    return sqlite3_column_count(((sq_res_t *)r)->st);
+}
+
+static const char *sq_colname(gg_db_res_t *r, int col)
+{
+    return sqlite3_column_name(((sq_res_t *)r)->st, col);
+}
+
+static int sq_isnull(gg_db_res_t *r, int col)
+{
+    return sqlite3_column_type(((sq_res_t *)r)->st, col) == SQLITE_NULL;
+}
+
+static int64_t sq_i64(gg_db_res_t *r, int col)
+{
+    return sqlite3_column_int64(((sq_res_t *)r)->st, col);
+}
+
+static double sq_f64(gg_db_res_t *r, int col)
+{
+    return sqlite3_column_double(((sq_res_t *)r)->st, col);
+}
+
+static const char *sq_text(gg_db_res_t *r, int col)
+{
+    return (const char *)sqlite3_column_text(((sq_res_t *)r)->st, col);
+}
+
+static size_t sq_len(gg_db_res_t *r, int col)
+{
+    return (size_t)sqlite3_column_bytes(((sq_res_t *)r)->st, col);
+}
+
+static const void *sq_blob(gg_db_res_t *r, int col)
+{
+    return sqlite3_column_blob(((sq_res_t *)r)->st, col);
+}
+
+static void sq_res_free(gg_db_res_t *gr)
+{
+    sq_res_t *r = (sq_res_t *)gr;
+    sq_conn_t *c = SQ(gr->c);
+
+    sq_done(r->st, r->ent);
+    if (r == &c->res1)
+        c->res1_used = 0;
+    else
+        free(r);
+}
+
+static int sq_begin(gg_db_conn_t *c, gg_error_t *err)
+{
+    /* IMMEDIATE takes the write lock up front: a deferred transaction that
+     * reads and then writes can fail with SQLITE_BUSY without waiting. */
+    return sq_exec(c, "BEGIN IMMEDIATE", GG_NOARGS, NULL, err);
+}
+
+static void sq_rollback(gg_db_conn_t *gc)
+{
+    gg_error_t ignored;
+    if (!sqlite3_get_autocommit(SQ(gc)->db)) sq_exec(gc, "ROLLBACK", GG_NOARGS, NULL, &ignored);
+}
+
+static int sq_commit(gg_db_conn_t *gc, gg_error_t *err)
+{
+    int rc;
+
+    /* Some errors (busy, I/O, full disk) roll the transaction back by
+     * themselves; committing "nothing" must not look like success. */
+    if (sqlite3_get_autocommit(SQ(gc)->db))
+        return gg_error_set(err, 500, "database_error", NULL,
+                            "sqlite: transaction was rolled back by an earlier error");
+    if ((rc = sq_exec(gc, "COMMIT", GG_NOARGS, NULL, err)) < 0) sq_rollback(gc);
+    return rc;
+}
+
+static void sq_close(gg_db_conn_t *gc)
+{
+    sq_conn_t *c = SQ(gc);
+    gg_db_cache_clear(&c->cache, sq_evict, c);
+    sqlite3_close_v2(c->db);
+    free(c);
+}
+
+static int sq_connect(gg_db_t *db, const char *target, int busy_timeout_ms, gg_db_conn_t **out,
+                      gg_error_t *err)
+{
+    sq_conn_t *c = gg_xcalloc(1, sizeof *c);
+    int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX;
+    char memname[64];
+    const char *path = target;
+    sqlite3_stmt *st = NULL;
+    const char *mode;
+    int rc, ret = 0;
+
+    *out = NULL;
+    gg_db_cache_init(&c->cache);
+    if (strcmp(target, ":memory:") == 0) {
+        /* memdb names starting with '/' are shared by every connection of the
+         * process; the pool's address keeps two pools apart. */
+        snprintf(memname, sizeof memname, "file:/gg-mem-%p?vfs=memdb", (void *)db);
+        path = memname;
+        flags |= SQLITE_OPEN_URI;
+    }
+    if ((rc = sqlite3_open_v2(path, &c->db, flags, NULL)) != SQLITE_OK) goto fail;
+    sqlite3_extended_result_codes(c->db, 1);
+    sqlite3_busy_timeout(c->db, busy_timeout_ms);
+
+    /* journal_mode answers with the mode in force: "wal", or "memory" for the
+     * in-memory database.  Anything else (a filesystem without shared memory)
+     * would silently drop the durability and concurrency DESIGN §4 relies on. */
+    if ((rc = sqlite3_prepare_v2(c->db, "PRAGMA journal_mode=WAL", -1, &st, NULL)) != SQLITE_OK) goto fail;
+    if ((rc = sqlite3_step(st)) != SQLITE_ROW) goto fail;
+    mode = (const char *)sqlite3_column_text(st, 0);
+    if (!mode || (strcmp(mode, "wal") != 0 && strcmp(mode, "memory") != 0)) {
+        ret = gg_error_set(err, 503, "database_unavailable", NULL,
+                           "cannot use SQLite database \"%s\": journal_mode is \"%s\", WAL is required",
+                           target, mode ? mode : "?");
+        goto out;
+    }
+    rc = sqlite3_exec(c->db, "PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;", NULL, NULL, NULL);
+    if (rc != SQLITE_OK) goto fail;
+    goto out;
+fail:
+    ret = gg_error_set(err, 503, "database_unavailable", NULL, "cannot open SQLite database \"%s\": %s",
+                       target, c->db ? sqlite3_errmsg(c->db) : sqlite3_errstr(rc));
+out:
+    sqlite3_finalize(st);
+    if (ret < 0) {
+        sqlite3_close_v2(c->db);
+        free(c);
+    } else {
+        *out = &c->base;
+    }
+    return ret;
+}
+
+static int sq_reconnect(gg_db_conn_t *c, gg_error_t *err)
+{
+    (void)c;
+    (void)err;
+    return 0; /* a local file does not drop the connection */
+}
+
+const gg_db_driver_t gg_db_sqlite_driver = {
+    .kind = GG_DB_SQLITE,
+    .connect = sq_connect,
+    .reconnect = sq_reconnect,
+    .close = sq_close,
+    .exec = sq_exec,
+    .exec_script = sq_exec_script,
+    .query = sq_query,
+    .next = sq_next,
+    .ncols = sq_ncols,
+    .colname = sq_colname,
+    .isnull = sq_isnull,
+    .i64 = sq_i64,
+    .f64 = sq_f64,
+    .text = sq_text,
+    .len = sq_len,
+    .blob = sq_blob,
+    .res_free = sq_res_free,
+    .begin = sq_begin,
+    .commit = sq_commit,
+    .rollback = sq_rollback,
+};

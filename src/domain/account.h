@@ -1,0 +1,72 @@
+/*
+ * account.h — accounts (账号) and their role grants (授权).
+ *
+ * Scope: an account belongs to its home unit.  Reading it needs account.read
+ * over that unit, changing it account.manage, granting grant.manage over the
+ * grant's unit — and nobody grants a role whose permissions they do not hold
+ * themselves at that unit (no escalation).  Refused attempts are audited.
+ * auth == NULL means the local operator (the CLI), who is trusted.
+ * Every write here must run inside a transaction (it appends to the audit log).
+ */
+#ifndef GG_DOMAIN_ACCOUNT_H
+#define GG_DOMAIN_ACCOUNT_H
+
+#include "domain/domain.h"
+
+typedef struct gg_account {
+    int64_t id;
+    const char *username, *display_name, *status;
+    const char *phone;   /* decrypted; NULL when none */
+    int must_change_password;
+    int64_t home_unit_id;
+    const char *home_unit_path, *home_unit_name, *home_unit_code;
+    const char *password_hash;
+    int64_t created_at, updated_at;
+    int version;
+} gg_account_t;
+
+typedef struct gg_account_new {
+    const char *username, *display_name, *phone, *password;
+    int64_t home_unit_id;
+    int must_change_password;
+} gg_account_new_t;
+
+int gg_account_create(gg_db_conn_t *c, gg_arena_t *a, const gg_security_t *sec, const gg_actor_t *actor,
+                      const gg_auth_t *auth, const gg_account_new_t *in, int64_t *id, gg_error_t *err);
+/* By user name, unscoped (login, CLI).  *found = 0 when absent. */
+int gg_account_by_username(gg_db_conn_t *c, gg_arena_t *a, const gg_security_t *sec, const char *username,
+                           gg_account_t *out, int *found, gg_error_t *err);
+/* By id, within the caller's account.read scope; 404 otherwise. */
+int gg_account_get(gg_db_conn_t *c, gg_arena_t *a, const gg_security_t *sec, const gg_auth_t *auth, int64_t id,
+                   gg_account_t *out, gg_error_t *err);
+int gg_account_list(gg_db_conn_t *c, gg_arena_t *a, const gg_security_t *sec, const gg_auth_t *auth,
+                    const char *q, const gg_page_t *page, gg_account_t **rows, int *n, int64_t *total,
+                    gg_error_t *err);
+
+typedef struct gg_account_patch {
+    const char *display_name; /* NULL = unchanged */
+    const char *phone;        /* NULL = unchanged, "" = remove */
+    const char *status;       /* active | disabled; NULL = unchanged */
+    int version;              /* must match (optimistic concurrency); 0 = not checked */
+} gg_account_patch_t;
+
+int gg_account_update(gg_db_conn_t *c, gg_arena_t *a, const gg_security_t *sec, const gg_actor_t *actor,
+                      const gg_auth_t *auth, int64_t id, const gg_account_patch_t *p, gg_error_t *err);
+/* Set a password.  Revokes the account's sessions except keep_token_hash (may be NULL). */
+int gg_account_set_password(gg_db_conn_t *c, gg_arena_t *a, const gg_security_t *sec, const gg_actor_t *actor,
+                            const gg_auth_t *auth, int64_t id, const char *password, int must_change,
+                            const char *keep_token_hash, gg_error_t *err);
+
+/* Grants of an account (with unit path/code/name). */
+int gg_account_grants(gg_db_conn_t *c, gg_arena_t *a, int64_t account_id, gg_grant_t **rows, int *n,
+                      gg_error_t *err);
+int gg_grant_add(gg_db_conn_t *c, gg_arena_t *a, const gg_actor_t *actor, const gg_auth_t *auth, int64_t account_id,
+                 const char *role, int64_t unit_id, int64_t *grant_id, gg_error_t *err);
+int gg_grant_remove(gg_db_conn_t *c, gg_arena_t *a, const gg_actor_t *actor, const gg_auth_t *auth,
+                    int64_t account_id, int64_t grant_id, gg_error_t *err);
+
+/* Validation shared with the CLI. */
+int gg_username_valid(const char *u, gg_error_t *err);
+int gg_phone_valid(const char *phone, const char *field, gg_error_t *err);
+
+#endif

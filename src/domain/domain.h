@@ -1,0 +1,50 @@
+/*
+ * domain.h — what every domain module shares: the actor recorded in the audit
+ * log, and the security settings the identity modules read.
+ *
+ * Domain modules own all SQL (with src/db).  Each public function takes a
+ * connection, an actor or auth context for scope, and fills plain structs
+ * allocated from the caller's arena; none writes HTTP or JSON.
+ */
+#ifndef GG_DOMAIN_DOMAIN_H
+#define GG_DOMAIN_DOMAIN_H
+
+#include <stdint.h>
+
+#include "auth/crypto.h"
+#include "auth/roles.h"
+#include "core/mem.h"
+#include "db/db.h"
+
+/* Who did it, for the audit log.  account_id 0 = the system / the CLI operator. */
+typedef struct gg_actor {
+    int64_t account_id;
+    const char *username;
+    const char *client_ip;
+} gg_actor_t;
+
+typedef struct gg_security {
+    const gg_keys_t *keys;
+    uint64_t argon2_ops;
+    size_t argon2_mem;
+    int64_t session_idle_ms;     /* a session unused this long expires */
+    int64_t session_absolute_ms; /* and every session ends after this long */
+    int login_max_failures;      /* per account in the window, then lockout */
+    int login_ip_max_failures;   /* per client address in the window */
+    int64_t login_window_ms;
+    int64_t login_lockout_ms;
+} gg_security_t;
+
+void gg_security_defaults(gg_security_t *s);
+
+/* Actor for a logged-in caller. */
+gg_actor_t gg_actor_of(const gg_auth_t *auth);
+
+/* Page through a list: limit in 1..200 (default 50), after = last id seen. */
+typedef struct gg_page {
+    int limit;
+    int64_t after;
+    int want_total;
+} gg_page_t;
+
+#endif

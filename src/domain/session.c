@@ -1,0 +1,285 @@
+/* session.c — login with throttling, session lookup, logout (see session.h). */
+#include "domain/session.h"
+
+#include <pthread.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "core/clock.h"
+#include "domain/account.h"
+#include "domain/audit.h"
+#include "json/jw.h"
+
+/* A hash to verify against when the user does not exist, so that answer costs
+ * as much as a wrong password.  Computed once; read-only afterwards. */
+static pthread_once_t dummy_once = PTHREAD_ONCE_INIT;
+static char dummy_hash[128];
+
+static void make_dummy(void)
+{
+    gg_error_t e;
+    gg_security_t s;
+    gg_security_defaults(&s);
+    if (gg_password_hash("not a real password 0123", s.argon2_ops, s.argon2_mem, dummy_hash, &e) < 0) dummy_hash[0] = 0;
+}
+
+static char *reason_json(gg_arena_t *a, const char *reason)
+{
+    gg_buf_t b = {0};
+    gg_jw_t w;
+    gg_jw_init(&w, &b);
+    gg_jw_obj(&w);
+    gg_jw_kstr(&w, "reason", reason);
+    gg_jw_obj_end(&w);
+    char *s = gg_strdup(a, b.data);
+    gg_buf_free(&b);
+    return s;
+}
+
+/* ---- throttling ---- */
+
+static int throttle_locked_until(gg_db_conn_t *c, const char *ukey, const char *ipkey, int64_t *until,
+                                 gg_error_t *err)
+{
+    gg_db_res_t *r;
+    int step;
+    *until = 0;
+    if (gg_db_query(c, "SELECT locked_until FROM login_throttle WHERE key = $1 OR key = $2",
+                    GG_ARGS(GG_TEXT(ukey), GG_TEXT(ipkey)), &r, err) < 0)
+        return -1;
+    while ((step = gg_db_next(r, err)) == 1)
+        if (gg_db_i64(r, 0) > *until) *until = gg_db_i64(r, 0);
+    gg_db_res_free(r);
+    return step < 0 ? -1 : 0;
+}
+
+/* Count one failure for key; lock it when max is reached.  Runs inside the failure transaction. */
+static int throttle_fail(gg_db_conn_t *c, const gg_security_t *sec, const char *key, int max, int64_t now,
+                         int *locked, gg_error_t *err)
+{
+    gg_db_res_t *r;
+    int64_t window_floor = now - sec->login_window_ms;
+    if (gg_db_query(c,
+                    "INSERT INTO login_throttle (key, failures, window_start, locked_until) VALUES ($1, 1, $2, 0) "
+                    "ON CONFLICT (key) DO UPDATE SET "
+                    "failures = CASE WHEN login_throttle.window_start > $3 THEN login_throttle.failures + 1 ELSE 1 END, "
+                    "window_start = CASE WHEN login_throttle.window_start > $3 THEN login_throttle.window_start ELSE $2 END "
+                    "RETURNING failures",
+                    GG_ARGS(GG_TEXT(key), GG_I64(now), GG_I64(window_floor)), &r, err) < 0)
+        return -1;
+    int step = gg_db_next(r, err);
+    int64_t failures = step == 1 ? gg_db_i64(r, 0) : 0;
+    gg_db_res_free(r);
+    if (step < 0) return -1;
+    if (failures >= max) {
+        *locked = 1;
+        /* counting starts afresh after the lockout */
+        if (gg_db_exec(c, "UPDATE login_throttle SET locked_until = $1, failures = 0, window_start = $2 WHERE key = $3",
+                       GG_ARGS(GG_I64(now + sec->login_lockout_ms), GG_I64(now), GG_TEXT(key)), NULL, err) < 0)
+            return -1;
+    }
+    return 0;
+}
+
+struct fail_ctx {
+    const gg_security_t *sec;
+    const char *ukey, *ipkey;
+    int64_t now;
+    int locked;
+    const gg_actor_t *actor;
+    gg_audit_entry_t e;
+};
+
+static int fail_tx(gg_db_conn_t *c, void *ctx, gg_error_t *err)
+{
+    struct fail_ctx *x = ctx;
+    x->locked = 0;
+    if (throttle_fail(c, x->sec, x->ukey, x->sec->login_max_failures, x->now, &x->locked, err) < 0) return -1;
+    int ip_locked = 0;
+    if (throttle_fail(c, x->sec, x->ipkey, x->sec->login_ip_max_failures, x->now, &ip_locked, err) < 0) return -1;
+    x->locked |= ip_locked;
+    if (x->locked) x->e.detail_json = "{\"reason\":\"wrong password or unknown user\",\"locked\":true}";
+    return gg_audit_append(c, x->actor, &x->e, err);
+}
+
+struct ok_ctx {
+    const gg_security_t *sec;
+    const gg_login_t *in;
+    const char *ukey;
+    const char *token_hash;
+    int64_t account_id, now, expires_at;
+    const gg_actor_t *actor;
+    gg_audit_entry_t e;
+};
+
+static int ok_tx(gg_db_conn_t *c, void *ctx, gg_error_t *err)
+{
+    struct ok_ctx *x = ctx;
+    if (gg_db_exec(c, "DELETE FROM login_throttle WHERE key = $1", GG_ARGS(GG_TEXT(x->ukey)), NULL, err) < 0) return -1;
+    if (gg_db_exec(c,
+                   "INSERT INTO session (token_hash, account_id, via_cookie, created_at, last_seen_at, expires_at, "
+                   "client_ip, user_agent) VALUES ($1, $2, $3, $4, $4, $5, $6, $7)",
+                   GG_ARGS(GG_TEXT(x->token_hash), GG_I64(x->account_id), GG_I64(x->in->via_cookie ? 1 : 0),
+                           GG_I64(x->now), GG_I64(x->expires_at), GG_TEXT(x->in->client_ip),
+                           GG_TEXT(x->in->user_agent)),
+                   NULL, err) < 0)
+        return -1;
+    return gg_audit_append(c, x->actor, &x->e, err);
+}
+
+int gg_session_login(gg_db_t *db, gg_arena_t *a, const gg_security_t *sec, const gg_login_t *in,
+                     gg_login_result_t *out, gg_error_t *err)
+{
+    gg_db_conn_t *c = NULL;
+    int rc = -1;
+    memset(out, 0, sizeof *out);
+    pthread_once(&dummy_once, make_dummy);
+    const char *ukey = gg_sprintf(a, "u:%s", in->username);
+    const char *ipkey = gg_sprintf(a, "ip:%s", in->client_ip ? in->client_ip : "unknown");
+    gg_actor_t actor = {.account_id = 0, .username = in->username, .client_ip = in->client_ip};
+    if (gg_db_acquire(db, &c, err) < 0) return -1;
+
+    int64_t now = gg_now_ms(), until;
+    if (throttle_locked_until(c, ukey, ipkey, &until, err) < 0) goto out;
+    if (until > now) {
+        out->retry_after_s = (int)((until - now + 999) / 1000);
+        gg_audit_entry_t e = {.action = "login.refused", .object_type = "account",
+                              .detail_json = reason_json(a, "locked after too many failed attempts")};
+        gg_error_t ignored;
+        gg_audit_alone(c, &actor, &e, &ignored);
+        gg_error_set(err, 429, "too_many_attempts", NULL,
+                     "too many failed logins; try again in %d seconds", out->retry_after_s);
+        goto out;
+    }
+
+    gg_account_t acc;
+    int found;
+    if (gg_account_by_username(c, a, NULL, in->username, &acc, &found, err) < 0) goto out;
+    /* the password hash is checked whether or not the user exists: same work, same answer */
+    int ok = gg_password_verify(found ? acc.password_hash : dummy_hash, in->password) && found;
+    if (!ok) {
+        struct fail_ctx x = {.sec = sec, .ukey = ukey, .ipkey = ipkey, .now = now, .actor = &actor,
+                             .e = {.action = "login.failed", .object_type = "account",
+                                   .object_id = found ? gg_sprintf(a, "%lld", (long long)acc.id) : NULL,
+                                   .unit_id = found ? acc.home_unit_id : 0,
+                                   .detail_json = "{\"reason\":\"wrong password or unknown user\"}"}};
+        if (found) actor.account_id = acc.id;
+        if (gg_db_tx(c, fail_tx, &x, err) < 0) goto out;
+        gg_error_set(err, 401, "invalid_credentials", NULL, "wrong user name or password");
+        goto out;
+    }
+    actor.account_id = acc.id;
+    if (strcmp(acc.status, "active") != 0) {
+        gg_audit_entry_t e = {.action = "login.refused", .object_type = "account",
+                              .object_id = gg_sprintf(a, "%lld", (long long)acc.id), .unit_id = acc.home_unit_id,
+                              .detail_json = reason_json(a, "account disabled")};
+        gg_error_t ignored;
+        gg_audit_alone(c, &actor, &e, &ignored);
+        gg_error_set(err, 403, "account_disabled", NULL, "this account is disabled; ask your administrator");
+        goto out;
+    }
+    char hash[65];
+    gg_random_token(out->token);
+    gg_sha256_hex(out->token, strlen(out->token), hash);
+    struct ok_ctx x = {.sec = sec, .in = in, .ukey = ukey, .token_hash = hash, .account_id = acc.id, .now = now,
+                       .expires_at = now + sec->session_absolute_ms, .actor = &actor,
+                       .e = {.action = "login", .object_type = "account",
+                             .object_id = gg_sprintf(a, "%lld", (long long)acc.id), .unit_id = acc.home_unit_id,
+                             .detail_json = in->via_cookie ? "{\"client\":\"web\"}" : "{\"client\":\"api\"}"}};
+    if (gg_db_tx(c, ok_tx, &x, err) < 0) goto out;
+    out->account_id = acc.id;
+    out->expires_at = x.expires_at;
+    rc = 0;
+out:
+    if (c) gg_db_release(db, c);
+    return rc;
+}
+
+int gg_session_authenticate(gg_db_conn_t *c, gg_arena_t *a, const gg_security_t *sec, const char *token,
+                            const char *client_ip, gg_auth_t *auth, gg_error_t *err)
+{
+    gg_db_res_t *r;
+    char hash[65];
+    memset(auth, 0, sizeof *auth);
+    size_t tl = strlen(token);
+    if (tl < 20 || tl > 100) return gg_error_set(err, 401, "unauthenticated", NULL, "please log in");
+    gg_sha256_hex(token, tl, hash);
+    int64_t now = gg_now_ms();
+    /* one statement: the session, its account and every grant with its unit */
+    if (gg_db_query(c,
+                    "SELECT a.id, a.username, a.display_name, a.must_change_password, s.via_cookie, s.last_seen_at, "
+                    "g.id, g.role, g.unit_id, u.path, u.code, u.name "
+                    "FROM session s JOIN account a ON a.id = s.account_id "
+                    "LEFT JOIN role_grant g ON g.account_id = a.id LEFT JOIN unit u ON u.id = g.unit_id "
+                    "WHERE s.token_hash = $1 AND s.revoked_at IS NULL AND s.expires_at > $2 AND s.last_seen_at > $3 "
+                    "AND a.status = 'active' ORDER BY g.id",
+                    GG_ARGS(GG_TEXT(hash), GG_I64(now), GG_I64(now - sec->session_idle_ms)), &r, err) < 0)
+        return -1;
+    int step, rows = 0, cap = 0;
+    int64_t last_seen = 0;
+    while ((step = gg_db_next(r, err)) == 1) {
+        if (rows++ == 0) {
+            auth->account_id = gg_db_i64(r, 0);
+            auth->username = gg_strdup(a, gg_db_text(r, 1));
+            auth->display_name = gg_strdup(a, gg_db_text(r, 2));
+            auth->must_change_password = (int)gg_db_i64(r, 3);
+            auth->via_cookie = (int)gg_db_i64(r, 4);
+            last_seen = gg_db_i64(r, 5);
+        }
+        if (gg_db_isnull(r, 6)) continue;
+        if (auth->ngrants == cap) {
+            cap = cap ? cap * 2 : 4;
+            gg_grant_t *g = gg_alloc(a, sizeof(gg_grant_t) * (size_t)cap);
+            if (auth->ngrants) memcpy(g, auth->grants, sizeof(gg_grant_t) * (size_t)auth->ngrants);
+            auth->grants = g;
+        }
+        gg_grant_t *g = &auth->grants[auth->ngrants++];
+        g->id = gg_db_i64(r, 6);
+        g->role = gg_strdup(a, gg_db_text(r, 7));
+        const gg_role_t *role = gg_role_find(g->role);
+        g->perms = role ? role->perms : 0;
+        g->unit_id = gg_db_i64(r, 8);
+        g->unit_path = gg_strdup(a, gg_db_text(r, 9));
+        g->unit_code = gg_strdup(a, gg_db_text(r, 10));
+        g->unit_name = gg_strdup(a, gg_db_text(r, 11));
+        auth->perms_any |= g->perms;
+    }
+    gg_db_res_free(r);
+    if (step < 0) return -1;
+    if (rows == 0) return gg_error_set(err, 401, "unauthenticated", NULL, "your session has ended; please log in again");
+    auth->token_hash = gg_strdup(a, hash);
+    auth->client_ip = client_ip;
+    gg_csrf_token(sec->keys, token, auth->csrf);
+    /* keep the idle clock honest without a write per request: touch at most once a minute */
+    if (now - last_seen > 60000)
+        gg_db_exec(c, "UPDATE session SET last_seen_at = $1 WHERE token_hash = $2",
+                   GG_ARGS(GG_I64(now), GG_TEXT(hash)), NULL, err);
+    return 0;
+}
+
+struct logout_ctx {
+    const gg_auth_t *auth;
+    gg_actor_t actor;
+    gg_audit_entry_t e;
+};
+
+static int logout_tx(gg_db_conn_t *c, void *ctx, gg_error_t *err)
+{
+    struct logout_ctx *x = ctx;
+    if (gg_db_exec(c, "UPDATE session SET revoked_at = $1 WHERE token_hash = $2 AND revoked_at IS NULL",
+                   GG_ARGS(GG_I64(gg_now_ms()), GG_TEXT(x->auth->token_hash)), NULL, err) < 0)
+        return -1;
+    return gg_audit_append(c, &x->actor, &x->e, err);
+}
+
+int gg_session_logout(gg_db_t *db, gg_arena_t *a, const gg_auth_t *auth, gg_error_t *err)
+{
+    gg_db_conn_t *c;
+    if (gg_db_acquire(db, &c, err) < 0) return -1;
+    struct logout_ctx x = {.auth = auth, .actor = gg_actor_of(auth),
+                           .e = {.action = "logout", .object_type = "account",
+                                 .object_id = gg_sprintf(a, "%lld", (long long)auth->account_id)}};
+    int rc = gg_db_tx(c, logout_tx, &x, err);
+    gg_db_release(db, c);
+    return rc;
+}

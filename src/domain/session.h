@@ -1,0 +1,42 @@
+/*
+ * session.h — logging in and out, and turning a session token into the
+ * caller's gg_auth_t (DESIGN §6.1, §6.2).
+ *
+ * Tokens are 256-bit random values, handed to the client once and stored only
+ * as SHA-256.  A session ends when idle too long, at its absolute expiry, at
+ * logout, on a password change and when the account is disabled.  Sessions
+ * live in the database, so any node can serve any user.
+ *
+ * Login throttling: failures are counted per account and per client address
+ * within a window; past the limit the key is locked for a while and every
+ * attempt — right password or not — gets 429 with the seconds to wait.
+ * Unknown user and wrong password give the same 401, after the same work
+ * (a password hash is verified either way).
+ */
+#ifndef GG_DOMAIN_SESSION_H
+#define GG_DOMAIN_SESSION_H
+
+#include "domain/domain.h"
+
+typedef struct gg_login {
+    const char *username, *password, *client_ip, *user_agent;
+    int via_cookie;
+} gg_login_t;
+
+typedef struct gg_login_result {
+    char token[44]; /* give to the client; never stored */
+    int64_t account_id;
+    int64_t expires_at;
+    int retry_after_s; /* with a 429 error */
+} gg_login_result_t;
+
+int gg_session_login(gg_db_t *db, gg_arena_t *a, const gg_security_t *sec, const gg_login_t *in,
+                     gg_login_result_t *out, gg_error_t *err);
+
+/* Load the caller of token; 401 when the session is unknown, expired or revoked. */
+int gg_session_authenticate(gg_db_conn_t *c, gg_arena_t *a, const gg_security_t *sec, const char *token,
+                            const char *client_ip, gg_auth_t *auth, gg_error_t *err);
+
+int gg_session_logout(gg_db_t *db, gg_arena_t *a, const gg_auth_t *auth, gg_error_t *err);
+
+#endif

@@ -1,0 +1,20 @@
+/* setting.h — small key/value settings kept in the database (app_setting), and
+ * binding the key file to the database it encrypts. */
+#ifndef GG_DOMAIN_SETTING_H
+#define GG_DOMAIN_SETTING_H
+
+#include "domain/domain.h"
+
+int gg_setting_get(gg_db_conn_t *c, gg_arena_t *a, const char *key, const char **value, gg_error_t *err);
+int gg_setting_put(gg_db_conn_t *c, const char *key, const char *value, gg_error_t *err);
+
+/*
+ * Load the key file for this database.  A database that has never seen a key
+ * (first start, or `gridgov init`) gets a new key file and records its check
+ * value; afterwards the key file must exist, be private (0600) and match the
+ * recorded check value, or the server refuses to start: writing personal data
+ * under a wrong or lost key would make it unreadable.
+ */
+int gg_keys_open(gg_db_t *db, const char *data_dir, gg_keys_t *keys, int *created, gg_error_t *err);
+
+#endif

@@ -1,0 +1,137 @@
+/*
+ * http.h — the request/response object handlers see, and the server.
+ *
+ * A gg_req_t lives from the first byte of a request to the moment its response
+ * is sent.  Everything request-scoped is allocated from req->arena and dies
+ * with it.  A handler reads the request (method, path, params, query, headers,
+ * body) and fills the response (status, headers, body or file); the server
+ * queues it with libmicrohttpd once the handler returns.  Handlers never talk
+ * to libmicrohttpd directly.
+ */
+#ifndef GG_HTTP_HTTP_H
+#define GG_HTTP_HTTP_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "core/clock.h"
+#include "core/error.h"
+#include "core/mem.h"
+
+typedef enum {
+    GG_GET = 0,
+    GG_HEAD,
+    GG_POST,
+    GG_PUT,
+    GG_PATCH,
+    GG_DELETE,
+    GG_OPTIONS,
+    GG_METHOD_COUNT,
+    GG_METHOD_OTHER = GG_METHOD_COUNT
+} gg_method_t;
+
+#define GG_MAX_PATH_PARAMS 8
+
+typedef struct gg_hdr {
+    const char *name, *value;
+    struct gg_hdr *next;
+} gg_hdr_t;
+
+typedef struct gg_req gg_req_t;
+typedef void (*gg_handler_fn)(gg_req_t *req);
+
+struct gg_req {
+    gg_arena_t *arena;
+    void *app;  /* the application context given to gg_server_new */
+    void *user; /* per-request slot for the layer above (the api's auth context) */
+
+    gg_method_t method;
+    const char *method_name;
+    const char *path; /* percent-decoded path, without the query */
+    const char *body; /* NUL-terminated; NULL when there was none */
+    size_t body_len;
+    int nparams;
+    const char *param_name[GG_MAX_PATH_PARAMS];
+    const char *param_value[GG_MAX_PATH_PARAMS];
+    const void *route_data; /* the data pointer given to gg_router_add */
+
+    /* response */
+    int status;
+    const char *content_type;
+    gg_buf_t out;
+    gg_hdr_t *headers;
+    int file_fd; /* >= 0: send this file (the server closes it) */
+    uint64_t file_size;
+
+    /* private to the server */
+    struct MHD_Connection *conn_;
+    struct gg_server *server_;
+    int64_t start_us_;
+    int too_large_;
+    int dispatched_;
+    char client_ip_[48];
+};
+
+/* ---- reading the request ---- */
+const char *gg_req_header(gg_req_t *req, const char *name);
+const char *gg_req_query(gg_req_t *req, const char *name); /* decoded; NULL if absent */
+const char *gg_req_cookie(gg_req_t *req, const char *name);
+const char *gg_req_param(gg_req_t *req, const char *name); /* path parameter */
+const char *gg_req_client_ip(gg_req_t *req);
+/* Iterate query arguments: calls fn for each, stops when fn returns non-zero. */
+typedef int (*gg_query_iter_fn)(void *ctx, const char *key, const char *value);
+void gg_req_query_each(gg_req_t *req, gg_query_iter_fn fn, void *ctx);
+
+/* ---- writing the response ---- */
+void gg_resp_header(gg_req_t *req, const char *name, const char *value); /* value copied */
+/* Body is req->out; set status and content type.  JSON is the default type. */
+void gg_resp_status(gg_req_t *req, int status);
+void gg_resp_text(gg_req_t *req, int status, const char *content_type, const char *body);
+/* Send the JSON error of DESIGN §5 from e; extra_json, if not NULL, is inserted
+ * as additional members of the "error" object (e.g. "\"retry_after\":57"). */
+void gg_resp_error(gg_req_t *req, const gg_error_t *e, const char *extra_json);
+/* Helper for the layers below the API: status + code + message, no field. */
+void gg_resp_error_simple(gg_req_t *req, int status, const char *code, const char *message);
+
+/* ---- the router (router.c) ---- */
+typedef struct gg_router gg_router_t;
+gg_router_t *gg_router_new(void);
+void gg_router_free(gg_router_t *r);
+/* pattern: "/api/v1/units/{id}/children"; method: "GET", "POST" ... Returns <0 on a bad pattern. */
+int gg_router_add(gg_router_t *r, const char *method, const char *pattern, gg_handler_fn fn, const void *data);
+/* 0: matched (params and *fn filled); 404: no route; 405: the path exists but
+ * not for this method (allow gets "GET, HEAD, POST").  A trailing slash is
+ * ignored; HEAD falls back to GET. */
+int gg_router_match(gg_router_t *r, gg_req_t *req, gg_handler_fn *fn, char *allow, size_t allow_size);
+gg_method_t gg_method_parse(const char *name);
+
+/* ---- the server (server.c) ---- */
+typedef struct gg_server_config {
+    const char *host; /* "127.0.0.1" */
+    int port;
+    int threads;           /* thread pool size; 0 = number of CPUs */
+    size_t max_body;       /* bytes; larger bodies get 413 */
+    const char *static_dir;/* web/dist; NULL = none */
+    FILE *access_log;      /* NULL = no access log */
+    int connection_timeout_s;
+} gg_server_config_t;
+
+typedef struct gg_server gg_server_t;
+int gg_server_start(const gg_server_config_t *cfg, gg_router_t *router, void *app, gg_server_t **out,
+                    gg_error_t *err);
+int gg_server_port(gg_server_t *s); /* the bound port (useful with port 0) */
+/* Stop accepting, let in-flight requests finish (up to grace_ms), then close everything. */
+void gg_server_stop(gg_server_t *s, int grace_ms);
+
+/* ---- static files (static.c) ---- */
+/* Resolve req->path under dir and fill a file response; SPA fallback to
+ * index.html for paths without an extension.  Returns 0 when a response was
+ * prepared, 404 when nothing matched, 400 for an unsafe path. */
+int gg_static_serve(gg_req_t *req, const char *dir);
+/* MIME type for a file name by extension. */
+const char *gg_mime_type(const char *name);
+/* 1 when every segment of path is safe (no "..", no NUL, no backslash). */
+int gg_path_is_safe(const char *path);
+
+#endif

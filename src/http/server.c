@@ -1,0 +1,435 @@
+/*
+ * server.c — libmicrohttpd glue: request lifecycle, body limits, dispatch,
+ * response queueing, access log, graceful stop.
+ *
+ * Lifecycle of one request (libmicrohttpd calls on_request several times):
+ *  1. headers arrive: a gg_req_t is made from a per-thread cached arena.  A
+ *     request with no body is dispatched right away — queueing the response in
+ *     this first call is what lets keep-alive connections carry the next
+ *     request without a round trip.
+ *  2. body chunks: appended up to max_body; beyond it the rest is read and
+ *     dropped (up to DRAIN_LIMIT) so the client gets a clean 413 on a
+ *     connection that stays usable, instead of a reset.
+ *  3. the final call (upload_data_size == 0): dispatch.
+ *  on_completed logs the access line and recycles the arena.
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <microhttpd.h>
+#include <netinet/in.h>
+#include <stdatomic.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "core/log.h"
+#include "http/http.h"
+#include "json/jw.h"
+
+#define DRAIN_LIMIT (8u << 20) /* read and drop at most this much of an oversized body */
+
+struct gg_server {
+    struct MHD_Daemon *d;
+    gg_router_t *router;
+    void *app;
+    size_t max_body;
+    char *static_dir;
+    int access_log;
+    int port;
+    atomic_int inflight;
+};
+
+/* Per-connection request state beyond gg_req_t. */
+typedef struct req_priv {
+    gg_req_t req;
+    gg_buf_t body_in;
+    size_t drained;
+    size_t resp_bytes;
+} req_priv_t;
+
+/* One spare arena per server thread: a connection is served by one thread, so
+ * recycling here avoids a malloc/free pair per request. */
+static _Thread_local gg_arena_t *spare_arena;
+
+static const char CSP[] = "default-src 'self'; img-src 'self' data: blob: https://*.tile.openstreetmap.org; "
+                          "style-src 'self' 'unsafe-inline'; script-src 'self'; object-src 'none'; "
+                          "frame-ancestors 'none'; base-uri 'self'; form-action 'self'";
+
+/* ---------- request accessors ---------- */
+
+const char *gg_req_header(gg_req_t *req, const char *name)
+{
+    return MHD_lookup_connection_value(req->conn_, MHD_HEADER_KIND, name);
+}
+
+const char *gg_req_query(gg_req_t *req, const char *name)
+{
+    return MHD_lookup_connection_value(req->conn_, MHD_GET_ARGUMENT_KIND, name);
+}
+
+const char *gg_req_cookie(gg_req_t *req, const char *name)
+{
+    return MHD_lookup_connection_value(req->conn_, MHD_COOKIE_KIND, name);
+}
+
+const char *gg_req_param(gg_req_t *req, const char *name)
+{
+    for (int i = 0; i < req->nparams; i++)
+        if (strcmp(req->param_name[i], name) == 0) return req->param_value[i];
+    return NULL;
+}
+
+const char *gg_req_client_ip(gg_req_t *req)
+{
+    if (req->client_ip_[0]) return req->client_ip_;
+    const union MHD_ConnectionInfo *ci = MHD_get_connection_info(req->conn_, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+    snprintf(req->client_ip_, sizeof req->client_ip_, "unknown");
+    if (ci && ci->client_addr) {
+        const struct sockaddr *sa = ci->client_addr;
+        if (sa->sa_family == AF_INET)
+            inet_ntop(AF_INET, &((const struct sockaddr_in *)sa)->sin_addr, req->client_ip_,
+                      sizeof req->client_ip_);
+        else if (sa->sa_family == AF_INET6)
+            inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)sa)->sin6_addr, req->client_ip_,
+                      sizeof req->client_ip_);
+    }
+    return req->client_ip_;
+}
+
+struct query_iter {
+    gg_query_iter_fn fn;
+    void *ctx;
+};
+
+static enum MHD_Result query_iter_cb(void *cls, enum MHD_ValueKind kind, const char *key, const char *value)
+{
+    (void)kind;
+    struct query_iter *it = cls;
+    return it->fn(it->ctx, key, value ? value : "") ? MHD_NO : MHD_YES;
+}
+
+void gg_req_query_each(gg_req_t *req, gg_query_iter_fn fn, void *ctx)
+{
+    struct query_iter it = {fn, ctx};
+    MHD_get_connection_values(req->conn_, MHD_GET_ARGUMENT_KIND, query_iter_cb, &it);
+}
+
+/* ---------- response helpers ---------- */
+
+void gg_resp_header(gg_req_t *req, const char *name, const char *value)
+{
+    gg_hdr_t *h = gg_alloc(req->arena, sizeof *h);
+    h->name = name;
+    h->value = gg_strdup(req->arena, value);
+    h->next = req->headers;
+    req->headers = h;
+}
+
+void gg_resp_status(gg_req_t *req, int status)
+{
+    req->status = status;
+}
+
+void gg_resp_text(gg_req_t *req, int status, const char *content_type, const char *body)
+{
+    req->status = status;
+    req->content_type = content_type;
+    req->out.len = 0;
+    gg_buf_puts(&req->out, body);
+}
+
+void gg_resp_error(gg_req_t *req, const gg_error_t *e, const char *extra_json)
+{
+    int status = e->http_status >= 400 && e->http_status <= 599 ? e->http_status : 500;
+    req->status = status;
+    req->content_type = "application/json; charset=utf-8";
+    req->out.len = 0;
+    gg_jw_t w;
+    gg_jw_init(&w, &req->out);
+    gg_jw_obj(&w);
+    gg_jw_key(&w, "error");
+    gg_jw_obj(&w);
+    gg_jw_kstr(&w, "code", e->code[0] ? e->code : "error");
+    gg_jw_kstr(&w, "message", e->message[0] ? e->message : "request failed");
+    gg_jw_kstr(&w, "field", e->field[0] ? e->field : NULL);
+    if (extra_json && *extra_json) {
+        gg_buf_putc(&req->out, ',');
+        gg_buf_puts(&req->out, extra_json);
+    }
+    gg_jw_obj_end(&w);
+    gg_jw_obj_end(&w);
+}
+
+void gg_resp_error_simple(gg_req_t *req, int status, const char *code, const char *message)
+{
+    gg_error_t e;
+    gg_error_set(&e, status, code, NULL, "%s", message);
+    gg_resp_error(req, &e, NULL);
+}
+
+/* ---------- lifecycle ---------- */
+
+static req_priv_t *req_new(gg_server_t *s, struct MHD_Connection *conn, const char *url, const char *method)
+{
+    gg_arena_t *a = spare_arena;
+    spare_arena = NULL;
+    if (!a) a = gg_arena_new(16384);
+    req_priv_t *p = gg_zalloc(a, sizeof *p);
+    gg_req_t *req = &p->req;
+    req->arena = a;
+    req->app = s->app;
+    req->server_ = s;
+    req->conn_ = conn;
+    req->start_us_ = gg_mono_us();
+    req->method_name = gg_strdup(a, method);
+    req->method = gg_method_parse(method);
+    req->path = gg_strdup(a, url);
+    req->status = 200;
+    req->content_type = "application/json; charset=utf-8";
+    req->file_fd = -1;
+    return p;
+}
+
+static enum MHD_Result send_response(gg_server_t *s, req_priv_t *p)
+{
+    gg_req_t *req = &p->req;
+    struct MHD_Response *r;
+    if (req->file_fd >= 0) {
+        r = MHD_create_response_from_fd64(req->file_size, req->file_fd);
+        p->resp_bytes = req->file_size;
+        req->file_fd = -1; /* owned by libmicrohttpd now */
+    } else {
+        size_t len;
+        char *data = gg_buf_steal(&req->out, &len);
+        r = MHD_create_response_from_buffer(len, data, MHD_RESPMEM_MUST_FREE);
+        p->resp_bytes = len;
+    }
+    if (!r) return MHD_NO;
+    MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, req->content_type);
+    MHD_add_response_header(r, "X-Content-Type-Options", "nosniff");
+    MHD_add_response_header(r, "Content-Security-Policy", CSP);
+    int has_cache = 0;
+    for (gg_hdr_t *h = req->headers; h; h = h->next) {
+        MHD_add_response_header(r, h->name, h->value);
+        if (strcasecmp(h->name, "Cache-Control") == 0) has_cache = 1;
+    }
+    if (!has_cache) MHD_add_response_header(r, "Cache-Control", "no-store");
+    enum MHD_Result ret = MHD_queue_response(req->conn_, (unsigned)req->status, r);
+    MHD_destroy_response(r);
+    (void)s;
+    return ret;
+}
+
+static void dispatch(gg_server_t *s, req_priv_t *p)
+{
+    gg_req_t *req = &p->req;
+    req->dispatched_ = 1;
+    if (req->too_large_) {
+        char msg[96];
+        snprintf(msg, sizeof msg, "the request body is larger than the limit of %zu bytes", s->max_body);
+        gg_resp_error_simple(req, 413, "payload_too_large", msg);
+        return;
+    }
+    if (p->body_in.data) {
+        req->body = p->body_in.data;
+        req->body_len = p->body_in.len;
+    }
+    if (!gg_path_is_safe(req->path)) {
+        gg_resp_error_simple(req, 400, "invalid_path", "the path contains \"..\", a backslash or a control character");
+        return;
+    }
+    gg_handler_fn fn = NULL;
+    char allow[96];
+    int rc = gg_router_match(s->router, req, &fn, allow, sizeof allow);
+    if (rc == 0) {
+        fn(req);
+        return;
+    }
+    if (rc == 405) {
+        gg_resp_header(req, "Allow", allow);
+        char msg[160];
+        snprintf(msg, sizeof msg, "%s is not allowed here; allowed: %s", req->method_name, allow);
+        gg_resp_error_simple(req, 405, "method_not_allowed", msg);
+        return;
+    }
+    int is_api = strncmp(req->path, "/api/", 5) == 0 || strcmp(req->path, "/api") == 0 ||
+                 strncmp(req->path, "/open311/", 9) == 0;
+    if (!is_api && s->static_dir && (req->method == GG_GET || req->method == GG_HEAD)) {
+        rc = gg_static_serve(req, s->static_dir);
+        if (rc == 0) return;
+    }
+    gg_resp_error_simple(req, 404, "not_found", "no such resource");
+}
+
+static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url, const char *method,
+                                  const char *version, const char *upload_data, size_t *upload_data_size,
+                                  void **req_cls)
+{
+    (void)version;
+    gg_server_t *s = cls;
+    req_priv_t *p = *req_cls;
+    if (!p) {
+        p = req_new(s, conn, url, method);
+        *req_cls = p;
+        atomic_fetch_add(&s->inflight, 1);
+        const char *cl = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
+        const char *te = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_TRANSFER_ENCODING);
+        if (!te && (!cl || strcmp(cl, "0") == 0)) {
+            dispatch(s, p);
+            return send_response(s, p);
+        }
+        if (cl) {
+            char *end;
+            errno = 0;
+            unsigned long long n = strtoull(cl, &end, 10);
+            if (errno || *end) n = ~0ull;
+            if (n > s->max_body) {
+                p->req.too_large_ = 1;
+                if (n > DRAIN_LIMIT) { /* not worth reading: answer now, libmicrohttpd closes after */
+                    dispatch(s, p);
+                    return send_response(s, p);
+                }
+            }
+        }
+        return MHD_YES;
+    }
+    if (*upload_data_size) {
+        size_t n = *upload_data_size;
+        *upload_data_size = 0;
+        if (p->req.dispatched_) return MHD_YES;
+        if (!p->req.too_large_) {
+            if (p->body_in.len + n > s->max_body) {
+                p->req.too_large_ = 1;
+                gg_buf_free(&p->body_in);
+            } else {
+                if (!p->body_in.data) gg_buf_init(&p->body_in, n + 1 > 4096 ? n + 1 : 4096);
+                gg_buf_append(&p->body_in, upload_data, n);
+            }
+        }
+        p->drained += n;
+        if (p->req.too_large_ && p->drained > DRAIN_LIMIT) {
+            dispatch(s, p);
+            return send_response(s, p);
+        }
+        return MHD_YES;
+    }
+    if (p->req.dispatched_) return MHD_YES;
+    dispatch(s, p);
+    return send_response(s, p);
+}
+
+static void on_completed(void *cls, struct MHD_Connection *conn, void **req_cls,
+                         enum MHD_RequestTerminationCode toe)
+{
+    (void)conn;
+    gg_server_t *s = cls;
+    req_priv_t *p = *req_cls;
+    if (!p) return;
+    *req_cls = NULL;
+    gg_req_t *req = &p->req;
+    if (s->access_log) {
+        char line[600];
+        char path[400];
+        size_t j = 0;
+        for (const char *c = req->path; *c && j < sizeof path - 1; c++) /* no log injection */
+            path[j++] = ((unsigned char)*c < 0x20 || *c == 0x7f || *c == ' ') ? '?' : *c;
+        path[j] = 0;
+        char ts[32];
+        gg_time_rfc3339(gg_now_ms(), ts);
+        int n = snprintf(line, sizeof line, "%s %s %s %d %zu %lldus%s\n", ts, req->method_name, path,
+                         req->dispatched_ ? req->status : 0, p->resp_bytes,
+                         (long long)(gg_mono_us() - req->start_us_),
+                         toe == MHD_REQUEST_TERMINATED_COMPLETED_OK ? "" : " aborted");
+        if (n > 0) gg_accesslog_write(line, (size_t)n < sizeof line ? (size_t)n : sizeof line - 1);
+    }
+    if (req->file_fd >= 0) close(req->file_fd);
+    gg_buf_free(&req->out);
+    gg_buf_free(&p->body_in);
+    gg_arena_t *a = req->arena;
+    if (!spare_arena) {
+        gg_arena_reset(a);
+        spare_arena = a;
+    } else {
+        gg_arena_free(a);
+    }
+    atomic_fetch_sub(&s->inflight, 1);
+}
+
+static void mhd_log(void *cls, const char *fmt, va_list ap)
+{
+    (void)cls;
+    char msg[512];
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    size_t n = strlen(msg);
+    while (n && (msg[n - 1] == '\n' || msg[n - 1] == '\r')) msg[--n] = 0;
+    gg_log("http", "%s", msg);
+}
+
+int gg_server_start(const gg_server_config_t *cfg, gg_router_t *router, void *app, gg_server_t **out,
+                    gg_error_t *err)
+{
+    *out = NULL;
+    struct sockaddr_storage ss;
+    memset(&ss, 0, sizeof ss);
+    unsigned flags = MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_ITC | MHD_USE_TURBO | MHD_USE_ERROR_LOG;
+    const char *host = cfg->host && *cfg->host ? cfg->host : "127.0.0.1";
+    struct sockaddr_in *sin = (struct sockaddr_in *)&ss;
+    struct sockaddr_in6 *sin6 = (struct sockaddr_in6 *)&ss;
+    if (inet_pton(AF_INET, host, &sin->sin_addr) == 1) {
+        sin->sin_family = AF_INET;
+        sin->sin_port = htons((uint16_t)cfg->port);
+    } else if (inet_pton(AF_INET6, host, &sin6->sin6_addr) == 1) {
+        sin6->sin6_family = AF_INET6;
+        sin6->sin6_port = htons((uint16_t)cfg->port);
+        flags |= MHD_USE_IPv6;
+    } else {
+        return gg_err_invalid(err, "listen", "listen address \"%s\" is not an IPv4 or IPv6 address", host);
+    }
+    gg_server_t *s = gg_xcalloc(1, sizeof *s);
+    s->router = router;
+    s->app = app;
+    s->max_body = cfg->max_body ? cfg->max_body : (1u << 20);
+    s->static_dir = cfg->static_dir ? gg_xstrdup(cfg->static_dir) : NULL;
+    s->access_log = cfg->access_log != NULL;
+    if (cfg->access_log) gg_accesslog_start(cfg->access_log);
+    int threads = cfg->threads > 0 ? cfg->threads : (int)sysconf(_SC_NPROCESSORS_ONLN);
+    if (threads < 1) threads = 1;
+    s->d = MHD_start_daemon(flags, (uint16_t)cfg->port, NULL, NULL, on_request, s, MHD_OPTION_EXTERNAL_LOGGER,
+                            mhd_log, NULL, MHD_OPTION_SOCK_ADDR, &ss,
+                            MHD_OPTION_THREAD_POOL_SIZE, (unsigned)threads, MHD_OPTION_NOTIFY_COMPLETED,
+                            on_completed, s, MHD_OPTION_CONNECTION_TIMEOUT,
+                            (unsigned)(cfg->connection_timeout_s > 0 ? cfg->connection_timeout_s : 60),
+                            MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)65536, MHD_OPTION_END);
+    if (!s->d) {
+        int e = errno;
+        free(s->static_dir);
+        free(s);
+        if (cfg->access_log) gg_accesslog_stop();
+        return gg_error_set(err, 500, "listen_failed", "listen", "cannot listen on %s:%d (%s)", host, cfg->port,
+                            e == EADDRINUSE ? "address already in use" : e ? strerror(e) : "failed");
+    }
+    const union MHD_DaemonInfo *di = MHD_get_daemon_info(s->d, MHD_DAEMON_INFO_BIND_PORT);
+    s->port = di ? di->port : cfg->port;
+    *out = s;
+    return 0;
+}
+
+int gg_server_port(gg_server_t *s)
+{
+    return s->port;
+}
+
+void gg_server_stop(gg_server_t *s, int grace_ms)
+{
+    if (!s) return;
+    MHD_socket fd = MHD_quiesce_daemon(s->d); /* no new connections from here on */
+    if (fd != MHD_INVALID_SOCKET) close(fd);
+    int64_t deadline = gg_mono_us() + (int64_t)grace_ms * 1000;
+    while (atomic_load(&s->inflight) > 0 && gg_mono_us() < deadline) usleep(5000);
+    MHD_stop_daemon(s->d);
+    if (s->access_log) gg_accesslog_stop();
+    free(s->static_dir);
+    free(s);
+}

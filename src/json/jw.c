@@ -1,0 +1,199 @@
+/* jw.c — JSON writer (see jw.h for the escaping contract). */
+#include "json/jw.h"
+
+#include "core/clock.h"
+#include "core/utf8.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+void gg_jw_init(gg_jw_t *w, gg_buf_t *buf)
+{
+    w->buf = buf;
+    w->depth = 0;
+    w->count[0] = 0;
+    w->after_key = 0;
+}
+
+/* Emit the separator a new value needs at the current level. */
+static void before_value(gg_jw_t *w)
+{
+    if (w->after_key) {
+        w->after_key = 0;
+        return;
+    }
+    if (w->count[w->depth]) gg_buf_putc(w->buf, ',');
+    w->count[w->depth] = 1;
+}
+
+static void open(gg_jw_t *w, char c)
+{
+    before_value(w);
+    gg_buf_putc(w->buf, c);
+    if (w->depth + 1 < GG_JW_MAX_DEPTH) w->depth++;
+    w->count[w->depth] = 0;
+}
+
+static void close_(gg_jw_t *w, char c)
+{
+    gg_buf_putc(w->buf, c);
+    if (w->depth > 0) w->depth--;
+}
+
+void gg_jw_obj(gg_jw_t *w) { open(w, '{'); }
+void gg_jw_obj_end(gg_jw_t *w) { close_(w, '}'); }
+void gg_jw_arr(gg_jw_t *w) { open(w, '['); }
+void gg_jw_arr_end(gg_jw_t *w) { close_(w, ']'); }
+
+static const char hex[] = "0123456789abcdef";
+
+void gg_json_escape(gg_buf_t *b, const char *str, size_t n)
+{
+    const unsigned char *s = (const unsigned char *)str;
+    gg_buf_reserve(b, n + 2);
+    size_t i = 0, run = 0; /* run: start of bytes copied verbatim */
+    while (i < n) {
+        unsigned c = s[i];
+        if (c >= 0x20 && c < 0x80 && c != '"' && c != '\\' && c != '<' && c != '>' && c != '&') {
+            i++;
+            continue;
+        }
+        if (c >= 0x80) {
+            size_t len = gg_utf8_seq(s + i, n - i);
+            if (len == 3 && c == 0xE2 && s[i + 1] == 0x80 && (s[i + 2] == 0xA8 || s[i + 2] == 0xA9)) {
+                gg_buf_append(b, s + run, i - run);
+                gg_buf_puts(b, s[i + 2] == 0xA8 ? "\\u2028" : "\\u2029");
+                i += 3;
+                run = i;
+                continue;
+            }
+            if (len) {
+                i += len;
+                continue;
+            }
+            gg_buf_append(b, s + run, i - run);
+            gg_buf_puts(b, "\xEF\xBF\xBD"); /* U+FFFD for the invalid byte */
+            i++;
+            run = i;
+            continue;
+        }
+        gg_buf_append(b, s + run, i - run);
+        char esc[7];
+        switch (c) {
+        case '"': gg_buf_append(b, "\\\"", 2); break;
+        case '\\': gg_buf_append(b, "\\\\", 2); break;
+        case '\n': gg_buf_append(b, "\\n", 2); break;
+        case '\r': gg_buf_append(b, "\\r", 2); break;
+        case '\t': gg_buf_append(b, "\\t", 2); break;
+        case '\b': gg_buf_append(b, "\\b", 2); break;
+        case '\f': gg_buf_append(b, "\\f", 2); break;
+        default:
+            esc[0] = '\\', esc[1] = 'u', esc[2] = '0', esc[3] = '0';
+            esc[4] = hex[c >> 4], esc[5] = hex[c & 15];
+            gg_buf_append(b, esc, 6);
+        }
+        i++;
+        run = i;
+    }
+    gg_buf_append(b, s + run, n - run);
+}
+
+void gg_jw_key(gg_jw_t *w, const char *key)
+{
+    before_value(w);
+    gg_buf_putc(w->buf, '"');
+    gg_json_escape(w->buf, key, strlen(key));
+    gg_buf_append(w->buf, "\":", 2);
+    w->after_key = 1;
+}
+
+void gg_jw_strn(gg_jw_t *w, const char *s, size_t n)
+{
+    before_value(w);
+    gg_buf_putc(w->buf, '"');
+    gg_json_escape(w->buf, s, n);
+    gg_buf_putc(w->buf, '"');
+}
+
+void gg_jw_str(gg_jw_t *w, const char *s)
+{
+    if (!s) {
+        gg_jw_null(w);
+        return;
+    }
+    gg_jw_strn(w, s, strlen(s));
+}
+
+void gg_jw_int(gg_jw_t *w, int64_t v)
+{
+    before_value(w);
+    char tmp[24];
+    char *p = tmp + sizeof tmp;
+    uint64_t u = v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v;
+    do {
+        *--p = (char)('0' + u % 10);
+        u /= 10;
+    } while (u);
+    if (v < 0) *--p = '-';
+    gg_buf_append(w->buf, p, (size_t)(tmp + sizeof tmp - p));
+}
+
+void gg_jw_num(gg_jw_t *w, double v)
+{
+    if (!isfinite(v)) {
+        gg_jw_null(w);
+        return;
+    }
+    before_value(w);
+    char tmp[32];
+    int n = snprintf(tmp, sizeof tmp, "%.17g", v);
+    /* shortest representation that round-trips, for readable 0.1 rather than 0.10000000000000001 */
+    for (int prec = 6; prec < 17; prec++) {
+        char t2[32];
+        int n2 = snprintf(t2, sizeof t2, "%.*g", prec, v);
+        if (strtod(t2, NULL) == v) {
+            memcpy(tmp, t2, (size_t)n2 + 1);
+            n = n2;
+            break;
+        }
+    }
+    gg_buf_append(w->buf, tmp, (size_t)n);
+}
+
+void gg_jw_bool(gg_jw_t *w, int v)
+{
+    before_value(w);
+    gg_buf_puts(w->buf, v ? "true" : "false");
+}
+
+void gg_jw_null(gg_jw_t *w)
+{
+    before_value(w);
+    gg_buf_append(w->buf, "null", 4);
+}
+
+void gg_jw_raw(gg_jw_t *w, const char *json, size_t n)
+{
+    before_value(w);
+    gg_buf_append(w->buf, json, n);
+}
+
+void gg_jw_time(gg_jw_t *w, int64_t unix_ms)
+{
+    if (unix_ms <= 0) {
+        gg_jw_null(w);
+        return;
+    }
+    char tmp[32];
+    gg_time_rfc3339(unix_ms, tmp);
+    gg_jw_str(w, tmp);
+}
+
+void gg_jw_kstr(gg_jw_t *w, const char *key, const char *s) { gg_jw_key(w, key), gg_jw_str(w, s); }
+void gg_jw_kint(gg_jw_t *w, const char *key, int64_t v) { gg_jw_key(w, key), gg_jw_int(w, v); }
+void gg_jw_knum(gg_jw_t *w, const char *key, double v) { gg_jw_key(w, key), gg_jw_num(w, v); }
+void gg_jw_kbool(gg_jw_t *w, const char *key, int v) { gg_jw_key(w, key), gg_jw_bool(w, v); }
+void gg_jw_knull(gg_jw_t *w, const char *key) { gg_jw_key(w, key), gg_jw_null(w); }
+void gg_jw_ktime(gg_jw_t *w, const char *key, int64_t ms) { gg_jw_key(w, key), gg_jw_time(w, ms); }
