@@ -46,9 +46,9 @@ wait_http "http://127.0.0.1:$GG_PORT/healthz"
 # An account to measure an authenticated read (`gridgov user` exists from the identity issue on).
 AUTH=""
 if "$BUILD/gridgov" help user >/dev/null 2>&1; then
-    printf 'Bench-pass-2026!\n' | "$BUILD/gridgov" user add bench --password-stdin --database "sqlite:$tmp/bench.db" --data-dir "$tmp/data" >/dev/null
+    printf 'Grid-load-2026!\n' | "$BUILD/gridgov" user add bench --password-stdin --database "sqlite:$tmp/bench.db" --data-dir "$tmp/data" >/dev/null
     "$BUILD/gridgov" user grant bench admin root --database "sqlite:$tmp/bench.db" --data-dir "$tmp/data" >/dev/null
-    TOKEN=$(curl -fsS -H 'Content-Type: application/json' -d '{"username":"bench","password":"Bench-pass-2026!"}' \
+    TOKEN=$(curl -fsS -H 'Content-Type: application/json' -d '{"username":"bench","password":"Grid-load-2026!","mode":"bearer"}' \
         "http://127.0.0.1:$GG_PORT/api/v1/session" | python3 -c 'import json,sys; print(json.load(sys.stdin)["token"])')
     AUTH="Authorization: Bearer $TOKEN"
 fi

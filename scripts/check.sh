@@ -78,7 +78,7 @@ run_pytest api-postgresql "$PGURL"
 echo "== browser tests (Chromium)"
 if ls tests/browser/*.test.mjs >/dev/null 2>&1; then
     blog=/tmp/gridgov-browser.log
-    GG_BINARY=$ROOT/$BUILD/gridgov $PY tests/browser/serve_and_run.py 2>&1 | tee "$blog" | grep -E '^(not ok|ok|# )' | sed 's/^/   /'
+    GG_BINARY=$ROOT/$BUILD/gridgov $PY tests/browser/serve_and_run.py 2>&1 | tee "$blog" | grep -E '^(not ok|ok|# (tests|pass|fail|skipped))' | sed 's/^/   /'
     bp=$(grep -E '^# pass ' "$blog" | tail -1 | grep -oE '[0-9]+'); bf=$(grep -E '^# fail ' "$blog" | tail -1 | grep -oE '[0-9]+')
     bs=$(grep -E '^# skipped ' "$blog" | tail -1 | grep -oE '[0-9]+')
     [ -z "$bp" ] && bf=1

@@ -43,7 +43,8 @@ static void list(gg_req_t *req)
     gg_error_t err;
     int64_t limit, after, total_flag;
     const char *q;
-    if (gg_api_query_int(req, "limit", 1, 200, 50, &limit) < 0 || gg_api_query_int(req, "after", 0, INT64_MAX, 0, &after) < 0 ||
+    if (gg_api_query_int(req, "limit", 1, 200, 50, &limit) < 0 ||
+        gg_api_query_int(req, "after", 0, INT64_MAX, 0, &after) < 0 ||
         gg_api_query_int(req, "total", 0, 1, 0, &total_flag) < 0 || gg_api_query_str(req, "q", 64, &q) < 0)
         return;
     if (gg_api_begin(req, 0, &c, &auth) < 0) return;
@@ -66,8 +67,10 @@ static void list(gg_req_t *req)
         gg_jw_obj_end(w);
     }
     gg_jw_arr_end(w);
-    if (n == page.limit) gg_jw_kstr(w, "next", gg_sprintf(req->arena, "%lld", (long long)rows[n - 1].id));
-    else gg_jw_knull(w, "next");
+    if (n == page.limit)
+        gg_jw_kstr(w, "next", gg_sprintf(req->arena, "%lld", (long long)rows[n - 1].id));
+    else
+        gg_jw_knull(w, "next");
     if (total >= 0) gg_jw_kint(w, "total", total);
     gg_jw_obj_end(w);
 }
@@ -88,13 +91,14 @@ static int create_tx(gg_db_conn_t *c, void *ctx, gg_error_t *err)
     if (gg_account_create(c, x->arena, &x->app->sec, &actor, x->auth, &x->in, &x->id, err) < 0) return -1;
     if (x->role) {
         int64_t gid;
-        if (gg_grant_add(c, x->arena, &actor, x->auth, x->id, x->role, x->in.home_unit_id, &gid, err) < 0) return -1;
+        if (gg_grant_add(c, x->arena, &actor, x->auth, x->id, x->role, x->in.home_unit_id, &gid, err) < 0)
+            return -1;
     }
     return 0;
 }
 
-static void audit_denial(gg_req_t *req, gg_db_conn_t *c, const gg_auth_t *auth, const char *action, int64_t object_id,
-                         const gg_error_t *why)
+static void audit_denial(gg_req_t *req, gg_db_conn_t *c, const gg_auth_t *auth, const char *action,
+                         int64_t object_id, const gg_error_t *why)
 {
     gg_actor_t actor = gg_actor_of(auth);
     gg_jw_t w;
@@ -104,8 +108,10 @@ static void audit_denial(gg_req_t *req, gg_db_conn_t *c, const gg_auth_t *auth, 
     gg_jw_kstr(&w, "refused", why->message);
     gg_jw_kint(&w, "status", why->http_status);
     gg_jw_obj_end(&w);
-    gg_audit_entry_t e = {.action = action, .object_type = "account",
-                          .object_id = object_id ? gg_sprintf(req->arena, "%lld", (long long)object_id) : NULL,
+    gg_audit_entry_t e = {.action = action,
+                          .object_type = "account",
+                          .object_id =
+                              object_id ? gg_sprintf(req->arena, "%lld", (long long)object_id) : NULL,
                           .detail_json = gg_strdup(req->arena, b.data)};
     gg_buf_free(&b);
     gg_error_t ignored;
@@ -115,9 +121,12 @@ static void audit_denial(gg_req_t *req, gg_db_conn_t *c, const gg_auth_t *auth, 
 static void create(gg_req_t *req)
 {
     static const gg_field_t fields[] = {
-        {"username", GG_F_STR, 1, 2, 64, 0},     {"display_name", GG_F_STR, 1, 1, 64, 0},
-        {"password", GG_F_STR, 1, 1, 128, 0},    {"phone", GG_F_STR, 0, 0, 20, 1},
-        {"home_unit_id", GG_F_INT, 1, 1, INT64_MAX, 0}, {"role", GG_F_STR, 0, 1, 32, 1},
+        {"username", GG_F_STR, 1, 2, 64, 0},
+        {"display_name", GG_F_STR, 1, 1, 64, 0},
+        {"password", GG_F_STR, 1, 1, 128, 0},
+        {"phone", GG_F_STR, 0, 0, 20, 1},
+        {"home_unit_id", GG_F_INT, 1, 1, INT64_MAX, 0},
+        {"role", GG_F_STR, 0, 1, 32, 1},
     };
     gg_db_conn_t *c;
     gg_auth_t *auth;
@@ -128,7 +137,9 @@ static void create(gg_req_t *req)
         gg_api_end(req, c);
         return;
     }
-    struct create_ctx x = {.app = req->app, .arena = req->arena, .auth = auth,
+    struct create_ctx x = {.app = req->app,
+                           .arena = req->arena,
+                           .auth = auth,
                            .in = {.username = gg_strdup(req->arena, gg_json_str(body, "username")),
                                   .display_name = gg_strdup(req->arena, gg_json_str(body, "display_name")),
                                   .password = gg_strdup(req->arena, gg_json_str(body, "password")),
@@ -162,9 +173,11 @@ static int reveal_tx(gg_db_conn_t *c, void *ctx, gg_error_t *err)
 {
     struct reveal_ctx *x = ctx;
     gg_actor_t actor = gg_actor_of(x->auth);
-    gg_audit_entry_t e = {.action = "pii.read", .object_type = "account",
+    gg_audit_entry_t e = {.action = "pii.read",
+                          .object_type = "account",
                           .object_id = gg_sprintf(x->arena, "%lld", (long long)x->acc->id),
-                          .unit_id = x->acc->home_unit_id, .detail_json = "{\"fields\":[\"phone\"]}"};
+                          .unit_id = x->acc->home_unit_id,
+                          .detail_json = "{\"fields\":[\"phone\"]}"};
     return gg_audit_append(c, &actor, &e, err);
 }
 
@@ -254,7 +267,10 @@ static void update(gg_req_t *req)
         gg_api_end(req, c);
         return;
     }
-    struct update_ctx x = {.app = req->app, .arena = req->arena, .auth = auth, .id = id,
+    struct update_ctx x = {.app = req->app,
+                           .arena = req->arena,
+                           .auth = auth,
+                           .id = id,
                            .patch = {.display_name = gg_strdup(req->arena, gg_json_str(body, "display_name")),
                                      .phone = gg_strdup(req->arena, gg_json_str(body, "phone")),
                                      .status = gg_strdup(req->arena, gg_json_str(body, "status")),
@@ -305,13 +321,16 @@ static void reset_password(gg_req_t *req)
         gg_api_end(req, c);
         return;
     }
-    struct reset_ctx x = {req->app, req->arena, auth, id, gg_strdup(req->arena, gg_json_str(body, "password"))};
+    struct reset_ctx x = {req->app, req->arena, auth, id,
+                          gg_strdup(req->arena, gg_json_str(body, "password"))};
     json_decref(body);
     int rc = gg_db_tx(c, reset_tx, &x, &err);
     if (rc < 0 && err.http_status == 403) audit_denial(req, c, auth, "account.password.denied", id, &err);
     gg_api_end(req, c);
-    if (rc < 0) gg_api_error(req, &err);
-    else req->status = 204;
+    if (rc < 0)
+        gg_api_error(req, &err);
+    else
+        req->status = 204;
 }
 
 struct grant_ctx {
@@ -337,7 +356,8 @@ static int revoke_tx(gg_db_conn_t *c, void *ctx, gg_error_t *err)
 
 static void grant(gg_req_t *req)
 {
-    static const gg_field_t fields[] = {{"role", GG_F_STR, 1, 1, 32, 0}, {"unit_id", GG_F_INT, 1, 1, INT64_MAX, 0}};
+    static const gg_field_t fields[] = {{"role", GG_F_STR, 1, 1, 32, 0},
+                                        {"unit_id", GG_F_INT, 1, 1, INT64_MAX, 0}};
     gg_db_conn_t *c;
     gg_auth_t *auth;
     json_t *body;
@@ -349,7 +369,9 @@ static void grant(gg_req_t *req)
         gg_api_end(req, c);
         return;
     }
-    struct grant_ctx x = {.arena = req->arena, .auth = auth, .account_id = id,
+    struct grant_ctx x = {.arena = req->arena,
+                          .auth = auth,
+                          .account_id = id,
                           .unit_id = gg_json_int(body, "unit_id", 0),
                           .role = gg_strdup(req->arena, gg_json_str(body, "role"))};
     json_decref(body);
@@ -381,8 +403,10 @@ static void revoke(gg_req_t *req)
     int rc = gg_db_tx(c, revoke_tx, &x, &err);
     if (rc < 0 && err.http_status == 403) audit_denial(req, c, auth, "grant.remove.denied", id, &err);
     gg_api_end(req, c);
-    if (rc < 0) gg_api_error(req, &err);
-    else req->status = 204;
+    if (rc < 0)
+        gg_api_error(req, &err);
+    else
+        req->status = 204;
 }
 
 void gg_api_account_routes(gg_router_t *r)

@@ -40,7 +40,8 @@ int gg_api_body(gg_req_t *req, const gg_field_t *fields, int nfields, json_t **o
     /* JSON only: a cross-site HTML form cannot send application/json without a CORS preflight */
     const char *ct = gg_req_header(req, "Content-Type");
     if (!ct || strncasecmp(ct, "application/json", 16) != 0) {
-        gg_error_set(&err, 415, "unsupported_media_type", NULL, "send the body as Content-Type: application/json");
+        gg_error_set(&err, 415, "unsupported_media_type", NULL,
+                     "send the body as Content-Type: application/json");
         gg_api_error(req, &err);
         return -1;
     }
@@ -100,7 +101,8 @@ int gg_api_begin(gg_req_t *req, int flags, gg_db_conn_t **c, gg_auth_t **auth)
     }
     if (gg_api_conn(req, c) < 0) return -1;
     gg_auth_t *a = gg_zalloc(req->arena, sizeof *a);
-    if (gg_session_authenticate(*c, req->arena, &app->sec, token, gg_req_client_ip(req), a, &err) < 0) goto fail;
+    if (gg_session_authenticate(*c, req->arena, &app->sec, token, gg_req_client_ip(req), a, &err) < 0)
+        goto fail;
     if (via_cookie && req->method != GG_GET && req->method != GG_HEAD && req->method != GG_OPTIONS) {
         const char *csrf = gg_req_header(req, GG_CSRF_HEADER);
         if (!csrf || !gg_ct_streq(csrf, a->csrf)) {
@@ -159,7 +161,8 @@ int gg_api_query_str(gg_req_t *req, const char *name, size_t max_chars, const ch
         return -1;
     }
     if (gg_utf8_len(v) > max_chars) {
-        gg_err_invalid(&err, name, "query parameter %s is too long (at most %zu characters)", name, max_chars);
+        gg_err_invalid(&err, name, "query parameter %s is too long (at most %zu characters)", name,
+                       max_chars);
         gg_api_error(req, &err);
         return -1;
     }

@@ -23,7 +23,8 @@ static void list(gg_req_t *req)
         gg_api_error(req, &err);
         return;
     }
-    gg_audit_filter_t f = {.action = action, .account_id = account, .before_seq = before, .limit = (int)limit};
+    gg_audit_filter_t f = {
+        .action = action, .account_id = account, .before_seq = before, .limit = (int)limit};
     gg_audit_row_t *rows;
     int n;
     int rc = gg_audit_list(c, req->arena, auth, &f, &rows, &n, &err);
@@ -41,23 +42,31 @@ static void list(gg_req_t *req)
         gg_jw_obj(w);
         gg_jw_kint(w, "seq", r->seq);
         gg_jw_ktime(w, "at", r->at);
-        if (r->account_id) gg_jw_kint(w, "account_id", r->account_id);
-        else gg_jw_knull(w, "account_id");
+        if (r->account_id)
+            gg_jw_kint(w, "account_id", r->account_id);
+        else
+            gg_jw_knull(w, "account_id");
         gg_jw_kstr(w, "username", r->username);
         gg_jw_kstr(w, "client_ip", r->client_ip);
         gg_jw_kstr(w, "action", r->action);
         gg_jw_kstr(w, "object_type", r->object_type);
         gg_jw_kstr(w, "object_id", r->object_id);
-        if (r->unit_id) gg_jw_kint(w, "unit_id", r->unit_id);
-        else gg_jw_knull(w, "unit_id");
+        if (r->unit_id)
+            gg_jw_kint(w, "unit_id", r->unit_id);
+        else
+            gg_jw_knull(w, "unit_id");
         gg_jw_key(w, "detail");
-        if (r->detail) gg_jw_raw(w, r->detail, strlen(r->detail)); /* written by us as JSON */
-        else gg_jw_null(w);
+        if (r->detail)
+            gg_jw_raw(w, r->detail, strlen(r->detail)); /* written by us as JSON */
+        else
+            gg_jw_null(w);
         gg_jw_obj_end(w);
     }
     gg_jw_arr_end(w);
-    if (n == (int)limit) gg_jw_kstr(w, "next", gg_sprintf(req->arena, "%lld", (long long)rows[n - 1].seq));
-    else gg_jw_knull(w, "next");
+    if (n == (int)limit)
+        gg_jw_kstr(w, "next", gg_sprintf(req->arena, "%lld", (long long)rows[n - 1].seq));
+    else
+        gg_jw_knull(w, "next");
     gg_jw_obj_end(w);
 }
 

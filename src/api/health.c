@@ -16,7 +16,8 @@ static void readyz(gg_req_t *req)
     gg_app_t *app = req->app;
     gg_error_t err;
     if (gg_db_ping(app->db, &err) < 0) {
-        gg_error_set(&err, 503, "database_unavailable", NULL, "the database is not reachable: %s", err.message);
+        gg_error_set(&err, 503, "database_unavailable", NULL, "the database is not reachable: %s",
+                     err.message);
         gg_api_error(req, &err);
         return;
     }

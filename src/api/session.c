@@ -55,7 +55,8 @@ static void cookie(gg_req_t *req, const char *token, int64_t max_age_s)
     const char *proto = gg_req_header(req, "X-Forwarded-Proto");
     int secure = proto && strcmp(proto, "https") == 0;
     gg_resp_header(req, "Set-Cookie",
-                   gg_sprintf(req->arena, GG_SESSION_COOKIE "=%s; Path=/; Max-Age=%lld; HttpOnly; SameSite=Strict%s",
+                   gg_sprintf(req->arena,
+                              GG_SESSION_COOKIE "=%s; Path=/; Max-Age=%lld; HttpOnly; SameSite=Strict%s",
                               token, (long long)max_age_s, secure ? "; Secure" : ""));
 }
 
@@ -112,8 +113,10 @@ static void login(gg_req_t *req)
     gg_jw_obj(w);
     write_me(w, &auth);
     gg_jw_obj_end(w);
-    if (via_cookie) gg_jw_kstr(w, "csrf_token", auth.csrf);
-    else gg_jw_kstr(w, "token", res.token);
+    if (via_cookie)
+        gg_jw_kstr(w, "csrf_token", auth.csrf);
+    else
+        gg_jw_kstr(w, "token", res.token);
     gg_jw_ktime(w, "expires_at", res.expires_at);
     gg_jw_obj_end(w);
 }
@@ -162,8 +165,8 @@ static int change_password_tx(gg_db_conn_t *c, void *ctx, gg_error_t *err)
     if (!gg_password_verify(me.password_hash, x->current))
         return gg_err_invalid(err, "current_password", "the current password is wrong");
     gg_actor_t actor = gg_actor_of(x->auth);
-    return gg_account_set_password(c, x->arena, &x->app->sec, &actor, x->auth, x->auth->account_id, x->next, 0,
-                                   x->auth->token_hash, err);
+    return gg_account_set_password(c, x->arena, &x->app->sec, &actor, x->auth, x->auth->account_id, x->next,
+                                   0, x->auth->token_hash, err);
 }
 
 static void change_password(gg_req_t *req)
@@ -181,13 +184,16 @@ static void change_password(gg_req_t *req)
         gg_api_end(req, c);
         return;
     }
-    struct pw_ctx x = {req->app, req->arena, auth, gg_strdup(req->arena, gg_json_str(body, "current_password")),
+    struct pw_ctx x = {req->app, req->arena, auth,
+                       gg_strdup(req->arena, gg_json_str(body, "current_password")),
                        gg_strdup(req->arena, gg_json_str(body, "new_password"))};
     json_decref(body);
     int rc = gg_db_tx(c, change_password_tx, &x, &err);
     gg_api_end(req, c);
-    if (rc < 0) gg_api_error(req, &err);
-    else req->status = 204;
+    if (rc < 0)
+        gg_api_error(req, &err);
+    else
+        req->status = 204;
 }
 
 static void roles(gg_req_t *req)

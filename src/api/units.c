@@ -8,8 +8,10 @@ static void write_unit(gg_jw_t *w, const gg_unit_t *u)
 {
     gg_jw_obj(w);
     gg_jw_kint(w, "id", u->id);
-    if (u->parent_id) gg_jw_kint(w, "parent_id", u->parent_id);
-    else gg_jw_knull(w, "parent_id");
+    if (u->parent_id)
+        gg_jw_kint(w, "parent_id", u->parent_id);
+    else
+        gg_jw_knull(w, "parent_id");
     gg_jw_kstr(w, "level", u->level);
     gg_jw_kstr(w, "code", u->code);
     gg_jw_kstr(w, "name", u->name);
@@ -64,7 +66,8 @@ static void children(gg_req_t *req)
     gg_jw_obj(w);
     gg_jw_key(w, "items");
     gg_jw_arr(w);
-    for (int i = 0; i < n; i++) write_unit(w, &rows[i]);
+    for (int i = 0; i < n; i++)
+        write_unit(w, &rows[i]);
     gg_jw_arr_end(w);
     gg_jw_obj_end(w);
 }
@@ -105,11 +108,13 @@ static void create(gg_req_t *req)
         if (*p < '0' || *p > '9') {
             json_decref(body);
             gg_api_end(req, c);
-            gg_err_invalid(&err, "code", "a unit code has digits only (12-digit division code, 15-digit grid code)");
+            gg_err_invalid(&err, "code",
+                           "a unit code has digits only (12-digit division code, 15-digit grid code)");
             gg_api_error(req, &err);
             return;
         }
-    struct create_ctx x = {.arena = req->arena, .auth = auth,
+    struct create_ctx x = {.arena = req->arena,
+                           .auth = auth,
                            .in = {.parent_id = gg_json_int(body, "parent_id", 0),
                                   .level = gg_strdup(req->arena, gg_json_str(body, "level")),
                                   .code = gg_strdup(req->arena, code),

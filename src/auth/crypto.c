@@ -40,7 +40,8 @@ int gg_keys_load(const char *data_dir, int create, gg_keys_t *keys, int *created
         crypto_kdf_keygen(master);
         int wfd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
         if (wfd < 0) {
-            gg_error_set(err, 500, "key_file", "data_dir", "cannot create key file %s: %s", path, strerror(errno));
+            gg_error_set(err, 500, "key_file", "data_dir", "cannot create key file %s: %s", path,
+                         strerror(errno));
             goto out;
         }
         int ok = write(wfd, master, 32) == 32 && fsync(wfd) == 0;
@@ -155,7 +156,8 @@ static char *mask(gg_arena_t *a, const char *s, size_t head, size_t tail)
         out[n] = 0;
         return out;
     }
-    for (size_t i = 0; i < n; i++) out[i] = (i < head || i >= n - tail) ? s[i] : '*';
+    for (size_t i = 0; i < n; i++)
+        out[i] = (i < head || i >= n - tail) ? s[i] : '*';
     out[n] = 0;
     return out;
 }
@@ -219,15 +221,20 @@ int gg_password_policy(const char *pw, const char *username, const char *field, 
     if (chars > 128) return gg_err_invalid(err, field, "the password must have at most 128 characters");
     int lower = 0, upper = 0, digit = 0, other = 0;
     for (const unsigned char *p = (const unsigned char *)pw; *p; p++) {
-        if (islower(*p)) lower = 1;
-        else if (isupper(*p)) upper = 1;
-        else if (isdigit(*p)) digit = 1;
-        else other = 1;
+        if (islower(*p))
+            lower = 1;
+        else if (isupper(*p))
+            upper = 1;
+        else if (isdigit(*p))
+            digit = 1;
+        else
+            other = 1;
     }
     if (lower + upper + digit + other < 3)
-        return gg_err_invalid(err, field,
-                              "the password must mix at least three of: lower-case letters, upper-case letters, "
-                              "digits, other characters");
+        return gg_err_invalid(
+            err, field,
+            "the password must mix at least three of: lower-case letters, upper-case letters, "
+            "digits, other characters");
     if (username && *username && strcasestr(pw, username))
         return gg_err_invalid(err, field, "the password must not contain the user name");
     return 0;

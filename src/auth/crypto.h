@@ -58,7 +58,8 @@ void gg_csrf_token(const gg_keys_t *k, const char *session_token, char out[44]);
 int gg_ct_streq(const char *a, const char *b);
 
 /* Passwords: argon2id via crypto_pwhash_str. */
-int gg_password_hash(const char *password, uint64_t opslimit, size_t memlimit, char out[128], gg_error_t *err);
+int gg_password_hash(const char *password, uint64_t opslimit, size_t memlimit, char out[128],
+                     gg_error_t *err);
 int gg_password_verify(const char *hash, const char *password); /* 1 match, 0 no */
 /* Policy: 10..128 characters, at least three of lower/upper/digit/other, not the username. */
 int gg_password_policy(const char *password, const char *username, const char *field, gg_error_t *err);

@@ -8,28 +8,30 @@
 const gg_role_t gg_roles[] = {
     {"admin", "系统管理员", "Administrator", ~0ull & ~GG_P_CASE_REPORT_OWN},
     {"dispatcher", "指挥调度员", "Dispatcher",
-     READS | GG_P_ACCOUNT_READ | GG_P_RESIDENT_READ | GG_P_PLACE_READ | GG_P_CASE_REPORT | GG_P_CASE_DISPATCH |
-         GG_P_CASE_HANDLE | GG_P_CASE_SUPERVISE | GG_P_DISPUTE_READ | GG_P_DASHBOARD_READ},
+     READS | GG_P_ACCOUNT_READ | GG_P_RESIDENT_READ | GG_P_PLACE_READ | GG_P_CASE_REPORT |
+         GG_P_CASE_DISPATCH | GG_P_CASE_HANDLE | GG_P_CASE_SUPERVISE | GG_P_DISPUTE_READ |
+         GG_P_DASHBOARD_READ},
     {"department", "职能部门", "Department handler", READS | GG_P_CASE_HANDLE | GG_P_DASHBOARD_READ},
     {"grid_worker", "网格员", "Grid worker",
      READS | GG_P_RESIDENT_READ | GG_P_RESIDENT_WRITE | GG_P_PLACE_READ | GG_P_PLACE_WRITE | GG_P_PII_READ |
          GG_P_CASE_REPORT | GG_P_CASE_HANDLE | GG_P_DISPUTE_READ},
     {"community", "社区工作者", "Community staff",
-     READS | GG_P_ACCOUNT_READ | GG_P_RESIDENT_READ | GG_P_RESIDENT_WRITE | GG_P_PLACE_READ | GG_P_PLACE_WRITE |
-         GG_P_PII_READ | GG_P_CASE_REPORT | GG_P_CASE_HANDLE | GG_P_DISPUTE_READ | GG_P_PARTICIPATION_MANAGE |
-         GG_P_DASHBOARD_READ},
+     READS | GG_P_ACCOUNT_READ | GG_P_RESIDENT_READ | GG_P_RESIDENT_WRITE | GG_P_PLACE_READ |
+         GG_P_PLACE_WRITE | GG_P_PII_READ | GG_P_CASE_REPORT | GG_P_CASE_HANDLE | GG_P_DISPUTE_READ |
+         GG_P_PARTICIPATION_MANAGE | GG_P_DASHBOARD_READ},
     {"mediator", "调解员", "Mediator", READS | GG_P_DISPUTE_READ | GG_P_DISPUTE_MANAGE},
     {"leader", "领导", "Leader",
-     READS | GG_P_ACCOUNT_READ | GG_P_RESIDENT_READ | GG_P_PLACE_READ | GG_P_DISPUTE_READ | GG_P_DASHBOARD_READ},
+     READS | GG_P_ACCOUNT_READ | GG_P_RESIDENT_READ | GG_P_PLACE_READ | GG_P_DISPUTE_READ |
+         GG_P_DASHBOARD_READ},
     {"resident", "居民", "Resident", GG_P_CASE_REPORT_OWN},
 };
 const int gg_nroles = (int)(sizeof gg_roles / sizeof gg_roles[0]);
 
 static const char *const perm_names[GG_PERM_COUNT] = {
-    "unit.read",       "unit.manage",   "account.read",       "account.manage", "grant.manage",
-    "audit.read",      "pii.read",      "resident.read",      "resident.write", "place.read",
-    "place.write",     "case.read",     "case.report",        "case.dispatch",  "case.handle",
-    "case.supervise",  "dispute.read",  "dispute.manage",     "dashboard.read", "participation.manage",
+    "unit.read",       "unit.manage",     "account.read",   "account.manage", "grant.manage",
+    "audit.read",      "pii.read",        "resident.read",  "resident.write", "place.read",
+    "place.write",     "case.read",       "case.report",    "case.dispatch",  "case.handle",
+    "case.supervise",  "dispute.read",    "dispute.manage", "dashboard.read", "participation.manage",
     "settings.manage", "case.report_own",
 };
 
@@ -53,7 +55,8 @@ int gg_path_within(const char *path, const char *ancestor)
 int gg_auth_can(const gg_auth_t *a, uint64_t perm, const char *unit_path)
 {
     for (int i = 0; i < a->ngrants; i++)
-        if ((a->grants[i].perms & perm) == perm && gg_path_within(unit_path, a->grants[i].unit_path)) return 1;
+        if ((a->grants[i].perms & perm) == perm && gg_path_within(unit_path, a->grants[i].unit_path))
+            return 1;
     return 0;
 }
 

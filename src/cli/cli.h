@@ -17,6 +17,7 @@ int gg_cmd_migrate(int argc, char **argv);
 int gg_cmd_init(int argc, char **argv);
 int gg_cmd_user(int argc, char **argv);
 int gg_cmd_verify_audit(int argc, char **argv);
+int gg_cmd_demo(int argc, char **argv);
 
 extern const char gg_common_flags_help[];
 
@@ -31,7 +32,7 @@ int gg_mkdirs(const char *path, gg_error_t *err);
 
 #include "domain/domain.h"
 /* Open the database (migrated) and the key file bound to it; fills sec. */
-int gg_cli_open_app(const gg_config_t *cfg, gg_db_t **db, gg_keys_t *keys, gg_security_t *sec, int *key_created,
-                    gg_error_t *err);
+int gg_cli_open_app(const gg_config_t *cfg, gg_db_t **db, gg_keys_t *keys, gg_security_t *sec,
+                    int *key_created, gg_error_t *err);
 
 #endif

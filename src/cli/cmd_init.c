@@ -15,7 +15,8 @@ int gg_cmd_init(int argc, char **argv)
     gg_security_t sec;
     if (gg_cli_open_app(&cfg, &db, &keys, &sec, &created, &err) < 0) return gg_cli_fail(&err);
     printf("init: database ready; key file %s/gridgov.key %s\n", cfg.data_dir,
-           created ? "created (back it up: personal data cannot be read without it)" : "already present and valid");
+           created ? "created (back it up: personal data cannot be read without it)"
+                   : "already present and valid");
     gg_db_close(db);
     return 0;
 }

@@ -60,8 +60,9 @@ int gg_cmd_serve(int argc, char **argv)
         gg_db_close(db);
         return gg_cli_fail(&err);
     }
-    gg_log_info("gridgov %s listening on http://%s:%d/ (database %s, %d threads)", GG_VERSION, cfg.listen_host,
-                gg_server_port(server), gg_db_kind(db) == GG_DB_SQLITE ? "sqlite" : "postgresql", threads);
+    gg_log_info("gridgov %s listening on http://%s:%d/ (database %s, %d threads)", GG_VERSION,
+                cfg.listen_host, gg_server_port(server),
+                gg_db_kind(db) == GG_DB_SQLITE ? "sqlite" : "postgresql", threads);
 
     int sig = 0;
     sigwait(&set, &sig);

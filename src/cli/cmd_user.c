@@ -45,9 +45,11 @@ static int take_flags(int argc, char **argv, struct opts *o, char **rest, int *n
 
 static int read_password(char *buf, size_t size, gg_error_t *err)
 {
-    if (!fgets(buf, (int)size, stdin)) return gg_err_invalid(err, "password", "no password on standard input");
+    if (!fgets(buf, (int)size, stdin))
+        return gg_err_invalid(err, "password", "no password on standard input");
     size_t n = strlen(buf);
-    while (n && (buf[n - 1] == '\n' || buf[n - 1] == '\r')) buf[--n] = 0;
+    while (n && (buf[n - 1] == '\n' || buf[n - 1] == '\r'))
+        buf[--n] = 0;
     if (!n) return gg_err_invalid(err, "password", "the password on standard input is empty");
     return 0;
 }
@@ -66,7 +68,9 @@ static int find_unit(gg_db_conn_t *c, gg_arena_t *a, const char *code, gg_unit_t
 {
     int found;
     if (gg_unit_by_code(c, a, code, u, &found, err) < 0) return -1;
-    if (!found) return gg_err_not_found(err, "no unit with code %s (use a division code such as 420204, or root)", code);
+    if (!found)
+        return gg_err_not_found(err, "no unit with code %s (use a division code such as 420204, or root)",
+                                code);
     return 0;
 }
 
@@ -90,8 +94,8 @@ static int op_tx(gg_db_conn_t *c, void *ctx, gg_error_t *err)
     if (!found) return gg_err_not_found(err, "no account named %s", x->name);
     x->id = acc.id;
     if (!strcmp(x->verb, "passwd"))
-        return gg_account_set_password(c, x->arena, x->sec, &cli_actor, NULL, acc.id, x->password, x->o->temporary,
-                                       NULL, err);
+        return gg_account_set_password(c, x->arena, x->sec, &cli_actor, NULL, acc.id, x->password,
+                                       x->o->temporary, NULL, err);
     /* grant */
     if (find_unit(c, x->arena, x->unit, &unit, err) < 0) return -1;
     int64_t gid;
@@ -114,7 +118,8 @@ static int list_accounts(gg_db_conn_t *c, gg_arena_t *a, gg_security_t *sec, gg_
             int ng;
             if (gg_account_grants(c, a, rows[i].id, &g, &ng, err) < 0) return -1;
             printf("%-20s %-20s %-9s", rows[i].username, rows[i].display_name, rows[i].status);
-            for (int k = 0; k < ng; k++) printf("%s%s@%s", k ? ", " : " ", g[k].role, g[k].unit_code);
+            for (int k = 0; k < ng; k++)
+                printf("%s%s@%s", k ? ", " : " ", g[k].role, g[k].unit_code);
             printf("\n");
         }
         if (n < page.limit) break;
@@ -125,11 +130,12 @@ static int list_accounts(gg_db_conn_t *c, gg_arena_t *a, gg_security_t *sec, gg_
 
 int gg_cmd_user(int argc, char **argv)
 {
-    static const char usage[] = "usage: gridgov user add NAME --password-stdin [--display-name TEXT] [--unit CODE|root] "
-                                "[--phone NUMBER] [--temporary]\n"
-                                "       gridgov user passwd NAME --password-stdin [--temporary]\n"
-                                "       gridgov user grant NAME ROLE CODE|root\n"
-                                "       gridgov user list\n";
+    static const char usage[] =
+        "usage: gridgov user add NAME --password-stdin [--display-name TEXT] [--unit CODE|root] "
+        "[--phone NUMBER] [--temporary]\n"
+        "       gridgov user passwd NAME --password-stdin [--temporary]\n"
+        "       gridgov user grant NAME ROLE CODE|root\n"
+        "       gridgov user list\n";
     gg_config_t cfg;
     gg_error_t err = {0};
     struct opts o = {0};
@@ -141,7 +147,10 @@ int gg_cmd_user(int argc, char **argv)
     if (gg_config_load(&cfg, nrest, rest, 2, pos, 4, &npos, &err) < 0) return gg_cli_fail(&err);
     if (npos < 1) return fputs(usage, stderr), 2;
     const char *verb = pos[0];
-    int want = !strcmp(verb, "add") || !strcmp(verb, "passwd") ? 2 : !strcmp(verb, "grant") ? 4 : !strcmp(verb, "list") ? 1 : -1;
+    int want = !strcmp(verb, "add") || !strcmp(verb, "passwd") ? 2
+               : !strcmp(verb, "grant")                        ? 4
+               : !strcmp(verb, "list")                         ? 1
+                                                               : -1;
     if (want < 0 || npos != want) return fputs(usage, stderr), 2;
     char password[256] = "";
     if (!strcmp(verb, "add") || !strcmp(verb, "passwd")) {
@@ -163,12 +172,21 @@ int gg_cmd_user(int argc, char **argv)
         if (!strcmp(verb, "list")) {
             rc = list_accounts(c, a, &sec, &err);
         } else {
-            struct op x = {.sec = &sec, .arena = a, .verb = verb, .name = pos[1], .role = npos > 2 ? pos[2] : NULL,
-                           .unit = npos > 3 ? pos[3] : NULL, .password = password, .o = &o};
+            struct op x = {.sec = &sec,
+                           .arena = a,
+                           .verb = verb,
+                           .name = pos[1],
+                           .role = npos > 2 ? pos[2] : NULL,
+                           .unit = npos > 3 ? pos[3] : NULL,
+                           .password = password,
+                           .o = &o};
             rc = gg_db_tx(c, op_tx, &x, &err);
-            if (rc == 0 && !strcmp(verb, "add")) printf("user: added %s (id %lld)\n", pos[1], (long long)x.id);
-            else if (rc == 0 && !strcmp(verb, "passwd")) printf("user: password of %s changed; its sessions ended\n", pos[1]);
-            else if (rc == 0) printf("user: %s is now %s at %s\n", pos[1], pos[2], pos[3]);
+            if (rc == 0 && !strcmp(verb, "add"))
+                printf("user: added %s (id %lld)\n", pos[1], (long long)x.id);
+            else if (rc == 0 && !strcmp(verb, "passwd"))
+                printf("user: password of %s changed; its sessions ended\n", pos[1]);
+            else if (rc == 0)
+                printf("user: %s is now %s at %s\n", pos[1], pos[2], pos[3]);
         }
         gg_db_release(db, c);
     }

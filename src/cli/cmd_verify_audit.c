@@ -1,4 +1,5 @@
-/* cmd_verify_audit.c — `gridgov verify-audit`: recompute the audit hash chain; exit 1 naming the first broken row. */
+/* cmd_verify_audit.c — `gridgov verify-audit`: recompute the audit hash chain; exit 1 naming the first broken
+ * row. */
 #include <stdio.h>
 
 #include "cli/cli.h"
@@ -23,8 +24,8 @@ int gg_cmd_verify_audit(int argc, char **argv)
     gg_db_close(db);
     if (rc < 0) return gg_cli_fail(&err);
     if (v.first_bad_seq) {
-        printf("verify-audit: BROKEN at row %lld: %s (%lld rows read)\n", (long long)v.first_bad_seq, v.reason,
-               (long long)v.rows);
+        printf("verify-audit: BROKEN at row %lld: %s (%lld rows read)\n", (long long)v.first_bad_seq,
+               v.reason, (long long)v.rows);
         return 1;
     }
     printf("verify-audit: ok, %lld rows, chain intact\n", (long long)v.rows);

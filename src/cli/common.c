@@ -16,8 +16,10 @@ int gg_cli_wants_help(int argc, char **argv)
 
 int gg_cli_fail(const gg_error_t *e)
 {
-    if (e->field[0] && !strstr(e->message, e->field)) fprintf(stderr, "gridgov: %s: %s\n", e->field, e->message);
-    else fprintf(stderr, "gridgov: %s\n", e->message);
+    if (e->field[0] && !strstr(e->message, e->field))
+        fprintf(stderr, "gridgov: %s: %s\n", e->field, e->message);
+    else
+        fprintf(stderr, "gridgov: %s\n", e->message);
     return e->http_status == 400 ? 2 : 1;
 }
 
@@ -64,8 +66,8 @@ int gg_cli_open_db(const gg_config_t *cfg, gg_db_t **db, int *applied, gg_error_
     return 0;
 }
 
-int gg_cli_open_app(const gg_config_t *cfg, gg_db_t **db, gg_keys_t *keys, gg_security_t *sec, int *key_created,
-                    gg_error_t *err)
+int gg_cli_open_app(const gg_config_t *cfg, gg_db_t **db, gg_keys_t *keys, gg_security_t *sec,
+                    int *key_created, gg_error_t *err)
 {
     int applied;
     if (gg_crypto_init() < 0) return gg_err_internal(err, "libsodium could not be initialised");

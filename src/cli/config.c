@@ -25,7 +25,7 @@ void gg_config_defaults(gg_config_t *c)
     snprintf(c->web_dir, sizeof c->web_dir, "%s/web/dist", GG_SOURCE_DIR);
     snprintf(c->migrations, sizeof c->migrations, "%s/sql/migrations", GG_SOURCE_DIR);
     c->access_log = 1;
-    c->argon2_ops = 2;            /* crypto_pwhash_OPSLIMIT_INTERACTIVE */
+    c->argon2_ops = 2;             /* crypto_pwhash_OPSLIMIT_INTERACTIVE */
     c->argon2_mem_kib = 64 * 1024; /* crypto_pwhash_MEMLIMIT_INTERACTIVE */
     c->session_idle_minutes = 120;
     c->session_hours = 12;
@@ -72,7 +72,8 @@ static int parse_int(const char *v, int min, int max, int *out)
 static int set_path(char *dst, size_t size, const char *key, const char *v, const char *src, gg_error_t *err)
 {
     if (!*v) return gg_err_invalid(err, key, "%s: %s must not be empty", src, key);
-    if (strlen(v) >= size) return gg_err_invalid(err, key, "%s: %s is too long (at most %zu bytes)", src, key, size - 1);
+    if (strlen(v) >= size)
+        return gg_err_invalid(err, key, "%s: %s is too long (at most %zu bytes)", src, key, size - 1);
     snprintf(dst, size, "%s", v);
     return 0;
 }
@@ -82,16 +83,21 @@ int gg_config_set(gg_config_t *c, const char *key, const char *v, const char *sr
     if (strcmp(key, "listen") == 0) {
         /* host:port, [v6]:port or :port */
         const char *colon = strrchr(v, ':');
-        if (!colon) return gg_err_invalid(err, key, "%s: listen must be HOST:PORT, e.g. 127.0.0.1:8080 (got \"%s\")", src, v);
+        if (!colon)
+            return gg_err_invalid(err, key, "%s: listen must be HOST:PORT, e.g. 127.0.0.1:8080 (got \"%s\")",
+                                  src, v);
         int port;
         if (parse_int(colon + 1, 0, 65535, &port) < 0)
-            return gg_err_invalid(err, key, "%s: listen port must be a number from 0 to 65535 (got \"%s\")", src, colon + 1);
+            return gg_err_invalid(err, key, "%s: listen port must be a number from 0 to 65535 (got \"%s\")",
+                                  src, colon + 1);
         const char *h = v;
         size_t hl = (size_t)(colon - v);
         if (hl >= 2 && h[0] == '[' && h[hl - 1] == ']') h++, hl -= 2;
         if (hl >= sizeof c->listen_host) return gg_err_invalid(err, key, "%s: listen host is too long", src);
-        if (hl == 0) snprintf(c->listen_host, sizeof c->listen_host, "0.0.0.0");
-        else snprintf(c->listen_host, sizeof c->listen_host, "%.*s", (int)hl, h);
+        if (hl == 0)
+            snprintf(c->listen_host, sizeof c->listen_host, "0.0.0.0");
+        else
+            snprintf(c->listen_host, sizeof c->listen_host, "%.*s", (int)hl, h);
         c->listen_port = port;
         return 0;
     }
@@ -102,19 +108,23 @@ int gg_config_set(gg_config_t *c, const char *key, const char *v, const char *sr
     }
     if (strcmp(key, "data_dir") == 0) return set_path(c->data_dir, sizeof c->data_dir, key, v, src, err);
     if (strcmp(key, "web_dir") == 0) return set_path(c->web_dir, sizeof c->web_dir, key, v, src, err);
-    if (strcmp(key, "migrations") == 0) return set_path(c->migrations, sizeof c->migrations, key, v, src, err);
+    if (strcmp(key, "migrations") == 0)
+        return set_path(c->migrations, sizeof c->migrations, key, v, src, err);
     for (size_t i = 0; i < sizeof int_settings / sizeof int_settings[0]; i++) {
         const struct int_setting *s = &int_settings[i];
         if (strcmp(key, s->key) != 0) continue;
         if (parse_int(v, s->min, s->max, (int *)((char *)c + s->offset)) < 0)
-            return gg_err_invalid(err, key, "%s: %s must be a whole number from %d to %d (got \"%s\")", src, key,
-                                  s->min, s->max, v);
+            return gg_err_invalid(err, key, "%s: %s must be a whole number from %d to %d (got \"%s\")", src,
+                                  key, s->min, s->max, v);
         return 0;
     }
     if (strcmp(key, "access_log") == 0) {
-        if (!strcmp(v, "on") || !strcmp(v, "true") || !strcmp(v, "1")) c->access_log = 1;
-        else if (!strcmp(v, "off") || !strcmp(v, "false") || !strcmp(v, "0")) c->access_log = 0;
-        else return gg_err_invalid(err, key, "%s: access_log must be on or off (got \"%s\")", src, v);
+        if (!strcmp(v, "on") || !strcmp(v, "true") || !strcmp(v, "1"))
+            c->access_log = 1;
+        else if (!strcmp(v, "off") || !strcmp(v, "false") || !strcmp(v, "0"))
+            c->access_log = 0;
+        else
+            return gg_err_invalid(err, key, "%s: access_log must be on or off (got \"%s\")", src, v);
         return 0;
     }
     return gg_err_invalid(err, key, "%s: unknown setting \"%s\"", src, key);
@@ -122,9 +132,11 @@ int gg_config_set(gg_config_t *c, const char *key, const char *v, const char *sr
 
 static char *trim(char *s)
 {
-    while (isspace((unsigned char)*s)) s++;
+    while (isspace((unsigned char)*s))
+        s++;
     char *e = s + strlen(s);
-    while (e > s && isspace((unsigned char)e[-1])) *--e = 0;
+    while (e > s && isspace((unsigned char)e[-1]))
+        *--e = 0;
     return s;
 }
 
@@ -158,12 +170,20 @@ int gg_config_load_file(gg_config_t *c, const char *path, int required, gg_error
 static const struct {
     const char *env, *key;
 } envmap[] = {
-    {"GRIDGOV_LISTEN", "listen"},         {"GRIDGOV_DATABASE", "database"}, {"GRIDGOV_DATA_DIR", "data_dir"},
-    {"GRIDGOV_WEB_DIR", "web_dir"},       {"GRIDGOV_THREADS", "threads"},   {"GRIDGOV_DB_POOL", "db_pool"},
-    {"GRIDGOV_ACCESS_LOG", "access_log"}, {"GRIDGOV_MIGRATIONS", "migrations"},
-    {"GRIDGOV_ARGON2_OPS", "argon2_ops"}, {"GRIDGOV_ARGON2_MEM_KIB", "argon2_mem_kib"},
-    {"GRIDGOV_SESSION_IDLE_MINUTES", "session_idle_minutes"}, {"GRIDGOV_SESSION_HOURS", "session_hours"},
-    {"GRIDGOV_LOGIN_MAX_FAILURES", "login_max_failures"}, {"GRIDGOV_LOGIN_LOCKOUT_MINUTES", "login_lockout_minutes"},
+    {"GRIDGOV_LISTEN", "listen"},
+    {"GRIDGOV_DATABASE", "database"},
+    {"GRIDGOV_DATA_DIR", "data_dir"},
+    {"GRIDGOV_WEB_DIR", "web_dir"},
+    {"GRIDGOV_THREADS", "threads"},
+    {"GRIDGOV_DB_POOL", "db_pool"},
+    {"GRIDGOV_ACCESS_LOG", "access_log"},
+    {"GRIDGOV_MIGRATIONS", "migrations"},
+    {"GRIDGOV_ARGON2_OPS", "argon2_ops"},
+    {"GRIDGOV_ARGON2_MEM_KIB", "argon2_mem_kib"},
+    {"GRIDGOV_SESSION_IDLE_MINUTES", "session_idle_minutes"},
+    {"GRIDGOV_SESSION_HOURS", "session_hours"},
+    {"GRIDGOV_LOGIN_MAX_FAILURES", "login_max_failures"},
+    {"GRIDGOV_LOGIN_LOCKOUT_MINUTES", "login_lockout_minutes"},
 };
 
 int gg_config_load_env(gg_config_t *c, gg_error_t *err)
@@ -199,9 +219,12 @@ int gg_config_load_flags(gg_config_t *c, int argc, char **argv, int first, const
             if (!eq) i++;
             continue;
         }
-        if (eq) val = eq + 1;
-        else if (i + 1 < argc) val = argv[++i];
-        else return gg_err_invalid(err, key, "option --%.*s needs a value", (int)kl, a + 2);
+        if (eq)
+            val = eq + 1;
+        else if (i + 1 < argc)
+            val = argv[++i];
+        else
+            return gg_err_invalid(err, key, "option --%.*s needs a value", (int)kl, a + 2);
         char src[80];
         snprintf(src, sizeof src, "--%.*s", (int)kl, a + 2);
         if (gg_config_set(c, key, val, src, err) < 0) {
@@ -219,8 +242,10 @@ int gg_config_load(gg_config_t *c, int argc, char **argv, int first, const char 
     const char *file = getenv("GRIDGOV_CONFIG");
     int required = file != NULL;
     for (int i = first; i < argc; i++) {
-        if (strcmp(argv[i], "--config") == 0 && i + 1 < argc) file = argv[i + 1], required = 1;
-        else if (strncmp(argv[i], "--config=", 9) == 0) file = argv[i] + 9, required = 1;
+        if (strcmp(argv[i], "--config") == 0 && i + 1 < argc)
+            file = argv[i + 1], required = 1;
+        else if (strncmp(argv[i], "--config=", 9) == 0)
+            file = argv[i] + 9, required = 1;
     }
     if (gg_config_load_file(c, file ? file : "gridgov.conf", required, err) < 0) return -1;
     if (gg_config_load_env(c, err) < 0) return -1;

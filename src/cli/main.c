@@ -29,14 +29,16 @@ static const gg_command_t commands[] = {
      "  --db-pool N         database connections, 0 = threads + 2 (GRIDGOV_DB_POOL)\n"
      "  --access-log on|off one line per request on stdout (GRIDGOV_ACCESS_LOG)\n",
      gg_cmd_serve},
-    {"migrate", "create or upgrade the database schema", "usage: gridgov migrate [options]\n\nApplies pending migrations and exits.\n",
-     gg_cmd_migrate},
+    {"migrate", "create or upgrade the database schema",
+     "usage: gridgov migrate [options]\n\nApplies pending migrations and exits.\n", gg_cmd_migrate},
     {"init", "create the database and the key file for a new installation",
-     "usage: gridgov init [options]\n\nCreates the data directory, applies migrations and creates the key file\n"
+     "usage: gridgov init [options]\n\nCreates the data directory, applies migrations and creates the key "
+     "file\n"
      "(data-dir/gridgov.key, mode 0600) that encrypts personal data.  Back it up with the database.\n",
      gg_cmd_init},
     {"user", "add accounts, set passwords, grant roles, list accounts",
-     "usage: gridgov user add NAME --password-stdin [--display-name TEXT] [--unit CODE|root] [--phone NUMBER] "
+     "usage: gridgov user add NAME --password-stdin [--display-name TEXT] [--unit CODE|root] [--phone "
+     "NUMBER] "
      "[--temporary]\n"
      "       gridgov user passwd NAME --password-stdin [--temporary]\n"
      "       gridgov user grant NAME ROLE CODE|root\n"
@@ -45,9 +47,15 @@ static const gg_command_t commands[] = {
      "--temporary makes the user change the password at the next login.\n",
      gg_cmd_user},
     {"verify-audit", "check the audit log's hash chain",
-     "usage: gridgov verify-audit [options]\n\nRecomputes the hash chain of the audit log; exits 1 and names the\n"
+     "usage: gridgov verify-audit [options]\n\nRecomputes the hash chain of the audit log; exits 1 and names "
+     "the\n"
      "first row that was changed, removed or inserted.\n",
      gg_cmd_verify_audit},
+    {"demo", "fill the database with demonstration data and print the logins",
+     "usage: gridgov demo [options]\n\nCreates the demo accounts (and, as the platform grows, demo "
+     "districts,\n"
+     "grids, places, people and cases).  Safe to run again: existing data is kept.\n",
+     gg_cmd_demo},
     {"version", "print the version", "usage: gridgov version\n", cmd_version},
     {"help", "show help for a command", "usage: gridgov help [COMMAND]\n", cmd_help},
 };
@@ -56,9 +64,12 @@ static const int ncommands = (int)(sizeof commands / sizeof commands[0]);
 
 static void usage(FILE *f)
 {
-    fprintf(f, "gridgov %s — grid-based social governance platform\n\nusage: gridgov COMMAND [options]\n\ncommands:\n",
+    fprintf(f,
+            "gridgov %s — grid-based social governance platform\n\nusage: gridgov COMMAND "
+            "[options]\n\ncommands:\n",
             GG_VERSION);
-    for (int i = 0; i < ncommands; i++) fprintf(f, "  %-10s %s\n", commands[i].name, commands[i].summary);
+    for (int i = 0; i < ncommands; i++)
+        fprintf(f, "  %-10s %s\n", commands[i].name, commands[i].summary);
     fprintf(f, "\nRun 'gridgov COMMAND --help' for a command's options.\n");
 }
 

@@ -30,4 +30,3 @@ void gg_time_rfc3339(int64_t unix_ms, char out[32])
     snprintf(out, 32, "%04d-%02d-%02dT%02d:%02d:%02d+08:00", year, (tm.tm_mon + 1) % 100, tm.tm_mday % 100,
              tm.tm_hour % 100, tm.tm_min % 100, tm.tm_sec % 100);
 }
-

@@ -173,7 +173,8 @@ void gg_buf_reserve(gg_buf_t *b, size_t extra)
     if (!b->data) gg_buf_init(b, extra + 1 > 256 ? extra + 1 : 256);
     if (b->len + extra + 1 <= b->cap) return;
     size_t cap = b->cap * 2;
-    while (cap < b->len + extra + 1) cap *= 2;
+    while (cap < b->len + extra + 1)
+        cap *= 2;
     b->data = gg_xrealloc(b->data, cap);
     b->cap = cap;
 }

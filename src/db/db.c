@@ -232,6 +232,7 @@ int gg_db_ping(gg_db_t *db, gg_error_t *err)
             rc = gg_db_query_i64(c, "SELECT 1", GG_NOARGS, &one, &found, err);
         }
     }
+    if (rc == 0 && c->drv->check) rc = c->drv->check(c, err);
     gg_db_release(db, c);
     return rc;
 }

@@ -50,6 +50,9 @@ typedef struct gg_db_driver {
     int (*begin)(gg_db_conn_t *c, gg_error_t *err);
     int (*commit)(gg_db_conn_t *c, gg_error_t *err); /* on failure the transaction is over or rolled back */
     void (*rollback)(gg_db_conn_t *c);
+    /* Optional, for /readyz: is what this connection writes to still the
+     * database (SQLite: the file at the configured path is the open one)? */
+    int (*check)(gg_db_conn_t *c, gg_error_t *err);
 } gg_db_driver_t;
 
 extern const gg_db_driver_t gg_db_sqlite_driver;

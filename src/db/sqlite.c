@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include <sqlite3.h>
 
@@ -32,6 +33,9 @@ typedef struct sq_conn {
     gg_db_cache_t cache;
     sq_res_t res1; /* reused for the common case of one open result, so queries do not malloc */
     int res1_used;
+    char *path; /* the database file, NULL for the in-memory database */
+    dev_t dev;  /* identity of the file opened, to notice it being moved or replaced */
+    ino_t ino;
 } sq_conn_t;
 
 #define SQ(c) ((sq_conn_t *)(c))
@@ -329,7 +333,26 @@ static void sq_close(gg_db_conn_t *gc)
     sq_conn_t *c = SQ(gc);
     gg_db_cache_clear(&c->cache, sq_evict, c);
     sqlite3_close_v2(c->db);
+    free(c->path);
     free(c);
+}
+
+/* A database file deleted, moved or replaced under a running server would
+ * swallow every write into a file nobody will read again: not ready. */
+static int sq_check(gg_db_conn_t *base, gg_error_t *err)
+{
+    sq_conn_t *c = SQ(base);
+    struct stat st;
+    if (!c->path) return 0;
+    if (stat(c->path, &st) != 0)
+        return gg_error_set(err, 503, "database_unavailable", NULL, "the SQLite database file %s is gone",
+                            c->path);
+    if (st.st_dev != c->dev || st.st_ino != c->ino)
+        return gg_error_set(
+            err, 503, "database_unavailable", NULL,
+            "the SQLite database file %s was replaced while the server had it open; restart the server",
+            c->path);
+    return 0;
 }
 
 static int sq_connect(gg_db_t *db, const char *target, int busy_timeout_ms, gg_db_conn_t **out,
@@ -370,6 +393,14 @@ static int sq_connect(gg_db_t *db, const char *target, int busy_timeout_ms, gg_d
     }
     rc = sqlite3_exec(c->db, "PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;", NULL, NULL, NULL);
     if (rc != SQLITE_OK) goto fail;
+    if (path == target) {
+        struct stat st_file;
+        if (stat(target, &st_file) == 0) {
+            c->path = gg_xstrdup(target);
+            c->dev = st_file.st_dev;
+            c->ino = st_file.st_ino;
+        }
+    }
     goto out;
 fail:
     ret = gg_error_set(err, 503, "database_unavailable", NULL, "cannot open SQLite database \"%s\": %s",
@@ -396,6 +427,7 @@ const gg_db_driver_t gg_db_sqlite_driver = {
     .kind = GG_DB_SQLITE,
     .connect = sq_connect,
     .reconnect = sq_reconnect,
+    .check = sq_check,
     .close = sq_close,
     .exec = sq_exec,
     .exec_script = sq_exec_script,

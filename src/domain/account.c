@@ -13,8 +13,9 @@
 #include "domain/unit.h"
 #include "json/jw.h"
 
-#define ACCOUNT_COLS                                                                                               \
-    "a.id, a.username, a.display_name, a.status, a.phone_enc, a.must_change_password, a.home_unit_id, u.path, "    \
+#define ACCOUNT_COLS                                                                                         \
+    "a.id, a.username, a.display_name, a.status, a.phone_enc, a.must_change_password, a.home_unit_id, "      \
+    "u.path, "                                                                                               \
     "u.name, u.code, a.password_hash, a.created_at, a.updated_at, a.version"
 
 static void read_account(gg_db_res_t *r, gg_arena_t *a, const gg_security_t *sec, gg_account_t *o)
@@ -52,13 +53,19 @@ int gg_phone_valid(const char *phone, const char *field, gg_error_t *err)
     size_t n = strlen(phone);
     int digits = 0, dash = 0;
     for (const char *p = phone; *p; p++) {
-        if (isdigit((unsigned char)*p)) digits++;
-        else if (*p == '-' && !dash && p != phone) dash = 1;
-        else return gg_err_invalid(err, field, "a phone number has digits only (and one '-' after a landline area code)");
+        if (isdigit((unsigned char)*p))
+            digits++;
+        else if (*p == '-' && !dash && p != phone)
+            dash = 1;
+        else
+            return gg_err_invalid(err, field,
+                                  "a phone number has digits only (and one '-' after a landline area code)");
     }
     if (!dash && n == 11 && phone[0] == '1' && phone[1] >= '3' && phone[1] <= '9') return 0;
     if (phone[0] == '0' && digits >= 10 && digits <= 12) return 0;
-    return gg_err_invalid(err, field, "\"%s\" is not a mobile number (11 digits starting 13-19) or a landline with area code", phone);
+    return gg_err_invalid(
+        err, field, "\"%s\" is not a mobile number (11 digits starting 13-19) or a landline with area code",
+        phone);
 }
 
 static char *id_text(gg_arena_t *a, int64_t id)
@@ -97,8 +104,8 @@ int gg_account_create(gg_db_conn_t *c, gg_arena_t *a, const gg_security_t *sec, 
     if (in->phone && *in->phone && gg_phone_valid(in->phone, "phone", err) < 0) return -1;
     if (gg_unit_by_id(c, a, in->home_unit_id, &home, &found, err) < 0) return -1;
     if (!found || (auth && !gg_auth_can(auth, GG_P_ACCOUNT_READ, home.path)))
-        return gg_error_set(err, 404, "not_found", "home_unit_id", "unit %lld does not exist or is outside your scope",
-                            (long long)in->home_unit_id);
+        return gg_error_set(err, 404, "not_found", "home_unit_id",
+                            "unit %lld does not exist or is outside your scope", (long long)in->home_unit_id);
     if (auth && !gg_auth_can(auth, GG_P_ACCOUNT_MANAGE, home.path))
         return gg_err_forbidden(err, "you may not create accounts in %s", home.name);
     char hash[128];
@@ -106,14 +113,16 @@ int gg_account_create(gg_db_conn_t *c, gg_arena_t *a, const gg_security_t *sec, 
     const char *phone = in->phone && *in->phone ? in->phone : NULL;
     int64_t now = gg_now_ms();
     gg_db_res_t *r;
-    if (gg_db_query(c,
-                    "INSERT INTO account (username, display_name, phone_enc, phone_bidx, password_hash, status, "
-                    "must_change_password, home_unit_id, password_changed_at, created_at, updated_at) "
-                    "VALUES ($1, $2, $3, $4, $5, 'active', $6, $7, $8, $8, $8) RETURNING id",
-                    GG_ARGS(GG_TEXT(in->username), GG_TEXT(in->display_name),
-                            GG_TEXT(gg_pii_encrypt(sec->keys, a, phone)), GG_TEXT(gg_pii_blind_index(sec->keys, a, phone)),
-                            GG_TEXT(hash), GG_I64(in->must_change_password ? 1 : 0), GG_I64(home.id), GG_I64(now)),
-                    &r, err) < 0) {
+    if (gg_db_query(
+            c,
+            "INSERT INTO account (username, display_name, phone_enc, phone_bidx, password_hash, status, "
+            "must_change_password, home_unit_id, password_changed_at, created_at, updated_at) "
+            "VALUES ($1, $2, $3, $4, $5, 'active', $6, $7, $8, $8, $8) RETURNING id",
+            GG_ARGS(GG_TEXT(in->username), GG_TEXT(in->display_name),
+                    GG_TEXT(gg_pii_encrypt(sec->keys, a, phone)),
+                    GG_TEXT(gg_pii_blind_index(sec->keys, a, phone)), GG_TEXT(hash),
+                    GG_I64(in->must_change_password ? 1 : 0), GG_I64(home.id), GG_I64(now)),
+            &r, err) < 0) {
         if (err->http_status == 409)
             gg_error_set(err, 409, "conflict", "username", "the user name \"%s\" is taken", in->username);
         return -1;
@@ -122,9 +131,12 @@ int gg_account_create(gg_db_conn_t *c, gg_arena_t *a, const gg_security_t *sec, 
     if (step == 1) *id = gg_db_i64(r, 0);
     gg_db_res_free(r);
     if (step != 1) return step < 0 ? -1 : gg_err_internal(err, "account insert returned no id");
-    gg_audit_entry_t e = {.action = "account.create", .object_type = "account", .object_id = id_text(a, *id),
+    gg_audit_entry_t e = {.action = "account.create",
+                          .object_type = "account",
+                          .object_id = id_text(a, *id),
                           .unit_id = home.id,
-                          .detail_json = detail(a, 2, "username", in->username, "display_name", in->display_name)};
+                          .detail_json =
+                              detail(a, 2, "username", in->username, "display_name", in->display_name)};
     return gg_audit_append(c, actor, &e, err);
 }
 
@@ -133,7 +145,9 @@ int gg_account_by_username(gg_db_conn_t *c, gg_arena_t *a, const gg_security_t *
 {
     gg_db_res_t *r;
     *found = 0;
-    if (gg_db_query(c, "SELECT " ACCOUNT_COLS " FROM account a JOIN unit u ON u.id = a.home_unit_id WHERE a.username = $1",
+    if (gg_db_query(c,
+                    "SELECT " ACCOUNT_COLS
+                    " FROM account a JOIN unit u ON u.id = a.home_unit_id WHERE a.username = $1",
                     GG_ARGS(GG_TEXT(username)), &r, err) < 0)
         return -1;
     int step = gg_db_next(r, err);
@@ -145,8 +159,8 @@ int gg_account_by_username(gg_db_conn_t *c, gg_arena_t *a, const gg_security_t *
     return step < 0 ? -1 : 0;
 }
 
-int gg_account_get(gg_db_conn_t *c, gg_arena_t *a, const gg_security_t *sec, const gg_auth_t *auth, int64_t id,
-                   gg_account_t *out, gg_error_t *err)
+int gg_account_get(gg_db_conn_t *c, gg_arena_t *a, const gg_security_t *sec, const gg_auth_t *auth,
+                   int64_t id, gg_account_t *out, gg_error_t *err)
 {
     gg_db_res_t *r;
     /* the caller's own account is always readable */
@@ -159,7 +173,8 @@ int gg_account_get(gg_db_conn_t *c, gg_arena_t *a, const gg_security_t *sec, con
     if (step == 1) read_account(r, a, sec, out);
     gg_db_res_free(r);
     if (step < 0) return -1;
-    if (step == 0) return gg_err_not_found(err, "account %lld does not exist or is outside your scope", (long long)id);
+    if (step == 0)
+        return gg_err_not_found(err, "account %lld does not exist or is outside your scope", (long long)id);
     return 0;
 }
 
@@ -173,13 +188,15 @@ int gg_account_list(gg_db_conn_t *c, gg_arena_t *a, const gg_security_t *sec, co
     const char *like = q && *q ? gg_sprintf(a, "%%%s%%", q) : "";
     *n = 0;
     *rows = gg_alloc(a, sizeof(gg_account_t) * (size_t)limit);
-    char *sql = gg_sprintf(a,
-                           "SELECT " ACCOUNT_COLS " FROM account a JOIN unit u ON u.id = a.home_unit_id WHERE %s "
-                           "AND a.id > $1 AND (CAST($2 AS TEXT) = '' OR a.username LIKE $2 OR a.display_name LIKE $2) "
-                           "ORDER BY a.id LIMIT %d",
-                           scope, limit);
+    char *sql = gg_sprintf(
+        a,
+        "SELECT " ACCOUNT_COLS " FROM account a JOIN unit u ON u.id = a.home_unit_id WHERE %s "
+        "AND a.id > $1 AND (CAST($2 AS TEXT) = '' OR a.username LIKE $2 OR a.display_name LIKE $2) "
+        "ORDER BY a.id LIMIT %d",
+        scope, limit);
     if (gg_db_query(c, sql, GG_ARGS(GG_I64(page->after), GG_TEXT(like)), &r, err) < 0) return -1;
-    while ((step = gg_db_next(r, err)) == 1 && *n < limit) read_account(r, a, sec, &(*rows)[(*n)++]);
+    while ((step = gg_db_next(r, err)) == 1 && *n < limit)
+        read_account(r, a, sec, &(*rows)[(*n)++]);
     gg_db_res_free(r);
     if (step < 0) return -1;
     if (total) {
@@ -209,9 +226,10 @@ int gg_account_update(gg_db_conn_t *c, gg_arena_t *a, const gg_security_t *sec, 
     if (self && p->status && strcmp(p->status, "active") != 0)
         return gg_err_invalid(err, "status", "you cannot disable your own account");
     if (p->version && p->version != cur.version)
-        return gg_error_set(err, 409, "version_conflict", "version",
-                            "account %s was changed by someone else (version %d, you sent %d); reload and retry",
-                            cur.username, cur.version, p->version);
+        return gg_error_set(
+            err, 409, "version_conflict", "version",
+            "account %s was changed by someone else (version %d, you sent %d); reload and retry",
+            cur.username, cur.version, p->version);
     if (p->status && strcmp(p->status, "active") && strcmp(p->status, "disabled"))
         return gg_err_invalid(err, "status", "status must be active or disabled");
     if (p->phone && *p->phone && gg_phone_valid(p->phone, "phone", err) < 0) return -1;
@@ -228,19 +246,23 @@ int gg_account_update(gg_db_conn_t *c, gg_arena_t *a, const gg_security_t *sec, 
                    &changes, err) < 0)
         return -1;
     if (changes != 1)
-        return gg_error_set(err, 409, "version_conflict", "version", "account %s was changed concurrently; retry",
-                            cur.username);
+        return gg_error_set(err, 409, "version_conflict", "version",
+                            "account %s was changed concurrently; retry", cur.username);
     if (strcmp(status, "disabled") == 0 && strcmp(cur.status, "disabled") != 0 &&
         gg_db_exec(c, "UPDATE session SET revoked_at = $1 WHERE account_id = $2 AND revoked_at IS NULL",
                    GG_ARGS(GG_I64(gg_now_ms()), GG_I64(id)), NULL, err) < 0)
         return -1;
     /* before/after for the sensitive fields; the phone itself is not copied into the log */
-    int phone_changed = (phone == NULL) != (cur.phone == NULL) || (phone && cur.phone && strcmp(phone, cur.phone));
-    gg_audit_entry_t e = {
-        .action = "account.update", .object_type = "account", .object_id = id_text(a, id), .unit_id = cur.home_unit_id,
-        .detail_json = detail(a, 5, "display_name_before", cur.display_name, "display_name_after", name,
-                              "status_before", cur.status, "status_after", status, "phone",
-                              phone_changed ? "changed" : "unchanged")};
+    int phone_changed =
+        (phone == NULL) != (cur.phone == NULL) || (phone && cur.phone && strcmp(phone, cur.phone));
+    gg_audit_entry_t e = {.action = "account.update",
+                          .object_type = "account",
+                          .object_id = id_text(a, id),
+                          .unit_id = cur.home_unit_id,
+                          .detail_json =
+                              detail(a, 5, "display_name_before", cur.display_name, "display_name_after",
+                                     name, "status_before", cur.status, "status_after", status, "phone",
+                                     phone_changed ? "changed" : "unchanged")};
     return gg_audit_append(c, actor, &e, err);
 }
 
@@ -255,13 +277,16 @@ int gg_account_set_password(gg_db_conn_t *c, gg_arena_t *a, const gg_security_t 
             return gg_err_forbidden(err, "you may not set the password of %s", cur.username);
     } else {
         gg_db_res_t *r;
-        if (gg_db_query(c, "SELECT " ACCOUNT_COLS " FROM account a JOIN unit u ON u.id = a.home_unit_id WHERE a.id = $1",
+        if (gg_db_query(c,
+                        "SELECT " ACCOUNT_COLS
+                        " FROM account a JOIN unit u ON u.id = a.home_unit_id WHERE a.id = $1",
                         GG_ARGS(GG_I64(id)), &r, err) < 0)
             return -1;
         int step = gg_db_next(r, err);
         if (step == 1) read_account(r, a, sec, &cur);
         gg_db_res_free(r);
-        if (step != 1) return step < 0 ? -1 : gg_err_not_found(err, "account %lld does not exist", (long long)id);
+        if (step != 1)
+            return step < 0 ? -1 : gg_err_not_found(err, "account %lld does not exist", (long long)id);
     }
     const char *field = auth && auth->account_id == id ? "new_password" : "password";
     if (gg_password_policy(password, cur.username, field, err) < 0) return -1;
@@ -270,24 +295,30 @@ int gg_account_set_password(gg_db_conn_t *c, gg_arena_t *a, const gg_security_t 
     char hash[128];
     if (gg_password_hash(password, sec->argon2_ops, sec->argon2_mem, hash, err) < 0) return -1;
     int64_t now = gg_now_ms();
-    if (gg_db_exec(c,
-                   "UPDATE account SET password_hash = $1, must_change_password = $2, password_changed_at = $3, "
-                   "updated_at = $3, version = version + 1 WHERE id = $4",
-                   GG_ARGS(GG_TEXT(hash), GG_I64(must_change ? 1 : 0), GG_I64(now), GG_I64(id)), NULL, err) < 0)
+    if (gg_db_exec(
+            c,
+            "UPDATE account SET password_hash = $1, must_change_password = $2, password_changed_at = $3, "
+            "updated_at = $3, version = version + 1 WHERE id = $4",
+            GG_ARGS(GG_TEXT(hash), GG_I64(must_change ? 1 : 0), GG_I64(now), GG_I64(id)), NULL, err) < 0)
         return -1;
     /* a new password ends every other session of the account */
     if (gg_db_exec(c,
                    "UPDATE session SET revoked_at = $1 WHERE account_id = $2 AND revoked_at IS NULL "
                    "AND token_hash <> $3",
-                   GG_ARGS(GG_I64(now), GG_I64(id), GG_TEXT(keep_token_hash ? keep_token_hash : "")), NULL, err) < 0)
+                   GG_ARGS(GG_I64(now), GG_I64(id), GG_TEXT(keep_token_hash ? keep_token_hash : "")), NULL,
+                   err) < 0)
         return -1;
-    gg_audit_entry_t e = {.action = "account.password", .object_type = "account", .object_id = id_text(a, id),
+    gg_audit_entry_t e = {.action = "account.password",
+                          .object_type = "account",
+                          .object_id = id_text(a, id),
                           .unit_id = cur.home_unit_id,
-                          .detail_json = detail(a, 1, "by", auth && auth->account_id == id ? "self" : "administrator")};
+                          .detail_json =
+                              detail(a, 1, "by", auth && auth->account_id == id ? "self" : "administrator")};
     return gg_audit_append(c, actor, &e, err);
 }
 
-int gg_account_grants(gg_db_conn_t *c, gg_arena_t *a, int64_t account_id, gg_grant_t **rows, int *n, gg_error_t *err)
+int gg_account_grants(gg_db_conn_t *c, gg_arena_t *a, int64_t account_id, gg_grant_t **rows, int *n,
+                      gg_error_t *err)
 {
     gg_db_res_t *r;
     int cap = 16, step;
@@ -319,8 +350,9 @@ int gg_account_grants(gg_db_conn_t *c, gg_arena_t *a, int64_t account_id, gg_gra
     return step < 0 ? -1 : 0;
 }
 
-int gg_grant_add(gg_db_conn_t *c, gg_arena_t *a, const gg_actor_t *actor, const gg_auth_t *auth, int64_t account_id,
-                 const char *role_code, int64_t unit_id, int64_t *grant_id, gg_error_t *err)
+int gg_grant_add(gg_db_conn_t *c, gg_arena_t *a, const gg_actor_t *actor, const gg_auth_t *auth,
+                 int64_t account_id, const char *role_code, int64_t unit_id, int64_t *grant_id,
+                 gg_error_t *err)
 {
     const gg_role_t *role = gg_role_find(role_code);
     if (!role) return gg_err_invalid(err, "role", "unknown role \"%s\"", role_code);
@@ -336,14 +368,17 @@ int gg_grant_add(gg_db_conn_t *c, gg_arena_t *a, const gg_actor_t *actor, const 
         if (!gg_auth_can(auth, GG_P_GRANT_MANAGE, unit.path))
             return gg_err_forbidden(err, "you may not grant roles at %s", unit.name);
         if (!gg_auth_can(auth, GG_P_GRANT_MANAGE, target.home_unit_path))
-            return gg_err_forbidden(err, "account %s belongs to a unit outside your grant scope", target.username);
+            return gg_err_forbidden(err, "account %s belongs to a unit outside your grant scope",
+                                    target.username);
         uint64_t mine = gg_auth_perms_at(auth, unit.path);
         if ((role->perms & mine) != role->perms)
             return gg_err_forbidden(err, "you cannot grant %s: it carries permissions you do not hold at %s",
                                     role->code, unit.name);
     } else {
         if (gg_unit_by_id(c, a, unit_id, &unit, &found, err) < 0) return -1;
-        if (!found) return gg_error_set(err, 404, "not_found", "unit_id", "unit %lld does not exist", (long long)unit_id);
+        if (!found)
+            return gg_error_set(err, 404, "not_found", "unit_id", "unit %lld does not exist",
+                                (long long)unit_id);
     }
     if (unit.retired_at) return gg_err_invalid(err, "unit_id", "unit %s is retired", unit.name);
     gg_db_res_t *r;
@@ -351,20 +386,26 @@ int gg_grant_add(gg_db_conn_t *c, gg_arena_t *a, const gg_actor_t *actor, const 
                     "INSERT INTO role_grant (account_id, role, unit_id, granted_by, created_at) "
                     "VALUES ($1, $2, $3, $4, $5) RETURNING id",
                     GG_ARGS(GG_I64(account_id), GG_TEXT(role->code), GG_I64(unit.id),
-                            actor && actor->account_id ? GG_I64(actor->account_id) : GG_NULL, GG_I64(gg_now_ms())),
+                            actor && actor->account_id ? GG_I64(actor->account_id) : GG_NULL,
+                            GG_I64(gg_now_ms())),
                     &r, err) < 0) {
         if (err->http_status == 409)
-            gg_error_set(err, 409, "conflict", "role", "the account already has %s at %s", role->code, unit.name);
+            gg_error_set(err, 409, "conflict", "role", "the account already has %s at %s", role->code,
+                         unit.name);
         else if (err->http_status == 500 && strstr(err->message, "FOREIGN KEY"))
-            gg_error_set(err, 404, "not_found", "account_id", "account %lld does not exist", (long long)account_id);
+            gg_error_set(err, 404, "not_found", "account_id", "account %lld does not exist",
+                         (long long)account_id);
         return -1;
     }
     int step = gg_db_next(r, err);
     if (step == 1) *grant_id = gg_db_i64(r, 0);
     gg_db_res_free(r);
     if (step != 1) return step < 0 ? -1 : gg_err_internal(err, "grant insert returned no id");
-    gg_audit_entry_t e = {.action = "grant.add", .object_type = "account", .object_id = id_text(a, account_id),
-                          .unit_id = unit.id, .detail_json = detail(a, 2, "role", role->code, "unit", unit.code)};
+    gg_audit_entry_t e = {.action = "grant.add",
+                          .object_type = "account",
+                          .object_id = id_text(a, account_id),
+                          .unit_id = unit.id,
+                          .detail_json = detail(a, 2, "role", role->code, "unit", unit.code)};
     return gg_audit_append(c, actor, &e, err);
 }
 
@@ -385,7 +426,10 @@ int gg_grant_remove(gg_db_conn_t *c, gg_arena_t *a, const gg_actor_t *actor, con
     if (gg_db_exec(c, "DELETE FROM role_grant WHERE id = $1 AND account_id = $2",
                    GG_ARGS(GG_I64(grant_id), GG_I64(account_id)), NULL, err) < 0)
         return -1;
-    gg_audit_entry_t e = {.action = "grant.remove", .object_type = "account", .object_id = id_text(a, account_id),
-                          .unit_id = g->unit_id, .detail_json = detail(a, 2, "role", g->role, "unit", g->unit_code)};
+    gg_audit_entry_t e = {.action = "grant.remove",
+                          .object_type = "account",
+                          .object_id = id_text(a, account_id),
+                          .unit_id = g->unit_id,
+                          .detail_json = detail(a, 2, "role", g->role, "unit", g->unit_code)};
     return gg_audit_append(c, actor, &e, err);
 }

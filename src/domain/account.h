@@ -16,7 +16,7 @@
 typedef struct gg_account {
     int64_t id;
     const char *username, *display_name, *status;
-    const char *phone;   /* decrypted; NULL when none */
+    const char *phone; /* decrypted; NULL when none */
     int must_change_password;
     int64_t home_unit_id;
     const char *home_unit_path, *home_unit_name, *home_unit_code;
@@ -37,8 +37,8 @@ int gg_account_create(gg_db_conn_t *c, gg_arena_t *a, const gg_security_t *sec, 
 int gg_account_by_username(gg_db_conn_t *c, gg_arena_t *a, const gg_security_t *sec, const char *username,
                            gg_account_t *out, int *found, gg_error_t *err);
 /* By id, within the caller's account.read scope; 404 otherwise. */
-int gg_account_get(gg_db_conn_t *c, gg_arena_t *a, const gg_security_t *sec, const gg_auth_t *auth, int64_t id,
-                   gg_account_t *out, gg_error_t *err);
+int gg_account_get(gg_db_conn_t *c, gg_arena_t *a, const gg_security_t *sec, const gg_auth_t *auth,
+                   int64_t id, gg_account_t *out, gg_error_t *err);
 int gg_account_list(gg_db_conn_t *c, gg_arena_t *a, const gg_security_t *sec, const gg_auth_t *auth,
                     const char *q, const gg_page_t *page, gg_account_t **rows, int *n, int64_t *total,
                     gg_error_t *err);
@@ -60,8 +60,8 @@ int gg_account_set_password(gg_db_conn_t *c, gg_arena_t *a, const gg_security_t 
 /* Grants of an account (with unit path/code/name). */
 int gg_account_grants(gg_db_conn_t *c, gg_arena_t *a, int64_t account_id, gg_grant_t **rows, int *n,
                       gg_error_t *err);
-int gg_grant_add(gg_db_conn_t *c, gg_arena_t *a, const gg_actor_t *actor, const gg_auth_t *auth, int64_t account_id,
-                 const char *role, int64_t unit_id, int64_t *grant_id, gg_error_t *err);
+int gg_grant_add(gg_db_conn_t *c, gg_arena_t *a, const gg_actor_t *actor, const gg_auth_t *auth,
+                 int64_t account_id, const char *role, int64_t unit_id, int64_t *grant_id, gg_error_t *err);
 int gg_grant_remove(gg_db_conn_t *c, gg_arena_t *a, const gg_actor_t *actor, const gg_auth_t *auth,
                     int64_t account_id, int64_t grant_id, gg_error_t *err);
 

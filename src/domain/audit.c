@@ -10,8 +10,10 @@
 
 static void put_field(crypto_hash_sha256_state *st, const char *s)
 {
-    if (s) crypto_hash_sha256_update(st, (const unsigned char *)s, strlen(s));
-    else crypto_hash_sha256_update(st, (const unsigned char *)"\\N", 2);
+    if (s)
+        crypto_hash_sha256_update(st, (const unsigned char *)s, strlen(s));
+    else
+        crypto_hash_sha256_update(st, (const unsigned char *)"\\N", 2);
     crypto_hash_sha256_update(st, (const unsigned char *)"\n", 1);
 }
 
@@ -47,8 +49,10 @@ int gg_audit_append(gg_db_conn_t *c, const gg_actor_t *actor, const gg_audit_ent
     gg_db_res_t *r = NULL;
     int rc = -1;
     char prev[65], hash[65];
-    if (!gg_db_in_tx(c)) return gg_err_internal(err, "audit entries must be written inside the change's transaction");
-    if (gg_db_query(c, "UPDATE audit_head SET seq = seq + 1 WHERE id = 1 RETURNING seq, hash", GG_NOARGS, &r, err) < 0)
+    if (!gg_db_in_tx(c))
+        return gg_err_internal(err, "audit entries must be written inside the change's transaction");
+    if (gg_db_query(c, "UPDATE audit_head SET seq = seq + 1 WHERE id = 1 RETURNING seq, hash", GG_NOARGS, &r,
+                    err) < 0)
         goto out;
     if (gg_db_next(r, err) != 1) {
         gg_err_internal(err, "audit_head row is missing");
@@ -70,17 +74,20 @@ int gg_audit_append(gg_db_conn_t *c, const gg_actor_t *actor, const gg_audit_ent
     gg_db_res_free(r);
     r = NULL;
     row_hash(prev, &row, hash);
-    if (gg_db_exec(c,
-                   "INSERT INTO audit_log (seq, at, account_id, username, client_ip, action, object_type, object_id, "
-                   "unit_id, detail, prev_hash, hash) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
-                   GG_ARGS(GG_I64(row.seq), GG_I64(row.at), row.account_id ? GG_I64(row.account_id) : GG_NULL,
-                           GG_TEXT(row.username), GG_TEXT(row.client_ip), GG_TEXT(row.action),
-                           GG_TEXT(row.object_type), GG_TEXT(row.object_id),
-                           row.unit_id ? GG_I64(row.unit_id) : GG_NULL, GG_TEXT(row.detail), GG_TEXT(prev),
-                           GG_TEXT(hash)),
-                   NULL, err) < 0)
+    if (gg_db_exec(
+            c,
+            "INSERT INTO audit_log (seq, at, account_id, username, client_ip, action, object_type, "
+            "object_id, "
+            "unit_id, detail, prev_hash, hash) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
+            GG_ARGS(GG_I64(row.seq), GG_I64(row.at), row.account_id ? GG_I64(row.account_id) : GG_NULL,
+                    GG_TEXT(row.username), GG_TEXT(row.client_ip), GG_TEXT(row.action),
+                    GG_TEXT(row.object_type), GG_TEXT(row.object_id),
+                    row.unit_id ? GG_I64(row.unit_id) : GG_NULL, GG_TEXT(row.detail), GG_TEXT(prev),
+                    GG_TEXT(hash)),
+            NULL, err) < 0)
         goto out;
-    if (gg_db_exec(c, "UPDATE audit_head SET hash = $1 WHERE id = 1", GG_ARGS(GG_TEXT(hash)), NULL, err) < 0) goto out;
+    if (gg_db_exec(c, "UPDATE audit_head SET hash = $1 WHERE id = 1", GG_ARGS(GG_TEXT(hash)), NULL, err) < 0)
+        goto out;
     rc = 0;
 out:
     gg_db_res_free(r);
@@ -127,7 +134,8 @@ int gg_audit_verify(gg_db_conn_t *c, gg_audit_verdict_t *v, gg_error_t *err)
     char expect_prev[65] = "0000000000000000000000000000000000000000000000000000000000000000";
     char h[65];
     memset(v, 0, sizeof *v);
-    if (gg_db_query(c, "SELECT " AUDIT_COLS ", prev_hash, hash FROM audit_log ORDER BY seq", GG_NOARGS, &r, err) < 0)
+    if (gg_db_query(c, "SELECT " AUDIT_COLS ", prev_hash, hash FROM audit_log ORDER BY seq", GG_NOARGS, &r,
+                    err) < 0)
         goto out;
     int64_t expect_seq = 1;
     while ((step = gg_db_next(r, err)) == 1) {
@@ -150,7 +158,8 @@ int gg_audit_verify(gg_db_conn_t *c, gg_audit_verdict_t *v, gg_error_t *err)
         row_hash(prev, &row, h);
         if (!hash || strcmp(hash, h) != 0) {
             v->first_bad_seq = row.seq;
-            snprintf(v->reason, sizeof v->reason, "row %lld was changed after it was written", (long long)row.seq);
+            snprintf(v->reason, sizeof v->reason, "row %lld was changed after it was written",
+                     (long long)row.seq);
             break;
         }
         snprintf(expect_prev, sizeof expect_prev, "%s", hash);
@@ -162,7 +171,8 @@ int gg_audit_verify(gg_db_conn_t *c, gg_audit_verdict_t *v, gg_error_t *err)
         gg_db_res_free(r);
         r = NULL;
         if (gg_db_query(c, "SELECT seq, hash FROM audit_head WHERE id = 1", GG_NOARGS, &r, err) < 0) goto out;
-        if (gg_db_next(r, err) == 1 && (gg_db_i64(r, 0) != expect_seq - 1 || strcmp(gg_db_text(r, 1), expect_prev))) {
+        if (gg_db_next(r, err) == 1 &&
+            (gg_db_i64(r, 0) != expect_seq - 1 || strcmp(gg_db_text(r, 1), expect_prev))) {
             v->first_bad_seq = expect_seq;
             snprintf(v->reason, sizeof v->reason,
                      "the log ends at row %lld but %lld rows were written: the newest rows were removed",
@@ -207,7 +217,8 @@ int gg_audit_list(gg_db_conn_t *c, gg_arena_t *a, const gg_auth_t *auth, const g
         "ORDER BY l.seq DESC LIMIT %d",
         scope, root, cap);
     if (gg_db_query(c, sql,
-                    GG_ARGS(GG_I64(f->before_seq), GG_I64(f->account_id), GG_TEXT(prefix ? "" : (f->action ? f->action : "")),
+                    GG_ARGS(GG_I64(f->before_seq), GG_I64(f->account_id),
+                            GG_TEXT(prefix ? "" : (f->action ? f->action : "")),
                             GG_TEXT(prefix ? prefix : "")),
                     &r, err) < 0)
         goto out;

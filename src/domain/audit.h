@@ -20,7 +20,7 @@ typedef struct gg_audit_entry {
     const char *action;      /* "login", "account.create", "pii.read" ... */
     const char *object_type; /* "account", "resident" ... (may be NULL) */
     const char *object_id;
-    int64_t unit_id; /* the unit the object belongs to, for scoped reading; 0 = none */
+    int64_t unit_id;         /* the unit the object belongs to, for scoped reading; 0 = none */
     const char *detail_json; /* before/after of sensitive fields, reasons (may be NULL) */
 } gg_audit_entry_t;
 

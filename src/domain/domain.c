@@ -8,8 +8,8 @@ void gg_security_defaults(gg_security_t *s)
     s->keys = NULL;
     s->argon2_ops = crypto_pwhash_OPSLIMIT_INTERACTIVE;
     s->argon2_mem = crypto_pwhash_MEMLIMIT_INTERACTIVE;
-    s->session_idle_ms = 2LL * 3600 * 1000;       /* 2 hours */
-    s->session_absolute_ms = 12LL * 3600 * 1000;  /* a working day */
+    s->session_idle_ms = 2LL * 3600 * 1000;      /* 2 hours */
+    s->session_absolute_ms = 12LL * 3600 * 1000; /* a working day */
     s->login_max_failures = 5;
     s->login_ip_max_failures = 50;
     s->login_window_ms = 15LL * 60 * 1000;

@@ -20,7 +20,8 @@ static void make_dummy(void)
     gg_error_t e;
     gg_security_t s;
     gg_security_defaults(&s);
-    if (gg_password_hash("not a real password 0123", s.argon2_ops, s.argon2_mem, dummy_hash, &e) < 0) dummy_hash[0] = 0;
+    if (gg_password_hash("not a real password 0123", s.argon2_ops, s.argon2_mem, dummy_hash, &e) < 0)
+        dummy_hash[0] = 0;
 }
 
 static char *reason_json(gg_arena_t *a, const char *reason)
@@ -59,13 +60,16 @@ static int throttle_fail(gg_db_conn_t *c, const gg_security_t *sec, const char *
 {
     gg_db_res_t *r;
     int64_t window_floor = now - sec->login_window_ms;
-    if (gg_db_query(c,
-                    "INSERT INTO login_throttle (key, failures, window_start, locked_until) VALUES ($1, 1, $2, 0) "
-                    "ON CONFLICT (key) DO UPDATE SET "
-                    "failures = CASE WHEN login_throttle.window_start > $3 THEN login_throttle.failures + 1 ELSE 1 END, "
-                    "window_start = CASE WHEN login_throttle.window_start > $3 THEN login_throttle.window_start ELSE $2 END "
-                    "RETURNING failures",
-                    GG_ARGS(GG_TEXT(key), GG_I64(now), GG_I64(window_floor)), &r, err) < 0)
+    if (gg_db_query(
+            c,
+            "INSERT INTO login_throttle (key, failures, window_start, locked_until) VALUES ($1, 1, $2, 0) "
+            "ON CONFLICT (key) DO UPDATE SET "
+            "failures = CASE WHEN login_throttle.window_start > $3 THEN login_throttle.failures + 1 ELSE 1 "
+            "END, "
+            "window_start = CASE WHEN login_throttle.window_start > $3 THEN login_throttle.window_start ELSE "
+            "$2 END "
+            "RETURNING failures",
+            GG_ARGS(GG_TEXT(key), GG_I64(now), GG_I64(window_floor)), &r, err) < 0)
         return -1;
     int step = gg_db_next(r, err);
     int64_t failures = step == 1 ? gg_db_i64(r, 0) : 0;
@@ -74,8 +78,10 @@ static int throttle_fail(gg_db_conn_t *c, const gg_security_t *sec, const char *
     if (failures >= max) {
         *locked = 1;
         /* counting starts afresh after the lockout */
-        if (gg_db_exec(c, "UPDATE login_throttle SET locked_until = $1, failures = 0, window_start = $2 WHERE key = $3",
-                       GG_ARGS(GG_I64(now + sec->login_lockout_ms), GG_I64(now), GG_TEXT(key)), NULL, err) < 0)
+        if (gg_db_exec(
+                c,
+                "UPDATE login_throttle SET locked_until = $1, failures = 0, window_start = $2 WHERE key = $3",
+                GG_ARGS(GG_I64(now + sec->login_lockout_ms), GG_I64(now), GG_TEXT(key)), NULL, err) < 0)
             return -1;
     }
     return 0;
@@ -96,7 +102,8 @@ static int fail_tx(gg_db_conn_t *c, void *ctx, gg_error_t *err)
     x->locked = 0;
     if (throttle_fail(c, x->sec, x->ukey, x->sec->login_max_failures, x->now, &x->locked, err) < 0) return -1;
     int ip_locked = 0;
-    if (throttle_fail(c, x->sec, x->ipkey, x->sec->login_ip_max_failures, x->now, &ip_locked, err) < 0) return -1;
+    if (throttle_fail(c, x->sec, x->ipkey, x->sec->login_ip_max_failures, x->now, &ip_locked, err) < 0)
+        return -1;
     x->locked |= ip_locked;
     if (x->locked) x->e.detail_json = "{\"reason\":\"wrong password or unknown user\",\"locked\":true}";
     return gg_audit_append(c, x->actor, &x->e, err);
@@ -115,14 +122,16 @@ struct ok_ctx {
 static int ok_tx(gg_db_conn_t *c, void *ctx, gg_error_t *err)
 {
     struct ok_ctx *x = ctx;
-    if (gg_db_exec(c, "DELETE FROM login_throttle WHERE key = $1", GG_ARGS(GG_TEXT(x->ukey)), NULL, err) < 0) return -1;
-    if (gg_db_exec(c,
-                   "INSERT INTO session (token_hash, account_id, via_cookie, created_at, last_seen_at, expires_at, "
-                   "client_ip, user_agent) VALUES ($1, $2, $3, $4, $4, $5, $6, $7)",
-                   GG_ARGS(GG_TEXT(x->token_hash), GG_I64(x->account_id), GG_I64(x->in->via_cookie ? 1 : 0),
-                           GG_I64(x->now), GG_I64(x->expires_at), GG_TEXT(x->in->client_ip),
-                           GG_TEXT(x->in->user_agent)),
-                   NULL, err) < 0)
+    if (gg_db_exec(c, "DELETE FROM login_throttle WHERE key = $1", GG_ARGS(GG_TEXT(x->ukey)), NULL, err) < 0)
+        return -1;
+    if (gg_db_exec(
+            c,
+            "INSERT INTO session (token_hash, account_id, via_cookie, created_at, last_seen_at, expires_at, "
+            "client_ip, user_agent) VALUES ($1, $2, $3, $4, $4, $5, $6, $7)",
+            GG_ARGS(GG_TEXT(x->token_hash), GG_I64(x->account_id), GG_I64(x->in->via_cookie ? 1 : 0),
+                    GG_I64(x->now), GG_I64(x->expires_at), GG_TEXT(x->in->client_ip),
+                    GG_TEXT(x->in->user_agent)),
+            NULL, err) < 0)
         return -1;
     return gg_audit_append(c, x->actor, &x->e, err);
 }
@@ -143,12 +152,13 @@ int gg_session_login(gg_db_t *db, gg_arena_t *a, const gg_security_t *sec, const
     if (throttle_locked_until(c, ukey, ipkey, &until, err) < 0) goto out;
     if (until > now) {
         out->retry_after_s = (int)((until - now + 999) / 1000);
-        gg_audit_entry_t e = {.action = "login.refused", .object_type = "account",
+        gg_audit_entry_t e = {.action = "login.refused",
+                              .object_type = "account",
                               .detail_json = reason_json(a, "locked after too many failed attempts")};
         gg_error_t ignored;
         gg_audit_alone(c, &actor, &e, &ignored);
-        gg_error_set(err, 429, "too_many_attempts", NULL,
-                     "too many failed logins; try again in %d seconds", out->retry_after_s);
+        gg_error_set(err, 429, "too_many_attempts", NULL, "too many failed logins; try again in %d seconds",
+                     out->retry_after_s);
         goto out;
     }
 
@@ -158,8 +168,13 @@ int gg_session_login(gg_db_t *db, gg_arena_t *a, const gg_security_t *sec, const
     /* the password hash is checked whether or not the user exists: same work, same answer */
     int ok = gg_password_verify(found ? acc.password_hash : dummy_hash, in->password) && found;
     if (!ok) {
-        struct fail_ctx x = {.sec = sec, .ukey = ukey, .ipkey = ipkey, .now = now, .actor = &actor,
-                             .e = {.action = "login.failed", .object_type = "account",
+        struct fail_ctx x = {.sec = sec,
+                             .ukey = ukey,
+                             .ipkey = ipkey,
+                             .now = now,
+                             .actor = &actor,
+                             .e = {.action = "login.failed",
+                                   .object_type = "account",
                                    .object_id = found ? gg_sprintf(a, "%lld", (long long)acc.id) : NULL,
                                    .unit_id = found ? acc.home_unit_id : 0,
                                    .detail_json = "{\"reason\":\"wrong password or unknown user\"}"}};
@@ -170,8 +185,10 @@ int gg_session_login(gg_db_t *db, gg_arena_t *a, const gg_security_t *sec, const
     }
     actor.account_id = acc.id;
     if (strcmp(acc.status, "active") != 0) {
-        gg_audit_entry_t e = {.action = "login.refused", .object_type = "account",
-                              .object_id = gg_sprintf(a, "%lld", (long long)acc.id), .unit_id = acc.home_unit_id,
+        gg_audit_entry_t e = {.action = "login.refused",
+                              .object_type = "account",
+                              .object_id = gg_sprintf(a, "%lld", (long long)acc.id),
+                              .unit_id = acc.home_unit_id,
                               .detail_json = reason_json(a, "account disabled")};
         gg_error_t ignored;
         gg_audit_alone(c, &actor, &e, &ignored);
@@ -181,11 +198,20 @@ int gg_session_login(gg_db_t *db, gg_arena_t *a, const gg_security_t *sec, const
     char hash[65];
     gg_random_token(out->token);
     gg_sha256_hex(out->token, strlen(out->token), hash);
-    struct ok_ctx x = {.sec = sec, .in = in, .ukey = ukey, .token_hash = hash, .account_id = acc.id, .now = now,
-                       .expires_at = now + sec->session_absolute_ms, .actor = &actor,
-                       .e = {.action = "login", .object_type = "account",
-                             .object_id = gg_sprintf(a, "%lld", (long long)acc.id), .unit_id = acc.home_unit_id,
-                             .detail_json = in->via_cookie ? "{\"client\":\"web\"}" : "{\"client\":\"api\"}"}};
+    struct ok_ctx x = {
+        .sec = sec,
+        .in = in,
+        .ukey = ukey,
+        .token_hash = hash,
+        .account_id = acc.id,
+        .now = now,
+        .expires_at = now + sec->session_absolute_ms,
+        .actor = &actor,
+        .e = {.action = "login",
+              .object_type = "account",
+              .object_id = gg_sprintf(a, "%lld", (long long)acc.id),
+              .unit_id = acc.home_unit_id,
+              .detail_json = in->via_cookie ? "{\"client\":\"web\"}" : "{\"client\":\"api\"}"}};
     if (gg_db_tx(c, ok_tx, &x, err) < 0) goto out;
     out->account_id = acc.id;
     out->expires_at = x.expires_at;
@@ -206,14 +232,15 @@ int gg_session_authenticate(gg_db_conn_t *c, gg_arena_t *a, const gg_security_t 
     gg_sha256_hex(token, tl, hash);
     int64_t now = gg_now_ms();
     /* one statement: the session, its account and every grant with its unit */
-    if (gg_db_query(c,
-                    "SELECT a.id, a.username, a.display_name, a.must_change_password, s.via_cookie, s.last_seen_at, "
-                    "g.id, g.role, g.unit_id, u.path, u.code, u.name "
-                    "FROM session s JOIN account a ON a.id = s.account_id "
-                    "LEFT JOIN role_grant g ON g.account_id = a.id LEFT JOIN unit u ON u.id = g.unit_id "
-                    "WHERE s.token_hash = $1 AND s.revoked_at IS NULL AND s.expires_at > $2 AND s.last_seen_at > $3 "
-                    "AND a.status = 'active' ORDER BY g.id",
-                    GG_ARGS(GG_TEXT(hash), GG_I64(now), GG_I64(now - sec->session_idle_ms)), &r, err) < 0)
+    if (gg_db_query(
+            c,
+            "SELECT a.id, a.username, a.display_name, a.must_change_password, s.via_cookie, s.last_seen_at, "
+            "g.id, g.role, g.unit_id, u.path, u.code, u.name "
+            "FROM session s JOIN account a ON a.id = s.account_id "
+            "LEFT JOIN role_grant g ON g.account_id = a.id LEFT JOIN unit u ON u.id = g.unit_id "
+            "WHERE s.token_hash = $1 AND s.revoked_at IS NULL AND s.expires_at > $2 AND s.last_seen_at > $3 "
+            "AND a.status = 'active' ORDER BY g.id",
+            GG_ARGS(GG_TEXT(hash), GG_I64(now), GG_I64(now - sec->session_idle_ms)), &r, err) < 0)
         return -1;
     int step, rows = 0, cap = 0;
     int64_t last_seen = 0;
@@ -246,7 +273,8 @@ int gg_session_authenticate(gg_db_conn_t *c, gg_arena_t *a, const gg_security_t 
     }
     gg_db_res_free(r);
     if (step < 0) return -1;
-    if (rows == 0) return gg_error_set(err, 401, "unauthenticated", NULL, "your session has ended; please log in again");
+    if (rows == 0)
+        return gg_error_set(err, 401, "unauthenticated", NULL, "your session has ended; please log in again");
     auth->token_hash = gg_strdup(a, hash);
     auth->client_ip = client_ip;
     gg_csrf_token(sec->keys, token, auth->csrf);
@@ -276,8 +304,10 @@ int gg_session_logout(gg_db_t *db, gg_arena_t *a, const gg_auth_t *auth, gg_erro
 {
     gg_db_conn_t *c;
     if (gg_db_acquire(db, &c, err) < 0) return -1;
-    struct logout_ctx x = {.auth = auth, .actor = gg_actor_of(auth),
-                           .e = {.action = "logout", .object_type = "account",
+    struct logout_ctx x = {.auth = auth,
+                           .actor = gg_actor_of(auth),
+                           .e = {.action = "logout",
+                                 .object_type = "account",
                                  .object_id = gg_sprintf(a, "%lld", (long long)auth->account_id)}};
     int rc = gg_db_tx(c, logout_tx, &x, err);
     gg_db_release(db, c);

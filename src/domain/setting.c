@@ -9,7 +9,8 @@ int gg_setting_get(gg_db_conn_t *c, gg_arena_t *a, const char *key, const char *
 {
     gg_db_res_t *r;
     *value = NULL;
-    if (gg_db_query(c, "SELECT value FROM app_setting WHERE key = $1", GG_ARGS(GG_TEXT(key)), &r, err) < 0) return -1;
+    if (gg_db_query(c, "SELECT value FROM app_setting WHERE key = $1", GG_ARGS(GG_TEXT(key)), &r, err) < 0)
+        return -1;
     int step = gg_db_next(r, err);
     if (step == 1) *value = gg_strdup(a, gg_db_text(r, 0));
     gg_db_res_free(r);
@@ -18,10 +19,11 @@ int gg_setting_get(gg_db_conn_t *c, gg_arena_t *a, const char *key, const char *
 
 int gg_setting_put(gg_db_conn_t *c, const char *key, const char *value, gg_error_t *err)
 {
-    return gg_db_exec(c,
-                      "INSERT INTO app_setting (key, value, updated_at) VALUES ($1, $2, $3) "
-                      "ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at",
-                      GG_ARGS(GG_TEXT(key), GG_TEXT(value), GG_I64(gg_now_ms())), NULL, err);
+    return gg_db_exec(
+        c,
+        "INSERT INTO app_setting (key, value, updated_at) VALUES ($1, $2, $3) "
+        "ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at",
+        GG_ARGS(GG_TEXT(key), GG_TEXT(value), GG_I64(gg_now_ms())), NULL, err);
 }
 
 int gg_keys_open(gg_db_t *db, const char *data_dir, gg_keys_t *keys, int *created, gg_error_t *err)

@@ -9,9 +9,11 @@
 #include "domain/scope.h"
 #include "json/jw.h"
 
-#define UNIT_COLS "u.id, u.parent_id, u.level, u.code, u.name, u.path, u.valid_from, u.retired_at, u.centroid_lat, u.centroid_lon"
+#define UNIT_COLS                                                                                            \
+    "u.id, u.parent_id, u.level, u.code, u.name, u.path, u.valid_from, u.retired_at, u.centroid_lat, "       \
+    "u.centroid_lon"
 
-static const char *const levels[] = {"root",      "province", "city", "county",     "street",
+static const char *const levels[] = {"root",      "province", "city",       "county",    "street",
                                      "community", "grid",     "micro_grid", "department"};
 
 int gg_unit_level_valid(const char *level)
@@ -50,8 +52,8 @@ static void read_unit(gg_db_res_t *r, gg_arena_t *a, gg_unit_t *u)
     u->lon = u->has_centroid ? gg_db_f64(r, 9) : 0;
 }
 
-static int load_one(gg_db_conn_t *c, gg_arena_t *a, const char *sql, const gg_db_arg_t *args, int nargs, gg_unit_t *u,
-                    int *found, gg_error_t *err)
+static int load_one(gg_db_conn_t *c, gg_arena_t *a, const char *sql, const gg_db_arg_t *args, int nargs,
+                    gg_unit_t *u, int *found, gg_error_t *err)
 {
     gg_db_res_t *r;
     *found = 0;
@@ -67,15 +69,18 @@ static int load_one(gg_db_conn_t *c, gg_arena_t *a, const char *sql, const gg_db
 
 int gg_unit_by_id(gg_db_conn_t *c, gg_arena_t *a, int64_t id, gg_unit_t *u, int *found, gg_error_t *err)
 {
-    return load_one(c, a, "SELECT " UNIT_COLS " FROM unit u WHERE u.id = $1", GG_ARGS(GG_I64(id)), u, found, err);
+    return load_one(c, a, "SELECT " UNIT_COLS " FROM unit u WHERE u.id = $1", GG_ARGS(GG_I64(id)), u, found,
+                    err);
 }
 
-int gg_unit_by_code(gg_db_conn_t *c, gg_arena_t *a, const char *code, gg_unit_t *u, int *found, gg_error_t *err)
+int gg_unit_by_code(gg_db_conn_t *c, gg_arena_t *a, const char *code, gg_unit_t *u, int *found,
+                    gg_error_t *err)
 {
     if (strcmp(code, "root") == 0)
-        return load_one(c, a, "SELECT " UNIT_COLS " FROM unit u WHERE u.parent_id IS NULL", GG_NOARGS, u, found, err);
-    return load_one(c, a, "SELECT " UNIT_COLS " FROM unit u WHERE u.code = $1", GG_ARGS(GG_TEXT(code)), u, found,
-                    err);
+        return load_one(c, a, "SELECT " UNIT_COLS " FROM unit u WHERE u.parent_id IS NULL", GG_NOARGS, u,
+                        found, err);
+    return load_one(c, a, "SELECT " UNIT_COLS " FROM unit u WHERE u.code = $1", GG_ARGS(GG_TEXT(code)), u,
+                    found, err);
 }
 
 int gg_unit_get_scoped(gg_db_conn_t *c, gg_arena_t *a, const gg_auth_t *auth, uint64_t perm, int64_t id,
@@ -85,19 +90,21 @@ int gg_unit_get_scoped(gg_db_conn_t *c, gg_arena_t *a, const gg_auth_t *auth, ui
     char *sql = gg_sprintf(a, "SELECT " UNIT_COLS " FROM unit u WHERE u.id = $1 AND %s",
                            gg_scope_sql(a, auth, perm, "u.path"));
     if (load_one(c, a, sql, GG_ARGS(GG_I64(id)), u, &found, err) < 0) return -1;
-    if (!found) return gg_err_not_found(err, "unit %lld does not exist or is outside your scope", (long long)id);
+    if (!found)
+        return gg_err_not_found(err, "unit %lld does not exist or is outside your scope", (long long)id);
     return 0;
 }
 
-int gg_unit_children(gg_db_conn_t *c, gg_arena_t *a, const gg_auth_t *auth, int64_t id, gg_unit_t **rows, int *n,
-                     gg_error_t *err)
+int gg_unit_children(gg_db_conn_t *c, gg_arena_t *a, const gg_auth_t *auth, int64_t id, gg_unit_t **rows,
+                     int *n, gg_error_t *err)
 {
     gg_db_res_t *r;
     int cap = 64, step;
     *n = 0;
     *rows = gg_alloc(a, sizeof(gg_unit_t) * (size_t)cap);
-    char *sql = gg_sprintf(a, "SELECT " UNIT_COLS " FROM unit u WHERE u.parent_id = $1 AND %s ORDER BY u.code",
-                           gg_scope_sql(a, auth, GG_P_UNIT_READ, "u.path"));
+    char *sql =
+        gg_sprintf(a, "SELECT " UNIT_COLS " FROM unit u WHERE u.parent_id = $1 AND %s ORDER BY u.code",
+                   gg_scope_sql(a, auth, GG_P_UNIT_READ, "u.path"));
     if (gg_db_query(c, sql, GG_ARGS(GG_I64(id)), &r, err) < 0) return -1;
     while ((step = gg_db_next(r, err)) == 1) {
         if (*n == cap) {
@@ -117,10 +124,12 @@ int gg_unit_create(gg_db_conn_t *c, gg_arena_t *a, const gg_actor_t *actor, cons
 {
     gg_unit_t parent;
     int found;
-    if (!gg_unit_level_valid(in->level)) return gg_err_invalid(err, "level", "unknown unit level \"%s\"", in->level);
+    if (!gg_unit_level_valid(in->level))
+        return gg_err_invalid(err, "level", "unknown unit level \"%s\"", in->level);
     if (gg_unit_by_id(c, a, in->parent_id, &parent, &found, err) < 0) return -1;
     if (!found || (auth && !gg_auth_can(auth, GG_P_UNIT_READ, parent.path)))
-        return gg_error_set(err, 404, "not_found", "parent_id", "parent unit %lld does not exist or is outside your scope",
+        return gg_error_set(err, 404, "not_found", "parent_id",
+                            "parent unit %lld does not exist or is outside your scope",
                             (long long)in->parent_id);
     if (auth && !gg_auth_can(auth, GG_P_UNIT_MANAGE, parent.path))
         return gg_err_forbidden(err, "you may not create units under %s", parent.name);
@@ -136,7 +145,8 @@ int gg_unit_create(gg_db_conn_t *c, gg_arena_t *a, const gg_actor_t *actor, cons
                     GG_ARGS(GG_I64(parent.id), GG_TEXT(in->level), GG_TEXT(in->code), GG_TEXT(in->name),
                             GG_TEXT(parent.path), GG_I64(now)),
                     &r, err) < 0) {
-        if (err->http_status == 409) gg_error_set(err, 409, "conflict", "code", "unit code %s is already in use", in->code);
+        if (err->http_status == 409)
+            gg_error_set(err, 409, "conflict", "code", "unit code %s is already in use", in->code);
         return -1;
     }
     int step = gg_db_next(r, err);
@@ -144,7 +154,8 @@ int gg_unit_create(gg_db_conn_t *c, gg_arena_t *a, const gg_actor_t *actor, cons
     gg_db_res_free(r);
     if (step != 1) return step < 0 ? -1 : gg_err_internal(err, "unit insert returned no id");
     char *path = gg_sprintf(a, "%s%lld/", parent.path, (long long)*id);
-    if (gg_db_exec(c, "UPDATE unit SET path = $1 WHERE id = $2", GG_ARGS(GG_TEXT(path), GG_I64(*id)), NULL, err) < 0)
+    if (gg_db_exec(c, "UPDATE unit SET path = $1 WHERE id = $2", GG_ARGS(GG_TEXT(path), GG_I64(*id)), NULL,
+                   err) < 0)
         return -1;
     char *oid = gg_sprintf(a, "%lld", (long long)*id);
     gg_buf_t d = {0};
@@ -155,7 +166,10 @@ int gg_unit_create(gg_db_conn_t *c, gg_arena_t *a, const gg_actor_t *actor, cons
     gg_jw_kstr(&w, "name", in->name);
     gg_jw_kstr(&w, "level", in->level);
     gg_jw_obj_end(&w);
-    gg_audit_entry_t e = {.action = "unit.create", .object_type = "unit", .object_id = oid, .unit_id = *id,
+    gg_audit_entry_t e = {.action = "unit.create",
+                          .object_type = "unit",
+                          .object_id = oid,
+                          .unit_id = *id,
                           .detail_json = gg_strdup(a, d.data)};
     gg_buf_free(&d);
     return gg_audit_append(c, actor, &e, err);

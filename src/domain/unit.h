@@ -19,13 +19,14 @@ typedef struct gg_unit {
 
 /* Load by id or by code ("root" names the root).  *found = 0 when absent. */
 int gg_unit_by_id(gg_db_conn_t *c, gg_arena_t *a, int64_t id, gg_unit_t *u, int *found, gg_error_t *err);
-int gg_unit_by_code(gg_db_conn_t *c, gg_arena_t *a, const char *code, gg_unit_t *u, int *found, gg_error_t *err);
+int gg_unit_by_code(gg_db_conn_t *c, gg_arena_t *a, const char *code, gg_unit_t *u, int *found,
+                    gg_error_t *err);
 /* Load a unit the caller may see (perm over it); 404 otherwise. */
 int gg_unit_get_scoped(gg_db_conn_t *c, gg_arena_t *a, const gg_auth_t *auth, uint64_t perm, int64_t id,
                        gg_unit_t *u, gg_error_t *err);
 /* Children of id the caller may see, by code. */
-int gg_unit_children(gg_db_conn_t *c, gg_arena_t *a, const gg_auth_t *auth, int64_t id, gg_unit_t **rows, int *n,
-                     gg_error_t *err);
+int gg_unit_children(gg_db_conn_t *c, gg_arena_t *a, const gg_auth_t *auth, int64_t id, gg_unit_t **rows,
+                     int *n, gg_error_t *err);
 
 typedef struct gg_unit_new {
     int64_t parent_id;

@@ -99,7 +99,8 @@ typedef struct gg_router gg_router_t;
 gg_router_t *gg_router_new(void);
 void gg_router_free(gg_router_t *r);
 /* pattern: "/api/v1/units/{id}/children"; method: "GET", "POST" ... Returns <0 on a bad pattern. */
-int gg_router_add(gg_router_t *r, const char *method, const char *pattern, gg_handler_fn fn, const void *data);
+int gg_router_add(gg_router_t *r, const char *method, const char *pattern, gg_handler_fn fn,
+                  const void *data);
 /* 0: matched (params and *fn filled); 404: no route; 405: the path exists but
  * not for this method (allow gets "GET, HEAD, POST").  A trailing slash is
  * ignored; HEAD falls back to GET. */
@@ -110,10 +111,10 @@ gg_method_t gg_method_parse(const char *name);
 typedef struct gg_server_config {
     const char *host; /* "127.0.0.1" */
     int port;
-    int threads;           /* thread pool size; 0 = number of CPUs */
-    size_t max_body;       /* bytes; larger bodies get 413 */
-    const char *static_dir;/* web/dist; NULL = none */
-    FILE *access_log;      /* NULL = no access log */
+    int threads;            /* thread pool size; 0 = number of CPUs */
+    size_t max_body;        /* bytes; larger bodies get 413 */
+    const char *static_dir; /* web/dist; NULL = none */
+    FILE *access_log;       /* NULL = no access log */
     int connection_timeout_s;
 } gg_server_config_t;
 

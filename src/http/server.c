@@ -3,10 +3,11 @@
  * response queueing, access log, graceful stop.
  *
  * Lifecycle of one request (libmicrohttpd calls on_request several times):
- *  1. headers arrive: a gg_req_t is made from a per-thread cached arena.  A
- *     request with no body is dispatched right away — queueing the response in
- *     this first call is what lets keep-alive connections carry the next
- *     request without a round trip.
+ *  1. headers arrive: a gg_req_t is made from a per-thread cached arena and
+ *     nothing is queued yet: libmicrohttpd closes the connection after a
+ *     response queued in this first call (it cannot know the request was read
+ *     to the end), which would defeat keep-alive.  Only a body declared far too
+ *     large is answered here, on purpose, with the connection closed after.
  *  2. body chunks: appended up to max_body; beyond it the rest is read and
  *     dropped (up to DRAIN_LIMIT) so the client gets a clean 413 on a
  *     connection that stays usable, instead of a reset.
@@ -18,6 +19,7 @@
 #include <fcntl.h>
 #include <microhttpd.h>
 #include <netinet/in.h>
+#include <pthread.h>
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
@@ -50,9 +52,24 @@ typedef struct req_priv {
 } req_priv_t;
 
 /* One spare arena per server thread: a connection is served by one thread, so
- * recycling here avoids a malloc/free pair per request. */
-static _Thread_local gg_arena_t *spare_arena;
+ * recycling here avoids a malloc/free pair per request.  Thread-specific data
+ * (not _Thread_local) so the spare is freed when the thread ends. */
+static pthread_key_t spare_key;
+static pthread_once_t spare_once = PTHREAD_ONCE_INIT;
 
+static void spare_free(void *p)
+{
+    gg_arena_free(p);
+}
+
+static void spare_init(void)
+{
+    pthread_key_create(&spare_key, spare_free);
+}
+
+/* Documents get the policy the web app needs; everything else (JSON, files)
+ * is never meant to render, so it gets the shortest policy that forbids all. */
+static const char CSP_NONE[] = "default-src 'none'; frame-ancestors 'none'";
 static const char CSP[] = "default-src 'self'; img-src 'self' data: blob: https://*.tile.openstreetmap.org; "
                           "style-src 'self' 'unsafe-inline'; script-src 'self'; object-src 'none'; "
                           "frame-ancestors 'none'; base-uri 'self'; form-action 'self'";
@@ -84,7 +101,8 @@ const char *gg_req_param(gg_req_t *req, const char *name)
 const char *gg_req_client_ip(gg_req_t *req)
 {
     if (req->client_ip_[0]) return req->client_ip_;
-    const union MHD_ConnectionInfo *ci = MHD_get_connection_info(req->conn_, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+    const union MHD_ConnectionInfo *ci =
+        MHD_get_connection_info(req->conn_, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
     snprintf(req->client_ip_, sizeof req->client_ip_, "unknown");
     if (ci && ci->client_addr) {
         const struct sockaddr *sa = ci->client_addr;
@@ -173,9 +191,11 @@ void gg_resp_error_simple(gg_req_t *req, int status, const char *code, const cha
 
 static req_priv_t *req_new(gg_server_t *s, struct MHD_Connection *conn, const char *url, const char *method)
 {
-    gg_arena_t *a = spare_arena;
-    spare_arena = NULL;
-    if (!a) a = gg_arena_new(16384);
+    gg_arena_t *a = pthread_getspecific(spare_key);
+    if (a)
+        pthread_setspecific(spare_key, NULL);
+    else
+        a = gg_arena_new(16384);
     req_priv_t *p = gg_zalloc(a, sizeof *p);
     gg_req_t *req = &p->req;
     req->arena = a;
@@ -209,7 +229,8 @@ static enum MHD_Result send_response(gg_server_t *s, req_priv_t *p)
     if (!r) return MHD_NO;
     MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, req->content_type);
     MHD_add_response_header(r, "X-Content-Type-Options", "nosniff");
-    MHD_add_response_header(r, "Content-Security-Policy", CSP);
+    MHD_add_response_header(r, "Content-Security-Policy",
+                            strncmp(req->content_type, "text/html", 9) == 0 ? CSP : CSP_NONE);
     int has_cache = 0;
     for (gg_hdr_t *h = req->headers; h; h = h->next) {
         MHD_add_response_header(r, h->name, h->value);
@@ -237,7 +258,8 @@ static void dispatch(gg_server_t *s, req_priv_t *p)
         req->body_len = p->body_in.len;
     }
     if (!gg_path_is_safe(req->path)) {
-        gg_resp_error_simple(req, 400, "invalid_path", "the path contains \"..\", a backslash or a control character");
+        gg_resp_error_simple(req, 400, "invalid_path",
+                             "the path contains \"..\", a backslash or a control character");
         return;
     }
     gg_handler_fn fn = NULL;
@@ -275,11 +297,6 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
         *req_cls = p;
         atomic_fetch_add(&s->inflight, 1);
         const char *cl = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
-        const char *te = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_TRANSFER_ENCODING);
-        if (!te && (!cl || strcmp(cl, "0") == 0)) {
-            dispatch(s, p);
-            return send_response(s, p);
-        }
         if (cl) {
             char *end;
             errno = 0;
@@ -336,8 +353,14 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **req_cls,
         for (const char *c = req->path; *c && j < sizeof path - 1; c++) /* no log injection */
             path[j++] = ((unsigned char)*c < 0x20 || *c == 0x7f || *c == ' ') ? '?' : *c;
         path[j] = 0;
-        char ts[32];
-        gg_time_rfc3339(gg_now_ms(), ts);
+        /* the timestamp text changes once a second: format it once a second per thread */
+        static _Thread_local int64_t ts_sec = -1;
+        static _Thread_local char ts[32];
+        int64_t now_s = gg_now_ms() / 1000;
+        if (now_s != ts_sec) {
+            gg_time_rfc3339(now_s * 1000, ts);
+            ts_sec = now_s;
+        }
         int n = snprintf(line, sizeof line, "%s %s %s %d %zu %lldus%s\n", ts, req->method_name, path,
                          req->dispatched_ ? req->status : 0, p->resp_bytes,
                          (long long)(gg_mono_us() - req->start_us_),
@@ -348,9 +371,9 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **req_cls,
     gg_buf_free(&req->out);
     gg_buf_free(&p->body_in);
     gg_arena_t *a = req->arena;
-    if (!spare_arena) {
+    if (!pthread_getspecific(spare_key)) {
         gg_arena_reset(a);
-        spare_arena = a;
+        pthread_setspecific(spare_key, a);
     } else {
         gg_arena_free(a);
     }
@@ -363,7 +386,8 @@ static void mhd_log(void *cls, const char *fmt, va_list ap)
     char msg[512];
     vsnprintf(msg, sizeof msg, fmt, ap);
     size_t n = strlen(msg);
-    while (n && (msg[n - 1] == '\n' || msg[n - 1] == '\r')) msg[--n] = 0;
+    while (n && (msg[n - 1] == '\n' || msg[n - 1] == '\r'))
+        msg[--n] = 0;
     gg_log("http", "%s", msg);
 }
 
@@ -387,6 +411,7 @@ int gg_server_start(const gg_server_config_t *cfg, gg_router_t *router, void *ap
     } else {
         return gg_err_invalid(err, "listen", "listen address \"%s\" is not an IPv4 or IPv6 address", host);
     }
+    pthread_once(&spare_once, spare_init);
     gg_server_t *s = gg_xcalloc(1, sizeof *s);
     s->router = router;
     s->app = app;
@@ -397,9 +422,9 @@ int gg_server_start(const gg_server_config_t *cfg, gg_router_t *router, void *ap
     int threads = cfg->threads > 0 ? cfg->threads : (int)sysconf(_SC_NPROCESSORS_ONLN);
     if (threads < 1) threads = 1;
     s->d = MHD_start_daemon(flags, (uint16_t)cfg->port, NULL, NULL, on_request, s, MHD_OPTION_EXTERNAL_LOGGER,
-                            mhd_log, NULL, MHD_OPTION_SOCK_ADDR, &ss,
-                            MHD_OPTION_THREAD_POOL_SIZE, (unsigned)threads, MHD_OPTION_NOTIFY_COMPLETED,
-                            on_completed, s, MHD_OPTION_CONNECTION_TIMEOUT,
+                            mhd_log, NULL, MHD_OPTION_SOCK_ADDR, &ss, MHD_OPTION_THREAD_POOL_SIZE,
+                            (unsigned)threads, MHD_OPTION_NOTIFY_COMPLETED, on_completed, s,
+                            MHD_OPTION_CONNECTION_TIMEOUT,
                             (unsigned)(cfg->connection_timeout_s > 0 ? cfg->connection_timeout_s : 60),
                             MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)65536, MHD_OPTION_END);
     if (!s->d) {
@@ -407,8 +432,11 @@ int gg_server_start(const gg_server_config_t *cfg, gg_router_t *router, void *ap
         free(s->static_dir);
         free(s);
         if (cfg->access_log) gg_accesslog_stop();
-        return gg_error_set(err, 500, "listen_failed", "listen", "cannot listen on %s:%d (%s)", host, cfg->port,
-                            e == EADDRINUSE ? "address already in use" : e ? strerror(e) : "failed");
+        return gg_error_set(err, 500, "listen_failed", "listen", "cannot listen on %s:%d (%s)", host,
+                            cfg->port,
+                            e == EADDRINUSE ? "address already in use"
+                            : e             ? strerror(e)
+                                            : "failed");
     }
     const union MHD_DaemonInfo *di = MHD_get_daemon_info(s->d, MHD_DAEMON_INFO_BIND_PORT);
     s->port = di ? di->port : cfg->port;
@@ -427,7 +455,8 @@ void gg_server_stop(gg_server_t *s, int grace_ms)
     MHD_socket fd = MHD_quiesce_daemon(s->d); /* no new connections from here on */
     if (fd != MHD_INVALID_SOCKET) close(fd);
     int64_t deadline = gg_mono_us() + (int64_t)grace_ms * 1000;
-    while (atomic_load(&s->inflight) > 0 && gg_mono_us() < deadline) usleep(5000);
+    while (atomic_load(&s->inflight) > 0 && gg_mono_us() < deadline)
+        usleep(5000);
     MHD_stop_daemon(s->d);
     if (s->access_log) gg_accesslog_stop();
     free(s->static_dir);

@@ -80,7 +80,8 @@ int gg_static_serve(gg_req_t *req, const char *dir)
     if (!gg_path_is_safe(req->path)) return 400;
     const char *path = req->path;
     size_t plen = strlen(path);
-    const char *rel = (plen == 0 || path[plen - 1] == '/') ? gg_sprintf(req->arena, "%sindex.html", path) : path;
+    const char *rel =
+        (plen == 0 || path[plen - 1] == '/') ? gg_sprintf(req->arena, "%sindex.html", path) : path;
     char *full = gg_sprintf(req->arena, "%s%s", dir, rel);
     struct stat st;
     int fd = open_regular(full, &st);

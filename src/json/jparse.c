@@ -13,15 +13,19 @@ static int max_depth(const char *s, size_t n)
     for (size_t i = 0; i < n; i++) {
         char c = s[i];
         if (in_str) {
-            if (c == '\\') i++;
-            else if (c == '"') in_str = 0;
+            if (c == '\\')
+                i++;
+            else if (c == '"')
+                in_str = 0;
             continue;
         }
-        if (c == '"') in_str = 1;
+        if (c == '"')
+            in_str = 1;
         else if (c == '{' || c == '[') {
             if (++depth > max) max = depth;
             if (max > GG_JSON_MAX_DEPTH) return max;
-        } else if (c == '}' || c == ']') depth--;
+        } else if (c == '}' || c == ']')
+            depth--;
     }
     return max;
 }
@@ -36,9 +40,12 @@ int gg_json_parse_body(const char *body, size_t len, json_t **out, gg_error_t *e
     json_t *root = json_loadb(body, len, JSON_REJECT_DUPLICATES, &je);
     if (!root) {
         const char *what = "invalid JSON";
-        if (json_error_code(&je) == json_error_invalid_utf8) what = "invalid UTF-8 in JSON";
-        else if (json_error_code(&je) == json_error_duplicate_key) what = "duplicate key in JSON object";
-        else if (json_error_code(&je) == json_error_null_character) what = "NUL character in JSON string";
+        if (json_error_code(&je) == json_error_invalid_utf8)
+            what = "invalid UTF-8 in JSON";
+        else if (json_error_code(&je) == json_error_duplicate_key)
+            what = "duplicate key in JSON object";
+        else if (json_error_code(&je) == json_error_null_character)
+            what = "NUL character in JSON string";
         return gg_err_invalid(err, NULL, "%s at line %d, column %d: %s", what, je.line, je.column, je.text);
     }
     if (!json_is_object(root)) {
@@ -52,13 +59,20 @@ int gg_json_parse_body(const char *body, size_t len, json_t **out, gg_error_t *e
 static const char *type_name(gg_ftype_t t)
 {
     switch (t) {
-    case GG_F_STR: return "a string";
-    case GG_F_INT: return "an integer";
-    case GG_F_NUM: return "a number";
-    case GG_F_BOOL: return "true or false";
-    case GG_F_OBJ: return "an object";
-    case GG_F_ARR: return "an array";
-    default: return "a value";
+    case GG_F_STR:
+        return "a string";
+    case GG_F_INT:
+        return "an integer";
+    case GG_F_NUM:
+        return "a number";
+    case GG_F_BOOL:
+        return "true or false";
+    case GG_F_OBJ:
+        return "an object";
+    case GG_F_ARR:
+        return "an array";
+    default:
+        return "a value";
     }
 }
 
@@ -71,7 +85,8 @@ int gg_json_check(json_t *obj, const gg_field_t *fields, int nfields, const char
     json_object_foreach(obj, key, v)
     {
         int known = 0;
-        for (int i = 0; i < nfields && !known; i++) known = strcmp(fields[i].name, key) == 0;
+        for (int i = 0; i < nfields && !known; i++)
+            known = strcmp(fields[i].name, key) == 0;
         if (!known) {
             snprintf(name, sizeof name, "%s%s", prefix, key);
             return gg_err_invalid(err, name, "unknown field \"%s\"", name);
@@ -87,13 +102,26 @@ int gg_json_check(json_t *obj, const gg_field_t *fields, int nfields, const char
         }
         int ok = 1;
         switch (f->type) {
-        case GG_F_STR: ok = json_is_string(v); break;
-        case GG_F_INT: ok = json_is_integer(v); break;
-        case GG_F_NUM: ok = json_is_number(v); break;
-        case GG_F_BOOL: ok = json_is_boolean(v); break;
-        case GG_F_OBJ: ok = json_is_object(v); break;
-        case GG_F_ARR: ok = json_is_array(v); break;
-        default: break;
+        case GG_F_STR:
+            ok = json_is_string(v);
+            break;
+        case GG_F_INT:
+            ok = json_is_integer(v);
+            break;
+        case GG_F_NUM:
+            ok = json_is_number(v);
+            break;
+        case GG_F_BOOL:
+            ok = json_is_boolean(v);
+            break;
+        case GG_F_OBJ:
+            ok = json_is_object(v);
+            break;
+        case GG_F_ARR:
+            ok = json_is_array(v);
+            break;
+        default:
+            break;
         }
         if (!ok) return gg_err_invalid(err, name, "%s must be %s", name, type_name(f->type));
         if (f->type == GG_F_STR) {

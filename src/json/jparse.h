@@ -28,8 +28,8 @@ typedef struct gg_field {
     const char *name;
     gg_ftype_t type;
     int required;
-    int64_t min; /* STR: min characters; INT/NUM: minimum value */
-    int64_t max; /* STR: max characters; INT/NUM: maximum value (0 = no limit for NUM) */
+    int64_t min;  /* STR: min characters; INT/NUM: minimum value */
+    int64_t max;  /* STR: max characters; INT/NUM: maximum value (0 = no limit for NUM) */
     int nullable; /* JSON null accepted (treated as absent) */
 } gg_field_t;
 

@@ -42,10 +42,22 @@ static void close_(gg_jw_t *w, char c)
     if (w->depth > 0) w->depth--;
 }
 
-void gg_jw_obj(gg_jw_t *w) { open(w, '{'); }
-void gg_jw_obj_end(gg_jw_t *w) { close_(w, '}'); }
-void gg_jw_arr(gg_jw_t *w) { open(w, '['); }
-void gg_jw_arr_end(gg_jw_t *w) { close_(w, ']'); }
+void gg_jw_obj(gg_jw_t *w)
+{
+    open(w, '{');
+}
+void gg_jw_obj_end(gg_jw_t *w)
+{
+    close_(w, '}');
+}
+void gg_jw_arr(gg_jw_t *w)
+{
+    open(w, '[');
+}
+void gg_jw_arr_end(gg_jw_t *w)
+{
+    close_(w, ']');
+}
 
 static const char hex[] = "0123456789abcdef";
 
@@ -82,13 +94,27 @@ void gg_json_escape(gg_buf_t *b, const char *str, size_t n)
         gg_buf_append(b, s + run, i - run);
         char esc[7];
         switch (c) {
-        case '"': gg_buf_append(b, "\\\"", 2); break;
-        case '\\': gg_buf_append(b, "\\\\", 2); break;
-        case '\n': gg_buf_append(b, "\\n", 2); break;
-        case '\r': gg_buf_append(b, "\\r", 2); break;
-        case '\t': gg_buf_append(b, "\\t", 2); break;
-        case '\b': gg_buf_append(b, "\\b", 2); break;
-        case '\f': gg_buf_append(b, "\\f", 2); break;
+        case '"':
+            gg_buf_append(b, "\\\"", 2);
+            break;
+        case '\\':
+            gg_buf_append(b, "\\\\", 2);
+            break;
+        case '\n':
+            gg_buf_append(b, "\\n", 2);
+            break;
+        case '\r':
+            gg_buf_append(b, "\\r", 2);
+            break;
+        case '\t':
+            gg_buf_append(b, "\\t", 2);
+            break;
+        case '\b':
+            gg_buf_append(b, "\\b", 2);
+            break;
+        case '\f':
+            gg_buf_append(b, "\\f", 2);
+            break;
         default:
             esc[0] = '\\', esc[1] = 'u', esc[2] = '0', esc[3] = '0';
             esc[4] = hex[c >> 4], esc[5] = hex[c & 15];
@@ -191,9 +217,27 @@ void gg_jw_time(gg_jw_t *w, int64_t unix_ms)
     gg_jw_str(w, tmp);
 }
 
-void gg_jw_kstr(gg_jw_t *w, const char *key, const char *s) { gg_jw_key(w, key), gg_jw_str(w, s); }
-void gg_jw_kint(gg_jw_t *w, const char *key, int64_t v) { gg_jw_key(w, key), gg_jw_int(w, v); }
-void gg_jw_knum(gg_jw_t *w, const char *key, double v) { gg_jw_key(w, key), gg_jw_num(w, v); }
-void gg_jw_kbool(gg_jw_t *w, const char *key, int v) { gg_jw_key(w, key), gg_jw_bool(w, v); }
-void gg_jw_knull(gg_jw_t *w, const char *key) { gg_jw_key(w, key), gg_jw_null(w); }
-void gg_jw_ktime(gg_jw_t *w, const char *key, int64_t ms) { gg_jw_key(w, key), gg_jw_time(w, ms); }
+void gg_jw_kstr(gg_jw_t *w, const char *key, const char *s)
+{
+    gg_jw_key(w, key), gg_jw_str(w, s);
+}
+void gg_jw_kint(gg_jw_t *w, const char *key, int64_t v)
+{
+    gg_jw_key(w, key), gg_jw_int(w, v);
+}
+void gg_jw_knum(gg_jw_t *w, const char *key, double v)
+{
+    gg_jw_key(w, key), gg_jw_num(w, v);
+}
+void gg_jw_kbool(gg_jw_t *w, const char *key, int v)
+{
+    gg_jw_key(w, key), gg_jw_bool(w, v);
+}
+void gg_jw_knull(gg_jw_t *w, const char *key)
+{
+    gg_jw_key(w, key), gg_jw_null(w);
+}
+void gg_jw_ktime(gg_jw_t *w, const char *key, int64_t ms)
+{
+    gg_jw_key(w, key), gg_jw_time(w, ms);
+}

@@ -55,5 +55,4 @@ void gg_jw_ktime(gg_jw_t *w, const char *key, int64_t unix_ms);
 /* Append s escaped as JSON string contents (no quotes) — exposed for tests. */
 void gg_json_escape(gg_buf_t *b, const char *s, size_t n);
 
-
 #endif

@@ -10,6 +10,7 @@ import os
 import re
 import secrets
 import socket
+import sqlite3
 import subprocess
 import time
 import urllib.parse
@@ -21,6 +22,10 @@ ROOT = os.environ.get("GG_ROOT", os.path.abspath(os.path.join(os.path.dirname(__
 BINARY = os.environ.get("GG_BINARY", os.path.join(ROOT, "build-test", "gridgov"))
 DATABASE = os.environ.get("GG_TEST_DATABASE", "sqlite")
 IS_PG = DATABASE.startswith("postgres")
+
+# argon2id at production cost (64 MiB, 2 passes) would dominate tests that create and log in
+# dozens of accounts; the cost is a parameter of the hash, not of the code paths under test.
+FAST_HASH = ["--argon2-mem-kib", "8192", "--argon2-ops", "1"]
 
 
 def free_port():
@@ -49,8 +54,9 @@ def new_database(tmpdir):
 class Server:
     """One running gridgov serve process."""
 
-    def __init__(self, tmpdir, database=None, extra_args=(), env=None):
+    def __init__(self, tmpdir, database=None, extra_args=(), env=None, fast_hash=False):
         self.tmpdir = str(tmpdir)
+        self.hash_args = list(FAST_HASH) if fast_hash else []
         self.database = database or new_database(self.tmpdir)
         self.data_dir = os.path.join(self.tmpdir, "data")
         self.port = free_port()
@@ -69,7 +75,7 @@ class Server:
         self.log = open(self.log_path, "ab")
         self.proc = subprocess.Popen(
             [BINARY, "serve", "--listen", f"127.0.0.1:{self.port}", "--web-dir", os.path.join(ROOT, "web", "dist"),
-             "--threads", "4"] + self.common_args() + self.extra_args,
+             "--threads", "4"] + self.common_args() + self.hash_args + self.extra_args,
             stdout=self.log, stderr=subprocess.STDOUT, env=self.env)
         deadline = time.time() + 30
         while time.time() < deadline:
@@ -105,14 +111,30 @@ class Server:
 
     def cli(self, *args, input=None, check=True):
         """Run a gridgov subcommand against this server's database and data dir."""
-        r = subprocess.run([BINARY] + list(args) + self.common_args(), input=input, capture_output=True,
-                           text=True, env=self.env)
+        r = subprocess.run([BINARY] + list(args) + self.common_args() + self.hash_args, input=input,
+                           capture_output=True, text=True, env=self.env)
         if check and r.returncode != 0:
             raise AssertionError(f"gridgov {' '.join(args)} failed ({r.returncode}): {r.stderr}")
         return r
 
     def url(self, path):
         return self.base + path
+
+    def sql(self, statement):
+        """Run one SQL statement on this server's database behind its back; returns the rows as
+        tuples of strings (PostgreSQL) or values (SQLite).  For tests that tamper or inspect."""
+        if IS_PG:
+            r = subprocess.run(["psql", "-X", "-q", "-At", "-F", "\t", "-v", "ON_ERROR_STOP=1", "-d",
+                                self.database, "-c", statement], check=True, capture_output=True, text=True)
+            return [tuple(line.split("\t")) for line in r.stdout.splitlines()]
+        with sqlite3.connect(self.sqlite_path, timeout=10) as db:
+            rows = db.execute(statement).fetchall()
+        db.close()
+        return rows
+
+    @property
+    def sqlite_path(self):
+        return self.database[len("sqlite:"):]
 
 
 def assert_clean_log(text):
@@ -123,7 +145,7 @@ def assert_clean_log(text):
 
 @pytest.fixture(scope="session")
 def server(tmp_path_factory):
-    s = Server(tmp_path_factory.mktemp("gridgov"))
+    s = Server(tmp_path_factory.mktemp("gridgov"), fast_hash=True)
     yield s
     code = s.stop()
     log = s.read_log()
@@ -134,7 +156,7 @@ def server(tmp_path_factory):
 @pytest.fixture
 def fresh_server(tmp_path):
     """A server of its own, for tests that stop, break or restart it."""
-    s = Server(tmp_path)
+    s = Server(tmp_path, fast_hash=True)
     yield s
     if s.proc is not None:
         s.stop()
@@ -150,3 +172,160 @@ def error_of(resp):
     assert isinstance(err["message"], str) and err["message"]
     assert "field" in err
     return err
+
+
+# ---- identity helpers: logged-in clients, accounts, and a small unit tree with one account per role ----
+
+ROOT_USER = "root_admin"
+ROOT_PASSWORD = "Pass-word-2026!"
+TEMP_PASSWORD = "Temp-Pass-2026!"  # what an administrator hands out; must be changed at first login
+OWN_PASSWORD = "Mine-Secret-77?"  # what the user picks instead
+
+
+def unit_code():
+    """A fresh 12-digit unit code (codes are unique across the tree)."""
+    return str(10**11 + secrets.randbelow(9 * 10**11))
+
+
+class Api:
+    """A client of one server: anonymous, Bearer (token=…) or cookie (a requests.Session that logged in)."""
+
+    def __init__(self, server, token=None):
+        self.server = server
+        self.s = requests.Session()
+        self.token = token
+        if token:
+            self.s.headers["Authorization"] = "Bearer " + token
+
+    def request(self, method, path, **kw):
+        kw.setdefault("timeout", 30)
+        return self.s.request(method, self.server.url(path), **kw)
+
+    def get(self, path, **kw):
+        return self.request("GET", path, **kw)
+
+    def post(self, path, **kw):
+        return self.request("POST", path, **kw)
+
+    def patch(self, path, **kw):
+        return self.request("PATCH", path, **kw)
+
+    def delete(self, path, **kw):
+        return self.request("DELETE", path, **kw)
+
+
+def login(server, username, password, mode="bearer"):
+    return requests.post(server.url("/api/v1/session"), json={"username": username, "password": password,
+                                                              "mode": mode}, timeout=30)
+
+
+def bearer(server, username, password):
+    r = login(server, username, password)
+    assert r.status_code == 200, r.text
+    return Api(server, r.json()["token"])
+
+
+class Account:
+    def __init__(self, id, username, password, api, home_unit_id):
+        self.id, self.username, self.password, self.api, self.home_unit_id = id, username, password, api, home_unit_id
+
+    def __repr__(self):
+        return f"<Account {self.username} #{self.id}>"
+
+
+def add_root_admin(server, username=ROOT_USER, password=ROOT_PASSWORD):
+    """The first administrator, made with the CLI as an operator would; returns it logged in (Bearer)."""
+    server.cli("user", "add", username, "--password-stdin", "--display-name", "系统管理员", input=password + "\n")
+    server.cli("user", "grant", username, "admin", "root")
+    api = bearer(server, username, password)
+    me = api.get("/api/v1/me").json()
+    return Account(me["id"], username, password, api, me["grants"][0]["unit_id"])
+
+
+def first_login(server, username, temp_password=TEMP_PASSWORD, new_password=OWN_PASSWORD):
+    """Log in with the password an administrator set, go through the forced change, log in again."""
+    r = login(server, username, temp_password)
+    assert r.status_code == 200, r.text
+    assert r.json()["account"]["must_change_password"] is True
+    api = Api(server, r.json()["token"])
+    refused = api.get("/api/v1/roles")
+    assert refused.status_code == 403 and error_of(refused)["code"] == "password_change_required"
+    r = api.post("/api/v1/me/password", json={"current_password": temp_password, "new_password": new_password})
+    assert r.status_code == 204, r.text
+    api = bearer(server, username, new_password)
+    assert api.get("/api/v1/me").json()["must_change_password"] is False
+    return api
+
+
+class World:
+    """A unit tree with one account per role, built through the API by the root administrator:
+
+        root > province > city > county ─┬─ street A ─┬─ community A1 ─┬─ grid A
+                                         │            │                 └─ grid B
+                                         │            └─ department A (城管中队)
+                                         └─ street B ── community B1 ── grid B1
+    """
+
+    def __init__(self, server):
+        self.server = server
+        self.admin = add_root_admin(server)
+        self.units = {"root": self.admin.home_unit_id}
+        self.unit("province", "root", "province", "湖北省")
+        self.unit("city", "province", "city", "黄石市")
+        self.unit("county", "city", "county", "下陆区")
+        self.unit("street_a", "county", "street", "团城山街道")
+        self.unit("street_b", "county", "street", "新下陆街道")
+        self.unit("community_a1", "street_a", "community", "桂林社区")
+        self.unit("community_b1", "street_b", "community", "长乐社区")
+        self.unit("grid_a", "community_a1", "grid", "桂林社区第一网格")
+        self.unit("grid_b", "community_a1", "grid", "桂林社区第二网格")
+        self.unit("grid_b1", "community_b1", "grid", "长乐社区第一网格")
+        self.unit("dept_a", "street_a", "department", "团城山城管中队")
+        self.street_a_units = {self.units[k] for k in ("street_a", "community_a1", "grid_a", "grid_b", "dept_a")}
+        self.street_b_units = {self.units[k] for k in ("street_b", "community_b1", "grid_b1")}
+        a = self.accounts = {}
+        a["admin"] = self.admin
+        a["street_admin"] = self.account("street_a", "admin")
+        a["dispatcher"] = self.account("street_a", "dispatcher")
+        a["department"] = self.account("dept_a", grants=[("department", "street_a")])
+        a["grid_worker"] = self.account("grid_a", "grid_worker")
+        a["grid_worker_b"] = self.account("grid_b", "grid_worker")
+        a["community"] = self.account("community_a1", "community")
+        a["mediator"] = self.account("street_a", "mediator")
+        a["leader"] = self.account("county", "leader")
+        a["resident"] = self.account("grid_a", "resident")
+        a["dispatcher_street_b"] = self.account("street_b", "dispatcher")
+        a["resident_street_b"] = self.account("grid_b1", "resident")
+        a["target"] = self.account("grid_a")  # no role: the object of edits in the role matrix
+
+    def unit(self, key, parent, level, name):
+        r = self.admin.api.post("/api/v1/units", json={"parent_id": self.units[parent], "level": level,
+                                                       "code": unit_code(), "name": name})
+        assert r.status_code == 201, r.text
+        self.units[key] = r.json()["id"]
+        return r.json()["id"]
+
+    def account(self, home, role=None, grants=(), phone=None, prefix=None, by=None):
+        """A new account homed at units[home] (or a unit id), created by `by` (default the root admin),
+        with `role` at the home unit and further (role, unit) grants; logged in with its own password."""
+        home_id = self.units[home] if isinstance(home, str) else home
+        username = f"{prefix or role or 'user'}_{secrets.token_hex(3)}"
+        body = {"username": username, "display_name": f"{role or 'user'} {username[-6:]}",
+                "password": TEMP_PASSWORD, "home_unit_id": home_id}
+        if role:
+            body["role"] = role
+        if phone:
+            body["phone"] = phone
+        r = (by or self.admin).api.post("/api/v1/accounts", json=body)
+        assert r.status_code == 201, r.text
+        acc_id = r.json()["id"]
+        for g_role, g_unit in grants:
+            g = self.admin.api.post(f"/api/v1/accounts/{acc_id}/grants",
+                                    json={"role": g_role, "unit_id": self.units.get(g_unit, g_unit)})
+            assert g.status_code == 201, g.text
+        return Account(acc_id, username, OWN_PASSWORD, first_login(self.server, username), home_id)
+
+
+@pytest.fixture(scope="session")
+def world(server):
+    return World(server)

@@ -35,7 +35,7 @@ def test_healthz_answers_json(server):
     assert body["status"] == "ok"
     assert body["version"]
     assert r.headers["X-Content-Type-Options"] == "nosniff"
-    assert "default-src 'self'" in r.headers["Content-Security-Policy"]
+    assert "default-src 'none'" in r.headers["Content-Security-Policy"]  # JSON never renders
 
 
 def test_readyz_reports_database(server):
@@ -131,6 +131,8 @@ def test_spa_and_static_files(server):
     r = requests.get(server.url("/"))
     assert r.status_code == 200
     assert r.headers["Content-Type"].startswith("text/html")
+    csp = r.headers["Content-Security-Policy"]
+    assert "script-src 'self'" in csp and "unsafe-eval" not in csp and "frame-ancestors 'none'" in csp
     etag = r.headers["ETag"]
     r2 = requests.get(server.url("/"), headers={"If-None-Match": etag})
     assert r2.status_code == 304

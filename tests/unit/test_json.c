@@ -38,9 +38,9 @@ static void escape_utf8(void **state)
     assert_string_equal(escaped("\xe2\x80\xa8\xe2\x80\xa9", 6), "\\u2028\\u2029");
     /* invalid sequences become U+FFFD, never raw bytes */
     assert_string_equal(escaped("a\xffz", 3), "a\xef\xbf\xbdz");
-    assert_string_equal(escaped("\xc0\xaf", 2), "\xef\xbf\xbd\xef\xbf\xbd");       /* overlong '/' */
+    assert_string_equal(escaped("\xc0\xaf", 2), "\xef\xbf\xbd\xef\xbf\xbd"); /* overlong '/' */
     assert_string_equal(escaped("\xed\xa0\x80", 3), "\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd"); /* surrogate */
-    assert_string_equal(escaped("\xe7\xbd", 2), "\xef\xbf\xbd\xef\xbf\xbd");       /* truncated */
+    assert_string_equal(escaped("\xe7\xbd", 2), "\xef\xbf\xbd\xef\xbf\xbd");                 /* truncated */
 }
 
 static void writer_structure(void **state)
@@ -68,9 +68,10 @@ static void writer_structure(void **state)
     gg_jw_arr_end(&w);
     gg_jw_knum(&w, "inf", 1.0 / 0.0);
     gg_jw_obj_end(&w);
-    assert_string_equal(b.data, "{\"name\":\"下陆区\",\"min\":-9223372036854775808,\"max\":9223372036854775807,"
-                                "\"ratio\":0.1,\"ok\":true,\"none\":null,\"nullstr\":null,\"list\":[1,[],{},\"x\"],"
-                                "\"inf\":null}");
+    assert_string_equal(b.data,
+                        "{\"name\":\"下陆区\",\"min\":-9223372036854775808,\"max\":9223372036854775807,"
+                        "\"ratio\":0.1,\"ok\":true,\"none\":null,\"nullstr\":null,\"list\":[1,[],{},\"x\"],"
+                        "\"inf\":null}");
     /* what we write, jansson reads back */
     json_error_t je;
     json_t *j = json_loadb(b.data, b.len, JSON_REJECT_DUPLICATES, &je);
@@ -138,8 +139,10 @@ static void reader_rules(void **state)
     assert_true(parse("{\"a\":1} x", &e) < 0);
     assert_true(parse("{\"a\":", &e) < 0);
     char deep[200] = "{\"a\":";
-    for (int i = 0; i < 32; i++) strcat(deep, "[");
-    for (int i = 0; i < 32; i++) strcat(deep, "]");
+    for (int i = 0; i < 32; i++)
+        strcat(deep, "[");
+    for (int i = 0; i < 32; i++)
+        strcat(deep, "]");
     strcat(deep, "}");
     assert_true(parse(deep, &e) < 0); /* 33 levels */
     assert_non_null(strstr(e.message, "deeper"));
@@ -167,7 +170,8 @@ static void schema_checks(void **state)
     };
     gg_error_t e;
 #define CHECK(text) check_one(text, f, 4, &e)
-    if (CHECK("{\"name\":\"网格员甲\",\"age\":30,\"lat\":30.2,\"note\":null}") != 0) fail_msg("%s", e.message);
+    if (CHECK("{\"name\":\"网格员甲\",\"age\":30,\"lat\":30.2,\"note\":null}") != 0)
+        fail_msg("%s", e.message);
     assert_true(CHECK("{\"age\":30}") < 0);
     assert_string_equal(e.field, "name");
     assert_true(CHECK("{\"name\":\"网格员甲乙\"}") < 0); /* 5 characters > 4 */
@@ -187,9 +191,13 @@ static void schema_checks(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(escape_specials), cmocka_unit_test(escape_utf8),  cmocka_unit_test(writer_structure),
-        cmocka_unit_test(writer_time),     cmocka_unit_test(roundtrip_random_strings),
-        cmocka_unit_test(reader_rules),    cmocka_unit_test(schema_checks),
+        cmocka_unit_test(escape_specials),
+        cmocka_unit_test(escape_utf8),
+        cmocka_unit_test(writer_structure),
+        cmocka_unit_test(writer_time),
+        cmocka_unit_test(roundtrip_random_strings),
+        cmocka_unit_test(reader_rules),
+        cmocka_unit_test(schema_checks),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -8,11 +8,26 @@
 
 #include "http/http.h"
 
-static void h_list(gg_req_t *r) { (void)r; }
-static void h_get(gg_req_t *r) { (void)r; }
-static void h_search(gg_req_t *r) { (void)r; }
-static void h_children(gg_req_t *r) { (void)r; }
-static void h_post(gg_req_t *r) { (void)r; }
+static void h_list(gg_req_t *r)
+{
+    (void)r;
+}
+static void h_get(gg_req_t *r)
+{
+    (void)r;
+}
+static void h_search(gg_req_t *r)
+{
+    (void)r;
+}
+static void h_children(gg_req_t *r)
+{
+    (void)r;
+}
+static void h_post(gg_req_t *r)
+{
+    (void)r;
+}
 
 static gg_router_t *make(void)
 {
@@ -106,6 +121,7 @@ static void arena(void **state)
 
 int main(void)
 {
-    const struct CMUnitTest tests[] = {cmocka_unit_test(routes), cmocka_unit_test(path_safety), cmocka_unit_test(arena)};
+    const struct CMUnitTest tests[] = {cmocka_unit_test(routes), cmocka_unit_test(path_safety),
+                                       cmocka_unit_test(arena)};
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,0 +1,41 @@
+#!/usr/bin/env bash
+# build-web.sh — builds the SPA into web/dist with `npm run build`, only when a
+# source changed since the last successful build.  Prints one line; on failure
+# prints the build's output and exits non-zero.
+#
+# Sources: web/src, web/public, web/index.html, web/vite.config.*, web/package.json,
+# web/package-lock.json.  The stamp web/dist/.build-stamp carries the time the
+# last successful build *started*, so an edit made during a build triggers the
+# next one.  Node packages must already be installed (scripts/bootstrap.sh web
+# runs `npm ci` from the lockfile).
+set -euo pipefail
+cd "$(dirname "$0")/../web"
+
+stamp=dist/.build-stamp
+sources=(src public index.html vite.config.js vite.config.mjs package.json package-lock.json)
+existing=()
+for s in "${sources[@]}"; do [ -e "$s" ] && existing+=("$s"); done
+
+if [ -f "$stamp" ] && [ -f dist/index.html ] && [ -z "$(find "${existing[@]}" -newer "$stamp" -print -quit)" ]; then
+    echo "build-web: web/dist is up to date"
+    exit 0
+fi
+
+if [ ! -x node_modules/.bin/vite ]; then
+    echo "build-web: web/node_modules is missing; run scripts/bootstrap.sh web (npm ci) first" >&2
+    exit 1
+fi
+
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+touch "$tmp/stamp" # build start time, moved into dist/ only on success
+start=$(date +%s)
+if ! NO_COLOR=1 npm run build --silent >"$tmp/log" 2>&1; then
+    echo "build-web: npm run build failed:" >&2
+    cat "$tmp/log" >&2
+    exit 1
+fi
+mv "$tmp/stamp" "$stamp"
+files=$(find dist -type f ! -name .build-stamp | wc -l)
+size=$(du -sk dist | cut -f1)
+echo "build-web: built web/dist ($files files, ${size} KiB) in $(($(date +%s) - start)) s"

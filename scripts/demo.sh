@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# demo.sh PORT — the second half of `make demo`: a demo database under var/, demo
+# accounts, then gridgov serve in the foreground (Ctrl-C stops it).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+PORT=${1:-8080}
+BIN=build/gridgov
+DB=sqlite:var/gridgov.db
+COMMON=(--database "$DB" --data-dir var)
+
+mkdir -p var
+"$BIN" init "${COMMON[@]}" >/dev/null
+
+# Demo data: divisions, grids, places, people and accounts (idempotent).
+"$BIN" demo "${COMMON[@]}"
+
+URL="http://127.0.0.1:$PORT/"
+cat <<MSG
+
+  gridgov demo is starting: $URL
+  (database var/gridgov.db, key file var/gridgov.key; stop with Ctrl-C)
+
+MSG
+exec "$BIN" serve "${COMMON[@]}" --listen "127.0.0.1:$PORT"

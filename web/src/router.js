@@ -1,0 +1,97 @@
+// router.js — routes and the guard that keeps logged-out users on /login and
+// users with must_change_password on /password.
+import { createRouter, createWebHistory } from 'vue-router'
+import { session, loadMe, hasPermission, forget } from './session.js'
+import { setUnauthorizedHandler } from './api.js'
+import { i18n } from './i18n.js'
+import { safeRedirect } from './redirect.js'
+import AppLayout from './layouts/AppLayout.vue'
+import LoginView from './views/LoginView.vue'
+
+const routes = [
+  { path: '/login', name: 'login', component: LoginView, meta: { public: true, title: 'login.title' } },
+  {
+    path: '/password',
+    name: 'password',
+    component: () => import('./views/PasswordView.vue'),
+    meta: { title: 'password.title' },
+  },
+  {
+    path: '/',
+    component: AppLayout,
+    children: [
+      { path: '', name: 'home', component: () => import('./views/HomeView.vue'), meta: { title: 'nav.home' } },
+      {
+        path: 'accounts',
+        name: 'accounts',
+        component: () => import('./views/PlaceholderView.vue'),
+        meta: { title: 'nav.accounts', permission: 'account.manage' },
+      },
+      {
+        path: 'audit',
+        name: 'audit',
+        component: () => import('./views/PlaceholderView.vue'),
+        meta: { title: 'nav.audit', permission: 'audit.read' },
+      },
+      {
+        path: ':pathMatch(.*)*',
+        name: 'not-found',
+        component: () => import('./views/NotFoundView.vue'),
+        meta: { title: 'notFound.title' },
+      },
+    ],
+  },
+]
+
+export const router = createRouter({
+  history: createWebHistory(),
+  routes,
+})
+
+router.beforeEach(async (to) => {
+  if (!session.loaded) {
+    try {
+      await loadMe()
+    } catch {
+      // Server unreachable or failing: let public pages render (the login
+      // page will show the error when the user tries); others go to login.
+    }
+  }
+  const me = session.me
+
+  if (to.meta.public) {
+    // An already logged-in user opening /login goes where they meant to go.
+    if (to.name === 'login' && me) return safeRedirect(to.query.redirect) || { name: 'home' }
+    return true
+  }
+  if (!me) {
+    const redirect = to.fullPath !== '/' ? to.fullPath : undefined
+    return { name: 'login', query: redirect ? { redirect } : {} }
+  }
+  if (me.must_change_password && to.name !== 'password') return { name: 'password' }
+  // A page the user may not use looks like one that does not exist.
+  if (to.meta.permission && !hasPermission(to.meta.permission)) {
+    return { name: 'not-found', params: { pathMatch: to.path.slice(1).split('/') } }
+  }
+  return true
+})
+
+router.afterEach((to) => {
+  updateTitle(to)
+})
+
+/** Document title: "<page> - <product>", re-run when the language changes. */
+export function updateTitle(route = router.currentRoute.value) {
+  const { t } = i18n.global
+  const page = route.meta && route.meta.title ? t(route.meta.title) : ''
+  document.title = page ? `${page} - ${t('app.name')}` : t('app.name')
+}
+
+// Any API call that finds the session gone sends the user back to login,
+// remembering where they were.
+setUnauthorizedHandler(() => {
+  forget()
+  const cur = router.currentRoute.value
+  if (cur.name === 'login') return
+  router.replace({ name: 'login', query: cur.fullPath !== '/' ? { redirect: cur.fullPath } : {} })
+})
