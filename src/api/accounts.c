@@ -1,8 +1,9 @@
 /*
  * accounts.c — /api/v1/accounts: list, create, read, update, reset password,
  * grant and revoke roles.  Scope and escalation rules live in
- * domain/account.c; refused grant attempts are audited here, in a transaction
- * of their own, because the refused change rolled back.
+ * domain/account.c; refused attempts (403, and 404 beyond the caller's scope)
+ * are audited here, in a transaction of their own, because the refused change
+ * rolled back.
  *
  * The phone number is shown masked; ?reveal=phone shows it to callers with
  * pii.read over the account's unit, and that read is audited.
@@ -97,6 +98,16 @@ static int create_tx(gg_db_conn_t *c, void *ctx, gg_error_t *err)
     return 0;
 }
 
+/*
+ * A refusal the log must show: 403 (in scope, not allowed) and also 404 — to the caller an object outside
+ * its scope looks missing, but reaching past one's scope (granting oneself admin at the root, editing another
+ * street's account) is exactly the attempt an auditor looks for.
+ */
+static int refused(const gg_error_t *e)
+{
+    return e->http_status == 403 || e->http_status == 404;
+}
+
 static void audit_denial(gg_req_t *req, gg_db_conn_t *c, const gg_auth_t *auth, const char *action,
                          int64_t object_id, const gg_error_t *why)
 {
@@ -149,7 +160,7 @@ static void create(gg_req_t *req)
                            .role = gg_strdup(req->arena, gg_json_str(body, "role"))};
     json_decref(body);
     int rc = gg_db_tx(c, create_tx, &x, &err);
-    if (rc < 0 && err.http_status == 403) audit_denial(req, c, auth, "account.create.denied", 0, &err);
+    if (rc < 0 && refused(&err)) audit_denial(req, c, auth, "account.create.denied", 0, &err);
     gg_account_t acc;
     if (rc == 0) rc = gg_account_get(c, req->arena, &((gg_app_t *)req->app)->sec, auth, x.id, &acc, &err);
     gg_api_end(req, c);
@@ -277,7 +288,7 @@ static void update(gg_req_t *req)
                                      .version = (int)gg_json_int(body, "version", 0)}};
     json_decref(body);
     int rc = gg_db_tx(c, update_tx, &x, &err);
-    if (rc < 0 && err.http_status == 403) audit_denial(req, c, auth, "account.update.denied", id, &err);
+    if (rc < 0 && refused(&err)) audit_denial(req, c, auth, "account.update.denied", id, &err);
     gg_account_t acc;
     if (rc == 0) rc = gg_account_get(c, req->arena, &((gg_app_t *)req->app)->sec, auth, id, &acc, &err);
     gg_api_end(req, c);
@@ -325,7 +336,7 @@ static void reset_password(gg_req_t *req)
                           gg_strdup(req->arena, gg_json_str(body, "password"))};
     json_decref(body);
     int rc = gg_db_tx(c, reset_tx, &x, &err);
-    if (rc < 0 && err.http_status == 403) audit_denial(req, c, auth, "account.password.denied", id, &err);
+    if (rc < 0 && refused(&err)) audit_denial(req, c, auth, "account.password.denied", id, &err);
     gg_api_end(req, c);
     if (rc < 0)
         gg_api_error(req, &err);
@@ -376,7 +387,7 @@ static void grant(gg_req_t *req)
                           .role = gg_strdup(req->arena, gg_json_str(body, "role"))};
     json_decref(body);
     int rc = gg_db_tx(c, grant_tx, &x, &err);
-    if (rc < 0 && err.http_status == 403) audit_denial(req, c, auth, "grant.denied", id, &err);
+    if (rc < 0 && refused(&err)) audit_denial(req, c, auth, "grant.denied", id, &err);
     gg_api_end(req, c);
     if (rc < 0) {
         gg_api_error(req, &err);
@@ -401,7 +412,7 @@ static void revoke(gg_req_t *req)
     if (gg_api_begin(req, 0, &c, &auth) < 0) return;
     struct grant_ctx x = {.arena = req->arena, .auth = auth, .account_id = id, .grant_id = gid};
     int rc = gg_db_tx(c, revoke_tx, &x, &err);
-    if (rc < 0 && err.http_status == 403) audit_denial(req, c, auth, "grant.remove.denied", id, &err);
+    if (rc < 0 && refused(&err)) audit_denial(req, c, auth, "grant.remove.denied", id, &err);
     gg_api_end(req, c);
     if (rc < 0)
         gg_api_error(req, &err);

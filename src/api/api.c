@@ -16,6 +16,9 @@ void gg_api_register(gg_router_t *r)
     gg_api_account_routes(r);
     gg_api_audit_routes(r);
     gg_api_unit_routes(r);
+    gg_api_grid_routes(r);
+    gg_api_place_routes(r);
+    gg_api_resident_routes(r);
 }
 
 void gg_api_error(gg_req_t *req, const gg_error_t *e)

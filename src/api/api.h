@@ -37,6 +37,9 @@ void gg_api_session_routes(gg_router_t *r);
 void gg_api_account_routes(gg_router_t *r);
 void gg_api_audit_routes(gg_router_t *r);
 void gg_api_unit_routes(gg_router_t *r);
+void gg_api_grid_routes(gg_router_t *r);     /* grids.c: grids, restructuring, assignments, locate */
+void gg_api_place_routes(gg_router_t *r);    /* places.c: buildings, houses, QR codes, households */
+void gg_api_resident_routes(gg_router_t *r); /* residents.c: residents, tags, import/export */
 
 /* Write e as the JSON error response. */
 void gg_api_error(gg_req_t *req, const gg_error_t *e);

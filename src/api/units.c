@@ -23,6 +23,76 @@ static void write_unit(gg_jw_t *w, const gg_unit_t *u)
         gg_jw_obj_end(w);
     }
     gg_jw_ktime(w, "retired_at", u->retired_at);
+    if (u->child_count >= 0) gg_jw_kint(w, "child_count", u->child_count);
+    gg_jw_obj_end(w);
+}
+
+static void search(gg_req_t *req)
+{
+    gg_db_conn_t *c;
+    gg_auth_t *auth;
+    gg_error_t err;
+    const char *q, *level;
+    int64_t limit, retired;
+    if (gg_api_query_str(req, "q", 50, &q) < 0 || gg_api_query_str(req, "level", 16, &level) < 0 ||
+        gg_api_query_int(req, "limit", 1, 200, 20, &limit) < 0 ||
+        gg_api_query_int(req, "include_retired", 0, 1, 0, &retired) < 0)
+        return;
+    if (!q || !*q) {
+        gg_err_invalid(&err, "q", "give a name fragment or a code prefix to search for (q=下陆 or q=420204)");
+        gg_api_error(req, &err);
+        return;
+    }
+    if (level && *level && !gg_unit_level_valid(level)) {
+        gg_err_invalid(&err, "level", "unknown level \"%s\"", level);
+        gg_api_error(req, &err);
+        return;
+    }
+    if (gg_api_begin(req, 0, &c, &auth) < 0) return;
+    gg_unit_t *rows;
+    int n;
+    int rc = gg_unit_search(c, req->arena, auth, q, level, (int)retired, (int)limit, &rows, &n, &err);
+    gg_api_end(req, c);
+    if (rc < 0) {
+        gg_api_error(req, &err);
+        return;
+    }
+    gg_jw_t *w = gg_api_json(req, 200);
+    gg_jw_obj(w);
+    gg_jw_key(w, "items");
+    gg_jw_arr(w);
+    for (int i = 0; i < n; i++)
+        write_unit(w, &rows[i]);
+    gg_jw_arr_end(w);
+    gg_jw_obj_end(w);
+}
+
+static void ancestors(gg_req_t *req)
+{
+    gg_db_conn_t *c;
+    gg_auth_t *auth;
+    gg_error_t err;
+    int64_t id;
+    if (gg_api_path_id(req, "id", &id) < 0) return;
+    if (gg_api_begin(req, 0, &c, &auth) < 0) return;
+    gg_unit_t u, *rows = NULL;
+    int n = 0;
+    int rc = gg_unit_get_scoped(c, req->arena, auth, GG_P_UNIT_READ, id, &u, &err);
+    if (rc == 0) rc = gg_unit_ancestors(c, req->arena, &u, &rows, &n, &err);
+    gg_api_end(req, c);
+    if (rc < 0) {
+        gg_api_error(req, &err);
+        return;
+    }
+    gg_jw_t *w = gg_api_json(req, 200);
+    gg_jw_obj(w);
+    gg_jw_key(w, "items");
+    gg_jw_arr(w);
+    for (int i = 0; i < n; i++) {
+        rows[i].child_count = -1;
+        write_unit(w, &rows[i]);
+    }
+    gg_jw_arr_end(w);
     gg_jw_obj_end(w);
 }
 
@@ -41,6 +111,7 @@ static void get(gg_req_t *req)
         gg_api_error(req, &err);
         return;
     }
+    u.child_count = -1;
     write_unit(gg_api_json(req, 200), &u);
 }
 
@@ -128,13 +199,16 @@ static void create(gg_req_t *req)
         gg_api_error(req, &err);
         return;
     }
+    u.child_count = 0;
     gg_resp_header(req, "Location", gg_sprintf(req->arena, "/api/v1/units/%lld", (long long)x.id));
     write_unit(gg_api_json(req, 201), &u);
 }
 
 void gg_api_unit_routes(gg_router_t *r)
 {
+    gg_router_add(r, "GET", "/api/v1/units", search, NULL);
     gg_router_add(r, "GET", "/api/v1/units/{id}", get, NULL);
+    gg_router_add(r, "GET", "/api/v1/units/{id}/ancestors", ancestors, NULL);
     gg_router_add(r, "GET", "/api/v1/units/{id}/children", children, NULL);
     gg_router_add(r, "POST", "/api/v1/units", create, NULL);
 }

@@ -18,6 +18,12 @@ int gg_cmd_init(int argc, char **argv);
 int gg_cmd_user(int argc, char **argv);
 int gg_cmd_verify_audit(int argc, char **argv);
 int gg_cmd_demo(int argc, char **argv);
+int gg_cmd_import_divisions(int argc, char **argv);
+
+struct gg_division_stats;
+/* The import as `gridgov demo` also uses it; only: "420204,652901" or NULL. */
+int gg_import_divisions_run(const gg_config_t *cfg, gg_db_t *db, const char *source, const char *only,
+                            int quiet, struct gg_division_stats *st, gg_error_t *err);
 
 extern const char gg_common_flags_help[];
 
@@ -29,6 +35,17 @@ int gg_cli_fail(const gg_error_t *e);
  * database and apply migrations. */
 int gg_cli_open_db(const gg_config_t *cfg, gg_db_t **db, int *applied, gg_error_t *err);
 int gg_mkdirs(const char *path, gg_error_t *err);
+
+/* A subcommand's own flags, taken out of argv before the config parser sees
+ * the rest: value flags fill *value, switches set *on to 1. */
+typedef struct gg_cli_opt {
+    const char *name; /* "--only" */
+    const char **value;
+    int *on;
+} gg_cli_opt_t;
+/* rest receives argv without the taken flags (rest must hold argc pointers). */
+int gg_cli_take_opts(int argc, char **argv, const gg_cli_opt_t *opts, int nopts, char **rest, int *nrest,
+                     gg_error_t *err);
 
 #include "domain/domain.h"
 /* Open the database (migrated) and the key file bound to it; fills sec. */

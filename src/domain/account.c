@@ -371,6 +371,9 @@ int gg_grant_add(gg_db_conn_t *c, gg_arena_t *a, const gg_actor_t *actor, const 
             return gg_err_forbidden(err, "account %s belongs to a unit outside your grant scope",
                                     target.username);
         uint64_t mine = gg_auth_perms_at(auth, unit.path);
+        /* reporting for anyone covers reporting one's own: without this no administrator could give a
+         * resident the resident role, though it grants nothing the administrator does not have */
+        if (mine & GG_P_CASE_REPORT) mine |= GG_P_CASE_REPORT_OWN;
         if ((role->perms & mine) != role->perms)
             return gg_err_forbidden(err, "you cannot grant %s: it carries permissions you do not hold at %s",
                                     role->code, unit.name);

@@ -2,6 +2,7 @@
 #include "domain/unit.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "core/clock.h"
@@ -9,6 +10,7 @@
 #include "domain/scope.h"
 #include "json/jw.h"
 
+#define CHILD_COUNT "(SELECT count(*) FROM unit k WHERE k.parent_id = u.id AND k.retired_at IS NULL)"
 #define UNIT_COLS                                                                                            \
     "u.id, u.parent_id, u.level, u.code, u.name, u.path, u.valid_from, u.retired_at, u.centroid_lat, "       \
     "u.centroid_lon"
@@ -50,6 +52,7 @@ static void read_unit(gg_db_res_t *r, gg_arena_t *a, gg_unit_t *u)
     u->has_centroid = !gg_db_isnull(r, 8) && !gg_db_isnull(r, 9);
     u->lat = u->has_centroid ? gg_db_f64(r, 8) : 0;
     u->lon = u->has_centroid ? gg_db_f64(r, 9) : 0;
+    u->child_count = -1; /* unknown unless the query counted */
 }
 
 static int load_one(gg_db_conn_t *c, gg_arena_t *a, const char *sql, const gg_db_arg_t *args, int nargs,
@@ -102,9 +105,10 @@ int gg_unit_children(gg_db_conn_t *c, gg_arena_t *a, const gg_auth_t *auth, int6
     int cap = 64, step;
     *n = 0;
     *rows = gg_alloc(a, sizeof(gg_unit_t) * (size_t)cap);
-    char *sql =
-        gg_sprintf(a, "SELECT " UNIT_COLS " FROM unit u WHERE u.parent_id = $1 AND %s ORDER BY u.code",
-                   gg_scope_sql(a, auth, GG_P_UNIT_READ, "u.path"));
+    char *sql = gg_sprintf(a,
+                           "SELECT " UNIT_COLS ", " CHILD_COUNT " FROM unit u WHERE u.parent_id = $1 AND %s "
+                           "ORDER BY u.retired_at IS NOT NULL, u.code",
+                           gg_scope_sql(a, auth, GG_P_UNIT_READ, "u.path"));
     if (gg_db_query(c, sql, GG_ARGS(GG_I64(id)), &r, err) < 0) return -1;
     while ((step = gg_db_next(r, err)) == 1) {
         if (*n == cap) {
@@ -113,8 +117,69 @@ int gg_unit_children(gg_db_conn_t *c, gg_arena_t *a, const gg_auth_t *auth, int6
             *rows = bigger;
             cap *= 2;
         }
-        read_unit(r, a, &(*rows)[(*n)++]);
+        gg_unit_t *u = &(*rows)[(*n)++];
+        read_unit(r, a, u);
+        u->child_count = gg_db_i64(r, 10);
     }
+    gg_db_res_free(r);
+    return step < 0 ? -1 : 0;
+}
+
+int gg_unit_search(gg_db_conn_t *c, gg_arena_t *a, const gg_auth_t *auth, const char *q, const char *level,
+                   int include_retired, int limit, gg_unit_t **rows, int *n, gg_error_t *err)
+{
+    gg_db_res_t *r;
+    int step, digits = q && *q;
+    for (const char *p = q; p && *p && digits; p++)
+        digits = *p >= '0' && *p <= '9';
+    *n = 0;
+    *rows = gg_alloc(a, sizeof(gg_unit_t) * (size_t)limit);
+    /* a number is a code prefix, anything else a name fragment */
+    const char *match = digits ? "substr(u.code, 1, length(CAST($1 AS TEXT))) = $1" : "u.name LIKE $1";
+    const char *arg = digits ? q : gg_sprintf(a, "%%%s%%", q ? q : "");
+    char *sql = gg_sprintf(a,
+                           "SELECT " UNIT_COLS ", " CHILD_COUNT " FROM unit u WHERE %s AND %s "
+                           "AND (CAST($2 AS TEXT) = '' OR u.level = $2) AND ($3 = 1 OR u.retired_at IS NULL) "
+                           "ORDER BY length(u.path), u.code LIMIT %d",
+                           match, gg_scope_sql(a, auth, GG_P_UNIT_READ, "u.path"), limit);
+    if (gg_db_query(c, sql,
+                    GG_ARGS(GG_TEXT(arg), GG_TEXT(level ? level : ""), GG_I64(include_retired ? 1 : 0)), &r,
+                    err) < 0)
+        return -1;
+    while ((step = gg_db_next(r, err)) == 1 && *n < limit) {
+        gg_unit_t *u = &(*rows)[(*n)++];
+        read_unit(r, a, u);
+        u->child_count = gg_db_i64(r, 10);
+    }
+    gg_db_res_free(r);
+    return step < 0 ? -1 : 0;
+}
+
+int gg_unit_ancestors(gg_db_conn_t *c, gg_arena_t *a, const gg_unit_t *u, gg_unit_t **rows, int *n,
+                      gg_error_t *err)
+{
+    gg_db_res_t *r;
+    int step, depth = 0;
+    *n = 0;
+    if (!gg_unit_path_valid(u->path))
+        return gg_err_internal(err, "unit %lld has a malformed path", (long long)u->id);
+    for (const char *p = u->path; *p; p++)
+        depth += *p == '/';
+    *rows = gg_alloc(a, sizeof(gg_unit_t) * (size_t)(depth + 1));
+    /* the ids in the path are ours (digits only, checked above), so they can stand in the SQL text */
+    gg_buf_t ids = {0};
+    gg_buf_init(&ids, 64);
+    for (const char *p = u->path + 1; *p;) {
+        int64_t id = strtoll(p, NULL, 10);
+        if (id != u->id) gg_buf_printf(&ids, "%s%lld", ids.len ? "," : "", (long long)id);
+        p = strchr(p, '/') + 1;
+    }
+    char *sql = gg_sprintf(a, "SELECT " UNIT_COLS " FROM unit u WHERE u.id IN (%s) ORDER BY length(u.path)",
+                           ids.len ? ids.data : "0");
+    gg_buf_free(&ids);
+    if (gg_db_query(c, sql, GG_NOARGS, &r, err) < 0) return -1;
+    while ((step = gg_db_next(r, err)) == 1 && *n <= depth)
+        read_unit(r, a, &(*rows)[(*n)++]);
     gg_db_res_free(r);
     return step < 0 ? -1 : 0;
 }

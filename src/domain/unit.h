@@ -15,6 +15,7 @@ typedef struct gg_unit {
     int64_t valid_from, retired_at;
     int has_centroid;
     double lat, lon;
+    int64_t child_count; /* filled by gg_unit_children and gg_unit_search */
 } gg_unit_t;
 
 /* Load by id or by code ("root" names the root).  *found = 0 when absent. */
@@ -27,6 +28,14 @@ int gg_unit_get_scoped(gg_db_conn_t *c, gg_arena_t *a, const gg_auth_t *auth, ui
 /* Children of id the caller may see, by code. */
 int gg_unit_children(gg_db_conn_t *c, gg_arena_t *a, const gg_auth_t *auth, int64_t id, gg_unit_t **rows,
                      int *n, gg_error_t *err);
+
+/* Units in scope whose name contains q, or whose code starts with q (all digits);
+ * level optional; retired units only when include_retired.  At most limit rows, shallowest first. */
+int gg_unit_search(gg_db_conn_t *c, gg_arena_t *a, const gg_auth_t *auth, const char *q, const char *level,
+                   int include_retired, int limit, gg_unit_t **rows, int *n, gg_error_t *err);
+/* The unit's ancestors from the root down (not the unit itself), from its path. */
+int gg_unit_ancestors(gg_db_conn_t *c, gg_arena_t *a, const gg_unit_t *u, gg_unit_t **rows, int *n,
+                      gg_error_t *err);
 
 typedef struct gg_unit_new {
     int64_t parent_id;

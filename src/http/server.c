@@ -426,7 +426,9 @@ int gg_server_start(const gg_server_config_t *cfg, gg_router_t *router, void *ap
                             (unsigned)threads, MHD_OPTION_NOTIFY_COMPLETED, on_completed, s,
                             MHD_OPTION_CONNECTION_TIMEOUT,
                             (unsigned)(cfg->connection_timeout_s > 0 ? cfg->connection_timeout_s : 60),
-                            MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)65536, MHD_OPTION_END);
+                            /* the default 32 KiB connection pool: libmicrohttpd clears it between requests,
+                             * so a bigger one costs on every request; headers above it get 431 */
+                            MHD_OPTION_END);
     if (!s->d) {
         int e = errno;
         free(s->static_dir);

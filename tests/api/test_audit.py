@@ -1,0 +1,229 @@
+"""The audit log (issue 4): what a row records, GET /api/v1/audit (filters, pages, scope), and tamper
+detection by `gridgov verify-audit` — a changed, removed or forged row makes it exit 1 naming the row; an
+untouched log exits 0."""
+import os
+import re
+import secrets
+
+import pytest
+
+from conftest import (IS_PG, ROOT_PASSWORD, ROOT_USER, TEMP_PASSWORD, add_root_admin, bearer, error_of, login,
+                      unit_code)
+
+RFC3339 = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\+08:00$")
+
+
+def test_a_row_records_who_what_which_object_when_and_from_where(world):
+    admin = world.admin
+    username = f"audited_{secrets.token_hex(3)}"
+    r = admin.api.post("/api/v1/accounts", json={"username": username, "display_name": "审计对象",
+                                                 "password": TEMP_PASSWORD, "home_unit_id": world.units["grid_b"],
+                                                 "role": "grid_worker"})
+    assert r.status_code == 201
+    acc_id = r.json()["id"]
+    rows = admin.api.get("/api/v1/audit", params={"account_id": admin.id, "limit": 2}).json()["items"]
+    grant, create = rows  # newest first: the grant was written after the account, in the same transaction
+    assert create["action"] == "account.create" and grant["action"] == "grant.add"
+    assert grant["seq"] == create["seq"] + 1
+    for row in rows:
+        assert row["account_id"] == admin.id and row["username"] == admin.username
+        assert row["client_ip"] == "127.0.0.1"
+        assert row["object_type"] == "account" and row["object_id"] == str(acc_id)
+        assert row["unit_id"] == world.units["grid_b"]
+        assert RFC3339.match(row["at"]), row["at"]
+    assert create["detail"] == {"username": username, "display_name": "审计对象"}
+    code = admin.api.get(f"/api/v1/units/{world.units['grid_b']}").json()["code"]
+    assert grant["detail"] == {"role": "grid_worker", "unit": code}
+    # a change records before and after of the sensitive fields
+    v = admin.api.get(f"/api/v1/accounts/{acc_id}").json()["version"]
+    admin.api.patch(f"/api/v1/accounts/{acc_id}", json={"display_name": "改过的名字", "status": "disabled", "version": v})
+    row = admin.api.get("/api/v1/audit", params={"action": "account.update", "limit": 1}).json()["items"][0]
+    assert row["object_id"] == str(acc_id)
+    assert row["detail"] == {"display_name_before": "审计对象", "display_name_after": "改过的名字",
+                             "status_before": "active", "status_after": "disabled", "phone": "unchanged"}
+    # a failed login of an unknown user has no account and no unit: only auditors at the root see it
+    login(world.server, f"ghost_{secrets.token_hex(3)}", "Nope-nope-123")
+    row = admin.api.get("/api/v1/audit", params={"action": "login.failed", "limit": 1}).json()["items"][0]
+    assert row["account_id"] is None and row["unit_id"] is None and row["username"].startswith("ghost_")
+
+
+def test_filters_and_pages(world):
+    api = world.admin.api
+    # exact action, and a prefix when it ends with "."
+    rows = api.get("/api/v1/audit", params={"action": "login", "limit": 200}).json()["items"]
+    assert rows and {r["action"] for r in rows} == {"login"}
+    rows = api.get("/api/v1/audit", params={"action": "account.", "limit": 200}).json()["items"]
+    actions = {r["action"] for r in rows}
+    assert {"account.create", "account.password"} <= actions and all(a.startswith("account.") for a in actions)
+    rows = api.get("/api/v1/audit", params={"action": "account", "limit": 200}).json()["items"]
+    assert rows == []  # no action is called just "account"
+    # by account
+    gw = world.accounts["grid_worker"]
+    rows = api.get("/api/v1/audit", params={"account_id": gw.id, "limit": 200}).json()["items"]
+    assert rows and {r["account_id"] for r in rows} == {gw.id}
+    assert {"login", "account.password"} <= {r["action"] for r in rows}
+    # pages: newest first, the cursor continues exactly where the page ended
+    whole = api.get("/api/v1/audit", params={"limit": 30}).json()["items"]
+    seqs, before = [], None
+    while len(seqs) < 30:
+        params = {"limit": 7, **({"before": before} if before else {})}
+        page = api.get("/api/v1/audit", params=params).json()
+        seqs += [r["seq"] for r in page["items"]]
+        before = page["next"]
+        assert before == str(page["items"][-1]["seq"])
+    assert seqs[:30] == [r["seq"] for r in whole]
+    assert seqs == sorted(seqs, reverse=True) and len(set(seqs)) == len(seqs)
+    # bad parameters name themselves
+    for q, field in [("limit=0", "limit"), ("limit=201", "limit"), ("before=abc", "before"),
+                     ("account_id=-1", "account_id"), ("action=" + "x" * 65, "action")]:
+        r = api.get("/api/v1/audit?" + q)
+        assert r.status_code == 400 and error_of(r)["field"] == field, q
+
+
+def test_the_log_cannot_be_changed_through_the_api(world):
+    api = world.admin.api
+    seq = api.get("/api/v1/audit?limit=1").json()["items"][0]["seq"]
+    for method in ("POST", "PUT", "PATCH", "DELETE"):
+        r = api.request(method, "/api/v1/audit", json={})
+        assert r.status_code == 405 and "POST" not in r.headers["Allow"], method
+        assert {m.strip() for m in r.headers["Allow"].split(",")} <= {"GET", "HEAD"}
+        assert api.request(method, f"/api/v1/audit/{seq}", json={}).status_code in (404, 405)
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Tamper detection.  Each test has a server of its own with a little history, stops it, changes the
+# database behind its back and runs `gridgov verify-audit`.
+# ---------------------------------------------------------------------------------------------------------
+
+@pytest.fixture
+def history(fresh_server):
+    """A server whose log holds some ordinary work: units, accounts, grants, logins, a failed login."""
+    admin = add_root_admin(fresh_server)
+    parent = admin.home_unit_id
+    for level, name in [("province", "Province"), ("city", "City"), ("county", "County"),
+                        ("street", "TamperStreet")]:
+        r = admin.api.post("/api/v1/units", json={"parent_id": parent, "level": level, "code": unit_code(),
+                                                  "name": name})
+        assert r.status_code == 201
+        parent = r.json()["id"]
+    for i in range(3):
+        r = admin.api.post("/api/v1/accounts", json={"username": f"worker{i}", "display_name": f"Worker {i}",
+                                                     "password": TEMP_PASSWORD, "home_unit_id": parent,
+                                                     "role": "dispatcher", "phone": f"1391234567{i}"})
+        assert r.status_code == 201
+        assert login(fresh_server, f"worker{i}", TEMP_PASSWORD).status_code == 200
+    assert login(fresh_server, "worker0", "Wrong-Password-1").status_code == 401
+    assert fresh_server.stop() == 0
+    return fresh_server
+
+
+def verify(server):
+    r = server.cli("verify-audit", check=False)
+    return r.returncode, r.stdout + r.stderr
+
+
+def rows(server):
+    return int(server.sql("SELECT count(*) FROM audit_log")[0][0])
+
+
+def assert_broken_at(server, seq, reason):
+    code, out = verify(server)
+    assert code == 1, out
+    assert f"BROKEN at row {seq}:" in out, out
+    assert reason in out, out
+
+
+def test_an_untouched_log_verifies(history):
+    n = rows(history)
+    assert n >= 15
+    code, out = verify(history)
+    assert code == 0, out
+    assert out.strip() == f"verify-audit: ok, {n} rows, chain intact"
+
+
+def sql_text(v):
+    return "NULL" if v is None else "'" + str(v).replace("'", "''") + "'"
+
+
+def one_char_changed(v):
+    """v with its last character replaced by another one (one byte, for ASCII text)."""
+    v = str(v)
+    return v[:-1] + ("0" if v[-1] != "0" else "1")
+
+
+# every column of a row is covered by the hash: changing any one of them breaks the chain at that row
+COLUMNS = ["at", "account_id", "username", "client_ip", "action", "object_type", "object_id", "unit_id", "detail",
+           "prev_hash", "hash"]
+
+
+def test_a_change_to_any_column_names_that_row(history):
+    # SQLite through Python's sqlite3 module, PostgreSQL through psql: an UPDATE behind the server's back
+    n = rows(history)
+    for column in COLUMNS:
+        # a row in the middle that has a value in this column
+        seq = int(history.sql(f"SELECT max(seq) FROM audit_log WHERE seq < {n - 2} AND {column} IS NOT NULL")[0][0])
+        old = history.sql(f"SELECT {column} FROM audit_log WHERE seq = {seq}")[0][0]
+        if column in ("at", "account_id", "unit_id"):
+            new = str(int(old) + 1)
+        else:
+            new = sql_text(one_char_changed(old))
+        history.sql(f"UPDATE audit_log SET {column} = {new} WHERE seq = {seq}")
+        why = "does not point at the hash of the row before it" if column == "prev_hash" else \
+            "was changed after it was written"
+        assert_broken_at(history, seq, f"row {seq} {why}")
+        # put it back: intact again
+        history.sql(f"UPDATE audit_log SET {column} = {sql_text(old)} WHERE seq = {seq}")
+        assert verify(history)[0] == 0, column
+
+
+@pytest.mark.skipif(IS_PG, reason="edits the bytes of the SQLite database file; the PostgreSQL variant is "
+                                  "test_a_change_to_any_column_names_that_row, which UPDATEs rows with psql")
+def test_one_byte_changed_in_the_sqlite_file_is_found(history):
+    path = history.sqlite_path
+    seq = int(history.sql("SELECT seq FROM audit_log WHERE action = 'unit.create' AND detail LIKE '%TamperStreet%'")[0][0])
+    history.sql("PRAGMA wal_checkpoint(TRUNCATE)")  # every page in the main file
+    with open(path, "rb") as f:
+        data = f.read()
+    needle = b'"name":"TamperStreet","level":"street"}'  # the row's detail; the unit table has no JSON
+    assert data.count(needle) == 1, data.count(needle)
+    at = data.index(needle) + needle.index(b"TamperStreet")
+    with open(path, "r+b") as f:
+        f.seek(at)
+        f.write(b"D")  # TamperStreet -> DamperStreet
+    assert not os.path.exists(path + "-wal") or os.path.getsize(path + "-wal") == 0
+    assert history.sql(f"SELECT detail FROM audit_log WHERE seq = {seq}")[0][0].count("DamperStreet") == 1
+    assert_broken_at(history, seq, f"row {seq} was changed after it was written")
+
+
+def test_removing_the_newest_row_is_found(history):
+    n = rows(history)
+    history.sql(f"DELETE FROM audit_log WHERE seq = {n}")
+    assert_broken_at(history, n, f"the log ends at row {n - 1} but {n} rows were written")
+
+
+def test_removing_a_row_in_the_middle_is_found(history):
+    history.sql("DELETE FROM audit_log WHERE seq = 7")
+    assert_broken_at(history, 8, "row 8 follows row 6: rows are missing")
+
+
+def test_a_forged_row_is_found(history):
+    n = rows(history)
+    last_hash = history.sql(f"SELECT hash FROM audit_log WHERE seq = {n}")[0][0]
+    history.sql("INSERT INTO audit_log (seq, at, account_id, username, client_ip, action, object_type, object_id, "
+                "unit_id, detail, prev_hash, hash) VALUES "
+                f"({n + 1}, 1795000000000, 1, 'root_admin', '127.0.0.1', 'grant.add', 'account', '2', 1, "
+                f"'{{\"role\":\"admin\",\"unit\":\"000000000000\"}}', '{last_hash}', '{'ab' * 32}')")
+    assert_broken_at(history, n + 1, f"row {n + 1} was changed after it was written")
+
+
+def test_the_server_goes_on_appending_to_an_intact_chain(history):
+    # a restart continues the same chain
+    history.start()
+    admin_api = bearer(history, ROOT_USER, ROOT_PASSWORD)
+    root = admin_api.get("/api/v1/me").json()["grants"][0]["unit_id"]
+    r = admin_api.post("/api/v1/units", json={"parent_id": root, "level": "province", "code": unit_code(),
+                                              "name": "After restart"})
+    assert r.status_code == 201
+    history.stop()
+    code, out = verify(history)
+    assert code == 0 and "chain intact" in out, out
