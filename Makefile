@@ -5,6 +5,7 @@
 #   make demo     set up, build, create a demo database, serve on http://127.0.0.1:8080
 #   make check    set up, build with sanitizers, run unit, API (SQLite and PostgreSQL) and browser tests
 #   make bench    measure throughput ratios (rate/ratio lines)
+#   make fuzz     run every libFuzzer target for 60 s (FUZZ_SECONDS=600 make fuzz for longer)
 #   make format   apply .clang-format
 
 JOBS ?= $(shell nproc 2>/dev/null || echo 2)
@@ -12,7 +13,7 @@ BUILD ?= build
 TEST_BUILD ?= build-test
 PORT ?= 8080
 
-.PHONY: all build web demo check bench format format-check clean unit
+.PHONY: all build web demo check bench fuzz format format-check clean unit
 
 all: build
 
@@ -38,6 +39,10 @@ bench:
 	@cmake --build $(BUILD) -j $(JOBS)
 	@bench/run.sh $(BUILD)
 
+fuzz:
+	@scripts/bootstrap.sh check
+	@scripts/fuzz.sh $(or $(FUZZ_SECONDS),60)
+
 unit:
 	@cmake -S . -B $(TEST_BUILD) -DCMAKE_BUILD_TYPE=Debug -DGG_SANITIZE=ON >/dev/null
 	@cmake --build $(TEST_BUILD) -j $(JOBS)
@@ -50,4 +55,4 @@ format-check:
 	@find src tests/unit bench fuzz -name '*.[ch]' | xargs clang-format --dry-run --Werror
 
 clean:
-	rm -rf $(BUILD) $(TEST_BUILD) web/dist
+	rm -rf $(BUILD) $(TEST_BUILD) build-fuzz web/dist

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # check.sh — everything `make check` runs, in order, ending with one summary line:
 #   format, sanitizer build, unit tests (cmocka via ctest, SQLite and PostgreSQL),
-#   API tests (pytest) on SQLite and on PostgreSQL, browser tests (Playwright + Chromium).
+#   API tests (pytest) on SQLite and on PostgreSQL, a short libFuzzer run of every parser,
+#   browser tests (Playwright + Chromium).
 # The PostgreSQL is started here, in a temporary directory, and removed at the end even on failure.
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -32,7 +33,7 @@ else
 fi
 
 echo "== build (ASan + UBSan)"
-if ! { cmake -S . -B "$BUILD" -DCMAKE_BUILD_TYPE=Debug -DGG_SANITIZE=ON >/dev/null && cmake --build "$BUILD" -j "$JOBS" 2>&1 | grep -E 'error|warning|Error' ; test "${PIPESTATUS[0]}" = 0; }; then
+if ! { cmake -S . -B "$BUILD" -DCMAKE_BUILD_TYPE=Debug -DGG_SANITIZE=ON >/dev/null && cmake --build "$BUILD" -j "$JOBS" 2>&1 | grep -E 'error:|warning:|Error ' ; test "${PIPESTATUS[0]}" = 0; }; then
     echo "check: build failed"; echo "0 passed, 1 failed"; exit 1
 fi
 echo "== web app"
@@ -74,6 +75,13 @@ echo "== API tests on SQLite"
 run_pytest api-sqlite sqlite
 echo "== API tests on PostgreSQL"
 run_pytest api-postgresql "$PGURL"
+
+echo "== fuzzing (libFuzzer, ${FUZZ_SECONDS:-10} s per target; make fuzz runs longer)"
+if scripts/fuzz.sh "${FUZZ_SECONDS:-10}" 2>&1 | tee /tmp/gridgov-fuzz.log | grep -E '^fuzz: fuzz_' | sed 's/^/   /'; then
+    fp=$(grep -c ' ok ' /tmp/gridgov-fuzz.log); record fuzz "$fp" 0 0
+else
+    fp=$(grep -c ' ok ' /tmp/gridgov-fuzz.log); ff=$(grep -c 'FAILED' /tmp/gridgov-fuzz.log); record fuzz "$fp" "$(( ff > 0 ? ff : 1 ))" 0
+fi
 
 echo "== browser tests (Chromium)"
 if ls tests/browser/*.test.mjs >/dev/null 2>&1; then
