@@ -10,8 +10,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 BUILD=${1:-build}
-DUR=${BENCH_SECONDS:-4}
-ROUNDS=${BENCH_ROUNDS:-3}
+DUR=${BENCH_SECONDS:-3}
+ROUNDS=${BENCH_ROUNDS:-5}
 CONNS=${BENCH_CONNECTIONS:-32}
 THREADS=$(nproc)
 command -v wrk >/dev/null || { echo "bench: wrk is not installed (scripts/bootstrap.sh bench)" >&2; exit 1; }
@@ -54,9 +54,15 @@ if "$BUILD/gridgov" help user >/dev/null 2>&1; then
 fi
 
 hello=0 healthz=0 me=0
-for _ in $(seq "$ROUNDS"); do
-    hello=$(best "$hello" "$(measure "http://127.0.0.1:$HELLO_PORT/healthz")")
-    healthz=$(best "$healthz" "$(measure "http://127.0.0.1:$GG_PORT/healthz")")
+for round in $(seq "$ROUNDS"); do
+    # alternate who goes first, so a drift in machine load does not favour one side
+    if [ $((round % 2)) = 1 ]; then
+        hello=$(best "$hello" "$(measure "http://127.0.0.1:$HELLO_PORT/healthz")")
+        healthz=$(best "$healthz" "$(measure "http://127.0.0.1:$GG_PORT/healthz")")
+    else
+        healthz=$(best "$healthz" "$(measure "http://127.0.0.1:$GG_PORT/healthz")")
+        hello=$(best "$hello" "$(measure "http://127.0.0.1:$HELLO_PORT/healthz")")
+    fi
     [ -n "$AUTH" ] && me=$(best "$me" "$(measure "http://127.0.0.1:$GG_PORT/api/v1/me" "$AUTH")")
 done
 

@@ -211,3 +211,47 @@ def test_help_for_every_command():
 def test_migrate_is_idempotent(fresh_server):
     r = fresh_server.cli("migrate")
     assert "0 migration(s) applied" in r.stdout
+
+
+def test_bad_bodies_get_clear_400s_and_the_server_keeps_serving(server):
+    url = server.url("/api/v1/session")
+    ct = {"Content-Type": "application/json"}
+    cases = [
+        (b'{"username": "a", "password": ', "invalid JSON"),
+        (b'{"username": "\xff\xfe", "password": "x"}', "UTF-8"),
+        (b'{"username": "a", "username": "b", "password": "x"}', "duplicate"),
+        (b'["username"]', "JSON object"),
+        (b'{"a":' + b"[" * 40 + b"]" * 40 + b"}", "nested"),
+        (b"", "empty"),
+    ]
+    for body, words in cases:
+        r = requests.post(url, data=body, headers=ct)
+        assert r.status_code == 400, (body[:40], r.status_code, r.text)
+        err = error_of(r)
+        assert err["code"] == "validation_failed"
+        assert words in err["message"], (words, err["message"])
+    r = requests.post(url, json={"username": "a", "password": "b", "remember": True})
+    assert r.status_code == 400 and error_of(r)["field"] == "remember"
+    r = requests.post(url, json={"password": "b"})
+    assert r.status_code == 400 and error_of(r)["field"] == "username"
+    r = requests.post(url, json={"username": "a" * 65, "password": "b"})
+    assert r.status_code == 400 and error_of(r)["field"] == "username" and "too long" in error_of(r)["message"]
+    r = requests.post(url, data="username=a&password=b", headers={"Content-Type": "application/x-www-form-urlencoded"})
+    assert r.status_code == 415
+    assert requests.get(server.url("/healthz")).status_code == 200
+
+
+def test_bad_query_parameters_name_the_parameter(server):
+    # needs a session: a fresh admin through the CLI
+    server.cli("user", "add", "qp_admin", "--password-stdin", input="Query-param-2026!\n", check=False)
+    server.cli("user", "grant", "qp_admin", "admin", "root", check=False)
+    tok = requests.post(server.url("/api/v1/session"),
+                        json={"username": "qp_admin", "password": "Query-param-2026!", "mode": "bearer"}).json()["token"]
+    h = {"Authorization": "Bearer " + tok}
+    for q, field in [("limit=0", "limit"), ("limit=abc", "limit"), ("limit=99999999999999999999", "limit"),
+                     ("after=-1", "after"), ("q=%FF", "q")]:
+        r = requests.get(server.url("/api/v1/accounts?" + q), headers=h)
+        assert r.status_code == 400, (q, r.text)
+        assert error_of(r)["field"] == field
+    assert requests.get(server.url("/api/v1/accounts/abc"), headers=h).status_code == 404
+    assert requests.get(server.url("/api/v1/accounts/99999999999999999999"), headers=h).status_code == 404
