@@ -26,6 +26,7 @@ static void derive(gg_keys_t *k, const unsigned char master[32])
     crypto_kdf_derive_from_key(k->bidx, 32, 2, KDF_CTX, master);
     crypto_kdf_derive_from_key(k->csrf, 32, 3, KDF_CTX, master);
     crypto_kdf_derive_from_key(k->check, 32, 4, KDF_CTX, master);
+    crypto_kdf_derive_from_key(k->audit, 32, 5, KDF_CTX, master);
 }
 
 int gg_keys_load(const char *data_dir, int create, gg_keys_t *keys, int *created, gg_error_t *err)

@@ -10,6 +10,8 @@
  *   "csrf"     derives a session's CSRF token from its session token
  *   "check"    a key-check value stored in the database, so a server started
  *              with the wrong key file refuses instead of writing garbage.
+ *   "audit"    keys the audit log's hash chain, so rewriting the log and
+ *              recomputing the hashes needs the key file, not just the database.
  * Ciphertext format: base64(nonce || secretbox(plaintext)), text so both
  * databases store it the same way.
  */
@@ -27,6 +29,7 @@ typedef struct gg_keys {
     unsigned char bidx[32];
     unsigned char csrf[32];
     unsigned char check[32];
+    unsigned char audit[32];
 } gg_keys_t;
 
 int gg_crypto_init(void); /* sodium_init; 0 ok */

@@ -6,7 +6,8 @@
 #define READS (GG_P_UNIT_READ | GG_P_CASE_READ)
 
 const gg_role_t gg_roles[] = {
-    {"admin", "系统管理员", "Administrator", ~0ull & ~GG_P_CASE_REPORT_OWN},
+    /* every permission, so an administrator can grant every role within their scope */
+    {"admin", "系统管理员", "Administrator", GG_P_ALL},
     {"dispatcher", "指挥调度员", "Dispatcher",
      READS | GG_P_ACCOUNT_READ | GG_P_RESIDENT_READ | GG_P_PLACE_READ | GG_P_CASE_REPORT |
          GG_P_CASE_DISPATCH | GG_P_CASE_HANDLE | GG_P_CASE_SUPERVISE | GG_P_DISPUTE_READ |

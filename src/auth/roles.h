@@ -39,6 +39,7 @@ enum {
     GG_P_CASE_REPORT_OWN = 1ull << 21,
 };
 #define GG_PERM_COUNT 22
+#define GG_P_ALL ((1ull << GG_PERM_COUNT) - 1)
 
 typedef struct gg_role {
     const char *code;    /* "grid_worker" */

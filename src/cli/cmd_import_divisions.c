@@ -59,13 +59,15 @@ int gg_cmd_import_divisions(int argc, char **argv)
     const char *only = NULL, *source = NULL;
     char *rest[64];
     const char *pos[1];
-    int nrest, npos, applied;
+    int nrest, npos;
     if (argc > 64) return fprintf(stderr, "gridgov: too many arguments\n"), 2;
     const gg_cli_opt_t spec[] = {{"--only", &only, NULL}, {"--source", &source, NULL}};
     if (gg_cli_take_opts(argc, argv, spec, 2, rest, &nrest, &err) < 0) return gg_cli_fail(&err);
     if (gg_config_load(&cfg, nrest, rest, 2, pos, 0, &npos, &err) < 0) return gg_cli_fail(&err);
     gg_db_t *db;
-    if (gg_cli_open_db(&cfg, &db, &applied, &err) < 0) return gg_cli_fail(&err);
+    gg_keys_t keys;
+    gg_security_t sec;
+    if (gg_cli_open_app(&cfg, &db, &keys, &sec, NULL, &err) < 0) return gg_cli_fail(&err);
     gg_division_stats_t st;
     int64_t t0 = gg_mono_us();
     int rc = gg_import_divisions_run(&cfg, db, source, only, 0, &st, &err);

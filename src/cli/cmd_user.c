@@ -80,9 +80,13 @@ static int op_tx(gg_db_conn_t *c, void *ctx, gg_error_t *err)
 
 static int list_accounts(gg_db_conn_t *c, gg_arena_t *a, gg_security_t *sec, gg_error_t *err)
 {
-    /* the operator sees everything: a synthetic root grant */
-    gg_grant_t root = {.role = "admin", .perms = ~0ull, .unit_path = "/1/"};
-    gg_auth_t op = {.account_id = 0, .ngrants = 1, .grants = &root, .perms_any = ~0ull};
+    /* the operator sees everything: a synthetic admin grant at the root */
+    gg_unit_t top;
+    int found;
+    if (gg_unit_by_code(c, a, "root", &top, &found, err) < 0) return -1;
+    if (!found) return gg_err_internal(err, "the root unit is missing");
+    gg_grant_t root = {.role = "admin", .perms = GG_P_ALL, .unit_path = top.path};
+    gg_auth_t op = {.account_id = 0, .ngrants = 1, .grants = &root, .perms_any = GG_P_ALL};
     gg_page_t page = {.limit = 200};
     printf("%-20s %-20s %-9s %s\n", "USER", "NAME", "STATUS", "ROLES");
     for (;;) {

@@ -10,11 +10,13 @@ int gg_cmd_verify_audit(int argc, char **argv)
     gg_config_t cfg;
     gg_error_t err = {0};
     const char *pos[1];
-    int npos, applied;
+    int npos;
     if (gg_config_load(&cfg, argc, argv, 2, pos, 0, &npos, &err) < 0) return gg_cli_fail(&err);
     gg_db_t *db;
     gg_db_conn_t *c;
-    if (gg_cli_open_db(&cfg, &db, &applied, &err) < 0) return gg_cli_fail(&err);
+    gg_keys_t keys;
+    gg_security_t sec;
+    if (gg_cli_open_app(&cfg, &db, &keys, &sec, NULL, &err) < 0) return gg_cli_fail(&err);
     gg_audit_verdict_t v;
     int rc = gg_db_acquire(db, &c, &err);
     if (rc == 0) {

@@ -79,6 +79,7 @@ int gg_cli_open_app(const gg_config_t *cfg, gg_db_t **db, gg_keys_t *keys, gg_se
     }
     gg_config_security(cfg, sec);
     sec->keys = keys;
+    gg_db_set_context(*db, keys); /* the audit chain is keyed */
     return 0;
 }
 

@@ -40,6 +40,7 @@ struct gg_db {
     int created;          /* connections open or being opened */
     int nfree;            /* top of the free stack */
     gg_db_conn_t **freel; /* capacity size */
+    const void *context;  /* set once before use, read-only afterwards (see gg_db_set_context) */
 };
 
 /* ---- URL ---- */
@@ -163,6 +164,16 @@ void gg_db_close(gg_db_t *db)
 gg_db_kind_t gg_db_kind(const gg_db_t *db)
 {
     return db->kind;
+}
+
+void gg_db_set_context(gg_db_t *db, const void *context)
+{
+    db->context = context;
+}
+
+const void *gg_db_context(const gg_db_conn_t *c)
+{
+    return c->db->context;
 }
 
 int gg_db_acquire(gg_db_t *db, gg_db_conn_t **out, gg_error_t *err)

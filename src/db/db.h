@@ -92,6 +92,13 @@ int gg_db_open(const gg_db_config_t *cfg, gg_db_t **out, gg_error_t *err);
 void gg_db_close(gg_db_t *db);
 gg_db_kind_t gg_db_kind(const gg_db_t *db);
 
+/* An application context attached to the pool, for what every write inside a
+ * transaction needs without threading it through each call — the domain layer
+ * keeps its key set here (the audit chain is keyed).  Set once right after
+ * gg_db_open, before other threads use the pool; read-only afterwards. */
+void gg_db_set_context(gg_db_t *db, const void *context);
+const void *gg_db_context(const gg_db_conn_t *c);
+
 /* Check out / return a connection.  Acquire blocks while the pool is empty. */
 int gg_db_acquire(gg_db_t *db, gg_db_conn_t **out, gg_error_t *err);
 void gg_db_release(gg_db_t *db, gg_db_conn_t *c);

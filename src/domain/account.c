@@ -11,6 +11,7 @@
 #include "domain/audit.h"
 #include "domain/scope.h"
 #include "domain/unit.h"
+#include "domain/validate.h"
 #include "json/jw.h"
 
 #define ACCOUNT_COLS                                                                                         \
@@ -45,27 +46,6 @@ int gg_username_valid(const char *u, gg_error_t *err)
             return gg_err_invalid(err, "username",
                                   "the user name may contain only letters a-z, digits, '.', '_' and '-'");
     return 0;
-}
-
-int gg_phone_valid(const char *phone, const char *field, gg_error_t *err)
-{
-    /* mainland mobile (1[3-9]x, 11 digits) or a landline with area code (0xx-xxxxxxx[x]) */
-    size_t n = strlen(phone);
-    int digits = 0, dash = 0;
-    for (const char *p = phone; *p; p++) {
-        if (isdigit((unsigned char)*p))
-            digits++;
-        else if (*p == '-' && !dash && p != phone)
-            dash = 1;
-        else
-            return gg_err_invalid(err, field,
-                                  "a phone number has digits only (and one '-' after a landline area code)");
-    }
-    if (!dash && n == 11 && phone[0] == '1' && phone[1] >= '3' && phone[1] <= '9') return 0;
-    if (phone[0] == '0' && digits >= 10 && digits <= 12) return 0;
-    return gg_err_invalid(
-        err, field, "\"%s\" is not a mobile number (11 digits starting 13-19) or a landline with area code",
-        phone);
 }
 
 static char *id_text(gg_arena_t *a, int64_t id)
@@ -371,9 +351,6 @@ int gg_grant_add(gg_db_conn_t *c, gg_arena_t *a, const gg_actor_t *actor, const 
             return gg_err_forbidden(err, "account %s belongs to a unit outside your grant scope",
                                     target.username);
         uint64_t mine = gg_auth_perms_at(auth, unit.path);
-        /* reporting for anyone covers reporting one's own: without this no administrator could give a
-         * resident the resident role, though it grants nothing the administrator does not have */
-        if (mine & GG_P_CASE_REPORT) mine |= GG_P_CASE_REPORT_OWN;
         if ((role->perms & mine) != role->perms)
             return gg_err_forbidden(err, "you cannot grant %s: it carries permissions you do not hold at %s",
                                     role->code, unit.name);

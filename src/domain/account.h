@@ -65,8 +65,7 @@ int gg_grant_add(gg_db_conn_t *c, gg_arena_t *a, const gg_actor_t *actor, const 
 int gg_grant_remove(gg_db_conn_t *c, gg_arena_t *a, const gg_actor_t *actor, const gg_auth_t *auth,
                     int64_t account_id, int64_t grant_id, gg_error_t *err);
 
-/* Validation shared with the CLI. */
+/* Validation shared with the CLI (phone numbers: domain/validate.h). */
 int gg_username_valid(const char *u, gg_error_t *err);
-int gg_phone_valid(const char *phone, const char *field, gg_error_t *err);
 
 #endif

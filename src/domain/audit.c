@@ -8,27 +8,29 @@
 #include "core/clock.h"
 #include "domain/scope.h"
 
-static void put_field(crypto_hash_sha256_state *st, const char *s)
+/* The chain is keyed (BLAKE2b with the "audit" subkey of the key file): whoever can
+ * write the database but lacks the key cannot rewrite rows and recompute the hashes. */
+static void put_field(crypto_generichash_state *st, const char *s)
 {
     if (s)
-        crypto_hash_sha256_update(st, (const unsigned char *)s, strlen(s));
+        crypto_generichash_update(st, (const unsigned char *)s, strlen(s));
     else
-        crypto_hash_sha256_update(st, (const unsigned char *)"\\N", 2);
-    crypto_hash_sha256_update(st, (const unsigned char *)"\n", 1);
+        crypto_generichash_update(st, (const unsigned char *)"\\N", 2);
+    crypto_generichash_update(st, (const unsigned char *)"\n", 1);
 }
 
-static void put_int(crypto_hash_sha256_state *st, int64_t v, int is_null)
+static void put_int(crypto_generichash_state *st, int64_t v, int is_null)
 {
     char tmp[24];
     snprintf(tmp, sizeof tmp, "%lld", (long long)v);
     put_field(st, is_null ? NULL : tmp);
 }
 
-static void row_hash(const char *prev, const gg_audit_row_t *r, char out[65])
+static void row_hash(const gg_keys_t *k, const char *prev, const gg_audit_row_t *r, char out[65])
 {
-    crypto_hash_sha256_state st;
+    crypto_generichash_state st;
     unsigned char h[32];
-    crypto_hash_sha256_init(&st);
+    crypto_generichash_init(&st, k->audit, sizeof k->audit, sizeof h);
     put_field(&st, prev);
     put_int(&st, r->seq, 0);
     put_int(&st, r->at, 0);
@@ -40,8 +42,16 @@ static void row_hash(const char *prev, const gg_audit_row_t *r, char out[65])
     put_field(&st, r->object_id);
     put_int(&st, r->unit_id, r->unit_id == 0);
     put_field(&st, r->detail);
-    crypto_hash_sha256_final(&st, h);
+    crypto_generichash_final(&st, h, sizeof h);
     sodium_bin2hex(out, 65, h, 32);
+}
+
+/* The key set the server or the CLI attached to the pool (gg_db_set_context). */
+static const gg_keys_t *audit_keys(gg_db_conn_t *c, gg_error_t *err)
+{
+    const gg_keys_t *k = gg_db_context(c);
+    if (!k) gg_err_internal(err, "the audit log needs the key file, and none was loaded");
+    return k;
 }
 
 int gg_audit_append(gg_db_conn_t *c, const gg_actor_t *actor, const gg_audit_entry_t *e, gg_error_t *err)
@@ -51,6 +61,8 @@ int gg_audit_append(gg_db_conn_t *c, const gg_actor_t *actor, const gg_audit_ent
     char prev[65], hash[65];
     if (!gg_db_in_tx(c))
         return gg_err_internal(err, "audit entries must be written inside the change's transaction");
+    const gg_keys_t *keys = audit_keys(c, err);
+    if (!keys) return -1;
     if (gg_db_query(c, "UPDATE audit_head SET seq = seq + 1 WHERE id = 1 RETURNING seq, hash", GG_NOARGS, &r,
                     err) < 0)
         goto out;
@@ -73,7 +85,7 @@ int gg_audit_append(gg_db_conn_t *c, const gg_actor_t *actor, const gg_audit_ent
     snprintf(prev, sizeof prev, "%s", gg_db_text(r, 1));
     gg_db_res_free(r);
     r = NULL;
-    row_hash(prev, &row, hash);
+    row_hash(keys, prev, &row, hash);
     if (gg_db_exec(
             c,
             "INSERT INTO audit_log (seq, at, account_id, username, client_ip, action, object_type, "
@@ -129,6 +141,8 @@ static void read_row(gg_db_res_t *r, gg_audit_row_t *row)
 
 int gg_audit_verify(gg_db_conn_t *c, gg_audit_verdict_t *v, gg_error_t *err)
 {
+    const gg_keys_t *keys = audit_keys(c, err);
+    if (!keys) return -1;
     gg_db_res_t *r = NULL;
     int rc = -1, step;
     char expect_prev[65] = "0000000000000000000000000000000000000000000000000000000000000000";
@@ -144,9 +158,10 @@ int gg_audit_verify(gg_db_conn_t *c, gg_audit_verdict_t *v, gg_error_t *err)
         const char *prev = gg_db_text(r, 10), *hash = gg_db_text(r, 11);
         v->rows++;
         if (row.seq != expect_seq) {
-            v->first_bad_seq = row.seq;
-            snprintf(v->reason, sizeof v->reason, "row %lld follows row %lld: rows are missing",
-                     (long long)row.seq, (long long)expect_seq - 1);
+            /* name the row that was removed, not its successor: that is the one to look for in a backup */
+            v->first_bad_seq = expect_seq;
+            snprintf(v->reason, sizeof v->reason, "row %lld is missing: row %lld follows row %lld",
+                     (long long)expect_seq, (long long)row.seq, (long long)expect_seq - 1);
             break;
         }
         if (!prev || strcmp(prev, expect_prev) != 0) {
@@ -155,7 +170,7 @@ int gg_audit_verify(gg_db_conn_t *c, gg_audit_verdict_t *v, gg_error_t *err)
                      (long long)row.seq);
             break;
         }
-        row_hash(prev, &row, h);
+        row_hash(keys, prev, &row, h);
         if (!hash || strcmp(hash, h) != 0) {
             v->first_bad_seq = row.seq;
             snprintf(v->reason, sizeof v->reason, "row %lld was changed after it was written",

@@ -11,17 +11,28 @@
 #include "json/jw.h"
 
 /* A hash to verify against when the user does not exist, so that answer costs
- * as much as a wrong password.  Computed once; read-only afterwards. */
-static pthread_once_t dummy_once = PTHREAD_ONCE_INIT;
+ * as much as a wrong password.  It must be made with the configured argon2
+ * cost, not libsodium's default: verifying costs what the hash was made with,
+ * and a cheaper or dearer stand-in lets the response time tell which user
+ * names exist.  Built on first use and again only if the cost changes. */
+static pthread_mutex_t dummy_lock = PTHREAD_MUTEX_INITIALIZER;
 static char dummy_hash[128];
+static uint64_t dummy_ops;
+static size_t dummy_mem;
 
-static void make_dummy(void)
+static void dummy_for(const gg_security_t *sec, char out[128])
 {
     gg_error_t e;
-    gg_security_t s;
-    gg_security_defaults(&s);
-    if (gg_password_hash("not a real password 0123", s.argon2_ops, s.argon2_mem, dummy_hash, &e) < 0)
-        dummy_hash[0] = 0;
+    pthread_mutex_lock(&dummy_lock);
+    if (!dummy_hash[0] || dummy_ops != sec->argon2_ops || dummy_mem != sec->argon2_mem) {
+        if (gg_password_hash("not a real password 0123", sec->argon2_ops, sec->argon2_mem, dummy_hash, &e) <
+            0)
+            dummy_hash[0] = 0;
+        dummy_ops = sec->argon2_ops;
+        dummy_mem = sec->argon2_mem;
+    }
+    memcpy(out, dummy_hash, sizeof dummy_hash);
+    pthread_mutex_unlock(&dummy_lock);
 }
 
 static char *reason_json(gg_arena_t *a, const char *reason)
@@ -142,7 +153,8 @@ int gg_session_login(gg_db_t *db, gg_arena_t *a, const gg_security_t *sec, const
     gg_db_conn_t *c = NULL;
     int rc = -1;
     memset(out, 0, sizeof *out);
-    pthread_once(&dummy_once, make_dummy);
+    char dummy[128];
+    dummy_for(sec, dummy); /* before taking a connection: the first call hashes */
     const char *ukey = gg_sprintf(a, "u:%s", in->username);
     const char *ipkey = gg_sprintf(a, "ip:%s", in->client_ip ? in->client_ip : "unknown");
     gg_actor_t actor = {.account_id = 0, .username = in->username, .client_ip = in->client_ip};
@@ -166,7 +178,7 @@ int gg_session_login(gg_db_t *db, gg_arena_t *a, const gg_security_t *sec, const
     int found;
     if (gg_account_by_username(c, a, NULL, in->username, &acc, &found, err) < 0) goto out;
     /* the password hash is checked whether or not the user exists: same work, same answer */
-    int ok = gg_password_verify(found ? acc.password_hash : dummy_hash, in->password) && found;
+    int ok = gg_password_verify(found ? acc.password_hash : dummy, in->password) && found;
     if (!ok) {
         struct fail_ctx x = {.sec = sec,
                              .ukey = ukey,

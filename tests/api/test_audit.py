@@ -36,7 +36,8 @@ def test_a_row_records_who_what_which_object_when_and_from_where(world):
     assert grant["detail"] == {"role": "grid_worker", "unit": code}
     # a change records before and after of the sensitive fields
     v = admin.api.get(f"/api/v1/accounts/{acc_id}").json()["version"]
-    admin.api.patch(f"/api/v1/accounts/{acc_id}", json={"display_name": "改过的名字", "status": "disabled", "version": v})
+    admin.api.patch(f"/api/v1/accounts/{acc_id}",
+                    json={"display_name": "改过的名字", "status": "disabled", "version": v})
     row = admin.api.get("/api/v1/audit", params={"action": "account.update", "limit": 1}).json()["items"][0]
     assert row["object_id"] == str(acc_id)
     assert row["detail"] == {"display_name_before": "审计对象", "display_name_after": "改过的名字",
@@ -180,7 +181,8 @@ def test_a_change_to_any_column_names_that_row(history):
                                   "test_a_change_to_any_column_names_that_row, which UPDATEs rows with psql")
 def test_one_byte_changed_in_the_sqlite_file_is_found(history):
     path = history.sqlite_path
-    seq = int(history.sql("SELECT seq FROM audit_log WHERE action = 'unit.create' AND detail LIKE '%TamperStreet%'")[0][0])
+    seq = int(history.sql("SELECT seq FROM audit_log WHERE action = 'unit.create' "
+                          "AND detail LIKE '%TamperStreet%'")[0][0])
     history.sql("PRAGMA wal_checkpoint(TRUNCATE)")  # every page in the main file
     with open(path, "rb") as f:
         data = f.read()
@@ -203,7 +205,7 @@ def test_removing_the_newest_row_is_found(history):
 
 def test_removing_a_row_in_the_middle_is_found(history):
     history.sql("DELETE FROM audit_log WHERE seq = 7")
-    assert_broken_at(history, 8, "row 8 follows row 6: rows are missing")
+    assert_broken_at(history, 7, "row 7 is missing: row 8 follows row 6")
 
 
 def test_a_forged_row_is_found(history):

@@ -17,7 +17,7 @@ import pytest
 import requests
 from requests.adapters import HTTPAdapter
 
-from conftest import (IS_PG, OWN_PASSWORD, ROOT_PASSWORD, ROOT_USER, TEMP_PASSWORD, Api, Server, add_root_admin,
+from conftest import (IS_PG, OWN_PASSWORD, ROOT_PASSWORD, ROOT_USER, TEMP_PASSWORD, Api, add_root_admin,
                       bearer, error_of, login, unit_code)
 
 ROLES = {"admin", "dispatcher", "department", "grid_worker", "community", "mediator", "leader", "resident"}
@@ -491,7 +491,8 @@ def test_people_may_edit_their_own_name_and_phone_but_not_their_status(world):
     assert r.status_code == 403
     # an administrator cannot disable itself (it would lock itself out)
     admin = world.admin
-    r = admin.api.patch(f"/api/v1/accounts/{admin.id}", json={"status": "disabled", "version": version_of(world, admin.id)})
+    r = admin.api.patch(f"/api/v1/accounts/{admin.id}",
+                        json={"status": "disabled", "version": version_of(world, admin.id)})
     assert r.status_code == 400 and error_of(r)["field"] == "status"
     # stale version
     r = me.api.patch(f"/api/v1/accounts/{me.id}", json={"display_name": "again", "version": v})
@@ -673,7 +674,8 @@ def test_state_changing_requests_need_the_csrf_header(world):
                    "home_unit_id": world.units["grid_a"]}
     attempts = [
         ("POST", "/api/v1/accounts", new_account),
-        ("PATCH", f"/api/v1/accounts/{target.id}", {"display_name": "csrf victim", "version": version_of(world, target.id)}),
+        ("PATCH", f"/api/v1/accounts/{target.id}",
+         {"display_name": "csrf victim", "version": version_of(world, target.id)}),
         ("POST", "/api/v1/units", {"parent_id": world.units["grid_a"], "level": "micro_grid", "code": unit_code(),
                                    "name": "csrf"}),
         ("POST", "/api/v1/me/password", {"current_password": ROOT_PASSWORD, "new_password": "Csrf-Changed-2026"}),
@@ -707,7 +709,8 @@ def test_state_changing_requests_need_the_csrf_header(world):
 def test_bearer_clients_need_no_csrf_header(world):
     api = bearer(world.server, ROOT_USER, ROOT_PASSWORD)
     target = world.accounts["target"]
-    r = api.patch(f"/api/v1/accounts/{target.id}", json={"display_name": "bearer ok", "version": version_of(world, target.id)})
+    r = api.patch(f"/api/v1/accounts/{target.id}",
+                  json={"display_name": "bearer ok", "version": version_of(world, target.id)})
     assert r.status_code == 200, r.text
     r = api.post("/api/v1/units", json={"parent_id": world.units["grid_a"], "level": "micro_grid",
                                         "code": unit_code(), "name": "bearer"})
@@ -804,7 +807,8 @@ def test_disabling_an_account_ends_its_sessions_and_refuses_login(world):
     row = [u for u in update if u["object_id"] == str(acc.id)][-1]
     assert row["detail"]["status_before"] == "active" and row["detail"]["status_after"] == "disabled"
     # enabled again, it logs in
-    r = world.admin.api.patch(f"/api/v1/accounts/{acc.id}", json={"status": "active", "version": version_of(world, acc.id)})
+    r = world.admin.api.patch(f"/api/v1/accounts/{acc.id}",
+                              json={"status": "active", "version": version_of(world, acc.id)})
     assert r.status_code == 200
     assert login(world.server, acc.username, acc.password).status_code == 200
 
@@ -837,6 +841,8 @@ def database_bytes(server):
     """Everything the database keeps, as bytes: the SQLite files (db, -wal, -shm) and everything else in the
     server's directory (key file, log), or a full pg_dump of the PostgreSQL database."""
     chunks = []
+    if not IS_PG:
+        assert os.path.exists(server.sqlite_path + "-wal")  # the newest writes live there until a checkpoint
     for root, _, files in os.walk(server.tmpdir):
         for f in files:
             with open(os.path.join(root, f), "rb") as fh:
@@ -852,7 +858,8 @@ def test_phone_numbers_are_not_stored_in_plaintext(world):
     a1 = world.account("grid_a", "grid_worker", phone=phones[0], prefix="pii1")
     a2 = world.account("grid_b", phone=phones[1], prefix="pii2")
     # changed by PATCH
-    r = world.admin.api.patch(f"/api/v1/accounts/{a2.id}", json={"phone": phones[2], "version": version_of(world, a2.id)})
+    r = world.admin.api.patch(f"/api/v1/accounts/{a2.id}",
+                              json={"phone": phones[2], "version": version_of(world, a2.id)})
     assert r.status_code == 200 and r.json()["phone"] == phones[2][:3] + "****" + phones[2][-4:]
     # and by the CLI
     world.server.cli("user", "add", f"cli_{secrets.token_hex(3)}", "--password-stdin", "--phone", phones[3],
