@@ -5,6 +5,8 @@
 # Absolute numbers depend on the machine; the ratios are the targets:
 #   ratio healthz_vs_hello   gridgov /healthz vs. a bare libmicrohttpd program (bench/hello.c)
 #   ratio me_vs_healthz      authenticated GET /api/v1/me vs. /healthz (same server)
+#   rate locate_direct       point-in-grid lookups/s over 1,000 grids, in-process (bench/locate.c; >= 100,000)
+#   rate locate_api          GET /api/v1/locate/s over the same 1,000 grids in the bench server (bench/locate.lua)
 # Each endpoint is measured in alternating rounds and the best round is kept,
 # so a passing hiccup on this shared 2-core machine does not decide a ratio.
 set -euo pipefail
@@ -72,4 +74,20 @@ awk -v a="$healthz" -v b="$hello" 'BEGIN { if (b <= 0) exit 1; printf "ratio hea
 if [ -n "$AUTH" ]; then
     awk -v v="$me" 'BEGIN { printf "rate me_rps %.0f req_per_s\n", v }'
     awk -v a="$me" -v b="$healthz" 'BEGIN { if (b <= 0) exit 1; printf "ratio me_vs_healthz %.3f\n", a / b }'
+fi
+
+# Point-in-grid lookups (issue 5): the index directly, then through the API over the same 1,000 grids.
+if [ -x "$BUILD/bench_locate" ]; then
+    "$BUILD/bench_locate" "$DUR" "$THREADS" 2>"$tmp/locate.log"
+    if [ -n "$AUTH" ]; then
+        "$BUILD/bench_locate" --emit "$tmp/grids.json"
+        python3 bench/locate_setup.py "http://127.0.0.1:$GG_PORT" "$TOKEN" "$tmp/grids.json"
+        locate=0
+        for _ in $(seq "$ROUNDS"); do
+            out=$(wrk -t1 -c"$CONNS" -d"${DUR}s" -H "$AUTH" -s bench/locate.lua "http://127.0.0.1:$GG_PORT")
+            if echo "$out" | grep -q 'Non-2xx'; then echo "bench: non-2xx answers from /api/v1/locate" >&2; echo "$out" >&2; exit 1; fi
+            locate=$(best "$locate" "$(echo "$out" | awk '/Requests\/sec/ {print $2}')")
+        done
+        awk -v v="$locate" 'BEGIN { printf "rate locate_api %.0f per_s\n", v }'
+    fi
 fi

@@ -13,6 +13,7 @@
 
 #include "db/db.h"
 #include "domain/domain.h"
+#include "geo/grid_index.h"
 #include "http/http.h"
 #include "json/jparse.h"
 #include "json/jw.h"
@@ -23,6 +24,8 @@ typedef struct gg_app {
     const char *version;
     gg_keys_t keys;
     gg_security_t sec; /* sec.keys points at keys */
+    /* point-in-grid lookup (geo/grid_index.h), built by `serve`; NULL = none */
+    gg_grid_index_t *grid_index;
 } gg_app_t;
 
 #define GG_SESSION_COOKIE "gg_session"
@@ -40,6 +43,8 @@ void gg_api_unit_routes(gg_router_t *r);
 void gg_api_grid_routes(gg_router_t *r);     /* grids.c: grids, restructuring, assignments, locate */
 void gg_api_place_routes(gg_router_t *r);    /* places.c: buildings, houses, QR codes, households */
 void gg_api_resident_routes(gg_router_t *r); /* residents.c: residents, tags, import/export */
+/* grid_assignments.c: assignments and the staffing queries (registered by gg_api_grid_routes) */
+void gg_api_grid_assignment_routes(gg_router_t *r);
 
 /* Write e as the JSON error response. */
 void gg_api_error(gg_req_t *req, const gg_error_t *e);

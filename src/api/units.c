@@ -1,7 +1,9 @@
-/* units.c — /api/v1/units: read a unit, its children, and create units (scoped by the caller's grants). */
+/* units.c — /api/v1/units: read a unit, its children, its statistics, and create units (scoped by the
+ * caller's grants). */
 #include <string.h>
 
 #include "api/api.h"
+#include "domain/stats.h"
 #include "domain/unit.h"
 
 static void write_unit(gg_jw_t *w, const gg_unit_t *u)
@@ -143,6 +145,60 @@ static void children(gg_req_t *req)
     gg_jw_obj_end(w);
 }
 
+static void stats(gg_req_t *req)
+{
+    gg_db_conn_t *c;
+    gg_auth_t *auth;
+    gg_error_t err;
+    int64_t id;
+    if (gg_api_path_id(req, "id", &id) < 0) return;
+    if (gg_api_begin(req, 0, &c, &auth) < 0) return;
+    gg_unit_t u;
+    gg_unit_stats_t s;
+    int rc = gg_unit_get_scoped(c, req->arena, auth, GG_P_UNIT_READ, id, &u, &err);
+    if (rc == 0) rc = gg_unit_stats(c, req->arena, auth, &u, &s, &err);
+    gg_api_end(req, c);
+    if (rc < 0) {
+        gg_api_error(req, &err);
+        return;
+    }
+    gg_jw_t *w = gg_api_json(req, 200);
+    gg_jw_obj(w);
+    gg_jw_key(w, "unit");
+    u.child_count = -1;
+    write_unit(w, &u);
+    gg_jw_key(w, "units");
+    gg_jw_obj(w);
+    for (int i = 0; i < s.nlevels; i++)
+        gg_jw_kint(w, s.levels[i].key, s.levels[i].n);
+    gg_jw_obj_end(w);
+    gg_jw_kint(w, "active_grids", s.active_grids);
+    gg_jw_kint(w, "buildings", s.buildings);
+    gg_jw_kint(w, "houses", s.houses);
+    gg_jw_kint(w, "households", s.households);
+    gg_jw_kint(w, "residents", s.residents);
+    gg_jw_kint(w, "migrants", s.migrants);
+    gg_jw_kint(w, "foreigners", s.foreigners);
+    if (s.residents)
+        gg_jw_knum(w, "migrant_share", (double)s.migrants / (double)s.residents);
+    else
+        gg_jw_knull(w, "migrant_share");
+    gg_jw_kint(w, "separated", s.separated);
+    gg_jw_kint(w, "party_members", s.party_members);
+    gg_jw_kint(w, "volunteers", s.volunteers);
+    gg_jw_key(w, "tags");
+    gg_jw_arr(w);
+    for (int i = 0; i < s.ntags; i++) {
+        gg_jw_obj(w);
+        gg_jw_kstr(w, "code", s.tags[i].key);
+        gg_jw_kstr(w, "name", s.tags[i].name);
+        gg_jw_kint(w, "count", s.tags[i].n);
+        gg_jw_obj_end(w);
+    }
+    gg_jw_arr_end(w);
+    gg_jw_obj_end(w);
+}
+
 struct create_ctx {
     gg_arena_t *arena;
     const gg_auth_t *auth;
@@ -210,5 +266,6 @@ void gg_api_unit_routes(gg_router_t *r)
     gg_router_add(r, "GET", "/api/v1/units/{id}", get, NULL);
     gg_router_add(r, "GET", "/api/v1/units/{id}/ancestors", ancestors, NULL);
     gg_router_add(r, "GET", "/api/v1/units/{id}/children", children, NULL);
+    gg_router_add(r, "GET", "/api/v1/units/{id}/stats", stats, NULL);
     gg_router_add(r, "POST", "/api/v1/units", create, NULL);
 }

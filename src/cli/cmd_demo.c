@@ -1,26 +1,45 @@
 /*
- * cmd_demo.c — `gridgov demo`: fill a database with demonstration data and
- * print the logins.  Idempotent: running it again changes nothing and prints
- * the same logins.  Used by `make demo`.
+ * cmd_demo.c — `gridgov demo`: import the five demo counties, generate their
+ * grids, places and people (domain/demo.c), create one account per role with
+ * its scope, and print the logins.  Idempotent: running it again changes
+ * nothing and prints the same logins.  Used by `make demo` and `make bench`.
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli/cli.h"
+#include "core/clock.h"
 #include "domain/account.h"
+#include "domain/assignment.h"
+#include "domain/demo.h"
+#include "domain/division.h"
 #include "domain/unit.h"
 
-#define DEMO_PASSWORD "Demo-gridgov-2026"
+#define DEMO_PASSWORD GG_DEMO_PASSWORD
 
 typedef struct demo_account {
     const char *username, *display_name, *role, *unit_code, *duty;
+    int grid_worker; /* also assigned as the grid's worker */
 } demo_account_t;
 
+/* 团城山街道 (420204004) of 下陆区, its first community 马鞍山社区 and that community's first two grids */
 static const demo_account_t demo_accounts[] = {
-    {"admin", "系统管理员", "admin", "root", "全部功能 / everything"},
+    {"admin", "系统管理员", "admin", "root", "全部功能 / everything", 0},
+    {"xialu_dispatch", "下陆区指挥中心", "dispatcher", "420204000000", "下陆区 county dispatcher", 0},
+    {"tcs_dispatch", "团城山街道调度员", "dispatcher", "420204004000", "团城山街道 street dispatcher", 0},
+    {"masq_community", "马鞍山社区工作者", "community", "420204004001", "马鞍山社区 community staff", 0},
+    {"grid_worker1", "网格员 张伟", "grid_worker", "420204004001001", "马鞍山社区第1网格 grid worker", 1},
+    {"grid_worker2", "网格员 李娜", "grid_worker", "420204004001002", "马鞍山社区第2网格 grid worker", 1},
+    {"xialu_leader", "下陆区领导", "leader", "420204000000", "下陆区 leader (read-only)", 0},
+    {"xialu_mediator", "人民调解员", "mediator", "420204000000", "下陆区 mediator", 0},
+    {"xialu_chengguan", "城管执法局", "department", "420204900001", "下陆区城市管理执法局 department", 0},
+    {"resident_demo", "居民 王芳", "resident", "420204004001001", "a resident of 马鞍山社区第1网格", 0},
 };
+#define NACCOUNTS ((int)(sizeof demo_accounts / sizeof demo_accounts[0]))
 
-struct demo_ctx {
+struct accounts_ctx {
     gg_security_t *sec;
     gg_arena_t *arena;
     int created;
@@ -28,18 +47,36 @@ struct demo_ctx {
 
 static const gg_actor_t demo_actor = {.account_id = 0, .username = "demo", .client_ip = "local"};
 
-static int demo_tx(gg_db_conn_t *c, void *ctx, gg_error_t *err)
+static int find_unit(gg_db_conn_t *c, gg_arena_t *a, const char *code, gg_unit_t *u, gg_error_t *err)
 {
-    struct demo_ctx *x = ctx;
-    for (size_t i = 0; i < sizeof demo_accounts / sizeof demo_accounts[0]; i++) {
+    int found;
+    if (gg_unit_by_code(c, a, code, u, &found, err) < 0) return -1;
+    if (found) return 0;
+    if (strcmp(code, "420204900001") == 0) { /* the department the demo department account works in */
+        gg_unit_t county;
+        if (gg_unit_by_code(c, a, "420204000000", &county, &found, err) < 0) return -1;
+        if (!found) return gg_err_not_found(err, "下陆区 is not imported");
+        gg_unit_new_t in = {
+            .parent_id = county.id, .level = "department", .code = code, .name = "下陆区城市管理执法局"};
+        int64_t id;
+        if (gg_unit_create(c, a, &demo_actor, NULL, &in, &id, err) < 0) return -1;
+        return gg_unit_by_id(c, a, id, u, &found, err);
+    }
+    return gg_err_not_found(err, "demo unit %s is missing", code);
+}
+
+static int accounts_tx(gg_db_conn_t *c, void *ctx, gg_error_t *err)
+{
+    struct accounts_ctx *x = ctx;
+    x->created = 0;
+    for (int i = 0; i < NACCOUNTS; i++) {
         const demo_account_t *d = &demo_accounts[i];
         gg_account_t acc;
         gg_unit_t unit;
         int found;
         if (gg_account_by_username(c, x->arena, x->sec, d->username, &acc, &found, err) < 0) return -1;
         if (found) continue;
-        if (gg_unit_by_code(c, x->arena, d->unit_code, &unit, &found, err) < 0) return -1;
-        if (!found) return gg_err_not_found(err, "demo unit %s is missing", d->unit_code);
+        if (find_unit(c, x->arena, d->unit_code, &unit, err) < 0) return -1;
         gg_account_new_t in = {.username = d->username,
                                .display_name = d->display_name,
                                .password = DEMO_PASSWORD,
@@ -47,36 +84,95 @@ static int demo_tx(gg_db_conn_t *c, void *ctx, gg_error_t *err)
         int64_t id, gid;
         if (gg_account_create(c, x->arena, x->sec, &demo_actor, NULL, &in, &id, err) < 0) return -1;
         if (gg_grant_add(c, x->arena, &demo_actor, NULL, id, d->role, unit.id, &gid, err) < 0) return -1;
+        if (d->grid_worker) {
+            gg_assignment_new_t an = {
+                .unit_id = unit.id, .duty = "grid_worker", .account_id = id, .starts_on = "2026-01-01"};
+            int64_t aid;
+            if (gg_assignment_create(c, x->arena, x->sec, &demo_actor, NULL, &an, &aid, err) < 0) return -1;
+        }
         x->created++;
     }
     return 0;
+}
+
+static void progress(void *ctx, const char *what, int64_t done, int64_t total)
+{
+    (void)total;
+    int tty = *(int *)ctx;
+    if (tty) fprintf(stderr, "\r\033[Kdemo: county %s, %lld residents so far", what, (long long)done);
 }
 
 int gg_cmd_demo(int argc, char **argv)
 {
     gg_config_t cfg;
     gg_error_t err = {0};
+    const char *source = NULL, *seed_s = NULL, *scale_s = NULL, *sample_path = NULL;
+    char *rest[64];
     const char *pos[1];
-    int npos;
-    if (gg_config_load(&cfg, argc, argv, 2, pos, 0, &npos, &err) < 0) return gg_cli_fail(&err);
+    int nrest, npos;
+    if (argc > 64) return fprintf(stderr, "gridgov: too many arguments\n"), 2;
+    const gg_cli_opt_t spec[] = {{"--source", &source, NULL},
+                                 {"--seed", &seed_s, NULL},
+                                 {"--scale", &scale_s, NULL},
+                                 {"--sample-ids", &sample_path, NULL}};
+    if (gg_cli_take_opts(argc, argv, spec, 4, rest, &nrest, &err) < 0) return gg_cli_fail(&err);
+    if (gg_config_load(&cfg, nrest, rest, 2, pos, 0, &npos, &err) < 0) return gg_cli_fail(&err);
+    gg_demo_options_t o = {.seed = 20261123, .scale = 1.0};
+    char *end;
+    if (seed_s) {
+        o.seed = strtoull(seed_s, &end, 10);
+        if (*end || !*seed_s)
+            return gg_err_invalid(&err, "seed", "--seed must be a whole number"), gg_cli_fail(&err);
+    }
+    if (scale_s) {
+        o.scale = strtod(scale_s, &end);
+        if (*end || !(o.scale > 0 && o.scale <= 50))
+            return gg_err_invalid(&err, "scale", "--scale must be a number above 0 and at most 50"),
+                   gg_cli_fail(&err);
+    }
+    FILE *sample = NULL;
+    if (sample_path && !(sample = fopen(sample_path, "w")))
+        return gg_err_invalid(&err, "sample-ids", "cannot write %s", sample_path), gg_cli_fail(&err);
+    o.sample_ids = sample;
+    int tty = isatty(2);
+    o.progress = progress;
+    o.progress_ctx = &tty;
+
     gg_db_t *db;
     gg_keys_t keys;
     gg_security_t sec;
-    if (gg_cli_open_app(&cfg, &db, &keys, &sec, NULL, &err) < 0) return gg_cli_fail(&err);
+    if (gg_cli_open_app(&cfg, &db, &keys, &sec, NULL, &err) < 0) {
+        if (sample) fclose(sample);
+        return gg_cli_fail(&err);
+    }
+    int64_t t0 = gg_mono_us();
+    gg_division_stats_t ds;
+    gg_demo_stats_t st;
+    int rc = gg_import_divisions_run(&cfg, db, source, gg_demo_counties, 1, &ds, &err);
+    if (rc == 0) rc = gg_demo_generate(db, &sec, &o, &st, &err);
+    if (tty) fputc('\n', stderr);
     gg_arena_t *a = gg_arena_new(8192);
+    struct accounts_ctx x = {.sec = &sec, .arena = a};
     gg_db_conn_t *c;
-    struct demo_ctx x = {.sec = &sec, .arena = a};
-    int rc = gg_db_acquire(db, &c, &err);
-    if (rc == 0) {
-        rc = gg_db_tx(c, demo_tx, &x, &err);
+    if (rc == 0 && (rc = gg_db_acquire(db, &c, &err)) == 0) {
+        rc = gg_db_tx(c, accounts_tx, &x, &err);
         gg_db_release(db, c);
     }
     gg_arena_free(a);
     gg_db_close(db);
+    if (sample) fclose(sample);
     if (rc < 0) return gg_cli_fail(&err);
+    if (st.already)
+        printf("demo: the demo data was generated before; nothing to do\n");
+    else
+        printf("demo: %lld divisions imported; %lld grids, %lld buildings, %lld houses, %lld households, "
+               "%lld residents, %lld grid-worker assignments generated in %.1f s\n",
+               (long long)ds.inserted, (long long)st.grids, (long long)st.buildings, (long long)st.houses,
+               (long long)st.households, (long long)st.residents, (long long)st.assignments,
+               (double)(gg_mono_us() - t0) / 1e6);
     printf("demo: %d account(s) created\n\n  Demo logins (password %s for all):\n", x.created, DEMO_PASSWORD);
-    for (size_t i = 0; i < sizeof demo_accounts / sizeof demo_accounts[0]; i++)
-        printf("    %-16s %s — %s\n", demo_accounts[i].username, demo_accounts[i].display_name,
+    for (int i = 0; i < NACCOUNTS; i++)
+        printf("    %-16s %-12s %s\n", demo_accounts[i].username, demo_accounts[i].role,
                demo_accounts[i].duty);
     return 0;
 }

@@ -14,6 +14,16 @@
 #include "cli/cli.h"
 #include "core/log.h"
 #include "core/version.h"
+#include "domain/grid.h"
+
+static int load_grid_index(gg_app_t *app, gg_error_t *err)
+{
+    gg_db_conn_t *c;
+    if (gg_db_acquire(app->db, &c, err) < 0) return -1;
+    int rc = gg_grid_index_reload(c, app->grid_index, err);
+    gg_db_release(app->db, c);
+    return rc;
+}
 
 int gg_cmd_serve(int argc, char **argv)
 {
@@ -38,6 +48,14 @@ int gg_cmd_serve(int argc, char **argv)
     app.sec.keys = &app.keys;
     gg_db_t *db = app.db;
     if (key_created) gg_log_info("created a new key file in %s — back it up with the database", cfg.data_dir);
+    /* The point-in-grid index (geo/grid_index.h), built before the first request; handlers rebuild it after
+     * grid writes and check the database's grid generation at most once a second for other nodes' writes. */
+    app.grid_index = gg_grid_index_new();
+    if (load_grid_index(&app, &err) < 0) {
+        gg_grid_index_free(app.grid_index);
+        gg_db_close(db);
+        return gg_cli_fail(&err);
+    }
     gg_router_t *router = gg_router_new();
     gg_api_register(router);
 
@@ -57,6 +75,7 @@ int gg_cmd_serve(int argc, char **argv)
     gg_server_t *server;
     if (gg_server_start(&sc, router, &app, &server, &err) < 0) {
         gg_router_free(router);
+        gg_grid_index_free(app.grid_index);
         gg_db_close(db);
         return gg_cli_fail(&err);
     }
@@ -69,6 +88,7 @@ int gg_cmd_serve(int argc, char **argv)
     gg_log_info("received %s; finishing in-flight requests", sig == SIGTERM ? "SIGTERM" : "SIGINT");
     gg_server_stop(server, 10000);
     gg_router_free(router);
+    gg_grid_index_free(app.grid_index);
     gg_db_close(db);
     gg_log_info("stopped");
     return 0;

@@ -65,6 +65,14 @@ export async function newPage(browser, options = DESKTOP) {
     document.addEventListener('securitypolicyviolation', (e) => {
       window.__cspViolations.push(`${e.violatedDirective} ${e.blockedURI}`)
     })
+    // No transitions: Playwright waits for elements to stop moving before it
+    // clicks, and every dialog's fade would cost that wait on a busy machine.
+    // (Vue's <Transition> ends at once when the CSS has no duration.)
+    document.addEventListener('DOMContentLoaded', () => {
+      const style = document.createElement('style')
+      style.textContent = '*, *::before, *::after { transition: none !important; animation: none !important; }'
+      document.head.appendChild(style)
+    })
   })
   const page = await context.newPage()
   page.pageErrors = []
@@ -101,6 +109,76 @@ export function fetchMe(page) {
 export async function screenshot(page, name) {
   fs.mkdirSync(ARTIFACTS, { recursive: true })
   const file = path.join(ARTIFACTS, name)
+  // From the top: a full-page shot of a scrolled page draws the sticky header mid-page.
+  await page.evaluate(() => window.scrollTo(0, 0))
   await page.screenshot({ path: file, fullPage: true })
   return file
+}
+
+/**
+ * Calls the API from inside the page, with its session cookie and CSRF token
+ * (for test set-up that is not what the test is about).  Resolves to
+ * {status, body}.
+ */
+export function apiCall(page, method, path, body) {
+  return page.evaluate(
+    async ({ method, path, body }) => {
+      const headers = { Accept: 'application/json' }
+      if (body !== undefined) headers['Content-Type'] = 'application/json'
+      if (method !== 'GET') headers['X-CSRF-Token'] = sessionStorage.getItem('gg.csrf') || ''
+      const res = await fetch(path, {
+        method,
+        headers,
+        body: body === undefined ? undefined : JSON.stringify(body),
+        credentials: 'same-origin',
+      })
+      const text = await res.text()
+      return { status: res.status, body: text ? JSON.parse(text) : null }
+    },
+    { method, path, body },
+  )
+}
+
+/** A short random tag so names and codes do not collide with an earlier run on the same server. */
+export function runTag() {
+  return String(Math.floor(Math.random() * 90) + 10)
+}
+
+/**
+ * Creates province > city > county (> street > community when deep) under the
+ * admin's root grant through the API, with codes built the way real division
+ * codes are (province 2 + city 2 + county 2 + street 3 + community 3 digits).
+ * Retries with another province code if one is taken.
+ */
+export async function createSubtree(page, { deep = false, label = '' } = {}) {
+  const me = await fetchMe(page)
+  const root = me.grants.find((g) => g.role === 'admin').unit_id
+  for (let attempt = 0; attempt < 5; attempt++) {
+    const p2 = String(Math.floor(Math.random() * 90) + 10)
+    const tag = `${label}${p2}`
+    const mk = async (parent, level, code, name) => {
+      const r = await apiCall(page, 'POST', '/api/v1/units', { parent_id: parent, level, code, name })
+      if (r.status !== 201) throw Object.assign(new Error(`create ${level} ${code}: ${r.status} ${JSON.stringify(r.body)}`), r)
+      return r.body
+    }
+    try {
+      const province = await mk(root, 'province', `${p2}0000000000`, `测试省${tag}`)
+      const city = await mk(province.id, 'city', `${p2}0100000000`, `测试市${tag}`)
+      const county = await mk(city.id, 'county', `${p2}0102000000`, `测试区${tag}`)
+      const out = { root, province, city, county, tag }
+      if (deep) {
+        out.street = await mk(county.id, 'street', `${p2}0102001000`, `幸福街道${tag}`)
+        out.community = await mk(out.street.id, 'community', `${p2}0102001001`, `和平社区${tag}`)
+      }
+      return out
+    } catch (err) {
+      if (err.status !== 409) throw err
+    }
+  }
+  throw new Error('could not find a free province code')
+}
+
+/** True when the page does not scroll sideways (phone layouts). */
+export function noHorizontalScroll(page) {
+  return page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth)
 }

@@ -118,17 +118,20 @@ test('too many attempts shows the wait from retry_after', { skip }, async () => 
   await page.context().close()
 })
 
-test('any other server error shows the server message', { skip }, async () => {
+// Codes with one meaning are translated (errors.js); others show the server's
+// own message, which is written for people.
+test('a disabled account is told in Chinese; an unknown error shows the server message', { skip }, async () => {
   const page = await newPage(browser)
+  let answer = { code: 'account_disabled', message: 'this account is disabled; ask your administrator' }
   await page.route('**/api/v1/session', (route) =>
-    route.fulfill({
-      status: 403,
-      contentType: 'application/json',
-      body: JSON.stringify({ error: { code: 'account_disabled', message: '账号已停用，请联系管理员', field: null } }),
-    }),
+    route.fulfill({ status: 403, contentType: 'application/json', body: JSON.stringify({ error: { ...answer, field: null } }) }),
   )
   await page.goto('/login')
   await submitLogin(page, 'someone', 'whatever')
   await page.getByTestId('login-error').getByText('账号已停用，请联系管理员').waitFor()
+
+  answer = { code: 'maintenance', message: '系统维护中，请于 22:00 后再试' }
+  await submitLogin(page, 'someone', 'whatever')
+  await page.getByTestId('login-error').getByText('系统维护中，请于 22:00 后再试').waitFor()
   await page.context().close()
 })

@@ -2,7 +2,7 @@
 // and the pages fit the screen.
 import { test, before, after } from 'node:test'
 import assert from 'node:assert/strict'
-import { launch, newPage, problems, loginAsAdmin, screenshot, skip, PHONE } from './helpers.mjs'
+import { launch, newPage, problems, loginAsAdmin, screenshot, skip, PHONE, noHorizontalScroll } from './helpers.mjs'
 
 let browser
 before(async () => {
@@ -11,10 +11,6 @@ before(async () => {
 after(async () => {
   if (browser) await browser.close()
 })
-
-async function noHorizontalScroll(page) {
-  return page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth)
-}
 
 test('login page fits a phone', { skip }, async () => {
   const page = await newPage(browser, PHONE)

@@ -60,8 +60,10 @@ def main():
         print("serve_and_run: web/dist/index.html is missing; run scripts/build-web.sh first", file=sys.stderr)
         return 1
     tmp = tempfile.mkdtemp(prefix="gridgov-browser.")
+    # Cheap argon2 parameters (as the API tests use): a sanitizer build hashes slowly, and these tests
+    # log in a dozen times; the hashing itself is covered by the unit and API tests.
     common = ["--database", f"sqlite:{tmp}/gridgov.db", "--data-dir", os.path.join(tmp, "data"),
-              "--migrations", os.path.join(ROOT, "sql", "migrations")]
+              "--migrations", os.path.join(ROOT, "sql", "migrations"), "--argon2-mem-kib", "8192", "--argon2-ops", "1"]
     password = "Bt-" + secrets.token_urlsafe(12)
     log_path = os.path.join(tmp, "server.log")
     proc = None

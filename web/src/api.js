@@ -116,3 +116,23 @@ export const api = {
 }
 
 export default api
+
+/**
+ * withQuery('/api/v1/accounts', {q: '王', after: 50, total: undefined})
+ * → '/api/v1/accounts?q=%E7%8E%8B&after=50'.  Empty values are left out, so a
+ * cleared filter simply disappears from the URL.
+ */
+export function withQuery(path, params = {}) {
+  const qs = new URLSearchParams()
+  for (const [k, v] of Object.entries(params)) {
+    if (v === undefined || v === null || v === '' || v === false) continue
+    qs.append(k, v === true ? '1' : String(v))
+  }
+  const s = qs.toString()
+  return s ? `${path}?${s}` : path
+}
+
+/** A path segment from an id, never trusted to be a number. */
+export function seg(id) {
+  return encodeURIComponent(String(id))
+}

@@ -37,8 +37,8 @@ export function setLocale(locale) {
   }
 }
 
-/** Translated role name; unknown codes (added server-side later) show as-is. */
-export function roleName(code) {
+/** Translated role name; unknown codes (added server-side later) show the server's name, or the code. */
+export function roleName(code, serverName) {
   const key = `roles.${code}`
-  return i18n.global.te(key) ? i18n.global.t(key) : code
+  return i18n.global.te(key) ? i18n.global.t(key) : serverName || code
 }

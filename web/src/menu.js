@@ -1,10 +1,11 @@
 // menu.js — the left menu.  An item shows when the user holds its permission
 // (any of them, for an array); the server enforces the same rule on the API.
 // Pages added later append an entry here and a route in router.js.
-import { House, User, Document } from '@element-plus/icons-vue'
+import { House, User, Document, OfficeBuilding } from '@element-plus/icons-vue'
 
 export const menuItems = [
   { route: 'home', label: 'nav.home', icon: House },
-  { route: 'accounts', label: 'nav.accounts', icon: User, permission: 'account.manage' },
+  { route: 'units', label: 'nav.units', icon: OfficeBuilding, permission: 'unit.read' },
+  { route: 'accounts', label: 'nav.accounts', icon: User, permission: 'account.read' },
   { route: 'audit', label: 'nav.audit', icon: Document, permission: 'audit.read' },
 ]

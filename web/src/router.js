@@ -22,15 +22,27 @@ const routes = [
     children: [
       { path: '', name: 'home', component: () => import('./views/HomeView.vue'), meta: { title: 'nav.home' } },
       {
+        path: 'units/:id(\\d+)?',
+        name: 'units',
+        component: () => import('./views/UnitsView.vue'),
+        meta: { title: 'nav.units', permission: 'unit.read' },
+      },
+      {
         path: 'accounts',
         name: 'accounts',
-        component: () => import('./views/PlaceholderView.vue'),
-        meta: { title: 'nav.accounts', permission: 'account.manage' },
+        component: () => import('./views/AccountsView.vue'),
+        meta: { title: 'nav.accounts', permission: 'account.read' },
+      },
+      {
+        path: 'accounts/:id(\\d+)',
+        name: 'account',
+        component: () => import('./views/AccountDetailView.vue'),
+        meta: { title: 'accounts.detailTitle', permission: 'account.read' },
       },
       {
         path: 'audit',
         name: 'audit',
-        component: () => import('./views/PlaceholderView.vue'),
+        component: () => import('./views/AuditView.vue'),
         meta: { title: 'nav.audit', permission: 'audit.read' },
       },
       {

@@ -1,0 +1,105 @@
+/* body.c — optional body fields into domain structs (see body.h). */
+#include "api/body.h"
+
+#include <stdio.h>
+
+#include "core/utf8.h"
+#include "domain/validate.h"
+#include "json/jparse.h"
+
+void gg_body_str(gg_arena_t *a, json_t *body, const char *key, const char **dst)
+{
+    json_t *v = json_object_get(body, key);
+    if (!v) return;
+    *dst = json_is_string(v) ? gg_strdup(a, json_string_value(v)) : NULL;
+}
+
+void gg_body_int(json_t *body, const char *key, int *has, int64_t *dst)
+{
+    json_t *v = json_object_get(body, key);
+    if (!v) return;
+    *has = json_is_integer(v);
+    *dst = *has ? (int64_t)json_integer_value(v) : 0;
+}
+
+void gg_body_num(json_t *body, const char *key, int *has, double *dst)
+{
+    json_t *v = json_object_get(body, key);
+    if (!v) return;
+    *has = json_is_number(v);
+    *dst = *has ? json_number_value(v) : 0;
+}
+
+void gg_body_bool(json_t *body, const char *key, int *dst)
+{
+    json_t *v = json_object_get(body, key);
+    if (v && json_is_boolean(v)) *dst = json_is_true(v);
+}
+
+int gg_body_location(json_t *body, const char *key, int *has, double *lat, double *lon, gg_error_t *err)
+{
+    static const gg_field_t fields[] = {{"lat", GG_F_NUM, 1, -90, 90, 0}, {"lng", GG_F_NUM, 1, -180, 180, 0}};
+    char prefix[64];
+    json_t *v = json_object_get(body, key);
+    if (!v) return 0;
+    if (json_is_null(v)) {
+        *has = 0;
+        return 0;
+    }
+    snprintf(prefix, sizeof prefix, "%s.", key);
+    if (gg_json_check(v, fields, 2, prefix, err) < 0) return -1;
+    *has = 1;
+    *lat = gg_json_num(v, "lat", 0);
+    *lon = gg_json_num(v, "lng", 0);
+    return 0;
+}
+
+int gg_body_date_ms(json_t *body, const char *key, int64_t *ms, gg_error_t *err)
+{
+    const char *s = gg_json_str(body, key);
+    *ms = 0;
+    if (!s) return 0;
+    if (gg_date_valid(s, key, err) < 0) return -1;
+    *ms = gg_date_ms(s);
+    return 0;
+}
+
+int gg_body_str_array(gg_arena_t *a, json_t *body, const char *key, int max_items, int max_chars,
+                      const char ***out, int *n, gg_error_t *err)
+{
+    json_t *v = json_object_get(body, key), *item;
+    size_t i;
+    char field[64];
+    *out = NULL;
+    *n = 0;
+    if (!v || json_is_null(v)) return 0;
+    if ((int)json_array_size(v) > max_items)
+        return gg_err_invalid(err, key, "%s has at most %d items", key, max_items);
+    *out = gg_alloc(a, sizeof(char *) * (json_array_size(v) + 1));
+    json_array_foreach(v, i, item)
+    {
+        snprintf(field, sizeof field, "%s[%zu]", key, i);
+        if (!json_is_string(item)) return gg_err_invalid(err, field, "%s must be a string", field);
+        size_t chars = gg_utf8_len(json_string_value(item));
+        if (chars < 1 || (int)chars > max_chars)
+            return gg_err_invalid(err, field, "%s must have 1 to %d characters", field, max_chars);
+        (*out)[(*n)++] = gg_strdup(a, json_string_value(item));
+    }
+    return 0;
+}
+
+void gg_body_next(gg_jw_t *w, gg_arena_t *a, int n, int limit, int64_t last_id)
+{
+    if (n == limit && n > 0)
+        gg_jw_kstr(w, "next", gg_sprintf(a, "%lld", (long long)last_id));
+    else
+        gg_jw_knull(w, "next");
+}
+
+void gg_body_kid(gg_jw_t *w, const char *key, int64_t id)
+{
+    if (id)
+        gg_jw_kint(w, key, id);
+    else
+        gg_jw_knull(w, key);
+}

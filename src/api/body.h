@@ -1,0 +1,39 @@
+/*
+ * body.h — reading optional fields of a checked JSON body into domain structs
+ * (used by the places and residents handlers, whose PATCH bodies name only
+ * what changes).
+ *
+ * Convention: a key absent from the body leaves the destination as it is; a
+ * JSON null clears it (NULL string, "has" flag 0).  Call after gg_api_body has
+ * checked the body against its field schema, so types are already right.
+ * Strings are copied into the arena: the body is json_decref'd long before
+ * the response is written.
+ */
+#ifndef GG_API_BODY_H
+#define GG_API_BODY_H
+
+#include <jansson.h>
+#include <stdint.h>
+
+#include "core/error.h"
+#include "core/mem.h"
+#include "json/jw.h"
+
+void gg_body_str(gg_arena_t *a, json_t *body, const char *key, const char **dst);
+void gg_body_int(json_t *body, const char *key, int *has, int64_t *dst);
+void gg_body_num(json_t *body, const char *key, int *has, double *dst);
+void gg_body_bool(json_t *body, const char *key, int *dst);
+/* {"lat": …, "lng": …} under key; errors name "key.lat" etc. */
+int gg_body_location(json_t *body, const char *key, int *has, double *lat, double *lon, gg_error_t *err);
+/* "YYYY-MM-DD" under key (absent or null: *ms = 0) → Unix ms at 00:00 Asia/Shanghai. */
+int gg_body_date_ms(json_t *body, const char *key, int64_t *ms, gg_error_t *err);
+/* An array of strings of 1..max_chars characters each, at most max_items; errors name "key[i]". */
+int gg_body_str_array(gg_arena_t *a, json_t *body, const char *key, int max_items, int max_chars,
+                      const char ***out, int *n, gg_error_t *err);
+
+/* "next": the last id of a full page (the cursor for ?after=), else null. */
+void gg_body_next(gg_jw_t *w, gg_arena_t *a, int n, int limit, int64_t last_id);
+/* An id, or null for 0. */
+void gg_body_kid(gg_jw_t *w, const char *key, int64_t id);
+
+#endif

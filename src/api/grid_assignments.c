@@ -1,0 +1,308 @@
+/*
+ * grid_assignments.c — who serves a grid: /api/v1/grids/{id}/assignments,
+ * /api/v1/assignments/{id}/end, and the two staffing questions
+ * /api/v1/grids/unassigned and /api/v1/assignments/overloaded.
+ */
+#include <string.h>
+
+#include "api/api.h"
+#include "domain/assignment.h"
+
+static void kdate(gg_jw_t *w, const char *key, const char *date)
+{
+    if (date)
+        gg_jw_kstr(w, key, date);
+    else
+        gg_jw_knull(w, key);
+}
+
+static void write_assignment(gg_req_t *req, gg_jw_t *w, const gg_assignment_t *x)
+{
+    gg_jw_obj(w);
+    gg_jw_kint(w, "id", x->id);
+    gg_jw_kint(w, "grid_id", x->unit_id);
+    gg_jw_key(w, "grid");
+    gg_jw_obj(w);
+    gg_jw_kint(w, "id", x->unit_id);
+    gg_jw_kstr(w, "level", x->unit_level);
+    gg_jw_kstr(w, "code", x->unit_code);
+    gg_jw_kstr(w, "name", x->unit_name);
+    gg_jw_obj_end(w);
+    gg_jw_kstr(w, "duty", x->duty);
+    gg_jw_key(w, "account");
+    if (x->account_id) {
+        gg_jw_obj(w);
+        gg_jw_kint(w, "id", x->account_id);
+        gg_jw_kstr(w, "username", x->username);
+        gg_jw_kstr(w, "display_name", x->display_name);
+        gg_jw_obj_end(w);
+    } else {
+        gg_jw_null(w);
+    }
+    gg_jw_kstr(w, "person_name", x->person_name);
+    /* a chief's phone is personal data: shown masked, as everywhere */
+    gg_jw_kstr(w, "person_phone", x->person_phone ? gg_mask_phone(req->arena, x->person_phone) : NULL);
+    if (x->building_id) {
+        gg_jw_key(w, "building");
+        gg_jw_obj(w);
+        gg_jw_kint(w, "id", x->building_id);
+        gg_jw_kstr(w, "name", x->building_name);
+        gg_jw_obj_end(w);
+    } else {
+        gg_jw_knull(w, "building");
+    }
+    gg_jw_kstr(w, "entrance", x->entrance);
+    gg_jw_kstr(w, "note", x->note);
+    kdate(w, "starts_on", x->starts_on);
+    kdate(w, "ends_on", x->ends_on);
+    gg_jw_kbool(w, "current", x->current);
+    gg_jw_ktime(w, "created_at", x->created_at);
+    gg_jw_ktime(w, "ended_at", x->ended_at);
+    gg_jw_obj_end(w);
+}
+
+/* ---- GET /api/v1/grids/{id}/assignments ---- */
+
+static void list(gg_req_t *req)
+{
+    gg_app_t *app = req->app;
+    gg_db_conn_t *c;
+    gg_auth_t *auth;
+    gg_error_t err;
+    int64_t id, ended;
+    if (gg_api_path_id(req, "id", &id) < 0 || gg_api_query_int(req, "include_ended", 0, 1, 0, &ended) < 0)
+        return;
+    if (gg_api_begin(req, 0, &c, &auth) < 0) return;
+    gg_assignment_t *rows;
+    int n;
+    int rc = gg_assignment_list(c, req->arena, &app->sec, auth, id, (int)ended, &rows, &n, &err);
+    gg_api_end(req, c);
+    if (rc < 0) {
+        gg_api_error(req, &err);
+        return;
+    }
+    gg_jw_t *w = gg_api_json(req, 200);
+    gg_jw_obj(w);
+    gg_jw_key(w, "items");
+    gg_jw_arr(w);
+    for (int i = 0; i < n; i++)
+        write_assignment(req, w, &rows[i]);
+    gg_jw_arr_end(w);
+    gg_jw_obj_end(w);
+}
+
+/* ---- POST /api/v1/grids/{id}/assignments ---- */
+
+struct create_ctx {
+    gg_arena_t *arena;
+    const gg_security_t *sec;
+    const gg_auth_t *auth;
+    gg_assignment_new_t in;
+    int64_t id;
+};
+
+static int create_tx(gg_db_conn_t *c, void *ctx, gg_error_t *err)
+{
+    struct create_ctx *x = ctx;
+    gg_actor_t actor = gg_actor_of(x->auth);
+    return gg_assignment_create(c, x->arena, x->sec, &actor, x->auth, &x->in, &x->id, err);
+}
+
+static void create(gg_req_t *req)
+{
+    static const gg_field_t fields[] = {
+        {"duty", GG_F_STR, 1, 1, 32, 0},
+        {"account_id", GG_F_INT, 0, 1, INT64_MAX, 1},
+        {"person_name", GG_F_STR, 0, 1, 50, 1},
+        {"person_phone", GG_F_STR, 0, 1, 20, 1},
+        {"building_id", GG_F_INT, 0, 1, INT64_MAX, 1},
+        {"entrance", GG_F_STR, 0, 1, 20, 1},
+        {"note", GG_F_STR, 0, 1, 200, 1},
+        {"starts_on", GG_F_STR, 0, 1, 10, 1},
+        {"ends_on", GG_F_STR, 0, 1, 10, 1},
+    };
+    gg_app_t *app = req->app;
+    gg_db_conn_t *c;
+    gg_auth_t *auth;
+    json_t *body;
+    gg_error_t err;
+    int64_t grid_id;
+    if (gg_api_path_id(req, "id", &grid_id) < 0) return;
+    if (gg_api_begin(req, 0, &c, &auth) < 0) return;
+    if (gg_api_body(req, fields, 9, &body) < 0) {
+        gg_api_end(req, c);
+        return;
+    }
+    gg_arena_t *a = req->arena;
+    struct create_ctx x = {.arena = a,
+                           .sec = &app->sec,
+                           .auth = auth,
+                           .in = {.unit_id = grid_id,
+                                  .duty = gg_strdup(a, gg_json_str(body, "duty")),
+                                  .account_id = gg_json_int(body, "account_id", 0),
+                                  .person_name = gg_strdup(a, gg_json_str(body, "person_name")),
+                                  .person_phone = gg_strdup(a, gg_json_str(body, "person_phone")),
+                                  .building_id = gg_json_int(body, "building_id", 0),
+                                  .entrance = gg_strdup(a, gg_json_str(body, "entrance")),
+                                  .note = gg_strdup(a, gg_json_str(body, "note")),
+                                  .starts_on = gg_strdup(a, gg_json_str(body, "starts_on")),
+                                  .ends_on = gg_strdup(a, gg_json_str(body, "ends_on"))}};
+    json_decref(body);
+    int rc = gg_db_tx(c, create_tx, &x, &err);
+    gg_assignment_t out;
+    if (rc == 0) rc = gg_assignment_get(c, a, &app->sec, auth, x.id, &out, &err);
+    gg_api_end(req, c);
+    if (rc < 0) {
+        gg_api_error(req, &err);
+        return;
+    }
+    gg_resp_header(req, "Location", gg_sprintf(a, "/api/v1/grids/%lld/assignments", (long long)grid_id));
+    write_assignment(req, gg_api_json(req, 201), &out);
+}
+
+/* ---- POST /api/v1/assignments/{id}/end ---- */
+
+struct end_ctx {
+    gg_arena_t *arena;
+    const gg_auth_t *auth;
+    int64_t id;
+    const char *ends_on;
+};
+
+static int end_tx(gg_db_conn_t *c, void *ctx, gg_error_t *err)
+{
+    struct end_ctx *x = ctx;
+    gg_actor_t actor = gg_actor_of(x->auth);
+    return gg_assignment_end(c, x->arena, &actor, x->auth, x->id, x->ends_on, err);
+}
+
+static void end(gg_req_t *req)
+{
+    static const gg_field_t fields[] = {{"ends_on", GG_F_STR, 0, 1, 10, 1}};
+    gg_app_t *app = req->app;
+    gg_db_conn_t *c;
+    gg_auth_t *auth;
+    json_t *body = NULL;
+    gg_error_t err;
+    int64_t id;
+    if (gg_api_path_id(req, "id", &id) < 0) return;
+    if (gg_api_begin(req, 0, &c, &auth) < 0) return;
+    struct end_ctx x = {.arena = req->arena, .auth = auth, .id = id};
+    /* the body is optional: an empty POST ends the assignment today */
+    if (req->body_len > 0) {
+        if (gg_api_body(req, fields, 1, &body) < 0) {
+            gg_api_end(req, c);
+            return;
+        }
+        x.ends_on = gg_strdup(req->arena, gg_json_str(body, "ends_on"));
+        json_decref(body);
+    }
+    int rc = gg_db_tx(c, end_tx, &x, &err);
+    gg_assignment_t out;
+    if (rc == 0) rc = gg_assignment_get(c, req->arena, &app->sec, auth, id, &out, &err);
+    gg_api_end(req, c);
+    if (rc < 0) {
+        gg_api_error(req, &err);
+        return;
+    }
+    write_assignment(req, gg_api_json(req, 200), &out);
+}
+
+/* ---- GET /api/v1/grids/unassigned ---- */
+
+static void unassigned(gg_req_t *req)
+{
+    gg_db_conn_t *c;
+    gg_auth_t *auth;
+    gg_error_t err;
+    int64_t unit_id, limit, after;
+    if (gg_api_query_int(req, "unit_id", 1, INT64_MAX, 0, &unit_id) < 0 ||
+        gg_api_query_int(req, "limit", 1, 200, 50, &limit) < 0 ||
+        gg_api_query_int(req, "after", 0, INT64_MAX, 0, &after) < 0)
+        return;
+    if (gg_api_begin(req, 0, &c, &auth) < 0) return;
+    gg_page_t page = {.limit = (int)limit, .after = after};
+    gg_grid_t *rows;
+    int n;
+    int rc = gg_grids_unassigned(c, req->arena, auth, unit_id, &page, &rows, &n, &err);
+    gg_api_end(req, c);
+    if (rc < 0) {
+        gg_api_error(req, &err);
+        return;
+    }
+    gg_jw_t *w = gg_api_json(req, 200);
+    gg_jw_obj(w);
+    gg_jw_key(w, "items");
+    gg_jw_arr(w);
+    for (int i = 0; i < n; i++) {
+        gg_jw_obj(w);
+        gg_jw_kint(w, "id", rows[i].id);
+        gg_jw_kstr(w, "code", rows[i].code);
+        gg_jw_kstr(w, "name", rows[i].name);
+        gg_jw_key(w, "parent");
+        gg_jw_obj(w);
+        gg_jw_kint(w, "id", rows[i].parent_id);
+        gg_jw_kstr(w, "code", rows[i].parent_code);
+        gg_jw_kstr(w, "name", rows[i].parent_name);
+        gg_jw_obj_end(w);
+        gg_jw_kint(w, "households", rows[i].households);
+        gg_jw_obj_end(w);
+    }
+    gg_jw_arr_end(w);
+    if (n == limit)
+        gg_jw_kstr(w, "next", gg_sprintf(req->arena, "%lld", (long long)rows[n - 1].id));
+    else
+        gg_jw_knull(w, "next");
+    gg_jw_obj_end(w);
+}
+
+/* ---- GET /api/v1/assignments/overloaded ---- */
+
+static void overloaded(gg_req_t *req)
+{
+    gg_db_conn_t *c;
+    gg_auth_t *auth;
+    gg_error_t err;
+    int64_t unit_id, max, limit;
+    if (gg_api_query_int(req, "unit_id", 1, INT64_MAX, 0, &unit_id) < 0 ||
+        gg_api_query_int(req, "max_households", 0, 1000000, 300, &max) < 0 ||
+        gg_api_query_int(req, "limit", 1, 200, 50, &limit) < 0)
+        return;
+    if (gg_api_begin(req, 0, &c, &auth) < 0) return;
+    gg_overloaded_t *rows;
+    int n;
+    int rc = gg_workers_overloaded(c, req->arena, auth, unit_id, max, (int)limit, &rows, &n, &err);
+    gg_api_end(req, c);
+    if (rc < 0) {
+        gg_api_error(req, &err);
+        return;
+    }
+    gg_jw_t *w = gg_api_json(req, 200);
+    gg_jw_obj(w);
+    gg_jw_kint(w, "max_households", max);
+    gg_jw_key(w, "items");
+    gg_jw_arr(w);
+    for (int i = 0; i < n; i++) {
+        gg_jw_obj(w);
+        gg_jw_key(w, "account");
+        gg_jw_obj(w);
+        gg_jw_kint(w, "id", rows[i].account_id);
+        gg_jw_kstr(w, "username", rows[i].username);
+        gg_jw_kstr(w, "display_name", rows[i].display_name);
+        gg_jw_obj_end(w);
+        gg_jw_kint(w, "grids", rows[i].grids);
+        gg_jw_kint(w, "households", rows[i].households);
+        gg_jw_obj_end(w);
+    }
+    gg_jw_arr_end(w);
+    gg_jw_obj_end(w);
+}
+
+void gg_api_grid_assignment_routes(gg_router_t *r)
+{
+    gg_router_add(r, "GET", "/api/v1/grids/unassigned", unassigned, NULL);
+    gg_router_add(r, "GET", "/api/v1/grids/{id}/assignments", list, NULL);
+    gg_router_add(r, "POST", "/api/v1/grids/{id}/assignments", create, NULL);
+    gg_router_add(r, "POST", "/api/v1/assignments/{id}/end", end, NULL);
+    gg_router_add(r, "GET", "/api/v1/assignments/overloaded", overloaded, NULL);
+}

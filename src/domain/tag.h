@@ -1,0 +1,53 @@
+/*
+ * tag.h — the tag dictionary (特殊人群标签: 独居老人, 留守儿童, 残疾人, 低保,
+ * 退役军人, 重点人员 …) and the tags on residents.
+ *
+ * The dictionary is one list for the whole installation, so changing it
+ * needs settings.manage at the root; everyone logged in may read it (forms
+ * and filters need it).  Codes are stable identifiers ([a-z0-9_]); names are
+ * what people see and may change.  A tag is retired, never deleted, because
+ * residents and statistics refer to it.  "sensitive" marks groups whose exact
+ * address is personal data (DESIGN §6.4).
+ *
+ * Tagging a resident needs resident.write over the resident; each change is
+ * audited.  Writes run inside the caller's transaction.
+ */
+#ifndef GG_DOMAIN_TAG_H
+#define GG_DOMAIN_TAG_H
+
+#include "domain/domain.h"
+
+typedef struct gg_tag {
+    int64_t id;
+    const char *code, *name, *name_en;
+    int sensitive;
+    int64_t retired_at, created_at, updated_at;
+    int version;
+} gg_tag_t;
+
+int gg_tag_list(gg_db_conn_t *c, gg_arena_t *a, int include_retired, gg_tag_t **rows, int *n,
+                gg_error_t *err);
+/* *found = 0 when there is no tag with that code. */
+int gg_tag_by_code(gg_db_conn_t *c, gg_arena_t *a, const char *code, gg_tag_t *out, int *found,
+                   gg_error_t *err);
+int gg_tag_create(gg_db_conn_t *c, gg_arena_t *a, const gg_actor_t *actor, const gg_auth_t *auth,
+                  const gg_tag_t *in, int64_t *id, gg_error_t *err);
+/* next over cur (loaded with gg_tag_by_code in the same transaction); next->retired_at retires. */
+int gg_tag_update(gg_db_conn_t *c, gg_arena_t *a, const gg_actor_t *actor, const gg_auth_t *auth,
+                  const gg_tag_t *cur, const gg_tag_t *next, int version, gg_error_t *err);
+/* 1 when the caller may change the dictionary (settings.manage at the root). */
+int gg_tag_may_manage(gg_db_conn_t *c, gg_arena_t *a, const gg_auth_t *auth, int *may, gg_error_t *err);
+
+/*
+ * Put a tag on a resident (on = 1) or take it off (on = 0); doing what is
+ * already so changes nothing and writes no audit row.  The resident must have
+ * been loaded in scope by the caller (its unit path and id are used); the
+ * caller needs resident.write over it.  An unknown code is a 404 naming
+ * field (or 400 when field is a body field, see gg_resident_create); putting a
+ * retired tag on is 409.
+ */
+int gg_resident_tag_set(gg_db_conn_t *c, gg_arena_t *a, const gg_actor_t *actor, const gg_auth_t *auth,
+                        int64_t resident_id, int64_t unit_id, const char *unit_path, const char *code, int on,
+                        const char *field, gg_error_t *err);
+
+#endif

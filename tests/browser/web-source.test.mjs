@@ -1,0 +1,63 @@
+// Checks on the web app's source that no browser can make, because a
+// production build hides the mistake: an <el-…> tag whose component was not
+// registered renders as nothing (Vue's warning is stripped), and a missing
+// translation key shows the key itself.  No server needed.
+import { test } from 'node:test'
+import assert from 'node:assert/strict'
+import { fileURLToPath } from 'node:url'
+import path from 'node:path'
+import fs from 'node:fs'
+
+const here = path.dirname(fileURLToPath(import.meta.url))
+const SRC = path.join(here, '..', '..', 'web', 'src')
+
+function sources(dir = SRC) {
+  return fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
+    const p = path.join(dir, e.name)
+    if (e.isDirectory()) return sources(p)
+    return /\.(vue|js)$/.test(e.name) ? [{ file: path.relative(SRC, p), text: fs.readFileSync(p, 'utf8') }] : []
+  })
+}
+
+const kebab = (name) => name.replace(/([a-z0-9])([A-Z])/g, '$1-$2').toLowerCase()
+
+test('every <el-…> tag in web/src is a registered Element Plus component', async () => {
+  const { ELEMENT_PLUS_PLUGINS } = await import(path.join(SRC, 'elementPlus.js'))
+  const registered = new Set()
+  for (const plugin of ELEMENT_PLUS_PLUGINS) {
+    registered.add(kebab(plugin.name))
+    // withInstall() hangs a plugin's parts on it (ElForm.FormItem …); installing it registers them too.
+    for (const part of Object.values(plugin))
+      if (part && typeof part === 'object' && /^El[A-Z]/.test(part.name || '')) registered.add(kebab(part.name))
+  }
+  const missing = []
+  for (const { file, text } of sources())
+    for (const m of text.matchAll(/<(el-[a-z-]+)/g)) if (!registered.has(m[1])) missing.push(`${file}: <${m[1]}>`)
+  assert.deepEqual(missing, [], 'add the component to web/src/elementPlus.js')
+})
+
+test('zh-CN and en have the same keys, and every key the code names exists', async () => {
+  const zh = (await import(path.join(SRC, 'locales', 'zh-CN.js'))).default
+  const en = (await import(path.join(SRC, 'locales', 'en.js'))).default
+  const keys = (o, p = '') => Object.entries(o).flatMap(([k, v]) => (v && typeof v === 'object' ? keys(v, `${p}${k}.`) : [`${p}${k}`]))
+  const zk = new Set(keys(zh))
+  const ek = new Set(keys(en))
+  assert.deepEqual([...zk].filter((k) => !ek.has(k)), [], 'keys missing in en.js')
+  assert.deepEqual([...ek].filter((k) => !zk.has(k)), [], 'keys missing in zh-CN.js')
+  // Literal keys only: t('accounts.username'), meta: { title: 'nav.units' }, label: 'nav.home'.
+  const missing = []
+  for (const { file, text } of sources())
+    for (const m of text.matchAll(/\b(?:t|te)\(\s*'([a-zA-Z_][\w.-]*)'|\b(?:title|label): '([a-z]+\.[\w.]+)'/g)) {
+      const k = m[1] || m[2]
+      if (!zk.has(k) && ![...zk].some((z) => z.startsWith(`${k}.`))) missing.push(`${file}: ${k}`)
+    }
+  assert.deepEqual(missing, [])
+})
+
+test('no v-html or HTML strings in the source (DESIGN §6.7)', () => {
+  const bad = []
+  for (const { file, text } of sources()) {
+    if (/\bv-html\b|innerHTML|dangerouslyUseHTMLString/.test(text)) bad.push(file)
+  }
+  assert.deepEqual(bad, [])
+})

@@ -1,0 +1,103 @@
+// auditActions.js — audit log actions as people read them.  The server writes
+// action codes (docs/api.md "Audit log"); known ones are translated under
+// audit.actions.* (dots become "_": vue-i18n splits keys on dots), unknown
+// ones are shown as the code.  A one-line summary is drawn from the detail
+// object for the common actions; the whole detail is always shown as text.
+import { i18n, roleName } from './i18n.js'
+
+export const ACTIONS = [
+  'login',
+  'login.failed',
+  'login.refused',
+  'logout',
+  'account.create',
+  'account.update',
+  'account.password',
+  'grant.add',
+  'grant.remove',
+  'pii.read',
+  'unit.create',
+  'division.import',
+  'account.create.denied',
+  'account.update.denied',
+  'account.password.denied',
+  'grant.denied',
+  'grant.remove.denied',
+]
+
+/** Filter prefixes: the server matches an action ending in "." as a prefix. */
+export const PREFIXES = ['login.', 'account.', 'grant.', 'unit.']
+
+const key = (code) => `audit.actions.${code.replace(/\./g, '_')}`
+
+export function actionLabel(code) {
+  const { t, te } = i18n.global
+  if (!code) return ''
+  if (code.endsWith('.')) {
+    const k = `audit.prefixes.${code.slice(0, -1)}`
+    return te(k) ? t(k) : code
+  }
+  return te(key(code)) ? t(key(code)) : code
+}
+
+/** Tag colour: refusals and failures stand out, unmasked reads are amber. */
+export function actionType(code) {
+  if (/\.(denied|failed|refused)$/.test(code || '')) return 'danger'
+  if (code === 'pii.read') return 'warning'
+  if (code === 'login' || code === 'logout') return 'info'
+  return 'primary'
+}
+
+function objectOf(v) {
+  return v && typeof v === 'object' && !Array.isArray(v) ? v : {}
+}
+
+/** A short sentence for the row, or '' when the detail has nothing we know how to say. */
+export function summarize(entry) {
+  const { t, te } = i18n.global
+  const d = objectOf(entry.detail)
+  const s = (v) => (v === null || v === undefined ? '' : String(v))
+  const statusName = (v) => (te(`accounts.status.${v}`) ? t(`accounts.status.${v}`) : s(v))
+  switch (entry.action) {
+    case 'login':
+      return d.client ? t('audit.summary.client', { client: te(`audit.clients.${d.client}`) ? t(`audit.clients.${d.client}`) : s(d.client) }) : ''
+    case 'account.create':
+      return t('audit.summary.accountCreate', { username: s(d.username), name: s(d.display_name) })
+    case 'account.update': {
+      const parts = []
+      if (d.display_name_before !== d.display_name_after)
+        parts.push(t('audit.summary.nameChange', { from: s(d.display_name_before), to: s(d.display_name_after) }))
+      if (d.status_before !== d.status_after)
+        parts.push(t('audit.summary.statusChange', { from: statusName(d.status_before), to: statusName(d.status_after) }))
+      if (d.phone === 'changed') parts.push(t('audit.summary.phoneChanged'))
+      return parts.join('；')
+    }
+    case 'account.password':
+      return d.by === 'self' ? t('audit.summary.passwordBySelf') : d.by ? t('audit.summary.passwordByAdmin') : ''
+    case 'grant.add':
+    case 'grant.remove':
+      return t('audit.summary.grant', { role: roleName(s(d.role)), unit: s(d.unit) })
+    case 'pii.read': {
+      const fields = Array.isArray(d.fields) ? d.fields : []
+      return t('audit.summary.fields', {
+        fields: fields.map((f) => (te(`audit.fields.${f}`) ? t(`audit.fields.${f}`) : s(f))).join('、'),
+      })
+    }
+    case 'unit.create':
+      return t('audit.summary.unitCreate', {
+        level: te(`units.levels.${d.level}`) ? t(`units.levels.${d.level}`) : s(d.level),
+        name: s(d.name),
+        code: s(d.code),
+      })
+    case 'division.import':
+      return t('audit.summary.divisionImport', {
+        inserted: s(d.inserted ?? 0),
+        renamed: s(d.renamed ?? 0),
+        moved: s(d.moved ?? 0),
+        retired: s(d.retired ?? 0),
+      })
+    default:
+      if (entry.action && entry.action.endsWith('.denied') && d.refused) return t('audit.summary.refused', { why: s(d.refused) })
+      return ''
+  }
+}

@@ -1,0 +1,30 @@
+// services/units.js — /api/v1/units (docs/api.md "Units").  Every answer is
+// already filtered by the caller's scope; a unit outside it is a 404.
+import { api, withQuery, seg } from '../api.js'
+
+export function getUnit(id) {
+  return api.get(`/api/v1/units/${seg(id)}`)
+}
+
+/** Children in scope, each with child_count (0 = nothing to expand). */
+export async function getChildren(id) {
+  const body = await api.get(`/api/v1/units/${seg(id)}/children`)
+  return body && Array.isArray(body.items) ? body.items : []
+}
+
+/** Ancestors from the root down, not including the unit itself. */
+export async function getAncestors(id) {
+  const body = await api.get(`/api/v1/units/${seg(id)}/ancestors`)
+  return body && Array.isArray(body.items) ? body.items : []
+}
+
+/** Name fragment or code prefix (digits); shallowest first. */
+export async function searchUnits(q, { level, limit = 20, includeRetired = false } = {}) {
+  const body = await api.get(withQuery('/api/v1/units', { q, level, limit, include_retired: includeRetired }))
+  return body && Array.isArray(body.items) ? body.items : []
+}
+
+/** body: {parent_id, level, code, name} */
+export function createUnit(body) {
+  return api.post('/api/v1/units', body)
+}
