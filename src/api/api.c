@@ -19,6 +19,8 @@ void gg_api_register(gg_router_t *r)
     gg_api_grid_routes(r);
     gg_api_place_routes(r);
     gg_api_resident_routes(r);
+    gg_api_qr_routes(r);
+    gg_api_transfer_routes(r);
 }
 
 void gg_api_error(gg_req_t *req, const gg_error_t *e)

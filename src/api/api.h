@@ -42,7 +42,9 @@ void gg_api_audit_routes(gg_router_t *r);
 void gg_api_unit_routes(gg_router_t *r);
 void gg_api_grid_routes(gg_router_t *r);     /* grids.c: grids, restructuring, assignments, locate */
 void gg_api_place_routes(gg_router_t *r);    /* places.c: buildings, houses, QR codes, households */
-void gg_api_resident_routes(gg_router_t *r); /* residents.c: residents, tags, import/export */
+void gg_api_resident_routes(gg_router_t *r); /* residents.c: residents, tags */
+void gg_api_qr_routes(gg_router_t *r);       /* qrcodes.c: QR house codes, public registration, approval */
+void gg_api_transfer_routes(gg_router_t *r); /* transfer.c: bulk import and export (CSV, XLSX) */
 /* grid_assignments.c: assignments and the staffing queries (registered by gg_api_grid_routes) */
 void gg_api_grid_assignment_routes(gg_router_t *r);
 
