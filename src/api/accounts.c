@@ -220,6 +220,8 @@ static void get(gg_req_t *req)
         }
     }
     if (rc == 0) rc = gg_account_grants(c, req->arena, id, &grants, &ngrants, &err);
+    int64_t locked_until = 0;
+    if (rc == 0) rc = gg_account_locked_until(c, req->arena, acc.username, &locked_until, &err);
     gg_api_end(req, c);
     if (rc < 0) {
         gg_api_error(req, &err);
@@ -227,6 +229,7 @@ static void get(gg_req_t *req)
     }
     gg_jw_t *w = gg_api_json(req, 200);
     write_account(req, w, &acc, reveal != NULL);
+    gg_jw_ktime(w, "locked_until", locked_until); /* null unless too many wrong passwords locked it */
     gg_jw_key(w, "grants");
     gg_jw_arr(w);
     for (int i = 0; i < ngrants; i++) {
@@ -316,6 +319,38 @@ static int reset_tx(gg_db_conn_t *c, void *ctx, gg_error_t *err)
     /* a password set by someone else must be changed at the next login */
     return gg_account_set_password(c, x->arena, &x->app->sec, &actor, x->auth, x->id, x->password,
                                    x->auth->account_id != x->id, NULL, err);
+}
+
+struct unlock_ctx {
+    gg_arena_t *arena;
+    const gg_auth_t *auth;
+    int64_t account_id;
+};
+
+static int unlock_tx(gg_db_conn_t *c, void *ctx, gg_error_t *err)
+{
+    struct unlock_ctx *x = ctx;
+    gg_actor_t actor = gg_actor_of(x->auth);
+    return gg_account_unlock(c, x->arena, &actor, x->auth, x->account_id, err);
+}
+
+static void unlock(gg_req_t *req)
+{
+    gg_db_conn_t *c;
+    gg_auth_t *auth;
+    gg_error_t err;
+    int64_t id;
+    if (gg_api_path_id(req, "id", &id) < 0) return;
+    if (gg_api_begin(req, 0, &c, &auth) < 0) return;
+    struct unlock_ctx x = {.arena = req->arena, .auth = auth, .account_id = id};
+    int rc = gg_db_tx(c, unlock_tx, &x, &err);
+    if (rc < 0 && (err.http_status == 403 || err.http_status == 404))
+        audit_denial(req, c, auth, "account.unlock.denied", id, &err);
+    gg_api_end(req, c);
+    if (rc < 0)
+        gg_api_error(req, &err);
+    else
+        req->status = 204;
 }
 
 static void reset_password(gg_req_t *req)
@@ -427,6 +462,7 @@ void gg_api_account_routes(gg_router_t *r)
     gg_router_add(r, "GET", "/api/v1/accounts/{id}", get, NULL);
     gg_router_add(r, "PATCH", "/api/v1/accounts/{id}", update, NULL);
     gg_router_add(r, "POST", "/api/v1/accounts/{id}/password", reset_password, NULL);
+    gg_router_add(r, "POST", "/api/v1/accounts/{id}/unlock", unlock, NULL);
     gg_router_add(r, "POST", "/api/v1/accounts/{id}/grants", grant, NULL);
     gg_router_add(r, "DELETE", "/api/v1/accounts/{id}/grants/{grant_id}", revoke, NULL);
 }

@@ -413,3 +413,35 @@ int gg_grant_remove(gg_db_conn_t *c, gg_arena_t *a, const gg_actor_t *actor, con
                           .detail_json = detail(a, 2, "role", g->role, "unit", g->unit_code)};
     return gg_audit_append(c, actor, &e, err);
 }
+
+int gg_account_locked_until(gg_db_conn_t *c, gg_arena_t *a, const char *username, int64_t *until,
+                            gg_error_t *err)
+{
+    int found;
+    *until = 0;
+    if (gg_db_query_i64(c, "SELECT locked_until FROM login_throttle WHERE key = $1",
+                        GG_ARGS(GG_TEXT(gg_sprintf(a, "u:%s", username))), until, &found, err) < 0)
+        return -1;
+    if (!found || *until <= gg_now_ms()) *until = 0;
+    return 0;
+}
+
+int gg_account_unlock(gg_db_conn_t *c, gg_arena_t *a, const gg_actor_t *actor, const gg_auth_t *auth,
+                      int64_t id, gg_error_t *err)
+{
+    gg_account_t cur;
+    if (gg_account_get(c, a, NULL, auth, id, &cur, err) < 0) return -1;
+    if (!gg_auth_can(auth, GG_P_ACCOUNT_MANAGE, cur.home_unit_path))
+        return gg_err_forbidden(err, "you may not unlock account %s", cur.username);
+    int64_t changes;
+    /* the per-account counter only: a locked client address stays locked (it may be an attacker's) */
+    if (gg_db_exec(c, "DELETE FROM login_throttle WHERE key = $1",
+                   GG_ARGS(GG_TEXT(gg_sprintf(a, "u:%s", cur.username))), &changes, err) < 0)
+        return -1;
+    gg_audit_entry_t e = {.action = "account.unlock",
+                          .object_type = "account",
+                          .object_id = id_text(a, id),
+                          .unit_id = cur.home_unit_id,
+                          .detail_json = changes ? "{\"was_locked\":true}" : "{\"was_locked\":false}"};
+    return gg_audit_append(c, actor, &e, err);
+}

@@ -57,6 +57,13 @@ int gg_account_set_password(gg_db_conn_t *c, gg_arena_t *a, const gg_security_t 
                             const gg_auth_t *auth, int64_t id, const char *password, int must_change,
                             const char *keep_token_hash, gg_error_t *err);
 
+/* Until when logins of this user name are refused after too many failures (0: not locked). */
+int gg_account_locked_until(gg_db_conn_t *c, gg_arena_t *a, const char *username, int64_t *until,
+                            gg_error_t *err);
+/* Lift a lockout early (account.manage over the account's unit; audited as account.unlock). */
+int gg_account_unlock(gg_db_conn_t *c, gg_arena_t *a, const gg_actor_t *actor, const gg_auth_t *auth,
+                      int64_t id, gg_error_t *err);
+
 /* Grants of an account (with unit path/code/name). */
 int gg_account_grants(gg_db_conn_t *c, gg_arena_t *a, int64_t account_id, gg_grant_t **rows, int *n,
                       gg_error_t *err);
