@@ -15,9 +15,9 @@ cd "$(dirname "$0")/.."
 
 want=${1:-build}
 build_pkgs=(gcc make cmake pkg-config libmicrohttpd-dev libjansson-dev libsodium-dev libsqlite3-dev libpq-dev
-    libgeos-dev libqrencode-dev libxlsxwriter-dev libcurl4-openssl-dev libmagic-dev)
+    libgeos-dev libqrencode-dev libxlsxwriter-dev libcurl4-openssl-dev libmagic-dev zlib1g-dev libzip-dev libexpat1-dev)
 web_pkgs=(nodejs)
-check_pkgs=(clang libclang-rt-14-dev libcmocka-dev python3 python3-pytest python3-requests postgresql-15 chromium fonts-wqy-microhei sqlite3 clang-format)
+check_pkgs=(clang libclang-rt-14-dev libcmocka-dev python3 python3-pytest python3-requests python3-openpyxl postgresql-15 chromium fonts-wqy-microhei sqlite3 clang-format zbar-tools)
 bench_pkgs=(wrk curl)
 
 pkgs=("${build_pkgs[@]}")

@@ -13,6 +13,7 @@
 
 #include "db/db.h"
 #include "domain/domain.h"
+#include "domain/registration.h"
 #include "geo/grid_index.h"
 #include "http/http.h"
 #include "json/jparse.h"
@@ -21,11 +22,16 @@
 typedef struct gg_app {
     gg_db_t *db;
     const char *data_dir;
+    const char *tmp_dir; /* data_dir/tmp: upload spool and export files (unlinked once open) */
     const char *version;
     gg_keys_t keys;
     gg_security_t sec; /* sec.keys points at keys */
     /* point-in-grid lookup (geo/grid_index.h), built by `serve`; NULL = none */
     gg_grid_index_t *grid_index;
+    /* QR house codes: the base URL printed in them (config public_url, no trailing slash), and the rate
+     * limits of the public registration endpoints */
+    const char *public_url;
+    gg_public_limits_t public_limits;
 } gg_app_t;
 
 #define GG_SESSION_COOKIE "gg_session"

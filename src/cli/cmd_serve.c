@@ -42,7 +42,8 @@ int gg_cmd_serve(int argc, char **argv)
     pthread_sigmask(SIG_BLOCK, &set, NULL);
     signal(SIGPIPE, SIG_IGN);
 
-    gg_app_t app = {.data_dir = cfg.data_dir, .version = GG_VERSION};
+    gg_app_t app = {.data_dir = cfg.data_dir, .version = GG_VERSION, .public_url = cfg.public_url};
+    gg_config_public_limits(&cfg, &app.public_limits);
     int key_created = 0;
     if (gg_cli_open_app(&cfg, &app.db, &app.keys, &app.sec, &key_created, &err) < 0) return gg_cli_fail(&err);
     app.sec.keys = &app.keys;
@@ -64,11 +65,23 @@ int gg_cmd_serve(int argc, char **argv)
     int have_web = access(index, R_OK) == 0;
     if (!have_web) gg_log_warn("no web app at %s (run `make web`); serving the API only", cfg.web_dir);
 
+    /* uploads (bulk imports) are spooled here, each file unlinked as soon as it is made */
+    char upload_dir[1100];
+    snprintf(upload_dir, sizeof upload_dir, "%s/tmp", cfg.data_dir);
+    if (gg_mkdirs(upload_dir, &err) < 0) {
+        gg_router_free(router);
+        gg_grid_index_free(app.grid_index);
+        gg_db_close(db);
+        return gg_cli_fail(&err);
+    }
+    app.tmp_dir = upload_dir;
     gg_server_config_t sc = {
         .host = cfg.listen_host,
         .port = cfg.listen_port,
         .threads = threads,
         .max_body = 1u << 20,
+        .max_upload = (size_t)cfg.max_upload_mib << 20,
+        .upload_dir = upload_dir,
         .static_dir = have_web ? cfg.web_dir : NULL,
         .access_log = cfg.access_log ? stdout : NULL,
     };

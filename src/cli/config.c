@@ -10,6 +10,7 @@
 
 #include "db/db.h"
 #include "domain/domain.h"
+#include "domain/registration.h"
 
 #ifndef GG_SOURCE_DIR
 #define GG_SOURCE_DIR "."
@@ -31,6 +32,22 @@ void gg_config_defaults(gg_config_t *c)
     c->session_hours = 12;
     c->login_max_failures = 5;
     c->login_lockout_minutes = 15;
+    c->max_upload_mib = 20;
+    snprintf(c->public_url, sizeof c->public_url, "http://127.0.0.1:8080");
+    gg_public_limits_t l;
+    gg_public_limits_defaults(&l);
+    c->registration_window_minutes = (int)(l.window_ms / 60000);
+    c->public_max_per_address = l.lookups_per_address;
+    c->registration_max_per_address = l.submissions_per_address;
+    c->registration_max_per_house = l.submissions_per_house;
+}
+
+void gg_config_public_limits(const gg_config_t *c, gg_public_limits_t *l)
+{
+    l->window_ms = (int64_t)c->registration_window_minutes * 60000;
+    l->lookups_per_address = c->public_max_per_address;
+    l->submissions_per_address = c->registration_max_per_address;
+    l->submissions_per_house = c->registration_max_per_house;
 }
 
 void gg_config_security(const gg_config_t *c, gg_security_t *s)
@@ -57,6 +74,11 @@ static const struct int_setting {
     {"session_hours", offsetof(gg_config_t, session_hours), 1, 30 * 24},
     {"login_max_failures", offsetof(gg_config_t, login_max_failures), 1, 100},
     {"login_lockout_minutes", offsetof(gg_config_t, login_lockout_minutes), 1, 24 * 60},
+    {"max_upload_mib", offsetof(gg_config_t, max_upload_mib), 1, 1024},
+    {"registration_window_minutes", offsetof(gg_config_t, registration_window_minutes), 1, 24 * 60},
+    {"public_max_per_address", offsetof(gg_config_t, public_max_per_address), 1, 1000000},
+    {"registration_max_per_address", offsetof(gg_config_t, registration_max_per_address), 1, 100000},
+    {"registration_max_per_house", offsetof(gg_config_t, registration_max_per_house), 1, 100000},
 };
 
 static int parse_int(const char *v, int min, int max, int *out)
@@ -66,6 +88,36 @@ static int parse_int(const char *v, int min, int max, int *out)
     long n = strtol(v, &end, 10);
     if (errno || end == v || *end || n < min || n > max) return -1;
     *out = (int)n;
+    return 0;
+}
+
+/* http(s)://host[:port][/path]: what a phone opens, so no spaces, query, fragment or credentials, and short
+ * enough that the QR code stays easy to scan. */
+static int set_public_url(gg_config_t *c, const char *key, const char *v, const char *src, gg_error_t *err)
+{
+    const char *rest = strncmp(v, "https://", 8) == 0 ? v + 8 : strncmp(v, "http://", 7) == 0 ? v + 7 : NULL;
+    if (!rest)
+        return gg_err_invalid(err, key, "%s: public_url must start with http:// or https:// (got \"%s\")",
+                              src, v);
+    size_t n = strlen(v);
+    if (n > 200) return gg_err_invalid(err, key, "%s: public_url is too long (at most 200 characters)", src);
+    if (!*rest || *rest == '/' || *rest == ':')
+        return gg_err_invalid(err, key, "%s: public_url needs a host name, e.g. https://grid.example.gov.cn",
+                              src);
+    for (const char *p = v; *p; p++) {
+        unsigned char ch = (unsigned char)*p;
+        if (ch <= 0x20 || ch >= 0x7f || ch == '?' || ch == '#' || ch == '@' || ch == '\\' || ch == '"' ||
+            ch == '<' || ch == '>')
+            return gg_err_invalid(err, key,
+                                  "%s: public_url may hold only a scheme, host, port and path (no spaces, "
+                                  "query, fragment or user name): \"%s\"",
+                                  src, v);
+    }
+    snprintf(c->public_url, sizeof c->public_url, "%.*s", (int)n, v);
+    /* the QR path is appended as "/r/<token>": no trailing slash */
+    n = strlen(c->public_url);
+    while (n > 0 && c->public_url[n - 1] == '/')
+        c->public_url[--n] = 0;
     return 0;
 }
 
@@ -106,6 +158,7 @@ int gg_config_set(gg_config_t *c, const char *key, const char *v, const char *sr
         if (gg_db_url_check(v, &e2) < 0) return gg_err_invalid(err, "database", "%s: %s", src, e2.message);
         return set_path(c->database, sizeof c->database, key, v, src, err);
     }
+    if (strcmp(key, "public_url") == 0) return set_public_url(c, key, v, src, err);
     if (strcmp(key, "data_dir") == 0) return set_path(c->data_dir, sizeof c->data_dir, key, v, src, err);
     if (strcmp(key, "web_dir") == 0) return set_path(c->web_dir, sizeof c->web_dir, key, v, src, err);
     if (strcmp(key, "migrations") == 0)
@@ -184,6 +237,12 @@ static const struct {
     {"GRIDGOV_SESSION_HOURS", "session_hours"},
     {"GRIDGOV_LOGIN_MAX_FAILURES", "login_max_failures"},
     {"GRIDGOV_LOGIN_LOCKOUT_MINUTES", "login_lockout_minutes"},
+    {"GRIDGOV_MAX_UPLOAD_MIB", "max_upload_mib"},
+    {"GRIDGOV_PUBLIC_URL", "public_url"},
+    {"GRIDGOV_REGISTRATION_WINDOW_MINUTES", "registration_window_minutes"},
+    {"GRIDGOV_PUBLIC_MAX_PER_ADDRESS", "public_max_per_address"},
+    {"GRIDGOV_REGISTRATION_MAX_PER_ADDRESS", "registration_max_per_address"},
+    {"GRIDGOV_REGISTRATION_MAX_PER_HOUSE", "registration_max_per_house"},
 };
 
 int gg_config_load_env(gg_config_t *c, gg_error_t *err)

@@ -12,12 +12,20 @@
  *   db_pool     GRIDGOV_DB_POOL    --db-pool     database connections (0 = threads + 2)
  *   access_log  GRIDGOV_ACCESS_LOG --access-log  on | off
  *   migrations  GRIDGOV_MIGRATIONS --migrations  directory of sql/migrations
+ *   max_upload_mib GRIDGOV_MAX_UPLOAD_MIB --max-upload-mib  body limit of import uploads (default 20)
  * Security (file or GRIDGOV_<KEY in upper case>):
  *   argon2_ops, argon2_mem_kib     password hashing cost (libsodium argon2id; default "interactive")
  *   session_idle_minutes           idle sessions end (default 120)
  *   session_hours                  every session ends (default 12)
  *   login_max_failures             wrong passwords per account before lockout (default 5)
  *   login_lockout_minutes          lockout and counting window (default 15)
+ * QR house codes and public registration:
+ *   public_url                     the address residents' phones reach, printed in QR codes
+ *                                  (http(s)://host[:port][/path]; default http://127.0.0.1:8080)
+ *   registration_window_minutes    the public endpoints' rate-limit window (default 60)
+ *   public_max_per_address         public requests per client address and window (default 300)
+ *   registration_max_per_address   registrations accepted per client address and window (default 20)
+ *   registration_max_per_house     registrations accepted per house and window (default 5)
  */
 #ifndef GG_CLI_CONFIG_H
 #define GG_CLI_CONFIG_H
@@ -40,7 +48,17 @@ typedef struct gg_config {
     int session_hours;
     int login_max_failures;
     int login_lockout_minutes;
+    int max_upload_mib; /* upload routes (bulk imports); JSON bodies stay at 1 MiB */
+    char public_url[256];
+    int registration_window_minutes;
+    int public_max_per_address;
+    int registration_max_per_address;
+    int registration_max_per_house;
 } gg_config_t;
+
+struct gg_public_limits;
+/* Fill the public endpoints' rate limits from the config. */
+void gg_config_public_limits(const gg_config_t *c, struct gg_public_limits *l);
 
 struct gg_security;
 /* Fill the security settings from the config (keys are attached later). */

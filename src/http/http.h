@@ -49,8 +49,10 @@ struct gg_req {
     gg_method_t method;
     const char *method_name;
     const char *path; /* percent-decoded path, without the query */
-    const char *body; /* NUL-terminated; NULL when there was none */
-    size_t body_len;
+    const char *body; /* NUL-terminated; NULL when there was none (and on upload routes) */
+    size_t body_len;  /* bytes of body, or of the upload in body_fd */
+    int body_fd;      /* upload routes: the body in an unlinked temp file at offset 0 (the server
+                         closes it); -1 otherwise or when there was no body */
     int nparams;
     const char *param_name[GG_MAX_PATH_PARAMS];
     const char *param_value[GG_MAX_PATH_PARAMS];
@@ -105,6 +107,12 @@ int gg_router_add(gg_router_t *r, const char *method, const char *pattern, gg_ha
  * not for this method (allow gets "GET, HEAD, POST").  A trailing slash is
  * ignored; HEAD falls back to GET. */
 int gg_router_match(gg_router_t *r, gg_req_t *req, gg_handler_fn *fn, char *allow, size_t allow_size);
+/* An upload route (bulk imports): its body may be up to the server's max_upload instead of max_body and
+ * reaches the handler as req->body_fd, streamed to a temp file instead of memory. */
+int gg_router_add_upload(gg_router_t *r, const char *method, const char *pattern, gg_handler_fn fn,
+                         const void *data);
+/* 1 when req's method and path name an upload route (the server asks before the body arrives). */
+int gg_router_is_upload(gg_router_t *r, gg_req_t *req);
 gg_method_t gg_method_parse(const char *name);
 
 /* ---- the server (server.c) ---- */
@@ -113,6 +121,8 @@ typedef struct gg_server_config {
     int port;
     int threads;            /* thread pool size; 0 = number of CPUs */
     size_t max_body;        /* bytes; larger bodies get 413 */
+    size_t max_upload;      /* bytes, for upload routes (gg_router_add_upload); 0 = 20 MiB */
+    const char *upload_dir; /* where upload bodies are spooled (unlinked at once); NULL = no uploads */
     const char *static_dir; /* web/dist; NULL = none */
     FILE *access_log;       /* NULL = no access log */
     int connection_timeout_s;

@@ -12,7 +12,10 @@
 
 #include "http/http.h"
 
-typedef struct node {
+typedef struct node node_t;
+static const node_t *walk(const node_t *n, const char *p, gg_req_t *req);
+
+struct node {
     char *seg; /* literal segment, or NULL for the parameter child */
     char *param_name;
     struct node **kids;
@@ -20,7 +23,8 @@ typedef struct node {
     struct node *param;
     gg_handler_fn fn[GG_METHOD_COUNT];
     const void *data[GG_METHOD_COUNT];
-} node_t;
+    unsigned char upload[GG_METHOD_COUNT]; /* gg_router_add_upload: large body to a temp file */
+};
 
 struct gg_router {
     node_t root;
@@ -101,6 +105,32 @@ int gg_router_add(gg_router_t *r, const char *method, const char *pattern, gg_ha
     n->fn[m] = fn;
     n->data[m] = data;
     return 0;
+}
+
+int gg_router_add_upload(gg_router_t *r, const char *method, const char *pattern, gg_handler_fn fn,
+                         const void *data)
+{
+    if (gg_router_add(r, method, pattern, fn, data) < 0) return -1;
+    /* walk again to the node just made; the pattern is known to be good now */
+    gg_req_t probe = {0};
+    gg_arena_t *a = gg_arena_new(1024);
+    probe.arena = a;
+    probe.path = pattern;
+    probe.method = gg_method_parse(method);
+    const node_t *n = walk(&r->root, pattern + 1, &probe);
+    gg_arena_free(a);
+    if (!n) return -1;
+    ((node_t *)n)->upload[probe.method] = 1;
+    return 0;
+}
+
+int gg_router_is_upload(gg_router_t *r, gg_req_t *req)
+{
+    if (req->method >= GG_METHOD_COUNT || req->path[0] != '/') return 0;
+    int saved = req->nparams;
+    const node_t *n = walk(&r->root, req->path + 1, req);
+    req->nparams = saved;
+    return n && n->fn[req->method] && n->upload[req->method];
 }
 
 static int has_any(const node_t *n)

@@ -10,7 +10,11 @@
  *     large is answered here, on purpose, with the connection closed after.
  *  2. body chunks: appended up to max_body; beyond it the rest is read and
  *     dropped (up to DRAIN_LIMIT) so the client gets a clean 413 on a
- *     connection that stays usable, instead of a reset.
+ *     connection that stays usable, instead of a reset.  Upload routes
+ *     (gg_router_add_upload: bulk imports) are the one exception: their limit
+ *     is max_upload and their body goes to an unlinked temp file in
+ *     upload_dir, so a 20 MiB spreadsheet costs no memory and leaves no file
+ *     behind even after a crash (docs/decisions.md, "Uploads").
  *  3. the final call (upload_data_size == 0): dispatch.
  *  on_completed logs the access line and recycles the arena.
  */
@@ -37,6 +41,8 @@ struct gg_server {
     gg_router_t *router;
     void *app;
     size_t max_body;
+    size_t max_upload;
+    char *upload_dir;
     char *static_dir;
     int access_log;
     int port;
@@ -47,6 +53,9 @@ struct gg_server {
 typedef struct req_priv {
     gg_req_t req;
     gg_buf_t body_in;
+    size_t limit;   /* max_body, or max_upload on an upload route */
+    int upload;     /* an upload route: the body goes to req.body_fd */
+    int upload_err; /* the temp file could not be written (errno) */
     size_t drained;
     size_t resp_bytes;
 } req_priv_t;
@@ -209,6 +218,7 @@ static req_priv_t *req_new(gg_server_t *s, struct MHD_Connection *conn, const ch
     req->status = 200;
     req->content_type = "application/json; charset=utf-8";
     req->file_fd = -1;
+    req->body_fd = -1;
     return p;
 }
 
@@ -249,8 +259,17 @@ static void dispatch(gg_server_t *s, req_priv_t *p)
     req->dispatched_ = 1;
     if (req->too_large_) {
         char msg[96];
-        snprintf(msg, sizeof msg, "the request body is larger than the limit of %zu bytes", s->max_body);
+        snprintf(msg, sizeof msg, "the request body is larger than the limit of %zu bytes", p->limit);
         gg_resp_error_simple(req, 413, "payload_too_large", msg);
+        return;
+    }
+    if (p->upload_err) {
+        gg_log("http", "cannot spool an upload to %s: %s", s->upload_dir, strerror(p->upload_err));
+        gg_resp_error_simple(req, 507, "insufficient_storage", "the server could not store the upload");
+        return;
+    }
+    if (req->body_fd >= 0 && lseek(req->body_fd, 0, SEEK_SET) != 0) {
+        gg_resp_error_simple(req, 500, "internal", "the upload could not be read back");
         return;
     }
     if (p->body_in.data) {
@@ -285,6 +304,30 @@ static void dispatch(gg_server_t *s, req_priv_t *p)
     gg_resp_error_simple(req, 404, "not_found", "no such resource");
 }
 
+/* Append an upload chunk to the request's temp file, made on the first chunk and unlinked at once: the
+ * open descriptor is the only name it has, so it disappears with the request or the process. */
+static int spool(gg_server_t *s, req_priv_t *p, const char *data, size_t n)
+{
+    gg_req_t *req = &p->req;
+    if (req->body_fd < 0) {
+        char path[1100];
+        snprintf(path, sizeof path, "%s/upload-XXXXXX", s->upload_dir);
+        int fd = mkostemp(path, O_CLOEXEC);
+        if (fd < 0) return -1;
+        unlink(path);
+        req->body_fd = fd;
+    }
+    while (n) {
+        ssize_t w = write(req->body_fd, data, n);
+        if (w < 0 && errno == EINTR) continue;
+        if (w <= 0) return -1;
+        data += w;
+        n -= (size_t)w;
+        req->body_len += (size_t)w;
+    }
+    return 0;
+}
+
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url, const char *method,
                                   const char *version, const char *upload_data, size_t *upload_data_size,
                                   void **req_cls)
@@ -296,13 +339,20 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
         p = req_new(s, conn, url, method);
         *req_cls = p;
         atomic_fetch_add(&s->inflight, 1);
+        p->limit = s->max_body;
+        /* only writes can be uploads: GETs (the hot path) skip the route lookup */
+        if (s->upload_dir && (p->req.method == GG_POST || p->req.method == GG_PUT) &&
+            gg_router_is_upload(s->router, &p->req)) {
+            p->upload = 1;
+            p->limit = s->max_upload;
+        }
         const char *cl = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
         if (cl) {
             char *end;
             errno = 0;
             unsigned long long n = strtoull(cl, &end, 10);
             if (errno || *end) n = ~0ull;
-            if (n > s->max_body) {
+            if (n > p->limit) {
                 p->req.too_large_ = 1;
                 if (n > DRAIN_LIMIT) { /* not worth reading: answer now, libmicrohttpd closes after */
                     dispatch(s, p);
@@ -316,8 +366,14 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
         size_t n = *upload_data_size;
         *upload_data_size = 0;
         if (p->req.dispatched_) return MHD_YES;
-        if (!p->req.too_large_) {
-            if (p->body_in.len + n > s->max_body) {
+        if (!p->req.too_large_ && p->upload) {
+            if (p->req.body_len + n > p->limit) {
+                p->req.too_large_ = 1;
+            } else if (!p->upload_err && spool(s, p, upload_data, n) < 0) {
+                p->upload_err = errno ? errno : EIO;
+            }
+        } else if (!p->req.too_large_) {
+            if (p->body_in.len + n > p->limit) {
                 p->req.too_large_ = 1;
                 gg_buf_free(&p->body_in);
             } else {
@@ -368,6 +424,7 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **req_cls,
         if (n > 0) gg_accesslog_write(line, (size_t)n < sizeof line ? (size_t)n : sizeof line - 1);
     }
     if (req->file_fd >= 0) close(req->file_fd);
+    if (req->body_fd >= 0) close(req->body_fd);
     gg_buf_free(&req->out);
     gg_buf_free(&p->body_in);
     gg_arena_t *a = req->arena;
@@ -416,6 +473,8 @@ int gg_server_start(const gg_server_config_t *cfg, gg_router_t *router, void *ap
     s->router = router;
     s->app = app;
     s->max_body = cfg->max_body ? cfg->max_body : (1u << 20);
+    s->max_upload = cfg->max_upload ? cfg->max_upload : (20u << 20);
+    s->upload_dir = cfg->upload_dir ? gg_xstrdup(cfg->upload_dir) : NULL;
     s->static_dir = cfg->static_dir ? gg_xstrdup(cfg->static_dir) : NULL;
     s->access_log = cfg->access_log != NULL;
     if (cfg->access_log) gg_accesslog_start(cfg->access_log);
@@ -432,6 +491,7 @@ int gg_server_start(const gg_server_config_t *cfg, gg_router_t *router, void *ap
     if (!s->d) {
         int e = errno;
         free(s->static_dir);
+        free(s->upload_dir);
         free(s);
         if (cfg->access_log) gg_accesslog_stop();
         return gg_error_set(err, 500, "listen_failed", "listen", "cannot listen on %s:%d (%s)", host,
@@ -462,5 +522,6 @@ void gg_server_stop(gg_server_t *s, int grace_ms)
     MHD_stop_daemon(s->d);
     if (s->access_log) gg_accesslog_stop();
     free(s->static_dir);
+    free(s->upload_dir);
     free(s);
 }

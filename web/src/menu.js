@@ -1,11 +1,16 @@
 // menu.js — the left menu.  An item shows when the user holds its permission
 // (any of them, for an array); the server enforces the same rule on the API.
 // Pages added later append an entry here and a route in router.js.
-import { House, User, Document, OfficeBuilding } from '@element-plus/icons-vue'
+import { House, User, Document, OfficeBuilding, MapLocation, UserFilled, School, Postcard, Files } from '@element-plus/icons-vue'
 
 export const menuItems = [
   { route: 'home', label: 'nav.home', icon: House },
   { route: 'units', label: 'nav.units', icon: OfficeBuilding, permission: 'unit.read' },
+  { route: 'grid-map', label: 'nav.gridMap', icon: MapLocation, permission: 'unit.read' },
+  { route: 'buildings', label: 'nav.buildings', icon: School, permission: 'place.read' },
+  { route: 'residents', label: 'nav.residents', icon: UserFilled, permission: 'resident.read' },
+  { route: 'registrations', label: 'registrations.nav', icon: Postcard, permission: 'resident.read' },
+  { route: 'transfer', label: 'transfer.nav', icon: Files, permission: ['resident.read', 'place.read'] },
   { route: 'accounts', label: 'nav.accounts', icon: User, permission: 'account.read' },
   { route: 'audit', label: 'nav.audit', icon: Document, permission: 'audit.read' },
 ]

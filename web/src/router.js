@@ -10,6 +10,13 @@ import LoginView from './views/LoginView.vue'
 
 const routes = [
   { path: '/login', name: 'login', component: LoginView, meta: { public: true, title: 'login.title' } },
+  // What a door's QR code opens: no login, no app chrome (registrations, docs/api.md).
+  {
+    path: '/r/:token',
+    name: 'register',
+    component: () => import('./views/PublicRegisterView.vue'),
+    meta: { public: true, title: 'register.title' },
+  },
   {
     path: '/password',
     name: 'password',
@@ -26,6 +33,63 @@ const routes = [
         name: 'units',
         component: () => import('./views/UnitsView.vue'),
         meta: { title: 'nav.units', permission: 'unit.read' },
+      },
+      // Grid map, places and people (issue 5).
+      {
+        path: 'map',
+        name: 'grid-map',
+        component: () => import('./views/GridMapView.vue'),
+        meta: { title: 'nav.gridMap', permission: 'unit.read' },
+      },
+      {
+        path: 'grids/:id(\\d+)',
+        name: 'grid',
+        component: () => import('./views/GridView.vue'),
+        meta: { title: 'grids.title', permission: 'unit.read' },
+      },
+      {
+        path: 'buildings',
+        name: 'buildings',
+        component: () => import('./views/BuildingsView.vue'),
+        meta: { title: 'nav.buildings', permission: 'place.read' },
+      },
+      {
+        path: 'buildings/:id(\\d+)',
+        name: 'building',
+        component: () => import('./views/BuildingView.vue'),
+        meta: { title: 'places.building.title', permission: 'place.read' },
+      },
+      {
+        path: 'residents',
+        name: 'residents',
+        component: () => import('./views/ResidentsView.vue'),
+        meta: { title: 'nav.residents', permission: 'resident.read' },
+      },
+      {
+        path: 'residents/:id(\\d+)',
+        name: 'resident',
+        component: () => import('./views/ResidentDetailView.vue'),
+        meta: { title: 'residents.detailTitle', permission: 'resident.read' },
+      },
+      // QR house codes and registrations through them.
+      {
+        path: 'registrations',
+        name: 'registrations',
+        component: () => import('./views/RegistrationsView.vue'),
+        meta: { title: 'registrations.nav', permission: 'resident.read' },
+      },
+      {
+        path: 'registrations/qr',
+        name: 'qr-print',
+        component: () => import('./views/QrPrintView.vue'),
+        meta: { title: 'qr.nav', permission: 'place.read' },
+      },
+      // Bulk import and export of residents and houses.
+      {
+        path: 'transfer',
+        name: 'transfer',
+        component: () => import('./views/TransferView.vue'),
+        meta: { title: 'transfer.title', permission: ['resident.read', 'place.read'] },
       },
       {
         path: 'accounts',

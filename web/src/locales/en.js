@@ -1,5 +1,13 @@
 // English.  Keys mirror zh-CN.js one to one.
+import governance from './governance.en.js'
+import registrationEn from './registration.en.js'
+import transferEn from './transfer.en.js'
+
 export default {
+  // QR registration, registration review, QR printing (registration.*.js).
+  ...registrationEn,
+  // bulk import and export (transfer.*.js)
+  ...transferEn,
   app: {
     name: 'Grid Governance',
   },
@@ -10,6 +18,9 @@ export default {
     units: 'Units',
     accounts: 'Accounts',
     audit: 'Audit log',
+    gridMap: 'Grid map',
+    residents: 'Residents',
+    buildings: 'Buildings',
   },
   lang: {
     switch: 'Switch language',
@@ -98,6 +109,7 @@ export default {
     refresh: 'Refresh',
     loadMore: 'Load more',
     noMore: 'No more',
+    saved: 'Saved',
   },
   units: {
     levels: {
@@ -355,4 +367,6 @@ export default {
       not_found__parent_id: 'The parent unit does not exist or is outside your area',
     },
   },
+  // Grid map, places, residents, unit overview (governance.*.js).
+  ...governance,
 }

@@ -1,7 +1,15 @@
 // Simplified Chinese — the default language of gridgov.
 // Keys mirror en.js one to one; vue-i18n treats { } @ | as syntax, so they are
 // avoided in the texts.
+import governance from './governance.zh-CN.js'
+import registrationZh from './registration.zh-CN.js'
+import transferZh from './transfer.zh-CN.js'
+
 export default {
+  // QR registration, registration review, QR printing (registration.*.js).
+  ...registrationZh,
+  // bulk import and export (transfer.*.js)
+  ...transferZh,
   app: {
     name: '网格化社会治理平台',
   },
@@ -12,6 +20,9 @@ export default {
     units: '组织区划',
     accounts: '账号管理',
     audit: '审计日志',
+    gridMap: '网格地图',
+    residents: '实有人口',
+    buildings: '楼栋房屋',
   },
   lang: {
     switch: '切换语言',
@@ -100,6 +111,7 @@ export default {
     refresh: '刷新',
     loadMore: '加载更多',
     noMore: '没有更多了',
+    saved: '已保存',
   },
   units: {
     levels: {
@@ -357,4 +369,6 @@ export default {
       not_found__parent_id: '上级单位不存在或不在您的管辖范围内',
     },
   },
+  // Grid map, places, residents, unit overview (governance.*.js).
+  ...governance,
 }

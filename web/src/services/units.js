@@ -28,3 +28,8 @@ export async function searchUnits(q, { level, limit = 20, includeRetired = false
 export function createUnit(body) {
   return api.post('/api/v1/units', body)
 }
+
+/** Counts for the unit's subtree, each within the caller's scope (docs/api.md "Units"). */
+export function getUnitStats(id) {
+  return api.get(`/api/v1/units/${seg(id)}/stats`)
+}

@@ -1,0 +1,218 @@
+// The governance base data as people use it (issue 5): the grid map without
+// tiles (grids are SVG paths; a click opens one; 定位 by clicking the map), the
+// unit overview (cards and charts agree with the API), a building, a house, a
+// household and a resident created through the UI (a wrong ID checksum is
+// refused under the field first), exact ID search, masked → audited reveal,
+// and a grid worker on a phone who sees their grid's residents and nobody else.
+import { test, before, after } from 'node:test'
+import assert from 'node:assert/strict'
+import { launch, newPage, problems, loginAsAdmin, screenshot, skip, createSubtree, apiCall, submitLogin, PHONE, noHorizontalScroll } from './helpers.mjs'
+
+const WEIGHTS = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2]
+/** A valid resident ID number (GB 11643) for area 420204, the date and a 3-digit sequence. */
+function idNumber(date, seq) {
+  const first = `420204${date}${String(seq).padStart(3, '0')}`
+  const sum = [...first].reduce((s, d, i) => s + Number(d) * WEIGHTS[i], 0)
+  return first + '10X98765432'[sum % 11]
+}
+/** The same number with a wrong check character. */
+function wrongCheck(id) {
+  const last = id[17]
+  return id.slice(0, 17) + (last === '1' ? '2' : '1')
+}
+const square = (lng, lat, d = 0.01) => ({
+  type: 'Polygon',
+  coordinates: [[[lng, lat], [lng + d, lat], [lng + d, lat + d], [lng, lat + d], [lng, lat]]],
+})
+
+let browser, page, tree, gridA, gridB, worker, otherResident, workerResident
+const seq = Math.floor(Math.random() * 900) + 50
+const ID = idNumber('19800315', seq)
+const WORKER_PASSWORD = 'Gw-Strong-pass-2026'
+
+async function ok(r, status = 201) {
+  assert.equal(r.status, status, JSON.stringify(r.body))
+  return r.body
+}
+
+before(async () => {
+  if (skip) return
+  browser = await launch()
+  page = await newPage(browser)
+  // Tiles off for every map of this context: there is no internet here.
+  await page.context().addInitScript(() => localStorage.setItem('gg.mapTiles', '0'))
+  await loginAsAdmin(page)
+  tree = await createSubtree(page, { deep: true, label: 'G' })
+  const c = tree.community
+  gridA = await ok(await apiCall(page, 'POST', '/api/v1/grids', { parent_id: c.id, name: `${c.name}第1网格`, geometry: square(114.9, 30.2) }))
+  gridB = await ok(await apiCall(page, 'POST', '/api/v1/grids', { parent_id: c.id, name: `${c.name}第2网格`, geometry: square(114.91, 30.2) }))
+  // A grid worker for grid A only (grid B stays without one: red on the map).
+  worker = await ok(await apiCall(page, 'POST', '/api/v1/accounts', {
+    username: `gw_${tree.tag}_${seq}`, display_name: `网格员${tree.tag}`, password: 'Temp-pass-2026x', home_unit_id: gridA.id, role: 'grid_worker',
+  }))
+  await ok(await apiCall(page, 'POST', `/api/v1/grids/${gridA.id}/assignments`, { duty: 'grid_worker', account_id: worker.id }))
+  workerResident = await ok(await apiCall(page, 'POST', '/api/v1/residents', {
+    name: `甲格居民${tree.tag}`, id_number: idNumber('19500101', seq), unit_id: gridA.id, tags: ['elderly_alone', 'veteran'],
+  }))
+  otherResident = await ok(await apiCall(page, 'POST', '/api/v1/residents', {
+    name: `乙格居民${tree.tag}`, id_number: idNumber('19600101', seq), unit_id: gridB.id, resident_type: 'migrant', tags: ['elderly_alone'],
+  }))
+})
+after(async () => {
+  if (browser) await browser.close()
+})
+
+test('the grid map draws the grids as SVG paths without tiles; 定位 and a click open the right grid', { skip }, async () => {
+  await page.goto(`/units/${tree.community.id}`)
+  await page.getByRole('tab', { name: '网格地图' }).click()
+  const map = page.getByTestId('grid-map')
+  await map.locator(`path.gg-grid-${gridA.id}`).waitFor()
+  assert.equal(await map.locator('path.gg-grid').count(), 2)
+  assert.equal(await map.getAttribute('data-tiles'), '0')
+  assert.equal(await page.locator('img.leaflet-tile').count(), 0, 'no tile images requested')
+  // Coloured by "has a worker": A green, B red (once the unassigned query answered).
+  await page.waitForFunction((id) => document.querySelector(`path.gg-grid-${id}`).getAttribute('fill') === '#f56c6c', gridB.id)
+  assert.equal(await map.locator(`path.gg-grid-${gridA.id}`).getAttribute('fill'), '#67c23a')
+  await map.getByText('第2网格').waitFor() // the label, as plain text on the map
+
+  // 定位: click inside grid B on the map.
+  await page.getByTestId('map-locate').click()
+  await map.locator(`path.gg-grid-${gridB.id}`).click()
+  const result = page.getByTestId('locate-result')
+  await result.getByText(gridB.name).waitFor()
+  assert.match(await result.textContent(), new RegExp(gridB.code))
+  // …and outside every grid (the map's top right corner is beyond the padding).
+  const box = await map.boundingBox()
+  await page.mouse.click(box.x + box.width - 12, box.y + 12)
+  await result.getByText('该位置不在您可查看的任何网格内').waitFor()
+  await screenshot(page, 'grid-map.png')
+
+  await page.getByTestId('map-locate').click() // back to browsing: a click opens the grid
+  await map.locator(`path.gg-grid-${gridA.id}`).click()
+  await page.waitForURL((u) => u.pathname === `/grids/${gridA.id}`)
+  await page.getByTestId('grid-name').getByText(gridA.name).waitFor()
+  await page.getByTestId('assignments').getByText(worker.display_name).waitFor()
+  await page.getByTestId('grid-map').locator(`path.gg-grid-${gridA.id}`).waitFor() // the mini map
+  assert.deepEqual(await problems(page), [])
+})
+
+test('the unit overview shows the API counts as cards and charts', { skip }, async () => {
+  const stats = (await apiCall(page, 'GET', `/api/v1/units/${tree.community.id}/stats`)).body
+  await page.goto(`/units/${tree.community.id}`)
+  const dash = page.getByTestId('unit-dashboard')
+  const card = (k) => dash.getByTestId(`stat-${k}`).getByTestId('stat-value')
+  await card('residents').waitFor()
+  assert.equal(await card('residents').textContent(), String(stats.residents))
+  assert.equal(await card('migrants').textContent(), String(stats.migrants))
+  assert.equal(await card('grids').textContent(), String(stats.active_grids))
+  assert.equal(await card('separated').textContent(), String(stats.separated))
+  // The tag chart (SVG) names each tag with its count: 独居老人 2, 退役军人 1.
+  const chart = page.getByTestId('chart-tags')
+  await chart.locator('svg').waitFor()
+  await chart.locator('text', { hasText: '独居老人' }).waitFor()
+  const counts = await chart.locator('text').allTextContents()
+  const alone = stats.tags.find((x) => x.code === 'elderly_alone').count
+  assert.equal(alone, 2)
+  assert.ok(counts.includes(String(alone)), `chart labels ${counts}`)
+  await page.getByTestId('chart-types').locator('svg').waitFor()
+  // Grid B has nobody on duty.
+  await page.getByTestId('unassigned-grids').getByText(gridB.name).waitFor()
+  await screenshot(page, 'unit-overview.png')
+  assert.deepEqual(await problems(page), [])
+})
+
+test('a building, a house, a household and a resident are created through the UI', { skip }, async () => {
+  await page.goto(`/grids/${gridA.id}`)
+  await page.getByRole('tab', { name: '楼栋' }).click()
+  await page.getByTestId('building-create').click()
+  const bd = page.getByTestId('building-dialog')
+  await bd.getByTestId('building-name').fill(`幸福小区${tree.tag}栋`)
+  await bd.getByTestId('building-submit').click()
+  await page.waitForURL((u) => /^\/buildings\/\d+$/.test(u.pathname))
+  await page.getByTestId('building-title').getByText(`幸福小区${tree.tag}栋`).waitFor()
+
+  await page.getByTestId('house-create').click()
+  const hd = page.getByTestId('house-dialog')
+  await hd.getByTestId('house-entrance').fill('1')
+  await hd.getByTestId('house-room').fill('301')
+  await hd.getByTestId('house-submit').click()
+  const drawer = page.getByTestId('house-drawer')
+  await drawer.getByTestId('house-code').waitFor()
+  await page.getByTestId('building-diagram').getByText('301').waitFor()
+  await page.getByTestId('building-diagram').getByText('3 层').waitFor() // floor read from the room number
+
+  await drawer.getByTestId('household-create').click()
+  await drawer.getByTestId('household-card').waitFor()
+  await drawer.getByTestId('house-add-resident').click()
+  const rd = page.getByTestId('resident-dialog')
+  await rd.getByTestId('resident-name').fill(`王小明${tree.tag}`)
+  // A mistyped check character is refused at once, under the field.
+  await rd.getByTestId('resident-id-number').fill(wrongCheck(ID))
+  await rd.getByTestId('resident-submit').click()
+  await rd.getByText('身份证号校验位不正确，请检查是否输错').waitFor()
+  await rd.getByTestId('resident-id-number').fill(ID)
+  await rd.getByTestId('id-ok').getByText('1980-03-15').waitFor()
+  assert.equal(await rd.getByTestId('resident-birth-date').inputValue(), '1980-03-15')
+  await rd.getByTestId('resident-phone').fill('13912345678')
+  await rd.getByTestId('resident-submit').click()
+  await rd.waitFor({ state: 'hidden' })
+  // The new resident heads the household.
+  await drawer.getByTestId('household-member').getByText(`王小明${tree.tag}`).waitFor()
+  await drawer.getByTestId('household-card').getByText(`户主：王小明${tree.tag}`).waitFor()
+  await screenshot(page, 'building-house.png')
+  assert.deepEqual(await problems(page), [])
+})
+
+test('an exact ID number finds the resident; the masked number is revealed on request', { skip }, async () => {
+  await page.goto('/residents')
+  await page.getByTestId('resident-search').fill(ID.slice(0, 6) + ' ' + ID.slice(6)) // spaces are ignored
+  await page.getByTestId('resident-search-submit').click()
+  const table = page.getByTestId('resident-table')
+  await table.getByText(`王小明${tree.tag}`).waitFor()
+  assert.equal(await page.getByTestId('resident-total').textContent(), '共 1 人')
+  const masked = await table.getByTestId('resident-id-masked').textContent()
+  assert.match(masked, /^4202\*+/)
+  assert.ok(!masked.includes(ID.slice(6, 14)))
+  await table.getByRole('link', { name: `王小明${tree.tag}` }).click()
+  await page.waitForURL((u) => /^\/residents\/\d+$/.test(u.pathname))
+  const value = page.getByTestId('resident-id-number-value')
+  await value.waitFor()
+  assert.match(await value.textContent(), /\*/)
+  await page.getByTestId('pii-reveal').click()
+  await value.getByText(ID).waitFor()
+  assert.equal(await page.getByTestId('resident-phone-value').textContent(), '13912345678')
+  await screenshot(page, 'resident-detail.png')
+  // The reveal is in the audit log.
+  const audit = (await apiCall(page, 'GET', '/api/v1/audit?action=pii.read&limit=1')).body
+  assert.equal(audit.items[0].object_type, 'resident')
+  assert.deepEqual(await problems(page), [])
+})
+
+test("a grid worker on a phone sees their grid's residents and nobody else's", { skip }, async () => {
+  const phone = await newPage(browser, PHONE)
+  try {
+    await phone.goto('/login')
+    await submitLogin(phone, worker.username, 'Temp-pass-2026x')
+    await phone.waitForURL((u) => u.pathname === '/password')
+    await phone.getByLabel('当前密码').fill('Temp-pass-2026x')
+    await phone.getByLabel('新密码', { exact: true }).fill(WORKER_PASSWORD)
+    await phone.getByLabel('确认新密码').fill(WORKER_PASSWORD)
+    await phone.getByRole('button', { name: '保存新密码' }).click()
+    await phone.waitForURL((u) => u.pathname === '/')
+    await phone.goto('/residents')
+    const cards = phone.getByTestId('resident-cards')
+    await cards.getByText(workerResident.name).waitFor()
+    await cards.getByText(`王小明${tree.tag}`).waitFor()
+    assert.equal(await cards.getByText(otherResident.name).count(), 0)
+    assert.equal(await phone.getByTestId('resident-total').textContent(), '共 2 人')
+    assert.ok(await noHorizontalScroll(phone))
+    await screenshot(phone, 'residents-phone.png')
+    // Grid B's resident is not found, even by address.
+    await phone.goto(`/residents/${otherResident.id}`)
+    await phone.getByTestId('form-error').waitFor()
+    assert.equal(await phone.getByTestId('resident-title').count(), 0)
+    assert.deepEqual(await problems(phone), [])
+  } finally {
+    await phone.context().close()
+  }
+})

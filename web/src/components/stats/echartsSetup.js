@@ -1,0 +1,11 @@
+// The parts of ECharts the app draws, imported by name so the bundler leaves
+// the rest out (the whole library is ~1 MB; these parts are a fraction).
+// Loaded with import() from EChart.vue, so it stays in the lazy echarts chunk.
+import { use, init } from 'echarts/core'
+import { BarChart, PieChart } from 'echarts/charts'
+import { GridComponent, TooltipComponent, LegendComponent } from 'echarts/components'
+import { SVGRenderer } from 'echarts/renderers'
+
+use([BarChart, PieChart, GridComponent, TooltipComponent, LegendComponent, SVGRenderer])
+
+export { init }
