@@ -29,6 +29,7 @@ void gg_config_defaults(gg_config_t *c)
     c->argon2_ops = 2;             /* crypto_pwhash_OPSLIMIT_INTERACTIVE */
     c->argon2_mem_kib = 64 * 1024; /* crypto_pwhash_MEMLIMIT_INTERACTIVE */
     c->session_idle_minutes = 120;
+    c->session_cache_ms = 1000;
     c->session_hours = 12;
     c->login_max_failures = 5;
     c->login_lockout_minutes = 15;
@@ -57,6 +58,7 @@ void gg_config_security(const gg_config_t *c, gg_security_t *s)
     s->argon2_mem = (size_t)c->argon2_mem_kib * 1024;
     s->session_idle_ms = (int64_t)c->session_idle_minutes * 60000;
     s->session_absolute_ms = (int64_t)c->session_hours * 3600000;
+    s->session_cache_ms = c->session_cache_ms;
     s->login_max_failures = c->login_max_failures;
     s->login_window_ms = s->login_lockout_ms = (int64_t)c->login_lockout_minutes * 60000;
 }
@@ -72,6 +74,7 @@ static const struct int_setting {
     {"argon2_mem_kib", offsetof(gg_config_t, argon2_mem_kib), 8, 4 * 1024 * 1024},
     {"session_idle_minutes", offsetof(gg_config_t, session_idle_minutes), 1, 7 * 24 * 60},
     {"session_hours", offsetof(gg_config_t, session_hours), 1, 30 * 24},
+    {"session_cache_ms", offsetof(gg_config_t, session_cache_ms), 0, 60000},
     {"login_max_failures", offsetof(gg_config_t, login_max_failures), 1, 100},
     {"login_lockout_minutes", offsetof(gg_config_t, login_lockout_minutes), 1, 24 * 60},
     {"max_upload_mib", offsetof(gg_config_t, max_upload_mib), 1, 1024},
@@ -235,6 +238,7 @@ static const struct {
     {"GRIDGOV_ARGON2_MEM_KIB", "argon2_mem_kib"},
     {"GRIDGOV_SESSION_IDLE_MINUTES", "session_idle_minutes"},
     {"GRIDGOV_SESSION_HOURS", "session_hours"},
+    {"GRIDGOV_SESSION_CACHE_MS", "session_cache_ms"},
     {"GRIDGOV_LOGIN_MAX_FAILURES", "login_max_failures"},
     {"GRIDGOV_LOGIN_LOCKOUT_MINUTES", "login_lockout_minutes"},
     {"GRIDGOV_MAX_UPLOAD_MIB", "max_upload_mib"},

@@ -16,6 +16,7 @@
  * Security (file or GRIDGOV_<KEY in upper case>):
  *   argon2_ops, argon2_mem_kib     password hashing cost (libsodium argon2id; default "interactive")
  *   session_idle_minutes           idle sessions end (default 120)
+ *   session_cache_ms               how long a node remembers a checked session (default 1000, 0 = off)
  *   session_hours                  every session ends (default 12)
  *   login_max_failures             wrong passwords per account before lockout (default 5)
  *   login_lockout_minutes          lockout and counting window (default 15)
@@ -45,6 +46,7 @@ typedef struct gg_config {
     int argon2_ops;
     int argon2_mem_kib;
     int session_idle_minutes;
+    int session_cache_ms;
     int session_hours;
     int login_max_failures;
     int login_lockout_minutes;

@@ -143,6 +143,14 @@ int gg_db_query_i64(gg_db_conn_t *c, const char *sql, const gg_db_arg_t *args, i
  */
 typedef int (*gg_db_tx_fn)(gg_db_conn_t *c, void *ctx, gg_error_t *err);
 int gg_db_tx(gg_db_conn_t *c, gg_db_tx_fn fn, void *ctx, gg_error_t *err);
+
+/* Run fn once the current transaction has committed — not if it rolls back or
+ * is retried (a retry runs the transaction function again, which asks again).
+ * Outside a transaction the statement before it has already committed, so fn
+ * runs at once.  For caches of committed state (domain/session_cache.h): an
+ * invalidation before COMMIT could be refilled from the old state.  Up to four
+ * distinct functions per transaction; the same fn twice runs once. */
+void gg_db_on_commit(gg_db_conn_t *c, void (*fn)(void));
 int gg_db_in_tx(gg_db_conn_t *c);
 
 /* Migrations: apply sql/migrations files not yet in schema_migrations.

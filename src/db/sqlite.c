@@ -9,6 +9,7 @@
  * pool, shared by the pool's connections through the memdb VFS (a plain
  * ":memory:" would give every pooled connection its own empty database).
  */
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -355,9 +356,22 @@ static int sq_check(gg_db_conn_t *base, gg_error_t *err)
     return 0;
 }
 
+/* SQLite keeps allocation statistics under one process-wide mutex by default:
+ * every sqlite3_malloc of every connection takes it, which serialises the
+ * worker threads (measured: the mutex was the top user-space wait of an
+ * authenticated read).  Nobody reads those statistics, so turn them off before
+ * the library initialises.  Fails harmlessly (SQLITE_MISUSE) if something
+ * else in the process initialised SQLite first. */
+static void sq_configure_once(void)
+{
+    sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+}
+
 static int sq_connect(gg_db_t *db, const char *target, int busy_timeout_ms, gg_db_conn_t **out,
                       gg_error_t *err)
 {
+    static pthread_once_t configured = PTHREAD_ONCE_INIT;
+    pthread_once(&configured, sq_configure_once);
     sq_conn_t *c = gg_xcalloc(1, sizeof *c);
     int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX;
     char memname[64];

@@ -13,6 +13,7 @@ void gg_security_defaults(gg_security_t *s)
     s->login_max_failures = 5;
     s->login_ip_max_failures = 50;
     s->login_window_ms = 15LL * 60 * 1000;
+    s->session_cache_ms = 1000;
     s->login_lockout_ms = 15LL * 60 * 1000;
 }
 

@@ -33,6 +33,8 @@ typedef struct gg_security {
     int login_ip_max_failures;   /* per client address in the window */
     int64_t login_window_ms;
     int64_t login_lockout_ms;
+    int64_t
+        session_cache_ms; /* remember an authenticated session this long (domain/session_cache.h); 0 = off */
 } gg_security_t;
 
 void gg_security_defaults(gg_security_t *s);

@@ -157,6 +157,27 @@ def test_access_log_has_one_line_per_request(server):
     assert int(parts[4]) > 0 and parts[5].endswith("us")
 
 
+def test_access_log_cannot_be_forged_and_long_paths_are_cut(server):
+    # A newline smuggled into the path (%0a decodes to one) must not start a second log line,
+    # and a path longer than the line keeps the status, size and time at the end.
+    requests.get(server.url("/forge%0a2026-01-01T00:00:00Z%20GET%20/forged%20200%201%201us"))
+    long_path = "/api/v1/long-" + "x" * 3000
+    requests.get(server.url(long_path))
+    deadline = time.time() + 5
+    forge = long_line = None
+    while time.time() < deadline and not (forge and long_line):
+        log = server.read_log().splitlines()
+        forge = next((l for l in log if "/forge?" in l), None)
+        long_line = next((l for l in log if "/long-xxx" in l), None)
+        time.sleep(0.1)
+    assert forge and long_line, "access-log lines missing"
+    assert not any(l.split()[1:3] == ["GET", "/forged"] for l in server.read_log().splitlines())
+    assert forge.split()[3] in ("400", "404")  # refused, and logged on one line
+    parts = long_line.split()
+    assert parts[1] == "GET" and parts[3] == "404" and parts[5].endswith("us"), long_line
+    assert len(long_line) < 700
+
+
 def test_graceful_stop_lets_in_flight_requests_finish(fresh_server):
     # A slow client keeps a request open while SIGTERM arrives; the request still completes.
     s = socket.create_connection(("127.0.0.1", fresh_server.port), timeout=10)

@@ -813,6 +813,22 @@ def test_disabling_an_account_ends_its_sessions_and_refuses_login(world):
     assert login(world.server, acc.username, acc.password).status_code == 200
 
 
+def test_a_revoked_or_new_grant_counts_from_the_next_request(world):
+    # The node remembers checked sessions for a moment (session cache); a grant change made
+    # through the API must still count at once, not after the cache forgets.
+    acc = world.account("grid_a", "grid_worker", prefix="regrant")
+    assert acc.api.get(f"/api/v1/units/{world.units['grid_a']}").status_code == 200
+    assert acc.api.get(f"/api/v1/units/{world.units['grid_b']}").status_code == 404
+    grants = acc.api.get("/api/v1/me").json()["grants"]
+    r = world.admin.api.post(f"/api/v1/accounts/{acc.id}/grants",
+                             json={"role": "grid_worker", "unit_id": world.units["grid_b"]})
+    assert r.status_code == 201, r.text
+    assert acc.api.get(f"/api/v1/units/{world.units['grid_b']}").status_code == 200
+    assert world.admin.api.delete(f"/api/v1/accounts/{acc.id}/grants/{grants[0]['id']}").status_code == 204
+    assert acc.api.get(f"/api/v1/units/{world.units['grid_a']}").status_code == 404
+    assert [g["unit_id"] for g in acc.api.get("/api/v1/me").json()["grants"]] == [world.units["grid_b"]]
+
+
 def test_idle_and_expired_sessions_end(world):
     acc = world.account("grid_a", "grid_worker", prefix="expiry")
     idle = bearer(world.server, acc.username, acc.password)
@@ -824,6 +840,9 @@ def test_idle_and_expired_sessions_end(world):
     assert world.server.sql(f"SELECT count(*) FROM session WHERE token_hash = '{idle.token}'")[0][0] in (0, "0")
     world.server.sql(f"UPDATE session SET last_seen_at = {now - 121 * 60000} WHERE token_hash = '{h(idle)}'")
     world.server.sql(f"UPDATE session SET expires_at = {now - 1} WHERE token_hash = '{h(old)}'")
+    # Changed behind the server's back (as another node or the CLI would): a node may answer from
+    # its session cache for session_cache_ms (1 s by default, docs/decisions.md), never longer.
+    time.sleep(1.2)
     assert idle.get("/api/v1/me").status_code == 401  # 2 hours idle
     assert old.get("/api/v1/me").status_code == 401  # past its absolute end
     assert acc.api.get("/api/v1/me").status_code == 200

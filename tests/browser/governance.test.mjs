@@ -160,6 +160,17 @@ test('a building, a house, a household and a resident are created through the UI
   await drawer.getByTestId('household-member').getByText(`王小明${tree.tag}`).waitFor()
   await drawer.getByTestId('household-card').getByText(`户主：王小明${tree.tag}`).waitFor()
   await screenshot(page, 'building-house.png')
+  // The house's QR code and the building's printable sheet are one click away, and really are images/pages.
+  const svgHref = await drawer.getByTestId('qr-svg-link').getAttribute('href')
+  const svg = await page.request.get(svgHref)
+  assert.equal(svg.status(), 200)
+  assert.match(svg.headers()['content-type'], /image\/svg\+xml/)
+  await page.keyboard.press('Escape')
+  await drawer.waitFor({ state: 'hidden' })
+  const sheetHref = await page.getByTestId('qr-sheet-link').getAttribute('href')
+  const sheet = await page.request.get(sheetHref)
+  assert.equal(sheet.status(), 200)
+  assert.match(await sheet.text(), /301/)
   assert.deepEqual(await problems(page), [])
 })
 

@@ -54,6 +54,28 @@ test('zh-CN and en have the same keys, and every key the code names exists', asy
   assert.deepEqual(missing, [])
 })
 
+test('every audit action the server writes has a label in both languages', async () => {
+  // The server's action codes are string literals in src/domain (docs/api.md "Audit log");
+  // an unlabelled one shows as a raw code in the audit page.
+  const dom = path.join(here, '..', '..', 'src', 'domain')
+  const codes = new Set()
+  for (const f of fs.readdirSync(dom).filter((n) => n.endsWith('.c'))) {
+    const text = fs.readFileSync(path.join(dom, f), 'utf8')
+    for (const m of text.matchAll(/(?:\.action = |\baudit\([^"]*)"([a-z_]+(?:\.[a-z_]+)+)"/g)) codes.add(m[1])
+  }
+  assert.ok(codes.size > 20, `found only ${codes.size} action codes; did the pattern break?`)
+  // auditActions.js imports i18n.js, which needs a document: read its ACTIONS list as text.
+  const listed = fs.readFileSync(path.join(SRC, 'auditActions.js'), 'utf8').match(/ACTIONS = \[([^\]]*)\]/)[1]
+  const ACTIONS = [...listed.matchAll(/'([^']+)'/g)].map((m) => m[1])
+  const zh = (await import(path.join(SRC, 'locales', 'zh-CN.js'))).default
+  const en = (await import(path.join(SRC, 'locales', 'en.js'))).default
+  const unlabelled = [...codes].filter((c) => {
+    const k = c.replace(/\./g, '_')
+    return !zh.audit.actions[k] || !en.audit.actions[k] || !ACTIONS.includes(c)
+  })
+  assert.deepEqual(unlabelled, [], 'add them to web/src/auditActions.js and audit.actions in both locales')
+})
+
 test('no v-html or HTML strings in the source (DESIGN §6.7)', () => {
   const bad = []
   for (const { file, text } of sources()) {

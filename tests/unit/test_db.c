@@ -489,6 +489,43 @@ static int tx_swallow(gg_db_conn_t *c, void *arg, gg_error_t *err)
     return 0;
 }
 
+static int commits_seen;
+static void count_commit(void)
+{
+    commits_seen++;
+}
+
+/* Registers count_commit mid-transaction; asserts it has not run yet (it must wait for COMMIT). */
+static int tx_hook(gg_db_conn_t *c, void *ctx, gg_error_t *err)
+{
+    int *fail = ctx;
+    if (gg_db_exec(c, "INSERT INTO t_tx (v) VALUES ('hook')", GG_NOARGS, NULL, err) < 0) return -1;
+    gg_db_on_commit(c, count_commit);
+    gg_db_on_commit(c, count_commit); /* the same function twice runs once */
+    assert_int_equal(commits_seen, 0);
+    return *fail ? gg_err_invalid(err, "v", "refused") : 0;
+}
+
+static void test_on_commit(void **state)
+{
+    fx_t *f = *state;
+    gg_error_t err = {0};
+    gg_db_conn_t *c;
+    OK(gg_db_acquire(f->db, &c, &err));
+    script(f, c, "DROP TABLE IF EXISTS t_tx; CREATE TABLE t_tx (id @ID@, v TEXT NOT NULL)");
+    int fail = 0;
+    commits_seen = 0;
+    OK(gg_db_tx(c, tx_hook, &fail, &err));
+    assert_int_equal(commits_seen, 1);
+    fail = 1; /* rolled back: the hook does not run */
+    commits_seen = 0;
+    assert_true(gg_db_tx(c, tx_hook, &fail, &err) < 0);
+    assert_int_equal(commits_seen, 0);
+    gg_db_on_commit(c, count_commit); /* outside a transaction: at once */
+    assert_int_equal(commits_seen, 1);
+    gg_db_release(f->db, c);
+}
+
 static void test_tx(void **state)
 {
     fx_t *f = *state;
@@ -950,8 +987,9 @@ static const struct CMUnitTest backend_tests[] = {
     cmocka_unit_test(test_ping),         cmocka_unit_test(test_types_roundtrip),
     cmocka_unit_test(test_placeholders), cmocka_unit_test(test_unique_conflict),
     cmocka_unit_test(test_tx),           cmocka_unit_test(test_tx_busy_retry),
-    cmocka_unit_test(test_stmt_cache),   cmocka_unit_test(test_migrate),
-    cmocka_unit_test(test_pool_threads), cmocka_unit_test(test_pg_reconnect),
+    cmocka_unit_test(test_on_commit),    cmocka_unit_test(test_stmt_cache),
+    cmocka_unit_test(test_migrate),      cmocka_unit_test(test_pool_threads),
+    cmocka_unit_test(test_pg_reconnect),
 };
 
 static int pg_schema(const char *url, const char *sql)

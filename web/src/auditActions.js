@@ -23,10 +23,52 @@ export const ACTIONS = [
   'account.password.denied',
   'grant.denied',
   'grant.remove.denied',
+  'account.unlock',
+  'account.unlock.denied',
+  'unit.boundary',
+  'grid.create',
+  'grid.update',
+  'grid.restructure',
+  'grid_assignment.create',
+  'grid_assignment.end',
+  'building.create',
+  'building.update',
+  'house.create',
+  'house.update',
+  'house.qr_rotate',
+  'household.create',
+  'household.update',
+  'household.member.in',
+  'household.member.out',
+  'household.member.update',
+  'resident.create',
+  'resident.update',
+  'resident.tag.add',
+  'resident.tag.remove',
+  'tag.create',
+  'tag.update',
+  'registration.submit',
+  'registration.approve',
+  'registration.reject',
+  'import.houses',
+  'import.residents',
+  'pii.export',
+  'demo.generate',
 ]
 
 /** Filter prefixes: the server matches an action ending in "." as a prefix. */
-export const PREFIXES = ['login.', 'account.', 'grant.', 'unit.']
+export const PREFIXES = [
+  'login.',
+  'account.',
+  'grant.',
+  'unit.',
+  'grid.',
+  'house.',
+  'household.',
+  'resident.',
+  'registration.',
+  'import.',
+]
 
 const key = (code) => `audit.actions.${code.replace(/\./g, '_')}`
 
