@@ -13,7 +13,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 BUILD=${1:-build}
 DUR=${BENCH_SECONDS:-3}
-ROUNDS=${BENCH_ROUNDS:-5}
+ROUNDS=${BENCH_ROUNDS:-7}
 CONNS=${BENCH_CONNECTIONS:-32}
 THREADS=$(nproc)
 command -v wrk >/dev/null || { echo "bench: wrk is not installed (scripts/bootstrap.sh bench)" >&2; exit 1; }

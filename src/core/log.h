@@ -2,11 +2,12 @@
  * log.h — the server's two logs.
  *
  * gg_log: operational messages, written to stderr at once (rare, important).
- * gg_accesslog: one line per request.  Lines are appended to an in-memory
- * buffer under a mutex and written by a background thread every 100 ms (or
- * when 64 KiB are pending), so a request costs a memcpy, not a write(2) —
+ * gg_accesslog: one line per request.  Lines are appended to a per-thread
+ * buffer and written by a background thread every 100 ms (or when a buffer
+ * holds 64 KiB), so a request costs a memcpy, not a write(2) or a shared lock —
  * that is what keeps /healthz within reach of a bare libmicrohttpd program.
- * gg_accesslog_stop flushes everything before returning.
+ * gg_accesslog_stop flushes everything before returning; a thread that logs
+ * after it (or before start) has its line dropped.
  */
 #ifndef GG_CORE_LOG_H
 #define GG_CORE_LOG_H

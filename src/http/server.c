@@ -28,6 +28,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "core/log.h"
@@ -448,7 +449,9 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **req_cls,
         /* the timestamp text changes once a second: format it once a second per thread */
         static _Thread_local int64_t ts_sec = -1;
         static _Thread_local char ts[32];
-        int64_t now_s = gg_now_ms() / 1000;
+        struct timespec coarse; /* a log line needs the second: the coarse clock is a memory read */
+        clock_gettime(CLOCK_REALTIME_COARSE, &coarse);
+        int64_t now_s = coarse.tv_sec;
         if (now_s != ts_sec) {
             gg_time_rfc3339(now_s * 1000, ts);
             ts_sec = now_s;
