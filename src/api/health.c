@@ -1,6 +1,9 @@
 /* health.c — GET /healthz (process up, no database) and GET /readyz (database reachable). */
 #include "api/api.h"
 
+#include <stdio.h>
+#include <string.h>
+
 static void healthz(gg_req_t *req)
 {
     gg_app_t *app = req->app;
@@ -16,8 +19,14 @@ static void readyz(gg_req_t *req)
     gg_app_t *app = req->app;
     gg_error_t err;
     if (gg_db_ping(app->db, &err) < 0) {
-        gg_error_set(&err, 503, "database_unavailable", NULL, "the database is not reachable: %s",
-                     err.message);
+        /* the driver's reason, copied first: formatting err.message into itself overlapped */
+        char reason[sizeof err.message];
+        snprintf(reason, sizeof reason, "%s", err.message);
+        if (strcmp(err.code, "database_unavailable") == 0) /* already says so, e.g. the file is gone */
+            gg_error_set(&err, 503, "database_unavailable", NULL, "%s", reason);
+        else
+            gg_error_set(&err, 503, "database_unavailable", NULL, "the database is not reachable: %s",
+                         reason);
         gg_api_error(req, &err);
         return;
     }

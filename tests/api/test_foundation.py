@@ -54,6 +54,8 @@ def test_readyz_503_when_database_unreachable(fresh_server):
             r = requests.get(fresh_server.url("/readyz"))
             assert r.status_code == 503
             assert error_of(r)["code"] == "database_unavailable"
+            msg = error_of(r)["message"]  # libpq's reason, said once
+            assert "PostgreSQL" in msg and "does not exist" in msg and msg.count("not reachable") <= 1, msg
             assert requests.get(fresh_server.url("/healthz")).status_code == 200  # the process is still up
         finally:
             pg_admin(fresh_server.database, f"ALTER DATABASE {name}_away RENAME TO {name}")
@@ -65,6 +67,8 @@ def test_readyz_503_when_database_unreachable(fresh_server):
             r = requests.get(fresh_server.url("/readyz"))
             assert r.status_code == 503
             assert error_of(r)["code"] == "database_unavailable"
+            # the operator reads which file, once and whole
+            assert error_of(r)["message"] == f"the SQLite database file {path} is gone"
         finally:
             os.rename(path + ".away", path)
     # and it recovers when the database is back
