@@ -84,6 +84,7 @@ int gg_cmd_serve(int argc, char **argv)
         .upload_dir = upload_dir,
         .static_dir = have_web ? cfg.web_dir : NULL,
         .access_log = cfg.access_log ? stdout : NULL,
+        .trusted_proxies = &cfg.trusted_proxies,
     };
     gg_server_t *server;
     if (gg_server_start(&sc, router, &app, &server, &err) < 0) {

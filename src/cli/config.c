@@ -162,6 +162,12 @@ int gg_config_set(gg_config_t *c, const char *key, const char *v, const char *sr
         return set_path(c->database, sizeof c->database, key, v, src, err);
     }
     if (strcmp(key, "public_url") == 0) return set_public_url(c, key, v, src, err);
+    if (strcmp(key, "trusted_proxies") == 0) {
+        gg_error_t e2;
+        if (gg_netlist_parse(&c->trusted_proxies, v, key, &e2) < 0)
+            return gg_err_invalid(err, key, "%s: %s", src, e2.message);
+        return 0;
+    }
     if (strcmp(key, "data_dir") == 0) return set_path(c->data_dir, sizeof c->data_dir, key, v, src, err);
     if (strcmp(key, "web_dir") == 0) return set_path(c->web_dir, sizeof c->web_dir, key, v, src, err);
     if (strcmp(key, "migrations") == 0)
@@ -243,6 +249,7 @@ static const struct {
     {"GRIDGOV_LOGIN_LOCKOUT_MINUTES", "login_lockout_minutes"},
     {"GRIDGOV_MAX_UPLOAD_MIB", "max_upload_mib"},
     {"GRIDGOV_PUBLIC_URL", "public_url"},
+    {"GRIDGOV_TRUSTED_PROXIES", "trusted_proxies"},
     {"GRIDGOV_REGISTRATION_WINDOW_MINUTES", "registration_window_minutes"},
     {"GRIDGOV_PUBLIC_MAX_PER_ADDRESS", "public_max_per_address"},
     {"GRIDGOV_REGISTRATION_MAX_PER_ADDRESS", "registration_max_per_address"},

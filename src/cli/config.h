@@ -20,6 +20,8 @@
  *   session_hours                  every session ends (default 12)
  *   login_max_failures             wrong passwords per account before lockout (default 5)
  *   login_lockout_minutes          lockout and counting window (default 15)
+ *   trusted_proxies                reverse proxies whose X-Forwarded-For names the client: addresses
+ *                                  or CIDR ranges, comma-separated (default none; http/proxy.h)
  * QR house codes and public registration:
  *   public_url                     the address residents' phones reach, printed in QR codes
  *                                  (http(s)://host[:port][/path]; default http://127.0.0.1:8080)
@@ -32,6 +34,7 @@
 #define GG_CLI_CONFIG_H
 
 #include "core/error.h"
+#include "http/proxy.h"
 
 typedef struct gg_config {
     char listen_host[64];
@@ -52,6 +55,7 @@ typedef struct gg_config {
     int login_lockout_minutes;
     int max_upload_mib; /* upload routes (bulk imports); JSON bodies stay at 1 MiB */
     char public_url[256];
+    gg_netlist_t trusted_proxies;
     int registration_window_minutes;
     int public_max_per_address;
     int registration_max_per_address;

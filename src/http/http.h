@@ -126,6 +126,8 @@ typedef struct gg_server_config {
     const char *static_dir; /* web/dist; NULL = none */
     FILE *access_log;       /* NULL = no access log */
     int connection_timeout_s;
+    const struct gg_netlist
+        *trusted_proxies; /* believe X-Forwarded-For from these peers (http/proxy.h); NULL = none */
 } gg_server_config_t;
 
 typedef struct gg_server gg_server_t;

@@ -33,6 +33,7 @@
 
 #include "core/log.h"
 #include "http/http.h"
+#include "http/proxy.h"
 #include "json/jw.h"
 
 #define DRAIN_LIMIT (8u << 20) /* read and drop at most this much of an oversized body */
@@ -47,6 +48,7 @@ struct gg_server {
     char *static_dir;
     int access_log;
     int port;
+    gg_netlist_t trusted; /* reverse proxies whose X-Forwarded-For counts */
     atomic_int inflight;
 };
 
@@ -113,16 +115,21 @@ const char *gg_req_client_ip(gg_req_t *req)
     if (req->client_ip_[0]) return req->client_ip_;
     const union MHD_ConnectionInfo *ci =
         MHD_get_connection_info(req->conn_, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
-    snprintf(req->client_ip_, sizeof req->client_ip_, "unknown");
+    char peer[sizeof req->client_ip_];
+    snprintf(peer, sizeof peer, "unknown");
     if (ci && ci->client_addr) {
         const struct sockaddr *sa = ci->client_addr;
         if (sa->sa_family == AF_INET)
-            inet_ntop(AF_INET, &((const struct sockaddr_in *)sa)->sin_addr, req->client_ip_,
-                      sizeof req->client_ip_);
+            inet_ntop(AF_INET, &((const struct sockaddr_in *)sa)->sin_addr, peer, sizeof peer);
         else if (sa->sa_family == AF_INET6)
-            inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)sa)->sin6_addr, req->client_ip_,
-                      sizeof req->client_ip_);
+            inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)sa)->sin6_addr, peer, sizeof peer);
     }
+    gg_server_t *s = req->server_;
+    if (s && s->trusted.n)
+        gg_forwarded_client(&s->trusted, peer, gg_req_header(req, "X-Forwarded-For"), req->client_ip_,
+                            sizeof req->client_ip_);
+    else
+        memcpy(req->client_ip_, peer, sizeof peer);
     return req->client_ip_;
 }
 
@@ -515,6 +522,7 @@ int gg_server_start(const gg_server_config_t *cfg, gg_router_t *router, void *ap
     s->upload_dir = cfg->upload_dir ? gg_xstrdup(cfg->upload_dir) : NULL;
     s->static_dir = cfg->static_dir ? gg_xstrdup(cfg->static_dir) : NULL;
     s->access_log = cfg->access_log != NULL;
+    if (cfg->trusted_proxies) s->trusted = *cfg->trusted_proxies;
     if (cfg->access_log) gg_accesslog_start(cfg->access_log);
     int threads = cfg->threads > 0 ? cfg->threads : (int)sysconf(_SC_NPROCESSORS_ONLN);
     if (threads < 1) threads = 1;
