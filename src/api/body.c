@@ -103,3 +103,17 @@ void gg_body_kid(gg_jw_t *w, const char *key, int64_t id)
     else
         gg_jw_knull(w, key);
 }
+
+void gg_body_kref(gg_jw_t *w, const char *key, const char *id_key, int64_t id, const char *name_key,
+                  const char *name)
+{
+    if (!id) {
+        gg_jw_knull(w, key);
+        return;
+    }
+    gg_jw_key(w, key);
+    gg_jw_obj(w);
+    gg_jw_kint(w, id_key, id);
+    gg_jw_kstr(w, name_key, name);
+    gg_jw_obj_end(w);
+}

@@ -35,5 +35,9 @@ int gg_body_str_array(gg_arena_t *a, json_t *body, const char *key, int max_item
 void gg_body_next(gg_jw_t *w, gg_arena_t *a, int n, int limit, int64_t last_id);
 /* An id, or null for 0. */
 void gg_body_kid(gg_jw_t *w, const char *key, int64_t id);
+/* A reference to someone or something: {id_key: id, name_key: name}, or null for id 0
+ * ("decided_by", "head", "by" …). */
+void gg_body_kref(gg_jw_t *w, const char *key, const char *id_key, int64_t id, const char *name_key,
+                  const char *name);
 
 #endif

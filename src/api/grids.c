@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "api/api.h"
+#include "api/body.h"
 #include "core/log.h"
 #include "domain/grid.h"
 #include "geo/geo.h"
@@ -96,15 +97,7 @@ static void write_lineage(gg_jw_t *w, const gg_lineage_t *l)
     kref(w, "new", l->new_id, NULL, l->new_code, l->new_name);
     if (l->old_geometry) kgeometry(w, "old_geometry", l->old_geometry);
     gg_jw_ktime(w, "at", l->at);
-    gg_jw_key(w, "by");
-    if (l->by_account_id) {
-        gg_jw_obj(w);
-        gg_jw_kint(w, "account_id", l->by_account_id);
-        gg_jw_kstr(w, "username", l->by_username);
-        gg_jw_obj_end(w);
-    } else {
-        gg_jw_null(w);
-    }
+    gg_body_kref(w, "by", "account_id", l->by_account_id, "username", l->by_username);
     gg_jw_obj_end(w);
 }
 

@@ -96,15 +96,7 @@ static void write_household(gg_jw_t *w, const gg_household_t *k)
     gg_jw_obj_end(w);
     gg_jw_kint(w, "grid_id", k->grid_id);
     gg_jw_kstr(w, "kind", k->kind);
-    gg_jw_key(w, "head");
-    if (k->head_resident_id) {
-        gg_jw_obj(w);
-        gg_jw_kint(w, "resident_id", k->head_resident_id);
-        gg_jw_kstr(w, "name", k->head_name);
-        gg_jw_obj_end(w);
-    } else {
-        gg_jw_null(w);
-    }
+    gg_body_kref(w, "head", "resident_id", k->head_resident_id, "name", k->head_name);
     gg_jw_kint(w, "member_count", k->member_count);
     gg_jw_ktime(w, "created_at", k->created_at);
     gg_jw_ktime(w, "updated_at", k->updated_at);

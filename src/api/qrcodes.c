@@ -363,15 +363,7 @@ static void write_registration(gg_req_t *req, gg_jw_t *w, const gg_registration_
     gg_jw_kstr(w, "note", r->note);
     gg_jw_ktime(w, "submitted_at", r->submitted_at);
     gg_jw_ktime(w, "decided_at", r->decided_at);
-    gg_jw_key(w, "decided_by");
-    if (r->decided_by) {
-        gg_jw_obj(w);
-        gg_jw_kint(w, "id", r->decided_by);
-        gg_jw_kstr(w, "username", r->decided_by_username);
-        gg_jw_obj_end(w);
-    } else {
-        gg_jw_null(w);
-    }
+    gg_body_kref(w, "decided_by", "id", r->decided_by, "username", r->decided_by_username);
     gg_jw_kstr(w, "decision_note", r->decision_note);
     gg_body_kid(w, "resident_id", r->resident_id);
     gg_body_kid(w, "household_id", r->household_id);

@@ -7,6 +7,7 @@
 
 #include "core/clock.h"
 #include "domain/scope.h"
+#include "json/jw.h"
 
 /* The chain is keyed (BLAKE2b with the "audit" subkey of the key file): whoever can
  * write the database but lacks the key cannot rewrite rows and recompute the hashes. */
@@ -252,4 +253,27 @@ int gg_audit_list(gg_db_conn_t *c, gg_arena_t *a, const gg_auth_t *auth, const g
 out:
     gg_db_res_free(r);
     return rc;
+}
+
+int gg_audit_pii_read(gg_db_conn_t *c, gg_arena_t *a, const gg_actor_t *actor, const char *object_type,
+                      int64_t object_id, int64_t unit_id, const char *const *fields, int nfields,
+                      gg_error_t *err)
+{
+    gg_buf_t b = {0};
+    gg_jw_t w;
+    gg_jw_init(&w, &b);
+    gg_jw_obj(&w);
+    gg_jw_key(&w, "fields");
+    gg_jw_arr(&w);
+    for (int i = 0; i < nfields; i++)
+        gg_jw_str(&w, fields[i]);
+    gg_jw_arr_end(&w);
+    gg_jw_obj_end(&w);
+    gg_audit_entry_t e = {.action = "pii.read",
+                          .object_type = object_type,
+                          .object_id = gg_sprintf(a, "%lld", (long long)object_id),
+                          .unit_id = unit_id,
+                          .detail_json = gg_strdup(a, b.data)};
+    gg_buf_free(&b);
+    return gg_audit_append(c, actor, &e, err);
 }

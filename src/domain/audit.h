@@ -28,6 +28,12 @@ int gg_audit_append(gg_db_conn_t *c, const gg_actor_t *actor, const gg_audit_ent
 
 /* Append one entry in a transaction of its own — for refusals (failed logins,
  * denied escalations), which have no change to ride along with. */
+/* "pii.read": actor saw these fields of (object_type, object_id) unmasked; detail {"fields": [...]}.
+ * In the caller's transaction, like gg_audit_append. */
+int gg_audit_pii_read(gg_db_conn_t *c, gg_arena_t *a, const gg_actor_t *actor, const char *object_type,
+                      int64_t object_id, int64_t unit_id, const char *const *fields, int nfields,
+                      gg_error_t *err);
+
 int gg_audit_alone(gg_db_conn_t *c, const gg_actor_t *actor, const gg_audit_entry_t *e, gg_error_t *err);
 
 typedef struct gg_audit_verdict {

@@ -628,21 +628,5 @@ int gg_resident_audit_reveal(gg_db_conn_t *c, gg_arena_t *a, const gg_actor_t *a
 {
     if (!gg_auth_can(auth, GG_P_PII_READ, r->unit_path))
         return gg_err_forbidden(err, "you may not see unmasked personal data of this resident");
-    gg_buf_t b = {0};
-    gg_jw_t w;
-    gg_jw_init(&w, &b);
-    gg_jw_obj(&w);
-    gg_jw_key(&w, "fields");
-    gg_jw_arr(&w);
-    for (int i = 0; i < nfields; i++)
-        gg_jw_str(&w, fields[i]);
-    gg_jw_arr_end(&w);
-    gg_jw_obj_end(&w);
-    gg_audit_entry_t e = {.action = "pii.read",
-                          .object_type = "resident",
-                          .object_id = id_text(a, r->id),
-                          .unit_id = r->unit_id,
-                          .detail_json = gg_strdup(a, b.data)};
-    gg_buf_free(&b);
-    return gg_audit_append(c, actor, &e, err);
+    return gg_audit_pii_read(c, a, actor, "resident", r->id, r->unit_id, fields, nfields, err);
 }
