@@ -2,13 +2,16 @@
 #include "core/table.h"
 
 #include <errno.h>
+#include <iconv.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "core/csv.h"
 #include "core/mem.h"
+#include "core/utf8.h"
 #include "core/xlsx_read.h"
 
 struct gg_table {
@@ -40,6 +43,52 @@ int gg_table_sniff(const void *head, size_t n, gg_table_kind_t *kind, gg_error_t
     return 0;
 }
 
+/* Excel on a Chinese-language Windows saves "CSV (逗号分隔)" in the ANSI code
+ * page, GBK, and that is what a street office will upload.  A CSV that is not
+ * valid UTF-8 but decodes completely as GB18030 (GBK's superset) is converted
+ * to UTF-8 in a temporary file; anything else is left as it is, for the CSV
+ * reader to refuse naming the line.  ASCII and UTF-8 files are not touched.
+ * *f is replaced by the converted stream (the original is closed). */
+static int gbk_to_utf8(FILE **f, gg_error_t *err)
+{
+    struct stat st;
+    if (fstat(fileno(*f), &st) != 0)
+        return gg_err_internal(err, "cannot read the upload: %s", strerror(errno));
+    size_t n = (size_t)st.st_size;
+    char *buf = malloc(n ? n : 1);
+    if (!buf) return gg_err_internal(err, "out of memory reading the upload");
+    if (fread(buf, 1, n, *f) != n) {
+        free(buf);
+        return gg_err_internal(err, "cannot read the upload: %s", strerror(errno));
+    }
+    int converted = 0;
+    FILE *out = NULL;
+    iconv_t cd = (iconv_t)-1;
+    if (!gg_utf8_valid(buf, n) && (cd = iconv_open("UTF-8", "GB18030")) != (iconv_t)-1 && (out = tmpfile())) {
+        char *in = buf;
+        size_t inleft = n;
+        converted = 1;
+        while (inleft && converted) {
+            char chunk[65536], *o = chunk;
+            size_t oleft = sizeof chunk;
+            size_t r = iconv(cd, &in, &inleft, &o, &oleft);
+            if (fwrite(chunk, 1, sizeof chunk - oleft, out) != sizeof chunk - oleft) converted = 0;
+            if (r == (size_t)-1 && errno != E2BIG) converted = 0; /* not GB18030 either */
+        }
+    }
+    if (cd != (iconv_t)-1) iconv_close(cd);
+    free(buf);
+    if (converted && fflush(out) == 0) {
+        fclose(*f);
+        rewind(out);
+        *f = out;
+        return 0;
+    }
+    if (out) fclose(out);
+    rewind(*f);
+    return 0;
+}
+
 static int open_kind(gg_table_t *t, const void *head, size_t n, gg_error_t *err)
 {
     return gg_table_sniff(head, n, &t->kind, err);
@@ -60,6 +109,10 @@ int gg_table_open_fd(int fd, gg_table_t **out, gg_error_t *err)
         if (dfd < 0 || lseek(dfd, 0, SEEK_SET) != 0 || !(t->f = fdopen(dfd, "rb"))) {
             if (dfd >= 0) close(dfd);
             gg_err_internal(err, "cannot read the upload: %s", strerror(errno));
+            goto fail;
+        }
+        if (gbk_to_utf8(&t->f, err) < 0) {
+            fclose(t->f);
             goto fail;
         }
         t->csv = gg_csv_open_file(t->f);

@@ -214,11 +214,28 @@ def test_scope_of_imports(world):
     assert (err["row"], err["field"]) == (2, "id_number") and "outside your scope" in err["message"]
 
 
+def test_a_gbk_csv_from_excel_is_read_as_chinese(world, place):
+    # Excel on a Chinese Windows saves "CSV (逗号分隔)" in GBK: names must arrive as written, not refused or garbled.
+    gw = world.accounts["grid_worker"].api
+    n = id_number()
+    text = "姓名,身份证号,房屋编码,标签\r\n" + f"欧阳蕾,{n},{place['h1']['house_code']},\r\n"
+    r = upload(gw, "/api/v1/imports/residents", text.encode("gbk"), unit_id=world.units["grid_a"])
+    assert r.status_code == 200, r.text
+    assert (r.json()["imported"], r.json()["failed"]) == (1, 0), r.text
+    got = gw.get("/api/v1/residents", params={"id_number": n}).json()["items"]
+    assert [p["name"] for p in got] == ["欧阳蕾"]
+    # bytes that are neither UTF-8 nor GBK are still refused, naming the line
+    r = upload(gw, "/api/v1/imports/residents", "姓名,身份证号\r\n".encode() + b"\xff\xfe\xff,1\r\n",
+               unit_id=world.units["grid_a"])
+    err = expect_error(r, 400, "file")
+    assert "line 2" in err["message"] and "UTF-8" in err["message"], err
+
+
 def test_bad_files_are_refused_naming_the_file(world):
     gw = world.accounts["grid_worker"].api
     grid_a = world.units["grid_a"]
     for data in (os.urandom(3000) + b"\x00", b"%PDF-1.4\n\x00\x01binary", b"PK\x03\x04" + os.urandom(200),
-                 b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(100), "姓名\n张三".encode("gbk"), b""):
+                 b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(100), b""):
         r = upload(gw, "/api/v1/imports/residents", data, unit_id=grid_a)
         err = expect_error(r, 400, "file")
         assert err["code"] == "validation_failed"
