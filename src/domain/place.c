@@ -144,6 +144,34 @@ static int next_building_code(gg_db_conn_t *c, gg_arena_t *a, int64_t grid_id, c
     }
 }
 
+struct building_insert {
+    const gg_building_t *b;
+    const gg_unit_t *grid;
+    int64_t now, id;
+};
+
+static int building_insert_tx(gg_db_conn_t *c, void *ctx, gg_error_t *err)
+{
+    struct building_insert *x = ctx;
+    const gg_building_t *b = x->b;
+    gg_db_res_t *r;
+    if (gg_db_query(
+            c,
+            "INSERT INTO building (grid_id, unit_path, code, name, address, lat, lon, floors, use_type, "
+            "created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10) RETURNING id",
+            GG_ARGS(GG_I64(x->grid->id), GG_TEXT(x->grid->path), GG_TEXT(b->code), GG_TEXT(b->name),
+                    GG_TEXT(b->address), b->has_location ? GG_F64(b->lat) : GG_NULL,
+                    b->has_location ? GG_F64(b->lon) : GG_NULL, b->has_floors ? GG_I64(b->floors) : GG_NULL,
+                    GG_TEXT(b->use_type), GG_I64(x->now)),
+            &r, err) < 0)
+        return -1;
+    int step = gg_db_next(r, err);
+    if (step == 1) x->id = gg_db_i64(r, 0);
+    gg_db_res_free(r);
+    if (step != 1) return step < 0 ? -1 : gg_err_internal(err, "building insert returned no id");
+    return 0;
+}
+
 int gg_building_create(gg_db_conn_t *c, gg_arena_t *a, const gg_actor_t *actor, const gg_auth_t *auth,
                        const gg_building_t *in, int64_t *id, gg_error_t *err)
 {
@@ -166,25 +194,22 @@ int gg_building_create(gg_db_conn_t *c, gg_arena_t *a, const gg_actor_t *actor, 
     } else if (next_building_code(c, a, grid.id, &b.code, err) < 0) {
         return -1;
     }
-    int64_t now = gg_now_ms();
-    gg_db_res_t *r;
-    if (gg_db_query(
-            c,
-            "INSERT INTO building (grid_id, unit_path, code, name, address, lat, lon, floors, use_type, "
-            "created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10) RETURNING id",
-            GG_ARGS(GG_I64(grid.id), GG_TEXT(grid.path), GG_TEXT(b.code), GG_TEXT(b.name), GG_TEXT(b.address),
-                    b.has_location ? GG_F64(b.lat) : GG_NULL, b.has_location ? GG_F64(b.lon) : GG_NULL,
-                    b.has_floors ? GG_I64(b.floors) : GG_NULL, GG_TEXT(b.use_type), GG_I64(now)),
-            &r, err) < 0) {
-        if (err->http_status == 409)
-            gg_error_set(err, 409, "conflict", "code", "grid %s already has a building with code %s",
-                         grid.name, b.code);
-        return -1;
+    /* An assigned code can race another writer of the same grid (on PostgreSQL both read the same
+     * count); the loser's insert fails on the unique constraint inside a savepoint and takes the
+     * next free code.  A code the caller chose is never changed: that conflict is theirs (409). */
+    int chosen = in->code != NULL;
+    struct building_insert x = {.b = &b, .grid = &grid, .now = gg_now_ms()};
+    for (int attempt = 0;; attempt++) {
+        if (gg_db_tx(c, building_insert_tx, &x, err) == 0) break;
+        if (err->http_status != 409 || chosen || attempt == 8) {
+            if (err->http_status == 409)
+                gg_error_set(err, 409, "conflict", "code", "grid %s already has a building with code %s",
+                             grid.name, b.code);
+            return -1;
+        }
+        if (next_building_code(c, a, grid.id, &b.code, err) < 0) return -1;
     }
-    int step = gg_db_next(r, err);
-    if (step == 1) *id = gg_db_i64(r, 0);
-    gg_db_res_free(r);
-    if (step != 1) return step < 0 ? -1 : gg_err_internal(err, "building insert returned no id");
+    *id = x.id;
     gg_change_t ch;
     gg_change_init(&ch);
     gg_change_note(&ch, "code", b.code);
