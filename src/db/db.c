@@ -221,7 +221,7 @@ void gg_db_release(gg_db_t *db, gg_db_conn_t *c)
     if (!c->broken) c->drv->rollback(c);
     c->tx_depth = 0;
     c->retry = 0;
-    c->non_commit = 0;
+    c->n_on_commit = 0;
     pthread_mutex_lock(&db->mu);
     db->freel[db->nfree++] = c;
     pthread_cond_signal(&db->cv);
@@ -380,10 +380,10 @@ void gg_db_on_commit(gg_db_conn_t *c, void (*fn)(void))
         fn();
         return;
     }
-    for (int i = 0; i < c->non_commit; i++)
+    for (int i = 0; i < c->n_on_commit; i++)
         if (c->on_commit[i] == fn) return;
-    if (c->non_commit < (int)(sizeof c->on_commit / sizeof c->on_commit[0])) {
-        c->on_commit[c->non_commit++] = fn;
+    if (c->n_on_commit < (int)(sizeof c->on_commit / sizeof c->on_commit[0])) {
+        c->on_commit[c->n_on_commit++] = fn;
         return;
     }
     fn(); /* no room: running early is safer than never (a cache refilled early expires on its own) */
@@ -408,7 +408,7 @@ int gg_db_tx(gg_db_conn_t *c, gg_db_tx_fn fn, void *ctx, gg_error_t *err)
             return rc;
         }
         c->tx_depth = 1;
-        c->non_commit = 0;
+        c->n_on_commit = 0;
         rc = fn(c, ctx, err);
         if (rc == 0)
             rc = c->drv->commit(c, err);
@@ -416,8 +416,8 @@ int gg_db_tx(gg_db_conn_t *c, gg_db_tx_fn fn, void *ctx, gg_error_t *err)
             c->drv->rollback(c);
         c->tx_depth = 0;
         /* a lost connection may have committed: a cache must assume it did */
-        int hooks = rc == 0 || c->broken ? c->non_commit : 0;
-        c->non_commit = 0;
+        int hooks = rc == 0 || c->broken ? c->n_on_commit : 0;
+        c->n_on_commit = 0;
         for (int i = 0; i < hooks; i++)
             c->on_commit[i]();
         if (rc == 0) return 0;

@@ -21,7 +21,7 @@ struct gg_db_conn {
     int retry;                  /* driver sets it when the last error was busy/serialization/deadlock */
     int broken;                 /* driver sets it when the connection is lost; acquire reconnects */
     void (*on_commit[4])(void); /* gg_db_on_commit: run after the outermost COMMIT */
-    int non_commit;
+    int n_on_commit;
 };
 
 struct gg_db_res {
