@@ -496,6 +496,7 @@ static void restructure(gg_req_t *req)
         write_lineage(w, &x.out.lineage[i]);
     gg_jw_arr_end(w);
     gg_jw_kint(w, "ended_assignments", x.out.ended_assignments);
+    gg_jw_kint(w, "buildings_moved", x.out.buildings_moved);
     gg_jw_kint(w, "buildings_in_retired", x.out.buildings_in_retired);
     gg_jw_obj_end(w);
 }

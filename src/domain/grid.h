@@ -114,8 +114,9 @@ typedef struct gg_grid_restructure_result {
     int ncreated;
     gg_lineage_t *lineage;
     int nlineage;
-    int64_t ended_assignments;    /* current assignments of retired grids, now ended */
-    int64_t buildings_in_retired; /* buildings still standing in the retired grids (to move) */
+    int64_t ended_assignments; /* current assignments of retired grids, now ended */
+    int64_t buildings_moved; /* buildings moved into the new grid that contains them (or the one new grid) */
+    int64_t buildings_in_retired; /* buildings left in the retired grids: no location inside a new grid */
 } gg_grid_restructure_result_t;
 
 int gg_grid_restructure(gg_db_conn_t *c, gg_arena_t *a, const gg_actor_t *actor, const gg_auth_t *auth,

@@ -8,6 +8,7 @@
 #include "core/utf8.h"
 #include "domain/audit.h"
 #include "domain/grid_internal.h"
+#include "domain/place.h"
 #include "domain/validate.h"
 #include "geo/geo.h"
 #include "json/jw.h"
@@ -702,6 +703,59 @@ static int write_lineage(op_t *o, int64_t rid, const char *operation, old_grid_t
     return 0;
 }
 
+/* The places of the retired grids go with the land: a building with a location moves into the
+ * new grid (the smallest, so a micro-grid wins over its grid) that contains it; when one new grid
+ * replaces them all (a merge) every building moves there.  What cannot be placed stays, counted
+ * in buildings_in_retired, for the places API. */
+static int move_buildings(op_t *o, const old_grid_t *olds, int nold, const plan_t *plans, int nplans,
+                          gg_grid_restructure_result_t *out, gg_error_t *err)
+{
+    if (nplans == 0) return 0;
+    for (int i = 0; i < nold; i++) {
+        gg_db_res_t *r;
+        if (gg_db_query(
+                o->c,
+                "SELECT id, lat, lon FROM building WHERE grid_id = $1 AND retired_at IS NULL ORDER BY id",
+                GG_ARGS(GG_I64(olds[i].g.id)), &r, err) < 0)
+            return -1;
+        struct {
+            int64_t id;
+            int located;
+            double lat, lon;
+        } *rows = NULL;
+        int n = 0, cap = 0, step;
+        while ((step = gg_db_next(r, err)) == 1) {
+            if (n == cap) {
+                cap = cap ? cap * 2 : 64;
+                void *grown = gg_alloc(o->a, sizeof *rows * (size_t)cap);
+                if (n) memcpy(grown, rows, sizeof *rows * (size_t)n);
+                rows = grown;
+            }
+            rows[n].id = gg_db_i64(r, 0);
+            rows[n].located = !gg_db_isnull(r, 1) && !gg_db_isnull(r, 2);
+            rows[n].lat = rows[n].located ? gg_db_f64(r, 1) : 0;
+            rows[n].lon = rows[n].located ? gg_db_f64(r, 2) : 0;
+            n++;
+        }
+        gg_db_res_free(r);
+        if (step < 0) return -1;
+        for (int k = 0; k < n; k++) {
+            int best = -1;
+            for (int j = 0; rows[k].located && j < nplans; j++)
+                if (gg_geo_covers_point(o->geo, plans[j].shape, rows[k].lat, rows[k].lon) &&
+                    (best < 0 || plans[j].area_m2 < plans[best].area_m2))
+                    best = j;
+            if (best < 0 && nplans == 1) best = 0;
+            if (best < 0) continue;
+            const char *path =
+                gg_sprintf(o->a, "%s%lld/", plans[best].parent.path, (long long)plans[best].id);
+            if (gg_building_move(o->c, o->a, o->actor, rows[k].id, plans[best].id, path, err) < 0) return -1;
+            out->buildings_moved++;
+        }
+    }
+    return 0;
+}
+
 static int retire_olds(op_t *o, old_grid_t *olds, int n, gg_grid_restructure_result_t *out, gg_error_t *err)
 {
     for (int i = 0; i < n; i++) {
@@ -775,7 +829,9 @@ int gg_grid_restructure(gg_db_conn_t *c, gg_arena_t *a, const gg_actor_t *actor,
         goto out;
     for (int i = 0; i < in->ncreate; i++)
         if (insert_plan(&o, &plans[i], err) < 0) goto out;
-    if (retire_olds(&o, olds, in->nretire, out, err) < 0) goto out;
+    if (move_buildings(&o, olds, in->nretire, plans, in->ncreate, out, err) < 0 ||
+        retire_olds(&o, olds, in->nretire, out, err) < 0)
+        goto out;
     out->operation = operation_of(in->nretire, in->ncreate);
     if (insert_restructure(&o, &where, out->operation, in->nretire, in->ncreate, in->note,
                            &out->restructure_id, err) < 0 ||

@@ -540,3 +540,56 @@ int gg_house_update(gg_db_conn_t *c, gg_arena_t *a, const gg_actor_t *actor, con
                           .detail_json = gg_change_done(&ch, a)};
     return gg_audit_append(c, actor, &e, err);
 }
+
+int gg_building_move(gg_db_conn_t *c, gg_arena_t *a, const gg_actor_t *actor, int64_t building_id,
+                     int64_t to_grid_id, const char *to_path, gg_error_t *err)
+{
+    gg_db_res_t *r;
+    if (gg_db_query(c, "SELECT grid_id, code FROM building WHERE id = $1", GG_ARGS(GG_I64(building_id)), &r,
+                    err) < 0)
+        return -1;
+    int step = gg_db_next(r, err);
+    int64_t from = step == 1 ? gg_db_i64(r, 0) : 0;
+    const char *code = step == 1 ? gg_strdup(a, gg_db_text(r, 1)) : NULL;
+    gg_db_res_free(r);
+    if (step != 1)
+        return step < 0 ? -1 : gg_err_not_found(err, "building %lld does not exist", (long long)building_id);
+    int64_t taken;
+    int found;
+    if (gg_db_query_i64(c, "SELECT count(*) FROM building WHERE grid_id = $1 AND code = $2",
+                        GG_ARGS(GG_I64(to_grid_id), GG_TEXT(code)), &taken, &found, err) < 0)
+        return -1;
+    const char *new_code = code;
+    if (taken && next_building_code(c, a, to_grid_id, &new_code, err) < 0) return -1;
+    int64_t now = gg_now_ms();
+    if (gg_db_exec(
+            c, "UPDATE building SET grid_id = $1, unit_path = $2, code = $3, updated_at = $4 WHERE id = $5",
+            GG_ARGS(GG_I64(to_grid_id), GG_TEXT(to_path), GG_TEXT(new_code), GG_I64(now),
+                    GG_I64(building_id)),
+            NULL, err) < 0 ||
+        gg_db_exec(c, "UPDATE house SET unit_path = $1 WHERE building_id = $2",
+                   GG_ARGS(GG_TEXT(to_path), GG_I64(building_id)), NULL, err) < 0 ||
+        gg_db_exec(c,
+                   "UPDATE household SET unit_path = $1 WHERE house_id IN (SELECT id FROM house WHERE "
+                   "building_id = $2)",
+                   GG_ARGS(GG_TEXT(to_path), GG_I64(building_id)), NULL, err) < 0 ||
+        gg_db_exec(c,
+                   "UPDATE resident SET unit_id = $1, unit_path = $2 WHERE house_id IN (SELECT id FROM house "
+                   "WHERE building_id = $3)",
+                   GG_ARGS(GG_I64(to_grid_id), GG_TEXT(to_path), GG_I64(building_id)), NULL, err) < 0)
+        return -1;
+    gg_change_t ch;
+    gg_change_init(&ch);
+    gg_change_note_int(&ch, "from_grid_id", from);
+    gg_change_note_int(&ch, "to_grid_id", to_grid_id);
+    if (strcmp(new_code, code) != 0) {
+        gg_change_note(&ch, "code_before", code);
+        gg_change_note(&ch, "code_after", new_code);
+    }
+    gg_audit_entry_t e = {.action = "building.move",
+                          .object_type = "building",
+                          .object_id = id_text(a, building_id),
+                          .unit_id = to_grid_id,
+                          .detail_json = gg_change_done(&ch, a)};
+    return gg_audit_append(c, actor, &e, err);
+}

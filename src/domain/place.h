@@ -73,6 +73,13 @@ int gg_building_list(gg_db_conn_t *c, gg_arena_t *a, const gg_auth_t *auth, cons
 int gg_building_update(gg_db_conn_t *c, gg_arena_t *a, const gg_actor_t *actor, const gg_auth_t *auth,
                        const gg_building_t *cur, const gg_building_t *next, int version, gg_error_t *err);
 
+/* Move a building into another grid (as a restructure does): its houses, their households and residents
+ * follow — grid and scope path — and pending QR registrations with them (they are scoped by the house).
+ * The building keeps its code unless the new grid already uses it, then takes the next free one.
+ * Audited as building.move.  The caller holds the transaction and has checked permission. */
+int gg_building_move(gg_db_conn_t *c, gg_arena_t *a, const gg_actor_t *actor, int64_t building_id,
+                     int64_t to_grid_id, const char *to_path, gg_error_t *err);
+
 int gg_house_create(gg_db_conn_t *c, gg_arena_t *a, const gg_actor_t *actor, const gg_auth_t *auth,
                     const gg_house_t *in, int64_t *id, gg_error_t *err);
 int gg_house_get(gg_db_conn_t *c, gg_arena_t *a, const gg_auth_t *auth, uint64_t perm, int64_t id,

@@ -363,6 +363,51 @@ def test_split_then_merge_keeps_history_and_old_grids_readable(geo, world, serve
     assert rows[0]["unit_id"] == cid and rows[0]["detail"]["operation"] == "merge"
 
 
+def test_buildings_and_their_people_move_with_the_land(geo, world):
+    # After a split each located building stands in the new grid that contains it, with its houses and
+    # residents (their scope follows); an unlocated one stays and is counted; a merge takes everything.
+    from placekit import building, house, resident
+    cid, ccode, area = geo.community()
+    old = geo.new_grid(cid, "待拆网格", area.box(0, 0, 1, 1))
+    api = world.admin.api
+    west = building(api, old["id"], "西楼", location=area.point(0.1, 0.5))
+    east = building(api, old["id"], "东楼", location=area.point(0.9, 0.5))
+    nowhere = building(api, old["id"], "无坐标楼")
+    h = house(api, west["id"], "101")
+    p = resident(api, "迁移人", house_id=h["id"])
+    r = api.post("/api/v1/grids/restructure", json={
+        "parent_id": cid, "retire": [old["id"]],
+        "create": [{"name": f"拆{i + 1}", "geometry": s} for i, s in enumerate(area.strips(3))]})
+    assert r.status_code == 201, r.text
+    out = r.json()
+    new = [g["id"] for g in out["created"]]
+    assert (out["buildings_moved"], out["buildings_in_retired"]) == (2, 1)
+    assert api.get(f"/api/v1/buildings/{west['id']}").json()["grid"]["id"] == new[0]
+    assert api.get(f"/api/v1/buildings/{east['id']}").json()["grid"]["id"] == new[2]
+    assert api.get(f"/api/v1/buildings/{nowhere['id']}").json()["grid"]["id"] == old["id"]
+    assert api.get(f"/api/v1/houses/{h['id']}").json()["grid_id"] == new[0]
+    # the new grid's worker sees the resident; nobody was left behind in the old grid's scope
+    worker = world.account(new[0], "grid_worker")
+    assert worker.api.get(f"/api/v1/residents/{p['id']}").status_code == 200
+    moved = audit_rows(api, "building.move")
+    assert {m["object_id"] for m in moved[:2]} == {str(west["id"]), str(east["id"])}
+    # a merge has one place to go: the unlocated building of a merged grid moves too
+    loose = building(api, new[1], "中楼无坐标")
+    r = api.post("/api/v1/grids/restructure", json={
+        "parent_id": cid, "retire": [new[0], new[1]], "create": [{"name": "合", "geometry": area.box(0, 0, 2 / 3, 1)}]})
+    assert r.status_code == 201, r.text
+    merged = r.json()["created"][0]["id"]
+    assert (r.json()["buildings_moved"], r.json()["buildings_in_retired"]) == (2, 0)
+    assert api.get(f"/api/v1/buildings/{loose['id']}").json()["grid"]["id"] == merged
+    assert api.get(f"/api/v1/buildings/{west['id']}").json()["grid"]["id"] == merged
+
+
+def audit_rows(api, action):
+    r = api.get("/api/v1/audit", params={"action": action, "limit": 20})
+    assert r.status_code == 200, r.text
+    return r.json()["items"]
+
+
 def test_a_restructure_is_all_or_nothing(geo):
     cid, _, area = geo.community()
     old = geo.new_grid(cid, "原网格", area.box(0, 0, 1, 1))

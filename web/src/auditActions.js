@@ -33,6 +33,7 @@ export const ACTIONS = [
   'grid_assignment.end',
   'building.create',
   'building.update',
+  'building.move',
   'house.create',
   'house.update',
   'house.qr_rotate',

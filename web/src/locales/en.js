@@ -298,6 +298,7 @@ export default {
       grid_assignment_end: 'Grid assignment ended',
       building_create: 'Building created',
       building_update: 'Building changed',
+      building_move: 'Building moved to a new grid',
       house_create: 'House created',
       house_update: 'House changed',
       house_qr_rotate: 'House QR code replaced',

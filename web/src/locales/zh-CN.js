@@ -300,6 +300,7 @@ export default {
       grid_assignment_end: '网格人员离任',
       building_create: '新建楼栋',
       building_update: '修改楼栋',
+      building_move: '楼栋随网格调整迁移',
       house_create: '新建房屋',
       house_update: '修改房屋',
       house_qr_rotate: '更换房屋二维码',
