@@ -562,11 +562,13 @@ int gg_building_move(gg_db_conn_t *c, gg_arena_t *a, const gg_actor_t *actor, in
     const char *new_code = code;
     if (taken && next_building_code(c, a, to_grid_id, &new_code, err) < 0) return -1;
     int64_t now = gg_now_ms();
-    if (gg_db_exec(
-            c, "UPDATE building SET grid_id = $1, unit_path = $2, code = $3, updated_at = $4 WHERE id = $5",
-            GG_ARGS(GG_I64(to_grid_id), GG_TEXT(to_path), GG_TEXT(new_code), GG_I64(now),
-                    GG_I64(building_id)),
-            NULL, err) < 0 ||
+    if (gg_db_exec(c,
+                   "UPDATE building SET grid_id = $1, unit_path = $2, code = $3, updated_at = $4, version = "
+                   "version + 1 "
+                   "WHERE id = $5",
+                   GG_ARGS(GG_I64(to_grid_id), GG_TEXT(to_path), GG_TEXT(new_code), GG_I64(now),
+                           GG_I64(building_id)),
+                   NULL, err) < 0 ||
         gg_db_exec(c, "UPDATE house SET unit_path = $1 WHERE building_id = $2",
                    GG_ARGS(GG_TEXT(to_path), GG_I64(building_id)), NULL, err) < 0 ||
         gg_db_exec(c,
