@@ -282,6 +282,37 @@ static void building_update(gg_req_t *req)
     building_respond(req, c, auth, rc, id, &err, 200);
 }
 
+static int building_move_tx(gg_db_conn_t *c, void *ctx, gg_error_t *err)
+{
+    struct building_ctx *x = ctx;
+    gg_actor_t actor = gg_actor_of(x->auth);
+    return gg_building_move_to(c, x->arena, &actor, x->auth, x->id, gg_json_int(x->body, "grid_id", 0),
+                               (int)gg_json_int(x->body, "version", 0), err);
+}
+
+/* POST /buildings/{id}/move {"grid_id", "version"}: into another grid, with its houses and people. */
+static void building_move(gg_req_t *req)
+{
+    static const gg_field_t fields[] = {
+        {"grid_id", GG_F_INT, 1, 1, INT64_MAX, 0},
+        {"version", GG_F_INT, 1, 1, INT32_MAX, 0},
+    };
+    gg_db_conn_t *c;
+    gg_auth_t *auth;
+    gg_error_t err;
+    int64_t id;
+    if (gg_api_path_id(req, "id", &id) < 0) return;
+    if (gg_api_begin(req, 0, &c, &auth) < 0) return;
+    struct building_ctx x = {.arena = req->arena, .auth = auth, .id = id};
+    if (gg_api_body(req, fields, sizeof fields / sizeof fields[0], &x.body) < 0) {
+        gg_api_end(req, c);
+        return;
+    }
+    int rc = gg_db_tx(c, building_move_tx, &x, &err);
+    json_decref(x.body);
+    building_respond(req, c, auth, rc, id, &err, 200);
+}
+
 /* ---- houses ---- */
 
 /* House fields a POST and a PATCH share. */
@@ -705,6 +736,7 @@ void gg_api_place_routes(gg_router_t *r)
     gg_router_add(r, "POST", "/api/v1/buildings", building_create, NULL);
     gg_router_add(r, "GET", "/api/v1/buildings/{id}", building_get, NULL);
     gg_router_add(r, "PATCH", "/api/v1/buildings/{id}", building_update, NULL);
+    gg_router_add(r, "POST", "/api/v1/buildings/{id}/move", building_move, NULL);
     gg_router_add(r, "GET", "/api/v1/buildings/{id}/houses", house_list, NULL);
     gg_router_add(r, "POST", "/api/v1/buildings/{id}/houses", house_create, NULL);
     gg_router_add(r, "GET", "/api/v1/houses/{id}", house_get, NULL);

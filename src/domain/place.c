@@ -595,3 +595,33 @@ int gg_building_move(gg_db_conn_t *c, gg_arena_t *a, const gg_actor_t *actor, in
                           .detail_json = gg_change_done(&ch, a)};
     return gg_audit_append(c, actor, &e, err);
 }
+
+int gg_building_move_to(gg_db_conn_t *c, gg_arena_t *a, const gg_actor_t *actor, const gg_auth_t *auth,
+                        int64_t building_id, int64_t to_grid_id, int version, gg_error_t *err)
+{
+    gg_building_t cur;
+    if (gg_building_get(c, a, auth, building_id, &cur, err) < 0) return -1;
+    if (!gg_auth_can(auth, GG_P_PLACE_WRITE, cur.unit_path))
+        return gg_err_forbidden(err, "you may not move building %s", cur.name);
+    if (cur.version != version)
+        return gg_error_set(
+            err, 409, "version_conflict", "version",
+            "building %s was changed by someone else (version %d, you sent %d); reload and retry", cur.name,
+            cur.version, version);
+    if (cur.retired_at) return gg_err_invalid(err, "grid_id", "building %s is retired", cur.name);
+    gg_unit_t grid;
+    int found;
+    if (gg_unit_by_id(c, a, to_grid_id, &grid, &found, err) < 0) return -1;
+    if (!found || !gg_auth_can(auth, GG_P_PLACE_READ, grid.path))
+        return gg_error_set(err, 404, "not_found", "grid_id",
+                            "grid %lld does not exist or is outside your scope", (long long)to_grid_id);
+    if (!gg_auth_can(auth, GG_P_PLACE_WRITE, grid.path))
+        return gg_err_forbidden(err, "you may not add buildings to %s", grid.name);
+    if (strcmp(grid.level, "grid") != 0 && strcmp(grid.level, "micro_grid") != 0)
+        return gg_err_invalid(err, "grid_id", "buildings stand in a grid or micro-grid, and %s is a %s",
+                              grid.name, grid.level);
+    if (grid.retired_at) return gg_err_invalid(err, "grid_id", "grid %s is retired", grid.name);
+    if (grid.id == cur.grid_id)
+        return gg_err_invalid(err, "grid_id", "building %s already stands in %s", cur.name, grid.name);
+    return gg_building_move(c, a, actor, building_id, grid.id, grid.path, err);
+}

@@ -80,6 +80,12 @@ int gg_building_update(gg_db_conn_t *c, gg_arena_t *a, const gg_actor_t *actor, 
 int gg_building_move(gg_db_conn_t *c, gg_arena_t *a, const gg_actor_t *actor, int64_t building_id,
                      int64_t to_grid_id, const char *to_path, gg_error_t *err);
 
+/* The same at a person's request (POST /buildings/{id}/move): the caller needs place.write over the
+ * building and over the target, which must be an active grid or micro-grid other than its own; version
+ * is what the client last saw (409 on a mismatch). */
+int gg_building_move_to(gg_db_conn_t *c, gg_arena_t *a, const gg_actor_t *actor, const gg_auth_t *auth,
+                        int64_t building_id, int64_t to_grid_id, int version, gg_error_t *err);
+
 int gg_house_create(gg_db_conn_t *c, gg_arena_t *a, const gg_actor_t *actor, const gg_auth_t *auth,
                     const gg_house_t *in, int64_t *id, gg_error_t *err);
 int gg_house_get(gg_db_conn_t *c, gg_arena_t *a, const gg_auth_t *auth, uint64_t perm, int64_t id,

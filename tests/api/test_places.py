@@ -151,6 +151,35 @@ def test_buildings_stand_in_grids(world):
     assert building(gw, micro["id"], "微网格里的楼")["grid"]["id"] == micro["id"]
 
 
+def test_a_building_moved_by_hand_takes_its_houses_and_people(world):
+    a = world.accounts
+    admin = world.admin.api
+    b = building(a["grid_worker"].api, world.units["grid_a"], "待迁楼")
+    h = house(a["grid_worker"].api, b["id"], "201")
+    p = resident(a["grid_worker"].api, "随楼迁", house_id=h["id"])
+    # the grid worker of A may not put it into B, which is outside their scope
+    r = a["grid_worker"].api.post(f"/api/v1/buildings/{b['id']}/move", json={"grid_id": world.units["grid_b"],
+                                                                             "version": b["version"]})
+    expect_error(r, 404, "grid_id", "not_found")
+    # wrong target kinds and stale versions are refused naming the field
+    expect_error(admin.post(f"/api/v1/buildings/{b['id']}/move", json={"grid_id": world.units["community_a1"],
+                                                                      "version": b["version"]}), 400, "grid_id")
+    expect_error(admin.post(f"/api/v1/buildings/{b['id']}/move", json={"grid_id": world.units["grid_a"],
+                                                                      "version": b["version"]}), 400, "grid_id")
+    expect_error(admin.post(f"/api/v1/buildings/{b['id']}/move", json={"grid_id": world.units["grid_b"],
+                                                                      "version": b["version"] + 5}), 409, "version")
+    expect_error(admin.post(f"/api/v1/buildings/{b['id']}/move", json={"version": b["version"]}), 400, "grid_id")
+    r = admin.post(f"/api/v1/buildings/{b['id']}/move", json={"grid_id": world.units["grid_b"], "version": b["version"]})
+    assert r.status_code == 200, r.text
+    assert r.json()["grid"]["id"] == world.units["grid_b"] and r.json()["version"] == b["version"] + 1
+    # the people went with it: B's worker reads the resident, A's no longer does
+    assert a["grid_worker_b"].api.get(f"/api/v1/residents/{p['id']}").status_code == 200
+    assert a["grid_worker"].api.get(f"/api/v1/residents/{p['id']}").status_code == 404
+    assert a["grid_worker_b"].api.get(f"/api/v1/houses/{h['id']}").json()["grid_id"] == world.units["grid_b"]
+    row = admin.get("/api/v1/audit", params={"action": "building.move", "limit": 1}).json()["items"][0]
+    assert row["object_id"] == str(b["id"]) and row["detail"]["to_grid_id"] == world.units["grid_b"]
+
+
 def test_buildings_created_at_once_get_distinct_codes(world):
     # Two dispatchers adding buildings to one grid at the same moment: each gets the next free code
     # (on PostgreSQL both read the same count; the loser takes the next code, never a 409).

@@ -227,3 +227,29 @@ test("a grid worker on a phone sees their grid's residents and nobody else's", {
     await phone.context().close()
   }
 })
+
+test('a building entered in the wrong grid is moved, and its houses go with it', { skip }, async () => {
+  const b = await ok(await apiCall(page, 'POST', '/api/v1/buildings', { grid_id: gridB.id, name: `错格楼${tree.tag}` }))
+  const h = await ok(await apiCall(page, 'POST', `/api/v1/buildings/${b.id}/houses`, { room: '502' }))
+  await page.goto(`/buildings/${b.id}`)
+  await page.getByTestId('building-title').getByText(`错格楼${tree.tag}`).waitFor()
+  await page.getByTestId('building-move').click()
+  const dialog = page.getByTestId('building-move-dialog')
+  // Nothing chosen yet: said under the field, nothing sent.
+  await dialog.getByTestId('building-move-submit').click()
+  await dialog.getByText('请选择要迁入的网格').waitFor()
+  await dialog.getByTestId('building-move-target').click()
+  const picker = page.getByRole('dialog', { name: '迁入网格' })
+  await picker.getByTestId('unit-search').fill(gridA.name)
+  await picker.getByTestId('unit-search-result').filter({ hasText: gridA.name }).click()
+  await picker.getByTestId('unit-picker-ok').click()
+  await picker.waitFor({ state: 'hidden' })
+  await dialog.getByTestId('building-move-submit').click()
+  await dialog.waitFor({ state: 'hidden' })
+  await page.getByText(`已迁入“${gridA.name}”`).waitFor()
+  // The page now leads back to the new grid, and the house says so too.
+  await page.locator('a.back').getByText(gridA.name).waitFor()
+  const house = await ok(await apiCall(page, 'GET', `/api/v1/houses/${h.id}`), 200)
+  assert.equal(house.grid_id, gridA.id)
+  assert.deepEqual(await problems(page), [])
+})

@@ -190,6 +190,15 @@ export default {
       count: '{n} buildings',
       none: 'No buildings yet',
     },
+    move: {
+      action: 'Move to another grid',
+      title: 'Move building',
+      hint: '“{name}” is in “{grid}”. Its houses, households and residents move with it and are served by the new grid’s worker.',
+      target: 'Into grid',
+      pick: 'Choose the grid to move it into',
+      submit: 'Move',
+      done: 'Moved into “{grid}”',
+    },
     buildingUses: {
       residential: 'Residential',
       commercial: 'Commercial',

@@ -190,6 +190,15 @@ export default {
       count: '共 {n} 栋',
       none: '暂无楼栋',
     },
+    move: {
+      action: '迁移到其他网格',
+      title: '迁移楼栋',
+      hint: '“{name}”现属“{grid}”。迁移后，楼内房屋、住户和居民一并归入新网格，由新网格的网格员管理。',
+      target: '迁入网格',
+      pick: '请选择要迁入的网格',
+      submit: '迁移',
+      done: '已迁入“{grid}”',
+    },
     buildingUses: {
       residential: '住宅',
       commercial: '商业',

@@ -15,6 +15,10 @@ export function createBuilding(body) {
 export function updateBuilding(id, patch) {
   return api.patch(`/api/v1/buildings/${seg(id)}`, patch)
 }
+/** body: {grid_id, version} — into another grid, with its houses, households and residents. */
+export function moveBuilding(id, body) {
+  return api.post(`/api/v1/buildings/${seg(id)}/move`, body)
+}
 
 export function listHouses(buildingId, { q, includeRetired = false, after, limit = 200 } = {}) {
   return api.get(withQuery(`/api/v1/buildings/${seg(buildingId)}/houses`, { q, include_retired: includeRetired, after, limit }))
