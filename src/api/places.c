@@ -260,12 +260,9 @@ static int building_update_tx(gg_db_conn_t *c, void *ctx, gg_error_t *err)
                               (int)gg_json_int(x->body, "version", 0), err);
 }
 
-static void building_update(gg_req_t *req)
+/* A write to one building: path id, checked body, fn in a transaction, the building (200) or the error. */
+static void building_write(gg_req_t *req, const gg_field_t *fields, size_t nfields, gg_db_tx_fn fn)
 {
-    gg_field_t fields[NBUILDING + 2];
-    memcpy(fields, building_fields, sizeof building_fields);
-    fields[NBUILDING] = (gg_field_t){"retired", GG_F_BOOL, 0, 0, 0, 0};
-    fields[NBUILDING + 1] = (gg_field_t){"version", GG_F_INT, 1, 1, INT32_MAX, 0};
     gg_db_conn_t *c;
     gg_auth_t *auth;
     gg_error_t err;
@@ -273,13 +270,22 @@ static void building_update(gg_req_t *req)
     if (gg_api_path_id(req, "id", &id) < 0) return;
     if (gg_api_begin(req, 0, &c, &auth) < 0) return;
     struct building_ctx x = {.arena = req->arena, .auth = auth, .id = id};
-    if (gg_api_body(req, fields, sizeof fields / sizeof fields[0], &x.body) < 0) {
+    if (gg_api_body(req, fields, nfields, &x.body) < 0) {
         gg_api_end(req, c);
         return;
     }
-    int rc = gg_db_tx(c, building_update_tx, &x, &err);
+    int rc = gg_db_tx(c, fn, &x, &err);
     json_decref(x.body);
     building_respond(req, c, auth, rc, id, &err, 200);
+}
+
+static void building_update(gg_req_t *req)
+{
+    gg_field_t fields[NBUILDING + 2];
+    memcpy(fields, building_fields, sizeof building_fields);
+    fields[NBUILDING] = (gg_field_t){"retired", GG_F_BOOL, 0, 0, 0, 0};
+    fields[NBUILDING + 1] = (gg_field_t){"version", GG_F_INT, 1, 1, INT32_MAX, 0};
+    building_write(req, fields, sizeof fields / sizeof fields[0], building_update_tx);
 }
 
 static int building_move_tx(gg_db_conn_t *c, void *ctx, gg_error_t *err)
@@ -297,20 +303,7 @@ static void building_move(gg_req_t *req)
         {"grid_id", GG_F_INT, 1, 1, INT64_MAX, 0},
         {"version", GG_F_INT, 1, 1, INT32_MAX, 0},
     };
-    gg_db_conn_t *c;
-    gg_auth_t *auth;
-    gg_error_t err;
-    int64_t id;
-    if (gg_api_path_id(req, "id", &id) < 0) return;
-    if (gg_api_begin(req, 0, &c, &auth) < 0) return;
-    struct building_ctx x = {.arena = req->arena, .auth = auth, .id = id};
-    if (gg_api_body(req, fields, sizeof fields / sizeof fields[0], &x.body) < 0) {
-        gg_api_end(req, c);
-        return;
-    }
-    int rc = gg_db_tx(c, building_move_tx, &x, &err);
-    json_decref(x.body);
-    building_respond(req, c, auth, rc, id, &err, 200);
+    building_write(req, fields, sizeof fields / sizeof fields[0], building_move_tx);
 }
 
 /* ---- houses ---- */

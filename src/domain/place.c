@@ -144,6 +144,25 @@ static int next_building_code(gg_db_conn_t *c, gg_arena_t *a, int64_t grid_id, c
     }
 }
 
+/* The grid a building is to stand in, for a create or a move: an active grid or micro-grid the
+ * caller may write places in.  Not visible: 404 naming grid_id, as if it did not exist. */
+static int target_grid(gg_db_conn_t *c, gg_arena_t *a, const gg_auth_t *auth, int64_t grid_id,
+                       gg_unit_t *grid, gg_error_t *err)
+{
+    int found;
+    if (gg_unit_by_id(c, a, grid_id, grid, &found, err) < 0) return -1;
+    if (!found || !gg_auth_can(auth, GG_P_PLACE_READ, grid->path))
+        return gg_error_set(err, 404, "not_found", "grid_id",
+                            "grid %lld does not exist or is outside your scope", (long long)grid_id);
+    if (!gg_auth_can(auth, GG_P_PLACE_WRITE, grid->path))
+        return gg_err_forbidden(err, "you may not add buildings to %s", grid->name);
+    if (strcmp(grid->level, "grid") != 0 && strcmp(grid->level, "micro_grid") != 0)
+        return gg_err_invalid(err, "grid_id", "buildings stand in a grid or micro-grid, and %s is a %s",
+                              grid->name, grid->level);
+    if (grid->retired_at) return gg_err_invalid(err, "grid_id", "grid %s is retired", grid->name);
+    return 0;
+}
+
 struct building_insert {
     const gg_building_t *b;
     const gg_unit_t *grid;
@@ -177,17 +196,7 @@ int gg_building_create(gg_db_conn_t *c, gg_arena_t *a, const gg_actor_t *actor, 
 {
     gg_building_t b = *in;
     gg_unit_t grid;
-    int found;
-    if (gg_unit_by_id(c, a, b.grid_id, &grid, &found, err) < 0) return -1;
-    if (!found || !gg_auth_can(auth, GG_P_PLACE_READ, grid.path))
-        return gg_error_set(err, 404, "not_found", "grid_id",
-                            "grid %lld does not exist or is outside your scope", (long long)b.grid_id);
-    if (!gg_auth_can(auth, GG_P_PLACE_WRITE, grid.path))
-        return gg_err_forbidden(err, "you may not add buildings to %s", grid.name);
-    if (strcmp(grid.level, "grid") != 0 && strcmp(grid.level, "micro_grid") != 0)
-        return gg_err_invalid(err, "grid_id", "buildings stand in a grid or micro-grid, and %s is a %s",
-                              grid.name, grid.level);
-    if (grid.retired_at) return gg_err_invalid(err, "grid_id", "grid %s is retired", grid.name);
+    if (target_grid(c, a, auth, b.grid_id, &grid, err) < 0) return -1;
     if (building_valid(a, &b, err) < 0) return -1;
     if (b.code) {
         if (code_valid(b.code, "code", err) < 0) return -1;
@@ -610,17 +619,7 @@ int gg_building_move_to(gg_db_conn_t *c, gg_arena_t *a, const gg_actor_t *actor,
             cur.version, version);
     if (cur.retired_at) return gg_err_invalid(err, "grid_id", "building %s is retired", cur.name);
     gg_unit_t grid;
-    int found;
-    if (gg_unit_by_id(c, a, to_grid_id, &grid, &found, err) < 0) return -1;
-    if (!found || !gg_auth_can(auth, GG_P_PLACE_READ, grid.path))
-        return gg_error_set(err, 404, "not_found", "grid_id",
-                            "grid %lld does not exist or is outside your scope", (long long)to_grid_id);
-    if (!gg_auth_can(auth, GG_P_PLACE_WRITE, grid.path))
-        return gg_err_forbidden(err, "you may not add buildings to %s", grid.name);
-    if (strcmp(grid.level, "grid") != 0 && strcmp(grid.level, "micro_grid") != 0)
-        return gg_err_invalid(err, "grid_id", "buildings stand in a grid or micro-grid, and %s is a %s",
-                              grid.name, grid.level);
-    if (grid.retired_at) return gg_err_invalid(err, "grid_id", "grid %s is retired", grid.name);
+    if (target_grid(c, a, auth, to_grid_id, &grid, err) < 0) return -1;
     if (grid.id == cur.grid_id)
         return gg_err_invalid(err, "grid_id", "building %s already stands in %s", cur.name, grid.name);
     return gg_building_move(c, a, actor, building_id, grid.id, grid.path, err);
