@@ -145,23 +145,30 @@ static int check_name(op_t *o, plan_t *p, const char *name, gg_error_t *err)
     return 0;
 }
 
-static int check_code(op_t *o, plan_t *p, const char *code, gg_error_t *err)
+int gg_grid_code_check(const char *level, const char *parent_level, const char *parent_code, const char *code,
+                       const char *field, gg_error_t *err)
 {
-    const char *field = pf(o, p, "code");
-    size_t plen = strlen(p->parent.code);
-    p->code = NULL;
-    p->explicit = 0;
-    if (!code) return 0;
-    int ok = strlen(code) == plen + 3 && strncmp(code, p->parent.code, plen) == 0;
+    size_t plen = strlen(parent_code);
+    int ok = strlen(code) == plen + 3 && strncmp(code, parent_code, plen) == 0;
     for (size_t i = plen; ok && i < plen + 3; i++)
         ok = code[i] >= '0' && code[i] <= '9';
     if (!ok)
         return gg_err_invalid(
             err, field,
             "a %s code is its %s's code %s followed by a 3-digit serial (e.g. %s001); got \"%.40s\"",
-            gg_grid_level_word(p->level), p->parent.level, p->parent.code, p->parent.code, code);
+            gg_grid_level_word(level), parent_level, parent_code, parent_code, code);
     if (strcmp(code + plen, "000") == 0)
         return gg_err_invalid(err, field, "serial 000 is not used; serials run from 001 to 999");
+    return 0;
+}
+
+static int check_code(op_t *o, plan_t *p, const char *code, gg_error_t *err)
+{
+    p->code = NULL;
+    p->explicit = 0;
+    if (!code) return 0;
+    if (gg_grid_code_check(p->level, p->parent.level, p->parent.code, code, pf(o, p, "code"), err) < 0)
+        return -1;
     p->code = gg_strdup(o->a, code);
     p->explicit = 1;
     return 0;

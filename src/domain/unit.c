@@ -7,6 +7,7 @@
 
 #include "core/clock.h"
 #include "domain/audit.h"
+#include "domain/grid.h"
 #include "domain/scope.h"
 #include "json/jw.h"
 
@@ -201,6 +202,12 @@ int gg_unit_create(gg_db_conn_t *c, gg_arena_t *a, const gg_actor_t *actor, cons
     if (parent.retired_at) return gg_err_invalid(err, "parent_id", "unit %s is retired", parent.name);
     if (!gg_unit_level_allowed(parent.level, in->level))
         return gg_err_invalid(err, "level", "a %s cannot be placed under a %s", in->level, parent.level);
+    /* the same code rule as POST /grids: a grid drawn later (PUT /units/{id}/geometry) still has a real code
+     */
+    if ((!strcmp(in->level, "grid") || !strcmp(in->level, "micro_grid")) &&
+        gg_grid_code_check(in->level, parent.level, parent.code ? parent.code : "", in->code, "code", err) <
+            0)
+        return -1;
     int64_t now = gg_now_ms();
     gg_db_res_t *r;
     /* insert with a placeholder path, then fix it once the id is known */

@@ -36,6 +36,12 @@
 #include "http/proxy.h"
 #include "json/jw.h"
 
+/* Each connection's libmicrohttpd memory pool: it holds the request line and headers, the read
+ * buffer and the response headers, and libmicrohttpd zeroes it between requests, so its size is a
+ * cost on every request (32 KiB, the default, was a tenth of /healthz's CPU).  16 KiB admits
+ * request headers up to about 15 KiB (nginx's default limit is 8 KiB per line); above that the
+ * client gets 431 (decision 37). */
+#define GG_CONN_POOL_BYTES (16u << 10)
 #define DRAIN_LIMIT (8u << 20) /* read and drop at most this much of an oversized body */
 
 struct gg_server {
@@ -63,20 +69,44 @@ typedef struct req_priv {
     size_t resp_bytes;
 } req_priv_t;
 
-/* One spare arena per server thread: a connection is served by one thread, so
- * recycling here avoids a malloc/free pair per request.  Thread-specific data
- * (not _Thread_local) so the spare is freed when the thread ends. */
+/* One spare arena and one spare response buffer per server thread: a
+ * connection is served by one thread, so recycling here saves the malloc/free
+ * pairs of every request.  The response body is handed to libmicrohttpd as
+ * persistent memory and parked again in on_completed, which libmicrohttpd
+ * calls only after the last byte was sent (or the connection dropped).
+ * Thread-specific data (not _Thread_local) so the spares are freed when the
+ * thread ends. */
+#define SPARE_OUT_MAX (256u << 10) /* a bigger response buffer is freed, not kept */
+
+typedef struct thread_spare {
+    gg_arena_t *arena; /* NULL while a request of this thread uses it */
+    gg_buf_t out;      /* data NULL while a request of this thread uses it */
+} thread_spare_t;
+
 static pthread_key_t spare_key;
 static pthread_once_t spare_once = PTHREAD_ONCE_INIT;
 
 static void spare_free(void *p)
 {
-    gg_arena_free(p);
+    thread_spare_t *t = p;
+    if (t->arena) gg_arena_free(t->arena);
+    gg_buf_free(&t->out);
+    free(t);
 }
 
 static void spare_init(void)
 {
     pthread_key_create(&spare_key, spare_free);
+}
+
+static thread_spare_t *thread_spare(void)
+{
+    thread_spare_t *t = pthread_getspecific(spare_key);
+    if (!t) {
+        t = gg_xcalloc(1, sizeof *t);
+        pthread_setspecific(spare_key, t);
+    }
+    return t;
 }
 
 /* Documents get the policy the web app needs; everything else (JSON, files)
@@ -208,13 +238,13 @@ void gg_resp_error_simple(gg_req_t *req, int status, const char *code, const cha
 
 static req_priv_t *req_new(gg_server_t *s, struct MHD_Connection *conn, const char *url, const char *method)
 {
-    gg_arena_t *a = pthread_getspecific(spare_key);
-    if (a)
-        pthread_setspecific(spare_key, NULL);
-    else
-        a = gg_arena_new(16384);
+    thread_spare_t *t = thread_spare();
+    gg_arena_t *a = t->arena ? t->arena : gg_arena_new(16384);
+    t->arena = NULL;
     req_priv_t *p = gg_zalloc(a, sizeof *p);
     gg_req_t *req = &p->req;
+    req->out = t->out; /* empty, or the buffer the last request of this thread left */
+    memset(&t->out, 0, sizeof t->out);
     req->arena = a;
     req->app = s->app;
     req->server_ = s;
@@ -239,10 +269,10 @@ static enum MHD_Result send_response(gg_server_t *s, req_priv_t *p)
         p->resp_bytes = req->file_size;
         req->file_fd = -1; /* owned by libmicrohttpd now */
     } else {
-        size_t len;
-        char *data = gg_buf_steal(&req->out, &len);
-        r = MHD_create_response_from_buffer(len, data, MHD_RESPMEM_MUST_FREE);
-        p->resp_bytes = len;
+        /* req->out stays ours until on_completed, after libmicrohttpd has sent it */
+        r = MHD_create_response_from_buffer(req->out.len, req->out.data ? req->out.data : (char *)"",
+                                            MHD_RESPMEM_PERSISTENT);
+        p->resp_bytes = req->out.len;
     }
     if (!r) return MHD_NO;
     MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, req->content_type);
@@ -470,12 +500,19 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **req_cls,
     }
     if (req->file_fd >= 0) close(req->file_fd);
     if (req->body_fd >= 0) close(req->body_fd);
-    gg_buf_free(&req->out);
     gg_buf_free(&p->body_in);
+    thread_spare_t *t = thread_spare();
+    if (!t->out.data && req->out.data && req->out.cap <= SPARE_OUT_MAX) {
+        t->out = req->out;
+        t->out.len = 0;
+        t->out.data[0] = 0;
+    } else {
+        gg_buf_free(&req->out);
+    }
     gg_arena_t *a = req->arena;
-    if (!pthread_getspecific(spare_key)) {
+    if (!t->arena) {
         gg_arena_reset(a);
-        pthread_setspecific(spare_key, a);
+        t->arena = a;
     } else {
         gg_arena_free(a);
     }
@@ -526,14 +563,12 @@ int gg_server_start(const gg_server_config_t *cfg, gg_router_t *router, void *ap
     if (cfg->access_log) gg_accesslog_start(cfg->access_log);
     int threads = cfg->threads > 0 ? cfg->threads : (int)sysconf(_SC_NPROCESSORS_ONLN);
     if (threads < 1) threads = 1;
-    s->d = MHD_start_daemon(flags, (uint16_t)cfg->port, NULL, NULL, on_request, s, MHD_OPTION_EXTERNAL_LOGGER,
-                            mhd_log, NULL, MHD_OPTION_SOCK_ADDR, &ss, MHD_OPTION_THREAD_POOL_SIZE,
-                            (unsigned)threads, MHD_OPTION_NOTIFY_COMPLETED, on_completed, s,
-                            MHD_OPTION_CONNECTION_TIMEOUT,
-                            (unsigned)(cfg->connection_timeout_s > 0 ? cfg->connection_timeout_s : 60),
-                            /* the default 32 KiB connection pool: libmicrohttpd clears it between requests,
-                             * so a bigger one costs on every request; headers above it get 431 */
-                            MHD_OPTION_END);
+    s->d = MHD_start_daemon(
+        flags, (uint16_t)cfg->port, NULL, NULL, on_request, s, MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL,
+        MHD_OPTION_SOCK_ADDR, &ss, MHD_OPTION_THREAD_POOL_SIZE, (unsigned)threads,
+        MHD_OPTION_NOTIFY_COMPLETED, on_completed, s, MHD_OPTION_CONNECTION_MEMORY_LIMIT,
+        (size_t)GG_CONN_POOL_BYTES, MHD_OPTION_CONNECTION_TIMEOUT,
+        (unsigned)(cfg->connection_timeout_s > 0 ? cfg->connection_timeout_s : 60), MHD_OPTION_END);
     if (!s->d) {
         int e = errno;
         free(s->static_dir);

@@ -187,6 +187,16 @@ def unit_code():
     return str(10**11 + secrets.randbelow(9 * 10**11))
 
 
+def child_code(api, parent_id, level):
+    """A code for a new unit under parent_id: a grid's or micro-grid's is its parent's code and a free
+    3-digit serial (the server checks that); any other level gets a fresh 12-digit code."""
+    if level not in ("grid", "micro_grid"):
+        return unit_code()
+    parent = api.get(f"/api/v1/units/{parent_id}").json()["code"]
+    taken = {u["code"] for u in api.get(f"/api/v1/units/{parent_id}/children").json()["items"]}
+    return next(c for c in (f"{parent}{k:03d}" for k in range(1, 1000)) if c not in taken)
+
+
 class Api:
     """A client of one server: anonymous, Bearer (token=…) or cookie (a requests.Session that logged in)."""
 
@@ -303,7 +313,8 @@ class World:
 
     def unit(self, key, parent, level, name):
         r = self.admin.api.post("/api/v1/units", json={"parent_id": self.units[parent], "level": level,
-                                                       "code": unit_code(), "name": name})
+                                                       "code": child_code(self.admin.api, self.units[parent], level),
+                                                       "name": name})
         assert r.status_code == 201, r.text
         self.units[key] = r.json()["id"]
         return r.json()["id"]

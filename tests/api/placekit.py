@@ -3,7 +3,7 @@ builders that create units, buildings, houses and residents through the API as a
 import random
 import secrets
 
-from conftest import error_of, unit_code
+from conftest import child_code, error_of
 
 # GB 11643-1999: weights of the 17 digits and the check character for (sum mod 11)
 WEIGHTS = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2]
@@ -63,7 +63,8 @@ def post_ok(api, path, body, status=201):
 
 def new_unit(world, parent, level, name, code=None):
     r = world.admin.api.post("/api/v1/units", json={"parent_id": parent, "level": level,
-                                                    "code": code or unit_code(), "name": name})
+                                                    "code": code or child_code(world.admin.api, parent, level),
+                                                    "name": name})
     assert r.status_code == 201, r.text
     return r.json()
 

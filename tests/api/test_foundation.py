@@ -113,6 +113,16 @@ def test_two_mib_body_is_413_and_server_keeps_serving(server):
         assert s.get(server.url("/healthz")).status_code == 200
 
 
+def test_big_request_headers_are_served_and_oversized_ones_get_431(server):
+    # A 12 KiB header (a fat cookie jar behind a corporate proxy) is served; 24 KiB does not fit the
+    # connection's 16 KiB memory pool and is refused with 431, and the server keeps serving.
+    with requests.Session() as s:
+        assert s.get(server.url("/healthz"), headers={"X-Padding": "a" * 12 * 1024}).status_code == 200
+        r = s.get(server.url("/healthz"), headers={"X-Padding": "a" * 24 * 1024})
+        assert r.status_code == 431
+    assert requests.get(server.url("/healthz")).status_code == 200
+
+
 def test_huge_declared_body_is_refused_at_once(server):
     resp = raw_http(server, b"POST /api/v1/session HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
                             b"Content-Length: 999999999\r\n\r\n{")

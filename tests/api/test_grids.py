@@ -248,6 +248,28 @@ def test_wrong_codes_are_refused(geo):
     assert err["code"] == "conflict"
 
 
+def test_a_grid_made_without_a_border_still_gets_a_grid_code(geo):
+    # POST /units can register a grid whose border is drawn later (PATCH /grids/{id}); its code follows the same rule as
+    # POST /grids (community code + 3-digit serial), so no 12-digit "grid" slips in that way.
+    cid, ccode, area = geo.community()
+
+    def unit(code, level="grid", parent=cid):
+        return geo.api.post("/api/v1/units", json={"parent_id": parent, "level": level, "code": code, "name": "待画网格"})
+
+    bad(unit(str(10**11 + secrets.randbelow(9 * 10**11))), 400, "code", ccode + "001")
+    bad(unit(ccode + "000"), 400, "code", "000")
+    r = unit(ccode + "123")
+    assert r.status_code == 201, r.text
+    assert r.json()["level"] == "grid"
+    bad(unit(ccode + "123" + "01", "micro_grid", r.json()["id"]), 400, "code", "3-digit serial")
+    m = unit(ccode + "123" + "001", "micro_grid", r.json()["id"])
+    assert m.status_code == 201 and len(m.json()["code"]) == 18, m.text
+    # drawn later, and then it is found by location
+    put = geo.api.patch(f"/api/v1/grids/{r.json()['id']}", json={"geometry": area.box(0, 0, 0.5, 0.5)})
+    assert put.status_code == 200, put.text
+    assert locate(geo.api, area.point(0.25, 0.25)).json()["grid"]["code"] == ccode + "123"
+
+
 def test_grids_hang_under_communities_and_micro_grids_under_grids(geo):
     cid, ccode, area = geo.community()
     # not under a street

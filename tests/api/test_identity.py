@@ -18,7 +18,7 @@ import requests
 from requests.adapters import HTTPAdapter
 
 from conftest import (IS_PG, OWN_PASSWORD, ROOT_PASSWORD, ROOT_USER, TEMP_PASSWORD, Api, add_root_admin,
-                      bearer, error_of, login, unit_code)
+                      bearer, child_code, error_of, login)
 
 ROLES = {"admin", "dispatcher", "department", "grid_worker", "community", "mediator", "leader", "resident"}
 
@@ -164,7 +164,7 @@ def call_endpoint(world, role, endpoint):
             assert body["id"] == grid_a and body["level"] == "grid"
             assert body["parent_id"] == world.units["community_a1"]
     elif endpoint == "POST /units":
-        code = unit_code()
+        code = child_code(world.admin.api, grid_a, "micro_grid")
         r = api.post("/api/v1/units", json={"parent_id": grid_a, "level": "micro_grid", "code": code,
                                             "name": f"微网格 {role}"})
         if r.ok:
@@ -676,7 +676,8 @@ def test_state_changing_requests_need_the_csrf_header(world):
         ("POST", "/api/v1/accounts", new_account),
         ("PATCH", f"/api/v1/accounts/{target.id}",
          {"display_name": "csrf victim", "version": version_of(world, target.id)}),
-        ("POST", "/api/v1/units", {"parent_id": world.units["grid_a"], "level": "micro_grid", "code": unit_code(),
+        ("POST", "/api/v1/units", {"parent_id": world.units["grid_a"], "level": "micro_grid",
+                                   "code": child_code(world.admin.api, world.units["grid_a"], "micro_grid"),
                                    "name": "csrf"}),
         ("POST", "/api/v1/me/password", {"current_password": ROOT_PASSWORD, "new_password": "Csrf-Changed-2026"}),
         ("DELETE", "/api/v1/session", None),
@@ -713,7 +714,8 @@ def test_bearer_clients_need_no_csrf_header(world):
                   json={"display_name": "bearer ok", "version": version_of(world, target.id)})
     assert r.status_code == 200, r.text
     r = api.post("/api/v1/units", json={"parent_id": world.units["grid_a"], "level": "micro_grid",
-                                        "code": unit_code(), "name": "bearer"})
+                                        "code": child_code(api, world.units["grid_a"], "micro_grid"),
+                                        "name": "bearer"})
     assert r.status_code == 201
     assert api.delete("/api/v1/session").status_code == 204
     assert api.get("/api/v1/me").status_code == 401

@@ -17,7 +17,7 @@ import zlib
 import pytest
 import requests
 
-from conftest import Server, World, add_root_admin, assert_clean_log, error_of, unit_code
+from conftest import Server, World, add_root_admin, assert_clean_log, child_code, error_of
 from placekit import (all_items, audit_since, building, expect_error, house, id_number, last_seq, mask_id,
                       mask_phone, mobile, resident, wrong_check)
 
@@ -435,8 +435,9 @@ def test_public_endpoints_are_rate_limited(tmp_path):
         for key, parent, level in (("p", admin.home_unit_id, "province"), ("c", "p", "city"),
                                    ("co", "c", "county"), ("s", "co", "street"), ("cm", "s", "community"),
                                    ("g", "cm", "grid")):
-            r = api.post("/api/v1/units", json={"parent_id": ids.get(parent, parent), "level": level,
-                                                "code": unit_code(), "name": level})
+            parent_id = ids.get(parent, parent)
+            r = api.post("/api/v1/units", json={"parent_id": parent_id, "level": level,
+                                                "code": child_code(api, parent_id, level), "name": level})
             assert r.status_code == 201, r.text
             ids[key] = r.json()["id"]
         b = building(api, ids["g"], "一栋")
