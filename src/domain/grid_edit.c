@@ -710,15 +710,36 @@ static int write_lineage(op_t *o, int64_t rid, const char *operation, old_grid_t
     return 0;
 }
 
+/* The grid a retired micro-grid's unplaced buildings fall back to: its own grid, when that grid is not
+ * retired by the same operation (a micro-grid only subdivides its grid's land).  0 otherwise. */
+static int64_t fallback_grid(const old_grid_t *olds, int nold, const old_grid_t *old, const char **path,
+                             gg_arena_t *a)
+{
+    if (strcmp(old->g.level, "micro_grid") != 0) return 0;
+    for (int i = 0; i < nold; i++)
+        if (olds[i].g.id == old->g.parent_id) return 0;
+    /* "/…/grid/micro/" without its last segment is the grid's path */
+    size_t n = strlen(old->g.path);
+    if (n < 2) return 0;
+    n--;
+    while (n > 0 && old->g.path[n - 1] != '/')
+        n--;
+    *path = gg_strndup(a, old->g.path, n);
+    return old->g.parent_id;
+}
+
 /* The places of the retired grids go with the land: a building with a location moves into the
  * new grid (the smallest, so a micro-grid wins over its grid) that contains it; when one new grid
- * replaces them all (a merge) every building moves there.  What cannot be placed stays, counted
- * in buildings_in_retired, for the places API. */
+ * replaces them all (a merge) every building moves there; a retired micro-grid's other buildings
+ * go back to its grid (a micro-grid retired with nothing new in its place, too).  What cannot be placed
+ * stays, counted in buildings_in_retired, for the places API. */
 static int move_buildings(op_t *o, const old_grid_t *olds, int nold, const plan_t *plans, int nplans,
                           gg_grid_restructure_result_t *out, gg_error_t *err)
 {
-    if (nplans == 0) return 0;
     for (int i = 0; i < nold; i++) {
+        const char *fallback_path = NULL;
+        int64_t fallback = fallback_grid(olds, nold, &olds[i], &fallback_path, o->a);
+        if (nplans == 0 && !fallback) continue;
         gg_db_res_t *r;
         if (gg_db_query(
                 o->c,
@@ -753,10 +774,11 @@ static int move_buildings(op_t *o, const old_grid_t *olds, int nold, const plan_
                     (best < 0 || plans[j].area_m2 < plans[best].area_m2))
                     best = j;
             if (best < 0 && nplans == 1) best = 0;
-            if (best < 0) continue;
-            const char *path =
-                gg_sprintf(o->a, "%s%lld/", plans[best].parent.path, (long long)plans[best].id);
-            if (gg_building_move(o->c, o->a, o->actor, rows[k].id, plans[best].id, path, err) < 0) return -1;
+            if (best < 0 && !fallback) continue;
+            int64_t to = best >= 0 ? plans[best].id : fallback;
+            const char *path = best >= 0 ? gg_sprintf(o->a, "%s%lld/", plans[best].parent.path, (long long)to)
+                                         : fallback_path;
+            if (gg_building_move(o->c, o->a, o->actor, rows[k].id, to, path, err) < 0) return -1;
             out->buildings_moved++;
         }
     }

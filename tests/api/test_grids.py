@@ -424,6 +424,36 @@ def test_buildings_and_their_people_move_with_the_land(geo, world):
     assert api.get(f"/api/v1/buildings/{west['id']}").json()["grid"]["id"] == merged
 
 
+def test_a_retired_micro_grid_gives_its_buildings_back_to_its_grid(geo, world):
+    # Micro-grids subdivide a grid's land: when one is retired with nothing new in its place, or its
+    # buildings lie outside every new micro-grid, they go back to the grid instead of staying stranded.
+    from placekit import building
+    cid, ccode, area = geo.community()
+    grid = geo.new_grid(cid, "有楼的网格", area.box(0, 0, 1, 1))
+    m1 = geo.new_grid(grid["id"], "微一", area.box(0, 0, 0.5, 0.5))
+    m2 = geo.new_grid(grid["id"], "微二", area.box(0.5, 0.5, 1, 1))
+    api = world.admin.api
+    a = building(api, m1["id"], "微一楼", location=area.point(0.25, 0.25))
+    b = building(api, m1["id"], "微一无坐标楼")
+    c = building(api, m2["id"], "微二楼", location=area.point(0.75, 0.75))
+    r = api.post("/api/v1/grids/restructure", json={"parent_id": grid["id"], "retire": [m1["id"]], "create": []})
+    assert r.status_code == 201, r.text
+    assert (r.json()["buildings_moved"], r.json()["buildings_in_retired"]) == (2, 0)
+    for x in (a, b):
+        assert api.get(f"/api/v1/buildings/{x['id']}").json()["grid"]["id"] == grid["id"]
+    # split m2 into two micro-grids covering only its lower half: the building above goes to the grid
+    r = api.post("/api/v1/grids/restructure", json={
+        "parent_id": grid["id"], "retire": [m2["id"]],
+        "create": [{"parent_id": grid["id"], "name": f"微二{i}", "geometry": g}
+                   for i, g in enumerate([area.box(0.5, 0.5, 0.75, 0.6), area.box(0.75, 0.5, 1, 0.6)])]})
+    assert r.status_code == 201, r.text
+    assert r.json()["buildings_moved"] == 1
+    assert api.get(f"/api/v1/buildings/{c['id']}").json()["grid"]["id"] == grid["id"]
+    # the grid's worker now reads what the micro-grids held
+    worker = world.account(grid["id"], "grid_worker")
+    assert worker.api.get(f"/api/v1/buildings/{b['id']}").status_code == 200
+
+
 def audit_rows(api, action):
     r = api.get("/api/v1/audit", params={"action": action, "limit": 20})
     assert r.status_code == 200, r.text
