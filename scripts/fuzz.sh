@@ -17,8 +17,10 @@ for f in fuzz/fuzz_*.c; do
     n=$((n + 1))
     if (cd "$BUILD" && ./"$name" -max_total_time="$SECS" -timeout=10 -rss_limit_mb=2048 -print_final_stats=0 \
         "new-corpus/${name#fuzz_}" "../$corpus" >"$name.log" 2>&1); then
-        runs=$(grep -oE '#[0-9]+' "$BUILD/$name.log" | tail -1)
-        echo "fuzz: $name ok (${runs#\#} runs in ${SECS}s)"
+        # libFuzzer ends with "Done N runs in S second(s)"; the recommended dictionary above it has
+        # entries like "#0]", so the last "#N" of the log is not the count
+        runs=$(grep -oE '^Done [0-9]+ runs' "$BUILD/$name.log" | grep -oE '[0-9]+' | tail -1)
+        echo "fuzz: $name ok (${runs:-?} runs in ${SECS}s)"
     else
         echo "fuzz: $name FAILED — see $BUILD/$name.log"; tail -30 "$BUILD/$name.log"; fail=$((fail + 1))
     fi

@@ -81,6 +81,9 @@ static void write_resident(gg_req_t *req, gg_jw_t *w, const gg_resident_t *r, in
     gg_jw_arr_end(w);
     gg_jw_ktime(w, "moved_in_at", r->moved_in_at);
     gg_jw_ktime(w, "moved_out_at", r->moved_out_at);
+    gg_jw_kstr(w, "status", r->departure ? r->departure : "present");
+    gg_jw_kstr(w, "departed_on", r->departed_on);
+    gg_jw_kstr(w, "departure_note", r->departure_note);
     gg_jw_ktime(w, "created_at", r->created_at);
     gg_jw_ktime(w, "updated_at", r->updated_at);
     gg_jw_kint(w, "version", r->version);
@@ -203,7 +206,8 @@ static void resident_list(gg_req_t *req)
         gg_api_query_int(req, "separated", 0, 1, -1, &separated) < 0 ||
         gg_api_query_str(req, "id_number", 32, &f.id_number) < 0 ||
         gg_api_query_str(req, "phone", 20, &f.phone) < 0 || gg_api_query_str(req, "q", 50, &f.q) < 0 ||
-        gg_api_query_str(req, "type", 16, &f.type) < 0 || gg_api_query_str(req, "tag", 32, &f.tag) < 0)
+        gg_api_query_str(req, "type", 16, &f.type) < 0 || gg_api_query_str(req, "tag", 32, &f.tag) < 0 ||
+        gg_api_query_str(req, "status", 16, &f.status) < 0)
         return;
     f.separated = (int)separated;
     if (gg_api_begin(req, 0, &c, &auth) < 0) return;
@@ -371,6 +375,72 @@ static void resident_update(gg_req_t *req)
     int rc = gg_db_tx(c, resident_update_tx, &x, &err);
     json_decref(x.body);
     resident_respond(req, c, auth, rc, id, &err, 200);
+}
+
+/* ---- POST /residents/{id}/departure and /return (登记离开, 撤销) ---- */
+
+struct departure_ctx {
+    gg_app_t *app;
+    gg_arena_t *arena;
+    const gg_auth_t *auth;
+    int64_t id;
+    int back; /* 1: the return */
+    const char *reason, *on, *note;
+    int version;
+};
+
+static int departure_tx(gg_db_conn_t *c, void *ctx, gg_error_t *err)
+{
+    struct departure_ctx *x = ctx;
+    gg_actor_t actor = gg_actor_of(x->auth);
+    if (x->back)
+        return gg_resident_return(c, x->arena, &x->app->keys, &actor, x->auth, x->id, x->version, err);
+    return gg_resident_depart(c, x->arena, &x->app->keys, &actor, x->auth, x->id, x->reason, x->on, x->note,
+                              x->version, err);
+}
+
+static void departure_write(gg_req_t *req, int back)
+{
+    static const gg_field_t depart_fields[] = {
+        {"reason", GG_F_STR, 1, 1, 16, 0},
+        {"on", GG_F_STR, 1, 1, 10, 0},
+        {"note", GG_F_STR, 0, 0, 200, 1},
+        {"version", GG_F_INT, 1, 1, INT32_MAX, 0},
+    };
+    static const gg_field_t return_fields[] = {{"version", GG_F_INT, 1, 1, INT32_MAX, 0}};
+    gg_db_conn_t *c;
+    gg_auth_t *auth;
+    gg_error_t err;
+    int64_t id;
+    json_t *body;
+    if (gg_api_path_id(req, "id", &id) < 0) return;
+    if (gg_api_begin(req, 0, &c, &auth) < 0) return;
+    if (gg_api_body(req, back ? return_fields : depart_fields, back ? 1 : 4, &body) < 0) {
+        gg_api_end(req, c);
+        return;
+    }
+    struct departure_ctx x = {.app = req->app,
+                              .arena = req->arena,
+                              .auth = auth,
+                              .id = id,
+                              .back = back,
+                              .reason = gg_strdup(req->arena, gg_json_str(body, "reason")),
+                              .on = gg_strdup(req->arena, gg_json_str(body, "on")),
+                              .note = gg_strdup(req->arena, gg_json_str(body, "note")),
+                              .version = (int)gg_json_int(body, "version", 0)};
+    json_decref(body);
+    int rc = gg_db_tx(c, departure_tx, &x, &err);
+    resident_respond(req, c, auth, rc, id, &err, 200);
+}
+
+static void resident_depart(gg_req_t *req)
+{
+    departure_write(req, 0);
+}
+
+static void resident_return(gg_req_t *req)
+{
+    departure_write(req, 1);
 }
 
 /* ---- tags on residents ---- */
@@ -556,6 +626,8 @@ void gg_api_resident_routes(gg_router_t *r)
     gg_router_add(r, "POST", "/api/v1/residents", resident_create, NULL);
     gg_router_add(r, "GET", "/api/v1/residents/{id}", resident_get, NULL);
     gg_router_add(r, "PATCH", "/api/v1/residents/{id}", resident_update, NULL);
+    gg_router_add(r, "POST", "/api/v1/residents/{id}/departure", resident_depart, NULL);
+    gg_router_add(r, "POST", "/api/v1/residents/{id}/return", resident_return, NULL);
     gg_router_add(r, "PUT", "/api/v1/residents/{id}/tags/{tag_code}", tag_put, NULL);
     gg_router_add(r, "DELETE", "/api/v1/residents/{id}/tags/{tag_code}", tag_delete, NULL);
     gg_router_add(r, "GET", "/api/v1/tags", tag_list, NULL);

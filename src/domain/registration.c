@@ -520,9 +520,13 @@ int gg_registration_approve(gg_db_conn_t *c, gg_arena_t *a, const gg_keys_t *key
     }
     int64_t resident_id = person;
     if (person) {
-        /* a person we know: the registration corrects the name and the phone, and moves them here */
+        /* a person we know: the registration corrects the name and the phone, and moves them here;
+         * someone recorded as gone who registers at a door is back */
         gg_resident_t cur, next;
         if (gg_resident_get(c, a, keys, auth, person, &cur, err) < 0) return -1;
+        if (cur.departure && (gg_resident_return(c, a, keys, actor, auth, person, cur.version, err) < 0 ||
+                              gg_resident_get(c, a, keys, auth, person, &cur, err) < 0))
+            return -1;
         next = cur;
         next.name = r.name;
         next.phone = r.phone;

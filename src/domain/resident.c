@@ -45,7 +45,8 @@ static const char *const ethnicities[] = {
     "r.id_type, "                                                                                            \
     "r.id_number_enc, r.phone_enc, r.resident_type, r.registered_address, r.current_address, "               \
     "r.household_registration_matches, r.party_member, r.volunteer, r.education, r.marital_status, "         \
-    "r.occupation, r.employer, r.moved_in_at, r.moved_out_at, r.created_at, r.updated_at, r.version"
+    "r.occupation, r.employer, r.moved_in_at, r.moved_out_at, r.created_at, r.updated_at, r.version, "       \
+    "r.departure, r.departed_on, r.departure_note"
 #define RESIDENT_FROM                                                                                        \
     " FROM resident r JOIN unit u ON u.id = r.unit_id LEFT JOIN house h ON h.id = r.house_id "               \
     "LEFT JOIN building b ON b.id = h.building_id "
@@ -104,6 +105,9 @@ static void read_resident(gg_db_res_t *r, gg_arena_t *a, const gg_keys_t *keys, 
     o->created_at = gg_db_i64(r, 32);
     o->updated_at = gg_db_i64(r, 33);
     o->version = (int)gg_db_i64(r, 34);
+    o->departure = dup_text(a, r, 35);
+    o->departed_on = dup_text(a, r, 36);
+    o->departure_note = dup_text(a, r, 37);
 }
 
 /* Tags of rows[0..n) in one query; the ids come from the database, so they can stand in the SQL text. */
@@ -500,6 +504,19 @@ int gg_resident_list(gg_db_conn_t *c, gg_arena_t *a, const gg_keys_t *keys, cons
         if (gg_choice_valid(f->type, resident_types, "type", err) < 0) goto out;
         where_add(&w, "r.resident_type = $%d", GG_TEXT(f->type));
     }
+    /* present by default: who has left or died is out of the population, but an exact ID number or
+     * phone search finds them too (they come back, or someone asks) */
+    const char *status = f->status && *f->status                                      ? f->status
+                         : (f->id_number && *f->id_number) || (f->phone && *f->phone) ? "all"
+                                                                                      : "present";
+    if (strcmp(status, "present") == 0)
+        gg_buf_puts(&w.sql, " AND r.departure IS NULL");
+    else if (strcmp(status, "departed") == 0)
+        gg_buf_puts(&w.sql, " AND r.departure IS NOT NULL");
+    else if (strcmp(status, "all") != 0) {
+        gg_err_invalid(err, "status", "status is one of present, departed, all; got \"%.20s\"", status);
+        goto out;
+    }
     if (f->house_id) where_add(&w, "r.house_id = $%d", GG_I64(f->house_id));
     if (f->household_id) where_add(&w, "r.household_id = $%d", GG_I64(f->household_id));
     if (f->separated >= 0)
@@ -621,6 +638,103 @@ int gg_resident_update(gg_db_conn_t *c, gg_arena_t *a, const gg_keys_t *keys, co
                           .unit_id = p.unit_id,
                           .detail_json = gg_change_done(&ch, a)};
     return gg_audit_append(c, actor, &e, err);
+}
+
+/* ---- departure (登记离开) and return ---- */
+
+static const char *const departures[] = {"moved_away", "deceased", NULL};
+
+static int departure_target(gg_db_conn_t *c, gg_arena_t *a, const gg_keys_t *keys, const gg_auth_t *auth,
+                            int64_t id, int version, gg_resident_t *cur, gg_error_t *err)
+{
+    if (gg_resident_get(c, a, keys, auth, id, cur, err) < 0) return -1;
+    if (!gg_auth_can(auth, GG_P_RESIDENT_WRITE, cur->unit_path))
+        return gg_err_forbidden(err, "you may not change resident %lld", (long long)cur->id);
+    if (version != cur->version)
+        return gg_error_set(
+            err, 409, "version_conflict", "version",
+            "the resident was changed by someone else (version %d, you sent %d); reload and retry",
+            cur->version, version);
+    return 0;
+}
+
+static int departure_audit(gg_db_conn_t *c, gg_arena_t *a, const gg_actor_t *actor, const char *action,
+                           const gg_resident_t *cur, const char *reason, const char *on, const char *note,
+                           gg_error_t *err)
+{
+    gg_change_t ch;
+    gg_change_init(&ch);
+    gg_change_str(&ch, "departure", cur->departure, reason);
+    gg_change_str(&ch, "departed_on", cur->departed_on, on);
+    if (note) gg_change_note(&ch, "note", note);
+    if (cur->household_id) gg_change_note_int(&ch, "left_household_id", cur->household_id);
+    gg_audit_entry_t e = {.action = action,
+                          .object_type = "resident",
+                          .object_id = id_text(a, cur->id),
+                          .unit_id = cur->unit_id,
+                          .detail_json = gg_change_done(&ch, a)};
+    return gg_audit_append(c, actor, &e, err);
+}
+
+int gg_resident_depart(gg_db_conn_t *c, gg_arena_t *a, const gg_keys_t *keys, const gg_actor_t *actor,
+                       const gg_auth_t *auth, int64_t id, const char *reason, const char *on,
+                       const char *note, int version, gg_error_t *err)
+{
+    gg_resident_t cur;
+    char today[11];
+    if (departure_target(c, a, keys, auth, id, version, &cur, err) < 0) return -1;
+    if (cur.departure)
+        return gg_error_set(err, 409, "conflict", "status", "%s is already recorded as %s on %s", cur.name,
+                            strcmp(cur.departure, "deceased") == 0 ? "deceased" : "moved away",
+                            cur.departed_on ? cur.departed_on : "?");
+    if (!reason || !*reason)
+        return gg_err_invalid(err, "reason", "reason is required: moved_away or deceased");
+    if (gg_choice_valid(reason, departures, "reason", err) < 0) return -1;
+    if (!on || !*on) return gg_err_invalid(err, "on", "on (the date, YYYY-MM-DD) is required");
+    if (gg_date_valid(on, "on", err) < 0) return -1;
+    if (gg_text_field(a, &note, "note", 0, err) < 0) return -1;
+    gg_today(today);
+    if (strcmp(on, today) > 0) return gg_err_invalid(err, "on", "on (%s) is in the future", on);
+    if (cur.birth_date && strcmp(on, cur.birth_date) < 0)
+        return gg_err_invalid(err, "on", "on (%s) is before the birth date (%s)", on, cur.birth_date);
+    /* out of the household first: its history gets the closing row, a head with members is refused */
+    if (cur.household_id &&
+        gg_household_move_out(c, a, actor, auth, cur.household_id, cur.id, 0,
+                              strcmp(reason, "deceased") == 0 ? "deceased" : "moved away", err) < 0)
+        return -1;
+    int64_t changes;
+    if (gg_db_exec(
+            c,
+            "UPDATE resident SET departure = $1, departed_on = $2, departure_note = $3, house_id = NULL, "
+            "updated_at = $4, version = version + 1 WHERE id = $5 AND departure IS NULL",
+            GG_ARGS(GG_TEXT(reason), GG_TEXT(on), GG_TEXT(note && *note ? note : NULL), GG_I64(gg_now_ms()),
+                    GG_I64(cur.id)),
+            &changes, err) < 0)
+        return -1;
+    if (changes != 1)
+        return gg_error_set(err, 409, "version_conflict", "version",
+                            "the resident was changed concurrently; retry");
+    return departure_audit(c, a, actor, "resident.depart", &cur, reason, on, note && *note ? note : NULL,
+                           err);
+}
+
+int gg_resident_return(gg_db_conn_t *c, gg_arena_t *a, const gg_keys_t *keys, const gg_actor_t *actor,
+                       const gg_auth_t *auth, int64_t id, int version, gg_error_t *err)
+{
+    gg_resident_t cur;
+    if (departure_target(c, a, keys, auth, id, version, &cur, err) < 0) return -1;
+    if (!cur.departure)
+        return gg_error_set(err, 409, "conflict", "status", "%s is not recorded as departed", cur.name);
+    int64_t changes;
+    if (gg_db_exec(c,
+                   "UPDATE resident SET departure = NULL, departed_on = NULL, departure_note = NULL, "
+                   "updated_at = $1, version = version + 1 WHERE id = $2 AND departure IS NOT NULL",
+                   GG_ARGS(GG_I64(gg_now_ms()), GG_I64(cur.id)), &changes, err) < 0)
+        return -1;
+    if (changes != 1)
+        return gg_error_set(err, 409, "version_conflict", "version",
+                            "the resident was changed concurrently; retry");
+    return departure_audit(c, a, actor, "resident.return", &cur, NULL, NULL, NULL, err);
 }
 
 int gg_resident_audit_reveal(gg_db_conn_t *c, gg_arena_t *a, const gg_actor_t *actor, const gg_auth_t *auth,

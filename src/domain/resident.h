@@ -45,6 +45,9 @@ typedef struct gg_resident {
     int version;
     int ntags;
     gg_tag_ref_t *tags;
+    /* 离开: NULL while present; "moved_away" (迁出本地) or "deceased" (死亡), set only by
+     * gg_resident_depart and cleared by gg_resident_return */
+    const char *departure, *departed_on, *departure_note;
 } gg_resident_t;
 
 /* Creation input beyond the record: where to put the resident, and tags. */
@@ -63,6 +66,7 @@ typedef struct gg_resident_filter {
     const char *type;                        /* resident_type */
     const char *tag;                         /* tag code */
     int separated;                           /* 1: 人户分离 only; 0: 人户一致 only; -1 any */
+    const char *status; /* "present", "departed", "all"; NULL: present, or all for an exact ID/phone search */
 } gg_resident_filter_t;
 
 int gg_resident_create(gg_db_conn_t *c, gg_arena_t *a, const gg_keys_t *keys, const gg_actor_t *actor,
@@ -83,6 +87,18 @@ int gg_resident_list(gg_db_conn_t *c, gg_arena_t *a, const gg_keys_t *keys, cons
 int gg_resident_update(gg_db_conn_t *c, gg_arena_t *a, const gg_keys_t *keys, const gg_actor_t *actor,
                        const gg_auth_t *auth, const gg_resident_t *cur, const gg_resident_t *next,
                        int version, gg_error_t *err);
+/*
+ * 登记离开: the resident left the area (reason "moved_away") or died ("deceased") on the date on
+ * (YYYY-MM-DD, not in the future nor before the birth date).  A household member leaves the
+ * household first (a head with other members must hand over first: 400).  The record stays,
+ * out of the population counts and the default lists.  409 when already departed or version is
+ * stale.  gg_resident_return undoes it (the resident is back, in no house).
+ */
+int gg_resident_depart(gg_db_conn_t *c, gg_arena_t *a, const gg_keys_t *keys, const gg_actor_t *actor,
+                       const gg_auth_t *auth, int64_t id, const char *reason, const char *on,
+                       const char *note, int version, gg_error_t *err);
+int gg_resident_return(gg_db_conn_t *c, gg_arena_t *a, const gg_keys_t *keys, const gg_actor_t *actor,
+                       const gg_auth_t *auth, int64_t id, int version, gg_error_t *err);
 /* Record that the caller saw these fields unmasked ("id_number", "phone"); 403 without pii.read. */
 int gg_resident_audit_reveal(gg_db_conn_t *c, gg_arena_t *a, const gg_actor_t *actor, const gg_auth_t *auth,
                              const gg_resident_t *r, const char *const *fields, int nfields, gg_error_t *err);

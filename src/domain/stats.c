@@ -60,7 +60,8 @@ int gg_unit_stats(gg_db_conn_t *c, gg_arena_t *a, const gg_auth_t *auth, const g
               lo, hi, &out->households, err) < 0)
         goto out;
 
-    /* one pass over the subtree's residents for all the person counts */
+    /* one pass over the subtree's residents for all the person counts (who has left or died is not
+     * counted: 实有人口 is the people who are here) */
     sql = gg_sprintf(
         a,
         "SELECT count(*), "
@@ -68,7 +69,7 @@ int gg_unit_stats(gg_db_conn_t *c, gg_arena_t *a, const gg_auth_t *auth, const g
         "coalesce(sum(CASE WHEN r.resident_type = 'foreign' THEN 1 ELSE 0 END), 0), "
         "coalesce(sum(1 - r.household_registration_matches), 0), coalesce(sum(r.party_member), 0), "
         "coalesce(sum(r.volunteer), 0) FROM resident r "
-        "WHERE r.unit_path >= $1 AND r.unit_path < $2 AND %s",
+        "WHERE r.unit_path >= $1 AND r.unit_path < $2 AND r.departure IS NULL AND %s",
         gg_scope_sql(a, auth, GG_P_RESIDENT_READ, "r.unit_path"));
     if (gg_db_query(c, sql, GG_ARGS(GG_TEXT(lo), GG_TEXT(hi)), &r, err) < 0) goto out;
     if ((step = gg_db_next(r, err)) < 0) goto out;
@@ -94,7 +95,8 @@ int gg_unit_stats(gg_db_conn_t *c, gg_arena_t *a, const gg_auth_t *auth, const g
     sql =
         gg_sprintf(a,
                    "SELECT rt.tag_id, count(*) FROM resident r JOIN resident_tag rt ON rt.resident_id = r.id "
-                   "WHERE r.unit_path >= $1 AND r.unit_path < $2 AND %s GROUP BY rt.tag_id",
+                   "WHERE r.unit_path >= $1 AND r.unit_path < $2 AND r.departure IS NULL AND %s "
+                   "GROUP BY rt.tag_id",
                    gg_scope_sql(a, auth, GG_P_RESIDENT_READ, "r.unit_path"));
     if (gg_db_query(c, sql, GG_ARGS(GG_TEXT(lo), GG_TEXT(hi)), &r, err) < 0) goto out;
     while ((step = gg_db_next(r, err)) == 1) {

@@ -397,6 +397,83 @@ def test_register_into_a_household_in_one_step(world):
     expect_error(r, 400, "relation")
 
 
+def test_a_resident_who_left_or_died_is_out_of_the_population_but_not_lost(world, staff_b):
+    # 登记离开: the record stays (history, audit, an exact ID search), but the lists, the household and the
+    # population counts no longer include the person; a mistake is undone with /return.
+    gw = world.accounts["grid_worker"].api
+    grid_a = world.units["grid_a"]
+    b = building(gw, grid_a, "离开楼")
+    h = house(gw, b["id"], "301")
+    head = resident(gw, "钱父", house_id=h["id"])
+    k = household(gw, h["id"], head["id"])
+    n = id_number(birth="1940-02-02", gender="male")
+    old = resident(gw, "钱老爷子", household_id=k["id"], relation="parent", id_number=n, tags=["elderly_alone"])
+    assert old["status"] == "present" and old["departed_on"] is None
+    stats = lambda: gw.get(f"/api/v1/units/{grid_a}/stats").json()
+    tag_count = lambda s: next(t["count"] for t in s["tags"] if t["code"] == "elderly_alone")
+    before = stats()
+    path = f"/api/v1/residents/{old['id']}"
+    today = date.today().isoformat()
+
+    # bad input names the field; nothing changes
+    v = old["version"]
+    expect_error(gw.post(f"{path}/departure", json={"on": today, "version": v}), 400, "reason")
+    expect_error(gw.post(f"{path}/departure", json={"reason": "emigrated", "on": today, "version": v}), 400, "reason")
+    expect_error(gw.post(f"{path}/departure", json={"reason": "deceased", "on": "2026-02-30", "version": v}), 400, "on")
+    tomorrow = (date.today() + timedelta(days=2)).isoformat()
+    expect_error(gw.post(f"{path}/departure", json={"reason": "deceased", "on": tomorrow, "version": v}), 400, "on",
+                 message="future")
+    expect_error(gw.post(f"{path}/departure", json={"reason": "deceased", "on": "1939-01-01", "version": v}), 400,
+                 "on", message="birth")
+    expect_error(gw.post(f"{path}/departure", json={"reason": "deceased", "on": today, "note": "a\u0007b",
+                                                   "version": v}), 400, "note")
+    expect_error(gw.post(f"{path}/departure", json={"reason": "deceased", "on": today, "version": v + 7}), 409,
+                 "version", "version_conflict")
+    expect_error(gw.post(f"/api/v1/residents/{head['id']}/departure",
+                         json={"reason": "moved_away", "on": today,
+                               "version": gw.get(f"/api/v1/residents/{head['id']}").json()["version"]}),
+                 409, "resident_id", "conflict", "choose another head")
+    # outside the scope: as if it did not exist
+    r = staff_b.api.post(f"{path}/departure", json={"reason": "deceased", "on": today, "version": v})
+    assert r.status_code == 404, r.text
+    assert gw.get(path).json()["version"] == v
+
+    r = gw.post(f"{path}/departure", json={"reason": "deceased", "on": "2026-11-20", "note": "  病故 ", "version": v})
+    assert r.status_code == 200, r.text
+    gone = r.json()
+    assert (gone["status"], gone["departed_on"], gone["departure_note"]) == ("deceased", "2026-11-20", "病故")
+    assert gone["household"] is None and gone["house"] is None and gone["version"] > v
+    # the household lost a member, its history kept the row
+    members = gw.get(f"/api/v1/households/{k['id']}").json()["members"]
+    assert [m["name"] for m in members] == ["钱父"]
+    # lists: not by default, yes with status=departed|all, and an exact ID search finds the record
+    ids = lambda **q: [p["id"] for p in all_items(gw, "/api/v1/residents", unit_id=grid_a, **q)]
+    assert old["id"] not in ids() and old["id"] in ids(status="departed") and old["id"] in ids(status="all")
+    assert head["id"] not in ids(status="departed")
+    found = gw.get("/api/v1/residents", params={"id_number": n}).json()["items"]
+    assert [p["status"] for p in found] == ["deceased"]
+    expect_error(gw.get("/api/v1/residents", params={"status": "gone"}), 400, "status")
+    # counts: one person and one elderly_alone fewer
+    after = stats()
+    assert after["residents"] == before["residents"] - 1
+    assert tag_count(after) == tag_count(before) - 1
+    # twice is a conflict; the audit has who and what
+    expect_error(gw.post(f"{path}/departure", json={"reason": "moved_away", "on": today, "version": gone["version"]}),
+                 409, "status", "conflict")
+    row = world.admin.api.get("/api/v1/audit", params={"action": "resident.depart", "limit": 1}).json()["items"][0]
+    assert row["object_id"] == str(old["id"]) and row["detail"]["departure"]["after"] == "deceased"
+
+    # a mistake: undone, back in the population (in no house until placed again)
+    r = gw.post(f"{path}/return", json={"version": gone["version"]})
+    assert r.status_code == 200, r.text
+    back = r.json()
+    assert (back["status"], back["departed_on"], back["house"]) == ("present", None, None)
+    assert stats()["residents"] == before["residents"]
+    expect_error(gw.post(f"{path}/return", json={"version": back["version"]}), 409, "status", "conflict")
+    assert world.admin.api.get("/api/v1/audit", params={"action": "resident.return", "limit": 1}).json()["items"][0][
+        "object_id"] == str(old["id"])
+
+
 def database_bytes(server):
     """Everything the database keeps, as bytes: the SQLite files (db, -wal, -shm) and the rest of the server's
     directory, or a full pg_dump of the PostgreSQL database."""

@@ -61,7 +61,8 @@ test('every audit action the server writes has a label in both languages', async
   const codes = new Set()
   for (const f of fs.readdirSync(dom).filter((n) => n.endsWith('.c'))) {
     const text = fs.readFileSync(path.join(dom, f), 'utf8')
-    for (const m of text.matchAll(/(?:\.action = |\baudit\([^"]*)"([a-z_]+(?:\.[a-z_]+)+)"/g)) codes.add(m[1])
+    // .action = "x.y", or a call to audit() or any *_audit() helper (departure_audit(…, "resident.depart", …)).
+    for (const m of text.matchAll(/(?:\.action = |\b\w*audit\([^"]*)"([a-z_]+(?:\.[a-z_]+)+)"/g)) codes.add(m[1])
   }
   assert.ok(codes.size > 20, `found only ${codes.size} action codes; did the pattern break?`)
   // auditActions.js imports i18n.js, which needs a document: read its ACTIONS list as text.

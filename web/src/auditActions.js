@@ -46,6 +46,8 @@ export const ACTIONS = [
   'resident.update',
   'resident.tag.add',
   'resident.tag.remove',
+  'resident.depart',
+  'resident.return',
   'tag.create',
   'tag.update',
   'registration.submit',

@@ -311,6 +311,8 @@ export default {
       resident_update: 'Resident changed',
       resident_tag_add: 'Resident tag added',
       resident_tag_remove: 'Resident tag removed',
+      resident_depart: 'Resident departure recorded (moved away or died)',
+      resident_return: 'Resident departure undone',
       tag_create: 'Tag created',
       tag_update: 'Tag changed',
       registration_submit: 'Registration submitted',

@@ -313,6 +313,8 @@ export default {
       resident_update: '修改居民',
       resident_tag_add: '添加居民标签',
       resident_tag_remove: '移除居民标签',
+      resident_depart: '登记居民离开（迁出/死亡）',
+      resident_return: '撤销居民离开登记',
       tag_create: '新建标签',
       tag_update: '修改标签',
       registration_submit: '扫码登记提交',
