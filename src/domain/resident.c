@@ -554,12 +554,9 @@ out:
 
 /* ---- update ---- */
 
-int gg_resident_update(gg_db_conn_t *c, gg_arena_t *a, const gg_keys_t *keys, const gg_actor_t *actor,
-                       const gg_auth_t *auth, const gg_resident_t *cur, const gg_resident_t *next,
-                       int version, gg_error_t *err)
+/* The caller may change cur (resident.write over it) and saw its current version. */
+static int writable_at_version(const gg_auth_t *auth, const gg_resident_t *cur, int version, gg_error_t *err)
 {
-    gg_resident_t r = *next;
-    place_t p = {.unit_id = cur->unit_id, .house_id = cur->house_id, .path = cur->unit_path};
     if (!gg_auth_can(auth, GG_P_RESIDENT_WRITE, cur->unit_path))
         return gg_err_forbidden(err, "you may not change resident %lld", (long long)cur->id);
     if (version != cur->version)
@@ -567,6 +564,16 @@ int gg_resident_update(gg_db_conn_t *c, gg_arena_t *a, const gg_keys_t *keys, co
             err, 409, "version_conflict", "version",
             "the resident was changed by someone else (version %d, you sent %d); reload and retry",
             cur->version, version);
+    return 0;
+}
+
+int gg_resident_update(gg_db_conn_t *c, gg_arena_t *a, const gg_keys_t *keys, const gg_actor_t *actor,
+                       const gg_auth_t *auth, const gg_resident_t *cur, const gg_resident_t *next,
+                       int version, gg_error_t *err)
+{
+    gg_resident_t r = *next;
+    place_t p = {.unit_id = cur->unit_id, .house_id = cur->house_id, .path = cur->unit_path};
+    if (writable_at_version(auth, cur, version, err) < 0) return -1;
     if (r.house_id != cur->house_id || r.unit_id != cur->unit_id) {
         if (cur->household_id)
             return gg_error_set(err, 409, "conflict", r.house_id != cur->house_id ? "house_id" : "unit_id",
@@ -648,13 +655,7 @@ static int departure_target(gg_db_conn_t *c, gg_arena_t *a, const gg_keys_t *key
                             int64_t id, int version, gg_resident_t *cur, gg_error_t *err)
 {
     if (gg_resident_get(c, a, keys, auth, id, cur, err) < 0) return -1;
-    if (!gg_auth_can(auth, GG_P_RESIDENT_WRITE, cur->unit_path))
-        return gg_err_forbidden(err, "you may not change resident %lld", (long long)cur->id);
-    if (version != cur->version)
-        return gg_error_set(
-            err, 409, "version_conflict", "version",
-            "the resident was changed by someone else (version %d, you sent %d); reload and retry",
-            cur->version, version);
+    if (writable_at_version(auth, cur, version, err) < 0) return -1;
     return 0;
 }
 
