@@ -6,9 +6,9 @@
 #include "domain/stats.h"
 #include "domain/unit.h"
 
-static void write_unit(gg_jw_t *w, const gg_unit_t *u)
+/* The unit's fields into an object the caller opened and closes. */
+static void write_unit_fields(gg_jw_t *w, const gg_unit_t *u)
 {
-    gg_jw_obj(w);
     gg_jw_kint(w, "id", u->id);
     if (u->parent_id)
         gg_jw_kint(w, "parent_id", u->parent_id);
@@ -26,6 +26,12 @@ static void write_unit(gg_jw_t *w, const gg_unit_t *u)
     }
     gg_jw_ktime(w, "retired_at", u->retired_at);
     if (u->child_count >= 0) gg_jw_kint(w, "child_count", u->child_count);
+}
+
+static void write_unit(gg_jw_t *w, const gg_unit_t *u)
+{
+    gg_jw_obj(w);
+    write_unit_fields(w, u);
     gg_jw_obj_end(w);
 }
 
@@ -103,18 +109,35 @@ static void get(gg_req_t *req)
     gg_db_conn_t *c;
     gg_auth_t *auth;
     gg_error_t err;
-    int64_t id;
+    int64_t id, with_geometry;
     if (gg_api_path_id(req, "id", &id) < 0) return;
+    /* ?geometry=1 adds the border and the version an editor sends back (borders can be large: not by default)
+     */
+    if (gg_api_query_int(req, "geometry", 0, 1, 0, &with_geometry) < 0) return;
     if (gg_api_begin(req, 0, &c, &auth) < 0) return;
     gg_unit_t u;
+    const char *geometry = NULL;
+    int version = 0;
     int rc = gg_unit_get_scoped(c, req->arena, auth, GG_P_UNIT_READ, id, &u, &err);
+    if (rc == 0 && with_geometry) rc = gg_unit_boundary(c, req->arena, id, &geometry, &version, &err);
     gg_api_end(req, c);
     if (rc < 0) {
         gg_api_error(req, &err);
         return;
     }
     u.child_count = -1;
-    write_unit(gg_api_json(req, 200), &u);
+    gg_jw_t *w = gg_api_json(req, 200);
+    gg_jw_obj(w);
+    write_unit_fields(w, &u);
+    if (with_geometry) {
+        gg_jw_key(w, "geometry");
+        if (geometry)
+            gg_jw_raw(w, geometry, strlen(geometry));
+        else
+            gg_jw_null(w);
+        gg_jw_kint(w, "version", version);
+    }
+    gg_jw_obj_end(w);
 }
 
 static void children(gg_req_t *req)

@@ -189,6 +189,21 @@ def test_community_boundaries_follow_the_same_rules(geo):
     bad(geo.api.request("PUT", f"/api/v1/units/{c2}/geometry", json={}), 400, "geometry", "required")
     bad(geo.api.patch(f"/api/v1/grids/{g['id']}", json={}), 400, None, "nothing to change")
     assert geo.api.request("PUT", "/api/v1/units/99999999/geometry", json={"geometry": area2.box(0, 0, 1, 1)}).status_code == 404
+    # an editor reads the border and its version back from the unit (not in plain reads: borders can be big)
+    plain = geo.api.get(f"/api/v1/units/{c2}").json()
+    assert "geometry" not in plain and "version" not in plain
+    u = geo.api.get(f"/api/v1/units/{c2}", params={"geometry": 1}).json()
+    assert u["geometry"] == area2.box(0, 0, 1, 1) and u["code"] == plain["code"]
+    bad(geo.api.get(f"/api/v1/units/{c2}", params={"geometry": 2}), 400, "geometry")
+    assert geo.api.get(f"/api/v1/units/{c1 + 10**6}", params={"geometry": 1}).status_code == 404
+    # the version guards a redraw from overwriting someone else's
+    stale = geo.api.request("PUT", f"/api/v1/units/{c2}/geometry", json={"geometry": area2.box(0, 0, 1, 0.9),
+                                                                          "version": u["version"] - 1})
+    bad(stale, 409, "version")
+    r = geo.api.request("PUT", f"/api/v1/units/{c2}/geometry", json={"geometry": area2.box(0, 0, 1, 0.9),
+                                                                      "version": u["version"]})
+    assert r.status_code == 200, r.text
+    assert geo.api.get(f"/api/v1/units/{c2}", params={"geometry": 1}).json()["version"] == u["version"] + 1
 
 
 def test_overlapping_an_active_grid_is_refused_naming_it(geo):
