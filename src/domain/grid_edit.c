@@ -463,7 +463,7 @@ static int check_children_inside(op_t *o, const plan_t *p, gg_error_t *err)
     if (gg_db_query(
             o->c,
             "SELECT code, name, geometry, level FROM unit WHERE parent_id = $1 AND retired_at IS NULL "
-            "AND geometry IS NOT NULL",
+            "AND geometry IS NOT NULL ORDER BY code", /* the first one outside is named: the same each time */
             GG_ARGS(GG_I64(p->id)), &r, err) < 0)
         return -1;
     while (rc == 0 && (step = gg_db_next(r, err)) == 1) {

@@ -58,6 +58,18 @@ export default {
       newName: 'Name of new grid {n}',
       note: 'Note (optional)',
     },
+    border: {
+      community: 'Community border',
+      street: 'Street border',
+      drawCommunity: 'Draw community border',
+      drawStreet: 'Draw street border',
+      editCommunity: 'Edit community border',
+      editStreet: 'Edit street border',
+      hintDraw: '{what}: click the map to add vertices; click the first vertex or "Finish" to close. Drag a vertex to move it, double-click to remove it. The border must hold every grid.',
+      hintEdit: '{what}: drag vertices, click the map to add one, double-click one to remove it, then "Finish". The border must hold every grid.',
+      multiPart: 'The current border has several parts or holes: only the outline of its largest part is edited here, and saving replaces the whole border.',
+      saved: '{what} saved',
+    },
   },
   grids: {
     title: 'Grid',

@@ -58,6 +58,18 @@ export default {
       newName: '新网格 {n} 名称',
       note: '说明（可选）',
     },
+    border: {
+      community: '社区边界',
+      street: '街道边界',
+      drawCommunity: '绘制社区边界',
+      drawStreet: '绘制街道边界',
+      editCommunity: '修改社区边界',
+      editStreet: '修改街道边界',
+      hintDraw: '{what}：在地图上依次点击绘制，点击第一个点或“完成”闭合；拖动顶点可调整，双击顶点删除。边界须包含全部网格。',
+      hintEdit: '{what}：拖动顶点调整，点击地图添加顶点，双击顶点删除，然后点“完成”。边界须包含全部网格。',
+      multiPart: '现有边界由多块组成或带有内洞，这里只编辑其中最大一块的外轮廓；保存后将替换整个边界。',
+      saved: '{what}已保存',
+    },
   },
   grids: {
     title: '网格',

@@ -81,8 +81,3 @@ export function listUnassigned({ unitId, after, limit = 200 } = {}) {
 export function listOverloaded({ unitId, maxHouseholds = 300, limit = 50 } = {}) {
   return api.get(withQuery('/api/v1/assignments/overloaded', { unit_id: unitId, max_households: maxHouseholds, limit }))
 }
-
-/** The boundary of a community (street, county…): {geometry, version?}. */
-export function putUnitGeometry(unitId, geometry, version) {
-  return api.put(`/api/v1/units/${seg(unitId)}/geometry`, version ? { geometry, version } : { geometry })
-}

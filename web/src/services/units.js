@@ -33,3 +33,21 @@ export function createUnit(body) {
 export function getUnitStats(id) {
   return api.get(`/api/v1/units/${seg(id)}/stats`)
 }
+
+/**
+ * The unit with its own border: {…unit, geometry: GeoJSON Polygon | MultiPolygon | null, version}.
+ * Borders can be large, so a plain getUnit leaves them out.
+ */
+export function getUnitBoundary(id) {
+  return api.get(withQuery(`/api/v1/units/${seg(id)}`, { geometry: 1 }))
+}
+
+/**
+ * A community's (street's …) new border: body {geometry, version} with the
+ * version getUnitBoundary read (409 version_conflict when it is stale).  The
+ * server checks it against the parent's border, the other units of its level
+ * and its own grids; → the unit with its geometry.
+ */
+export function setUnitBoundary(id, body) {
+  return api.put(`/api/v1/units/${seg(id)}/geometry`, body)
+}
