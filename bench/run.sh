@@ -24,7 +24,9 @@ cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 
 trap cleanup EXIT
 
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
-wait_http() { for _ in $(seq 100); do curl -fsS -o /dev/null "$1" 2>/dev/null && return 0; sleep 0.1; done; echo "bench: $1 did not come up" >&2; return 1; }
+# wait_http URL [SECONDS]: the server answers (serve migrates first: a cached million-resident database
+# may take a while after a new migration)
+wait_http() { for _ in $(seq $((${2:-10} * 10))); do curl -fsS -o /dev/null "$1" 2>/dev/null && return 0; sleep 0.1; done; echo "bench: $1 did not come up" >&2; return 1; }
 
 # wrk prints "Requests/sec:  12345.67"; non-2xx answers would make a fast endpoint look good, so refuse them.
 measure() { # url [header]
@@ -108,7 +110,7 @@ if [ -z "${BENCH_SKIP_1M:-}" ]; then
     P=$(free_port)
     "$BUILD/gridgov" serve --listen "127.0.0.1:$P" --database "sqlite:$data/gridgov.db" --data-dir "$data" \
         --threads "$THREADS" --access-log off >"$tmp/search-server.log" 2>&1 & pids+=($!)
-    wait_http "http://127.0.0.1:$P/healthz"
+    wait_http "http://127.0.0.1:$P/healthz" 300
     T2=$(curl -fsS -H 'Content-Type: application/json' \
         -d '{"username":"admin","password":"Demo-gridgov-2026","mode":"bearer"}' \
         "http://127.0.0.1:$P/api/v1/session" | python3 -c 'import json,sys; print(json.load(sys.stdin)["token"])')
