@@ -7,8 +7,10 @@
 #   ratio me_vs_healthz      authenticated GET /api/v1/me vs. /healthz (same server)
 #   rate locate_direct       point-in-grid lookups/s over 1,000 grids, in-process (bench/locate.c; >= 100,000)
 #   rate locate_api          GET /api/v1/locate/s over the same 1,000 grids in the bench server (bench/locate.lua)
-# Each endpoint is measured in alternating rounds and the best round is kept,
-# so a passing hiccup on this shared 2-core machine does not decide a ratio.
+# The two servers of the ratios run one worker thread each, pinned to the last CPU, and wrk runs
+# on the others: each side then gets exactly one core, so the ratio compares the CPU a request
+# costs instead of how the scheduler happened to place five busy threads on two cores (unpinned,
+# the same binaries gave 0.67-1.01 from run to run).  BENCH_PIN=0 leaves placement to the kernel.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 BUILD=${1:-build}
@@ -16,6 +18,10 @@ DUR=${BENCH_SECONDS:-3}
 ROUNDS=${BENCH_ROUNDS:-7}
 CONNS=${BENCH_CONNECTIONS:-32}
 THREADS=$(nproc)
+SRV=() CLI=() RATIO_THREADS=$THREADS
+if [ "${BENCH_PIN:-1}" = 1 ] && [ "$THREADS" -ge 2 ] && command -v taskset >/dev/null; then
+    SRV=(taskset -c "$((THREADS - 1))") CLI=(taskset -c "0-$((THREADS - 2))") RATIO_THREADS=1
+fi
 command -v wrk >/dev/null || { echo "bench: wrk is not installed (scripts/bootstrap.sh bench)" >&2; exit 1; }
 
 tmp=$(mktemp -d /tmp/gridgov-bench.XXXXXX)
@@ -31,7 +37,7 @@ wait_http() { for _ in $(seq $((${2:-10} * 10))); do curl -fsS -o /dev/null "$1"
 # wrk prints "Requests/sec:  12345.67"; non-2xx answers would make a fast endpoint look good, so refuse them.
 measure() { # url [header]
     local out
-    if [ $# -gt 1 ]; then out=$(wrk -t1 -c"$CONNS" -d"${DUR}s" -H "$2" "$1"); else out=$(wrk -t1 -c"$CONNS" -d"${DUR}s" "$1"); fi
+    if [ $# -gt 1 ]; then out=$("${CLI[@]}" wrk -t1 -c"$CONNS" -d"${DUR}s" -H "$2" "$1"); else out=$("${CLI[@]}" wrk -t1 -c"$CONNS" -d"${DUR}s" "$1"); fi
     if echo "$out" | grep -q 'Non-2xx'; then echo "bench: non-2xx answers from $1" >&2; echo "$out" >&2; return 1; fi
     echo "$out" | awk '/Requests\/sec/ {print $2}'
 }
@@ -40,10 +46,10 @@ best() { # current candidate
 }
 
 HELLO_PORT=$(free_port)
-"$BUILD/bench_hello" "$HELLO_PORT" "$THREADS" & pids+=($!)
+"${SRV[@]}" "$BUILD/bench_hello" "$HELLO_PORT" "$RATIO_THREADS" & pids+=($!)
 GG_PORT=$(free_port)
-"$BUILD/gridgov" serve --listen "127.0.0.1:$GG_PORT" --database "sqlite:$tmp/bench.db" --data-dir "$tmp/data" \
-    --threads "$THREADS" >"$tmp/access.log" 2>"$tmp/server.log" & pids+=($!)
+"${SRV[@]}" "$BUILD/gridgov" serve --listen "127.0.0.1:$GG_PORT" --database "sqlite:$tmp/bench.db" --data-dir "$tmp/data" \
+    --threads "$RATIO_THREADS" >"$tmp/access.log" 2>"$tmp/server.log" & pids+=($!)
 wait_http "http://127.0.0.1:$HELLO_PORT/"
 wait_http "http://127.0.0.1:$GG_PORT/healthz"
 
@@ -57,25 +63,35 @@ if "$BUILD/gridgov" help user >/dev/null 2>&1; then
     AUTH="Authorization: Bearer $TOKEN"
 fi
 
-hello=0 healthz=0 me=0
+# Each round measures the sides back to back and gives one ratio per pair; the median of the rounds'
+# ratios is reported (a slow drift of the machine's load moves both sides of a pair alike, and one
+# lucky or unlucky round does not decide it).  Rates are the medians of the rounds.
+hellos=() healthzs=() mes=() r_health=() r_me=()
 for round in $(seq "$ROUNDS"); do
     # alternate who goes first, so a drift in machine load does not favour one side
     if [ $((round % 2)) = 1 ]; then
-        hello=$(best "$hello" "$(measure "http://127.0.0.1:$HELLO_PORT/healthz")")
-        healthz=$(best "$healthz" "$(measure "http://127.0.0.1:$GG_PORT/healthz")")
+        h=$(measure "http://127.0.0.1:$HELLO_PORT/healthz")
+        g=$(measure "http://127.0.0.1:$GG_PORT/healthz")
     else
-        healthz=$(best "$healthz" "$(measure "http://127.0.0.1:$GG_PORT/healthz")")
-        hello=$(best "$hello" "$(measure "http://127.0.0.1:$HELLO_PORT/healthz")")
+        g=$(measure "http://127.0.0.1:$GG_PORT/healthz")
+        h=$(measure "http://127.0.0.1:$HELLO_PORT/healthz")
     fi
-    [ -n "$AUTH" ] && me=$(best "$me" "$(measure "http://127.0.0.1:$GG_PORT/api/v1/me" "$AUTH")")
+    hellos+=("$h") healthzs+=("$g")
+    r_health+=("$(awk -v a="$g" -v b="$h" 'BEGIN { print (b > 0 ? a / b : 0) }')")
+    if [ -n "$AUTH" ]; then
+        m=$(measure "http://127.0.0.1:$GG_PORT/api/v1/me" "$AUTH")
+        mes+=("$m")
+        r_me+=("$(awk -v a="$m" -v b="$g" 'BEGIN { print (b > 0 ? a / b : 0) }')")
+    fi
 done
+median() { printf '%s\n' "$@" | sort -g | awk '{ v[NR] = $1 } END { if (NR == 0) exit 1; print (NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2) }'; }
 
-awk -v v="$hello" 'BEGIN { printf "rate hello_rps %.0f req_per_s\n", v }'
-awk -v v="$healthz" 'BEGIN { printf "rate healthz_rps %.0f req_per_s\n", v }'
-awk -v a="$healthz" -v b="$hello" 'BEGIN { if (b <= 0) exit 1; printf "ratio healthz_vs_hello %.3f\n", a / b }'
+awk -v v="$(median "${hellos[@]}")" 'BEGIN { printf "rate hello_rps %.0f req_per_s\n", v }'
+awk -v v="$(median "${healthzs[@]}")" 'BEGIN { printf "rate healthz_rps %.0f req_per_s\n", v }'
+awk -v v="$(median "${r_health[@]}")" 'BEGIN { if (v <= 0) exit 1; printf "ratio healthz_vs_hello %.3f\n", v }'
 if [ -n "$AUTH" ]; then
-    awk -v v="$me" 'BEGIN { printf "rate me_rps %.0f req_per_s\n", v }'
-    awk -v a="$me" -v b="$healthz" 'BEGIN { if (b <= 0) exit 1; printf "ratio me_vs_healthz %.3f\n", a / b }'
+    awk -v v="$(median "${mes[@]}")" 'BEGIN { printf "rate me_rps %.0f req_per_s\n", v }'
+    awk -v v="$(median "${r_me[@]}")" 'BEGIN { if (v <= 0) exit 1; printf "ratio me_vs_healthz %.3f\n", v }'
 fi
 
 # Point-in-grid lookups (issue 5): the index directly, then through the API over the same 1,000 grids.
@@ -86,7 +102,7 @@ if [ -x "$BUILD/bench_locate" ]; then
         python3 bench/locate_setup.py "http://127.0.0.1:$GG_PORT" "$TOKEN" "$tmp/grids.json"
         locate=0
         for _ in $(seq "$ROUNDS"); do
-            out=$(wrk -t1 -c"$CONNS" -d"${DUR}s" -H "$AUTH" -s bench/locate.lua "http://127.0.0.1:$GG_PORT")
+            out=$("${CLI[@]}" wrk -t1 -c"$CONNS" -d"${DUR}s" -H "$AUTH" -s bench/locate.lua "http://127.0.0.1:$GG_PORT")
             if echo "$out" | grep -q 'Non-2xx'; then echo "bench: non-2xx answers from /api/v1/locate" >&2; echo "$out" >&2; exit 1; fi
             locate=$(best "$locate" "$(echo "$out" | awk '/Requests\/sec/ {print $2}')")
         done
