@@ -551,6 +551,7 @@ def test_odd_values_never_get_a_500(world):
     h = house(gw, b["id"], "1")
     p = resident(gw, "怪值", unit_id=grid_a)
     k = household(gw, h["id"], p["id"])
+    q = resident(gw, "怪值离开", unit_id=grid_a)
     targets = [
         ("POST", "/api/v1/residents", {"name": "怪", "unit_id": grid_a, "id_number": None}, RESIDENT_KEYS),
         ("PATCH", f"/api/v1/residents/{p['id']}", {"version": None}, RESIDENT_KEYS[:-4] + ["unit_id", "version"]),
@@ -568,6 +569,9 @@ def test_odd_values_never_get_a_500(world):
         ("POST", f"/api/v1/households/{k['id']}/members", {"resident_id": p["id"], "relation": "child"},
          ["resident_id", "relation", "date", "reason"]),
         ("POST", "/api/v1/tags", {"code": "odd_tag", "name": "怪"}, ["code", "name", "name_en", "sensitive"]),
+        ("POST", f"/api/v1/residents/{q['id']}/departure",
+         {"reason": "moved_away", "on": "2026-01-02", "version": q["version"]}, ["reason", "on", "note", "version"]),
+        ("POST", f"/api/v1/residents/{q['id']}/return", {"version": 1}, ["version"]),
     ]
     for method, path, base, keys in targets:
         for key in keys:
