@@ -111,8 +111,7 @@ static void get(gg_req_t *req)
     gg_error_t err;
     int64_t id, with_geometry;
     if (gg_api_path_id(req, "id", &id) < 0) return;
-    /* ?geometry=1 adds the border and the version an editor sends back (borders can be large: not by default)
-     */
+    /* ?geometry=1: the border and the version an editor sends back (not by default: borders can be big) */
     if (gg_api_query_int(req, "geometry", 0, 1, 0, &with_geometry) < 0) return;
     if (gg_api_begin(req, 0, &c, &auth) < 0) return;
     gg_unit_t u;

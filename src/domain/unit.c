@@ -221,8 +221,7 @@ int gg_unit_create(gg_db_conn_t *c, gg_arena_t *a, const gg_actor_t *actor, cons
     if (parent.retired_at) return gg_err_invalid(err, "parent_id", "unit %s is retired", parent.name);
     if (!gg_unit_level_allowed(parent.level, in->level))
         return gg_err_invalid(err, "level", "a %s cannot be placed under a %s", in->level, parent.level);
-    /* the same code rule as POST /grids: a grid drawn later (PUT /units/{id}/geometry) still has a real code
-     */
+    /* POST /grids' code rule: a grid whose border comes later (PATCH /grids/{id}) has a real code */
     if ((!strcmp(in->level, "grid") || !strcmp(in->level, "micro_grid")) &&
         gg_grid_code_check(in->level, parent.level, parent.code ? parent.code : "", in->code, "code", err) <
             0)
