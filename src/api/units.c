@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "api/api.h"
+#include "domain/grid.h"
 #include "domain/stats.h"
 #include "domain/unit.h"
 
@@ -115,10 +116,9 @@ static void get(gg_req_t *req)
     if (gg_api_query_int(req, "geometry", 0, 1, 0, &with_geometry) < 0) return;
     if (gg_api_begin(req, 0, &c, &auth) < 0) return;
     gg_unit_t u;
-    const char *geometry = NULL;
-    int version = 0;
+    gg_grid_t shape = {0}; /* the unit's border and version, as PUT /units/{id}/geometry answers them */
     int rc = gg_unit_get_scoped(c, req->arena, auth, GG_P_UNIT_READ, id, &u, &err);
-    if (rc == 0 && with_geometry) rc = gg_unit_boundary(c, req->arena, id, &geometry, &version, &err);
+    if (rc == 0 && with_geometry) rc = gg_unit_shape_get(c, req->arena, auth, id, &shape, &err);
     gg_api_end(req, c);
     if (rc < 0) {
         gg_api_error(req, &err);
@@ -130,11 +130,11 @@ static void get(gg_req_t *req)
     write_unit_fields(w, &u);
     if (with_geometry) {
         gg_jw_key(w, "geometry");
-        if (geometry)
-            gg_jw_raw(w, geometry, strlen(geometry));
+        if (shape.geometry)
+            gg_jw_raw(w, shape.geometry, strlen(shape.geometry));
         else
             gg_jw_null(w);
-        gg_jw_kint(w, "version", version);
+        gg_jw_kint(w, "version", shape.version);
     }
     gg_jw_obj_end(w);
 }

@@ -570,7 +570,10 @@ int gg_building_move(gg_db_conn_t *c, gg_arena_t *a, const gg_actor_t *actor, in
         return step < 0 ? -1 : gg_err_not_found(err, "building %lld does not exist", (long long)building_id);
     int64_t taken;
     int found;
-    if (gg_db_query_i64(c, "SELECT count(*) FROM building WHERE grid_id = $1 AND code = $2",
+    /* the code may have to change: the same per-grid lock as a create, so a create in the target grid
+     * cannot pick the code this building is about to take */
+    if (lock_grid_codes(c, to_grid_id, err) < 0 ||
+        gg_db_query_i64(c, "SELECT count(*) FROM building WHERE grid_id = $1 AND code = $2",
                         GG_ARGS(GG_I64(to_grid_id), GG_TEXT(code)), &taken, &found, err) < 0)
         return -1;
     const char *new_code = code;

@@ -185,25 +185,6 @@ int gg_unit_ancestors(gg_db_conn_t *c, gg_arena_t *a, const gg_unit_t *u, gg_uni
     return step < 0 ? -1 : 0;
 }
 
-int gg_unit_boundary(gg_db_conn_t *c, gg_arena_t *a, int64_t id, const char **geojson, int *version,
-                     gg_error_t *err)
-{
-    gg_db_res_t *r;
-    *geojson = NULL;
-    *version = 0;
-    if (gg_db_query(c, "SELECT geometry, version FROM unit WHERE id = $1", GG_ARGS(GG_I64(id)), &r, err) < 0)
-        return -1;
-    int step = gg_db_next(r, err);
-    if (step == 1) {
-        if (!gg_db_isnull(r, 0)) *geojson = gg_strdup(a, gg_db_text(r, 0));
-        *version = (int)gg_db_i64(r, 1);
-    }
-    gg_db_res_free(r);
-    if (step < 0) return -1;
-    if (step == 0) return gg_err_not_found(err, "unit %lld does not exist", (long long)id);
-    return 0;
-}
-
 int gg_unit_create(gg_db_conn_t *c, gg_arena_t *a, const gg_actor_t *actor, const gg_auth_t *auth,
                    const gg_unit_new_t *in, int64_t *id, gg_error_t *err)
 {

@@ -25,10 +25,6 @@ int gg_unit_by_code(gg_db_conn_t *c, gg_arena_t *a, const char *code, gg_unit_t 
 /* Load a unit the caller may see (perm over it); 404 otherwise. */
 int gg_unit_get_scoped(gg_db_conn_t *c, gg_arena_t *a, const gg_auth_t *auth, uint64_t perm, int64_t id,
                        gg_unit_t *u, gg_error_t *err);
-/* The unit's stored border (canonical GeoJSON text, NULL when none) and its version, for an editor that
- * sends it back with PUT /units/{id}/geometry.  The caller has checked that the unit is visible. */
-int gg_unit_boundary(gg_db_conn_t *c, gg_arena_t *a, int64_t id, const char **geojson, int *version,
-                     gg_error_t *err);
 /* Children of id the caller may see, by code. */
 int gg_unit_children(gg_db_conn_t *c, gg_arena_t *a, const gg_auth_t *auth, int64_t id, gg_unit_t **rows,
                      int *n, gg_error_t *err);
