@@ -9,6 +9,7 @@ The node runner's TAP output passes through unchanged; if the server crashed,
 did not exit 0 or left a sanitizer report, that counts as one more failure
 (an extra "# fail N" line, which check.sh reads last).
 
+Arguments, if any, are the test files to run instead of the whole directory.
 Environment: GG_BINARY (default build-test/gridgov), GG_KEEP=1 keeps the
 temporary directory for a look at the server log.
 """
@@ -87,7 +88,9 @@ def main():
         wait_healthy(proc, base, log_path)
 
         env = dict(os.environ, GG_BASE_URL=base, GG_ADMIN_USER=ADMIN_USER, GG_ADMIN_PASSWORD=password)
-        test = subprocess.run(["node", "--test", os.path.join(ROOT, "tests", "browser")], cwd=ROOT, env=env,
+        # Arguments name test files to run (tests/browser/x.test.mjs); none runs the whole suite.
+        targets = [os.path.abspath(a) for a in sys.argv[1:]] or [os.path.join(ROOT, "tests", "browser")]
+        test = subprocess.run(["node", "--test"] + targets, cwd=ROOT, env=env,
                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
         sys.stdout.write(test.stdout)
         code = test.returncode
