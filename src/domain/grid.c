@@ -141,6 +141,19 @@ int gg_grid_list(gg_db_conn_t *c, gg_arena_t *a, const gg_auth_t *auth, const gg
     return step < 0 ? -1 : 0;
 }
 
+int gg_grid_households(gg_db_conn_t *c, gg_arena_t *a, const gg_auth_t *auth, int64_t unit_id,
+                       const gg_page_t *page, gg_grid_t **rows, int *n, gg_error_t *err)
+{
+    const char *lo, *hi;
+    *n = 0;
+    *rows = NULL;
+    if (gg_grid_subtree(c, a, auth, unit_id, "unit_id", &lo, &hi, err) < 0) return -1;
+    char *cond = gg_sprintf(a, "u.retired_at IS NULL AND u.path >= $1 AND u.path < $2 AND u.id > $3 AND %s",
+                            gg_scope_sql(a, auth, GG_P_UNIT_READ, "u.path"));
+    return gg_grid_select(c, a, cond, GG_ARGS(GG_TEXT(lo), GG_TEXT(hi), GG_I64(page->after)), page->limit,
+                          rows, n, err);
+}
+
 int gg_grid_select(gg_db_conn_t *c, gg_arena_t *a, const char *cond, const gg_db_arg_t *args, int nargs,
                    int limit, gg_grid_t **rows, int *n, gg_error_t *err)
 {

@@ -782,3 +782,41 @@ def test_grids_without_a_worker_and_workers_with_too_many_households(geo, world,
     assert r.status_code == 200 and [i["account"]["id"] for i in r.json()["items"]] == [w2.id]
     bad(geo.api.get("/api/v1/assignments/overloaded", params={"max_households": "lots"}), 400, "max_households")
     bad(geo.api.get("/api/v1/grids/unassigned", params={"unit_id": "x"}), 400, "unit_id")
+
+
+def test_household_counts_of_every_grid_of_a_map_in_one_request(geo, world, server):
+    cid, _, area = geo.community()
+    g1, g2, g3 = (geo.new_grid(cid, f"户数网格{i}", s) for i, s in enumerate(area.strips(3), 1))
+    micro = geo.new_grid(g1["id"], "户数微网格", area.box(0, 0, 0.1, 0.1))
+    add_households(server, g1["id"], 12)
+    add_households(server, micro["id"], 3)
+    add_households(server, g2["id"], 5)
+
+    def counts(api=geo.api, **params):
+        r = api.get("/api/v1/grids/households", params=params)
+        assert r.status_code == 200, r.text
+        return r.json()
+
+    body = counts(unit_id=cid)
+    assert body["next"] is None
+    # a grid counts its micro-grids' households too, as GET /grids/{id} does
+    assert [(i["id"], i["households"]) for i in body["items"]] == [
+        (g1["id"], 15), (g2["id"], 5), (g3["id"], 0), (micro["id"], 3)]
+    for g in (g1, g2, g3):
+        assert geo.api.get(f"/api/v1/grids/{g['id']}").json()["households"] == \
+            next(i["households"] for i in body["items"] if i["id"] == g["id"])
+    # paged by id like the grid list
+    first = counts(unit_id=cid, limit=2)
+    assert [i["id"] for i in first["items"]] == [g1["id"], g2["id"]] and first["next"] == str(g2["id"])
+    assert [i["id"] for i in counts(unit_id=cid, limit=2, after=first["next"])["items"]] == [g3["id"], micro["id"]]
+    # retired grids are not on the map
+    server.sql(f"UPDATE unit SET retired_at = 1 WHERE id = {int(g3['id'])}")
+    assert g3["id"] not in [i["id"] for i in counts(unit_id=cid)["items"]]
+    # scope: a grid worker of g2 sees g2 only, and the community is a 404 naming unit_id
+    w = world.account(g2["id"], "grid_worker")
+    assert [(i["id"], i["households"]) for i in counts(w.api)["items"]] == [(g2["id"], 5)]
+    assert [(i["id"], i["households"]) for i in counts(w.api, unit_id=g2["id"])["items"]] == [(g2["id"], 5)]
+    bad(w.api.get("/api/v1/grids/households", params={"unit_id": cid}), 404, "unit_id")
+    bad(geo.api.get("/api/v1/grids/households", params={"unit_id": "x"}), 400, "unit_id")
+    bad(geo.api.get("/api/v1/grids/households", params={"unit_id": cid, "limit": 0}), 400, "limit")
+    assert Api(server).get("/api/v1/grids/households").status_code == 401
