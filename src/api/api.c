@@ -21,6 +21,7 @@ void gg_api_register(gg_router_t *r)
     gg_api_resident_routes(r);
     gg_api_qr_routes(r);
     gg_api_transfer_routes(r);
+    gg_api_map_routes(r);
 }
 
 void gg_api_error(gg_req_t *req, const gg_error_t *e)

@@ -11,6 +11,7 @@
 
 #include <jansson.h>
 
+#include "core/map_tiles.h"
 #include "db/db.h"
 #include "domain/domain.h"
 #include "domain/registration.h"
@@ -32,6 +33,8 @@ typedef struct gg_app {
      * limits of the public registration endpoints */
     const char *public_url;
     gg_public_limits_t public_limits;
+    /* the maps' tile source (config map_tiles*, core/map_tiles.h); NULL = none */
+    const gg_map_tiles_t *map_tiles;
 } gg_app_t;
 
 #define GG_SESSION_COOKIE "gg_session"
@@ -51,6 +54,7 @@ void gg_api_place_routes(gg_router_t *r);    /* places.c: buildings, houses, QR 
 void gg_api_resident_routes(gg_router_t *r); /* residents.c: residents, tags */
 void gg_api_qr_routes(gg_router_t *r);       /* qrcodes.c: QR house codes, public registration, approval */
 void gg_api_transfer_routes(gg_router_t *r); /* transfer.c: bulk import and export (CSV, XLSX) */
+void gg_api_map_routes(gg_router_t *r);      /* map.c: the maps' tile source (public) */
 /* grid_assignments.c: assignments and the staffing queries (registered by gg_api_grid_routes) */
 void gg_api_grid_assignment_routes(gg_router_t *r);
 

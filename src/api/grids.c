@@ -195,6 +195,98 @@ static void list(gg_req_t *req)
     gg_jw_obj_end(w);
 }
 
+/* ---- GET /api/v1/grids/households ---- */
+
+/* The household count of every active grid under a unit, for a map coloured by households: one request
+ * and one query, not one read per grid. */
+static void households(gg_req_t *req)
+{
+    gg_db_conn_t *c;
+    gg_auth_t *auth;
+    gg_error_t err;
+    int64_t unit_id, limit, after;
+    if (gg_api_query_int(req, "unit_id", 1, INT64_MAX, 0, &unit_id) < 0 ||
+        gg_api_query_int(req, "limit", 1, 5000, 5000, &limit) < 0 ||
+        gg_api_query_int(req, "after", 0, INT64_MAX, 0, &after) < 0)
+        return;
+    if (gg_api_begin(req, 0, &c, &auth) < 0) return;
+    gg_page_t page = {.limit = (int)limit, .after = after};
+    gg_grid_t *rows;
+    int n;
+    int rc = gg_grid_households(c, req->arena, auth, unit_id, &page, &rows, &n, &err);
+    gg_api_end(req, c);
+    if (rc < 0) {
+        gg_api_error(req, &err);
+        return;
+    }
+    gg_jw_t *w = gg_api_json(req, 200);
+    gg_jw_obj(w);
+    gg_jw_key(w, "items");
+    gg_jw_arr(w);
+    for (int i = 0; i < n; i++) {
+        gg_jw_obj(w);
+        gg_jw_kint(w, "id", rows[i].id);
+        gg_jw_kint(w, "households", rows[i].households);
+        gg_jw_obj_end(w);
+    }
+    gg_jw_arr_end(w);
+    if (n == limit)
+        gg_jw_kstr(w, "next", gg_sprintf(req->arena, "%lld", (long long)rows[n - 1].id));
+    else
+        gg_jw_knull(w, "next");
+    gg_jw_obj_end(w);
+}
+
+/* ---- GET /api/v1/units/{id}/borders ---- */
+
+/* The base map of a map without tiles: the unit's border with its parent's, its neighbours' and its
+ * children's, in one response. */
+static void borders(gg_req_t *req)
+{
+    gg_db_conn_t *c;
+    gg_auth_t *auth;
+    gg_error_t err;
+    int64_t id;
+    if (gg_api_path_id(req, "id", &id) < 0) return;
+    if (gg_api_begin(req, 0, &c, &auth) < 0) return;
+    gg_unit_border_t *rows;
+    int n;
+    int rc = gg_unit_borders(c, req->arena, auth, id, &rows, &n, &err);
+    gg_api_end(req, c);
+    if (rc < 0) {
+        gg_api_error(req, &err);
+        return;
+    }
+    gg_jw_t *w = gg_api_json(req, 200);
+    gg_jw_obj(w);
+    gg_jw_kint(w, "unit_id", id);
+    gg_jw_key(w, "items");
+    gg_jw_arr(w);
+    for (int i = 0; i < n; i++) {
+        const gg_grid_t *u = &rows[i].unit;
+        gg_jw_obj(w);
+        gg_jw_kint(w, "id", u->id);
+        gg_jw_kint(w, "parent_id", u->parent_id);
+        gg_jw_kstr(w, "level", u->level);
+        gg_jw_kstr(w, "code", u->code);
+        gg_jw_kstr(w, "name", u->name);
+        gg_jw_kstr(w, "relation", rows[i].relation);
+        gg_jw_key(w, "centroid");
+        if (u->has_centroid) {
+            gg_jw_obj(w);
+            gg_jw_knum(w, "lat", u->lat);
+            gg_jw_knum(w, "lng", u->lon);
+            gg_jw_obj_end(w);
+        } else {
+            gg_jw_null(w);
+        }
+        kgeometry(w, "geometry", u->geometry);
+        gg_jw_obj_end(w);
+    }
+    gg_jw_arr_end(w);
+    gg_jw_obj_end(w);
+}
+
 /* ---- GET /api/v1/grids/{id} ---- */
 
 static void get(gg_req_t *req)
@@ -589,10 +681,12 @@ void gg_api_grid_routes(gg_router_t *r)
     gg_router_add(r, "GET", "/api/v1/grids", list, NULL);
     gg_router_add(r, "POST", "/api/v1/grids", create, NULL);
     gg_router_add(r, "POST", "/api/v1/grids/restructure", restructure, NULL);
+    gg_router_add(r, "GET", "/api/v1/grids/households", households, NULL);
     gg_router_add(r, "GET", "/api/v1/grids/{id}", get, NULL);
     gg_router_add(r, "PATCH", "/api/v1/grids/{id}", update, NULL);
     gg_router_add(r, "GET", "/api/v1/grids/{id}/lineage", lineage, NULL);
     gg_router_add(r, "GET", "/api/v1/locate", locate, NULL);
     gg_router_add(r, "PUT", "/api/v1/units/{id}/geometry", boundary, NULL);
+    gg_router_add(r, "GET", "/api/v1/units/{id}/borders", borders, NULL);
     gg_api_grid_assignment_routes(r);
 }

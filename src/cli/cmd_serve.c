@@ -44,6 +44,9 @@ int gg_cmd_serve(int argc, char **argv)
 
     gg_app_t app = {.data_dir = cfg.data_dir, .version = GG_VERSION, .public_url = cfg.public_url};
     gg_config_public_limits(&cfg, &app.public_limits);
+    app.map_tiles = &cfg.map_tiles;
+    char img_sources[2 * GG_TILE_URL_MAX + 8];
+    gg_map_tiles_csp(&cfg.map_tiles, img_sources, sizeof img_sources);
     int key_created = 0;
     if (gg_cli_open_app(&cfg, &app.db, &app.keys, &app.sec, &key_created, &err) < 0) return gg_cli_fail(&err);
     app.sec.keys = &app.keys;
@@ -85,6 +88,7 @@ int gg_cmd_serve(int argc, char **argv)
         .static_dir = have_web ? cfg.web_dir : NULL,
         .access_log = cfg.access_log ? stdout : NULL,
         .trusted_proxies = &cfg.trusted_proxies,
+        .img_sources = img_sources,
     };
     gg_server_t *server;
     if (gg_server_start(&sc, router, &app, &server, &err) < 0) {

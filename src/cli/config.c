@@ -41,6 +41,7 @@ void gg_config_defaults(gg_config_t *c)
     c->public_max_per_address = l.lookups_per_address;
     c->registration_max_per_address = l.submissions_per_address;
     c->registration_max_per_house = l.submissions_per_house;
+    gg_map_tiles_defaults(&c->map_tiles);
 }
 
 void gg_config_public_limits(const gg_config_t *c, gg_public_limits_t *l)
@@ -162,6 +163,7 @@ int gg_config_set(gg_config_t *c, const char *key, const char *v, const char *sr
         return set_path(c->database, sizeof c->database, key, v, src, err);
     }
     if (strcmp(key, "public_url") == 0) return set_public_url(c, key, v, src, err);
+    if (gg_map_tiles_is_key(key)) return gg_map_tiles_set(&c->map_tiles, key, v, src, err);
     if (strcmp(key, "trusted_proxies") == 0) {
         gg_error_t e2;
         if (gg_netlist_parse(&c->trusted_proxies, v, key, &e2) < 0)
@@ -254,6 +256,11 @@ static const struct {
     {"GRIDGOV_PUBLIC_MAX_PER_ADDRESS", "public_max_per_address"},
     {"GRIDGOV_REGISTRATION_MAX_PER_ADDRESS", "registration_max_per_address"},
     {"GRIDGOV_REGISTRATION_MAX_PER_HOUSE", "registration_max_per_house"},
+    {"GRIDGOV_MAP_TILES", "map_tiles"},
+    {"GRIDGOV_MAP_TILES_OVERLAY", "map_tiles_overlay"},
+    {"GRIDGOV_MAP_TILES_SUBDOMAINS", "map_tiles_subdomains"},
+    {"GRIDGOV_MAP_TILES_ATTRIBUTION", "map_tiles_attribution"},
+    {"GRIDGOV_MAP_TILES_MAX_ZOOM", "map_tiles_max_zoom"},
 };
 
 int gg_config_load_env(gg_config_t *c, gg_error_t *err)
@@ -319,5 +326,7 @@ int gg_config_load(gg_config_t *c, int argc, char **argv, int first, const char 
     }
     if (gg_config_load_file(c, file ? file : "gridgov.conf", required, err) < 0) return -1;
     if (gg_config_load_env(c, err) < 0) return -1;
-    return gg_config_load_flags(c, argc, argv, first, pos, maxpos, npos, err);
+    if (gg_config_load_flags(c, argc, argv, first, pos, maxpos, npos, err) < 0) return -1;
+    /* keys that only make sense together, checked once every source is read */
+    return gg_map_tiles_check(&c->map_tiles, err);
 }

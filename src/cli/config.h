@@ -29,11 +29,19 @@
  *   public_max_per_address         public requests per client address and window (default 300)
  *   registration_max_per_address   registrations accepted per client address and window (default 20)
  *   registration_max_per_house     registrations accepted per house and window (default 5)
+ * Maps (core/map_tiles.h; file or GRIDGOV_<KEY in upper case>):
+ *   map_tiles                      none (default: the units' borders are the base map) | osm | a URL
+ *                                  template with {z} {x} {y} and optionally {s}
+ *   map_tiles_overlay              a second template drawn on top (天地图's labels); default none
+ *   map_tiles_subdomains           what {s} takes, e.g. abc or 01234567
+ *   map_tiles_attribution          text in the map's corner
+ *   map_tiles_max_zoom             1–22 (default 18, osm 19)
  */
 #ifndef GG_CLI_CONFIG_H
 #define GG_CLI_CONFIG_H
 
 #include "core/error.h"
+#include "core/map_tiles.h"
 #include "http/proxy.h"
 
 typedef struct gg_config {
@@ -60,6 +68,7 @@ typedef struct gg_config {
     int public_max_per_address;
     int registration_max_per_address;
     int registration_max_per_house;
+    gg_map_tiles_t map_tiles;
 } gg_config_t;
 
 struct gg_public_limits;

@@ -141,6 +141,54 @@ int gg_grid_list(gg_db_conn_t *c, gg_arena_t *a, const gg_auth_t *auth, const gg
     return step < 0 ? -1 : 0;
 }
 
+int gg_unit_borders(gg_db_conn_t *c, gg_arena_t *a, const gg_auth_t *auth, int64_t id,
+                    gg_unit_border_t **rows, int *n, gg_error_t *err)
+{
+    gg_grid_t self;
+    gg_db_res_t *r;
+    int step;
+    *n = 0;
+    *rows = NULL;
+    if (gg_unit_shape_get(c, a, auth, id, &self, err) < 0) return -1;
+    /* one more than the limit, to tell "exactly the limit" from "too many" */
+    char *sql = gg_sprintf(a,
+                           "SELECT " GRID_COLS GRID_FROM "WHERE NOT " IS_GRID
+                           " AND u.retired_at IS NULL AND u.geometry IS NOT NULL "
+                           "AND (u.id = $1 OR u.parent_id = $1 OR u.id = $2 OR u.parent_id = $2) AND %s "
+                           "ORDER BY length(u.path), u.id LIMIT %d",
+                           gg_scope_sql(a, auth, GG_P_UNIT_READ, "u.path"), GG_UNIT_BORDERS_MAX + 1);
+    if (gg_db_query(c, sql, GG_ARGS(GG_I64(id), GG_I64(self.parent_id)), &r, err) < 0) return -1;
+    *rows = gg_alloc(a, sizeof(gg_unit_border_t) * (GG_UNIT_BORDERS_MAX + 1));
+    while ((step = gg_db_next(r, err)) == 1 && *n <= GG_UNIT_BORDERS_MAX) {
+        gg_unit_border_t *b = &(*rows)[(*n)++];
+        gg_grid_read_row(r, a, 1, &b->unit);
+        b->relation = b->unit.id == id               ? "self"
+                      : b->unit.id == self.parent_id ? "parent"
+                      : b->unit.parent_id == id      ? "child"
+                                                     : "sibling";
+    }
+    gg_db_res_free(r);
+    if (step < 0) return -1;
+    if (*n > GG_UNIT_BORDERS_MAX)
+        return gg_err_invalid(err, "id",
+                              "more than %d units with a border around unit %lld; open a smaller unit",
+                              GG_UNIT_BORDERS_MAX, (long long)id);
+    return 0;
+}
+
+int gg_grid_households(gg_db_conn_t *c, gg_arena_t *a, const gg_auth_t *auth, int64_t unit_id,
+                       const gg_page_t *page, gg_grid_t **rows, int *n, gg_error_t *err)
+{
+    const char *lo, *hi;
+    *n = 0;
+    *rows = NULL;
+    if (gg_grid_subtree(c, a, auth, unit_id, "unit_id", &lo, &hi, err) < 0) return -1;
+    char *cond = gg_sprintf(a, "u.retired_at IS NULL AND u.path >= $1 AND u.path < $2 AND u.id > $3 AND %s",
+                            gg_scope_sql(a, auth, GG_P_UNIT_READ, "u.path"));
+    return gg_grid_select(c, a, cond, GG_ARGS(GG_TEXT(lo), GG_TEXT(hi), GG_I64(page->after)), page->limit,
+                          rows, n, err);
+}
+
 int gg_grid_select(gg_db_conn_t *c, gg_arena_t *a, const char *cond, const gg_db_arg_t *args, int nargs,
                    int limit, gg_grid_t **rows, int *n, gg_error_t *err)
 {

@@ -64,6 +64,25 @@ int gg_unit_shape_get(gg_db_conn_t *c, gg_arena_t *a, const gg_auth_t *auth, int
 int gg_grid_list(gg_db_conn_t *c, gg_arena_t *a, const gg_auth_t *auth, const gg_grid_filter_t *f,
                  const gg_page_t *page, gg_grid_t **rows, int *n, gg_error_t *err);
 
+/* The borders a map of the unit draws as its base when it has no tiles: the unit's own, its parent's, its
+ * siblings' and its children's — active units above grid level with a border, those the caller may read
+ * (unit.read, in SQL), by level from the top then id; each row's relation is "self", "parent", "sibling"
+ * or "child".  404 when the unit is not readable; 400 naming id when more than GG_UNIT_BORDERS_MAX would
+ * come back. */
+#define GG_UNIT_BORDERS_MAX 2000
+typedef struct gg_unit_border {
+    gg_grid_t unit; /* id, parent, level, code, name, geometry, centroid */
+    const char *relation;
+} gg_unit_border_t;
+int gg_unit_borders(gg_db_conn_t *c, gg_arena_t *a, const gg_auth_t *auth, int64_t id,
+                    gg_unit_border_t **rows, int *n, gg_error_t *err);
+
+/* Household counts of the active grids and micro-grids in scope under unit_id (0: all in scope), by id
+ * after page->after, at most page->limit: one query for a whole map (rows carry id, code, name,
+ * households; no geometry).  404 naming unit_id when the unit is not readable. */
+int gg_grid_households(gg_db_conn_t *c, gg_arena_t *a, const gg_auth_t *auth, int64_t unit_id,
+                       const gg_page_t *page, gg_grid_t **rows, int *n, gg_error_t *err);
+
 /* A grid's code is its community's code + a 3-digit serial (15 digits), a micro-grid's its grid's code +
  * a serial; serial 000 is not used.  400 naming field otherwise. */
 int gg_grid_code_check(const char *level, const char *parent_level, const char *parent_code, const char *code,

@@ -128,6 +128,8 @@ typedef struct gg_server_config {
     int connection_timeout_s;
     const struct gg_netlist
         *trusted_proxies; /* believe X-Forwarded-For from these peers (http/proxy.h); NULL = none */
+    const char
+        *img_sources; /* more CSP img-src sources for pages (" https://tiles.example.cn"); NULL = none */
 } gg_server_config_t;
 
 typedef struct gg_server gg_server_t;

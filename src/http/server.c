@@ -55,6 +55,7 @@ struct gg_server {
     int access_log;
     int port;
     gg_netlist_t trusted; /* reverse proxies whose X-Forwarded-For counts */
+    char csp[1600];       /* the pages' Content-Security-Policy (CSP_FORMAT) */
     atomic_int inflight;
 };
 
@@ -112,9 +113,12 @@ static thread_spare_t *thread_spare(void)
 /* Documents get the policy the web app needs; everything else (JSON, files)
  * is never meant to render, so it gets the shortest policy that forbids all. */
 static const char CSP_NONE[] = "default-src 'none'; frame-ancestors 'none'";
-static const char CSP[] = "default-src 'self'; img-src 'self' data: blob: https://*.tile.openstreetmap.org; "
-                          "style-src 'self' 'unsafe-inline'; script-src 'self'; object-src 'none'; "
-                          "frame-ancestors 'none'; base-uri 'self'; form-action 'self'";
+/* Images may also come from the map tile servers the settings name (core/map_tiles.h), and from no other
+ * host: the page's policy is built once at start with them (gg_server_t.csp). */
+#define CSP_FORMAT                                                                                           \
+    "default-src 'self'; img-src 'self' data: blob:%s; "                                                     \
+    "style-src 'self' 'unsafe-inline'; script-src 'self'; object-src 'none'; "                               \
+    "frame-ancestors 'none'; base-uri 'self'; form-action 'self'"
 
 /* ---------- request accessors ---------- */
 
@@ -278,7 +282,7 @@ static enum MHD_Result send_response(gg_server_t *s, req_priv_t *p)
     MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, req->content_type);
     MHD_add_response_header(r, "X-Content-Type-Options", "nosniff");
     MHD_add_response_header(r, "Content-Security-Policy",
-                            strncmp(req->content_type, "text/html", 9) == 0 ? CSP : CSP_NONE);
+                            strncmp(req->content_type, "text/html", 9) == 0 ? s->csp : CSP_NONE);
     int has_cache = 0;
     for (gg_hdr_t *h = req->headers; h; h = h->next) {
         MHD_add_response_header(r, h->name, h->value);
@@ -560,6 +564,7 @@ int gg_server_start(const gg_server_config_t *cfg, gg_router_t *router, void *ap
     s->static_dir = cfg->static_dir ? gg_xstrdup(cfg->static_dir) : NULL;
     s->access_log = cfg->access_log != NULL;
     if (cfg->trusted_proxies) s->trusted = *cfg->trusted_proxies;
+    snprintf(s->csp, sizeof s->csp, CSP_FORMAT, cfg->img_sources ? cfg->img_sources : "");
     if (cfg->access_log) gg_accesslog_start(cfg->access_log);
     int threads = cfg->threads > 0 ? cfg->threads : (int)sysconf(_SC_NPROCESSORS_ONLN);
     if (threads < 1) threads = 1;

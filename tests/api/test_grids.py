@@ -782,3 +782,86 @@ def test_grids_without_a_worker_and_workers_with_too_many_households(geo, world,
     assert r.status_code == 200 and [i["account"]["id"] for i in r.json()["items"]] == [w2.id]
     bad(geo.api.get("/api/v1/assignments/overloaded", params={"max_households": "lots"}), 400, "max_households")
     bad(geo.api.get("/api/v1/grids/unassigned", params={"unit_id": "x"}), 400, "unit_id")
+
+
+def test_household_counts_of_every_grid_of_a_map_in_one_request(geo, world, server):
+    cid, _, area = geo.community()
+    g1, g2, g3 = (geo.new_grid(cid, f"户数网格{i}", s) for i, s in enumerate(area.strips(3), 1))
+    micro = geo.new_grid(g1["id"], "户数微网格", area.box(0, 0, 0.1, 0.1))
+    add_households(server, g1["id"], 12)
+    add_households(server, micro["id"], 3)
+    add_households(server, g2["id"], 5)
+
+    def counts(api=geo.api, **params):
+        r = api.get("/api/v1/grids/households", params=params)
+        assert r.status_code == 200, r.text
+        return r.json()
+
+    body = counts(unit_id=cid)
+    assert body["next"] is None
+    # a grid counts its micro-grids' households too, as GET /grids/{id} does
+    assert [(i["id"], i["households"]) for i in body["items"]] == [
+        (g1["id"], 15), (g2["id"], 5), (g3["id"], 0), (micro["id"], 3)]
+    for g in (g1, g2, g3):
+        assert geo.api.get(f"/api/v1/grids/{g['id']}").json()["households"] == \
+            next(i["households"] for i in body["items"] if i["id"] == g["id"])
+    # paged by id like the grid list
+    first = counts(unit_id=cid, limit=2)
+    assert [i["id"] for i in first["items"]] == [g1["id"], g2["id"]] and first["next"] == str(g2["id"])
+    assert [i["id"] for i in counts(unit_id=cid, limit=2, after=first["next"])["items"]] == [g3["id"], micro["id"]]
+    # retired grids are not on the map
+    server.sql(f"UPDATE unit SET retired_at = 1 WHERE id = {int(g3['id'])}")
+    assert g3["id"] not in [i["id"] for i in counts(unit_id=cid)["items"]]
+    # scope: a grid worker of g2 sees g2 only, and the community is a 404 naming unit_id
+    w = world.account(g2["id"], "grid_worker")
+    assert [(i["id"], i["households"]) for i in counts(w.api)["items"]] == [(g2["id"], 5)]
+    assert [(i["id"], i["households"]) for i in counts(w.api, unit_id=g2["id"])["items"]] == [(g2["id"], 5)]
+    bad(w.api.get("/api/v1/grids/households", params={"unit_id": cid}), 404, "unit_id")
+    bad(geo.api.get("/api/v1/grids/households", params={"unit_id": "x"}), 400, "unit_id")
+    bad(geo.api.get("/api/v1/grids/households", params={"unit_id": cid, "limit": 0}), 400, "limit")
+    assert Api(server).get("/api/v1/grids/households").status_code == 401
+
+
+def test_unit_borders_around_a_unit_in_one_response(geo, world, server):
+    api = geo.api
+    street = world.unit("borders_street", "county", "street", "边界街道")
+    other_street = world.unit("borders_street_2", "county", "street", "邻近街道")
+    area = Area()
+    put = lambda uid, g: api.request("PUT", f"/api/v1/units/{uid}/geometry", json={"geometry": g})
+    assert put(street, area.box(0, 0, 1, 1)).status_code == 200
+    c1, _, c1_area = geo.community(boundary=False, street="borders_street")
+    c2, _, _ = geo.community(boundary=False, street="borders_street")
+    c3, _, _ = geo.community(boundary=False, street="borders_street")  # no border: nothing to draw
+    assert put(c1, area.box(0, 0, 0.5, 1)).status_code == 200
+    assert put(c2, area.box(0.5, 0, 1, 1)).status_code == 200
+    grid = geo.new_grid(c1, "边界网格", area.box(0.1, 0.1, 0.4, 0.4))  # grids are the map's own layer
+
+    def borders(uid, who=api):
+        r = who.get(f"/api/v1/units/{uid}/borders")
+        assert r.status_code == 200, r.text
+        body = r.json()
+        assert body["unit_id"] == uid
+        return {i["id"]: i for i in body["items"]}
+
+    around_c1 = borders(c1)
+    assert {k: v["relation"] for k, v in around_c1.items()} == {street: "parent", c1: "self", c2: "sibling"}
+    assert around_c1[c1]["geometry"] == area.box(0, 0, 0.5, 1)
+    assert around_c1[c1]["name"] == "测试社区" + str(geo.n - 2) and around_c1[c1]["level"] == "community"
+    assert around_c1[c1]["centroid"]["lng"] == pytest.approx((area.x0 + (area.x0 + area.x1) / 2) / 2, abs=1e-6)
+    around_street = borders(street)
+    assert {k: v["relation"] for k, v in around_street.items()} == {street: "self", c1: "child", c2: "child"}
+    # a street without a border, a grid and a community without a border are not in it
+    assert other_street not in around_street and grid["id"] not in around_street and c3 not in around_street
+    # scope: community staff of c1 see c1 only — not the street, not the neighbour
+    staff = world.account(c1, "community")
+    assert {k: v["relation"] for k, v in borders(c1, staff.api).items()} == {c1: "self"}
+    r = staff.api.get(f"/api/v1/units/{c2}/borders")
+    missing = staff.api.get("/api/v1/units/99999997/borders")
+    assert r.status_code == 404 and missing.status_code == 404
+    assert error_of(r)["message"].replace(str(c2), "X") == error_of(missing)["message"].replace("99999997", "X")
+    # a grid worker's map: their grid has no children to draw, the community is out of their scope
+    w = world.account(grid["id"], "grid_worker")
+    assert borders(grid["id"], w.api) == {}
+    # a retired community is not drawn
+    server.sql(f"UPDATE unit SET retired_at = 1 WHERE id = {int(c2)}")
+    assert set(borders(street)) == {street, c1}

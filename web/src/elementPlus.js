@@ -1,72 +1,11 @@
-// elementPlus.js — the Element Plus components the templates use, registered
-// globally under their usual <el-…> names.  A plugin's install also registers
-// its parts (ElForm → el-form-item, ElTable → el-table-column, ElSelect →
-// el-option and el-option-group …).  tests/browser/components.test.mjs checks
-// that every <el-…> tag in src/ is covered, because a missing one only shows
-// as an empty spot in a production build.
-// ElMessage and ElMessageBox are imported where they are called.
-import {
-  ElAlert,
-  ElButton,
-  ElCard,
-  ElCheckbox,
-  ElCol,
-  ElConfigProvider,
-  ElContainer,
-  ElDatePicker,
-  ElDescriptions,
-  ElDialog,
-  ElDrawer,
-  ElDropdown,
-  ElEmpty,
-  ElForm,
-  ElIcon,
-  ElInput,
-  ElInputNumber,
-  ElMenu,
-  ElRadio,
-  ElResult,
-  ElRow,
-  ElSelect,
-  ElSkeleton,
-  ElTable,
-  ElTabs,
-  ElTag,
-  ElTree,
-} from 'element-plus'
+// elementPlus.js — the Element Plus services called from script code, with
+// their CSS.  Components in templates (<el-…>, v-loading) need nothing here:
+// unplugin-vue-components (vite.config.js) imports each one and its style in
+// the file that uses it, so a page downloads only the components it shows.
+// ElMessage and ElMessageBox are plain function calls the plugin cannot see,
+// so their styles are imported here, and the app imports them from this file,
+// never from 'element-plus' directly (tests/browser/web-source.test.mjs).
+import 'element-plus/es/components/message/style/css'
+import 'element-plus/es/components/message-box/style/css'
 
-export const ELEMENT_PLUS_PLUGINS = [
-  ElAlert,
-  ElButton,
-  ElCard,
-  ElCheckbox,
-  ElCol,
-  ElConfigProvider,
-  ElContainer,
-  ElDatePicker,
-  ElDescriptions,
-  ElDialog,
-  ElDrawer,
-  ElDropdown,
-  ElEmpty,
-  ElForm,
-  ElIcon,
-  ElInput,
-  ElInputNumber,
-  ElMenu,
-  ElRadio,
-  ElResult,
-  ElRow,
-  ElSelect,
-  ElSkeleton,
-  ElTable,
-  ElTabs,
-  ElTag,
-  ElTree,
-]
-
-export const elementPlus = {
-  install(app) {
-    for (const plugin of ELEMENT_PLUS_PLUGINS) app.use(plugin)
-  },
-}
+export { ElMessage, ElMessageBox } from 'element-plus'

@@ -1,14 +1,16 @@
-// main.js — boots the SPA: Element Plus components, i18n, router.
+// main.js — boots the SPA: i18n, router, and Element Plus's base styles.
 //
-// Only the Element Plus components the templates use are registered (see
-// elementPlus.js), not the whole library: the first page load of a grid
-// worker's phone parses about half the JavaScript that way.
+// Element Plus components are not registered here: each file imports the ones
+// it uses (unplugin-vue-components, vite.config.js), so the login page loads a
+// form, an input and a button, not the whole library.  Element Plus's base
+// stylesheet (its CSS variables) comes before main.css, which overrides some
+// of them (the primary colour); importing it here keeps that order for every
+// component stylesheet a lazy page brings later.
 import { createApp } from 'vue'
-import 'element-plus/dist/index.css'
+import 'element-plus/theme-chalk/base.css'
 import './styles/main.css'
 import App from './App.vue'
 import { i18n } from './i18n.js'
 import { router } from './router.js'
-import { elementPlus } from './elementPlus.js'
 
-createApp(App).use(elementPlus).use(i18n).use(router).mount('#app')
+createApp(App).use(i18n).use(router).mount('#app')

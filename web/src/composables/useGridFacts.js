@@ -1,17 +1,19 @@
 // useGridFacts — what the map shows about each grid beyond its shape: whether
 // a grid worker serves it and how many households live in it.
 //
-// The grid list (GET /api/v1/grids) carries neither (API gap, noted in the
-// report): "has a worker" comes from one query, GET /api/v1/grids/unassigned
-// for the unit (which also gives those grids' households); the households of
-// the other grids come from single reads, only when the user colours by
-// households (with progress), and for one grid when it is hovered or tapped.
+// The grid list (GET /api/v1/grids) carries neither: "has a worker" comes
+// from GET /api/v1/grids/unassigned for the unit; the households of every
+// grid from one GET /api/v1/grids/households when the user colours by
+// households (`householdsReady` turns true when all of them are in, so the
+// legend's classes are never computed from the first few), and the names of
+// one grid's workers when it is hovered or tapped.
 import { reactive, ref } from 'vue'
-import { listUnassigned, getGrid, listAssignments } from '../services/grids.js'
+import { listUnassigned, listGridHouseholds, getGrid, listAssignments } from '../services/grids.js'
 
 export function useGridFacts() {
   const facts = reactive({}) // id → {hasWorker?, households?, workers?}
-  const progress = ref(null) // {done, total} while household counts load
+  const progress = ref(false) // true while the household counts load
+  const householdsReady = ref(false) // every grid's count is in facts
   let generation = 0
 
   function set(id, patch) {
@@ -22,6 +24,7 @@ export function useGridFacts() {
   async function loadWorkers(unitId, grids) {
     const gen = ++generation
     for (const k of Object.keys(facts)) delete facts[k]
+    householdsReady.value = false
     const unassigned = new Map()
     let after
     for (let i = 0; i < 20; i++) {
@@ -38,26 +41,19 @@ export function useGridFacts() {
     }
   }
 
-  /** Households of every grid not yet known, six requests at a time. */
-  async function loadHouseholds(grids) {
+  /** Households of every grid under the unit, in one request; the facts change once, when all are in. */
+  async function loadHouseholds(unitId) {
     const gen = generation
-    const todo = grids.filter((g) => !facts[g.id] || !Number.isFinite(facts[g.id].households))
-    progress.value = { done: 0, total: todo.length }
-    let next = 0
-    const worker = async () => {
-      while (next < todo.length && gen === generation) {
-        const g = todo[next++]
-        try {
-          const full = await getGrid(g.id)
-          if (gen === generation) set(g.id, { households: full.households })
-        } catch {
-          /* left unknown (grey) */
-        }
-        progress.value = { done: progress.value.done + 1, total: todo.length }
-      }
+    if (householdsReady.value) return
+    progress.value = true
+    try {
+      const counts = await listGridHouseholds({ unitId })
+      if (gen !== generation) return
+      for (const c of counts) set(c.id, { households: c.households })
+      householdsReady.value = true
+    } finally {
+      if (gen === generation) progress.value = false
     }
-    await Promise.all(Array.from({ length: 6 }, worker))
-    progress.value = null
   }
 
   /** Households and the names of the current grid workers of one grid (hover, tap). */
@@ -83,5 +79,5 @@ export function useGridFacts() {
     }
   }
 
-  return { facts, progress, loadWorkers, loadHouseholds, loadDetail }
+  return { facts, progress, householdsReady, loadWorkers, loadHouseholds, loadDetail }
 }

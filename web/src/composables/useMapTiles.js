@@ -1,9 +1,12 @@
-// useMapTiles — whether maps load OpenStreetMap tiles.  On by default for real
-// users; the boundaries and labels are drawn without them, so a map stays
-// useful offline, in the test environment (no internet) or when the user turns
-// them off.  `?tiles=0` / `?tiles=1` in any URL sets it and is remembered
-// (localStorage gg.mapTiles), as is the switch on the map.
-import { ref, watch } from 'vue'
+// useMapTiles — where the maps' background comes from.  The server decides
+// (map_tiles, GET /api/v1/map/tiles; docs/operations.md "Map tiles"): "none"
+// by default — no tile requests at all, the maps draw the units' borders as
+// their base — or a tile template (天地图, a self-hosted server, OSM), whose
+// hosts are the only ones the page's CSP lets images come from.  With tiles
+// configured each user may still turn them off (the switch on the map,
+// `?tiles=0` / `?tiles=1` in any URL), remembered in localStorage gg.mapTiles.
+import { computed, ref, watch } from 'vue'
+import { api } from '../api.js'
 
 const KEY = 'gg.mapTiles'
 
@@ -17,9 +20,10 @@ function initial() {
   }
 }
 
-// One switch for every map on the page.
-const tiles = ref(initial())
-watch(tiles, (on) => {
+// One source and one switch for every map on the page.
+const source = ref(null) // null until the server answered; {mode: 'none'} | {mode: 'tiles', url, …}
+const wanted = ref(initial())
+watch(wanted, (on) => {
   try {
     localStorage.setItem(KEY, on ? '1' : '0')
   } catch {
@@ -27,10 +31,31 @@ watch(tiles, (on) => {
   }
 })
 
-export function useMapTiles() {
-  return tiles
+let asked = null
+function ask() {
+  if (!asked)
+    asked = api.get('/api/v1/map/tiles').then(
+      (s) => (source.value = s && s.mode === 'tiles' && s.url ? s : { mode: 'none' }),
+      () => {
+        asked = null // asked again by the next map
+        source.value = { mode: 'none' }
+      },
+    )
+  return asked
 }
 
-/** Tile URL; the CSP allows exactly https://*.tile.openstreetmap.org. */
-export const TILE_URL = 'https://{s}.tile.openstreetmap.org/{z}/{x}/{y}.png'
-export const TILE_ATTRIBUTION = '© OpenStreetMap contributors'
+/**
+ * {source, available, wanted, on, ready}: `available` — the server has tiles; `wanted` — the user's switch;
+ * `on` — tiles are drawn; `ready` — a promise settled once the source is known.
+ */
+export function useMapTiles() {
+  const ready = ask()
+  const available = computed(() => !!source.value && source.value.mode === 'tiles')
+  const on = computed(() => available.value && wanted.value)
+  return { source, available, wanted, on, ready }
+}
+
+/** Attribution text as the HTML Leaflet's control expects: the setting is plain text. */
+export function attributionHtml(text) {
+  return String(text || '').replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`)
+}

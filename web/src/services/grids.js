@@ -72,6 +72,19 @@ export function endAssignment(id, endsOn) {
   return api.post(`/api/v1/assignments/${seg(id)}/end`, endsOn ? { ends_on: endsOn } : {})
 }
 
+/** Household counts of every active grid under the unit, all pages: [{id, households}] (one query a page). */
+export async function listGridHouseholds({ unitId } = {}) {
+  const out = []
+  let after
+  for (let i = 0; i < 20; i++) {
+    const page = await api.get(withQuery('/api/v1/grids/households', { unit_id: unitId, after }))
+    out.push(...(page.items || []))
+    if (!page.next) break
+    after = page.next
+  }
+  return out
+}
+
 /** Active grids under the unit with no current grid worker: {items: [{id, code, name, parent, households}], next}. */
 export function listUnassigned({ unitId, after, limit = 200 } = {}) {
   return api.get(withQuery('/api/v1/grids/unassigned', { unit_id: unitId, after, limit }))

@@ -38,6 +38,14 @@ export function getUnitStats(id) {
  * The unit with its own border: {…unit, geometry: GeoJSON Polygon | MultiPolygon | null, version}.
  * Borders can be large, so a plain getUnit leaves them out.
  */
+/**
+ * The borders around a unit — its own, its parent's, its siblings' and its children's, those in the caller's
+ * scope: {unit_id, items: [{id, level, code, name, relation, centroid, geometry}]} (the base map without tiles).
+ */
+export function getUnitBorders(id) {
+  return api.get(`/api/v1/units/${seg(id)}/borders`)
+}
+
 export function getUnitBoundary(id) {
   return api.get(withQuery(`/api/v1/units/${seg(id)}`, { geometry: 1 }))
 }

@@ -19,7 +19,7 @@ export function fillFor(colourBy, fact, breaks) {
     return fact.hasWorker ? WORKER_COLOURS.yes : WORKER_COLOURS.no
   }
   if (colourBy === 'households') {
-    if (!fact || !Number.isFinite(fact.households)) return WORKER_COLOURS.unknown
+    if (!fact || !Number.isFinite(fact.households) || !breaks.length) return WORKER_COLOURS.unknown
     const i = breaks.findIndex((b) => fact.households <= b)
     const scale = HOUSEHOLD_COLOURS.slice(HOUSEHOLD_COLOURS.length - breaks.length)
     return scale[i < 0 ? scale.length - 1 : i]
