@@ -63,7 +63,8 @@ struct gg_req {
     const char *content_type;
     gg_buf_t out;
     gg_hdr_t *headers;
-    int file_fd; /* >= 0: send this file (the server closes it) */
+    int file_fd; /* >= 0: send file_size bytes of this file from file_offset (the server closes it) */
+    uint64_t file_offset;
     uint64_t file_size;
 
     /* private to the server */
@@ -81,6 +82,8 @@ const char *gg_req_query(gg_req_t *req, const char *name); /* decoded; NULL if a
 const char *gg_req_cookie(gg_req_t *req, const char *name);
 const char *gg_req_param(gg_req_t *req, const char *name); /* path parameter */
 const char *gg_req_client_ip(gg_req_t *req);
+/* 1 when the client reached us over HTTPS, as told by X-Forwarded-Proto from a trusted proxy only. */
+int gg_req_is_https(gg_req_t *req);
 /* Iterate query arguments: calls fn for each, stops when fn returns non-zero. */
 typedef int (*gg_query_iter_fn)(void *ctx, const char *key, const char *value);
 void gg_req_query_each(gg_req_t *req, gg_query_iter_fn fn, void *ctx);
@@ -126,8 +129,9 @@ typedef struct gg_server_config {
     const char *static_dir; /* web/dist; NULL = none */
     FILE *access_log;       /* NULL = no access log */
     int connection_timeout_s;
-    const struct gg_netlist
-        *trusted_proxies; /* believe X-Forwarded-For from these peers (http/proxy.h); NULL = none */
+    const struct gg_netlist *trusted_proxies; /* believe X-Forwarded-For and X-Forwarded-Proto from these
+                                                 peers (http/proxy.h); NULL = none */
+    const char *public_url; /* its origin may send state changes besides the Host's own; NULL = none */
 } gg_server_config_t;
 
 typedef struct gg_server gg_server_t;
