@@ -129,7 +129,8 @@ static const struct {
 
 /* Open the representation of full the client prefers (RFC 9110 §12.5.3: highest q wins, ties go to the
  * smaller file, identity is acceptable unless refused and is the fallback anyway).  A sibling older than
- * the file is stale and ignored.  Fills *st, *coding (NULL = identity) and *varies (a sibling exists). */
+ * the file (by a whole second) is stale and ignored.  Fills *st, *coding (NULL = identity) and *varies (a
+ * sibling exists). */
 static int open_encoded(gg_req_t *req, const char *full, int fd, struct stat *st, const char **coding,
                         const char **tag, int *varies)
 {
@@ -142,9 +143,8 @@ static int open_encoded(gg_req_t *req, const char *full, int fd, struct stat *st
     for (size_t i = 0; i < sizeof codings / sizeof codings[0]; i++) {
         char *sib = gg_sprintf(req->arena, "%s%s", full, codings[i].suffix);
         struct stat sst;
-        if (stat(sib, &sst) != 0 || !S_ISREG(sst.st_mode) ||
-            (sst.st_mtim.tv_sec < st->st_mtim.tv_sec ||
-             (sst.st_mtim.tv_sec == st->st_mtim.tv_sec && sst.st_mtim.tv_nsec < st->st_mtim.tv_nsec)))
+        /* whole seconds: gzip -k and brotli -k copy the file's time to the second */
+        if (stat(sib, &sst) != 0 || !S_ISREG(sst.st_mode) || sst.st_mtim.tv_sec < st->st_mtim.tv_sec)
             continue;
         *varies = 1;
         int q = accept ? coding_q(accept, codings[i].coding) : -1;
