@@ -1,6 +1,6 @@
 /*
  * server.c — libmicrohttpd glue: request lifecycle, body limits, dispatch,
- * response queueing, access log, graceful stop.
+ * response queueing (buffers, files, streams: stream.c), access log, graceful stop.
  *
  * Lifecycle of one request (libmicrohttpd calls on_request several times):
  *  1. headers arrive: a gg_req_t is made from a per-thread cached arena and
@@ -35,6 +35,7 @@
 #include "core/log.h"
 #include "http/http.h"
 #include "http/proxy.h"
+#include "http/stream.h"
 #include "json/jw.h"
 
 /* Each connection's libmicrohttpd memory pool: it holds the request line and headers, the read
@@ -58,6 +59,7 @@ struct gg_server {
     gg_netlist_t trusted; /* reverse proxies whose X-Forwarded-For and X-Forwarded-Proto count */
     char *public_origin;  /* "https://grid.example.gov.cn" of public_url, or NULL */
     atomic_int inflight;
+    gg_stream_list_t streams; /* streaming responses under way (stream.h), ended at stop */
 };
 
 /* Per-connection request state beyond gg_req_t. */
@@ -295,7 +297,9 @@ static enum MHD_Result send_response(gg_server_t *s, req_priv_t *p)
 {
     gg_req_t *req = &p->req;
     struct MHD_Response *r;
-    if (req->file_fd >= 0) {
+    if (req->stream_) {
+        r = gg_stream_response(req->stream_, &s->streams);
+    } else if (req->file_fd >= 0) {
         r = MHD_create_response_from_fd_at_offset64(req->file_size, req->file_fd, req->file_offset);
         p->resp_bytes = req->file_size;
         req->file_fd = -1; /* owned by libmicrohttpd now */
@@ -320,7 +324,6 @@ static enum MHD_Result send_response(gg_server_t *s, req_priv_t *p)
     if (!has_cache) MHD_add_response_header(r, "Cache-Control", "no-store");
     enum MHD_Result ret = MHD_queue_response(req->conn_, (unsigned)req->status, r);
     MHD_destroy_response(r);
-    (void)s;
     return ret;
 }
 
@@ -558,6 +561,9 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **req_cls,
     *req_cls = NULL;
     if (!p || p == (void *)&uri_has_control_char_path || p == (void *)&uri_has_control_char_query) return;
     gg_req_t *req = &p->req;
+    /* a stream's done runs first: it may use the arena, recycled below */
+    if (req->stream_)
+        p->resp_bytes = gg_stream_finish(req->stream_, toe == MHD_REQUEST_TERMINATED_COMPLETED_OK);
     if (s->access_log) {
         char line[600];
         /* the timestamp text changes once a second: format it once a second per thread */
@@ -650,7 +656,8 @@ int gg_server_start(const gg_server_config_t *cfg, gg_router_t *router, void *ap
     *out = NULL;
     struct sockaddr_storage ss;
     memset(&ss, 0, sizeof ss);
-    unsigned flags = MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_ITC | MHD_USE_TURBO | MHD_USE_ERROR_LOG;
+    unsigned flags = MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_ITC | MHD_USE_TURBO | MHD_USE_ERROR_LOG |
+                     MHD_ALLOW_SUSPEND_RESUME; /* idle streams are parked (stream.c) */
     const char *host = cfg->host && *cfg->host ? cfg->host : "127.0.0.1";
     struct sockaddr_in *sin = (struct sockaddr_in *)&ss;
     struct sockaddr_in6 *sin6 = (struct sockaddr_in6 *)&ss;
@@ -674,6 +681,7 @@ int gg_server_start(const gg_server_config_t *cfg, gg_router_t *router, void *ap
     s->static_dir = cfg->static_dir ? gg_xstrdup(cfg->static_dir) : NULL;
     s->access_log = cfg->access_log != NULL;
     if (cfg->trusted_proxies) s->trusted = *cfg->trusted_proxies;
+    gg_stream_list_init(&s->streams);
     s->public_origin = cfg->public_url ? origin_of(cfg->public_url) : NULL;
     if (cfg->access_log) gg_accesslog_start(cfg->access_log);
     int threads = cfg->threads > 0 ? cfg->threads : (int)sysconf(_SC_NPROCESSORS_ONLN);
@@ -689,6 +697,7 @@ int gg_server_start(const gg_server_config_t *cfg, gg_router_t *router, void *ap
         free(s->static_dir);
         free(s->upload_dir);
         free(s->public_origin);
+        gg_stream_list_destroy(&s->streams);
         free(s);
         if (cfg->access_log) gg_accesslog_stop();
         return gg_error_set(err, 500, "listen_failed", "listen", "cannot listen on %s:%d (%s)", host,
@@ -713,6 +722,8 @@ void gg_server_stop(gg_server_t *s, int grace_ms)
     if (!s) return;
     MHD_socket fd = MHD_quiesce_daemon(s->d); /* no new connections from here on */
     if (fd != MHD_INVALID_SOCKET) close(fd);
+    gg_stream_list_stop(&s->streams); /* streams have no end of their own; libmicrohttpd may not stop with
+                                         parked ones */
     int64_t deadline = gg_mono_us() + (int64_t)grace_ms * 1000;
     while (atomic_load(&s->inflight) > 0 && gg_mono_us() < deadline)
         usleep(5000);
@@ -721,5 +732,6 @@ void gg_server_stop(gg_server_t *s, int grace_ms)
     free(s->static_dir);
     free(s->upload_dir);
     free(s->public_origin);
+    gg_stream_list_destroy(&s->streams);
     free(s);
 }
