@@ -29,7 +29,7 @@ finish() {
 }
 trap finish EXIT
 
-port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+port=$("${PY:-/usr/bin/python3}" -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 git clone -q --no-hardlinks "$ROOT" "$tmp/gridgov" || { say "git clone failed"; exit 1; }
 git -C "$tmp/gridgov" checkout -q "${1:-HEAD}" || { say "no commit ${1:-HEAD}"; exit 1; }
 if [ -d web/node_modules ] && git diff --quiet "${1:-HEAD}" -- web/package-lock.json; then
@@ -60,7 +60,7 @@ fi
 say "make demo answered ${url}readyz 200 after $(($(date +%s) - t0)) s"
 
 # A house QR code, read as a phone would: it must point at the port the demo serves on.
-qr=$(URL=$url PASSWORD=$DEMO_PASSWORD python3 - <<'PY'
+qr=$(URL=$url PASSWORD=$DEMO_PASSWORD "${PY:-/usr/bin/python3}" - <<'PY'
 import os, subprocess, tempfile, requests
 base, s = os.environ["URL"].rstrip("/"), requests.Session()
 r = s.post(base + "/api/v1/session", json={"username": "admin", "password": os.environ["PASSWORD"], "mode": "bearer"})
