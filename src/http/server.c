@@ -130,7 +130,7 @@ static const char CSP[] = "default-src 'self'; img-src 'self' data: blob: https:
 static const char REFERRER_POLICY[] = "strict-origin-when-cross-origin";
 static const char PERMISSIONS_POLICY[] =
     "camera=(), microphone=(), geolocation=(self), payment=(), usb=(), serial=(), bluetooth=(), "
-    "display-capture=(), interest-cohort=()";
+    "display-capture=()";
 
 /* ---------- request accessors ---------- */
 

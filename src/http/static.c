@@ -22,6 +22,7 @@
 #include <unistd.h>
 
 #include "http/http.h"
+#include "http/negotiate.h"
 
 int gg_path_is_safe(const char *path)
 {
@@ -83,45 +84,6 @@ static int open_regular(const char *full, struct stat *st)
     return fd;
 }
 
-/* The q-value (0..1000) Accept-Encoding gives coding: its own entry, else "*", else -1 (not mentioned). */
-static int coding_q(const char *accept, const char *coding)
-{
-    int star = -1;
-    size_t clen = strlen(coding);
-    for (const char *c = accept; *c;) {
-        while (*c == ' ' || *c == '\t' || *c == ',')
-            c++;
-        const char *name = c;
-        while (*c && *c != ',' && *c != ';' && *c != ' ' && *c != '\t')
-            c++;
-        size_t nlen = (size_t)(c - name);
-        int q = 1000;
-        while (*c && *c != ',') { /* parameters: only q counts */
-            if (*c == ';') {
-                c++;
-                while (*c == ' ' || *c == '\t')
-                    c++;
-                if ((c[0] == 'q' || c[0] == 'Q') && c[1] == '=') {
-                    c += 2;
-                    q = 0;
-                    if (*c == '1') {
-                        q = 1000;
-                    } else if (*c == '0' && c[1] == '.') {
-                        int scale = 100;
-                        for (c += 2; *c >= '0' && *c <= '9' && scale; c++, scale /= 10)
-                            q += (*c - '0') * scale;
-                    }
-                    continue;
-                }
-            }
-            c++;
-        }
-        if (nlen == clen && strncasecmp(name, coding, clen) == 0) return q;
-        if (nlen == 1 && name[0] == '*') star = q;
-    }
-    return star;
-}
-
 /* The precompressed siblings scripts/build-web.sh leaves beside each compressible file, best first. */
 static const struct {
     const char *coding, *suffix, *tag;
@@ -138,7 +100,7 @@ static int open_encoded(gg_req_t *req, const char *full, int fd, struct stat *st
     *tag = "";
     *varies = 0;
     const char *accept = gg_req_header(req, "Accept-Encoding");
-    int best_q = accept ? coding_q(accept, "identity") : 1000;
+    int best_q = accept ? gg_accept_q(accept, "identity") : 1000;
     if (best_q < 0) best_q = 1; /* not named: acceptable, below any coding the client asked for */
     for (size_t i = 0; i < sizeof codings / sizeof codings[0]; i++) {
         char *sib = gg_sprintf(req->arena, "%s%s", full, codings[i].suffix);
@@ -147,7 +109,7 @@ static int open_encoded(gg_req_t *req, const char *full, int fd, struct stat *st
         if (stat(sib, &sst) != 0 || !S_ISREG(sst.st_mode) || sst.st_mtim.tv_sec < st->st_mtim.tv_sec)
             continue;
         *varies = 1;
-        int q = accept ? coding_q(accept, codings[i].coding) : -1;
+        int q = accept ? gg_accept_q(accept, codings[i].coding) : -1;
         /* a tie with identity goes to the coding; with another coding to the earlier (smaller) one */
         if (q <= 0 || q < best_q || (q == best_q && *coding)) continue;
         int sfd = open_regular(sib, &sst);
@@ -160,57 +122,6 @@ static int open_encoded(gg_req_t *req, const char *full, int fd, struct stat *st
         *tag = codings[i].tag;
     }
     return fd;
-}
-
-/* 1 when an If-None-Match list names etag (or is "*"). */
-static int etag_listed(const char *list, const char *etag)
-{
-    size_t n = strlen(etag);
-    for (const char *c = list; *c;) {
-        while (*c == ' ' || *c == '\t' || *c == ',')
-            c++;
-        if (*c == '*') return 1;
-        if (c[0] == 'W' && c[1] == '/') c += 2; /* weak comparison, as If-None-Match asks */
-        if (strncmp(c, etag, n) == 0 && (c[n] == 0 || c[n] == ',' || c[n] == ' ')) return 1;
-        while (*c && *c != ',')
-            c++;
-    }
-    return 0;
-}
-
-/* One byte range "bytes=A-B", "bytes=A-" or "bytes=-N" of a size-byte file: 1 with [*from, *from+*len),
- * 0 when the header is absent, malformed or asks for several ranges (the whole file is sent, as RFC 9110
- * allows), -1 when it cannot be satisfied (416). */
-static int byte_range(const char *h, uint64_t size, uint64_t *from, uint64_t *len)
-{
-    if (!h || strncmp(h, "bytes=", 6) != 0 || strchr(h, ',')) return 0;
-    const char *c = h + 6;
-    char *end;
-    if (*c == '-') {
-        if (c[1] < '0' || c[1] > '9') return 0;
-        unsigned long long n = strtoull(c + 1, &end, 10);
-        if (*end) return 0;
-        if (n == 0) return -1;
-        if (n > size) n = size;
-        *from = size - n;
-        *len = n;
-        return size ? 1 : -1;
-    }
-    if (*c < '0' || *c > '9') return 0;
-    unsigned long long a = strtoull(c, &end, 10);
-    if (*end != '-') return 0;
-    c = end + 1;
-    unsigned long long b = size ? size - 1 : 0;
-    if (*c) {
-        if (*c < '0' || *c > '9') return 0;
-        b = strtoull(c, &end, 10);
-        if (*end || b < a) return 0;
-        if (b >= size) b = size - 1;
-    }
-    if (a >= size) return -1;
-    *from = a;
-    *len = b - a + 1;
-    return 1;
 }
 
 int gg_static_serve(gg_req_t *req, const char *dir)
@@ -248,7 +159,7 @@ int gg_static_serve(gg_req_t *req, const char *dir)
     if (coding) gg_resp_header(req, "Content-Encoding", coding);
     req->content_type = gg_mime_type(rel);
     const char *inm = gg_req_header(req, "If-None-Match");
-    if (inm && etag_listed(inm, etag)) {
+    if (inm && gg_etag_listed(inm, etag)) {
         close(fd);
         req->status = 304;
         return 0;
@@ -256,7 +167,7 @@ int gg_static_serve(gg_req_t *req, const char *dir)
     uint64_t size = (uint64_t)st.st_size, from = 0, len = size;
     const char *if_range = gg_req_header(req, "If-Range");
     int range = (!if_range || strcmp(if_range, etag) == 0)
-                    ? byte_range(gg_req_header(req, "Range"), size, &from, &len)
+                    ? gg_byte_range(gg_req_header(req, "Range"), size, &from, &len)
                     : 0;
     if (range < 0) {
         close(fd);
