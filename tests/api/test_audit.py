@@ -267,6 +267,14 @@ def test_the_whole_log_exports_as_a_csv_streamed_page_by_page(fresh_server):
     assert len(exports) == 1 and exports[0][3] == ROOT_USER and RFC3339.match(exports[0][1])
     assert any(row[3] == "'=HYPERLINK(\"http://evil.example\")" for row in data)
 
+    # HEAD tells the type without a body; a client that leaves mid-stream leaves the server serving
+    r = admin.api.request("HEAD", "/api/v1/audit.csv")
+    assert r.status_code == 200 and r.headers["Content-Type"] == "text/csv; charset=utf-8" and r.content == b""
+    r = admin.api.get("/api/v1/audit.csv", stream=True)
+    assert r.raw.read(100).startswith("\ufeff".encode())
+    r.close()
+    assert admin.api.get("/api/v1/audit?limit=1").status_code == 200
+
     # the filters of GET /audit apply
     r = admin.api.get("/api/v1/audit.csv", params={"action": "login.failed"})
     rows = list(csv.reader(io.StringIO(r.content.decode("utf-8-sig"))))[1:]
