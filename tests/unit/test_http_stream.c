@@ -169,7 +169,14 @@ static void test_a_parked_stream_holds_no_thread_and_goes_on_when_woken(void **s
     assert_true(read_until(ev, got, sizeof got, &len, "data: 2\n\n"));
     assert_true(read_until(ev, got, sizeof got, &len, "\r\n0\r\n\r\n")); /* the end of the chunked body */
     close(ev);
-    usleep(100000);
+    /* done runs on the server thread once the last chunk is written: wait for it, up to 5 s */
+    for (int i = 0; i < 500; i++) {
+        pthread_mutex_lock(&feed.lock);
+        int calls = feed.done_calls;
+        pthread_mutex_unlock(&feed.lock);
+        if (calls) break;
+        usleep(10000);
+    }
     pthread_mutex_lock(&feed.lock);
     assert_int_equal(feed.done_calls, 1);
     assert_int_equal(feed.done_completed, 1);
