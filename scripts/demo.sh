@@ -15,6 +15,9 @@ mkdir -p var
 "$BIN" demo "${COMMON[@]}"
 
 URL="http://127.0.0.1:$PORT/"
+# The house QR codes print public_url: it must name the port served here, not the default 8080
+# (an operator's own GRIDGOV_PUBLIC_URL, e.g. the machine's LAN address for phones, wins).
+export GRIDGOV_PUBLIC_URL=${GRIDGOV_PUBLIC_URL:-http://127.0.0.1:$PORT}
 cat <<MSG
 
   gridgov demo is starting: $URL

@@ -52,8 +52,7 @@ static void write_me(gg_jw_t *w, const gg_auth_t *auth)
 
 static void cookie(gg_req_t *req, const char *token, int64_t max_age_s)
 {
-    const char *proto = gg_req_header(req, "X-Forwarded-Proto");
-    int secure = proto && strcmp(proto, "https") == 0;
+    int secure = gg_req_is_https(req); /* X-Forwarded-Proto counts from a trusted proxy only */
     gg_resp_header(req, "Set-Cookie",
                    gg_sprintf(req->arena,
                               GG_SESSION_COOKIE "=%s; Path=/; Max-Age=%lld; HttpOnly; SameSite=Strict%s",

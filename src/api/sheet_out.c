@@ -25,7 +25,7 @@ int gg_sheet_open(gg_sheet_out_t *s, const char *tmp_dir, int xlsx, const char *
             close(fd);
             return gg_err_internal(err, "cannot write an export file");
         }
-        fputs("\xEF\xBB\xBF", s->csv);
+        fputs(GG_CSV_BOM, s->csv);
         return 0;
     }
     close(fd); /* libxlsxwriter writes by name; the file is unlinked once it is reopened */
@@ -73,28 +73,37 @@ static int formula_like(const char *v)
     return *end != 0;
 }
 
-static void csv_cell(FILE *f, const char *v)
+static void csv_cell(gg_buf_t *b, const char *v)
 {
     if (!v || !*v) return;
     int quote = strpbrk(v, ",\"\r\n") != NULL;
-    if (quote) fputc('"', f);
-    if (formula_like(v)) fputc('\'', f);
+    if (quote) gg_buf_putc(b, '"');
+    if (formula_like(v)) gg_buf_putc(b, '\'');
     for (const char *p = v; *p; p++) {
-        if (*p == '"') fputc('"', f);
-        fputc(*p, f);
+        if (*p == '"') gg_buf_putc(b, '"');
+        gg_buf_putc(b, *p);
     }
-    if (quote) fputc('"', f);
+    if (quote) gg_buf_putc(b, '"');
+}
+
+void gg_csv_row(gg_buf_t *b, const char *const *cells, int n)
+{
+    for (int i = 0; i < n; i++) {
+        if (i) gg_buf_putc(b, ',');
+        csv_cell(b, cells[i]);
+    }
+    gg_buf_puts(b, "\r\n");
 }
 
 int gg_sheet_row(gg_sheet_out_t *s, const char *const *cells, int n, int header, gg_error_t *err)
 {
     if (!s->xlsx) {
-        for (int i = 0; i < n; i++) {
-            if (i) fputc(',', s->csv);
-            csv_cell(s->csv, cells[i]);
-        }
-        fputs("\r\n", s->csv);
-        if (ferror(s->csv)) return gg_err_internal(err, "cannot write the export file (disk full?)");
+        gg_buf_t line = {0};
+        gg_csv_row(&line, cells, n);
+        size_t wrote = fwrite(line.data, 1, line.len, s->csv);
+        int failed = wrote != line.len || ferror(s->csv);
+        gg_buf_free(&line);
+        if (failed) return gg_err_internal(err, "cannot write the export file (disk full?)");
         return 0;
     }
     if (s->row >= XLSX_MAX_ROWS)

@@ -17,6 +17,9 @@
 #include <xlsxwriter.h>
 
 #include "core/error.h"
+#include "core/mem.h"
+
+#define GG_CSV_BOM "\xEF\xBB\xBF" /* what a CSV export starts with */
 
 typedef struct gg_sheet_out {
     int xlsx;
@@ -38,5 +41,8 @@ void gg_sheet_widths(gg_sheet_out_t *s, const double *widths, int n);
 /* Finish: *fd is the file (offset 0, unlinked), *size its length.  s is closed either way. */
 int gg_sheet_finish(gg_sheet_out_t *s, int *fd, uint64_t *size, gg_error_t *err);
 void gg_sheet_abort(gg_sheet_out_t *s);
+/* One CSV row (quoting and the formula guard above, CRLF) appended to b: for exports streamed
+ * from memory instead of a file (the audit log, api/audit.c). */
+void gg_csv_row(gg_buf_t *b, const char *const *cells, int n);
 
 #endif

@@ -34,7 +34,11 @@ int gg_cli_fail(const gg_error_t *e);
 /* Create the data directory and the SQLite file's directory; open the
  * database and apply migrations. */
 int gg_cli_open_db(const gg_config_t *cfg, gg_db_t **db, int *applied, gg_error_t *err);
+/* mkdir -p, each directory made 0700 (private to the service user). */
 int gg_mkdirs(const char *path, gg_error_t *err);
+/* Take group and other permissions off path when this user owns it (a file or directory an older
+ * version or an operator made readable); a failure is logged, not fatal. */
+void gg_make_private(const char *path);
 
 /* A subcommand's own flags, taken out of argv before the config parser sees
  * the rest: value flags fill *value, switches set *on to 1. */

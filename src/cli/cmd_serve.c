@@ -42,25 +42,25 @@ int gg_cmd_serve(int argc, char **argv)
     pthread_sigmask(SIG_BLOCK, &set, NULL);
     signal(SIGPIPE, SIG_IGN);
 
+    /* Everything made below is released once, in reverse order, at `done`: a failure on the way jumps
+     * there with what exists so far (the NULLs are skipped). */
+    int rc = 1;
+    gg_router_t *router = NULL;
+    gg_server_t *server = NULL;
     gg_app_t app = {.data_dir = cfg.data_dir, .version = GG_VERSION, .public_url = cfg.public_url};
     gg_config_public_limits(&cfg, &app.public_limits);
     app.map_tiles = &cfg.map_tiles;
     char img_sources[2 * GG_TILE_URL_MAX + 8];
     gg_map_tiles_csp(&cfg.map_tiles, img_sources, sizeof img_sources);
     int key_created = 0;
-    if (gg_cli_open_app(&cfg, &app.db, &app.keys, &app.sec, &key_created, &err) < 0) return gg_cli_fail(&err);
+    if (gg_cli_open_app(&cfg, &app.db, &app.keys, &app.sec, &key_created, &err) < 0) goto done;
     app.sec.keys = &app.keys;
-    gg_db_t *db = app.db;
     if (key_created) gg_log_info("created a new key file in %s — back it up with the database", cfg.data_dir);
     /* The point-in-grid index (geo/grid_index.h), built before the first request; handlers rebuild it after
      * grid writes and check the database's grid generation at most once a second for other nodes' writes. */
     app.grid_index = gg_grid_index_new();
-    if (load_grid_index(&app, &err) < 0) {
-        gg_grid_index_free(app.grid_index);
-        gg_db_close(db);
-        return gg_cli_fail(&err);
-    }
-    gg_router_t *router = gg_router_new();
+    if (load_grid_index(&app, &err) < 0) goto done;
+    router = gg_router_new();
     gg_api_register(router);
 
     char index[1100];
@@ -71,12 +71,8 @@ int gg_cmd_serve(int argc, char **argv)
     /* uploads (bulk imports) are spooled here, each file unlinked as soon as it is made */
     char upload_dir[1100];
     snprintf(upload_dir, sizeof upload_dir, "%s/tmp", cfg.data_dir);
-    if (gg_mkdirs(upload_dir, &err) < 0) {
-        gg_router_free(router);
-        gg_grid_index_free(app.grid_index);
-        gg_db_close(db);
-        return gg_cli_fail(&err);
-    }
+    if (gg_mkdirs(upload_dir, &err) < 0) goto done;
+    gg_make_private(upload_dir);
     app.tmp_dir = upload_dir;
     gg_server_config_t sc = {
         .host = cfg.listen_host,
@@ -89,25 +85,24 @@ int gg_cmd_serve(int argc, char **argv)
         .access_log = cfg.access_log ? stdout : NULL,
         .trusted_proxies = &cfg.trusted_proxies,
         .img_sources = img_sources,
+        .public_url = cfg.public_url,
     };
-    gg_server_t *server;
-    if (gg_server_start(&sc, router, &app, &server, &err) < 0) {
-        gg_router_free(router);
-        gg_grid_index_free(app.grid_index);
-        gg_db_close(db);
-        return gg_cli_fail(&err);
-    }
+    if (gg_server_start(&sc, router, &app, &server, &err) < 0) goto done;
     gg_log_info("gridgov %s listening on http://%s:%d/ (database %s, %d threads)", GG_VERSION,
                 cfg.listen_host, gg_server_port(server),
-                gg_db_kind(db) == GG_DB_SQLITE ? "sqlite" : "postgresql", threads);
+                gg_db_kind(app.db) == GG_DB_SQLITE ? "sqlite" : "postgresql", threads);
 
     int sig = 0;
     sigwait(&set, &sig);
     gg_log_info("received %s; finishing in-flight requests", sig == SIGTERM ? "SIGTERM" : "SIGINT");
-    gg_server_stop(server, 10000);
-    gg_router_free(router);
-    gg_grid_index_free(app.grid_index);
-    gg_db_close(db);
+    rc = 0;
+
+done:
+    if (server) gg_server_stop(server, 10000);
+    if (router) gg_router_free(router);
+    if (app.grid_index) gg_grid_index_free(app.grid_index);
+    if (app.db) gg_db_close(app.db);
+    if (rc != 0) return gg_cli_fail(&err);
     gg_log_info("stopped");
     return 0;
 }

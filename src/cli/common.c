@@ -3,6 +3,9 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
+
+#include "core/log.h"
 
 #include "cli/cli.h"
 #include "domain/setting.h"
@@ -32,7 +35,7 @@ int gg_mkdirs(const char *path, gg_error_t *err)
         if (*p == '/' || *p == 0) {
             char c = *p;
             *p = 0;
-            if (mkdir(tmp, 0750) != 0 && errno != EEXIST)
+            if (mkdir(tmp, 0700) != 0 && errno != EEXIST)
                 return gg_error_set(err, 500, "io_error", "data_dir", "cannot create directory %s: %s", tmp,
                                     strerror(errno));
             *p = c;
@@ -42,10 +45,30 @@ int gg_mkdirs(const char *path, gg_error_t *err)
     return 0;
 }
 
+void gg_make_private(const char *path)
+{
+    struct stat st;
+    if (stat(path, &st) != 0 || st.st_uid != geteuid() || !(st.st_mode & 077)) return;
+    if (chmod(path, st.st_mode & 0700) != 0)
+        gg_log_warn("cannot make %s private to its owner: %s", path, strerror(errno));
+}
+
+/* A SQLite database is one file and its companions; SQLite gives new companions the database's mode. */
+static void make_sqlite_files_private(const char *file)
+{
+    static const char *const suffixes[] = {"", "-wal", "-shm", "-journal"};
+    for (size_t i = 0; i < sizeof suffixes / sizeof suffixes[0]; i++) {
+        char path[1100];
+        snprintf(path, sizeof path, "%s%s", file, suffixes[i]);
+        gg_make_private(path);
+    }
+}
+
 int gg_cli_open_db(const gg_config_t *cfg, gg_db_t **db, int *applied, gg_error_t *err)
 {
     *db = NULL;
     if (gg_mkdirs(cfg->data_dir, err) < 0) return -1;
+    gg_make_private(cfg->data_dir); /* made by an older version (0750) or by hand */
     if (strncmp(cfg->database, "sqlite:", 7) == 0 && strcmp(cfg->database, "sqlite::memory:") != 0) {
         char dir[1024];
         snprintf(dir, sizeof dir, "%s", cfg->database + 7);
@@ -55,6 +78,9 @@ int gg_cli_open_db(const gg_config_t *cfg, gg_db_t **db, int *applied, gg_error_
             if (gg_mkdirs(dir, err) < 0) return -1;
         }
     }
+    int is_sqlite_file =
+        strncmp(cfg->database, "sqlite:", 7) == 0 && strcmp(cfg->database, "sqlite::memory:") != 0;
+    if (is_sqlite_file) make_sqlite_files_private(cfg->database + 7);
     int threads = cfg->threads;
     gg_db_config_t dc = {.url = cfg->database, .pool_size = cfg->db_pool ? cfg->db_pool : threads + 4};
     if (gg_db_open(&dc, db, err) < 0) return -1;
@@ -63,6 +89,7 @@ int gg_cli_open_db(const gg_config_t *cfg, gg_db_t **db, int *applied, gg_error_
         *db = NULL;
         return -1;
     }
+    if (is_sqlite_file) make_sqlite_files_private(cfg->database + 7); /* the companions opening made */
     return 0;
 }
 

@@ -1,6 +1,7 @@
 /* main.c — gridgov's entry point: picks the subcommand and prints help. */
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "cli/cli.h"
 #include "core/version.h"
@@ -103,6 +104,9 @@ static int cmd_help(int argc, char **argv)
 
 int main(int argc, char **argv)
 {
+    /* The database, its WAL, the key file, uploads and exports hold personal data: whatever gridgov makes
+     * is its service user's alone (0700 directories, 0600 files), whatever the shell's umask. */
+    umask(077);
     if (argc < 2 || !strcmp(argv[1], "-h") || !strcmp(argv[1], "--help")) {
         usage(argc < 2 ? stderr : stdout);
         return argc < 2 ? 2 : 0;

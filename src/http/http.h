@@ -40,6 +40,7 @@ typedef struct gg_hdr {
 
 typedef struct gg_req gg_req_t;
 typedef void (*gg_handler_fn)(gg_req_t *req);
+typedef struct gg_stream gg_stream_t;
 
 struct gg_req {
     gg_arena_t *arena;
@@ -63,7 +64,8 @@ struct gg_req {
     const char *content_type;
     gg_buf_t out;
     gg_hdr_t *headers;
-    int file_fd; /* >= 0: send this file (the server closes it) */
+    int file_fd; /* >= 0: send file_size bytes of this file from file_offset (the server closes it) */
+    uint64_t file_offset;
     uint64_t file_size;
 
     /* private to the server */
@@ -72,6 +74,7 @@ struct gg_req {
     int64_t start_us_;
     int too_large_;
     int dispatched_;
+    gg_stream_t *stream_; /* gg_resp_stream was called */
     char client_ip_[48];
 };
 
@@ -81,6 +84,8 @@ const char *gg_req_query(gg_req_t *req, const char *name); /* decoded; NULL if a
 const char *gg_req_cookie(gg_req_t *req, const char *name);
 const char *gg_req_param(gg_req_t *req, const char *name); /* path parameter */
 const char *gg_req_client_ip(gg_req_t *req);
+/* 1 when the client reached us over HTTPS, as told by X-Forwarded-Proto from a trusted proxy only. */
+int gg_req_is_https(gg_req_t *req);
 /* Iterate query arguments: calls fn for each, stops when fn returns non-zero. */
 typedef int (*gg_query_iter_fn)(void *ctx, const char *key, const char *value);
 void gg_req_query_each(gg_req_t *req, gg_query_iter_fn fn, void *ctx);
@@ -95,6 +100,39 @@ void gg_resp_text(gg_req_t *req, int status, const char *content_type, const cha
 void gg_resp_error(gg_req_t *req, const gg_error_t *e, const char *extra_json);
 /* Helper for the layers below the API: status + code + message, no field. */
 void gg_resp_error_simple(gg_req_t *req, int status, const char *code, const char *message);
+
+/* ---- streaming responses (stream.c) ----
+ * For a body that should not be built in memory first (an export of every row) or that has no end
+ * yet (Server-Sent Events), a handler sets status, content type and headers as usual, then calls
+ *
+ *     gg_stream_t *st = gg_resp_stream(req, fill, done, ctx);
+ *
+ * and returns.  The head is sent at once and the body (chunked) is whatever fill produces.
+ *
+ *  - fill(ctx, buf, cap) runs on a server thread each time the client can take more, never two at a
+ *    time for one stream.  It writes at most cap bytes into buf and returns how many (> 0), or:
+ *      GG_STREAM_WAIT   nothing to send now.  The connection is parked: no thread waits for it and
+ *                       fill is not called again until gg_stream_wake(st) is (from any thread).
+ *      GG_STREAM_END    the body is complete.
+ *      GG_STREAM_ABORT  cut the response short (the client sees a body without its end).
+ *    fill may block briefly (a database page); it must not wait for events: return WAIT instead.
+ *  - done(ctx, completed) runs exactly once, after the last fill, when the response is over:
+ *    completed is 1 when the whole body was sent, 0 when the client went away or the server stopped.
+ *    Free ctx there.  ctx may live in req->arena, which lasts until done has returned.
+ *  - gg_stream_wake(st) may be called any number of times until done starts, never after: a producer
+ *    on another thread removes st from what it wakes inside done, under the same lock it wakes with.
+ *  - A parked connection does not notice that its client left; a stream that may idle for long should
+ *    wake itself now and then (an SSE comment line) so a dead client is found by the failing write.
+ *  - On gg_server_stop every stream ends: parked ones are resumed, fill is not called again, and done
+ *    runs with completed = 0.
+ *  - HEAD gets the head only; fill may never run, done still does. */
+#define GG_STREAM_WAIT 0
+#define GG_STREAM_END (-1)
+#define GG_STREAM_ABORT (-2)
+typedef long (*gg_stream_fill_fn)(void *ctx, char *buf, size_t cap);
+typedef void (*gg_stream_done_fn)(void *ctx, int completed);
+gg_stream_t *gg_resp_stream(gg_req_t *req, gg_stream_fill_fn fill, gg_stream_done_fn done, void *ctx);
+void gg_stream_wake(gg_stream_t *st);
 
 /* ---- the router (router.c) ---- */
 typedef struct gg_router gg_router_t;
@@ -126,8 +164,9 @@ typedef struct gg_server_config {
     const char *static_dir; /* web/dist; NULL = none */
     FILE *access_log;       /* NULL = no access log */
     int connection_timeout_s;
-    const struct gg_netlist
-        *trusted_proxies; /* believe X-Forwarded-For from these peers (http/proxy.h); NULL = none */
+    const struct gg_netlist *trusted_proxies; /* believe X-Forwarded-For and X-Forwarded-Proto from these
+                                                 peers (http/proxy.h); NULL = none */
+    const char *public_url; /* its origin may send state changes besides the Host's own; NULL = none */
     const char
         *img_sources; /* more CSP img-src sources for pages (" https://tiles.example.cn"); NULL = none */
 } gg_server_config_t;

@@ -1,6 +1,6 @@
 /*
  * server.c — libmicrohttpd glue: request lifecycle, body limits, dispatch,
- * response queueing, access log, graceful stop.
+ * response queueing (buffers, files, streams: stream.c), access log, graceful stop.
  *
  * Lifecycle of one request (libmicrohttpd calls on_request several times):
  *  1. headers arrive: a gg_req_t is made from a per-thread cached arena and
@@ -27,6 +27,7 @@
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
@@ -34,6 +35,7 @@
 #include "core/log.h"
 #include "http/http.h"
 #include "http/proxy.h"
+#include "http/stream.h"
 #include "json/jw.h"
 
 /* Each connection's libmicrohttpd memory pool: it holds the request line and headers, the read
@@ -54,9 +56,11 @@ struct gg_server {
     char *static_dir;
     int access_log;
     int port;
-    gg_netlist_t trusted; /* reverse proxies whose X-Forwarded-For counts */
+    gg_netlist_t trusted; /* reverse proxies whose X-Forwarded-For and X-Forwarded-Proto count */
+    char *public_origin;  /* "https://grid.example.gov.cn" of public_url, or NULL */
     char csp[1600];       /* the pages' Content-Security-Policy (CSP_FORMAT) */
     atomic_int inflight;
+    gg_stream_list_t streams; /* streaming responses under way (stream.h), ended at stop */
 };
 
 /* Per-connection request state beyond gg_req_t. */
@@ -68,7 +72,12 @@ typedef struct req_priv {
     int upload_err; /* the temp file could not be written (errno) */
     size_t drained;
     size_t resp_bytes;
+    const char *bad_uri_field; /* "path" or "query" when the raw URI holds a control character */
 } req_priv_t;
+
+/* What the URI callback hands on_request as *req_cls when the raw request target holds a control character
+ * (a NUL decoded from %00 would silently cut the path or a query value short). */
+static char uri_has_control_char_path, uri_has_control_char_query;
 
 /* One spare arena and one spare response buffer per server thread: a
  * connection is served by one thread, so recycling here saves the malloc/free
@@ -120,6 +129,13 @@ static const char CSP_NONE[] = "default-src 'none'; frame-ancestors 'none'";
     "style-src 'self' 'unsafe-inline'; script-src 'self'; object-src 'none'; "                               \
     "frame-ancestors 'none'; base-uri 'self'; form-action 'self'"
 
+/* Every response: no Referer beyond the origin to other sites, and no powerful feature except the location
+ * (residents pin what they report on a map). */
+static const char REFERRER_POLICY[] = "strict-origin-when-cross-origin";
+static const char PERMISSIONS_POLICY[] =
+    "camera=(), microphone=(), geolocation=(self), payment=(), usb=(), serial=(), bluetooth=(), "
+    "display-capture=()";
+
 /* ---------- request accessors ---------- */
 
 const char *gg_req_header(gg_req_t *req, const char *name)
@@ -144,20 +160,26 @@ const char *gg_req_param(gg_req_t *req, const char *name)
     return NULL;
 }
 
-const char *gg_req_client_ip(gg_req_t *req)
+/* The TCP peer of the connection (a proxy's address when there is one). */
+static void peer_ip(gg_req_t *req, char *peer, size_t size)
 {
-    if (req->client_ip_[0]) return req->client_ip_;
     const union MHD_ConnectionInfo *ci =
         MHD_get_connection_info(req->conn_, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
-    char peer[sizeof req->client_ip_];
-    snprintf(peer, sizeof peer, "unknown");
+    snprintf(peer, size, "unknown");
     if (ci && ci->client_addr) {
         const struct sockaddr *sa = ci->client_addr;
         if (sa->sa_family == AF_INET)
-            inet_ntop(AF_INET, &((const struct sockaddr_in *)sa)->sin_addr, peer, sizeof peer);
+            inet_ntop(AF_INET, &((const struct sockaddr_in *)sa)->sin_addr, peer, (socklen_t)size);
         else if (sa->sa_family == AF_INET6)
-            inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)sa)->sin6_addr, peer, sizeof peer);
+            inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)sa)->sin6_addr, peer, (socklen_t)size);
     }
+}
+
+const char *gg_req_client_ip(gg_req_t *req)
+{
+    if (req->client_ip_[0]) return req->client_ip_;
+    char peer[sizeof req->client_ip_];
+    peer_ip(req, peer, sizeof peer);
     gg_server_t *s = req->server_;
     if (s && s->trusted.n)
         gg_forwarded_client(&s->trusted, peer, gg_req_header(req, "X-Forwarded-For"), req->client_ip_,
@@ -165,6 +187,17 @@ const char *gg_req_client_ip(gg_req_t *req)
     else
         memcpy(req->client_ip_, peer, sizeof peer);
     return req->client_ip_;
+}
+
+int gg_req_is_https(gg_req_t *req)
+{
+    gg_server_t *s = req->server_;
+    const char *proto = gg_req_header(req, "X-Forwarded-Proto");
+    if (!proto || strcasecmp(proto, "https") != 0 || !s || !s->trusted.n) return 0;
+    /* anybody can write the header: only a configured reverse proxy's word counts */
+    char peer[sizeof req->client_ip_];
+    peer_ip(req, peer, sizeof peer);
+    return gg_netlist_contains(&s->trusted, peer);
 }
 
 struct query_iter {
@@ -268,8 +301,10 @@ static enum MHD_Result send_response(gg_server_t *s, req_priv_t *p)
 {
     gg_req_t *req = &p->req;
     struct MHD_Response *r;
-    if (req->file_fd >= 0) {
-        r = MHD_create_response_from_fd64(req->file_size, req->file_fd);
+    if (req->stream_) {
+        r = gg_stream_response(req->stream_, &s->streams);
+    } else if (req->file_fd >= 0) {
+        r = MHD_create_response_from_fd_at_offset64(req->file_size, req->file_fd, req->file_offset);
         p->resp_bytes = req->file_size;
         req->file_fd = -1; /* owned by libmicrohttpd now */
     } else {
@@ -281,6 +316,8 @@ static enum MHD_Result send_response(gg_server_t *s, req_priv_t *p)
     if (!r) return MHD_NO;
     MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, req->content_type);
     MHD_add_response_header(r, "X-Content-Type-Options", "nosniff");
+    MHD_add_response_header(r, "Referrer-Policy", REFERRER_POLICY);
+    MHD_add_response_header(r, "Permissions-Policy", PERMISSIONS_POLICY);
     MHD_add_response_header(r, "Content-Security-Policy",
                             strncmp(req->content_type, "text/html", 9) == 0 ? s->csp : CSP_NONE);
     int has_cache = 0;
@@ -291,8 +328,35 @@ static enum MHD_Result send_response(gg_server_t *s, req_priv_t *p)
     if (!has_cache) MHD_add_response_header(r, "Cache-Control", "no-store");
     enum MHD_Result ret = MHD_queue_response(req->conn_, (unsigned)req->status, r);
     MHD_destroy_response(r);
-    (void)s;
     return ret;
+}
+
+static int is_state_change(gg_method_t m)
+{
+    return m == GG_POST || m == GG_PUT || m == GG_PATCH || m == GG_DELETE;
+}
+
+/* 1 when origin (an Origin header: scheme://host[:port]) is scheme://host. */
+static int origin_is(const char *origin, const char *scheme, const char *host)
+{
+    size_t n = strlen(scheme);
+    return strncasecmp(origin, scheme, n) == 0 && strncmp(origin + n, "://", 3) == 0 &&
+           strcasecmp(origin + n + 3, host) == 0;
+}
+
+/* A browser names the page that sent a request in Origin; a state change sent by another site's page
+ * (cross-site request forgery, including logging the victim in to the attacker's account) is refused.
+ * Requests without Origin (curl, API clients) and Bearer-authenticated ones, which a foreign page cannot
+ * make without the token, are not a browser's forgery and pass. */
+static int foreign_origin(gg_server_t *s, gg_req_t *req)
+{
+    const char *origin = gg_req_header(req, "Origin");
+    const char *authz = gg_req_header(req, "Authorization");
+    if (!origin || (authz && strncasecmp(authz, "Bearer ", 7) == 0)) return 0;
+    if (s->public_origin && strcasecmp(origin, s->public_origin) == 0) return 0;
+    const char *host = gg_req_header(req, "Host");
+    if (host && origin_is(origin, gg_req_is_https(req) ? "https" : "http", host)) return 0;
+    return 1;
 }
 
 static void dispatch(gg_server_t *s, req_priv_t *p)
@@ -318,9 +382,23 @@ static void dispatch(gg_server_t *s, req_priv_t *p)
         req->body = p->body_in.data;
         req->body_len = p->body_in.len;
     }
+    if (p->bad_uri_field) {
+        gg_error_t e;
+        gg_error_set(&e, 400, "invalid_url", p->bad_uri_field,
+                     "the %s contains a control character (such as %%00)", p->bad_uri_field);
+        gg_resp_error(req, &e, NULL);
+        return;
+    }
     if (!gg_path_is_safe(req->path)) {
         gg_resp_error_simple(req, 400, "invalid_path",
                              "the path contains \"..\", a backslash or a control character");
+        return;
+    }
+    if (is_state_change(req->method) && foreign_origin(s, req)) {
+        gg_error_t e;
+        gg_error_set(&e, 403, "foreign_origin", "Origin",
+                     "a page of another site may not change anything here (Origin is not this server's)");
+        gg_resp_error(req, &e, NULL);
         return;
     }
     gg_handler_fn fn = NULL;
@@ -377,8 +455,10 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
     (void)version;
     gg_server_t *s = cls;
     req_priv_t *p = *req_cls;
-    if (!p) {
+    if (!p || p == (void *)&uri_has_control_char_path || p == (void *)&uri_has_control_char_query) {
+        const char *bad = !p ? NULL : p == (void *)&uri_has_control_char_path ? "path" : "query";
         p = req_new(s, conn, url, method);
+        p->bad_uri_field = bad;
         *req_cls = p;
         atomic_fetch_add(&s->inflight, 1);
         p->limit = s->max_body;
@@ -482,9 +562,12 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **req_cls,
     (void)conn;
     gg_server_t *s = cls;
     req_priv_t *p = *req_cls;
-    if (!p) return;
     *req_cls = NULL;
+    if (!p || p == (void *)&uri_has_control_char_path || p == (void *)&uri_has_control_char_query) return;
     gg_req_t *req = &p->req;
+    /* a stream's done runs first: it may use the arena, recycled below */
+    if (req->stream_)
+        p->resp_bytes = gg_stream_finish(req->stream_, toe == MHD_REQUEST_TERMINATED_COMPLETED_OK);
     if (s->access_log) {
         char line[600];
         /* the timestamp text changes once a second: format it once a second per thread */
@@ -523,6 +606,32 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **req_cls,
     atomic_fetch_sub(&s->inflight, 1);
 }
 
+static int hex_value(char c)
+{
+    if (c >= '0' && c <= '9') return c - '0';
+    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+    return -1;
+}
+
+/* libmicrohttpd's first look at a request: the raw request target, before it percent-decodes the path and
+ * the query in place (where %00 would end the string early).  A control character, raw or encoded, marks
+ * the request; dispatch answers it with 400 naming the part. */
+static void *on_uri(void *cls, const char *uri, struct MHD_Connection *conn)
+{
+    (void)cls, (void)conn;
+    int in_query = 0;
+    for (const char *c = uri; *c; c++) {
+        int byte = (unsigned char)*c;
+        if (*c == '?') in_query = 1;
+        if (*c == '%' && hex_value(c[1]) >= 0 && hex_value(c[2]) >= 0)
+            byte = hex_value(c[1]) * 16 + hex_value(c[2]);
+        if (byte < 0x20 || byte == 0x7f)
+            return in_query ? (void *)&uri_has_control_char_query : (void *)&uri_has_control_char_path;
+    }
+    return NULL;
+}
+
 static void mhd_log(void *cls, const char *fmt, va_list ap)
 {
     (void)cls;
@@ -534,13 +643,25 @@ static void mhd_log(void *cls, const char *fmt, va_list ap)
     gg_log("http", "%s", msg);
 }
 
+/* "https://host[:port]" of a URL with a path: what a browser sends as Origin from pages under it. */
+static char *origin_of(const char *url)
+{
+    const char *host = strstr(url, "://");
+    if (!host) return NULL;
+    size_t n = strcspn(host + 3, "/?#");
+    char *o = gg_xcalloc(1, (size_t)(host + 3 - url) + n + 1);
+    memcpy(o, url, (size_t)(host + 3 - url) + n);
+    return o;
+}
+
 int gg_server_start(const gg_server_config_t *cfg, gg_router_t *router, void *app, gg_server_t **out,
                     gg_error_t *err)
 {
     *out = NULL;
     struct sockaddr_storage ss;
     memset(&ss, 0, sizeof ss);
-    unsigned flags = MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_ITC | MHD_USE_TURBO | MHD_USE_ERROR_LOG;
+    unsigned flags = MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_ITC | MHD_USE_TURBO | MHD_USE_ERROR_LOG |
+                     MHD_ALLOW_SUSPEND_RESUME; /* idle streams are parked (stream.c) */
     const char *host = cfg->host && *cfg->host ? cfg->host : "127.0.0.1";
     struct sockaddr_in *sin = (struct sockaddr_in *)&ss;
     struct sockaddr_in6 *sin6 = (struct sockaddr_in6 *)&ss;
@@ -565,19 +686,23 @@ int gg_server_start(const gg_server_config_t *cfg, gg_router_t *router, void *ap
     s->access_log = cfg->access_log != NULL;
     if (cfg->trusted_proxies) s->trusted = *cfg->trusted_proxies;
     snprintf(s->csp, sizeof s->csp, CSP_FORMAT, cfg->img_sources ? cfg->img_sources : "");
+    gg_stream_list_init(&s->streams);
+    s->public_origin = cfg->public_url ? origin_of(cfg->public_url) : NULL;
     if (cfg->access_log) gg_accesslog_start(cfg->access_log);
     int threads = cfg->threads > 0 ? cfg->threads : (int)sysconf(_SC_NPROCESSORS_ONLN);
     if (threads < 1) threads = 1;
     s->d = MHD_start_daemon(
         flags, (uint16_t)cfg->port, NULL, NULL, on_request, s, MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL,
         MHD_OPTION_SOCK_ADDR, &ss, MHD_OPTION_THREAD_POOL_SIZE, (unsigned)threads,
-        MHD_OPTION_NOTIFY_COMPLETED, on_completed, s, MHD_OPTION_CONNECTION_MEMORY_LIMIT,
-        (size_t)GG_CONN_POOL_BYTES, MHD_OPTION_CONNECTION_TIMEOUT,
+        MHD_OPTION_NOTIFY_COMPLETED, on_completed, s, MHD_OPTION_URI_LOG_CALLBACK, on_uri, s,
+        MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)GG_CONN_POOL_BYTES, MHD_OPTION_CONNECTION_TIMEOUT,
         (unsigned)(cfg->connection_timeout_s > 0 ? cfg->connection_timeout_s : 60), MHD_OPTION_END);
     if (!s->d) {
         int e = errno;
         free(s->static_dir);
         free(s->upload_dir);
+        free(s->public_origin);
+        gg_stream_list_destroy(&s->streams);
         free(s);
         if (cfg->access_log) gg_accesslog_stop();
         return gg_error_set(err, 500, "listen_failed", "listen", "cannot listen on %s:%d (%s)", host,
@@ -602,6 +727,8 @@ void gg_server_stop(gg_server_t *s, int grace_ms)
     if (!s) return;
     MHD_socket fd = MHD_quiesce_daemon(s->d); /* no new connections from here on */
     if (fd != MHD_INVALID_SOCKET) close(fd);
+    gg_stream_list_stop(&s->streams); /* streams have no end of their own; libmicrohttpd may not stop with
+                                         parked ones */
     int64_t deadline = gg_mono_us() + (int64_t)grace_ms * 1000;
     while (atomic_load(&s->inflight) > 0 && gg_mono_us() < deadline)
         usleep(5000);
@@ -609,5 +736,7 @@ void gg_server_stop(gg_server_t *s, int grace_ms)
     if (s->access_log) gg_accesslog_stop();
     free(s->static_dir);
     free(s->upload_dir);
+    free(s->public_origin);
+    gg_stream_list_destroy(&s->streams);
     free(s);
 }

@@ -229,3 +229,62 @@ def test_the_server_goes_on_appending_to_an_intact_chain(history):
     history.stop()
     code, out = verify(history)
     assert code == 0 and "chain intact" in out, out
+
+
+def test_the_whole_log_exports_as_a_csv_streamed_page_by_page(fresh_server):
+    import csv
+    import io
+
+    import requests
+
+    srv = fresh_server
+    admin = add_root_admin(srv)
+    # what a spreadsheet would run as a formula is written as text
+    login(srv, "=HYPERLINK(\"http://evil.example\")", "wrong-password-1")
+    # more rows than one page (200) of the export, written behind the server's back
+    srv.sql("WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 450) "
+            "INSERT INTO audit_log (seq, at, account_id, username, client_ip, action, object_type, object_id, "
+            "unit_id, detail, prev_hash, hash) SELECT 1000000 + i, 1795000000000 + i, NULL, 'bulk', '10.0.0.1', "
+            "'bulk.test', NULL, NULL, NULL, NULL, 'x', 'y' FROM n")
+
+    r = admin.api.get("/api/v1/audit.csv", stream=True)
+    assert r.status_code == 200, r.text
+    assert r.headers["Content-Type"] == "text/csv; charset=utf-8"
+    assert r.headers["Transfer-Encoding"] == "chunked"  # streamed, not built in memory first
+    assert r.headers["Content-Disposition"].startswith('attachment; filename="audit-')
+    body = r.raw.read().decode("utf-8")
+    assert body.startswith("\ufeff")  # Excel in a Chinese locale reads UTF-8 only with the mark
+    table = list(csv.reader(io.StringIO(body[1:])))
+    assert table[0] == ["序号", "时间", "账号ID", "用户名", "客户端地址", "操作", "对象类型", "对象ID", "单位ID", "详情"]
+    data = table[1:]
+    total = int(srv.sql("SELECT count(*) FROM audit_log")[0][0])
+    assert len(data) == total and total > 450
+    seqs = [int(row[0]) for row in data]
+    assert seqs == sorted(seqs, reverse=True) and len(set(seqs)) == total  # newest first, none twice
+    assert sum(row[5] == "bulk.test" for row in data) == 450
+    # the export itself is on record, before its first row left
+    exports = [row for row in data if row[5] == "audit.export"]
+    assert len(exports) == 1 and exports[0][3] == ROOT_USER and RFC3339.match(exports[0][1])
+    assert any(row[3] == "'=HYPERLINK(\"http://evil.example\")" for row in data)
+
+    # HEAD tells the type without a body; a client that leaves mid-stream leaves the server serving
+    r = admin.api.request("HEAD", "/api/v1/audit.csv")
+    assert r.status_code == 200 and r.headers["Content-Type"] == "text/csv; charset=utf-8" and r.content == b""
+    r = admin.api.get("/api/v1/audit.csv", stream=True)
+    assert r.raw.read(100).startswith("\ufeff".encode())
+    r.close()
+    assert admin.api.get("/api/v1/audit?limit=1").status_code == 200
+
+    # the filters of GET /audit apply
+    r = admin.api.get("/api/v1/audit.csv", params={"action": "login.failed"})
+    rows = list(csv.reader(io.StringIO(r.content.decode("utf-8-sig"))))[1:]
+    assert rows and {row[5] for row in rows} == {"login.failed"}
+    r = admin.api.get("/api/v1/audit.csv", params={"account_id": "abc"})
+    assert r.status_code == 400 and error_of(r)["field"] == "account_id"
+
+    # only auditors: a grid worker is refused, an anonymous caller too
+    srv.cli("user", "add", "plain_user", "--password-stdin", input="Plain-user-2026!\n")
+    plain = bearer(srv, "plain_user", "Plain-user-2026!")
+    r = plain.get("/api/v1/audit.csv")
+    assert r.status_code == 403 and error_of(r)["code"] == "forbidden"
+    assert requests.get(srv.url("/api/v1/audit.csv")).status_code == 401

@@ -5,6 +5,7 @@
 // and the accounts list on a phone.
 import { test, before, after } from 'node:test'
 import assert from 'node:assert/strict'
+import { readFile } from 'node:fs/promises'
 import {
   launch,
   newPage,
@@ -218,6 +219,21 @@ test('the audit log shows those actions in Chinese, newest first, filterable', {
   await list.locator('[data-action="account.password"]').getByText('本人修改密码').waitFor()
   const who = await list.getByTestId('audit-who').allTextContents()
   assert.ok(who.length > 0 && who.every((w) => w.includes(user.username)), who.join(','))
+
+  // The same rows as a CSV download, with the page's filter, and the download itself on record.
+  const link = admin.getByTestId('audit-export-csv')
+  assert.equal(await link.getAttribute('href'), `/api/v1/audit.csv?account_id=${user.id}`)
+  assert.match(await link.textContent(), /导出 CSV/)
+  const [download] = await Promise.all([admin.waitForEvent('download'), link.click()])
+  assert.match(download.suggestedFilename(), /^(audit|审计日志)-\d{8}\.csv$/)
+  const csv = await readFile(await download.path(), 'utf8')
+  const lines = csv.replace(/^\ufeff/, '').trim().split('\r\n')
+  assert.equal(lines[0], '序号,时间,账号ID,用户名,客户端地址,操作,对象类型,对象ID,单位ID,详情')
+  assert.ok(lines.length > 1 && lines.slice(1).every((l) => l.split(',')[3] === user.username), lines.join('\n'))
+  assert.ok(lines.some((l) => l.includes(',account.password,')), lines.join('\n'))
+  await admin.goto('/audit?action=audit.export')
+  await list.locator('[data-action="audit.export"]').getByText('导出审计日志').first().waitFor()
+  await admin.goto(`/audit?account_id=${user.id}`)
 
   // In English the labels follow the switch.
   await admin.getByTestId('lang-switch').click()

@@ -56,6 +56,7 @@ export const ACTIONS = [
   'import.houses',
   'import.residents',
   'pii.export',
+  'audit.export',
   'demo.generate',
 ]
 

@@ -321,6 +321,7 @@ export default {
       import_houses: 'Houses imported',
       import_residents: 'Residents imported',
       pii_export: 'Personal data exported',
+      audit_export: 'Audit log exported',
       demo_generate: 'Demo data generated',
     },
     prefixes: {
@@ -372,6 +373,8 @@ export default {
     groups: 'Families',
     actionsGroup: 'Actions',
     timezone: 'Times are Beijing time (UTC+8), newest first.',
+    exportCsv: 'Export CSV',
+    exportNote: 'Exports every entry the filters select; the export itself is recorded in the audit log',
     empty: 'No matching audit entry',
   },
   placeholder: {

@@ -323,6 +323,7 @@ export default {
       import_houses: '批量导入房屋',
       import_residents: '批量导入居民',
       pii_export: '导出个人信息',
+      audit_export: '导出审计日志',
       demo_generate: '生成演示数据',
     },
     prefixes: {
@@ -374,6 +375,8 @@ export default {
     groups: '类别',
     actionsGroup: '操作',
     timezone: '时间为北京时间（UTC+8），最新的在前。',
+    exportCsv: '导出 CSV',
+    exportNote: '按当前筛选条件导出全部记录；导出本身也记入审计日志',
     empty: '没有符合条件的审计记录',
   },
   placeholder: {

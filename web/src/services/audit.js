@@ -1,4 +1,4 @@
-// services/audit.js — GET /api/v1/audit, newest first.
+// services/audit.js — GET /api/v1/audit, newest first, and its CSV download.
 import { api, withQuery } from '../api.js'
 
 /**
@@ -7,4 +7,9 @@ import { api, withQuery } from '../api.js'
  */
 export function listAudit({ before, limit = 50, action, account_id } = {}) {
   return api.get(withQuery('/api/v1/audit', { before, limit, action, account_id }))
+}
+
+/** The CSV of every row the same filters select (GET /api/v1/audit.csv, streamed by the server). */
+export function auditCsvUrl({ action, account_id } = {}) {
+  return withQuery('/api/v1/audit.csv', { action, account_id })
 }
