@@ -195,8 +195,8 @@ typedef struct county_ctx {
     gg_demo_stats_t *st;
     rng_t *r;
     idset_t *ids;
-    int64_t tag_ids[8];
-    const char *tag_codes[8];
+    int64_t tag_ids[16];
+    const char *tag_codes[16];
     int ntags;
     int this_year;
     int sampled;
