@@ -40,6 +40,14 @@ def test_demo_generates_a_consistent_idempotent_world(tmp_path):
         assert stats["units"]["grid"] >= 300
         assert stats["households"] > 0 and stats["residents"] > stats["households"]
         assert 0.05 < stats["migrant_share"] < 0.4
+        # a district of tens of thousands has minors and elderly people: derived from the birth dates, and the
+        # lists by tag say the same as the counts
+        tags = {t["code"]: t["count"] for t in stats["tags"]}
+        for code in ("minor", "elderly"):
+            assert tags[code] > 0.05 * stats["residents"], (code, tags[code], stats["residents"])
+            listed = requests.get(s.url("/api/v1/residents"), params={"unit_id": county["id"], "tag": code,
+                                                                      "total": 1, "limit": 1}, headers=h).json()
+            assert listed["total"] == tags[code], code
 
         # a grid worker sees their own grid's residents only, masked
         g = login(s, "grid_worker1")
