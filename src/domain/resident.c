@@ -145,7 +145,24 @@ static int load_tags(gg_db_conn_t *c, gg_arena_t *a, gg_resident_t *rows, int n,
         }
     }
     gg_db_res_free(r);
-    return step < 0 ? -1 : 0;
+    if (step < 0) return -1;
+    /* then the tags that follow from the birth date, worked out now */
+    gg_tag_t *derived;
+    int nd;
+    if (gg_tag_derived_list(c, a, &derived, &nd, err) < 0) return -1;
+    for (int i = 0; i < n; i++)
+        for (int k = 0; k < nd; k++) {
+            if (!gg_tag_derived_applies(&derived[k], rows[i].birth_date)) continue;
+            gg_tag_ref_t *t = gg_alloc(a, sizeof(gg_tag_ref_t) * (size_t)(rows[i].ntags + 1));
+            if (rows[i].ntags) memcpy(t, rows[i].tags, sizeof(gg_tag_ref_t) * (size_t)rows[i].ntags);
+            t[rows[i].ntags] = (gg_tag_ref_t){.code = derived[k].code,
+                                              .name = derived[k].name,
+                                              .sensitive = derived[k].sensitive,
+                                              .derived = 1};
+            rows[i].tags = t;
+            rows[i].ntags++;
+        }
+    return 0;
 }
 
 /* ---- validation ---- */
@@ -527,9 +544,12 @@ int gg_resident_list(gg_db_conn_t *c, gg_arena_t *a, const gg_keys_t *keys, cons
             gg_err_invalid(err, "tag", "there is no tag with code \"%s\"", f->tag);
             goto out;
         }
-        where_add(&w,
-                  "EXISTS (SELECT 1 FROM resident_tag rt WHERE rt.resident_id = r.id AND rt.tag_id = $%d)",
-                  GG_I64(tag.id));
+        if (gg_tag_is_derived(&tag))
+            gg_buf_printf(&w.sql, " AND %s", gg_tag_derived_sql(a, &tag, "r.birth_date"));
+        else
+            where_add(
+                &w, "EXISTS (SELECT 1 FROM resident_tag rt WHERE rt.resident_id = r.id AND rt.tag_id = $%d)",
+                GG_I64(tag.id));
     }
     if (total && page->want_total) {
         char *count_sql = gg_sprintf(a, "SELECT count(*) FROM resident r WHERE %s", w.sql.data);

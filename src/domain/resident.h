@@ -26,6 +26,7 @@
 typedef struct gg_tag_ref {
     const char *code, *name;
     int sensitive;
+    int derived; /* follows from the data (the birth date), not set by hand: see tag.h */
 } gg_tag_ref_t;
 
 typedef struct gg_resident {

@@ -105,6 +105,26 @@ int gg_unit_stats(gg_db_conn_t *c, gg_arena_t *a, const gg_auth_t *auth, const g
             if (tags[i].id == tag_id) out->tags[i].n = gg_db_i64(r, 1);
     }
     if (step < 0) goto out;
+    gg_db_res_free(r);
+    r = NULL;
+    /* derived tags (未成年人, 老年人 …): from the birth date, in one more pass over the same residents */
+    gg_buf_t sums = {0};
+    int nd = 0;
+    for (int i = 0; i < ntags; i++)
+        if (gg_tag_is_derived(&tags[i]))
+            gg_buf_printf(&sums, "%scoalesce(sum(CASE WHEN %s THEN 1 ELSE 0 END), 0)", nd++ ? ", " : "",
+                          gg_tag_derived_sql(a, &tags[i], "r.birth_date"));
+    if (nd) {
+        sql = gg_sprintf(a,
+                         "SELECT %s FROM resident r WHERE r.unit_path >= $1 AND r.unit_path < $2 AND "
+                         "r.departure IS NULL AND %s",
+                         sums.data, gg_scope_sql(a, auth, GG_P_RESIDENT_READ, "r.unit_path"));
+        gg_buf_free(&sums);
+        if (gg_db_query(c, sql, GG_ARGS(GG_TEXT(lo), GG_TEXT(hi)), &r, err) < 0) goto out;
+        if ((step = gg_db_next(r, err)) < 0) goto out;
+        for (int i = 0, k = 0; step == 1 && i < ntags; i++)
+            if (gg_tag_is_derived(&tags[i])) out->tags[i].n = gg_db_i64(r, k++);
+    }
     rc = 0;
 out:
     gg_db_res_free(r);

@@ -1,6 +1,7 @@
 /* tag.c — the tag dictionary and tags on residents (see tag.h). */
 #include "domain/tag.h"
 
+#include <stdio.h>
 #include <string.h>
 
 #include "core/clock.h"
@@ -10,7 +11,8 @@
 #include "domain/validate.h"
 
 #define TAG_COLS                                                                                             \
-    "t.id, t.code, t.name, t.name_en, t.sensitive, t.retired_at, t.created_at, t.updated_at, t.version"
+    "t.id, t.code, t.name, t.name_en, t.sensitive, t.retired_at, t.created_at, t.updated_at, t.version, "    \
+    "t.min_age, t.max_age"
 
 static void read_tag(gg_db_res_t *r, gg_arena_t *a, gg_tag_t *t)
 {
@@ -23,6 +25,65 @@ static void read_tag(gg_db_res_t *r, gg_arena_t *a, gg_tag_t *t)
     t->created_at = gg_db_i64(r, 6);
     t->updated_at = gg_db_i64(r, 7);
     t->version = (int)gg_db_i64(r, 8);
+    t->min_age = gg_db_isnull(r, 9) ? -1 : (int)gg_db_i64(r, 9);
+    t->max_age = gg_db_isnull(r, 10) ? -1 : (int)gg_db_i64(r, 10);
+}
+
+/* ---- derived tags ---- */
+
+int gg_tag_is_derived(const gg_tag_t *t)
+{
+    return t->min_age >= 0 || t->max_age >= 0;
+}
+
+/* The last birth date of someone who is at least years old today: today's month and day, years back.
+ * (Born on 29 February: of age on 1 March in other years, as the string comparison gives.) */
+static void born_by(int years, char out[16])
+{
+    char today[32];
+    gg_time_rfc3339(gg_now_ms(), today); /* YYYY-MM-DDT… in Asia/Shanghai */
+    int y = (today[0] - '0') * 1000 + (today[1] - '0') * 100 + (today[2] - '0') * 10 + (today[3] - '0');
+    unsigned born = y > years ? (unsigned)(y - years) : 0;
+    snprintf(out, 16, "%04u%.6s", born % 10000u, today + 4);
+}
+
+const char *gg_tag_derived_sql(gg_arena_t *a, const gg_tag_t *t, const char *birth_col)
+{
+    char lo[16], hi[16];
+    if (t->min_age >= 0) born_by(t->min_age, lo);     /* min_age or older: born on or before lo */
+    if (t->max_age >= 0) born_by(t->max_age + 1, hi); /* max_age or younger: born after hi */
+    if (t->min_age >= 0 && t->max_age >= 0)
+        return gg_sprintf(a, "(%s <= '%s' AND %s > '%s')", birth_col, lo, birth_col, hi);
+    if (t->min_age >= 0) return gg_sprintf(a, "(%s <= '%s')", birth_col, lo);
+    if (t->max_age >= 0) return gg_sprintf(a, "(%s > '%s')", birth_col, hi);
+    return "(1 = 0)";
+}
+
+int gg_tag_derived_applies(const gg_tag_t *t, const char *birth_date)
+{
+    char lo[16], hi[16];
+    if (!birth_date || !gg_tag_is_derived(t)) return 0;
+    if (t->min_age >= 0) {
+        born_by(t->min_age, lo);
+        if (strcmp(birth_date, lo) > 0) return 0;
+    }
+    if (t->max_age >= 0) {
+        born_by(t->max_age + 1, hi);
+        if (strcmp(birth_date, hi) <= 0) return 0;
+    }
+    return 1;
+}
+
+int gg_tag_derived_list(gg_db_conn_t *c, gg_arena_t *a, gg_tag_t **rows, int *n, gg_error_t *err)
+{
+    gg_tag_t *all;
+    int nall;
+    if (gg_tag_list(c, a, 0, &all, &nall, err) < 0) return -1;
+    *rows = all;
+    *n = 0;
+    for (int i = 0; i < nall; i++)
+        if (gg_tag_is_derived(&all[i])) (*rows)[(*n)++] = all[i];
+    return 0;
 }
 
 int gg_tag_list(gg_db_conn_t *c, gg_arena_t *a, int include_retired, gg_tag_t **rows, int *n, gg_error_t *err)
@@ -192,6 +253,21 @@ int gg_resident_tag_set(gg_db_conn_t *c, gg_arena_t *a, const gg_actor_t *actor,
     if (gg_db_query_i64(c, "SELECT count(*) FROM resident_tag WHERE resident_id = $1 AND tag_id = $2",
                         GG_ARGS(GG_I64(resident_id), GG_I64(t.id)), &have, &found, err) < 0)
         return -1;
+    if (gg_tag_is_derived(&t)) {
+        char range[48];
+        if (t.min_age >= 0 && t.max_age >= 0)
+            snprintf(range, sizeof range, "%d to %d", t.min_age, t.max_age);
+        else if (t.min_age >= 0)
+            snprintf(range, sizeof range, "%d and over", t.min_age);
+        else
+            snprintf(range, sizeof range, "under %d", t.max_age + 1);
+        const char *msg = gg_sprintf(a,
+                                     "tag %s (%s) is derived: it follows from the birth date (age %s) and "
+                                     "cannot be %s by hand",
+                                     t.code, t.name, range, on ? "put on" : "taken off");
+        return field ? gg_err_invalid(err, field, "%s", msg)
+                     : gg_error_set(err, 409, "conflict", "tag_code", "%s", msg);
+    }
     if ((have != 0) == (on != 0)) return 0; /* already so */
     if (on && t.retired_at)
         return gg_error_set(err, 409, "conflict", field ? field : "tag_code", "tag %s is retired", t.code);

@@ -208,12 +208,16 @@ static int parse_tags(imp_t *im, gg_arena_t *a, const char *text, const char ***
     char *save = NULL;
     for (char *tok = strtok_r(s, ",; ", &save); tok; tok = strtok_r(NULL, ",; ", &save)) {
         const char *code = NULL;
+        int derived = 0;
         for (int i = 0; i < im->ntags && !code; i++)
             if (strcmp(im->tags[i].code, tok) == 0 || strcmp(im->tags[i].name, tok) == 0 ||
-                (im->tags[i].name_en && strcasecmp(im->tags[i].name_en, tok) == 0))
+                (im->tags[i].name_en && strcasecmp(im->tags[i].name_en, tok) == 0)) {
                 code = im->tags[i].code;
+                derived = gg_tag_is_derived(&im->tags[i]);
+            }
         if (!code)
             return gg_err_invalid(err, "tags", "there is no tag \"%.40s\" (see the tag dictionary)", tok);
+        if (derived) continue; /* 未成年人 in an old sheet: the birth date says it already */
         if (*n == 32) return gg_err_invalid(err, "tags", "at most 32 tags per resident");
         codes[(*n)++] = code;
     }

@@ -12,24 +12,10 @@
 #include <string.h>
 
 #include "core/mem.h"
+#include "geo/geo_internal.h"
 
 #define EARTH_RADIUS_M 6371008.8
 #define DEG_M (EARTH_RADIUS_M * M_PI / 180.0) /* metres per degree along a great circle */
-
-struct gg_geo {
-    GEOSContextHandle_t h;
-    GEOSGeoJSONReader *reader;
-    char msg[256]; /* the last error GEOS reported on this context */
-};
-
-struct gg_shape {
-    GEOSGeometry *geom;
-    GEOSGeometry *shrunk; /* geom buffered inwards by the tolerance; made on first use */
-    int shrunk_done;
-    char *geojson;
-    gg_bbox_t bbox;
-    int npoints;
-};
 
 static void on_geos_error(const char *message, void *userdata)
 {

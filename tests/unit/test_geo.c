@@ -2,7 +2,7 @@
  * test_geo.c — src/geo: GeoJSON parsing and validation (each error names the
  * field), the tolerance predicates, query-parameter coordinates, and the
  * point-in-grid index, including many threads locating while snapshots are
- * swapped underneath them.
+ * swapped underneath them; seeded Voronoi partitions that tile their outline.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -20,6 +20,7 @@
 #include "core/mem.h"
 #include "geo/geo.h"
 #include "geo/grid_index.h"
+#include "geo/partition.h"
 
 /* ---- parsing and validation ---- */
 
@@ -438,6 +439,105 @@ static void test_geo_index_concurrent_lookups(void **state)
     lattice_free(&l);
 }
 
+/* ---- partitions (the demo's maps) ---- */
+
+static double splitmix(void *ctx)
+{
+    uint64_t *s = ctx, z = (*s += 0x9E3779B97F4A7C15ull);
+    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
+    z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
+    return (double)((z ^ (z >> 31)) >> 11) / 9007199254740992.0;
+}
+
+/* an L near the equator (so square metres scale alike everywhere in it): concave, cells must bend round it */
+#define L_SHAPE                                                                                              \
+    "{\"type\":\"Polygon\",\"coordinates\":[[[10,0],[10.1,0],[10.1,0.03],[10.03,0.03],[10.03,0.1],[10,0.1]," \
+    "[10,0]]]}"
+
+static void test_geo_partition_tiles_the_outline(void **state)
+{
+    (void)state;
+    gg_geo_t *g = gg_geo_new();
+    gg_shape_t *outline = parse_ok(g, L_SHAPE);
+    enum { NCELLS = 9 };
+    char *cells[NCELLS], *again[NCELLS];
+    uint64_t seed = 42, seed2 = 42;
+    gg_geo_random_t rnd = {splitmix, &seed}, rnd2 = {splitmix, &seed2};
+    gg_error_t err = {0};
+    assert_int_equal(gg_geo_partition(g, outline, NCELLS, &rnd, cells, &err), 0);
+    assert_int_equal(gg_geo_partition(g, outline, NCELLS, &rnd2, again, &err), 0);
+    gg_shape_t *shape[NCELLS];
+    double total = 0;
+    for (int i = 0; i < NCELLS; i++) {
+        assert_string_equal(cells[i], again[i]); /* seeded: the same source, the same cells */
+        shape[i] = parse_ok(g, cells[i]);        /* valid GeoJSON the grid module accepts */
+        assert_int_equal(gg_geo_within(g, shape[i], outline, &err), 1);
+        double a = gg_shape_area_m2(g, shape[i]);
+        assert_true(a > 0.2 * gg_shape_area_m2(g, outline) / NCELLS); /* relaxed: no slivers */
+        total += a;
+    }
+    for (int i = 0; i < NCELLS; i++)
+        for (int j = i + 1; j < NCELLS; j++)
+            if (gg_geo_overlaps(g, shape[i], shape[j], &err) != 0) fail_msg("cells %d and %d overlap", i, j);
+    double whole = gg_shape_area_m2(g, outline);
+    if (total < whole * 0.9999 || total > whole * 1.0001)
+        fail_msg("cells cover %.1f of %.1f m2", total, whole);
+    /* reading order: the first cell lies in the top band, the last in the bottom one */
+    gg_bbox_t first, last;
+    gg_shape_bbox(shape[0], &first);
+    gg_shape_bbox(shape[NCELLS - 1], &last);
+    assert_true(first.max_lat > last.max_lat);
+    for (int i = 0; i < NCELLS; i++) {
+        free(cells[i]);
+        free(again[i]);
+    }
+
+    /* one cell is the outline itself; none or too many is a 400 naming cells */
+    char *one;
+    assert_int_equal(gg_geo_partition(g, outline, 1, &rnd, &one, &err), 0);
+    assert_string_equal(one, gg_shape_geojson(outline));
+    free(one);
+    assert_true(gg_geo_partition(g, outline, 0, &rnd, &one, &err) < 0);
+    assert_int_equal(err.http_status, 400);
+    assert_string_equal(err.field, "cells");
+    for (int i = 0; i < NCELLS; i++)
+        gg_shape_free(g, shape[i]);
+    gg_shape_free(g, outline);
+    gg_geo_free(g);
+}
+
+static void test_geo_scatter_and_clean_outline(void **state)
+{
+    (void)state;
+    gg_geo_t *g = gg_geo_new();
+    gg_shape_t *outline = parse_ok(g, L_SHAPE);
+    uint64_t seed = 7;
+    gg_geo_random_t rnd = {splitmix, &seed};
+    gg_error_t err = {0};
+    double pts[2 * 50];
+    for (int spread = 0; spread < 2; spread++) {
+        assert_int_equal(gg_geo_scatter(g, outline, 50, 0.001, spread ? 0.004 : 0, &rnd, pts, &err), 0);
+        for (int i = 0; i < 50; i++)
+            if (!gg_geo_covers_point(g, outline, pts[2 * i + 1], pts[2 * i]))
+                fail_msg("point %d (%f, %f) is outside", i, pts[2 * i], pts[2 * i + 1]);
+    }
+    /* a bow-tie (invalid as drawn) comes out as two valid triangles; a line encloses nothing */
+    char *clean;
+    assert_int_equal(
+        gg_geo_clean_outline(g, "{\"type\":\"Polygon\",\"coordinates\":[[[0,0],[1,1],[1,0],[0,1],[0,0]]]}",
+                             "outline", &clean, &err),
+        0);
+    gg_shape_t *s = parse_ok(g, clean);
+    assert_non_null(strstr(clean, "MultiPolygon"));
+    gg_shape_free(g, s);
+    free(clean);
+    assert_true(gg_geo_clean_outline(g, "{\"type\":\"Polygon\",\"coordinates\":[[[0,0],[1,1],[0,0],[0,0]]]}",
+                                     "outline", &clean, &err) < 0);
+    assert_string_equal(err.field, "outline");
+    gg_shape_free(g, outline);
+    gg_geo_free(g);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -449,6 +549,8 @@ int main(void)
         cmocka_unit_test(test_geo_index_locates_the_most_specific_grid),
         cmocka_unit_test(test_geo_index_swaps_snapshots),
         cmocka_unit_test(test_geo_index_concurrent_lookups),
+        cmocka_unit_test(test_geo_partition_tiles_the_outline),
+        cmocka_unit_test(test_geo_scatter_and_clean_outline),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -286,6 +286,8 @@ export default {
     tags: 'Special-group tags',
     noTags: 'None',
     addTag: 'Add a tag',
+    derivedTag: 'Follows from the birth date; cannot be added or removed by hand',
+    derivedShort: ' · auto',
     ethnicity: 'Ethnicity',
     nationality: 'Nationality',
     separation: 'Registration',

@@ -286,6 +286,8 @@ export default {
     tags: '特殊人群标签',
     noTags: '无',
     addTag: '添加标签',
+    derivedTag: '按出生日期自动得出，不能手动添加或移除',
+    derivedShort: '·自动',
     ethnicity: '民族',
     nationality: '国籍',
     separation: '人户状态',
