@@ -455,14 +455,18 @@ static void revoke(gg_req_t *req)
         req->status = 204;
 }
 
-void gg_api_account_routes(gg_router_t *r)
+static const gg_api_route_t routes[] = {
+    {"GET", "/api/v1/accounts", list, NULL, 0},
+    {"POST", "/api/v1/accounts", create, NULL, 0},
+    {"GET", "/api/v1/accounts/{id}", get, NULL, 0},
+    {"PATCH", "/api/v1/accounts/{id}", update, NULL, 0},
+    {"POST", "/api/v1/accounts/{id}/password", reset_password, NULL, 0},
+    {"POST", "/api/v1/accounts/{id}/unlock", unlock, NULL, 0},
+    {"POST", "/api/v1/accounts/{id}/grants", grant, NULL, 0},
+    {"DELETE", "/api/v1/accounts/{id}/grants/{grant_id}", revoke, NULL, 0},
+};
+
+int gg_api_account_routes(gg_router_t *r, gg_error_t *err)
 {
-    gg_router_add(r, "GET", "/api/v1/accounts", list, NULL);
-    gg_router_add(r, "POST", "/api/v1/accounts", create, NULL);
-    gg_router_add(r, "GET", "/api/v1/accounts/{id}", get, NULL);
-    gg_router_add(r, "PATCH", "/api/v1/accounts/{id}", update, NULL);
-    gg_router_add(r, "POST", "/api/v1/accounts/{id}/password", reset_password, NULL);
-    gg_router_add(r, "POST", "/api/v1/accounts/{id}/unlock", unlock, NULL);
-    gg_router_add(r, "POST", "/api/v1/accounts/{id}/grants", grant, NULL);
-    gg_router_add(r, "DELETE", "/api/v1/accounts/{id}/grants/{grant_id}", revoke, NULL);
+    return GG_API_ROUTES(r, routes, err);
 }

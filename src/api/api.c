@@ -9,18 +9,33 @@
 #include "core/utf8.h"
 #include "domain/session.h"
 
-void gg_api_register(gg_router_t *r)
+int gg_api_register(gg_router_t *r, gg_error_t *err)
 {
-    gg_api_health_routes(r);
-    gg_api_session_routes(r);
-    gg_api_account_routes(r);
-    gg_api_audit_routes(r);
-    gg_api_unit_routes(r);
-    gg_api_grid_routes(r);
-    gg_api_place_routes(r);
-    gg_api_resident_routes(r);
-    gg_api_qr_routes(r);
-    gg_api_transfer_routes(r);
+    int (*const resources[])(gg_router_t *, gg_error_t *) = {
+        gg_api_health_routes,   gg_api_session_routes, gg_api_account_routes,         gg_api_audit_routes,
+        gg_api_unit_routes,     gg_api_grid_routes,    gg_api_grid_assignment_routes, gg_api_place_routes,
+        gg_api_resident_routes, gg_api_qr_routes,      gg_api_transfer_routes,
+    };
+    for (size_t i = 0; i < sizeof resources / sizeof resources[0]; i++)
+        if (resources[i](r, err) < 0) return -1;
+    return 0;
+}
+
+int gg_api_add_routes(gg_router_t *r, const gg_api_route_t *routes, int n, gg_error_t *err)
+{
+    for (int i = 0; i < n; i++) {
+        const gg_api_route_t *rt = &routes[i];
+        int rc = rt->upload ? gg_router_add_upload(r, rt->method, rt->pattern, rt->fn, rt->data)
+                            : gg_router_add(r, rt->method, rt->pattern, rt->fn, rt->data);
+        if (rc < 0) {
+            gg_error_set(err, 500, "route_conflict", NULL,
+                         "cannot register route %s %s: a bad pattern, a duplicate, or a parameter "
+                         "named differently from another route's at the same place",
+                         rt->method, rt->pattern);
+            return -1;
+        }
+    }
+    return 0;
 }
 
 void gg_api_error(gg_req_t *req, const gg_error_t *e)

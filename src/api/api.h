@@ -37,22 +37,40 @@ typedef struct gg_app {
 #define GG_SESSION_COOKIE "gg_session"
 #define GG_CSRF_HEADER "X-CSRF-Token"
 
-/* Register every route of the API on r. */
-void gg_api_register(gg_router_t *r);
+/* Register every route of the API on r.  A route that cannot be added (a duplicate, or a parameter
+ * named differently at the same place as another route's) fails the whole registration: -1 and err
+ * names the route, so `serve` stops at start instead of serving without it. */
+int gg_api_register(gg_router_t *r, gg_error_t *err);
 
-/* Resource registration, one per file. */
-void gg_api_health_routes(gg_router_t *r);
-void gg_api_session_routes(gg_router_t *r);
-void gg_api_account_routes(gg_router_t *r);
-void gg_api_audit_routes(gg_router_t *r);
-void gg_api_unit_routes(gg_router_t *r);
-void gg_api_grid_routes(gg_router_t *r);     /* grids.c: grids, restructuring, assignments, locate */
-void gg_api_place_routes(gg_router_t *r);    /* places.c: buildings, houses, QR codes, households */
-void gg_api_resident_routes(gg_router_t *r); /* residents.c: residents, tags */
-void gg_api_qr_routes(gg_router_t *r);       /* qrcodes.c: QR house codes, public registration, approval */
-void gg_api_transfer_routes(gg_router_t *r); /* transfer.c: bulk import and export (CSV, XLSX) */
-/* grid_assignments.c: assignments and the staffing queries (registered by gg_api_grid_routes) */
-void gg_api_grid_assignment_routes(gg_router_t *r);
+/* One route of a resource's table; upload: a gg_router_add_upload route. */
+typedef struct gg_api_route {
+    const char *method;
+    const char *pattern;
+    gg_handler_fn fn;
+    const void *data;
+    int upload;
+} gg_api_route_t;
+
+/* Add the n routes of a table; the first that fails stops it (-1, err names it). */
+int gg_api_add_routes(gg_router_t *r, const gg_api_route_t *routes, int n, gg_error_t *err);
+#define GG_API_ROUTES(r, table, err)                                                                         \
+    gg_api_add_routes((r), (table), (int)(sizeof(table) / sizeof((table)[0])), (err))
+
+/* Resource registration, one per file (each returns gg_api_add_routes's result). */
+int gg_api_health_routes(gg_router_t *r, gg_error_t *err);
+int gg_api_session_routes(gg_router_t *r, gg_error_t *err);
+int gg_api_account_routes(gg_router_t *r, gg_error_t *err);
+int gg_api_audit_routes(gg_router_t *r, gg_error_t *err);
+int gg_api_unit_routes(gg_router_t *r, gg_error_t *err);
+int gg_api_grid_routes(gg_router_t *r, gg_error_t *err);     /* grids.c: grids, restructuring, locate */
+int gg_api_place_routes(gg_router_t *r, gg_error_t *err);    /* places.c: buildings, houses, households */
+int gg_api_resident_routes(gg_router_t *r, gg_error_t *err); /* residents.c: residents, tags */
+int gg_api_qr_routes(gg_router_t *r,
+                     gg_error_t *err); /* qrcodes.c: QR house codes, public registration, approval */
+int gg_api_transfer_routes(gg_router_t *r,
+                           gg_error_t *err); /* transfer.c: bulk import and export (CSV, XLSX) */
+/* grid_assignments.c: assignments and the staffing queries */
+int gg_api_grid_assignment_routes(gg_router_t *r, gg_error_t *err);
 
 /* Write e as the JSON error response. */
 void gg_api_error(gg_req_t *req, const gg_error_t *e);

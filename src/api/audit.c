@@ -70,7 +70,11 @@ static void list(gg_req_t *req)
     gg_jw_obj_end(w);
 }
 
-void gg_api_audit_routes(gg_router_t *r)
+static const gg_api_route_t routes[] = {
+    {"GET", "/api/v1/audit", list, NULL, 0},
+};
+
+int gg_api_audit_routes(gg_router_t *r, gg_error_t *err)
 {
-    gg_router_add(r, "GET", "/api/v1/audit", list, NULL);
+    return GG_API_ROUTES(r, routes, err);
 }

@@ -298,11 +298,15 @@ static void overloaded(gg_req_t *req)
     gg_jw_obj_end(w);
 }
 
-void gg_api_grid_assignment_routes(gg_router_t *r)
+static const gg_api_route_t routes[] = {
+    {"GET", "/api/v1/grids/unassigned", unassigned, NULL, 0},
+    {"GET", "/api/v1/grids/{id}/assignments", list, NULL, 0},
+    {"POST", "/api/v1/grids/{id}/assignments", create, NULL, 0},
+    {"POST", "/api/v1/assignments/{id}/end", end, NULL, 0},
+    {"GET", "/api/v1/assignments/overloaded", overloaded, NULL, 0},
+};
+
+int gg_api_grid_assignment_routes(gg_router_t *r, gg_error_t *err)
 {
-    gg_router_add(r, "GET", "/api/v1/grids/unassigned", unassigned, NULL);
-    gg_router_add(r, "GET", "/api/v1/grids/{id}/assignments", list, NULL);
-    gg_router_add(r, "POST", "/api/v1/grids/{id}/assignments", create, NULL);
-    gg_router_add(r, "POST", "/api/v1/assignments/{id}/end", end, NULL);
-    gg_router_add(r, "GET", "/api/v1/assignments/overloaded", overloaded, NULL);
+    return GG_API_ROUTES(r, routes, err);
 }

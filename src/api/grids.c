@@ -584,15 +584,18 @@ static void locate(gg_req_t *req)
     gg_grid_snapshot_release(s);
 }
 
-void gg_api_grid_routes(gg_router_t *r)
+static const gg_api_route_t routes[] = {
+    {"GET", "/api/v1/grids", list, NULL, 0},
+    {"POST", "/api/v1/grids", create, NULL, 0},
+    {"POST", "/api/v1/grids/restructure", restructure, NULL, 0},
+    {"GET", "/api/v1/grids/{id}", get, NULL, 0},
+    {"PATCH", "/api/v1/grids/{id}", update, NULL, 0},
+    {"GET", "/api/v1/grids/{id}/lineage", lineage, NULL, 0},
+    {"GET", "/api/v1/locate", locate, NULL, 0},
+    {"PUT", "/api/v1/units/{id}/geometry", boundary, NULL, 0},
+};
+
+int gg_api_grid_routes(gg_router_t *r, gg_error_t *err)
 {
-    gg_router_add(r, "GET", "/api/v1/grids", list, NULL);
-    gg_router_add(r, "POST", "/api/v1/grids", create, NULL);
-    gg_router_add(r, "POST", "/api/v1/grids/restructure", restructure, NULL);
-    gg_router_add(r, "GET", "/api/v1/grids/{id}", get, NULL);
-    gg_router_add(r, "PATCH", "/api/v1/grids/{id}", update, NULL);
-    gg_router_add(r, "GET", "/api/v1/grids/{id}/lineage", lineage, NULL);
-    gg_router_add(r, "GET", "/api/v1/locate", locate, NULL);
-    gg_router_add(r, "PUT", "/api/v1/units/{id}/geometry", boundary, NULL);
-    gg_api_grid_assignment_routes(r);
+    return GG_API_ROUTES(r, routes, err);
 }

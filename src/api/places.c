@@ -723,22 +723,26 @@ static void member_update(gg_req_t *req)
     household_respond(req, c, auth, rc, id, &err, 200);
 }
 
-void gg_api_place_routes(gg_router_t *r)
+static const gg_api_route_t routes[] = {
+    {"GET", "/api/v1/buildings", building_list, NULL, 0},
+    {"POST", "/api/v1/buildings", building_create, NULL, 0},
+    {"GET", "/api/v1/buildings/{id}", building_get, NULL, 0},
+    {"PATCH", "/api/v1/buildings/{id}", building_update, NULL, 0},
+    {"POST", "/api/v1/buildings/{id}/move", building_move, NULL, 0},
+    {"GET", "/api/v1/buildings/{id}/houses", house_list, NULL, 0},
+    {"POST", "/api/v1/buildings/{id}/houses", house_create, NULL, 0},
+    {"GET", "/api/v1/houses/{id}", house_get, NULL, 0},
+    {"PATCH", "/api/v1/houses/{id}", house_update, NULL, 0},
+    {"GET", "/api/v1/households", household_list, NULL, 0},
+    {"POST", "/api/v1/households", household_create, NULL, 0},
+    {"GET", "/api/v1/households/{id}", household_get, NULL, 0},
+    {"PATCH", "/api/v1/households/{id}", household_update, NULL, 0},
+    {"POST", "/api/v1/households/{id}/members", member_add, NULL, 0},
+    {"PATCH", "/api/v1/households/{id}/members/{resident_id}", member_update, NULL, 0},
+    {"POST", "/api/v1/households/{id}/members/{resident_id}/move-out", member_move_out, NULL, 0},
+};
+
+int gg_api_place_routes(gg_router_t *r, gg_error_t *err)
 {
-    gg_router_add(r, "GET", "/api/v1/buildings", building_list, NULL);
-    gg_router_add(r, "POST", "/api/v1/buildings", building_create, NULL);
-    gg_router_add(r, "GET", "/api/v1/buildings/{id}", building_get, NULL);
-    gg_router_add(r, "PATCH", "/api/v1/buildings/{id}", building_update, NULL);
-    gg_router_add(r, "POST", "/api/v1/buildings/{id}/move", building_move, NULL);
-    gg_router_add(r, "GET", "/api/v1/buildings/{id}/houses", house_list, NULL);
-    gg_router_add(r, "POST", "/api/v1/buildings/{id}/houses", house_create, NULL);
-    gg_router_add(r, "GET", "/api/v1/houses/{id}", house_get, NULL);
-    gg_router_add(r, "PATCH", "/api/v1/houses/{id}", house_update, NULL);
-    gg_router_add(r, "GET", "/api/v1/households", household_list, NULL);
-    gg_router_add(r, "POST", "/api/v1/households", household_create, NULL);
-    gg_router_add(r, "GET", "/api/v1/households/{id}", household_get, NULL);
-    gg_router_add(r, "PATCH", "/api/v1/households/{id}", household_update, NULL);
-    gg_router_add(r, "POST", "/api/v1/households/{id}/members", member_add, NULL);
-    gg_router_add(r, "PATCH", "/api/v1/households/{id}/members/{resident_id}", member_update, NULL);
-    gg_router_add(r, "POST", "/api/v1/households/{id}/members/{resident_id}/move-out", member_move_out, NULL);
+    return GG_API_ROUTES(r, routes, err);
 }

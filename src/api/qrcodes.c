@@ -564,16 +564,20 @@ static void registration_reject(gg_req_t *req)
     decide(req, 0);
 }
 
-void gg_api_qr_routes(gg_router_t *r)
+static const gg_api_route_t routes[] = {
+    {"GET", "/api/v1/houses/{id}/qr.svg", house_qr_svg, NULL, 0},
+    {"GET", "/api/v1/houses/{id}/qr.png", house_qr_png, NULL, 0},
+    {"POST", "/api/v1/houses/{id}/qr-token/rotate", house_qr_rotate, NULL, 0},
+    {"GET", "/api/v1/buildings/{id}/qr-sheet", building_qr_sheet, NULL, 0},
+    {"GET", "/api/v1/public/houses/{token}", public_house, NULL, 0},
+    {"POST", "/api/v1/public/houses/{token}/registrations", public_submit, NULL, 0},
+    {"GET", "/api/v1/registrations", registration_list, NULL, 0},
+    {"GET", "/api/v1/registrations/{id}", registration_get, NULL, 0},
+    {"POST", "/api/v1/registrations/{id}/approve", registration_approve, NULL, 0},
+    {"POST", "/api/v1/registrations/{id}/reject", registration_reject, NULL, 0},
+};
+
+int gg_api_qr_routes(gg_router_t *r, gg_error_t *err)
 {
-    gg_router_add(r, "GET", "/api/v1/houses/{id}/qr.svg", house_qr_svg, NULL);
-    gg_router_add(r, "GET", "/api/v1/houses/{id}/qr.png", house_qr_png, NULL);
-    gg_router_add(r, "POST", "/api/v1/houses/{id}/qr-token/rotate", house_qr_rotate, NULL);
-    gg_router_add(r, "GET", "/api/v1/buildings/{id}/qr-sheet", building_qr_sheet, NULL);
-    gg_router_add(r, "GET", "/api/v1/public/houses/{token}", public_house, NULL);
-    gg_router_add(r, "POST", "/api/v1/public/houses/{token}/registrations", public_submit, NULL);
-    gg_router_add(r, "GET", "/api/v1/registrations", registration_list, NULL);
-    gg_router_add(r, "GET", "/api/v1/registrations/{id}", registration_get, NULL);
-    gg_router_add(r, "POST", "/api/v1/registrations/{id}/approve", registration_approve, NULL);
-    gg_router_add(r, "POST", "/api/v1/registrations/{id}/reject", registration_reject, NULL);
+    return GG_API_ROUTES(r, routes, err);
 }

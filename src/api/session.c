@@ -34,7 +34,7 @@ static void write_permissions(gg_jw_t *w, uint64_t perms)
 {
     gg_jw_arr(w);
     for (int b = 0; b < GG_PERM_COUNT; b++)
-        if (perms & (1ull << b)) gg_jw_str(w, gg_perm_name(b));
+        if (perms & GG_PERM(b)) gg_jw_str(w, gg_perm_name(b));
     gg_jw_arr_end(w);
 }
 
@@ -219,11 +219,13 @@ static void roles(gg_req_t *req)
     gg_jw_obj_end(w);
 }
 
-void gg_api_session_routes(gg_router_t *r)
+static const gg_api_route_t routes[] = {
+    {"POST", "/api/v1/session", login, NULL, 0}, {"DELETE", "/api/v1/session", logout, NULL, 0},
+    {"GET", "/api/v1/me", me, NULL, 0},          {"POST", "/api/v1/me/password", change_password, NULL, 0},
+    {"GET", "/api/v1/roles", roles, NULL, 0},
+};
+
+int gg_api_session_routes(gg_router_t *r, gg_error_t *err)
 {
-    gg_router_add(r, "POST", "/api/v1/session", login, NULL);
-    gg_router_add(r, "DELETE", "/api/v1/session", logout, NULL);
-    gg_router_add(r, "GET", "/api/v1/me", me, NULL);
-    gg_router_add(r, "POST", "/api/v1/me/password", change_password, NULL);
-    gg_router_add(r, "GET", "/api/v1/roles", roles, NULL);
+    return GG_API_ROUTES(r, routes, err);
 }

@@ -282,12 +282,16 @@ static void create(gg_req_t *req)
     write_unit(gg_api_json(req, 201), &u);
 }
 
-void gg_api_unit_routes(gg_router_t *r)
+static const gg_api_route_t routes[] = {
+    {"GET", "/api/v1/units", search, NULL, 0},
+    {"GET", "/api/v1/units/{id}", get, NULL, 0},
+    {"GET", "/api/v1/units/{id}/ancestors", ancestors, NULL, 0},
+    {"GET", "/api/v1/units/{id}/children", children, NULL, 0},
+    {"GET", "/api/v1/units/{id}/stats", stats, NULL, 0},
+    {"POST", "/api/v1/units", create, NULL, 0},
+};
+
+int gg_api_unit_routes(gg_router_t *r, gg_error_t *err)
 {
-    gg_router_add(r, "GET", "/api/v1/units", search, NULL);
-    gg_router_add(r, "GET", "/api/v1/units/{id}", get, NULL);
-    gg_router_add(r, "GET", "/api/v1/units/{id}/ancestors", ancestors, NULL);
-    gg_router_add(r, "GET", "/api/v1/units/{id}/children", children, NULL);
-    gg_router_add(r, "GET", "/api/v1/units/{id}/stats", stats, NULL);
-    gg_router_add(r, "POST", "/api/v1/units", create, NULL);
+    return GG_API_ROUTES(r, routes, err);
 }

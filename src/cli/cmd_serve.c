@@ -58,7 +58,12 @@ int gg_cmd_serve(int argc, char **argv)
         return gg_cli_fail(&err);
     }
     gg_router_t *router = gg_router_new();
-    gg_api_register(router);
+    if (gg_api_register(router, &err) < 0) { /* a route missing would be a 404 nobody notices until used */
+        gg_router_free(router);
+        gg_grid_index_free(app.grid_index);
+        gg_db_close(db);
+        return gg_cli_fail(&err);
+    }
 
     char index[1100];
     snprintf(index, sizeof index, "%s/index.html", cfg.web_dir);

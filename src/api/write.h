@@ -1,0 +1,80 @@
+/*
+ * write.h — the one shell of every authenticated operation on one resource:
+ * an operation is a descriptor (gg_write_op_t) reached through the router's
+ * route data, and gg_api_write runs it.  A new write operation is a table
+ * entry plus the functions that differ: what it reads from the body, what it
+ * does in the transaction, what it answers.
+ *
+ * Contract of gg_api_write, in order (each failing step writes its 4xx/5xx
+ * and stops; the order is the one the API has always had):
+ *  1. Path ids: each name in path_ids must be a positive id, else 404
+ *     (before authentication, so an unauthenticated caller learns nothing
+ *     new).  ids[i] gets path_ids[i]; id is ids[0].
+ *  2. gg_api_begin(flags): connection plus caller (401/403/503).
+ *  3. The body, when fields is set: JSON only (415), checked against fields
+ *     followed by more (400 naming the field); more lets a POST and a PATCH
+ *     share one field list and add their own.  No fields: the body is ignored.
+ *  4. prepare (optional), outside any transaction: read the body into state,
+ *     check what the schema cannot ("name is required").  No effects.
+ *  5. run (optional), inside gg_db_tx with w->op.c in the transaction.  It
+ *     may be run more than once (gg_db_tx retries on busy/serialization), so
+ *     it must start from w->body/state each time and have no effect outside
+ *     the database; after-commit effects go through gg_db_on_commit.
+ *     It sets w->result when it makes something (the new id).
+ *  6. respond, with the connection still held (it may read what was
+ *     written): load first, then write the JSON with gg_api_json(req,
+ *     w->status); return <0 only before writing anything.  No respond: 204.
+ *     With status 201 and location set, the runner adds the Location header
+ *     (location is a printf format taking w->result as long long).
+ *  7. The body is released, the connection returned, an error from any of
+ *     4–6 written as the JSON error (gg_api_error).
+ * A descriptor without run is a read: steps 1, 2, 6, 7 — one shell for
+ * "GET /things/{id}" and the answer of its writes.
+ */
+#ifndef GG_API_WRITE_H
+#define GG_API_WRITE_H
+
+#include "api/api.h"
+#include "domain/op.h"
+
+#define GG_WRITE_MAX_IDS 2
+
+typedef struct gg_write {
+    gg_req_t *req;
+    gg_op_t op;                    /* connection, arena, caller, actor, keys */
+    int64_t ids[GG_WRITE_MAX_IDS]; /* the path ids named by path_ids */
+    int64_t id;                    /* ids[0] */
+    json_t *body;                  /* the checked body; NULL without fields; gone after run */
+    int64_t result;                /* the id respond answers with; starts as id */
+    int status;                    /* the status respond writes (the descriptor's, default 200) */
+    void *state;                   /* state_size zeroed bytes from the arena */
+} gg_write_t;
+
+typedef struct gg_write_op {
+    const char *path_ids[GG_WRITE_MAX_IDS];
+    int flags; /* GG_API_ALLOW_PWCHANGE */
+    const gg_field_t *fields;
+    int nfields;
+    const gg_field_t *more;
+    int nmore;
+    size_t state_size;
+    int (*prepare)(gg_write_t *w, gg_error_t *err);
+    int (*run)(gg_write_t *w, gg_error_t *err);
+    int (*respond)(gg_write_t *w, gg_error_t *err);
+    int status;           /* 0 = 200 */
+    const char *location; /* with status 201: "/api/v1/residents/%lld" */
+} gg_write_op_t;
+
+/* A field list for a descriptor: .fields = GG_FIELDS(resident_fields) sets fields and nfields. */
+#define GG_FIELDS(a) (a), (int)(sizeof(a) / sizeof((a)[0]))
+
+/* The handler every descriptor route registers (route data: a const gg_write_op_t *). */
+void gg_api_write(gg_req_t *req);
+
+/* A route table entry for the operation op. */
+#define GG_WRITE_ROUTE(method, pattern, op)                                                                  \
+    {                                                                                                        \
+        (method), (pattern), gg_api_write, &(op), 0                                                          \
+    }
+
+#endif
