@@ -36,7 +36,7 @@ void gg_api_write(gg_req_t *req)
     if (gg_api_begin(req, op->flags, &c, &auth) < 0) return;
     w.op = gg_op_make(c, req->arena, auth, &app->keys);
     if (op->state_size) w.state = gg_zalloc(req->arena, op->state_size);
-    if (op->fields && write_body(req, op, &w.body) < 0) {
+    if (op->fields && !(op->body_optional && !req->body_len) && write_body(req, op, &w.body) < 0) {
         gg_api_end(req, c);
         return;
     }

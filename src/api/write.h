@@ -13,7 +13,8 @@
  *  2. gg_api_begin(flags): connection plus caller (401/403/503).
  *  3. The body, when fields is set: JSON only (415), checked against fields
  *     followed by more (400 naming the field); more lets a POST and a PATCH
- *     share one field list and add their own.  No fields: the body is ignored.
+ *     share one field list and add their own.  No fields: the body is ignored;
+ *     body_optional: an empty body is accepted as none (w->body stays NULL).
  *  4. prepare (optional), outside any transaction: read the body into state,
  *     check what the schema cannot ("name is required").  No effects.
  *  5. run (optional), inside gg_db_tx with w->op.c in the transaction.  It
@@ -57,6 +58,7 @@ typedef struct gg_write_op {
     int nfields;
     const gg_field_t *more;
     int nmore;
+    int body_optional; /* an empty body is no body (w->body NULL): for writes whose details may all default */
     size_t state_size;
     int (*prepare)(gg_write_t *w, gg_error_t *err);
     int (*run)(gg_write_t *w, gg_error_t *err);
