@@ -3,6 +3,8 @@
 
 #include <string.h>
 
+#include "domain/audit.h"
+
 /* The body checked against fields followed by more (the two lists joined in the arena). */
 static int write_body(gg_req_t *req, const gg_write_op_t *op, json_t **out)
 {
@@ -12,6 +14,25 @@ static int write_body(gg_req_t *req, const gg_write_op_t *op, json_t **out)
     memcpy(all, op->fields, sizeof *all * (size_t)op->nfields);
     memcpy(all + op->nfields, op->more, sizeof *all * (size_t)op->nmore);
     return gg_api_body(req, all, n, out);
+}
+
+/* The refused attempt as its own audit row; its failure is not the caller's concern (the refusal is). */
+static void audit_refusal(const gg_write_t *w, const gg_write_op_t *op, const gg_error_t *why)
+{
+    gg_jw_t jw;
+    gg_buf_t b = {0};
+    gg_jw_init(&jw, &b);
+    gg_jw_obj(&jw);
+    gg_jw_kstr(&jw, "refused", why->message);
+    gg_jw_kint(&jw, "status", why->http_status);
+    gg_jw_obj_end(&jw);
+    gg_audit_entry_t e = {.action = op->refused_action,
+                          .object_type = op->refused_type,
+                          .object_id = w->id ? gg_sprintf(w->op.arena, "%lld", (long long)w->id) : NULL,
+                          .detail_json = gg_strdup(w->op.arena, b.data)};
+    gg_buf_free(&b);
+    gg_error_t ignored;
+    gg_audit_alone(w->op.c, &w->op.actor, &e, &ignored);
 }
 
 static int run_tx(gg_db_conn_t *c, void *ctx, gg_error_t *err)
@@ -41,9 +62,11 @@ void gg_api_write(gg_req_t *req)
         return;
     }
     int rc = op->prepare ? op->prepare(&w, &err) : 0;
-    if (rc == 0 && op->run) rc = gg_db_tx(c, run_tx, &w, &err);
-    if (w.body) json_decref(w.body);
-    w.body = NULL;
+    if (rc == 0 && op->run) {
+        rc = gg_db_tx(c, run_tx, &w, &err);
+        if (rc < 0 && op->refused_action && (err.http_status == 403 || err.http_status == 404))
+            audit_refusal(&w, op, &err);
+    }
     if (rc == 0 && op->respond) {
         rc = op->respond(&w, &err);
         if (rc == 0 && w.status == 201 && op->location)
@@ -51,6 +74,7 @@ void gg_api_write(gg_req_t *req)
     } else if (rc == 0) {
         req->status = 204;
     }
+    if (w.body) json_decref(w.body);
     gg_api_end(req, c);
     if (rc < 0) gg_api_error(req, &err);
 }

@@ -22,12 +22,15 @@
  *     it must start from w->body/state each time and have no effect outside
  *     the database; after-commit effects go through gg_db_on_commit.
  *     It sets w->result when it makes something (the new id).
+ *     A 403/404 from run of an operation with refused_action is audited
+ *     (see the descriptor): to the caller an object outside its scope looks
+ *     missing, but reaching past one's scope is what an auditor looks for.
  *  6. respond, with the connection still held (it may read what was
  *     written): load first, then write the JSON with gg_api_json(req,
  *     w->status); return <0 only before writing anything.  No respond: 204.
  *     With status 201 and location set, the runner adds the Location header
  *     (location is a printf format taking w->result as long long).
- *  7. The body is released, the connection returned, an error from any of
+ *  7. The body is released (it lives through respond), the connection returned, an error from any of
  *     4–6 written as the JSON error (gg_api_error).
  * A descriptor without run is a read: steps 1, 2, 6, 7 — one shell for
  * "GET /things/{id}" and the answer of its writes.
@@ -45,7 +48,7 @@ typedef struct gg_write {
     gg_op_t op;                    /* connection, arena, caller, actor, keys */
     int64_t ids[GG_WRITE_MAX_IDS]; /* the path ids named by path_ids */
     int64_t id;                    /* ids[0] */
-    json_t *body;                  /* the checked body; NULL without fields; gone after run */
+    json_t *body;                  /* the checked body (NULL without fields), until respond returns */
     int64_t result;                /* the id respond answers with; starts as id */
     int status;                    /* the status respond writes (the descriptor's, default 200) */
     void *state;                   /* state_size zeroed bytes from the arena */
@@ -65,6 +68,10 @@ typedef struct gg_write_op {
     int (*respond)(gg_write_t *w, gg_error_t *err);
     int status;           /* 0 = 200 */
     const char *location; /* with status 201: "/api/v1/residents/%lld" */
+    /* Refusals on record: when run fails with 403 or 404, an audit row refused_action on
+     * (refused_type, path id) is written in a transaction of its own (the refused change rolled back). */
+    const char *refused_action;
+    const char *refused_type;
 } gg_write_op_t;
 
 /* A field list for a descriptor: .fields = GG_FIELDS(resident_fields) sets fields and nfields. */
