@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "api/api.h"
+#include "api/write.h"
 #include "domain/assignment.h"
 
 static void kdate(gg_jw_t *w, const char *key, const char *date)
@@ -91,122 +92,81 @@ static void list(gg_req_t *req)
     gg_jw_obj_end(w);
 }
 
+static gg_security_t *sec_of(const gg_write_t *w)
+{
+    return &((gg_app_t *)w->req->app)->sec;
+}
+
+/* The assignment w->result; a new one is found under its grid (Location: the grid's assignments). */
+static int assignment_respond(gg_write_t *w, gg_error_t *err)
+{
+    gg_assignment_t out;
+    if (gg_assignment_get(w->op.c, w->op.arena, sec_of(w), w->op.auth, w->result, &out, err) < 0) return -1;
+    if (w->status == 201)
+        gg_resp_header(w->req, "Location",
+                       gg_sprintf(w->op.arena, "/api/v1/grids/%lld/assignments", (long long)w->id));
+    write_assignment(w->req, gg_api_json(w->req, w->status), &out);
+    return 0;
+}
+
 /* ---- POST /api/v1/grids/{id}/assignments ---- */
 
-struct create_ctx {
-    gg_arena_t *arena;
-    const gg_security_t *sec;
-    const gg_auth_t *auth;
-    gg_assignment_new_t in;
-    int64_t id;
+static int create_run(gg_write_t *w, gg_error_t *err)
+{
+    const gg_op_t *op = &w->op;
+    json_t *b = w->body;
+    gg_assignment_new_t in = {.unit_id = w->id,
+                              .duty = gg_json_str(b, "duty"),
+                              .account_id = gg_json_int(b, "account_id", 0),
+                              .person_name = gg_json_str(b, "person_name"),
+                              .person_phone = gg_json_str(b, "person_phone"),
+                              .building_id = gg_json_int(b, "building_id", 0),
+                              .entrance = gg_json_str(b, "entrance"),
+                              .note = gg_json_str(b, "note"),
+                              .starts_on = gg_json_str(b, "starts_on"),
+                              .ends_on = gg_json_str(b, "ends_on")};
+    return gg_assignment_create(op->c, op->arena, sec_of(w), &op->actor, op->auth, &in, &w->result, err);
+}
+
+static const gg_field_t create_fields[] = {
+    {"duty", GG_F_STR, 1, 1, 32, 0},
+    {"account_id", GG_F_INT, 0, 1, INT64_MAX, 1},
+    {"person_name", GG_F_STR, 0, 1, 50, 1},
+    {"person_phone", GG_F_STR, 0, 1, 20, 1},
+    {"building_id", GG_F_INT, 0, 1, INT64_MAX, 1},
+    {"entrance", GG_F_STR, 0, 1, 20, 1},
+    {"note", GG_F_STR, 0, 1, 200, 1},
+    {"starts_on", GG_F_STR, 0, 1, 10, 1},
+    {"ends_on", GG_F_STR, 0, 1, 10, 1},
 };
 
-static int create_tx(gg_db_conn_t *c, void *ctx, gg_error_t *err)
-{
-    struct create_ctx *x = ctx;
-    gg_actor_t actor = gg_actor_of(x->auth);
-    return gg_assignment_create(c, x->arena, x->sec, &actor, x->auth, &x->in, &x->id, err);
-}
-
-static void create(gg_req_t *req)
-{
-    static const gg_field_t fields[] = {
-        {"duty", GG_F_STR, 1, 1, 32, 0},
-        {"account_id", GG_F_INT, 0, 1, INT64_MAX, 1},
-        {"person_name", GG_F_STR, 0, 1, 50, 1},
-        {"person_phone", GG_F_STR, 0, 1, 20, 1},
-        {"building_id", GG_F_INT, 0, 1, INT64_MAX, 1},
-        {"entrance", GG_F_STR, 0, 1, 20, 1},
-        {"note", GG_F_STR, 0, 1, 200, 1},
-        {"starts_on", GG_F_STR, 0, 1, 10, 1},
-        {"ends_on", GG_F_STR, 0, 1, 10, 1},
-    };
-    gg_app_t *app = req->app;
-    gg_db_conn_t *c;
-    gg_auth_t *auth;
-    json_t *body;
-    gg_error_t err;
-    int64_t grid_id;
-    if (gg_api_path_id(req, "id", &grid_id) < 0) return;
-    if (gg_api_begin(req, 0, &c, &auth) < 0) return;
-    if (gg_api_body(req, fields, 9, &body) < 0) {
-        gg_api_end(req, c);
-        return;
-    }
-    gg_arena_t *a = req->arena;
-    struct create_ctx x = {.arena = a,
-                           .sec = &app->sec,
-                           .auth = auth,
-                           .in = {.unit_id = grid_id,
-                                  .duty = gg_strdup(a, gg_json_str(body, "duty")),
-                                  .account_id = gg_json_int(body, "account_id", 0),
-                                  .person_name = gg_strdup(a, gg_json_str(body, "person_name")),
-                                  .person_phone = gg_strdup(a, gg_json_str(body, "person_phone")),
-                                  .building_id = gg_json_int(body, "building_id", 0),
-                                  .entrance = gg_strdup(a, gg_json_str(body, "entrance")),
-                                  .note = gg_strdup(a, gg_json_str(body, "note")),
-                                  .starts_on = gg_strdup(a, gg_json_str(body, "starts_on")),
-                                  .ends_on = gg_strdup(a, gg_json_str(body, "ends_on"))}};
-    json_decref(body);
-    int rc = gg_db_tx(c, create_tx, &x, &err);
-    gg_assignment_t out;
-    if (rc == 0) rc = gg_assignment_get(c, a, &app->sec, auth, x.id, &out, &err);
-    gg_api_end(req, c);
-    if (rc < 0) {
-        gg_api_error(req, &err);
-        return;
-    }
-    gg_resp_header(req, "Location", gg_sprintf(a, "/api/v1/grids/%lld/assignments", (long long)grid_id));
-    write_assignment(req, gg_api_json(req, 201), &out);
-}
+static const gg_write_op_t CREATE = {
+    .path_ids = {"id"},
+    .fields = GG_FIELDS(create_fields),
+    .run = create_run,
+    .respond = assignment_respond,
+    .status = 201,
+};
 
 /* ---- POST /api/v1/assignments/{id}/end ---- */
 
-struct end_ctx {
-    gg_arena_t *arena;
-    const gg_auth_t *auth;
-    int64_t id;
-    const char *ends_on;
+static int end_run(gg_write_t *w, gg_error_t *err)
+{
+    const gg_op_t *op = &w->op;
+    return gg_assignment_end(op->c, op->arena, &op->actor, op->auth, w->id,
+                             w->body ? gg_json_str(w->body, "ends_on") : NULL, err);
+}
+
+static const gg_field_t end_fields[] = {{"ends_on", GG_F_STR, 0, 1, 10, 1}};
+
+/* The body is optional: an empty POST ends the assignment today. */
+static const gg_write_op_t END = {
+    .path_ids = {"id"},
+    .fields = GG_FIELDS(end_fields),
+    .body_optional = 1,
+    .run = end_run,
+    .respond = assignment_respond,
 };
-
-static int end_tx(gg_db_conn_t *c, void *ctx, gg_error_t *err)
-{
-    struct end_ctx *x = ctx;
-    gg_actor_t actor = gg_actor_of(x->auth);
-    return gg_assignment_end(c, x->arena, &actor, x->auth, x->id, x->ends_on, err);
-}
-
-static void end(gg_req_t *req)
-{
-    static const gg_field_t fields[] = {{"ends_on", GG_F_STR, 0, 1, 10, 1}};
-    gg_app_t *app = req->app;
-    gg_db_conn_t *c;
-    gg_auth_t *auth;
-    json_t *body = NULL;
-    gg_error_t err;
-    int64_t id;
-    if (gg_api_path_id(req, "id", &id) < 0) return;
-    if (gg_api_begin(req, 0, &c, &auth) < 0) return;
-    struct end_ctx x = {.arena = req->arena, .auth = auth, .id = id};
-    /* the body is optional: an empty POST ends the assignment today */
-    if (req->body_len > 0) {
-        if (gg_api_body(req, fields, 1, &body) < 0) {
-            gg_api_end(req, c);
-            return;
-        }
-        x.ends_on = gg_strdup(req->arena, gg_json_str(body, "ends_on"));
-        json_decref(body);
-    }
-    int rc = gg_db_tx(c, end_tx, &x, &err);
-    gg_assignment_t out;
-    if (rc == 0) rc = gg_assignment_get(c, req->arena, &app->sec, auth, id, &out, &err);
-    gg_api_end(req, c);
-    if (rc < 0) {
-        gg_api_error(req, &err);
-        return;
-    }
-    write_assignment(req, gg_api_json(req, 200), &out);
-}
 
 /* ---- GET /api/v1/grids/unassigned ---- */
 
@@ -301,8 +261,8 @@ static void overloaded(gg_req_t *req)
 static const gg_api_route_t routes[] = {
     {"GET", "/api/v1/grids/unassigned", unassigned, NULL, 0},
     {"GET", "/api/v1/grids/{id}/assignments", list, NULL, 0},
-    {"POST", "/api/v1/grids/{id}/assignments", create, NULL, 0},
-    {"POST", "/api/v1/assignments/{id}/end", end, NULL, 0},
+    GG_WRITE_ROUTE("POST", "/api/v1/grids/{id}/assignments", CREATE),
+    GG_WRITE_ROUTE("POST", "/api/v1/assignments/{id}/end", END),
     {"GET", "/api/v1/assignments/overloaded", overloaded, NULL, 0},
 };
 

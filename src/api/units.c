@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "api/api.h"
+#include "api/write.h"
 #include "domain/grid.h"
 #include "domain/stats.h"
 #include "domain/unit.h"
@@ -221,66 +222,50 @@ static void stats(gg_req_t *req)
     gg_jw_obj_end(w);
 }
 
-struct create_ctx {
-    gg_arena_t *arena;
-    const gg_auth_t *auth;
-    gg_unit_new_t in;
-    int64_t id;
+static int create_prepare(gg_write_t *w, gg_error_t *err)
+{
+    for (const char *p = gg_json_str(w->body, "code"); *p; p++)
+        if (*p < '0' || *p > '9')
+            return gg_err_invalid(err, "code",
+                                  "a unit code has digits only (12-digit division code, 15-digit grid code)");
+    return 0;
+}
+
+static int create_run(gg_write_t *w, gg_error_t *err)
+{
+    const gg_op_t *op = &w->op;
+    gg_unit_new_t in = {.parent_id = gg_json_int(w->body, "parent_id", 0),
+                        .level = gg_json_str(w->body, "level"),
+                        .code = gg_json_str(w->body, "code"),
+                        .name = gg_json_str(w->body, "name")};
+    return gg_unit_create(op->c, op->arena, &op->actor, op->auth, &in, &w->result, err);
+}
+
+static int create_respond(gg_write_t *w, gg_error_t *err)
+{
+    gg_unit_t u;
+    if (gg_unit_get_scoped(w->op.c, w->op.arena, w->op.auth, GG_P_UNIT_READ, w->result, &u, err) < 0)
+        return -1;
+    u.child_count = 0;
+    write_unit(gg_api_json(w->req, w->status), &u);
+    return 0;
+}
+
+static const gg_field_t create_fields[] = {
+    {"parent_id", GG_F_INT, 1, 1, INT64_MAX, 0},
+    {"level", GG_F_STR, 1, 1, 16, 0},
+    {"code", GG_F_STR, 1, 1, 20, 0},
+    {"name", GG_F_STR, 1, 1, 100, 0},
 };
 
-static int create_tx(gg_db_conn_t *c, void *ctx, gg_error_t *err)
-{
-    struct create_ctx *x = ctx;
-    gg_actor_t actor = gg_actor_of(x->auth);
-    return gg_unit_create(c, x->arena, &actor, x->auth, &x->in, &x->id, err);
-}
-
-static void create(gg_req_t *req)
-{
-    static const gg_field_t fields[] = {
-        {"parent_id", GG_F_INT, 1, 1, INT64_MAX, 0},
-        {"level", GG_F_STR, 1, 1, 16, 0},
-        {"code", GG_F_STR, 1, 1, 20, 0},
-        {"name", GG_F_STR, 1, 1, 100, 0},
-    };
-    gg_db_conn_t *c;
-    gg_auth_t *auth;
-    json_t *body;
-    gg_error_t err;
-    if (gg_api_begin(req, 0, &c, &auth) < 0) return;
-    if (gg_api_body(req, fields, 4, &body) < 0) {
-        gg_api_end(req, c);
-        return;
-    }
-    const char *code = gg_json_str(body, "code");
-    for (const char *p = code; *p; p++)
-        if (*p < '0' || *p > '9') {
-            json_decref(body);
-            gg_api_end(req, c);
-            gg_err_invalid(&err, "code",
-                           "a unit code has digits only (12-digit division code, 15-digit grid code)");
-            gg_api_error(req, &err);
-            return;
-        }
-    struct create_ctx x = {.arena = req->arena,
-                           .auth = auth,
-                           .in = {.parent_id = gg_json_int(body, "parent_id", 0),
-                                  .level = gg_strdup(req->arena, gg_json_str(body, "level")),
-                                  .code = gg_strdup(req->arena, code),
-                                  .name = gg_strdup(req->arena, gg_json_str(body, "name"))}};
-    json_decref(body);
-    int rc = gg_db_tx(c, create_tx, &x, &err);
-    gg_unit_t u;
-    if (rc == 0) rc = gg_unit_get_scoped(c, req->arena, auth, GG_P_UNIT_READ, x.id, &u, &err);
-    gg_api_end(req, c);
-    if (rc < 0) {
-        gg_api_error(req, &err);
-        return;
-    }
-    u.child_count = 0;
-    gg_resp_header(req, "Location", gg_sprintf(req->arena, "/api/v1/units/%lld", (long long)x.id));
-    write_unit(gg_api_json(req, 201), &u);
-}
+static const gg_write_op_t CREATE = {
+    .fields = GG_FIELDS(create_fields),
+    .prepare = create_prepare,
+    .run = create_run,
+    .respond = create_respond,
+    .status = 201,
+    .location = "/api/v1/units/%lld",
+};
 
 static const gg_api_route_t routes[] = {
     {"GET", "/api/v1/units", search, NULL, 0},
@@ -288,7 +273,7 @@ static const gg_api_route_t routes[] = {
     {"GET", "/api/v1/units/{id}/ancestors", ancestors, NULL, 0},
     {"GET", "/api/v1/units/{id}/children", children, NULL, 0},
     {"GET", "/api/v1/units/{id}/stats", stats, NULL, 0},
-    {"POST", "/api/v1/units", create, NULL, 0},
+    GG_WRITE_ROUTE("POST", "/api/v1/units", CREATE),
 };
 
 int gg_api_unit_routes(gg_router_t *r, gg_error_t *err)
