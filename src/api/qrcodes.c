@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "api/api.h"
+#include "api/write.h"
 #include "api/body.h"
 #include "domain/place.h"
 #include "domain/qr.h"
@@ -122,44 +123,28 @@ static void house_qr_png(gg_req_t *req)
     disposition(req, "house", h.house_code, "png");
 }
 
-struct rotate_ctx {
-    gg_arena_t *arena;
-    const gg_auth_t *auth;
-    int64_t id;
-};
-
-static int rotate_tx(gg_db_conn_t *c, void *ctx, gg_error_t *err)
+static int rotate_run(gg_write_t *w, gg_error_t *err)
 {
-    struct rotate_ctx *x = ctx;
-    gg_actor_t actor = gg_actor_of(x->auth);
-    return gg_house_rotate_qr(c, x->arena, &actor, x->auth, x->id, err);
+    const gg_op_t *op = &w->op;
+    return gg_house_rotate_qr(op->c, op->arena, &op->actor, op->auth, w->id, err);
 }
 
-static void house_qr_rotate(gg_req_t *req)
+static int rotate_respond(gg_write_t *w, gg_error_t *err)
 {
-    gg_db_conn_t *c;
-    gg_auth_t *auth;
-    gg_error_t err;
-    int64_t id;
-    if (gg_api_path_id(req, "id", &id) < 0) return;
-    if (gg_api_begin(req, 0, &c, &auth) < 0) return;
-    struct rotate_ctx x = {.arena = req->arena, .auth = auth, .id = id};
     gg_house_t h;
-    int rc = gg_db_tx(c, rotate_tx, &x, &err);
-    if (rc == 0) rc = gg_house_get(c, req->arena, auth, GG_P_PLACE_READ, id, &h, &err);
-    gg_api_end(req, c);
-    if (rc < 0) {
-        gg_api_error(req, &err);
-        return;
-    }
-    gg_jw_t *w = gg_api_json(req, 200);
-    gg_jw_obj(w);
-    gg_jw_kint(w, "id", h.id);
-    gg_jw_kstr(w, "house_code", h.house_code);
-    gg_jw_kstr(w, "qr_token", h.qr_token);
-    gg_jw_kint(w, "version", h.version);
-    gg_jw_obj_end(w);
+    if (gg_house_get(w->op.c, w->op.arena, w->op.auth, GG_P_PLACE_READ, w->id, &h, err) < 0) return -1;
+    gg_jw_t *jw = gg_api_json(w->req, w->status);
+    gg_jw_obj(jw);
+    gg_jw_kint(jw, "id", h.id);
+    gg_jw_kstr(jw, "house_code", h.house_code);
+    gg_jw_kstr(jw, "qr_token", h.qr_token);
+    gg_jw_kint(jw, "version", h.version);
+    gg_jw_obj_end(jw);
+    return 0;
 }
+
+/* POST /houses/{id}/qr-token/rotate: the printed code stops working, a new one is issued. */
+static const gg_write_op_t ROTATE = {.path_ids = {"id"}, .run = rotate_run, .respond = rotate_respond};
 
 /* ---- a building's printable sheet ---- */
 
@@ -408,21 +393,18 @@ static void registration_list(gg_req_t *req)
     gg_jw_obj_end(w);
 }
 
-/* The registration as a single read shows it: with the resident already known by the ID number, if any. */
-static void registration_respond(gg_req_t *req, gg_db_conn_t *c, const gg_auth_t *auth, int rc, int64_t id,
-                                 gg_error_t *err, int reveal_id, int reveal_phone)
+/* The registration as a single read shows it: with the resident already known by the ID number, if any.
+ * Loads first, writes only when all is there (<0: nothing written). */
+static int registration_write(gg_req_t *req, gg_db_conn_t *c, const gg_auth_t *auth, int64_t id,
+                              int reveal_id, int reveal_phone, gg_error_t *err)
 {
     gg_app_t *app = req->app;
     gg_registration_t r;
     int64_t match = 0;
     const char *match_name = NULL;
-    if (rc == 0) rc = gg_registration_get(c, req->arena, &app->keys, auth, id, &r, err);
-    if (rc == 0) rc = gg_registration_match(c, req->arena, &app->keys, auth, &r, &match, &match_name, err);
-    gg_api_end(req, c);
-    if (rc < 0) {
-        gg_api_error(req, err);
-        return;
-    }
+    if (gg_registration_get(c, req->arena, &app->keys, auth, id, &r, err) < 0 ||
+        gg_registration_match(c, req->arena, &app->keys, auth, &r, &match, &match_name, err) < 0)
+        return -1;
     gg_jw_t *w = gg_api_json(req, 200);
     write_registration(req, w, &r, reveal_id, reveal_phone);
     gg_jw_key(w, "known_resident");
@@ -435,6 +417,7 @@ static void registration_respond(gg_req_t *req, gg_db_conn_t *c, const gg_auth_t
         gg_jw_null(w);
     }
     gg_jw_obj_end(w);
+    return 0;
 }
 
 struct reveal_ctx {
@@ -494,87 +477,76 @@ static void registration_get(gg_req_t *req)
                 rc = gg_db_tx(c, reveal_tx, &x, &err);
         }
     }
-    registration_respond(req, c, auth, rc, id, &err, reveal_id, reveal_phone);
+    if (rc == 0) rc = registration_write(req, c, auth, id, reveal_id, reveal_phone, &err);
+    gg_api_end(req, c);
+    if (rc < 0) gg_api_error(req, &err);
 }
 
-struct decide_ctx {
-    gg_app_t *app;
-    gg_arena_t *arena;
-    const gg_auth_t *auth;
-    int64_t id;
-    int approve;
-    gg_registration_decision_t d;
+static int registration_decided(gg_write_t *w, gg_error_t *err)
+{
+    return registration_write(w->req, w->op.c, w->op.auth, w->id, 0, 0, err);
+}
+
+/* The decision the body carries (approval: all optional; rejection: its reason as the note). */
+static gg_registration_decision_t decision(const gg_write_t *w, const char *note_key)
+{
+    return (gg_registration_decision_t){.relation = gg_json_str(w->body, "relation"),
+                                        .resident_type = gg_json_str(w->body, "resident_type"),
+                                        .note = gg_json_str(w->body, note_key),
+                                        .version = (int)gg_json_int(w->body, "version", 0)};
+}
+
+static int approve_run(gg_write_t *w, gg_error_t *err)
+{
+    const gg_op_t *op = &w->op;
+    gg_registration_decision_t d = decision(w, "note");
+    return gg_registration_approve(op->c, op->arena, op->keys, &op->actor, op->auth, w->id, &d, err);
+}
+
+static int reject_run(gg_write_t *w, gg_error_t *err)
+{
+    const gg_op_t *op = &w->op;
+    gg_registration_decision_t d = decision(w, "reason");
+    return gg_registration_reject(op->c, op->arena, op->keys, &op->actor, op->auth, w->id, &d, err);
+}
+
+static const gg_field_t approve_fields[] = {
+    {"relation", GG_F_STR, 0, 1, 16, 1},
+    {"resident_type", GG_F_STR, 0, 1, 16, 1},
+    {"note", GG_F_STR, 0, 0, 200, 1},
+    {"version", GG_F_INT, 0, 1, INT32_MAX, 1},
+};
+static const gg_field_t reject_fields[] = {
+    {"reason", GG_F_STR, 1, 1, 200, 0},
+    {"version", GG_F_INT, 0, 1, INT32_MAX, 1},
 };
 
-static int decide_tx(gg_db_conn_t *c, void *ctx, gg_error_t *err)
-{
-    struct decide_ctx *x = ctx;
-    gg_actor_t actor = gg_actor_of(x->auth);
-    if (x->approve)
-        return gg_registration_approve(c, x->arena, &x->app->keys, &actor, x->auth, x->id, &x->d, err);
-    return gg_registration_reject(c, x->arena, &x->app->keys, &actor, x->auth, x->id, &x->d, err);
-}
-
-static void decide(gg_req_t *req, int approve)
-{
-    static const gg_field_t approve_fields[] = {
-        {"relation", GG_F_STR, 0, 1, 16, 1},
-        {"resident_type", GG_F_STR, 0, 1, 16, 1},
-        {"note", GG_F_STR, 0, 0, 200, 1},
-        {"version", GG_F_INT, 0, 1, INT32_MAX, 1},
-    };
-    static const gg_field_t reject_fields[] = {
-        {"reason", GG_F_STR, 1, 1, 200, 0},
-        {"version", GG_F_INT, 0, 1, INT32_MAX, 1},
-    };
-    gg_db_conn_t *c;
-    gg_auth_t *auth;
-    gg_error_t err;
-    json_t *body = NULL;
-    int64_t id;
-    if (gg_api_path_id(req, "id", &id) < 0) return;
-    if (gg_api_begin(req, 0, &c, &auth) < 0) return;
-    struct decide_ctx x = {.app = req->app, .arena = req->arena, .auth = auth, .id = id, .approve = approve};
-    /* an approval as the registrant asked needs no body; a rejection needs its reason */
-    if (!approve || req->body_len) {
-        if (gg_api_body(req, approve ? approve_fields : reject_fields,
-                        approve ? (int)(sizeof approve_fields / sizeof approve_fields[0])
-                                : (int)(sizeof reject_fields / sizeof reject_fields[0]),
-                        &body) < 0) {
-            gg_api_end(req, c);
-            return;
-        }
-        x.d.relation = gg_strdup(req->arena, gg_json_str(body, "relation"));
-        x.d.resident_type = gg_strdup(req->arena, gg_json_str(body, "resident_type"));
-        x.d.note = gg_strdup(req->arena, gg_json_str(body, approve ? "note" : "reason"));
-        x.d.version = (int)gg_json_int(body, "version", 0);
-        json_decref(body);
-    }
-    int rc = gg_db_tx(c, decide_tx, &x, &err);
-    registration_respond(req, c, auth, rc, id, &err, 0, 0);
-}
-
-static void registration_approve(gg_req_t *req)
-{
-    decide(req, 1);
-}
-
-static void registration_reject(gg_req_t *req)
-{
-    decide(req, 0);
-}
+/* An approval as the registrant asked needs no body; a rejection needs its reason. */
+static const gg_write_op_t APPROVE = {
+    .path_ids = {"id"},
+    .fields = GG_FIELDS(approve_fields),
+    .body_optional = 1,
+    .run = approve_run,
+    .respond = registration_decided,
+};
+static const gg_write_op_t REJECT = {
+    .path_ids = {"id"},
+    .fields = GG_FIELDS(reject_fields),
+    .run = reject_run,
+    .respond = registration_decided,
+};
 
 static const gg_api_route_t routes[] = {
     {"GET", "/api/v1/houses/{id}/qr.svg", house_qr_svg, NULL, 0},
     {"GET", "/api/v1/houses/{id}/qr.png", house_qr_png, NULL, 0},
-    {"POST", "/api/v1/houses/{id}/qr-token/rotate", house_qr_rotate, NULL, 0},
+    GG_WRITE_ROUTE("POST", "/api/v1/houses/{id}/qr-token/rotate", ROTATE),
     {"GET", "/api/v1/buildings/{id}/qr-sheet", building_qr_sheet, NULL, 0},
     {"GET", "/api/v1/public/houses/{token}", public_house, NULL, 0},
     {"POST", "/api/v1/public/houses/{token}/registrations", public_submit, NULL, 0},
     {"GET", "/api/v1/registrations", registration_list, NULL, 0},
     {"GET", "/api/v1/registrations/{id}", registration_get, NULL, 0},
-    {"POST", "/api/v1/registrations/{id}/approve", registration_approve, NULL, 0},
-    {"POST", "/api/v1/registrations/{id}/reject", registration_reject, NULL, 0},
+    GG_WRITE_ROUTE("POST", "/api/v1/registrations/{id}/approve", APPROVE),
+    GG_WRITE_ROUTE("POST", "/api/v1/registrations/{id}/reject", REJECT),
 };
 
 int gg_api_qr_routes(gg_router_t *r, gg_error_t *err)
