@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "api/api.h"
+#include "api/write.h"
 #include "domain/account.h"
 #include "domain/session.h"
 
@@ -150,51 +151,29 @@ static void me(gg_req_t *req)
     gg_jw_obj_end(w);
 }
 
-struct pw_ctx {
-    gg_app_t *app;
-    gg_arena_t *arena;
-    const gg_auth_t *auth;
-    const char *current, *next;
+static int change_password_run(gg_write_t *w, gg_error_t *err)
+{
+    const gg_op_t *op = &w->op;
+    gg_account_t me;
+    if (gg_account_get(op->c, op->arena, NULL, op->auth, op->auth->account_id, &me, err) < 0) return -1;
+    if (!gg_password_verify(me.password_hash, gg_json_str(w->body, "current_password")))
+        return gg_err_invalid(err, "current_password", "the current password is wrong");
+    return gg_account_set_password(op->c, op->arena, &((gg_app_t *)w->req->app)->sec, &op->actor, op->auth,
+                                   op->auth->account_id, gg_json_str(w->body, "new_password"), 0,
+                                   op->auth->token_hash, err);
+}
+
+static const gg_field_t change_password_fields[] = {
+    {"current_password", GG_F_STR, 1, 1, 128, 0},
+    {"new_password", GG_F_STR, 1, 1, 128, 0},
 };
 
-static int change_password_tx(gg_db_conn_t *c, void *ctx, gg_error_t *err)
-{
-    struct pw_ctx *x = ctx;
-    gg_account_t me;
-    if (gg_account_get(c, x->arena, NULL, x->auth, x->auth->account_id, &me, err) < 0) return -1;
-    if (!gg_password_verify(me.password_hash, x->current))
-        return gg_err_invalid(err, "current_password", "the current password is wrong");
-    gg_actor_t actor = gg_actor_of(x->auth);
-    return gg_account_set_password(c, x->arena, &x->app->sec, &actor, x->auth, x->auth->account_id, x->next,
-                                   0, x->auth->token_hash, err);
-}
-
-static void change_password(gg_req_t *req)
-{
-    static const gg_field_t fields[] = {
-        {"current_password", GG_F_STR, 1, 1, 128, 0},
-        {"new_password", GG_F_STR, 1, 1, 128, 0},
-    };
-    gg_db_conn_t *c;
-    gg_auth_t *auth;
-    json_t *body;
-    gg_error_t err;
-    if (gg_api_begin(req, GG_API_ALLOW_PWCHANGE, &c, &auth) < 0) return;
-    if (gg_api_body(req, fields, 2, &body) < 0) {
-        gg_api_end(req, c);
-        return;
-    }
-    struct pw_ctx x = {req->app, req->arena, auth,
-                       gg_strdup(req->arena, gg_json_str(body, "current_password")),
-                       gg_strdup(req->arena, gg_json_str(body, "new_password"))};
-    json_decref(body);
-    int rc = gg_db_tx(c, change_password_tx, &x, &err);
-    gg_api_end(req, c);
-    if (rc < 0)
-        gg_api_error(req, &err);
-    else
-        req->status = 204;
-}
+/* POST /me/password: allowed while a password change is required (it is how one gets out of that). */
+static const gg_write_op_t CHANGE_PASSWORD = {
+    .flags = GG_API_ALLOW_PWCHANGE,
+    .fields = GG_FIELDS(change_password_fields),
+    .run = change_password_run,
+};
 
 static void roles(gg_req_t *req)
 {
@@ -220,8 +199,10 @@ static void roles(gg_req_t *req)
 }
 
 static const gg_api_route_t routes[] = {
-    {"POST", "/api/v1/session", login, NULL, 0}, {"DELETE", "/api/v1/session", logout, NULL, 0},
-    {"GET", "/api/v1/me", me, NULL, 0},          {"POST", "/api/v1/me/password", change_password, NULL, 0},
+    {"POST", "/api/v1/session", login, NULL, 0},
+    {"DELETE", "/api/v1/session", logout, NULL, 0},
+    {"GET", "/api/v1/me", me, NULL, 0},
+    GG_WRITE_ROUTE("POST", "/api/v1/me/password", CHANGE_PASSWORD),
     {"GET", "/api/v1/roles", roles, NULL, 0},
 };
 
