@@ -53,6 +53,26 @@ gg_jw_t *gg_api_json(gg_req_t *req, int status)
     return w;
 }
 
+gg_jw_t *gg_api_items(gg_req_t *req, int status)
+{
+    gg_jw_t *w = gg_api_json(req, status);
+    gg_jw_obj(w);
+    gg_jw_key(w, "items");
+    gg_jw_arr(w);
+    return w;
+}
+
+int gg_api_query_page(gg_req_t *req, int max, int def, gg_page_t *page)
+{
+    int64_t limit, after;
+    if (gg_api_query_int(req, "limit", 1, max, def, &limit) < 0 ||
+        gg_api_query_int(req, "after", 0, INT64_MAX, 0, &after) < 0)
+        return -1;
+    page->limit = (int)limit;
+    page->after = after;
+    return 0;
+}
+
 int gg_api_body(gg_req_t *req, const gg_field_t *fields, int nfields, json_t **out)
 {
     gg_error_t err;

@@ -77,6 +77,11 @@ void gg_api_error(gg_req_t *req, const gg_error_t *e);
 
 /* Start a JSON response body with the given status; returns the writer. */
 gg_jw_t *gg_api_json(gg_req_t *req, int status);
+/* Start a list answer, {"items": [ — the caller writes the items, closes the array, adds what follows
+ * it ("next", "total") and closes the object. */
+gg_jw_t *gg_api_items(gg_req_t *req, int status);
+/* ?limit= (1..max, default def) and ?after= (a last id seen) into page. */
+int gg_api_query_page(gg_req_t *req, int max, int def, gg_page_t *page);
 
 /* Parse req->body as a JSON object and check it against fields; on failure the
  * 4xx response is already written and -1 returned.  *out must be json_decref'd. */

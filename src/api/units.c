@@ -37,155 +37,128 @@ static void write_unit(gg_jw_t *w, const gg_unit_t *u)
     gg_jw_obj_end(w);
 }
 
-static void search(gg_req_t *req)
-{
-    gg_db_conn_t *c;
-    gg_auth_t *auth;
-    gg_error_t err;
+/* ---- GET /units?q= ---- */
+
+struct search {
     const char *q, *level;
     int64_t limit, retired;
-    if (gg_api_query_str(req, "q", 50, &q) < 0 || gg_api_query_str(req, "level", 16, &level) < 0 ||
-        gg_api_query_int(req, "limit", 1, 200, 20, &limit) < 0 ||
-        gg_api_query_int(req, "include_retired", 0, 1, 0, &retired) < 0)
-        return;
-    if (!q || !*q) {
+};
+
+static int search_parse(gg_write_t *w)
+{
+    struct search *x = w->state;
+    gg_req_t *req = w->req;
+    gg_error_t err;
+    if (gg_api_query_str(req, "q", 50, &x->q) < 0 || gg_api_query_str(req, "level", 16, &x->level) < 0 ||
+        gg_api_query_int(req, "limit", 1, 200, 20, &x->limit) < 0 ||
+        gg_api_query_int(req, "include_retired", 0, 1, 0, &x->retired) < 0)
+        return -1;
+    if (!x->q || !*x->q)
         gg_err_invalid(&err, "q", "give a name fragment or a code prefix to search for (q=下陆 or q=420204)");
-        gg_api_error(req, &err);
-        return;
+    else if (x->level && *x->level && !gg_unit_level_valid(x->level))
+        gg_err_invalid(&err, "level", "unknown level \"%s\"", x->level);
+    else
+        return 0;
+    gg_api_error(req, &err);
+    return -1;
+}
+
+/* Units as a list answer; child_count -1 leaves it out. */
+static void write_units(gg_write_t *w, gg_unit_t *rows, int n, int with_child_count)
+{
+    gg_jw_t *jw = gg_api_items(w->req, w->status);
+    for (int i = 0; i < n; i++) {
+        if (!with_child_count) rows[i].child_count = -1;
+        write_unit(jw, &rows[i]);
     }
-    if (level && *level && !gg_unit_level_valid(level)) {
-        gg_err_invalid(&err, "level", "unknown level \"%s\"", level);
-        gg_api_error(req, &err);
-        return;
-    }
-    if (gg_api_begin(req, 0, &c, &auth) < 0) return;
+    gg_jw_arr_end(jw);
+    gg_jw_obj_end(jw);
+}
+
+static int search_respond(gg_write_t *w, gg_error_t *err)
+{
+    const struct search *x = w->state;
     gg_unit_t *rows;
     int n;
-    int rc = gg_unit_search(c, req->arena, auth, q, level, (int)retired, (int)limit, &rows, &n, &err);
-    gg_api_end(req, c);
-    if (rc < 0) {
-        gg_api_error(req, &err);
-        return;
-    }
-    gg_jw_t *w = gg_api_json(req, 200);
-    gg_jw_obj(w);
-    gg_jw_key(w, "items");
-    gg_jw_arr(w);
-    for (int i = 0; i < n; i++)
-        write_unit(w, &rows[i]);
-    gg_jw_arr_end(w);
-    gg_jw_obj_end(w);
+    if (gg_unit_search(w->op.c, w->op.arena, w->op.auth, x->q, x->level, (int)x->retired, (int)x->limit,
+                       &rows, &n, err) < 0)
+        return -1;
+    write_units(w, rows, n, 1);
+    return 0;
 }
 
-static void ancestors(gg_req_t *req)
+static const gg_write_op_t SEARCH = {
+    .state_size = sizeof(struct search),
+    .parse = search_parse,
+    .respond = search_respond,
+};
+
+/* ---- GET /units/{id}/… : one unit in the caller's scope, and what hangs from it ---- */
+
+/* The unit of the path, visible to the caller (its ancestors, children, stats are a 404 otherwise). */
+static int unit_of_path(gg_write_t *w, gg_unit_t *u, gg_error_t *err)
 {
-    gg_db_conn_t *c;
-    gg_auth_t *auth;
-    gg_error_t err;
-    int64_t id;
-    if (gg_api_path_id(req, "id", &id) < 0) return;
-    if (gg_api_begin(req, 0, &c, &auth) < 0) return;
+    return gg_unit_get_scoped(w->op.c, w->op.arena, w->op.auth, GG_P_UNIT_READ, w->id, u, err);
+}
+
+static int ancestors_respond(gg_write_t *w, gg_error_t *err)
+{
     gg_unit_t u, *rows = NULL;
     int n = 0;
-    int rc = gg_unit_get_scoped(c, req->arena, auth, GG_P_UNIT_READ, id, &u, &err);
-    if (rc == 0) rc = gg_unit_ancestors(c, req->arena, &u, &rows, &n, &err);
-    gg_api_end(req, c);
-    if (rc < 0) {
-        gg_api_error(req, &err);
-        return;
-    }
-    gg_jw_t *w = gg_api_json(req, 200);
-    gg_jw_obj(w);
-    gg_jw_key(w, "items");
-    gg_jw_arr(w);
-    for (int i = 0; i < n; i++) {
-        rows[i].child_count = -1;
-        write_unit(w, &rows[i]);
-    }
-    gg_jw_arr_end(w);
-    gg_jw_obj_end(w);
+    if (unit_of_path(w, &u, err) < 0 || gg_unit_ancestors(w->op.c, w->op.arena, &u, &rows, &n, err) < 0)
+        return -1;
+    write_units(w, rows, n, 0);
+    return 0;
 }
 
-static void get(gg_req_t *req)
+static int children_respond(gg_write_t *w, gg_error_t *err)
 {
-    gg_db_conn_t *c;
-    gg_auth_t *auth;
-    gg_error_t err;
-    int64_t id, with_geometry;
-    if (gg_api_path_id(req, "id", &id) < 0) return;
-    /* ?geometry=1: the border and the version an editor sends back (not by default: borders can be big) */
-    if (gg_api_query_int(req, "geometry", 0, 1, 0, &with_geometry) < 0) return;
-    if (gg_api_begin(req, 0, &c, &auth) < 0) return;
+    gg_unit_t u, *rows = NULL;
+    int n = 0;
+    if (unit_of_path(w, &u, err) < 0 ||
+        gg_unit_children(w->op.c, w->op.arena, w->op.auth, w->id, &rows, &n, err) < 0)
+        return -1;
+    write_units(w, rows, n, 1);
+    return 0;
+}
+
+/* ?geometry=1: the border and the version an editor sends back (not by default: borders can be big) */
+static int get_parse(gg_write_t *w)
+{
+    return gg_api_query_int(w->req, "geometry", 0, 1, 0, w->state);
+}
+
+static int get_respond(gg_write_t *w, gg_error_t *err)
+{
+    int with_geometry = *(int64_t *)w->state != 0;
     gg_unit_t u;
     gg_grid_t shape = {0}; /* the unit's border and version, as PUT /units/{id}/geometry answers them */
-    int rc = gg_unit_get_scoped(c, req->arena, auth, GG_P_UNIT_READ, id, &u, &err);
-    if (rc == 0 && with_geometry) rc = gg_unit_shape_get(c, req->arena, auth, id, &shape, &err);
-    gg_api_end(req, c);
-    if (rc < 0) {
-        gg_api_error(req, &err);
-        return;
-    }
+    if (unit_of_path(w, &u, err) < 0 ||
+        (with_geometry && gg_unit_shape_get(w->op.c, w->op.arena, w->op.auth, w->id, &shape, err) < 0))
+        return -1;
     u.child_count = -1;
-    gg_jw_t *w = gg_api_json(req, 200);
-    gg_jw_obj(w);
-    write_unit_fields(w, &u);
+    gg_jw_t *jw = gg_api_json(w->req, w->status);
+    gg_jw_obj(jw);
+    write_unit_fields(jw, &u);
     if (with_geometry) {
-        gg_jw_key(w, "geometry");
+        gg_jw_key(jw, "geometry");
         if (shape.geometry)
-            gg_jw_raw(w, shape.geometry, strlen(shape.geometry));
+            gg_jw_raw(jw, shape.geometry, strlen(shape.geometry));
         else
-            gg_jw_null(w);
-        gg_jw_kint(w, "version", shape.version);
+            gg_jw_null(jw);
+        gg_jw_kint(jw, "version", shape.version);
     }
-    gg_jw_obj_end(w);
+    gg_jw_obj_end(jw);
+    return 0;
 }
 
-static void children(gg_req_t *req)
+static int stats_respond(gg_write_t *wr, gg_error_t *err)
 {
-    gg_db_conn_t *c;
-    gg_auth_t *auth;
-    gg_error_t err;
-    int64_t id;
-    if (gg_api_path_id(req, "id", &id) < 0) return;
-    if (gg_api_begin(req, 0, &c, &auth) < 0) return;
-    gg_unit_t u, *rows = NULL;
-    int n = 0;
-    /* the parent must be visible too: children of a unit outside the scope are a 404, not an empty list */
-    int rc = gg_unit_get_scoped(c, req->arena, auth, GG_P_UNIT_READ, id, &u, &err);
-    if (rc == 0) rc = gg_unit_children(c, req->arena, auth, id, &rows, &n, &err);
-    gg_api_end(req, c);
-    if (rc < 0) {
-        gg_api_error(req, &err);
-        return;
-    }
-    gg_jw_t *w = gg_api_json(req, 200);
-    gg_jw_obj(w);
-    gg_jw_key(w, "items");
-    gg_jw_arr(w);
-    for (int i = 0; i < n; i++)
-        write_unit(w, &rows[i]);
-    gg_jw_arr_end(w);
-    gg_jw_obj_end(w);
-}
-
-static void stats(gg_req_t *req)
-{
-    gg_db_conn_t *c;
-    gg_auth_t *auth;
-    gg_error_t err;
-    int64_t id;
-    if (gg_api_path_id(req, "id", &id) < 0) return;
-    if (gg_api_begin(req, 0, &c, &auth) < 0) return;
     gg_unit_t u;
     gg_unit_stats_t s;
-    int rc = gg_unit_get_scoped(c, req->arena, auth, GG_P_UNIT_READ, id, &u, &err);
-    if (rc == 0) rc = gg_unit_stats(c, req->arena, auth, &u, &s, &err);
-    gg_api_end(req, c);
-    if (rc < 0) {
-        gg_api_error(req, &err);
-        return;
-    }
-    gg_jw_t *w = gg_api_json(req, 200);
+    if (unit_of_path(wr, &u, err) < 0 || gg_unit_stats(wr->op.c, wr->op.arena, wr->op.auth, &u, &s, err) < 0)
+        return -1;
+    gg_jw_t *w = gg_api_json(wr->req, wr->status);
     gg_jw_obj(w);
     gg_jw_key(w, "unit");
     u.child_count = -1;
@@ -220,7 +193,18 @@ static void stats(gg_req_t *req)
     }
     gg_jw_arr_end(w);
     gg_jw_obj_end(w);
+    return 0;
 }
+
+static const gg_write_op_t GET = {
+    .path_ids = {"id"},
+    .state_size = sizeof(int64_t),
+    .parse = get_parse,
+    .respond = get_respond,
+};
+static const gg_write_op_t ANCESTORS = {.path_ids = {"id"}, .respond = ancestors_respond};
+static const gg_write_op_t CHILDREN = {.path_ids = {"id"}, .respond = children_respond};
+static const gg_write_op_t STATS = {.path_ids = {"id"}, .respond = stats_respond};
 
 static int create_prepare(gg_write_t *w, gg_error_t *err)
 {
@@ -268,11 +252,11 @@ static const gg_write_op_t CREATE = {
 };
 
 static const gg_api_route_t routes[] = {
-    {"GET", "/api/v1/units", search, NULL, 0},
-    {"GET", "/api/v1/units/{id}", get, NULL, 0},
-    {"GET", "/api/v1/units/{id}/ancestors", ancestors, NULL, 0},
-    {"GET", "/api/v1/units/{id}/children", children, NULL, 0},
-    {"GET", "/api/v1/units/{id}/stats", stats, NULL, 0},
+    GG_WRITE_ROUTE("GET", "/api/v1/units", SEARCH),
+    GG_WRITE_ROUTE("GET", "/api/v1/units/{id}", GET),
+    GG_WRITE_ROUTE("GET", "/api/v1/units/{id}/ancestors", ANCESTORS),
+    GG_WRITE_ROUTE("GET", "/api/v1/units/{id}/children", CHILDREN),
+    GG_WRITE_ROUTE("GET", "/api/v1/units/{id}/stats", STATS),
     GG_WRITE_ROUTE("POST", "/api/v1/units", CREATE),
 };
 

@@ -52,11 +52,12 @@ void gg_api_write(gg_req_t *req)
     for (int i = 0; i < GG_WRITE_MAX_IDS && op->path_ids[i]; i++)
         if (gg_api_path_id(req, op->path_ids[i], &w.ids[i]) < 0) return;
     w.id = w.result = w.ids[0];
+    if (op->state_size) w.state = gg_zalloc(req->arena, op->state_size);
+    if (op->parse && op->parse(&w) < 0) return;
     gg_db_conn_t *c;
     gg_auth_t *auth;
     if (gg_api_begin(req, op->flags, &c, &auth) < 0) return;
     w.op = gg_op_make(c, req->arena, auth, &app->keys);
-    if (op->state_size) w.state = gg_zalloc(req->arena, op->state_size);
     if (op->fields && !(op->body_optional && !req->body_len) && write_body(req, op, &w.body) < 0) {
         gg_api_end(req, c);
         return;

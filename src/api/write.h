@@ -10,6 +10,8 @@
  *  1. Path ids: each name in path_ids must be a positive id, else 404
  *     (before authentication, so an unauthenticated caller learns nothing
  *     new).  ids[i] gets path_ids[i]; id is ids[0].
+ *  1b. parse (optional): query parameters into state, also before
+ *     authentication; it writes its own 400 (gg_api_query_*) and returns -1.
  *  2. gg_api_begin(flags): connection plus caller (401/403/503).
  *  3. The body, when fields is set: JSON only (415), checked against fields
  *     followed by more (400 naming the field); more lets a POST and a PATCH
@@ -32,8 +34,8 @@
  *     (location is a printf format taking w->result as long long).
  *  7. The body is released (it lives through respond), the connection returned, an error from any of
  *     4–6 written as the JSON error (gg_api_error).
- * A descriptor without run is a read: steps 1, 2, 6, 7 — one shell for
- * "GET /things/{id}" and the answer of its writes.
+ * A descriptor without run is a read: steps 1, 1b, 2, 6, 7 — one shell for
+ * "GET /things/{id}", the answer of its writes, and the lists.
  */
 #ifndef GG_API_WRITE_H
 #define GG_API_WRITE_H
@@ -63,6 +65,7 @@ typedef struct gg_write_op {
     int nmore;
     int body_optional; /* an empty body is no body (w->body NULL): for writes whose details may all default */
     size_t state_size;
+    int (*parse)(gg_write_t *w);
     int (*prepare)(gg_write_t *w, gg_error_t *err);
     int (*run)(gg_write_t *w, gg_error_t *err);
     int (*respond)(gg_write_t *w, gg_error_t *err);
