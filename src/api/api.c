@@ -6,6 +6,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "api/body.h"
 #include "core/utf8.h"
 #include "domain/session.h"
 
@@ -60,6 +61,13 @@ gg_jw_t *gg_api_items(gg_req_t *req, int status)
     gg_jw_key(w, "items");
     gg_jw_arr(w);
     return w;
+}
+
+void gg_api_items_end(gg_req_t *req, gg_jw_t *w, int n, int limit, int64_t last_id)
+{
+    gg_jw_arr_end(w);
+    if (limit) gg_body_next(w, req->arena, n, limit, last_id);
+    gg_jw_obj_end(w);
 }
 
 int gg_api_query_page(gg_req_t *req, int max, int def, gg_page_t *page)

@@ -127,40 +127,42 @@ static void write_members(gg_jw_t *w, const char *key, const gg_member_t *m, int
 
 /* ---- buildings ---- */
 
-static void building_list(gg_req_t *req)
+struct place_query {
+    gg_place_filter_t f;
+    gg_page_t page;
+};
+
+static int building_list_parse(gg_write_t *w)
 {
-    gg_db_conn_t *c;
-    gg_auth_t *auth;
-    gg_error_t err;
-    int64_t limit, after, unit_id, retired;
-    const char *q;
-    if (gg_api_query_int(req, "limit", 1, 200, 50, &limit) < 0 ||
-        gg_api_query_int(req, "after", 0, INT64_MAX, 0, &after) < 0 ||
-        gg_api_query_int(req, "unit_id", 0, INT64_MAX, 0, &unit_id) < 0 ||
-        gg_api_query_int(req, "include_retired", 0, 1, 0, &retired) < 0 ||
-        gg_api_query_str(req, "q", 50, &q) < 0)
-        return;
-    if (gg_api_begin(req, 0, &c, &auth) < 0) return;
-    gg_place_filter_t f = {.unit_id = unit_id, .q = q, .include_retired = (int)retired};
-    gg_page_t page = {.limit = (int)limit, .after = after};
+    struct place_query *x = w->state;
+    int64_t retired;
+    if (gg_api_query_page(w->req, 200, 50, &x->page) < 0 ||
+        gg_api_query_int(w->req, "unit_id", 0, INT64_MAX, 0, &x->f.unit_id) < 0 ||
+        gg_api_query_int(w->req, "include_retired", 0, 1, 0, &retired) < 0 ||
+        gg_api_query_str(w->req, "q", 50, &x->f.q) < 0)
+        return -1;
+    x->f.include_retired = (int)retired;
+    return 0;
+}
+
+static int building_list_respond(gg_write_t *w, gg_error_t *err)
+{
+    struct place_query *x = w->state;
     gg_building_t *rows;
     int n;
-    int rc = gg_building_list(c, req->arena, auth, &f, &page, &rows, &n, &err);
-    gg_api_end(req, c);
-    if (rc < 0) {
-        gg_api_error(req, &err);
-        return;
-    }
-    gg_jw_t *w = gg_api_json(req, 200);
-    gg_jw_obj(w);
-    gg_jw_key(w, "items");
-    gg_jw_arr(w);
+    if (gg_building_list(w->op.c, w->op.arena, w->op.auth, &x->f, &x->page, &rows, &n, err) < 0) return -1;
+    gg_jw_t *jw = gg_api_items(w->req, w->status);
     for (int i = 0; i < n; i++)
-        write_building(w, &rows[i]);
-    gg_jw_arr_end(w);
-    gg_body_next(w, req->arena, n, (int)limit, n ? rows[n - 1].id : 0);
-    gg_jw_obj_end(w);
+        write_building(jw, &rows[i]);
+    gg_api_items_end(w->req, jw, n, x->page.limit, n ? rows[n - 1].id : 0);
+    return 0;
 }
+
+static const gg_write_op_t BUILDING_LIST = {
+    .state_size = sizeof(struct place_query),
+    .parse = building_list_parse,
+    .respond = building_list_respond,
+};
 
 /* Building fields a POST and a PATCH share. */
 static const gg_field_t building_fields[] = {
@@ -297,43 +299,43 @@ static int house_respond(gg_write_t *w, gg_error_t *err)
 
 static const gg_write_op_t HOUSE_GET = {.path_ids = {"id"}, .respond = house_respond};
 
-static void house_list(gg_req_t *req)
+static int house_list_parse(gg_write_t *w)
 {
-    gg_db_conn_t *c;
-    gg_auth_t *auth;
-    gg_error_t err;
-    int64_t limit, after, building_id, retired;
-    const char *q;
-    if (gg_api_path_id(req, "id", &building_id) < 0) return;
-    if (gg_api_query_int(req, "limit", 1, 200, 50, &limit) < 0 ||
-        gg_api_query_int(req, "after", 0, INT64_MAX, 0, &after) < 0 ||
-        gg_api_query_int(req, "include_retired", 0, 1, 0, &retired) < 0 ||
-        gg_api_query_str(req, "q", 50, &q) < 0)
-        return;
-    if (gg_api_begin(req, 0, &c, &auth) < 0) return;
+    struct place_query *x = w->state;
+    int64_t retired;
+    if (gg_api_query_page(w->req, 200, 50, &x->page) < 0 ||
+        gg_api_query_int(w->req, "include_retired", 0, 1, 0, &retired) < 0 ||
+        gg_api_query_str(w->req, "q", 50, &x->f.q) < 0)
+        return -1;
+    x->f.building_id = w->id;
+    x->f.include_retired = (int)retired;
+    return 0;
+}
+
+static int house_list_respond(gg_write_t *w, gg_error_t *err)
+{
+    struct place_query *x = w->state;
     gg_building_t b;
     gg_house_t *rows = NULL;
     int n = 0;
-    gg_place_filter_t f = {.building_id = building_id, .q = q, .include_retired = (int)retired};
-    gg_page_t page = {.limit = (int)limit, .after = after};
     /* the building must be visible: houses of a building outside the scope are a 404, not an empty list */
-    int rc = gg_building_get(c, req->arena, auth, building_id, &b, &err);
-    if (rc == 0) rc = gg_house_list(c, req->arena, auth, &f, &page, &rows, &n, &err);
-    gg_api_end(req, c);
-    if (rc < 0) {
-        gg_api_error(req, &err);
-        return;
-    }
-    gg_jw_t *w = gg_api_json(req, 200);
-    gg_jw_obj(w);
-    gg_jw_key(w, "items");
-    gg_jw_arr(w);
+    if (gg_building_get(w->op.c, w->op.arena, w->op.auth, w->id, &b, err) < 0 ||
+        gg_house_list(w->op.c, w->op.arena, w->op.auth, &x->f, &x->page, &rows, &n, err) < 0)
+        return -1;
+    gg_jw_t *jw = gg_api_items(w->req, w->status);
     for (int i = 0; i < n; i++)
-        write_house(req, w, &rows[i]);
-    gg_jw_arr_end(w);
-    gg_body_next(w, req->arena, n, (int)limit, n ? rows[n - 1].id : 0);
-    gg_jw_obj_end(w);
+        write_house(w->req, jw, &rows[i]);
+    gg_api_items_end(w->req, jw, n, x->page.limit, n ? rows[n - 1].id : 0);
+    return 0;
 }
+
+/* GET /buildings/{id}/houses */
+static const gg_write_op_t HOUSE_LIST = {
+    .path_ids = {"id"},
+    .state_size = sizeof(struct place_query),
+    .parse = house_list_parse,
+    .respond = house_list_respond,
+};
 
 static int house_create_prepare(gg_write_t *w, gg_error_t *err)
 {
@@ -406,41 +408,44 @@ static int household_respond(gg_write_t *w, gg_error_t *err)
 
 static const gg_write_op_t HOUSEHOLD_GET = {.path_ids = {"id"}, .respond = household_respond};
 
-static void household_list(gg_req_t *req)
+struct household_query {
+    gg_household_filter_t f;
+    gg_page_t page;
+};
+
+static int household_list_parse(gg_write_t *w)
 {
-    gg_db_conn_t *c;
-    gg_auth_t *auth;
-    gg_error_t err;
-    int64_t limit, after, unit_id, house_id, dissolved;
-    if (gg_api_query_int(req, "limit", 1, 200, 50, &limit) < 0 ||
-        gg_api_query_int(req, "after", 0, INT64_MAX, 0, &after) < 0 ||
-        gg_api_query_int(req, "unit_id", 0, INT64_MAX, 0, &unit_id) < 0 ||
-        gg_api_query_int(req, "house_id", 0, INT64_MAX, 0, &house_id) < 0 ||
-        gg_api_query_int(req, "include_dissolved", 0, 1, 0, &dissolved) < 0)
-        return;
-    if (gg_api_begin(req, 0, &c, &auth) < 0) return;
-    gg_household_filter_t f = {.unit_id = unit_id, .house_id = house_id, .include_dissolved = (int)dissolved};
-    gg_page_t page = {.limit = (int)limit, .after = after};
+    struct household_query *x = w->state;
+    int64_t dissolved;
+    if (gg_api_query_page(w->req, 200, 50, &x->page) < 0 ||
+        gg_api_query_int(w->req, "unit_id", 0, INT64_MAX, 0, &x->f.unit_id) < 0 ||
+        gg_api_query_int(w->req, "house_id", 0, INT64_MAX, 0, &x->f.house_id) < 0 ||
+        gg_api_query_int(w->req, "include_dissolved", 0, 1, 0, &dissolved) < 0)
+        return -1;
+    x->f.include_dissolved = (int)dissolved;
+    return 0;
+}
+
+static int household_list_respond(gg_write_t *w, gg_error_t *err)
+{
+    struct household_query *x = w->state;
     gg_household_t *rows;
     int n;
-    int rc = gg_household_list(c, req->arena, auth, &f, &page, &rows, &n, &err);
-    gg_api_end(req, c);
-    if (rc < 0) {
-        gg_api_error(req, &err);
-        return;
-    }
-    gg_jw_t *w = gg_api_json(req, 200);
-    gg_jw_obj(w);
-    gg_jw_key(w, "items");
-    gg_jw_arr(w);
+    if (gg_household_list(w->op.c, w->op.arena, w->op.auth, &x->f, &x->page, &rows, &n, err) < 0) return -1;
+    gg_jw_t *jw = gg_api_items(w->req, w->status);
     for (int i = 0; i < n; i++) {
-        write_household(w, &rows[i]);
-        gg_jw_obj_end(w);
+        write_household(jw, &rows[i]);
+        gg_jw_obj_end(jw);
     }
-    gg_jw_arr_end(w);
-    gg_body_next(w, req->arena, n, (int)limit, n ? rows[n - 1].id : 0);
-    gg_jw_obj_end(w);
+    gg_api_items_end(w->req, jw, n, x->page.limit, n ? rows[n - 1].id : 0);
+    return 0;
 }
+
+static const gg_write_op_t HOUSEHOLD_LIST = {
+    .state_size = sizeof(struct household_query),
+    .parse = household_list_parse,
+    .respond = household_list_respond,
+};
 
 static int household_create_run(gg_write_t *w, gg_error_t *err)
 {
@@ -561,16 +566,16 @@ static const gg_write_op_t MEMBER_UPDATE = {
 };
 
 static const gg_api_route_t routes[] = {
-    {"GET", "/api/v1/buildings", building_list, NULL, 0},
+    GG_WRITE_ROUTE("GET", "/api/v1/buildings", BUILDING_LIST),
     GG_WRITE_ROUTE("POST", "/api/v1/buildings", BUILDING_CREATE),
     GG_WRITE_ROUTE("GET", "/api/v1/buildings/{id}", BUILDING_GET),
     GG_WRITE_ROUTE("PATCH", "/api/v1/buildings/{id}", BUILDING_UPDATE),
     GG_WRITE_ROUTE("POST", "/api/v1/buildings/{id}/move", BUILDING_MOVE),
-    {"GET", "/api/v1/buildings/{id}/houses", house_list, NULL, 0},
+    GG_WRITE_ROUTE("GET", "/api/v1/buildings/{id}/houses", HOUSE_LIST),
     GG_WRITE_ROUTE("POST", "/api/v1/buildings/{id}/houses", HOUSE_CREATE),
     GG_WRITE_ROUTE("GET", "/api/v1/houses/{id}", HOUSE_GET),
     GG_WRITE_ROUTE("PATCH", "/api/v1/houses/{id}", HOUSE_UPDATE),
-    {"GET", "/api/v1/households", household_list, NULL, 0},
+    GG_WRITE_ROUTE("GET", "/api/v1/households", HOUSEHOLD_LIST),
     GG_WRITE_ROUTE("POST", "/api/v1/households", HOUSEHOLD_CREATE),
     GG_WRITE_ROUTE("GET", "/api/v1/households/{id}", HOUSEHOLD_GET),
     GG_WRITE_ROUTE("PATCH", "/api/v1/households/{id}", HOUSEHOLD_UPDATE),
