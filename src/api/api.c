@@ -218,6 +218,43 @@ int gg_api_query_str(gg_req_t *req, const char *name, size_t max_chars, const ch
     return 0;
 }
 
+int gg_api_query_reveal(gg_req_t *req, gg_reveal_t *rv)
+{
+    const char *v;
+    *rv = (gg_reveal_t){0};
+    if (gg_api_query_str(req, "reveal", 32, &v) < 0) return -1;
+    if (!v) return 0;
+    char *list = gg_strdup(req->arena, v), *save = NULL;
+    for (char *tok = strtok_r(list, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+        if (strcmp(tok, "id_number") == 0) {
+            rv->id_number = 1;
+        } else if (strcmp(tok, "phone") == 0) {
+            rv->phone = 1;
+        } else {
+            gg_error_t err;
+            gg_err_invalid(&err, "reveal", "reveal may name id_number and phone (comma-separated)");
+            gg_api_error(req, &err);
+            return -1;
+        }
+    }
+    return 0;
+}
+
+int gg_api_reveal_check(const gg_auth_t *auth, gg_reveal_t *rv, const char *unit_path, const char *id_number,
+                        const char *phone, const char *what, gg_error_t *err)
+{
+    if (!rv->id_number && !rv->phone) return 0;
+    /* only fields that hold something are revealed, and only those are on the record */
+    rv->id_number = rv->id_number && id_number;
+    rv->phone = rv->phone && phone;
+    rv->nfields = 0;
+    if (rv->id_number) rv->fields[rv->nfields++] = "id_number";
+    if (rv->phone) rv->fields[rv->nfields++] = "phone";
+    if (!gg_auth_can(auth, GG_P_PII_READ, unit_path))
+        return gg_err_forbidden(err, "you may not see unmasked personal data of this %s", what);
+    return 0;
+}
+
 int gg_api_path_id(gg_req_t *req, const char *name, int64_t *out)
 {
     const char *v = gg_req_param(req, name);

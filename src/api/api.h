@@ -108,6 +108,20 @@ const char *gg_api_token(gg_req_t *req, int *via_cookie);
  * parameter and returns -1; absent gives def. */
 int gg_api_query_int(gg_req_t *req, const char *name, int64_t min, int64_t max, int64_t def, int64_t *out);
 int gg_api_query_str(gg_req_t *req, const char *name, size_t max_chars, const char **out);
+/* ?reveal=id_number,phone on the read of one record with personal data. */
+typedef struct gg_reveal {
+    int id_number, phone;  /* asked for; after gg_api_reveal_check: what is shown unmasked */
+    const char *fields[2]; /* the fields revealed, for the pii.read audit row */
+    int nfields;
+} gg_reveal_t;
+/* Parse ?reveal= (a 400 naming "reveal" for anything but id_number and phone). */
+int gg_api_query_reveal(gg_req_t *req, gg_reveal_t *rv);
+/* Keep only the asked-for fields that hold something, and refuse (403: "you may not see unmasked personal
+ * data of this <what>") unless the caller has pii.read at unit_path.  Nothing asked: 0, nothing checked.
+ * The caller puts rv->fields on record (committed) before the data leaves. */
+int gg_api_reveal_check(const gg_auth_t *auth, gg_reveal_t *rv, const char *unit_path, const char *id_number,
+                        const char *phone, const char *what, gg_error_t *err);
+
 /* Path parameter that must be a positive id; writes 404 when it is not one. */
 int gg_api_path_id(gg_req_t *req, const char *name, int64_t *out);
 

@@ -166,72 +166,57 @@ static void take_resident(gg_arena_t *a, json_t *body, gg_resident_t *r)
     gg_body_int(body, "house_id", &has_house, &r->house_id);
 }
 
-/* Which of id_number, phone ?reveal= asks for; a 400 naming "reveal" for anything else. */
-static int parse_reveal(gg_req_t *req, int *id, int *phone)
+struct resident_query {
+    gg_resident_filter_t f;
+    gg_page_t page;
+};
+
+static int resident_list_parse(gg_write_t *w)
 {
-    const char *v;
-    *id = *phone = 0;
-    if (gg_api_query_str(req, "reveal", 32, &v) < 0) return -1;
-    if (!v) return 0;
-    char *list = gg_strdup(req->arena, v), *save = NULL;
-    for (char *tok = strtok_r(list, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
-        if (strcmp(tok, "id_number") == 0) {
-            *id = 1;
-        } else if (strcmp(tok, "phone") == 0) {
-            *phone = 1;
-        } else {
-            gg_error_t err;
-            gg_err_invalid(&err, "reveal", "reveal may name id_number and phone (comma-separated)");
-            gg_api_error(req, &err);
-            return -1;
-        }
-    }
+    struct resident_query *x = w->state;
+    gg_req_t *req = w->req;
+    gg_resident_filter_t *f = &x->f;
+    int64_t total_flag, separated;
+    if (gg_api_query_page(req, 200, 50, &x->page) < 0 ||
+        gg_api_query_int(req, "total", 0, 1, 0, &total_flag) < 0 ||
+        gg_api_query_int(req, "unit_id", 0, INT64_MAX, 0, &f->unit_id) < 0 ||
+        gg_api_query_int(req, "house_id", 0, INT64_MAX, 0, &f->house_id) < 0 ||
+        gg_api_query_int(req, "household_id", 0, INT64_MAX, 0, &f->household_id) < 0 ||
+        gg_api_query_int(req, "separated", 0, 1, -1, &separated) < 0 ||
+        gg_api_query_str(req, "id_number", 32, &f->id_number) < 0 ||
+        gg_api_query_str(req, "phone", 20, &f->phone) < 0 || gg_api_query_str(req, "q", 50, &f->q) < 0 ||
+        gg_api_query_str(req, "type", 16, &f->type) < 0 || gg_api_query_str(req, "tag", 32, &f->tag) < 0 ||
+        gg_api_query_str(req, "status", 16, &f->status) < 0)
+        return -1;
+    f->separated = (int)separated;
+    x->page.want_total = (int)total_flag;
     return 0;
 }
 
-static void resident_list(gg_req_t *req)
+static int resident_list_respond(gg_write_t *w, gg_error_t *err)
 {
-    gg_app_t *app = req->app;
-    gg_db_conn_t *c;
-    gg_auth_t *auth;
-    gg_error_t err;
-    int64_t limit, after, total_flag, separated;
-    gg_resident_filter_t f = {.separated = -1};
-    if (gg_api_query_int(req, "limit", 1, 200, 50, &limit) < 0 ||
-        gg_api_query_int(req, "after", 0, INT64_MAX, 0, &after) < 0 ||
-        gg_api_query_int(req, "total", 0, 1, 0, &total_flag) < 0 ||
-        gg_api_query_int(req, "unit_id", 0, INT64_MAX, 0, &f.unit_id) < 0 ||
-        gg_api_query_int(req, "house_id", 0, INT64_MAX, 0, &f.house_id) < 0 ||
-        gg_api_query_int(req, "household_id", 0, INT64_MAX, 0, &f.household_id) < 0 ||
-        gg_api_query_int(req, "separated", 0, 1, -1, &separated) < 0 ||
-        gg_api_query_str(req, "id_number", 32, &f.id_number) < 0 ||
-        gg_api_query_str(req, "phone", 20, &f.phone) < 0 || gg_api_query_str(req, "q", 50, &f.q) < 0 ||
-        gg_api_query_str(req, "type", 16, &f.type) < 0 || gg_api_query_str(req, "tag", 32, &f.tag) < 0 ||
-        gg_api_query_str(req, "status", 16, &f.status) < 0)
-        return;
-    f.separated = (int)separated;
-    if (gg_api_begin(req, 0, &c, &auth) < 0) return;
-    gg_page_t page = {.limit = (int)limit, .after = after, .want_total = (int)total_flag};
+    struct resident_query *x = w->state;
+    const gg_op_t *op = &w->op;
     gg_resident_t *rows;
     int n;
     int64_t total;
-    int rc = gg_resident_list(c, req->arena, &app->keys, auth, &f, &page, &rows, &n, &total, &err);
-    gg_api_end(req, c);
-    if (rc < 0) {
-        gg_api_error(req, &err);
-        return;
-    }
-    gg_jw_t *w = gg_api_json(req, 200);
-    gg_jw_obj(w);
-    gg_jw_key(w, "items");
-    gg_jw_arr(w);
+    if (gg_resident_list(op->c, op->arena, op->keys, op->auth, &x->f, &x->page, &rows, &n, &total, err) < 0)
+        return -1;
+    gg_jw_t *jw = gg_api_items(w->req, w->status);
     for (int i = 0; i < n; i++)
-        write_resident(req, w, &rows[i], 0, 0);
-    gg_jw_arr_end(w);
-    gg_body_next(w, req->arena, n, (int)limit, n ? rows[n - 1].id : 0);
-    if (total >= 0) gg_jw_kint(w, "total", total);
-    gg_jw_obj_end(w);
+        write_resident(w->req, jw, &rows[i], 0, 0);
+    gg_jw_arr_end(jw);
+    gg_body_next(jw, op->arena, n, x->page.limit, n ? rows[n - 1].id : 0);
+    if (total >= 0) gg_jw_kint(jw, "total", total);
+    gg_jw_obj_end(jw);
+    return 0;
 }
+
+static const gg_write_op_t RESIDENT_LIST = {
+    .state_size = sizeof(struct resident_query),
+    .parse = resident_list_parse,
+    .respond = resident_list_respond,
+};
 
 /* The resident w->result as the JSON body (a resident write's answer, and GET's without ?reveal). */
 static int resident_respond(gg_write_t *w, gg_error_t *err)
@@ -278,52 +263,47 @@ static const gg_write_op_t RESIDENT_CREATE = {
     .location = "/api/v1/residents/%lld",
 };
 
-struct reveal_ctx {
-    gg_arena_t *arena;
-    const gg_auth_t *auth;
-    const gg_resident_t *r;
-    const char *fields[2];
-    int nfields;
+/* ---- GET /residents/{id}?reveal=id_number,phone ---- */
+
+struct resident_read {
+    gg_reveal_t rv;
+    gg_resident_t r;
 };
 
 static int reveal_tx(gg_db_conn_t *c, void *ctx, gg_error_t *err)
 {
-    struct reveal_ctx *x = ctx;
-    gg_actor_t actor = gg_actor_of(x->auth);
-    return gg_resident_audit_reveal(c, x->arena, &actor, x->auth, x->r, x->fields, x->nfields, err);
+    gg_write_t *w = ctx;
+    const struct resident_read *x = w->state;
+    return gg_resident_audit_reveal(c, w->op.arena, &w->op.actor, w->op.auth, &x->r, x->rv.fields,
+                                    x->rv.nfields, err);
 }
 
-static void resident_get(gg_req_t *req)
+static int resident_get_parse(gg_write_t *w)
 {
-    gg_app_t *app = req->app;
-    gg_db_conn_t *c;
-    gg_auth_t *auth;
-    gg_error_t err;
-    int64_t id;
-    int reveal_id, reveal_phone;
-    if (gg_api_path_id(req, "id", &id) < 0 || parse_reveal(req, &reveal_id, &reveal_phone) < 0) return;
-    if (gg_api_begin(req, 0, &c, &auth) < 0) return;
-    gg_resident_t r;
-    int rc = gg_resident_get(c, req->arena, &app->keys, auth, id, &r, &err);
-    if (rc == 0 && (reveal_id || reveal_phone)) {
-        struct reveal_ctx x = {.arena = req->arena, .auth = auth, .r = &r};
-        /* only fields that hold something are revealed, and only those are on the record */
-        reveal_id = reveal_id && r.id_number;
-        reveal_phone = reveal_phone && r.phone;
-        if (reveal_id) x.fields[x.nfields++] = "id_number";
-        if (reveal_phone) x.fields[x.nfields++] = "phone";
-        if (!gg_auth_can(auth, GG_P_PII_READ, r.unit_path))
-            rc = gg_err_forbidden(&err, "you may not see unmasked personal data of this resident");
-        else if (x.nfields)
-            rc = gg_db_tx(c, reveal_tx, &x, &err);
-    }
-    gg_api_end(req, c);
-    if (rc < 0) {
-        gg_api_error(req, &err);
-        return;
-    }
-    write_resident(req, gg_api_json(req, 200), &r, reveal_id, reveal_phone);
+    struct resident_read *x = w->state;
+    return gg_api_query_reveal(w->req, &x->rv);
 }
+
+/* The resident, unmasked where ?reveal= asks and the caller may: the read is on record (committed) before
+ * the data leaves. */
+static int resident_get_respond(gg_write_t *w, gg_error_t *err)
+{
+    struct resident_read *x = w->state;
+    if (gg_resident_get(w->op.c, w->op.arena, w->op.keys, w->op.auth, w->id, &x->r, err) < 0 ||
+        gg_api_reveal_check(w->op.auth, &x->rv, x->r.unit_path, x->r.id_number, x->r.phone, "resident", err) <
+            0 ||
+        (x->rv.nfields && gg_db_tx(w->op.c, reveal_tx, w, err) < 0))
+        return -1;
+    write_resident(w->req, gg_api_json(w->req, w->status), &x->r, x->rv.id_number, x->rv.phone);
+    return 0;
+}
+
+static const gg_write_op_t RESIDENT_GET = {
+    .path_ids = {"id"},
+    .state_size = sizeof(struct resident_read),
+    .parse = resident_get_parse,
+    .respond = resident_get_respond,
+};
 
 static int resident_update_run(gg_write_t *w, gg_error_t *err)
 {
@@ -416,31 +396,28 @@ static const gg_write_op_t RESIDENT_TAG_DELETE = {.path_ids = {"id"}, .run = tag
 
 /* ---- the tag dictionary ---- */
 
-static void tag_list(gg_req_t *req)
+static int tag_list_parse(gg_write_t *w)
 {
-    gg_db_conn_t *c;
-    gg_auth_t *auth;
-    gg_error_t err;
-    int64_t retired;
-    if (gg_api_query_int(req, "include_retired", 0, 1, 0, &retired) < 0) return;
-    if (gg_api_begin(req, 0, &c, &auth) < 0) return;
+    return gg_api_query_int(w->req, "include_retired", 0, 1, 0, w->state);
+}
+
+static int tag_list_respond(gg_write_t *w, gg_error_t *err)
+{
     gg_tag_t *rows;
     int n;
-    int rc = gg_tag_list(c, req->arena, (int)retired, &rows, &n, &err);
-    gg_api_end(req, c);
-    if (rc < 0) {
-        gg_api_error(req, &err);
-        return;
-    }
-    gg_jw_t *w = gg_api_json(req, 200);
-    gg_jw_obj(w);
-    gg_jw_key(w, "items");
-    gg_jw_arr(w);
+    if (gg_tag_list(w->op.c, w->op.arena, (int)*(int64_t *)w->state, &rows, &n, err) < 0) return -1;
+    gg_jw_t *jw = gg_api_items(w->req, w->status);
     for (int i = 0; i < n; i++)
-        write_tag(w, &rows[i]);
-    gg_jw_arr_end(w);
-    gg_jw_obj_end(w);
+        write_tag(jw, &rows[i]);
+    gg_api_items_end(w->req, jw, n, 0, 0);
+    return 0;
 }
+
+static const gg_write_op_t TAG_LIST = {
+    .state_size = sizeof(int64_t),
+    .parse = tag_list_parse,
+    .respond = tag_list_respond,
+};
 
 /* The tag of the path's tag_code, or of the one just made (state: its code), as the JSON body. */
 static int tag_respond(gg_write_t *w, gg_error_t *err)
@@ -520,15 +497,15 @@ static const gg_write_op_t TAG_UPDATE = {
 };
 
 static const gg_api_route_t routes[] = {
-    {"GET", "/api/v1/residents", resident_list, NULL, 0},
+    GG_WRITE_ROUTE("GET", "/api/v1/residents", RESIDENT_LIST),
     GG_WRITE_ROUTE("POST", "/api/v1/residents", RESIDENT_CREATE),
-    {"GET", "/api/v1/residents/{id}", resident_get, NULL, 0},
+    GG_WRITE_ROUTE("GET", "/api/v1/residents/{id}", RESIDENT_GET),
     GG_WRITE_ROUTE("PATCH", "/api/v1/residents/{id}", RESIDENT_UPDATE),
     GG_WRITE_ROUTE("POST", "/api/v1/residents/{id}/departure", RESIDENT_DEPART),
     GG_WRITE_ROUTE("POST", "/api/v1/residents/{id}/return", RESIDENT_RETURN),
     GG_WRITE_ROUTE("PUT", "/api/v1/residents/{id}/tags/{tag_code}", RESIDENT_TAG_PUT),
     GG_WRITE_ROUTE("DELETE", "/api/v1/residents/{id}/tags/{tag_code}", RESIDENT_TAG_DELETE),
-    {"GET", "/api/v1/tags", tag_list, NULL, 0},
+    GG_WRITE_ROUTE("GET", "/api/v1/tags", TAG_LIST),
     GG_WRITE_ROUTE("POST", "/api/v1/tags", TAG_CREATE),
     GG_WRITE_ROUTE("PATCH", "/api/v1/tags/{tag_code}", TAG_UPDATE),
 };
