@@ -355,43 +355,45 @@ static void write_registration(gg_req_t *req, gg_jw_t *w, const gg_registration_
     gg_jw_kint(w, "version", r->version);
 }
 
-static void registration_list(gg_req_t *req)
+struct registration_query {
+    gg_registration_filter_t f;
+    gg_page_t page;
+};
+
+static int registration_list_parse(gg_write_t *w)
 {
-    gg_app_t *app = req->app;
-    gg_db_conn_t *c;
-    gg_auth_t *auth;
-    gg_error_t err;
-    int64_t limit, after;
-    gg_registration_filter_t f = {0};
-    if (gg_api_query_int(req, "limit", 1, 200, 50, &limit) < 0 ||
-        gg_api_query_int(req, "after", 0, INT64_MAX, 0, &after) < 0 ||
-        gg_api_query_int(req, "unit_id", 0, INT64_MAX, 0, &f.unit_id) < 0 ||
-        gg_api_query_int(req, "house_id", 0, INT64_MAX, 0, &f.house_id) < 0 ||
-        gg_api_query_str(req, "status", 16, &f.status) < 0)
-        return;
-    if (f.status && !*f.status) f.status = NULL;
-    if (gg_api_begin(req, 0, &c, &auth) < 0) return;
-    gg_page_t page = {.limit = (int)limit, .after = after};
+    struct registration_query *x = w->state;
+    if (gg_api_query_page(w->req, 200, 50, &x->page) < 0 ||
+        gg_api_query_int(w->req, "unit_id", 0, INT64_MAX, 0, &x->f.unit_id) < 0 ||
+        gg_api_query_int(w->req, "house_id", 0, INT64_MAX, 0, &x->f.house_id) < 0 ||
+        gg_api_query_str(w->req, "status", 16, &x->f.status) < 0)
+        return -1;
+    if (x->f.status && !*x->f.status) x->f.status = NULL;
+    return 0;
+}
+
+static int registration_list_respond(gg_write_t *w, gg_error_t *err)
+{
+    struct registration_query *x = w->state;
+    const gg_op_t *op = &w->op;
     gg_registration_t *rows;
     int n;
-    int rc = gg_registration_list(c, req->arena, &app->keys, auth, &f, &page, &rows, &n, &err);
-    gg_api_end(req, c);
-    if (rc < 0) {
-        gg_api_error(req, &err);
-        return;
-    }
-    gg_jw_t *w = gg_api_json(req, 200);
-    gg_jw_obj(w);
-    gg_jw_key(w, "items");
-    gg_jw_arr(w);
+    if (gg_registration_list(op->c, op->arena, op->keys, op->auth, &x->f, &x->page, &rows, &n, err) < 0)
+        return -1;
+    gg_jw_t *jw = gg_api_items(w->req, w->status);
     for (int i = 0; i < n; i++) {
-        write_registration(req, w, &rows[i], 0, 0);
-        gg_jw_obj_end(w);
+        write_registration(w->req, jw, &rows[i], 0, 0);
+        gg_jw_obj_end(jw);
     }
-    gg_jw_arr_end(w);
-    gg_body_next(w, req->arena, n, (int)limit, n ? rows[n - 1].id : 0);
-    gg_jw_obj_end(w);
+    gg_api_items_end(w->req, jw, n, x->page.limit, n ? rows[n - 1].id : 0);
+    return 0;
 }
+
+static const gg_write_op_t REGISTRATION_LIST = {
+    .state_size = sizeof(struct registration_query),
+    .parse = registration_list_parse,
+    .respond = registration_list_respond,
+};
 
 /* The registration as a single read shows it: with the resident already known by the ID number, if any.
  * Loads first, writes only when all is there (<0: nothing written). */
@@ -420,67 +422,48 @@ static int registration_write(gg_req_t *req, gg_db_conn_t *c, const gg_auth_t *a
     return 0;
 }
 
-struct reveal_ctx {
-    gg_arena_t *arena;
-    const gg_auth_t *auth;
-    const gg_registration_t *r;
-    const char *fields[2];
-    int nfields;
+/* ---- GET /registrations/{id}?reveal=id_number,phone ---- */
+
+struct registration_read {
+    gg_reveal_t rv;
+    gg_registration_t r;
 };
 
 static int reveal_tx(gg_db_conn_t *c, void *ctx, gg_error_t *err)
 {
-    struct reveal_ctx *x = ctx;
-    gg_actor_t actor = gg_actor_of(x->auth);
-    return gg_registration_audit_reveal(c, x->arena, &actor, x->auth, x->r, x->fields, x->nfields, err);
+    gg_write_t *w = ctx;
+    const struct registration_read *x = w->state;
+    return gg_registration_audit_reveal(c, w->op.arena, &w->op.actor, w->op.auth, &x->r, x->rv.fields,
+                                        x->rv.nfields, err);
 }
 
-static void registration_get(gg_req_t *req)
+static int registration_get_parse(gg_write_t *w)
 {
-    gg_app_t *app = req->app;
-    gg_db_conn_t *c;
-    gg_auth_t *auth;
-    gg_error_t err;
-    int64_t id;
-    const char *reveal;
-    int reveal_id = 0, reveal_phone = 0;
-    if (gg_api_path_id(req, "id", &id) < 0 || gg_api_query_str(req, "reveal", 32, &reveal) < 0) return;
-    if (reveal && *reveal) {
-        char *list = gg_strdup(req->arena, reveal), *save = NULL;
-        for (char *tok = strtok_r(list, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
-            if (strcmp(tok, "id_number") == 0) {
-                reveal_id = 1;
-            } else if (strcmp(tok, "phone") == 0) {
-                reveal_phone = 1;
-            } else {
-                gg_err_invalid(&err, "reveal", "reveal may name id_number and phone (comma-separated)");
-                gg_api_error(req, &err);
-                return;
-            }
-        }
-    }
-    if (gg_api_begin(req, 0, &c, &auth) < 0) return;
-    int rc = 0;
-    if (reveal_id || reveal_phone) {
-        /* the read is on record (committed) before the data leaves */
-        gg_registration_t r;
-        rc = gg_registration_get(c, req->arena, &app->keys, auth, id, &r, &err);
-        if (rc == 0) {
-            struct reveal_ctx x = {.arena = req->arena, .auth = auth, .r = &r};
-            reveal_id = reveal_id && r.id_number;
-            reveal_phone = reveal_phone && r.phone;
-            if (reveal_id) x.fields[x.nfields++] = "id_number";
-            if (reveal_phone) x.fields[x.nfields++] = "phone";
-            if (!gg_auth_can(auth, GG_P_PII_READ, r.unit_path))
-                rc = gg_err_forbidden(&err, "you may not see unmasked personal data of this registration");
-            else if (x.nfields)
-                rc = gg_db_tx(c, reveal_tx, &x, &err);
-        }
-    }
-    if (rc == 0) rc = registration_write(req, c, auth, id, reveal_id, reveal_phone, &err);
-    gg_api_end(req, c);
-    if (rc < 0) gg_api_error(req, &err);
+    struct registration_read *x = w->state;
+    return gg_api_query_reveal(w->req, &x->rv);
 }
+
+/* Unmasked where ?reveal= asks and the caller may: the read is on record (committed) before the data
+ * leaves. */
+static int registration_get_respond(gg_write_t *w, gg_error_t *err)
+{
+    struct registration_read *x = w->state;
+    if (x->rv.id_number || x->rv.phone) {
+        if (gg_registration_get(w->op.c, w->op.arena, w->op.keys, w->op.auth, w->id, &x->r, err) < 0 ||
+            gg_api_reveal_check(w->op.auth, &x->rv, x->r.unit_path, x->r.id_number, x->r.phone,
+                                "registration", err) < 0 ||
+            (x->rv.nfields && gg_db_tx(w->op.c, reveal_tx, w, err) < 0))
+            return -1;
+    }
+    return registration_write(w->req, w->op.c, w->op.auth, w->id, x->rv.id_number, x->rv.phone, err);
+}
+
+static const gg_write_op_t REGISTRATION_GET = {
+    .path_ids = {"id"},
+    .state_size = sizeof(struct registration_read),
+    .parse = registration_get_parse,
+    .respond = registration_get_respond,
+};
 
 static int registration_decided(gg_write_t *w, gg_error_t *err)
 {
@@ -543,8 +526,8 @@ static const gg_api_route_t routes[] = {
     {"GET", "/api/v1/buildings/{id}/qr-sheet", building_qr_sheet, NULL, 0},
     {"GET", "/api/v1/public/houses/{token}", public_house, NULL, 0},
     {"POST", "/api/v1/public/houses/{token}/registrations", public_submit, NULL, 0},
-    {"GET", "/api/v1/registrations", registration_list, NULL, 0},
-    {"GET", "/api/v1/registrations/{id}", registration_get, NULL, 0},
+    GG_WRITE_ROUTE("GET", "/api/v1/registrations", REGISTRATION_LIST),
+    GG_WRITE_ROUTE("GET", "/api/v1/registrations/{id}", REGISTRATION_GET),
     GG_WRITE_ROUTE("POST", "/api/v1/registrations/{id}/approve", APPROVE),
     GG_WRITE_ROUTE("POST", "/api/v1/registrations/{id}/reject", REJECT),
 };
