@@ -2,76 +2,68 @@
 #include <string.h>
 
 #include "api/api.h"
+#include "api/write.h"
 #include "domain/audit.h"
 
-static void list(gg_req_t *req)
+static int list_parse(gg_write_t *w)
 {
-    gg_db_conn_t *c;
-    gg_auth_t *auth;
-    gg_error_t err;
-    int64_t limit, before, account;
-    const char *action;
-    if (gg_api_query_int(req, "limit", 1, 200, 50, &limit) < 0 ||
-        gg_api_query_int(req, "before", 0, INT64_MAX, 0, &before) < 0 ||
-        gg_api_query_int(req, "account_id", 0, INT64_MAX, 0, &account) < 0 ||
-        gg_api_query_str(req, "action", 64, &action) < 0)
-        return;
-    if (gg_api_begin(req, 0, &c, &auth) < 0) return;
-    if (!gg_auth_has(auth, GG_P_AUDIT_READ)) {
-        gg_api_end(req, c);
-        gg_err_forbidden(&err, "reading the audit log needs the audit.read permission");
-        gg_api_error(req, &err);
-        return;
-    }
-    gg_audit_filter_t f = {
-        .action = action, .account_id = account, .before_seq = before, .limit = (int)limit};
-    gg_audit_row_t *rows;
-    int n;
-    int rc = gg_audit_list(c, req->arena, auth, &f, &rows, &n, &err);
-    gg_api_end(req, c);
-    if (rc < 0) {
-        gg_api_error(req, &err);
-        return;
-    }
-    gg_jw_t *w = gg_api_json(req, 200);
-    gg_jw_obj(w);
-    gg_jw_key(w, "items");
-    gg_jw_arr(w);
-    for (int i = 0; i < n; i++) {
-        gg_audit_row_t *r = &rows[i];
-        gg_jw_obj(w);
-        gg_jw_kint(w, "seq", r->seq);
-        gg_jw_ktime(w, "at", r->at);
-        if (r->account_id)
-            gg_jw_kint(w, "account_id", r->account_id);
-        else
-            gg_jw_knull(w, "account_id");
-        gg_jw_kstr(w, "username", r->username);
-        gg_jw_kstr(w, "client_ip", r->client_ip);
-        gg_jw_kstr(w, "action", r->action);
-        gg_jw_kstr(w, "object_type", r->object_type);
-        gg_jw_kstr(w, "object_id", r->object_id);
-        if (r->unit_id)
-            gg_jw_kint(w, "unit_id", r->unit_id);
-        else
-            gg_jw_knull(w, "unit_id");
-        gg_jw_key(w, "detail");
-        if (r->detail)
-            gg_jw_raw(w, r->detail, strlen(r->detail)); /* written by us as JSON */
-        else
-            gg_jw_null(w);
-        gg_jw_obj_end(w);
-    }
-    gg_jw_arr_end(w);
-    if (n == (int)limit)
-        gg_jw_kstr(w, "next", gg_sprintf(req->arena, "%lld", (long long)rows[n - 1].seq));
-    else
-        gg_jw_knull(w, "next");
-    gg_jw_obj_end(w);
+    gg_audit_filter_t *f = w->state;
+    int64_t limit;
+    if (gg_api_query_int(w->req, "limit", 1, 200, 50, &limit) < 0 ||
+        gg_api_query_int(w->req, "before", 0, INT64_MAX, 0, &f->before_seq) < 0 ||
+        gg_api_query_int(w->req, "account_id", 0, INT64_MAX, 0, &f->account_id) < 0 ||
+        gg_api_query_str(w->req, "action", 64, &f->action) < 0)
+        return -1;
+    f->limit = (int)limit;
+    return 0;
 }
 
+static int list_respond(gg_write_t *w, gg_error_t *err)
+{
+    const gg_audit_filter_t *f = w->state;
+    if (!gg_auth_has(w->op.auth, GG_P_AUDIT_READ))
+        return gg_err_forbidden(err, "reading the audit log needs the audit.read permission");
+    gg_audit_row_t *rows;
+    int n;
+    if (gg_audit_list(w->op.c, w->op.arena, w->op.auth, f, &rows, &n, err) < 0) return -1;
+    gg_jw_t *jw = gg_api_items(w->req, w->status);
+    for (int i = 0; i < n; i++) {
+        gg_audit_row_t *r = &rows[i];
+        gg_jw_obj(jw);
+        gg_jw_kint(jw, "seq", r->seq);
+        gg_jw_ktime(jw, "at", r->at);
+        if (r->account_id)
+            gg_jw_kint(jw, "account_id", r->account_id);
+        else
+            gg_jw_knull(jw, "account_id");
+        gg_jw_kstr(jw, "username", r->username);
+        gg_jw_kstr(jw, "client_ip", r->client_ip);
+        gg_jw_kstr(jw, "action", r->action);
+        gg_jw_kstr(jw, "object_type", r->object_type);
+        gg_jw_kstr(jw, "object_id", r->object_id);
+        if (r->unit_id)
+            gg_jw_kint(jw, "unit_id", r->unit_id);
+        else
+            gg_jw_knull(jw, "unit_id");
+        gg_jw_key(jw, "detail");
+        if (r->detail)
+            gg_jw_raw(jw, r->detail, strlen(r->detail)); /* written by us as JSON */
+        else
+            gg_jw_null(jw);
+        gg_jw_obj_end(jw);
+    }
+    gg_api_items_end(w->req, jw, n, f->limit, n ? rows[n - 1].seq : 0);
+    return 0;
+}
+
+static const gg_write_op_t LIST = {
+    .state_size = sizeof(gg_audit_filter_t),
+    .parse = list_parse,
+    .respond = list_respond,
+};
+
 static const gg_api_route_t routes[] = {
-    {"GET", "/api/v1/audit", list, NULL, 0},
+    GG_WRITE_ROUTE("GET", "/api/v1/audit", LIST),
 };
 
 int gg_api_audit_routes(gg_router_t *r, gg_error_t *err)
