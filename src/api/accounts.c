@@ -37,50 +37,51 @@ static void write_account(gg_req_t *req, gg_jw_t *w, const gg_account_t *a, int 
     gg_jw_kint(w, "version", a->version);
 }
 
-static void list(gg_req_t *req)
-{
-    gg_app_t *app = req->app;
-    gg_db_conn_t *c;
-    gg_auth_t *auth;
-    gg_error_t err;
-    int64_t limit, after, total_flag;
-    const char *q;
-    if (gg_api_query_int(req, "limit", 1, 200, 50, &limit) < 0 ||
-        gg_api_query_int(req, "after", 0, INT64_MAX, 0, &after) < 0 ||
-        gg_api_query_int(req, "total", 0, 1, 0, &total_flag) < 0 || gg_api_query_str(req, "q", 64, &q) < 0)
-        return;
-    if (gg_api_begin(req, 0, &c, &auth) < 0) return;
-    gg_page_t page = {.limit = (int)limit, .after = after, .want_total = (int)total_flag};
-    gg_account_t *rows;
-    int n;
-    int64_t total;
-    int rc = gg_account_list(c, req->arena, &app->sec, auth, q, &page, &rows, &n, &total, &err);
-    gg_api_end(req, c);
-    if (rc < 0) {
-        gg_api_error(req, &err);
-        return;
-    }
-    gg_jw_t *w = gg_api_json(req, 200);
-    gg_jw_obj(w);
-    gg_jw_key(w, "items");
-    gg_jw_arr(w);
-    for (int i = 0; i < n; i++) {
-        write_account(req, w, &rows[i], 0);
-        gg_jw_obj_end(w);
-    }
-    gg_jw_arr_end(w);
-    if (n == page.limit)
-        gg_jw_kstr(w, "next", gg_sprintf(req->arena, "%lld", (long long)rows[n - 1].id));
-    else
-        gg_jw_knull(w, "next");
-    if (total >= 0) gg_jw_kint(w, "total", total);
-    gg_jw_obj_end(w);
-}
-
 static gg_security_t *sec_of(const gg_write_t *w)
 {
     return &((gg_app_t *)w->req->app)->sec;
 }
+
+struct account_query {
+    const char *q;
+    gg_page_t page;
+};
+
+static int list_parse(gg_write_t *w)
+{
+    struct account_query *x = w->state;
+    int64_t total_flag;
+    if (gg_api_query_page(w->req, 200, 50, &x->page) < 0 ||
+        gg_api_query_int(w->req, "total", 0, 1, 0, &total_flag) < 0 ||
+        gg_api_query_str(w->req, "q", 64, &x->q) < 0)
+        return -1;
+    x->page.want_total = (int)total_flag;
+    return 0;
+}
+
+static int list_respond(gg_write_t *w, gg_error_t *err)
+{
+    struct account_query *x = w->state;
+    gg_account_t *rows;
+    int n;
+    int64_t total;
+    if (gg_account_list(w->op.c, w->op.arena, sec_of(w), w->op.auth, x->q, &x->page, &rows, &n, &total, err) <
+        0)
+        return -1;
+    gg_jw_t *jw = gg_api_items(w->req, w->status);
+    for (int i = 0; i < n; i++) {
+        write_account(w->req, jw, &rows[i], 0);
+        gg_jw_obj_end(jw);
+    }
+    gg_api_items_end(w->req, jw, n, x->page.limit, n ? rows[n - 1].id : 0, total);
+    return 0;
+}
+
+static const gg_write_op_t LIST = {
+    .state_size = sizeof(struct account_query),
+    .parse = list_parse,
+    .respond = list_respond,
+};
 
 /* The account w->result, without its grants (the answer of its writes). */
 static int account_respond(gg_write_t *w, gg_error_t *err)
@@ -131,78 +132,83 @@ static const gg_write_op_t CREATE = {
     .refused_type = "account",
 };
 
-struct reveal_ctx {
-    const gg_auth_t *auth;
-    const gg_account_t *acc;
-    gg_arena_t *arena;
+struct account_read {
+    int reveal;
+    gg_account_t acc;
 };
 
 static int reveal_tx(gg_db_conn_t *c, void *ctx, gg_error_t *err)
 {
-    struct reveal_ctx *x = ctx;
-    gg_actor_t actor = gg_actor_of(x->auth);
+    gg_write_t *w = ctx;
+    const gg_account_t *acc = &((const struct account_read *)w->state)->acc;
     gg_audit_entry_t e = {.action = "pii.read",
                           .object_type = "account",
-                          .object_id = gg_sprintf(x->arena, "%lld", (long long)x->acc->id),
-                          .unit_id = x->acc->home_unit_id,
+                          .object_id = gg_sprintf(w->op.arena, "%lld", (long long)acc->id),
+                          .unit_id = acc->home_unit_id,
                           .detail_json = "{\"fields\":[\"phone\"]}"};
-    return gg_audit_append(c, &actor, &e, err);
+    return gg_audit_append(c, &w->op.actor, &e, err);
 }
 
-static void get(gg_req_t *req)
+static int get_parse(gg_write_t *w)
 {
-    gg_app_t *app = req->app;
-    gg_db_conn_t *c;
-    gg_auth_t *auth;
-    gg_error_t err;
-    int64_t id;
+    struct account_read *x = w->state;
     const char *reveal;
-    if (gg_api_path_id(req, "id", &id) < 0 || gg_api_query_str(req, "reveal", 32, &reveal) < 0) return;
+    if (gg_api_query_str(w->req, "reveal", 32, &reveal) < 0) return -1;
     if (reveal && strcmp(reveal, "phone") != 0) {
+        gg_error_t err;
         gg_err_invalid(&err, "reveal", "reveal may only be \"phone\"");
-        gg_api_error(req, &err);
-        return;
+        gg_api_error(w->req, &err);
+        return -1;
     }
-    if (gg_api_begin(req, 0, &c, &auth) < 0) return;
-    gg_account_t acc;
+    x->reveal = reveal != NULL;
+    return 0;
+}
+
+/* The account with its grants; ?reveal=phone to the account itself or a caller with pii.read over it, the
+ * read on record (committed) before the data leaves. */
+static int get_respond(gg_write_t *w, gg_error_t *err)
+{
+    struct account_read *x = w->state;
+    const gg_op_t *op = &w->op;
     gg_grant_t *grants = NULL;
     int ngrants = 0;
-    int rc = gg_account_get(c, req->arena, &app->sec, auth, id, &acc, &err);
-    if (rc == 0 && reveal) {
-        if (!gg_auth_can(auth, GG_P_PII_READ, acc.home_unit_path) && auth->account_id != id) {
-            rc = gg_err_forbidden(&err, "you may not see unmasked personal data of this account");
-        } else if (acc.phone) {
-            struct reveal_ctx x = {auth, &acc, req->arena};
-            rc = gg_db_tx(c, reveal_tx, &x, &err); /* the read is on record before the data leaves */
-        }
-    }
-    if (rc == 0) rc = gg_account_grants(c, req->arena, id, &grants, &ngrants, &err);
     int64_t locked_until = 0;
-    if (rc == 0) rc = gg_account_locked_until(c, req->arena, acc.username, &locked_until, &err);
-    gg_api_end(req, c);
-    if (rc < 0) {
-        gg_api_error(req, &err);
-        return;
+    if (gg_account_get(op->c, op->arena, sec_of(w), op->auth, w->id, &x->acc, err) < 0) return -1;
+    if (x->reveal) {
+        if (!gg_auth_can(op->auth, GG_P_PII_READ, x->acc.home_unit_path) && op->auth->account_id != w->id)
+            return gg_err_forbidden(err, "you may not see unmasked personal data of this account");
+        if (x->acc.phone && gg_db_tx(op->c, reveal_tx, w, err) < 0) return -1;
     }
-    gg_jw_t *w = gg_api_json(req, 200);
-    write_account(req, w, &acc, reveal != NULL);
-    gg_jw_ktime(w, "locked_until", locked_until); /* null unless too many wrong passwords locked it */
-    gg_jw_key(w, "grants");
-    gg_jw_arr(w);
+    if (gg_account_grants(op->c, op->arena, w->id, &grants, &ngrants, err) < 0 ||
+        gg_account_locked_until(op->c, op->arena, x->acc.username, &locked_until, err) < 0)
+        return -1;
+    gg_jw_t *jw = gg_api_json(w->req, w->status);
+    write_account(w->req, jw, &x->acc, x->reveal);
+    gg_jw_ktime(jw, "locked_until", locked_until); /* null unless too many wrong passwords locked it */
+    gg_jw_key(jw, "grants");
+    gg_jw_arr(jw);
     for (int i = 0; i < ngrants; i++) {
         const gg_role_t *role = gg_role_find(grants[i].role);
-        gg_jw_obj(w);
-        gg_jw_kint(w, "id", grants[i].id);
-        gg_jw_kstr(w, "role", grants[i].role);
-        gg_jw_kstr(w, "role_name", role ? role->name_zh : grants[i].role);
-        gg_jw_kint(w, "unit_id", grants[i].unit_id);
-        gg_jw_kstr(w, "unit_code", grants[i].unit_code);
-        gg_jw_kstr(w, "unit_name", grants[i].unit_name);
-        gg_jw_obj_end(w);
+        gg_jw_obj(jw);
+        gg_jw_kint(jw, "id", grants[i].id);
+        gg_jw_kstr(jw, "role", grants[i].role);
+        gg_jw_kstr(jw, "role_name", role ? role->name_zh : grants[i].role);
+        gg_jw_kint(jw, "unit_id", grants[i].unit_id);
+        gg_jw_kstr(jw, "unit_code", grants[i].unit_code);
+        gg_jw_kstr(jw, "unit_name", grants[i].unit_name);
+        gg_jw_obj_end(jw);
     }
-    gg_jw_arr_end(w);
-    gg_jw_obj_end(w);
+    gg_jw_arr_end(jw);
+    gg_jw_obj_end(jw);
+    return 0;
 }
+
+static const gg_write_op_t GET = {
+    .path_ids = {"id"},
+    .state_size = sizeof(struct account_read),
+    .parse = get_parse,
+    .respond = get_respond,
+};
 
 static int update_run(gg_write_t *w, gg_error_t *err)
 {
@@ -310,9 +316,9 @@ static const gg_write_op_t REVOKE = {
 };
 
 static const gg_api_route_t routes[] = {
-    {"GET", "/api/v1/accounts", list, NULL, 0},
+    GG_WRITE_ROUTE("GET", "/api/v1/accounts", LIST),
     GG_WRITE_ROUTE("POST", "/api/v1/accounts", CREATE),
-    {"GET", "/api/v1/accounts/{id}", get, NULL, 0},
+    GG_WRITE_ROUTE("GET", "/api/v1/accounts/{id}", GET),
     GG_WRITE_ROUTE("PATCH", "/api/v1/accounts/{id}", UPDATE),
     GG_WRITE_ROUTE("POST", "/api/v1/accounts/{id}/password", RESET_PASSWORD),
     GG_WRITE_ROUTE("POST", "/api/v1/accounts/{id}/unlock", UNLOCK),

@@ -63,10 +63,11 @@ gg_jw_t *gg_api_items(gg_req_t *req, int status)
     return w;
 }
 
-void gg_api_items_end(gg_req_t *req, gg_jw_t *w, int n, int limit, int64_t last_id)
+void gg_api_items_end(gg_req_t *req, gg_jw_t *w, int n, int limit, int64_t last_id, int64_t total)
 {
     gg_jw_arr_end(w);
     if (limit) gg_body_next(w, req->arena, n, limit, last_id);
+    if (total >= 0) gg_jw_kint(w, "total", total);
     gg_jw_obj_end(w);
 }
 

@@ -81,8 +81,8 @@ gg_jw_t *gg_api_json(gg_req_t *req, int status);
  * it ("next", "total") and closes the object. */
 gg_jw_t *gg_api_items(gg_req_t *req, int status);
 /* Close it: the array, "next" (the last id of a full page of limit rows, else null; limit 0: no "next"),
- * the object. */
-void gg_api_items_end(gg_req_t *req, gg_jw_t *w, int n, int limit, int64_t last_id);
+ * "total" when total >= 0 (asked for with ?total=1), the object. */
+void gg_api_items_end(gg_req_t *req, gg_jw_t *w, int n, int limit, int64_t last_id, int64_t total);
 /* ?limit= (1..max, default def) and ?after= (a last id seen) into page. */
 int gg_api_query_page(gg_req_t *req, int max, int def, gg_page_t *page);
 

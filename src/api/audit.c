@@ -52,7 +52,7 @@ static int list_respond(gg_write_t *w, gg_error_t *err)
             gg_jw_null(jw);
         gg_jw_obj_end(jw);
     }
-    gg_api_items_end(w->req, jw, n, f->limit, n ? rows[n - 1].seq : 0);
+    gg_api_items_end(w->req, jw, n, f->limit, n ? rows[n - 1].seq : 0, -1);
     return 0;
 }
 

@@ -86,7 +86,7 @@ static int list_respond(gg_write_t *w, gg_error_t *err)
     gg_jw_t *jw = gg_api_items(w->req, w->status);
     for (int i = 0; i < n; i++)
         write_assignment(w->req, jw, &rows[i]);
-    gg_api_items_end(w->req, jw, n, 0, 0);
+    gg_api_items_end(w->req, jw, n, 0, 0, -1);
     return 0;
 }
 
@@ -206,7 +206,7 @@ static int unassigned_respond(gg_write_t *w, gg_error_t *err)
         gg_jw_kint(jw, "households", rows[i].households);
         gg_jw_obj_end(jw);
     }
-    gg_api_items_end(w->req, jw, n, x->page.limit, n ? rows[n - 1].id : 0);
+    gg_api_items_end(w->req, jw, n, x->page.limit, n ? rows[n - 1].id : 0, -1);
     return 0;
 }
 
@@ -255,7 +255,7 @@ static int overloaded_respond(gg_write_t *w, gg_error_t *err)
         gg_jw_kint(jw, "households", rows[i].households);
         gg_jw_obj_end(jw);
     }
-    gg_api_items_end(w->req, jw, n, 0, 0);
+    gg_api_items_end(w->req, jw, n, 0, 0, -1);
     return 0;
 }
 

@@ -154,7 +154,7 @@ static int building_list_respond(gg_write_t *w, gg_error_t *err)
     gg_jw_t *jw = gg_api_items(w->req, w->status);
     for (int i = 0; i < n; i++)
         write_building(jw, &rows[i]);
-    gg_api_items_end(w->req, jw, n, x->page.limit, n ? rows[n - 1].id : 0);
+    gg_api_items_end(w->req, jw, n, x->page.limit, n ? rows[n - 1].id : 0, -1);
     return 0;
 }
 
@@ -325,7 +325,7 @@ static int house_list_respond(gg_write_t *w, gg_error_t *err)
     gg_jw_t *jw = gg_api_items(w->req, w->status);
     for (int i = 0; i < n; i++)
         write_house(w->req, jw, &rows[i]);
-    gg_api_items_end(w->req, jw, n, x->page.limit, n ? rows[n - 1].id : 0);
+    gg_api_items_end(w->req, jw, n, x->page.limit, n ? rows[n - 1].id : 0, -1);
     return 0;
 }
 
@@ -437,7 +437,7 @@ static int household_list_respond(gg_write_t *w, gg_error_t *err)
         write_household(jw, &rows[i]);
         gg_jw_obj_end(jw);
     }
-    gg_api_items_end(w->req, jw, n, x->page.limit, n ? rows[n - 1].id : 0);
+    gg_api_items_end(w->req, jw, n, x->page.limit, n ? rows[n - 1].id : 0, -1);
     return 0;
 }
 

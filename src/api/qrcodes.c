@@ -385,7 +385,7 @@ static int registration_list_respond(gg_write_t *w, gg_error_t *err)
         write_registration(w->req, jw, &rows[i], 0, 0);
         gg_jw_obj_end(jw);
     }
-    gg_api_items_end(w->req, jw, n, x->page.limit, n ? rows[n - 1].id : 0);
+    gg_api_items_end(w->req, jw, n, x->page.limit, n ? rows[n - 1].id : 0, -1);
     return 0;
 }
 

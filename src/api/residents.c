@@ -205,10 +205,7 @@ static int resident_list_respond(gg_write_t *w, gg_error_t *err)
     gg_jw_t *jw = gg_api_items(w->req, w->status);
     for (int i = 0; i < n; i++)
         write_resident(w->req, jw, &rows[i], 0, 0);
-    gg_jw_arr_end(jw);
-    gg_body_next(jw, op->arena, n, x->page.limit, n ? rows[n - 1].id : 0);
-    if (total >= 0) gg_jw_kint(jw, "total", total);
-    gg_jw_obj_end(jw);
+    gg_api_items_end(w->req, jw, n, x->page.limit, n ? rows[n - 1].id : 0, total);
     return 0;
 }
 
@@ -409,7 +406,7 @@ static int tag_list_respond(gg_write_t *w, gg_error_t *err)
     gg_jw_t *jw = gg_api_items(w->req, w->status);
     for (int i = 0; i < n; i++)
         write_tag(jw, &rows[i]);
-    gg_api_items_end(w->req, jw, n, 0, 0);
+    gg_api_items_end(w->req, jw, n, 0, 0, -1);
     return 0;
 }
 
