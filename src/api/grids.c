@@ -115,50 +115,51 @@ static const char *geometry_text(gg_arena_t *a, json_t *obj)
 
 /* ---- GET /api/v1/grids ---- */
 
-static void list(gg_req_t *req)
+struct grid_query {
+    gg_grid_filter_t f;
+    gg_page_t page;
+    int64_t with_geometry;
+    int geojson; /* ?format=geojson: a FeatureCollection */
+};
+
+static int list_parse(gg_write_t *w)
 {
-    gg_db_conn_t *c;
-    gg_auth_t *auth;
+    struct grid_query *x = w->state;
+    gg_req_t *req = w->req;
     gg_error_t err;
     const char *level, *format;
-    int64_t parent_id, unit_id, retired, limit, after, with_geometry;
-    if (gg_api_query_int(req, "parent_id", 1, INT64_MAX, 0, &parent_id) < 0 ||
-        gg_api_query_int(req, "unit_id", 1, INT64_MAX, 0, &unit_id) < 0 ||
+    int64_t retired;
+    if (gg_api_query_int(req, "parent_id", 1, INT64_MAX, 0, &x->f.parent_id) < 0 ||
+        gg_api_query_int(req, "unit_id", 1, INT64_MAX, 0, &x->f.unit_id) < 0 ||
         gg_api_query_int(req, "include_retired", 0, 1, 0, &retired) < 0 ||
-        gg_api_query_int(req, "geometry", 0, 1, 1, &with_geometry) < 0 ||
-        gg_api_query_int(req, "limit", 1, 1000, 200, &limit) < 0 ||
-        gg_api_query_int(req, "after", 0, INT64_MAX, 0, &after) < 0 ||
-        gg_api_query_str(req, "level", 16, &level) < 0 || gg_api_query_str(req, "format", 16, &format) < 0)
-        return;
-    if (level && *level && strcmp(level, "grid") && strcmp(level, "micro_grid")) {
+        gg_api_query_int(req, "geometry", 0, 1, 1, &x->with_geometry) < 0 ||
+        gg_api_query_page(req, 1000, 200, &x->page) < 0 || gg_api_query_str(req, "level", 16, &level) < 0 ||
+        gg_api_query_str(req, "format", 16, &format) < 0)
+        return -1;
+    x->geojson = format && !strcmp(format, "geojson");
+    if (level && *level && strcmp(level, "grid") && strcmp(level, "micro_grid"))
         gg_err_invalid(&err, "level", "level is grid or micro_grid");
-        gg_api_error(req, &err);
-        return;
-    }
-    int geojson = format && !strcmp(format, "geojson");
-    if (format && *format && !geojson && strcmp(format, "json")) {
+    else if (format && *format && !x->geojson && strcmp(format, "json"))
         gg_err_invalid(&err, "format", "format is json (default) or geojson (a FeatureCollection)");
-        gg_api_error(req, &err);
-        return;
+    else {
+        x->f.level = level && *level ? level : NULL;
+        x->f.include_retired = (int)retired;
+        x->f.with_geometry = (int)x->with_geometry || x->geojson;
+        return 0;
     }
-    if (gg_api_begin(req, 0, &c, &auth) < 0) return;
-    gg_grid_filter_t f = {.parent_id = parent_id,
-                          .unit_id = unit_id,
-                          .level = level && *level ? level : NULL,
-                          .include_retired = (int)retired,
-                          .with_geometry = (int)with_geometry || geojson};
-    gg_page_t page = {.limit = (int)limit, .after = after};
+    gg_api_error(req, &err);
+    return -1;
+}
+
+static int list_respond(gg_write_t *wr, gg_error_t *err)
+{
+    struct grid_query *x = wr->state;
     gg_grid_t *rows;
     int n;
-    int rc = gg_grid_list(c, req->arena, auth, &f, &page, &rows, &n, &err);
-    gg_api_end(req, c);
-    if (rc < 0) {
-        gg_api_error(req, &err);
-        return;
-    }
-    gg_jw_t *w = gg_api_json(req, 200);
+    if (gg_grid_list(wr->op.c, wr->op.arena, wr->op.auth, &x->f, &x->page, &rows, &n, err) < 0) return -1;
+    gg_jw_t *w = gg_api_json(wr->req, wr->status);
     gg_jw_obj(w);
-    if (geojson) {
+    if (x->geojson) {
         gg_jw_kstr(w, "type", "FeatureCollection");
         gg_jw_key(w, "features");
         gg_jw_arr(w);
@@ -176,15 +177,17 @@ static void list(gg_req_t *req)
         gg_jw_key(w, "items");
         gg_jw_arr(w);
         for (int i = 0; i < n; i++)
-            write_grid(w, &rows[i], (int)with_geometry);
+            write_grid(w, &rows[i], (int)x->with_geometry);
     }
-    gg_jw_arr_end(w);
-    if (n == limit)
-        gg_jw_kstr(w, "next", gg_sprintf(req->arena, "%lld", (long long)rows[n - 1].id));
-    else
-        gg_jw_knull(w, "next");
-    gg_jw_obj_end(w);
+    gg_api_items_end(wr->req, w, n, x->page.limit, n ? rows[n - 1].id : 0, -1);
+    return 0;
 }
+
+static const gg_write_op_t LIST = {
+    .state_size = sizeof(struct grid_query),
+    .parse = list_parse,
+    .respond = list_respond,
+};
 
 /* ---- GET /api/v1/grids/{id}, and the answer of a grid write ---- */
 
@@ -422,31 +425,19 @@ static const gg_write_op_t RESTRUCTURE = {
 
 /* ---- GET /api/v1/grids/{id}/lineage ---- */
 
-static void lineage(gg_req_t *req)
+static int lineage_respond(gg_write_t *w, gg_error_t *err)
 {
-    gg_db_conn_t *c;
-    gg_auth_t *auth;
-    gg_error_t err;
-    int64_t id;
-    if (gg_api_path_id(req, "id", &id) < 0) return;
-    if (gg_api_begin(req, 0, &c, &auth) < 0) return;
     gg_lineage_t *rows;
     int n;
-    int rc = gg_grid_lineage(c, req->arena, auth, id, &rows, &n, &err);
-    gg_api_end(req, c);
-    if (rc < 0) {
-        gg_api_error(req, &err);
-        return;
-    }
-    gg_jw_t *w = gg_api_json(req, 200);
-    gg_jw_obj(w);
-    gg_jw_key(w, "items");
-    gg_jw_arr(w);
+    if (gg_grid_lineage(w->op.c, w->op.arena, w->op.auth, w->id, &rows, &n, err) < 0) return -1;
+    gg_jw_t *jw = gg_api_items(w->req, w->status);
     for (int i = 0; i < n; i++)
-        write_lineage(w, &rows[i]);
-    gg_jw_arr_end(w);
-    gg_jw_obj_end(w);
+        write_lineage(jw, &rows[i]);
+    gg_api_items_end(w->req, jw, n, 0, 0, -1);
+    return 0;
 }
+
+static const gg_write_op_t LINEAGE = {.path_ids = {"id"}, .respond = lineage_respond};
 
 /* ---- GET /api/v1/locate?lat=&lng= ---- */
 
@@ -504,12 +495,12 @@ static void locate(gg_req_t *req)
 }
 
 static const gg_api_route_t routes[] = {
-    {"GET", "/api/v1/grids", list, NULL, 0},
+    GG_WRITE_ROUTE("GET", "/api/v1/grids", LIST),
     GG_WRITE_ROUTE("POST", "/api/v1/grids", CREATE),
     GG_WRITE_ROUTE("POST", "/api/v1/grids/restructure", RESTRUCTURE),
     GG_WRITE_ROUTE("GET", "/api/v1/grids/{id}", GET),
     GG_WRITE_ROUTE("PATCH", "/api/v1/grids/{id}", UPDATE),
-    {"GET", "/api/v1/grids/{id}/lineage", lineage, NULL, 0},
+    GG_WRITE_ROUTE("GET", "/api/v1/grids/{id}/lineage", LINEAGE),
     {"GET", "/api/v1/locate", locate, NULL, 0},
     GG_WRITE_ROUTE("PUT", "/api/v1/units/{id}/geometry", BOUNDARY),
 };
