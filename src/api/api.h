@@ -2,9 +2,11 @@
  * api.h — the application context and what every API handler shares.
  *
  * Handlers (one file per resource in src/api/) parse the request, call the
- * domain, and write JSON — nothing else: no SQL here.  Errors from any layer
- * arrive as a gg_error_t and are written by gg_api_error, the one place that
- * turns an error into the JSON body of DESIGN §5.
+ * domain, and write JSON — nothing else: no SQL here.  Most are descriptors
+ * run by gg_api_write (api/write.h).  Errors from any layer arrive as a
+ * gg_error_t and are written by gg_api_error, which hands them to
+ * gg_resp_error (http/server.c), the one function that turns an error into
+ * the JSON body of DESIGN §5.
  */
 #ifndef GG_API_API_H
 #define GG_API_API_H
