@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "api/api.h"
+#include "api/body.h"
 #include "api/write.h"
 #include "domain/account.h"
 #include "domain/audit.h"
@@ -186,19 +187,7 @@ static int get_respond(gg_write_t *w, gg_error_t *err)
     write_account(w->req, jw, &x->acc, x->reveal);
     gg_jw_ktime(jw, "locked_until", locked_until); /* null unless too many wrong passwords locked it */
     gg_jw_key(jw, "grants");
-    gg_jw_arr(jw);
-    for (int i = 0; i < ngrants; i++) {
-        const gg_role_t *role = gg_role_find(grants[i].role);
-        gg_jw_obj(jw);
-        gg_jw_kint(jw, "id", grants[i].id);
-        gg_jw_kstr(jw, "role", grants[i].role);
-        gg_jw_kstr(jw, "role_name", role ? role->name_zh : grants[i].role);
-        gg_jw_kint(jw, "unit_id", grants[i].unit_id);
-        gg_jw_kstr(jw, "unit_code", grants[i].unit_code);
-        gg_jw_kstr(jw, "unit_name", grants[i].unit_name);
-        gg_jw_obj_end(jw);
-    }
-    gg_jw_arr_end(jw);
+    gg_body_grants(jw, grants, ngrants);
     gg_jw_obj_end(jw);
     return 0;
 }

@@ -10,26 +10,10 @@
 #include <string.h>
 
 #include "api/api.h"
+#include "api/body.h"
 #include "api/write.h"
 #include "domain/account.h"
 #include "domain/session.h"
-
-static void write_grants(gg_jw_t *w, const gg_grant_t *g, int n)
-{
-    gg_jw_arr(w);
-    for (int i = 0; i < n; i++) {
-        const gg_role_t *role = gg_role_find(g[i].role);
-        gg_jw_obj(w);
-        gg_jw_kint(w, "id", g[i].id);
-        gg_jw_kstr(w, "role", g[i].role);
-        gg_jw_kstr(w, "role_name", role ? role->name_zh : g[i].role);
-        gg_jw_kint(w, "unit_id", g[i].unit_id);
-        gg_jw_kstr(w, "unit_code", g[i].unit_code);
-        gg_jw_kstr(w, "unit_name", g[i].unit_name);
-        gg_jw_obj_end(w);
-    }
-    gg_jw_arr_end(w);
-}
 
 static void write_permissions(gg_jw_t *w, uint64_t perms)
 {
@@ -46,7 +30,7 @@ static void write_me(gg_jw_t *w, const gg_auth_t *auth)
     gg_jw_kstr(w, "display_name", auth->display_name);
     gg_jw_kbool(w, "must_change_password", auth->must_change_password);
     gg_jw_key(w, "grants");
-    write_grants(w, auth->grants, auth->ngrants);
+    gg_body_grants(w, auth->grants, auth->ngrants);
     gg_jw_key(w, "permissions");
     write_permissions(w, auth->perms_any);
 }
