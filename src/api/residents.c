@@ -442,8 +442,7 @@ static int tag_create_prepare(gg_write_t *w, gg_error_t *err)
 
 static int tag_create_run(gg_write_t *w, gg_error_t *err)
 {
-    const gg_op_t *op = &w->op;
-    return gg_tag_create(op->c, op->arena, &op->actor, op->auth, w->state, &w->result, err);
+    return gg_tag_create(&w->op, w->state, &w->result, err);
 }
 
 static const gg_field_t tag_create_fields[] = {
@@ -477,8 +476,7 @@ static int tag_update_run(gg_write_t *w, gg_error_t *err)
     int retired = cur.retired_at != 0;
     gg_body_bool(w->body, "retired", &retired);
     next.retired_at = retired ? (cur.retired_at ? cur.retired_at : gg_now_ms()) : 0;
-    return gg_tag_update(op->c, op->arena, &op->actor, op->auth, &cur, &next,
-                         (int)gg_json_int(w->body, "version", 0), err);
+    return gg_tag_update(op, &cur, &next, (int)gg_json_int(w->body, "version", 0), err);
 }
 
 static const gg_field_t tag_update_fields[] = {
