@@ -3,7 +3,7 @@
  * grant and revoke roles.  Scope and escalation rules live in
  * domain/account.c; refused attempts (403, and 404 beyond the caller's scope)
  * are audited here, in a transaction of their own, because the refused change
- * rolled back.
+ * rolled back (the write runner's refused_action, api/write.h).
  *
  * The phone number is shown masked; ?reveal=phone shows it to callers with
  * pii.read over the account's unit, and that read is audited.
@@ -11,6 +11,8 @@
 #include <string.h>
 
 #include "api/api.h"
+#include "api/body.h"
+#include "api/write.h"
 #include "domain/account.h"
 #include "domain/audit.h"
 
@@ -36,433 +38,284 @@ static void write_account(gg_req_t *req, gg_jw_t *w, const gg_account_t *a, int 
     gg_jw_kint(w, "version", a->version);
 }
 
-static void list(gg_req_t *req)
+static gg_security_t *sec_of(const gg_write_t *w)
 {
-    gg_app_t *app = req->app;
-    gg_db_conn_t *c;
-    gg_auth_t *auth;
-    gg_error_t err;
-    int64_t limit, after, total_flag;
-    const char *q;
-    if (gg_api_query_int(req, "limit", 1, 200, 50, &limit) < 0 ||
-        gg_api_query_int(req, "after", 0, INT64_MAX, 0, &after) < 0 ||
-        gg_api_query_int(req, "total", 0, 1, 0, &total_flag) < 0 || gg_api_query_str(req, "q", 64, &q) < 0)
-        return;
-    if (gg_api_begin(req, 0, &c, &auth) < 0) return;
-    gg_page_t page = {.limit = (int)limit, .after = after, .want_total = (int)total_flag};
-    gg_account_t *rows;
-    int n;
-    int64_t total;
-    int rc = gg_account_list(c, req->arena, &app->sec, auth, q, &page, &rows, &n, &total, &err);
-    gg_api_end(req, c);
-    if (rc < 0) {
-        gg_api_error(req, &err);
-        return;
-    }
-    gg_jw_t *w = gg_api_json(req, 200);
-    gg_jw_obj(w);
-    gg_jw_key(w, "items");
-    gg_jw_arr(w);
-    for (int i = 0; i < n; i++) {
-        write_account(req, w, &rows[i], 0);
-        gg_jw_obj_end(w);
-    }
-    gg_jw_arr_end(w);
-    if (n == page.limit)
-        gg_jw_kstr(w, "next", gg_sprintf(req->arena, "%lld", (long long)rows[n - 1].id));
-    else
-        gg_jw_knull(w, "next");
-    if (total >= 0) gg_jw_kint(w, "total", total);
-    gg_jw_obj_end(w);
+    return &((gg_app_t *)w->req->app)->sec;
 }
 
-struct create_ctx {
-    gg_app_t *app;
-    gg_arena_t *arena;
-    const gg_auth_t *auth;
-    gg_account_new_t in;
-    const char *role;
-    int64_t id;
+struct account_query {
+    const char *q;
+    gg_page_t page;
 };
 
-static int create_tx(gg_db_conn_t *c, void *ctx, gg_error_t *err)
+static int list_parse(gg_write_t *w)
 {
-    struct create_ctx *x = ctx;
-    gg_actor_t actor = gg_actor_of(x->auth);
-    if (gg_account_create(c, x->arena, &x->app->sec, &actor, x->auth, &x->in, &x->id, err) < 0) return -1;
-    if (x->role) {
-        int64_t gid;
-        if (gg_grant_add(c, x->arena, &actor, x->auth, x->id, x->role, x->in.home_unit_id, &gid, err) < 0)
-            return -1;
-    }
+    struct account_query *x = w->state;
+    int64_t total_flag;
+    if (gg_api_query_page(w->req, 200, 50, &x->page) < 0 ||
+        gg_api_query_int(w->req, "total", 0, 1, 0, &total_flag) < 0 ||
+        gg_api_query_str(w->req, "q", 64, &x->q) < 0)
+        return -1;
+    x->page.want_total = (int)total_flag;
     return 0;
 }
 
-/*
- * A refusal the log must show: 403 (in scope, not allowed) and also 404 — to the caller an object outside
- * its scope looks missing, but reaching past one's scope (granting oneself admin at the root, editing another
- * street's account) is exactly the attempt an auditor looks for.
- */
-static int refused(const gg_error_t *e)
+static int list_respond(gg_write_t *w, gg_error_t *err)
 {
-    return e->http_status == 403 || e->http_status == 404;
-}
-
-static void audit_denial(gg_req_t *req, gg_db_conn_t *c, const gg_auth_t *auth, const char *action,
-                         int64_t object_id, const gg_error_t *why)
-{
-    gg_actor_t actor = gg_actor_of(auth);
-    gg_jw_t w;
-    gg_buf_t b = {0};
-    gg_jw_init(&w, &b);
-    gg_jw_obj(&w);
-    gg_jw_kstr(&w, "refused", why->message);
-    gg_jw_kint(&w, "status", why->http_status);
-    gg_jw_obj_end(&w);
-    gg_audit_entry_t e = {.action = action,
-                          .object_type = "account",
-                          .object_id =
-                              object_id ? gg_sprintf(req->arena, "%lld", (long long)object_id) : NULL,
-                          .detail_json = gg_strdup(req->arena, b.data)};
-    gg_buf_free(&b);
-    gg_error_t ignored;
-    gg_audit_alone(c, &actor, &e, &ignored);
-}
-
-static void create(gg_req_t *req)
-{
-    static const gg_field_t fields[] = {
-        {"username", GG_F_STR, 1, 2, 64, 0},
-        {"display_name", GG_F_STR, 1, 1, 64, 0},
-        {"password", GG_F_STR, 1, 1, 128, 0},
-        {"phone", GG_F_STR, 0, 0, 20, 1},
-        {"home_unit_id", GG_F_INT, 1, 1, INT64_MAX, 0},
-        {"role", GG_F_STR, 0, 1, 32, 1},
-    };
-    gg_db_conn_t *c;
-    gg_auth_t *auth;
-    json_t *body;
-    gg_error_t err;
-    if (gg_api_begin(req, 0, &c, &auth) < 0) return;
-    if (gg_api_body(req, fields, 6, &body) < 0) {
-        gg_api_end(req, c);
-        return;
+    struct account_query *x = w->state;
+    gg_account_t *rows;
+    int n;
+    int64_t total;
+    if (gg_account_list(w->op.c, w->op.arena, sec_of(w), w->op.auth, x->q, &x->page, &rows, &n, &total, err) <
+        0)
+        return -1;
+    gg_jw_t *jw = gg_api_items(w->req, w->status);
+    for (int i = 0; i < n; i++) {
+        write_account(w->req, jw, &rows[i], 0);
+        gg_jw_obj_end(jw);
     }
-    struct create_ctx x = {.app = req->app,
-                           .arena = req->arena,
-                           .auth = auth,
-                           .in = {.username = gg_strdup(req->arena, gg_json_str(body, "username")),
-                                  .display_name = gg_strdup(req->arena, gg_json_str(body, "display_name")),
-                                  .password = gg_strdup(req->arena, gg_json_str(body, "password")),
-                                  .phone = gg_strdup(req->arena, gg_json_str(body, "phone")),
-                                  .home_unit_id = gg_json_int(body, "home_unit_id", 0),
-                                  .must_change_password = 1},
-                           .role = gg_strdup(req->arena, gg_json_str(body, "role"))};
-    json_decref(body);
-    int rc = gg_db_tx(c, create_tx, &x, &err);
-    if (rc < 0 && refused(&err)) audit_denial(req, c, auth, "account.create.denied", 0, &err);
+    gg_api_items_end(w->req, jw, n, x->page.limit, n ? rows[n - 1].id : 0, total);
+    return 0;
+}
+
+static const gg_write_op_t LIST = {
+    .state_size = sizeof(struct account_query),
+    .parse = list_parse,
+    .respond = list_respond,
+};
+
+/* The account w->result, without its grants (the answer of its writes). */
+static int account_respond(gg_write_t *w, gg_error_t *err)
+{
     gg_account_t acc;
-    if (rc == 0) rc = gg_account_get(c, req->arena, &((gg_app_t *)req->app)->sec, auth, x.id, &acc, &err);
-    gg_api_end(req, c);
-    if (rc < 0) {
-        gg_api_error(req, &err);
-        return;
-    }
-    gg_resp_header(req, "Location", gg_sprintf(req->arena, "/api/v1/accounts/%lld", (long long)x.id));
-    gg_jw_t *w = gg_api_json(req, 201);
-    write_account(req, w, &acc, 0);
-    gg_jw_obj_end(w);
+    if (gg_account_get(w->op.c, w->op.arena, sec_of(w), w->op.auth, w->result, &acc, err) < 0) return -1;
+    gg_jw_t *jw = gg_api_json(w->req, w->status);
+    write_account(w->req, jw, &acc, 0);
+    gg_jw_obj_end(jw);
+    return 0;
 }
 
-struct reveal_ctx {
-    const gg_auth_t *auth;
-    const gg_account_t *acc;
-    gg_arena_t *arena;
+static int create_run(gg_write_t *w, gg_error_t *err)
+{
+    const gg_op_t *op = &w->op;
+    gg_account_new_t in = {.username = gg_json_str(w->body, "username"),
+                           .display_name = gg_json_str(w->body, "display_name"),
+                           .password = gg_json_str(w->body, "password"),
+                           .phone = gg_json_str(w->body, "phone"),
+                           .home_unit_id = gg_json_int(w->body, "home_unit_id", 0),
+                           .must_change_password = 1};
+    const char *role = gg_json_str(w->body, "role");
+    if (gg_account_create(op->c, op->arena, sec_of(w), &op->actor, op->auth, &in, &w->result, err) < 0)
+        return -1;
+    int64_t gid;
+    if (role &&
+        gg_grant_add(op->c, op->arena, &op->actor, op->auth, w->result, role, in.home_unit_id, &gid, err) < 0)
+        return -1;
+    return 0;
+}
+
+static const gg_field_t create_fields[] = {
+    {"username", GG_F_STR, 1, 2, 64, 0},
+    {"display_name", GG_F_STR, 1, 1, 64, 0},
+    {"password", GG_F_STR, 1, 1, 128, 0},
+    {"phone", GG_F_STR, 0, 0, 20, 1},
+    {"home_unit_id", GG_F_INT, 1, 1, INT64_MAX, 0},
+    {"role", GG_F_STR, 0, 1, 32, 1},
+};
+
+static const gg_write_op_t CREATE = {
+    .fields = GG_FIELDS(create_fields),
+    .run = create_run,
+    .respond = account_respond,
+    .status = 201,
+    .location = "/api/v1/accounts/%lld",
+    .refused_action = "account.create.denied",
+    .refused_type = "account",
+};
+
+struct account_read {
+    int reveal;
+    gg_account_t acc;
 };
 
 static int reveal_tx(gg_db_conn_t *c, void *ctx, gg_error_t *err)
 {
-    struct reveal_ctx *x = ctx;
-    gg_actor_t actor = gg_actor_of(x->auth);
+    gg_write_t *w = ctx;
+    const gg_account_t *acc = &((const struct account_read *)w->state)->acc;
     gg_audit_entry_t e = {.action = "pii.read",
                           .object_type = "account",
-                          .object_id = gg_sprintf(x->arena, "%lld", (long long)x->acc->id),
-                          .unit_id = x->acc->home_unit_id,
+                          .object_id = gg_sprintf(w->op.arena, "%lld", (long long)acc->id),
+                          .unit_id = acc->home_unit_id,
                           .detail_json = "{\"fields\":[\"phone\"]}"};
-    return gg_audit_append(c, &actor, &e, err);
+    return gg_audit_append(c, &w->op.actor, &e, err);
 }
 
-static void get(gg_req_t *req)
+static int get_parse(gg_write_t *w)
 {
-    gg_app_t *app = req->app;
-    gg_db_conn_t *c;
-    gg_auth_t *auth;
-    gg_error_t err;
-    int64_t id;
+    struct account_read *x = w->state;
     const char *reveal;
-    if (gg_api_path_id(req, "id", &id) < 0 || gg_api_query_str(req, "reveal", 32, &reveal) < 0) return;
+    if (gg_api_query_str(w->req, "reveal", 32, &reveal) < 0) return -1;
     if (reveal && strcmp(reveal, "phone") != 0) {
+        gg_error_t err;
         gg_err_invalid(&err, "reveal", "reveal may only be \"phone\"");
-        gg_api_error(req, &err);
-        return;
+        gg_api_error(w->req, &err);
+        return -1;
     }
-    if (gg_api_begin(req, 0, &c, &auth) < 0) return;
-    gg_account_t acc;
+    x->reveal = reveal != NULL;
+    return 0;
+}
+
+/* The account with its grants; ?reveal=phone to the account itself or a caller with pii.read over it, the
+ * read on record (committed) before the data leaves. */
+static int get_respond(gg_write_t *w, gg_error_t *err)
+{
+    struct account_read *x = w->state;
+    const gg_op_t *op = &w->op;
     gg_grant_t *grants = NULL;
     int ngrants = 0;
-    int rc = gg_account_get(c, req->arena, &app->sec, auth, id, &acc, &err);
-    if (rc == 0 && reveal) {
-        if (!gg_auth_can(auth, GG_P_PII_READ, acc.home_unit_path) && auth->account_id != id) {
-            rc = gg_err_forbidden(&err, "you may not see unmasked personal data of this account");
-        } else if (acc.phone) {
-            struct reveal_ctx x = {auth, &acc, req->arena};
-            rc = gg_db_tx(c, reveal_tx, &x, &err); /* the read is on record before the data leaves */
-        }
-    }
-    if (rc == 0) rc = gg_account_grants(c, req->arena, id, &grants, &ngrants, &err);
     int64_t locked_until = 0;
-    if (rc == 0) rc = gg_account_locked_until(c, req->arena, acc.username, &locked_until, &err);
-    gg_api_end(req, c);
-    if (rc < 0) {
-        gg_api_error(req, &err);
-        return;
+    if (gg_account_get(op->c, op->arena, sec_of(w), op->auth, w->id, &x->acc, err) < 0) return -1;
+    if (x->reveal) {
+        if (!gg_auth_can(op->auth, GG_P_PII_READ, x->acc.home_unit_path) && op->auth->account_id != w->id)
+            return gg_err_forbidden(err, "you may not see unmasked personal data of this account");
+        if (x->acc.phone && gg_db_tx(op->c, reveal_tx, w, err) < 0) return -1;
     }
-    gg_jw_t *w = gg_api_json(req, 200);
-    write_account(req, w, &acc, reveal != NULL);
-    gg_jw_ktime(w, "locked_until", locked_until); /* null unless too many wrong passwords locked it */
-    gg_jw_key(w, "grants");
-    gg_jw_arr(w);
-    for (int i = 0; i < ngrants; i++) {
-        const gg_role_t *role = gg_role_find(grants[i].role);
-        gg_jw_obj(w);
-        gg_jw_kint(w, "id", grants[i].id);
-        gg_jw_kstr(w, "role", grants[i].role);
-        gg_jw_kstr(w, "role_name", role ? role->name_zh : grants[i].role);
-        gg_jw_kint(w, "unit_id", grants[i].unit_id);
-        gg_jw_kstr(w, "unit_code", grants[i].unit_code);
-        gg_jw_kstr(w, "unit_name", grants[i].unit_name);
-        gg_jw_obj_end(w);
-    }
-    gg_jw_arr_end(w);
-    gg_jw_obj_end(w);
+    if (gg_account_grants(op->c, op->arena, w->id, &grants, &ngrants, err) < 0 ||
+        gg_account_locked_until(op->c, op->arena, x->acc.username, &locked_until, err) < 0)
+        return -1;
+    gg_jw_t *jw = gg_api_json(w->req, w->status);
+    write_account(w->req, jw, &x->acc, x->reveal);
+    gg_jw_ktime(jw, "locked_until", locked_until); /* null unless too many wrong passwords locked it */
+    gg_jw_key(jw, "grants");
+    gg_body_grants(jw, grants, ngrants);
+    gg_jw_obj_end(jw);
+    return 0;
 }
 
-struct update_ctx {
-    gg_app_t *app;
-    gg_arena_t *arena;
-    const gg_auth_t *auth;
-    int64_t id;
-    gg_account_patch_t patch;
+static const gg_write_op_t GET = {
+    .path_ids = {"id"},
+    .state_size = sizeof(struct account_read),
+    .parse = get_parse,
+    .respond = get_respond,
 };
 
-static int update_tx(gg_db_conn_t *c, void *ctx, gg_error_t *err)
+static int update_run(gg_write_t *w, gg_error_t *err)
 {
-    struct update_ctx *x = ctx;
-    gg_actor_t actor = gg_actor_of(x->auth);
-    return gg_account_update(c, x->arena, &x->app->sec, &actor, x->auth, x->id, &x->patch, err);
+    const gg_op_t *op = &w->op;
+    gg_account_patch_t patch = {.display_name = gg_json_str(w->body, "display_name"),
+                                .phone = gg_json_str(w->body, "phone"),
+                                .status = gg_json_str(w->body, "status"),
+                                .version = (int)gg_json_int(w->body, "version", 0)};
+    return gg_account_update(op->c, op->arena, sec_of(w), &op->actor, op->auth, w->id, &patch, err);
 }
 
-static void update(gg_req_t *req)
-{
-    static const gg_field_t fields[] = {
-        {"display_name", GG_F_STR, 0, 1, 64, 0},
-        {"phone", GG_F_STR, 0, 0, 20, 0},
-        {"status", GG_F_STR, 0, 1, 16, 0},
-        {"version", GG_F_INT, 1, 1, INT32_MAX, 0},
-    };
-    gg_db_conn_t *c;
-    gg_auth_t *auth;
-    json_t *body;
-    gg_error_t err;
-    int64_t id;
-    if (gg_api_path_id(req, "id", &id) < 0) return;
-    if (gg_api_begin(req, 0, &c, &auth) < 0) return;
-    if (gg_api_body(req, fields, 4, &body) < 0) {
-        gg_api_end(req, c);
-        return;
-    }
-    struct update_ctx x = {.app = req->app,
-                           .arena = req->arena,
-                           .auth = auth,
-                           .id = id,
-                           .patch = {.display_name = gg_strdup(req->arena, gg_json_str(body, "display_name")),
-                                     .phone = gg_strdup(req->arena, gg_json_str(body, "phone")),
-                                     .status = gg_strdup(req->arena, gg_json_str(body, "status")),
-                                     .version = (int)gg_json_int(body, "version", 0)}};
-    json_decref(body);
-    int rc = gg_db_tx(c, update_tx, &x, &err);
-    if (rc < 0 && refused(&err)) audit_denial(req, c, auth, "account.update.denied", id, &err);
-    gg_account_t acc;
-    if (rc == 0) rc = gg_account_get(c, req->arena, &((gg_app_t *)req->app)->sec, auth, id, &acc, &err);
-    gg_api_end(req, c);
-    if (rc < 0) {
-        gg_api_error(req, &err);
-        return;
-    }
-    gg_jw_t *w = gg_api_json(req, 200);
-    write_account(req, w, &acc, 0);
-    gg_jw_obj_end(w);
-}
-
-struct reset_ctx {
-    gg_app_t *app;
-    gg_arena_t *arena;
-    const gg_auth_t *auth;
-    int64_t id;
-    const char *password;
+static const gg_field_t update_fields[] = {
+    {"display_name", GG_F_STR, 0, 1, 64, 0},
+    {"phone", GG_F_STR, 0, 0, 20, 0},
+    {"status", GG_F_STR, 0, 1, 16, 0},
+    {"version", GG_F_INT, 1, 1, INT32_MAX, 0},
 };
 
-static int reset_tx(gg_db_conn_t *c, void *ctx, gg_error_t *err)
+static const gg_write_op_t UPDATE = {
+    .path_ids = {"id"},
+    .fields = GG_FIELDS(update_fields),
+    .run = update_run,
+    .respond = account_respond,
+    .refused_action = "account.update.denied",
+    .refused_type = "account",
+};
+
+static int reset_run(gg_write_t *w, gg_error_t *err)
 {
-    struct reset_ctx *x = ctx;
-    gg_actor_t actor = gg_actor_of(x->auth);
+    const gg_op_t *op = &w->op;
     /* a password set by someone else must be changed at the next login */
-    return gg_account_set_password(c, x->arena, &x->app->sec, &actor, x->auth, x->id, x->password,
-                                   x->auth->account_id != x->id, NULL, err);
+    return gg_account_set_password(op->c, op->arena, sec_of(w), &op->actor, op->auth, w->id,
+                                   gg_json_str(w->body, "password"), op->auth->account_id != w->id, NULL,
+                                   err);
 }
 
-struct unlock_ctx {
-    gg_arena_t *arena;
-    const gg_auth_t *auth;
-    int64_t account_id;
+static const gg_field_t reset_fields[] = {{"password", GG_F_STR, 1, 1, 128, 0}};
+
+static const gg_write_op_t RESET_PASSWORD = {
+    .path_ids = {"id"},
+    .fields = GG_FIELDS(reset_fields),
+    .run = reset_run,
+    .refused_action = "account.password.denied",
+    .refused_type = "account",
 };
 
-static int unlock_tx(gg_db_conn_t *c, void *ctx, gg_error_t *err)
+static int unlock_run(gg_write_t *w, gg_error_t *err)
 {
-    struct unlock_ctx *x = ctx;
-    gg_actor_t actor = gg_actor_of(x->auth);
-    return gg_account_unlock(c, x->arena, &actor, x->auth, x->account_id, err);
+    const gg_op_t *op = &w->op;
+    return gg_account_unlock(op->c, op->arena, &op->actor, op->auth, w->id, err);
 }
 
-static void unlock(gg_req_t *req)
-{
-    gg_db_conn_t *c;
-    gg_auth_t *auth;
-    gg_error_t err;
-    int64_t id;
-    if (gg_api_path_id(req, "id", &id) < 0) return;
-    if (gg_api_begin(req, 0, &c, &auth) < 0) return;
-    struct unlock_ctx x = {.arena = req->arena, .auth = auth, .account_id = id};
-    int rc = gg_db_tx(c, unlock_tx, &x, &err);
-    if (rc < 0 && (err.http_status == 403 || err.http_status == 404))
-        audit_denial(req, c, auth, "account.unlock.denied", id, &err);
-    gg_api_end(req, c);
-    if (rc < 0)
-        gg_api_error(req, &err);
-    else
-        req->status = 204;
-}
-
-static void reset_password(gg_req_t *req)
-{
-    static const gg_field_t fields[] = {{"password", GG_F_STR, 1, 1, 128, 0}};
-    gg_db_conn_t *c;
-    gg_auth_t *auth;
-    json_t *body;
-    gg_error_t err;
-    int64_t id;
-    if (gg_api_path_id(req, "id", &id) < 0) return;
-    if (gg_api_begin(req, 0, &c, &auth) < 0) return;
-    if (gg_api_body(req, fields, 1, &body) < 0) {
-        gg_api_end(req, c);
-        return;
-    }
-    struct reset_ctx x = {req->app, req->arena, auth, id,
-                          gg_strdup(req->arena, gg_json_str(body, "password"))};
-    json_decref(body);
-    int rc = gg_db_tx(c, reset_tx, &x, &err);
-    if (rc < 0 && refused(&err)) audit_denial(req, c, auth, "account.password.denied", id, &err);
-    gg_api_end(req, c);
-    if (rc < 0)
-        gg_api_error(req, &err);
-    else
-        req->status = 204;
-}
-
-struct grant_ctx {
-    gg_arena_t *arena;
-    const gg_auth_t *auth;
-    int64_t account_id, unit_id, grant_id;
-    const char *role;
+static const gg_write_op_t UNLOCK = {
+    .path_ids = {"id"},
+    .run = unlock_run,
+    .refused_action = "account.unlock.denied",
+    .refused_type = "account",
 };
 
-static int grant_tx(gg_db_conn_t *c, void *ctx, gg_error_t *err)
+static int grant_run(gg_write_t *w, gg_error_t *err)
 {
-    struct grant_ctx *x = ctx;
-    gg_actor_t actor = gg_actor_of(x->auth);
-    return gg_grant_add(c, x->arena, &actor, x->auth, x->account_id, x->role, x->unit_id, &x->grant_id, err);
+    const gg_op_t *op = &w->op;
+    return gg_grant_add(op->c, op->arena, &op->actor, op->auth, w->id, gg_json_str(w->body, "role"),
+                        gg_json_int(w->body, "unit_id", 0), &w->result, err);
 }
 
-static int revoke_tx(gg_db_conn_t *c, void *ctx, gg_error_t *err)
+/* The grant just made (w->result) as the body sent it. */
+static int grant_respond(gg_write_t *w, gg_error_t *err)
 {
-    struct grant_ctx *x = ctx;
-    gg_actor_t actor = gg_actor_of(x->auth);
-    return gg_grant_remove(c, x->arena, &actor, x->auth, x->account_id, x->grant_id, err);
+    (void)err;
+    gg_jw_t *jw = gg_api_json(w->req, w->status);
+    gg_jw_obj(jw);
+    gg_jw_kint(jw, "id", w->result);
+    gg_jw_kint(jw, "account_id", w->id);
+    gg_jw_kstr(jw, "role", gg_json_str(w->body, "role"));
+    gg_jw_kint(jw, "unit_id", gg_json_int(w->body, "unit_id", 0));
+    gg_jw_obj_end(jw);
+    return 0;
 }
 
-static void grant(gg_req_t *req)
+static const gg_field_t grant_fields[] = {{"role", GG_F_STR, 1, 1, 32, 0},
+                                          {"unit_id", GG_F_INT, 1, 1, INT64_MAX, 0}};
+
+static const gg_write_op_t GRANT = {
+    .path_ids = {"id"},
+    .fields = GG_FIELDS(grant_fields),
+    .run = grant_run,
+    .respond = grant_respond,
+    .status = 201,
+    .refused_action = "grant.denied",
+    .refused_type = "account",
+};
+
+static int revoke_run(gg_write_t *w, gg_error_t *err)
 {
-    static const gg_field_t fields[] = {{"role", GG_F_STR, 1, 1, 32, 0},
-                                        {"unit_id", GG_F_INT, 1, 1, INT64_MAX, 0}};
-    gg_db_conn_t *c;
-    gg_auth_t *auth;
-    json_t *body;
-    gg_error_t err;
-    int64_t id;
-    if (gg_api_path_id(req, "id", &id) < 0) return;
-    if (gg_api_begin(req, 0, &c, &auth) < 0) return;
-    if (gg_api_body(req, fields, 2, &body) < 0) {
-        gg_api_end(req, c);
-        return;
-    }
-    struct grant_ctx x = {.arena = req->arena,
-                          .auth = auth,
-                          .account_id = id,
-                          .unit_id = gg_json_int(body, "unit_id", 0),
-                          .role = gg_strdup(req->arena, gg_json_str(body, "role"))};
-    json_decref(body);
-    int rc = gg_db_tx(c, grant_tx, &x, &err);
-    if (rc < 0 && refused(&err)) audit_denial(req, c, auth, "grant.denied", id, &err);
-    gg_api_end(req, c);
-    if (rc < 0) {
-        gg_api_error(req, &err);
-        return;
-    }
-    gg_jw_t *w = gg_api_json(req, 201);
-    gg_jw_obj(w);
-    gg_jw_kint(w, "id", x.grant_id);
-    gg_jw_kint(w, "account_id", id);
-    gg_jw_kstr(w, "role", x.role);
-    gg_jw_kint(w, "unit_id", x.unit_id);
-    gg_jw_obj_end(w);
+    const gg_op_t *op = &w->op;
+    return gg_grant_remove(op->c, op->arena, &op->actor, op->auth, w->id, w->ids[1], err);
 }
 
-static void revoke(gg_req_t *req)
-{
-    gg_db_conn_t *c;
-    gg_auth_t *auth;
-    gg_error_t err;
-    int64_t id, gid;
-    if (gg_api_path_id(req, "id", &id) < 0 || gg_api_path_id(req, "grant_id", &gid) < 0) return;
-    if (gg_api_begin(req, 0, &c, &auth) < 0) return;
-    struct grant_ctx x = {.arena = req->arena, .auth = auth, .account_id = id, .grant_id = gid};
-    int rc = gg_db_tx(c, revoke_tx, &x, &err);
-    if (rc < 0 && refused(&err)) audit_denial(req, c, auth, "grant.remove.denied", id, &err);
-    gg_api_end(req, c);
-    if (rc < 0)
-        gg_api_error(req, &err);
-    else
-        req->status = 204;
-}
+static const gg_write_op_t REVOKE = {
+    .path_ids = {"id", "grant_id"},
+    .run = revoke_run,
+    .refused_action = "grant.remove.denied",
+    .refused_type = "account",
+};
 
-void gg_api_account_routes(gg_router_t *r)
+static const gg_api_route_t routes[] = {
+    GG_WRITE_ROUTE("GET", "/api/v1/accounts", LIST),
+    GG_WRITE_ROUTE("POST", "/api/v1/accounts", CREATE),
+    GG_WRITE_ROUTE("GET", "/api/v1/accounts/{id}", GET),
+    GG_WRITE_ROUTE("PATCH", "/api/v1/accounts/{id}", UPDATE),
+    GG_WRITE_ROUTE("POST", "/api/v1/accounts/{id}/password", RESET_PASSWORD),
+    GG_WRITE_ROUTE("POST", "/api/v1/accounts/{id}/unlock", UNLOCK),
+    GG_WRITE_ROUTE("POST", "/api/v1/accounts/{id}/grants", GRANT),
+    GG_WRITE_ROUTE("DELETE", "/api/v1/accounts/{id}/grants/{grant_id}", REVOKE),
+};
+
+int gg_api_account_routes(gg_router_t *r, gg_error_t *err)
 {
-    gg_router_add(r, "GET", "/api/v1/accounts", list, NULL);
-    gg_router_add(r, "POST", "/api/v1/accounts", create, NULL);
-    gg_router_add(r, "GET", "/api/v1/accounts/{id}", get, NULL);
-    gg_router_add(r, "PATCH", "/api/v1/accounts/{id}", update, NULL);
-    gg_router_add(r, "POST", "/api/v1/accounts/{id}/password", reset_password, NULL);
-    gg_router_add(r, "POST", "/api/v1/accounts/{id}/unlock", unlock, NULL);
-    gg_router_add(r, "POST", "/api/v1/accounts/{id}/grants", grant, NULL);
-    gg_router_add(r, "DELETE", "/api/v1/accounts/{id}/grants/{grant_id}", revoke, NULL);
+    return GG_API_ROUTES(r, routes, err);
 }

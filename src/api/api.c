@@ -6,22 +6,37 @@
 #include <string.h>
 #include <strings.h>
 
+#include "api/body.h"
 #include "core/utf8.h"
 #include "domain/session.h"
 
-void gg_api_register(gg_router_t *r)
+int gg_api_register(gg_router_t *r, gg_error_t *err)
 {
-    gg_api_health_routes(r);
-    gg_api_session_routes(r);
-    gg_api_account_routes(r);
-    gg_api_audit_routes(r);
-    gg_api_unit_routes(r);
-    gg_api_grid_routes(r);
-    gg_api_place_routes(r);
-    gg_api_resident_routes(r);
-    gg_api_qr_routes(r);
-    gg_api_transfer_routes(r);
-    gg_api_map_routes(r);
+    int (*const resources[])(gg_router_t *, gg_error_t *) = {
+        gg_api_health_routes,   gg_api_session_routes, gg_api_account_routes,         gg_api_audit_routes,
+        gg_api_unit_routes,     gg_api_grid_routes,    gg_api_grid_assignment_routes, gg_api_place_routes,
+        gg_api_resident_routes, gg_api_qr_routes,      gg_api_transfer_routes,        gg_api_map_routes,
+    };
+    for (size_t i = 0; i < sizeof resources / sizeof resources[0]; i++)
+        if (resources[i](r, err) < 0) return -1;
+    return 0;
+}
+
+int gg_api_add_routes(gg_router_t *r, const gg_api_route_t *routes, int n, gg_error_t *err)
+{
+    for (int i = 0; i < n; i++) {
+        const gg_api_route_t *rt = &routes[i];
+        int rc = rt->upload ? gg_router_add_upload(r, rt->method, rt->pattern, rt->fn, rt->data)
+                            : gg_router_add(r, rt->method, rt->pattern, rt->fn, rt->data);
+        if (rc < 0) {
+            gg_error_set(err, 500, "route_conflict", NULL,
+                         "cannot register route %s %s: a bad pattern, a duplicate, or a parameter "
+                         "named differently from another route's at the same place",
+                         rt->method, rt->pattern);
+            return -1;
+        }
+    }
+    return 0;
 }
 
 void gg_api_error(gg_req_t *req, const gg_error_t *e)
@@ -37,6 +52,34 @@ gg_jw_t *gg_api_json(gg_req_t *req, int status)
     req->out.len = 0;
     gg_jw_init(w, &req->out);
     return w;
+}
+
+gg_jw_t *gg_api_items(gg_req_t *req, int status)
+{
+    gg_jw_t *w = gg_api_json(req, status);
+    gg_jw_obj(w);
+    gg_jw_key(w, "items");
+    gg_jw_arr(w);
+    return w;
+}
+
+void gg_api_items_end(gg_req_t *req, gg_jw_t *w, int n, int limit, int64_t last_id, int64_t total)
+{
+    gg_jw_arr_end(w);
+    if (limit) gg_body_next(w, req->arena, n, limit, last_id);
+    if (total >= 0) gg_jw_kint(w, "total", total);
+    gg_jw_obj_end(w);
+}
+
+int gg_api_query_page(gg_req_t *req, int max, int def, gg_page_t *page)
+{
+    int64_t limit, after;
+    if (gg_api_query_int(req, "limit", 1, max, def, &limit) < 0 ||
+        gg_api_query_int(req, "after", 0, INT64_MAX, 0, &after) < 0)
+        return -1;
+    page->limit = (int)limit;
+    page->after = after;
+    return 0;
 }
 
 int gg_api_body(gg_req_t *req, const gg_field_t *fields, int nfields, json_t **out)
@@ -173,6 +216,43 @@ int gg_api_query_str(gg_req_t *req, const char *name, size_t max_chars, const ch
         return -1;
     }
     *out = v;
+    return 0;
+}
+
+int gg_api_query_reveal(gg_req_t *req, gg_reveal_t *rv)
+{
+    const char *v;
+    *rv = (gg_reveal_t){0};
+    if (gg_api_query_str(req, "reveal", 32, &v) < 0) return -1;
+    if (!v) return 0;
+    char *list = gg_strdup(req->arena, v), *save = NULL;
+    for (char *tok = strtok_r(list, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+        if (strcmp(tok, "id_number") == 0) {
+            rv->id_number = 1;
+        } else if (strcmp(tok, "phone") == 0) {
+            rv->phone = 1;
+        } else {
+            gg_error_t err;
+            gg_err_invalid(&err, "reveal", "reveal may name id_number and phone (comma-separated)");
+            gg_api_error(req, &err);
+            return -1;
+        }
+    }
+    return 0;
+}
+
+int gg_api_reveal_check(const gg_auth_t *auth, gg_reveal_t *rv, const char *unit_path, const char *id_number,
+                        const char *phone, const char *what, gg_error_t *err)
+{
+    if (!rv->id_number && !rv->phone) return 0;
+    /* only fields that hold something are revealed, and only those are on the record */
+    rv->id_number = rv->id_number && id_number;
+    rv->phone = rv->phone && phone;
+    rv->nfields = 0;
+    if (rv->id_number) rv->fields[rv->nfields++] = "id_number";
+    if (rv->phone) rv->fields[rv->nfields++] = "phone";
+    if (!gg_auth_can(auth, GG_P_PII_READ, unit_path))
+        return gg_err_forbidden(err, "you may not see unmasked personal data of this %s", what);
     return 0;
 }
 

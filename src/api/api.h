@@ -2,9 +2,11 @@
  * api.h — the application context and what every API handler shares.
  *
  * Handlers (one file per resource in src/api/) parse the request, call the
- * domain, and write JSON — nothing else: no SQL here.  Errors from any layer
- * arrive as a gg_error_t and are written by gg_api_error, the one place that
- * turns an error into the JSON body of DESIGN §5.
+ * domain, and write JSON — nothing else: no SQL here.  Most are descriptors
+ * run by gg_api_write (api/write.h).  Errors from any layer arrive as a
+ * gg_error_t and are written by gg_api_error, which hands them to
+ * gg_resp_error (http/server.c), the one function that turns an error into
+ * the JSON body of DESIGN §5.
  */
 #ifndef GG_API_API_H
 #define GG_API_API_H
@@ -40,29 +42,55 @@ typedef struct gg_app {
 #define GG_SESSION_COOKIE "gg_session"
 #define GG_CSRF_HEADER "X-CSRF-Token"
 
-/* Register every route of the API on r. */
-void gg_api_register(gg_router_t *r);
+/* Register every route of the API on r.  A route that cannot be added (a duplicate, or a parameter
+ * named differently at the same place as another route's) fails the whole registration: -1 and err
+ * names the route, so `serve` stops at start instead of serving without it. */
+int gg_api_register(gg_router_t *r, gg_error_t *err);
 
-/* Resource registration, one per file. */
-void gg_api_health_routes(gg_router_t *r);
-void gg_api_session_routes(gg_router_t *r);
-void gg_api_account_routes(gg_router_t *r);
-void gg_api_audit_routes(gg_router_t *r);
-void gg_api_unit_routes(gg_router_t *r);
-void gg_api_grid_routes(gg_router_t *r);     /* grids.c: grids, restructuring, assignments, locate */
-void gg_api_place_routes(gg_router_t *r);    /* places.c: buildings, houses, QR codes, households */
-void gg_api_resident_routes(gg_router_t *r); /* residents.c: residents, tags */
-void gg_api_qr_routes(gg_router_t *r);       /* qrcodes.c: QR house codes, public registration, approval */
-void gg_api_transfer_routes(gg_router_t *r); /* transfer.c: bulk import and export (CSV, XLSX) */
-void gg_api_map_routes(gg_router_t *r);      /* map.c: the maps' tile source (public) */
-/* grid_assignments.c: assignments and the staffing queries (registered by gg_api_grid_routes) */
-void gg_api_grid_assignment_routes(gg_router_t *r);
+/* One route of a resource's table; upload: a gg_router_add_upload route. */
+typedef struct gg_api_route {
+    const char *method;
+    const char *pattern;
+    gg_handler_fn fn;
+    const void *data;
+    int upload;
+} gg_api_route_t;
+
+/* Add the n routes of a table; the first that fails stops it (-1, err names it). */
+int gg_api_add_routes(gg_router_t *r, const gg_api_route_t *routes, int n, gg_error_t *err);
+#define GG_API_ROUTES(r, table, err)                                                                         \
+    gg_api_add_routes((r), (table), (int)(sizeof(table) / sizeof((table)[0])), (err))
+
+/* Resource registration, one per file (each returns gg_api_add_routes's result). */
+int gg_api_health_routes(gg_router_t *r, gg_error_t *err);
+int gg_api_session_routes(gg_router_t *r, gg_error_t *err);
+int gg_api_account_routes(gg_router_t *r, gg_error_t *err);
+int gg_api_audit_routes(gg_router_t *r, gg_error_t *err);
+int gg_api_unit_routes(gg_router_t *r, gg_error_t *err);
+int gg_api_grid_routes(gg_router_t *r, gg_error_t *err);     /* grids.c: grids, restructuring, locate */
+int gg_api_place_routes(gg_router_t *r, gg_error_t *err);    /* places.c: buildings, houses, households */
+int gg_api_resident_routes(gg_router_t *r, gg_error_t *err); /* residents.c: residents, tags */
+int gg_api_qr_routes(gg_router_t *r,
+                     gg_error_t *err); /* qrcodes.c: QR house codes, public registration, approval */
+int gg_api_transfer_routes(gg_router_t *r,
+                           gg_error_t *err);            /* transfer.c: bulk import and export (CSV, XLSX) */
+int gg_api_map_routes(gg_router_t *r, gg_error_t *err); /* map.c: the maps' tile source (public) */
+/* grid_assignments.c: assignments and the staffing queries */
+int gg_api_grid_assignment_routes(gg_router_t *r, gg_error_t *err);
 
 /* Write e as the JSON error response. */
 void gg_api_error(gg_req_t *req, const gg_error_t *e);
 
 /* Start a JSON response body with the given status; returns the writer. */
 gg_jw_t *gg_api_json(gg_req_t *req, int status);
+/* Start a list answer, {"items": [ — the caller writes the items, closes the array, adds what follows
+ * it ("next", "total") and closes the object. */
+gg_jw_t *gg_api_items(gg_req_t *req, int status);
+/* Close it: the array, "next" (the last id of a full page of limit rows, else null; limit 0: no "next"),
+ * "total" when total >= 0 (asked for with ?total=1), the object. */
+void gg_api_items_end(gg_req_t *req, gg_jw_t *w, int n, int limit, int64_t last_id, int64_t total);
+/* ?limit= (1..max, default def) and ?after= (a last id seen) into page. */
+int gg_api_query_page(gg_req_t *req, int max, int def, gg_page_t *page);
 
 /* Parse req->body as a JSON object and check it against fields; on failure the
  * 4xx response is already written and -1 returned.  *out must be json_decref'd. */
@@ -86,6 +114,20 @@ const char *gg_api_token(gg_req_t *req, int *via_cookie);
  * parameter and returns -1; absent gives def. */
 int gg_api_query_int(gg_req_t *req, const char *name, int64_t min, int64_t max, int64_t def, int64_t *out);
 int gg_api_query_str(gg_req_t *req, const char *name, size_t max_chars, const char **out);
+/* ?reveal=id_number,phone on the read of one record with personal data. */
+typedef struct gg_reveal {
+    int id_number, phone;  /* asked for; after gg_api_reveal_check: what is shown unmasked */
+    const char *fields[2]; /* the fields revealed, for the pii.read audit row */
+    int nfields;
+} gg_reveal_t;
+/* Parse ?reveal= (a 400 naming "reveal" for anything but id_number and phone). */
+int gg_api_query_reveal(gg_req_t *req, gg_reveal_t *rv);
+/* Keep only the asked-for fields that hold something, and refuse (403: "you may not see unmasked personal
+ * data of this <what>") unless the caller has pii.read at unit_path.  Nothing asked: 0, nothing checked.
+ * The caller puts rv->fields on record (committed) before the data leaves. */
+int gg_api_reveal_check(const gg_auth_t *auth, gg_reveal_t *rv, const char *unit_path, const char *id_number,
+                        const char *phone, const char *what, gg_error_t *err);
+
 /* Path parameter that must be a positive id; writes 404 when it is not one. */
 int gg_api_path_id(gg_req_t *req, const char *name, int64_t *out);
 

@@ -6,85 +6,77 @@
 
 #include "api/api.h"
 #include "api/sheet_out.h"
+#include "api/write.h"
 #include "core/log.h"
 #include "domain/audit.h"
 #include "domain/validate.h"
 
-/* The filters and permission both routes share; 0, or <0 with the response written. */
-static int begin(gg_req_t *req, gg_audit_filter_t *f, gg_db_conn_t **c, gg_auth_t **auth)
+/* The query filters both routes share; 0, or -1 with the 400 written. */
+static int parse_filter(gg_req_t *req, gg_audit_filter_t *f)
 {
-    gg_error_t err;
-    int64_t limit, before, account;
-    const char *action;
+    int64_t limit;
+    *f = (gg_audit_filter_t){0};
     if (gg_api_query_int(req, "limit", 1, 200, 50, &limit) < 0 ||
-        gg_api_query_int(req, "before", 0, INT64_MAX, 0, &before) < 0 ||
-        gg_api_query_int(req, "account_id", 0, INT64_MAX, 0, &account) < 0 ||
-        gg_api_query_str(req, "action", 64, &action) < 0)
+        gg_api_query_int(req, "before", 0, INT64_MAX, 0, &f->before_seq) < 0 ||
+        gg_api_query_int(req, "account_id", 0, INT64_MAX, 0, &f->account_id) < 0 ||
+        gg_api_query_str(req, "action", 64, &f->action) < 0)
         return -1;
-    if (gg_api_begin(req, 0, c, auth) < 0) return -1;
-    if (!gg_auth_has(*auth, GG_P_AUDIT_READ)) {
-        gg_api_end(req, *c);
-        gg_err_forbidden(&err, "reading the audit log needs the audit.read permission");
-        gg_api_error(req, &err);
-        return -1;
-    }
-    *f = (gg_audit_filter_t){
-        .action = action, .account_id = account, .before_seq = before, .limit = (int)limit};
+    f->limit = (int)limit;
     return 0;
 }
 
-static void list(gg_req_t *req)
+static int forbidden(gg_error_t *err)
 {
-    gg_db_conn_t *c;
-    gg_auth_t *auth;
-    gg_error_t err;
-    gg_audit_filter_t f;
-    if (begin(req, &f, &c, &auth) < 0) return;
-    int64_t limit = f.limit;
+    return gg_err_forbidden(err, "reading the audit log needs the audit.read permission");
+}
+
+static int list_parse(gg_write_t *w)
+{
+    return parse_filter(w->req, w->state);
+}
+
+static int list_respond(gg_write_t *w, gg_error_t *err)
+{
+    const gg_audit_filter_t *f = w->state;
+    if (!gg_auth_has(w->op.auth, GG_P_AUDIT_READ)) return forbidden(err);
     gg_audit_row_t *rows;
     int n;
-    int rc = gg_audit_list(c, req->arena, auth, &f, &rows, &n, &err);
-    gg_api_end(req, c);
-    if (rc < 0) {
-        gg_api_error(req, &err);
-        return;
-    }
-    gg_jw_t *w = gg_api_json(req, 200);
-    gg_jw_obj(w);
-    gg_jw_key(w, "items");
-    gg_jw_arr(w);
+    if (gg_audit_list(w->op.c, w->op.arena, w->op.auth, f, &rows, &n, err) < 0) return -1;
+    gg_jw_t *jw = gg_api_items(w->req, w->status);
     for (int i = 0; i < n; i++) {
         gg_audit_row_t *r = &rows[i];
-        gg_jw_obj(w);
-        gg_jw_kint(w, "seq", r->seq);
-        gg_jw_ktime(w, "at", r->at);
+        gg_jw_obj(jw);
+        gg_jw_kint(jw, "seq", r->seq);
+        gg_jw_ktime(jw, "at", r->at);
         if (r->account_id)
-            gg_jw_kint(w, "account_id", r->account_id);
+            gg_jw_kint(jw, "account_id", r->account_id);
         else
-            gg_jw_knull(w, "account_id");
-        gg_jw_kstr(w, "username", r->username);
-        gg_jw_kstr(w, "client_ip", r->client_ip);
-        gg_jw_kstr(w, "action", r->action);
-        gg_jw_kstr(w, "object_type", r->object_type);
-        gg_jw_kstr(w, "object_id", r->object_id);
+            gg_jw_knull(jw, "account_id");
+        gg_jw_kstr(jw, "username", r->username);
+        gg_jw_kstr(jw, "client_ip", r->client_ip);
+        gg_jw_kstr(jw, "action", r->action);
+        gg_jw_kstr(jw, "object_type", r->object_type);
+        gg_jw_kstr(jw, "object_id", r->object_id);
         if (r->unit_id)
-            gg_jw_kint(w, "unit_id", r->unit_id);
+            gg_jw_kint(jw, "unit_id", r->unit_id);
         else
-            gg_jw_knull(w, "unit_id");
-        gg_jw_key(w, "detail");
+            gg_jw_knull(jw, "unit_id");
+        gg_jw_key(jw, "detail");
         if (r->detail)
-            gg_jw_raw(w, r->detail, strlen(r->detail)); /* written by us as JSON */
+            gg_jw_raw(jw, r->detail, strlen(r->detail)); /* written by us as JSON */
         else
-            gg_jw_null(w);
-        gg_jw_obj_end(w);
+            gg_jw_null(jw);
+        gg_jw_obj_end(jw);
     }
-    gg_jw_arr_end(w);
-    if (n == (int)limit)
-        gg_jw_kstr(w, "next", gg_sprintf(req->arena, "%lld", (long long)rows[n - 1].seq));
-    else
-        gg_jw_knull(w, "next");
-    gg_jw_obj_end(w);
+    gg_api_items_end(w->req, jw, n, f->limit, n ? rows[n - 1].seq : 0, -1);
+    return 0;
 }
+
+static const gg_write_op_t LIST = {
+    .state_size = sizeof(gg_audit_filter_t),
+    .parse = list_parse,
+    .respond = list_respond,
+};
 
 /* ---- the CSV export, streamed ---- */
 
@@ -173,7 +165,13 @@ static void export_csv(gg_req_t *req)
     gg_auth_t *auth;
     gg_error_t err;
     gg_audit_filter_t f;
-    if (begin(req, &f, &c, &auth) < 0) return;
+    if (parse_filter(req, &f) < 0 || gg_api_begin(req, 0, &c, &auth) < 0) return;
+    if (!gg_auth_has(auth, GG_P_AUDIT_READ)) {
+        gg_api_end(req, c);
+        forbidden(&err);
+        gg_api_error(req, &err);
+        return;
+    }
     f.limit = EXPORT_PAGE; /* a page per fill; the export has no limit */
     /* on record before the first row leaves: who took a copy of the log, with which filters */
     gg_buf_t detail = {0};
@@ -214,8 +212,12 @@ static void export_csv(gg_req_t *req)
     gg_resp_stream(req, export_fill, export_done, x);
 }
 
-void gg_api_audit_routes(gg_router_t *r)
+static const gg_api_route_t routes[] = {
+    GG_WRITE_ROUTE("GET", "/api/v1/audit", LIST),
+    {"GET", "/api/v1/audit.csv", export_csv, NULL, 0},
+};
+
+int gg_api_audit_routes(gg_router_t *r, gg_error_t *err)
 {
-    gg_router_add(r, "GET", "/api/v1/audit", list, NULL);
-    gg_router_add(r, "GET", "/api/v1/audit.csv", export_csv, NULL);
+    return GG_API_ROUTES(r, routes, err);
 }

@@ -117,3 +117,20 @@ void gg_body_kref(gg_jw_t *w, const char *key, const char *id_key, int64_t id, c
     gg_jw_kstr(w, name_key, name);
     gg_jw_obj_end(w);
 }
+
+void gg_body_grants(gg_jw_t *w, const gg_grant_t *g, int n)
+{
+    gg_jw_arr(w);
+    for (int i = 0; i < n; i++) {
+        const gg_role_t *role = gg_role_find(g[i].role);
+        gg_jw_obj(w);
+        gg_jw_kint(w, "id", g[i].id);
+        gg_jw_kstr(w, "role", g[i].role);
+        gg_jw_kstr(w, "role_name", role ? role->name_zh : g[i].role);
+        gg_jw_kint(w, "unit_id", g[i].unit_id);
+        gg_jw_kstr(w, "unit_code", g[i].unit_code);
+        gg_jw_kstr(w, "unit_name", g[i].unit_name);
+        gg_jw_obj_end(w);
+    }
+    gg_jw_arr_end(w);
+}

@@ -37,8 +37,12 @@ static void readyz(gg_req_t *req)
     gg_jw_obj_end(w);
 }
 
-void gg_api_health_routes(gg_router_t *r)
+static const gg_api_route_t routes[] = {
+    {"GET", "/healthz", healthz, NULL, 0},
+    {"GET", "/readyz", readyz, NULL, 0},
+};
+
+int gg_api_health_routes(gg_router_t *r, gg_error_t *err)
 {
-    gg_router_add(r, "GET", "/healthz", healthz, NULL);
-    gg_router_add(r, "GET", "/readyz", readyz, NULL);
+    return GG_API_ROUTES(r, routes, err);
 }

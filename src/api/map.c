@@ -30,7 +30,11 @@ static void tiles(gg_req_t *req)
     gg_jw_obj_end(w);
 }
 
-void gg_api_map_routes(gg_router_t *r)
+static const gg_api_route_t routes[] = {
+    {"GET", "/api/v1/map/tiles", tiles, NULL, 0},
+};
+
+int gg_api_map_routes(gg_router_t *r, gg_error_t *err)
 {
-    gg_router_add(r, "GET", "/api/v1/map/tiles", tiles, NULL);
+    return GG_API_ROUTES(r, routes, err);
 }

@@ -9,6 +9,7 @@
 
 #include "api/api.h"
 #include "api/body.h"
+#include "api/write.h"
 #include "core/clock.h"
 #include "domain/household.h"
 #include "domain/place.h"
@@ -126,55 +127,42 @@ static void write_members(gg_jw_t *w, const char *key, const gg_member_t *m, int
 
 /* ---- buildings ---- */
 
-static void building_list(gg_req_t *req)
-{
-    gg_db_conn_t *c;
-    gg_auth_t *auth;
-    gg_error_t err;
-    int64_t limit, after, unit_id, retired;
-    const char *q;
-    if (gg_api_query_int(req, "limit", 1, 200, 50, &limit) < 0 ||
-        gg_api_query_int(req, "after", 0, INT64_MAX, 0, &after) < 0 ||
-        gg_api_query_int(req, "unit_id", 0, INT64_MAX, 0, &unit_id) < 0 ||
-        gg_api_query_int(req, "include_retired", 0, 1, 0, &retired) < 0 ||
-        gg_api_query_str(req, "q", 50, &q) < 0)
-        return;
-    if (gg_api_begin(req, 0, &c, &auth) < 0) return;
-    gg_place_filter_t f = {.unit_id = unit_id, .q = q, .include_retired = (int)retired};
-    gg_page_t page = {.limit = (int)limit, .after = after};
-    gg_building_t *rows;
-    int n;
-    int rc = gg_building_list(c, req->arena, auth, &f, &page, &rows, &n, &err);
-    gg_api_end(req, c);
-    if (rc < 0) {
-        gg_api_error(req, &err);
-        return;
-    }
-    gg_jw_t *w = gg_api_json(req, 200);
-    gg_jw_obj(w);
-    gg_jw_key(w, "items");
-    gg_jw_arr(w);
-    for (int i = 0; i < n; i++)
-        write_building(w, &rows[i]);
-    gg_jw_arr_end(w);
-    gg_body_next(w, req->arena, n, (int)limit, n ? rows[n - 1].id : 0);
-    gg_jw_obj_end(w);
-}
-
-struct building_ctx {
-    gg_arena_t *arena;
-    const gg_auth_t *auth;
-    int64_t id;
-    json_t *body;
-    gg_building_t in;
+struct place_query {
+    gg_place_filter_t f;
+    gg_page_t page;
 };
 
-static int building_create_tx(gg_db_conn_t *c, void *ctx, gg_error_t *err)
+static int building_list_parse(gg_write_t *w)
 {
-    struct building_ctx *x = ctx;
-    gg_actor_t actor = gg_actor_of(x->auth);
-    return gg_building_create(c, x->arena, &actor, x->auth, &x->in, &x->id, err);
+    struct place_query *x = w->state;
+    int64_t retired;
+    if (gg_api_query_page(w->req, 200, 50, &x->page) < 0 ||
+        gg_api_query_int(w->req, "unit_id", 0, INT64_MAX, 0, &x->f.unit_id) < 0 ||
+        gg_api_query_int(w->req, "include_retired", 0, 1, 0, &retired) < 0 ||
+        gg_api_query_str(w->req, "q", 50, &x->f.q) < 0)
+        return -1;
+    x->f.include_retired = (int)retired;
+    return 0;
 }
+
+static int building_list_respond(gg_write_t *w, gg_error_t *err)
+{
+    struct place_query *x = w->state;
+    gg_building_t *rows;
+    int n;
+    if (gg_building_list(w->op.c, w->op.arena, w->op.auth, &x->f, &x->page, &rows, &n, err) < 0) return -1;
+    gg_jw_t *jw = gg_api_items(w->req, w->status);
+    for (int i = 0; i < n; i++)
+        write_building(jw, &rows[i]);
+    gg_api_items_end(w->req, jw, n, x->page.limit, n ? rows[n - 1].id : 0, -1);
+    return 0;
+}
+
+static const gg_write_op_t BUILDING_LIST = {
+    .state_size = sizeof(struct place_query),
+    .parse = building_list_parse,
+    .respond = building_list_respond,
+};
 
 /* Building fields a POST and a PATCH share. */
 static const gg_field_t building_fields[] = {
@@ -182,7 +170,6 @@ static const gg_field_t building_fields[] = {
     {"location", GG_F_OBJ, 0, 0, 0, 1},  {"floors", GG_F_INT, 0, 1, 200, 1},
     {"use_type", GG_F_STR, 0, 1, 16, 0},
 };
-#define NBUILDING (sizeof building_fields / sizeof building_fields[0])
 
 /* Apply the body's building fields to b (absent: unchanged, null: cleared). */
 static int take_building(gg_arena_t *a, json_t *body, gg_building_t *b, gg_error_t *err)
@@ -194,117 +181,95 @@ static int take_building(gg_arena_t *a, json_t *body, gg_building_t *b, gg_error
     return gg_body_location(body, "location", &b->has_location, &b->lat, &b->lon, err);
 }
 
-static void building_respond(gg_req_t *req, gg_db_conn_t *c, const gg_auth_t *auth, int rc, int64_t id,
-                             gg_error_t *err, int status)
+static int building_respond(gg_write_t *w, gg_error_t *err)
 {
     gg_building_t b;
-    if (rc == 0) rc = gg_building_get(c, req->arena, auth, id, &b, err);
-    gg_api_end(req, c);
-    if (rc < 0) {
-        gg_api_error(req, err);
-        return;
-    }
-    if (status == 201)
-        gg_resp_header(req, "Location", gg_sprintf(req->arena, "/api/v1/buildings/%lld", (long long)id));
-    write_building(gg_api_json(req, status), &b);
+    if (gg_building_get(w->op.c, w->op.arena, w->op.auth, w->result, &b, err) < 0) return -1;
+    write_building(gg_api_json(w->req, w->status), &b);
+    return 0;
 }
 
-static void building_create(gg_req_t *req)
+static const gg_write_op_t BUILDING_GET = {.path_ids = {"id"}, .respond = building_respond};
+
+static int building_create_prepare(gg_write_t *w, gg_error_t *err)
 {
-    gg_field_t fields[NBUILDING + 2];
-    memcpy(fields, building_fields, sizeof building_fields);
-    fields[NBUILDING] = (gg_field_t){"grid_id", GG_F_INT, 1, 1, INT64_MAX, 0};
-    fields[NBUILDING + 1] = (gg_field_t){"code", GG_F_STR, 0, 1, 16, 1};
-    gg_db_conn_t *c;
-    gg_auth_t *auth;
-    json_t *body;
-    gg_error_t err;
-    if (gg_api_begin(req, 0, &c, &auth) < 0) return;
-    if (gg_api_body(req, fields, sizeof fields / sizeof fields[0], &body) < 0) {
-        gg_api_end(req, c);
-        return;
-    }
-    struct building_ctx x = {.arena = req->arena, .auth = auth};
-    x.in.grid_id = gg_json_int(body, "grid_id", 0);
-    gg_body_str(req->arena, body, "code", &x.in.code);
-    int rc = gg_json_has(body, "name") ? take_building(req->arena, body, &x.in, &err)
-                                       : gg_err_invalid(&err, "name", "name is required");
-    json_decref(body);
-    if (rc == 0) rc = gg_db_tx(c, building_create_tx, &x, &err);
-    building_respond(req, c, auth, rc, x.id, &err, 201);
+    gg_building_t *in = w->state;
+    in->grid_id = gg_json_int(w->body, "grid_id", 0);
+    gg_body_str(w->op.arena, w->body, "code", &in->code);
+    if (!gg_json_has(w->body, "name")) return gg_err_invalid(err, "name", "name is required");
+    return take_building(w->op.arena, w->body, in, err);
 }
 
-static void building_get(gg_req_t *req)
+static int building_create_run(gg_write_t *w, gg_error_t *err)
 {
-    gg_db_conn_t *c;
-    gg_auth_t *auth;
-    gg_error_t err;
-    int64_t id;
-    if (gg_api_path_id(req, "id", &id) < 0) return;
-    if (gg_api_begin(req, 0, &c, &auth) < 0) return;
-    building_respond(req, c, auth, 0, id, &err, 200);
+    const gg_op_t *op = &w->op;
+    return gg_building_create(op->c, op->arena, &op->actor, op->auth, w->state, &w->result, err);
 }
 
-static int building_update_tx(gg_db_conn_t *c, void *ctx, gg_error_t *err)
+static const gg_field_t building_create_fields[] = {
+    {"grid_id", GG_F_INT, 1, 1, INT64_MAX, 0},
+    {"code", GG_F_STR, 0, 1, 16, 1},
+};
+
+static const gg_write_op_t BUILDING_CREATE = {
+    .fields = GG_FIELDS(building_fields),
+    .more = GG_FIELDS(building_create_fields),
+    .state_size = sizeof(gg_building_t),
+    .prepare = building_create_prepare,
+    .run = building_create_run,
+    .respond = building_respond,
+    .status = 201,
+    .location = "/api/v1/buildings/%lld",
+};
+
+static int building_update_run(gg_write_t *w, gg_error_t *err)
 {
-    struct building_ctx *x = ctx;
-    gg_actor_t actor = gg_actor_of(x->auth);
+    const gg_op_t *op = &w->op;
     gg_building_t cur, next;
-    if (gg_building_get(c, x->arena, x->auth, x->id, &cur, err) < 0) return -1;
+    if (gg_building_get(op->c, op->arena, op->auth, w->id, &cur, err) < 0) return -1;
     next = cur;
-    if (take_building(x->arena, x->body, &next, err) < 0) return -1;
+    if (take_building(op->arena, w->body, &next, err) < 0) return -1;
     int retired = cur.retired_at != 0;
-    gg_body_bool(x->body, "retired", &retired);
+    gg_body_bool(w->body, "retired", &retired);
     next.retired_at = retired ? (cur.retired_at ? cur.retired_at : gg_now_ms()) : 0;
-    return gg_building_update(c, x->arena, &actor, x->auth, &cur, &next,
-                              (int)gg_json_int(x->body, "version", 0), err);
+    return gg_building_update(op->c, op->arena, &op->actor, op->auth, &cur, &next,
+                              (int)gg_json_int(w->body, "version", 0), err);
 }
 
-/* A write to one building: path id, checked body, fn in a transaction, the building (200) or the error. */
-static void building_write(gg_req_t *req, const gg_field_t *fields, size_t nfields, gg_db_tx_fn fn)
+/* What a PATCH of a building or a house adds to the shared fields. */
+static const gg_field_t retire_fields[] = {
+    {"retired", GG_F_BOOL, 0, 0, 0, 0},
+    {"version", GG_F_INT, 1, 1, INT32_MAX, 0},
+};
+
+static const gg_write_op_t BUILDING_UPDATE = {
+    .path_ids = {"id"},
+    .fields = GG_FIELDS(building_fields),
+    .more = GG_FIELDS(retire_fields),
+    .run = building_update_run,
+    .respond = building_respond,
+};
+
+static int building_move_run(gg_write_t *w, gg_error_t *err)
 {
-    gg_db_conn_t *c;
-    gg_auth_t *auth;
-    gg_error_t err;
-    int64_t id;
-    if (gg_api_path_id(req, "id", &id) < 0) return;
-    if (gg_api_begin(req, 0, &c, &auth) < 0) return;
-    struct building_ctx x = {.arena = req->arena, .auth = auth, .id = id};
-    if (gg_api_body(req, fields, nfields, &x.body) < 0) {
-        gg_api_end(req, c);
-        return;
-    }
-    int rc = gg_db_tx(c, fn, &x, &err);
-    json_decref(x.body);
-    building_respond(req, c, auth, rc, id, &err, 200);
+    const gg_op_t *op = &w->op;
+    return gg_building_move_to(op->c, op->arena, &op->actor, op->auth, w->id,
+                               gg_json_int(w->body, "grid_id", 0), (int)gg_json_int(w->body, "version", 0),
+                               err);
 }
 
-static void building_update(gg_req_t *req)
-{
-    gg_field_t fields[NBUILDING + 2];
-    memcpy(fields, building_fields, sizeof building_fields);
-    fields[NBUILDING] = (gg_field_t){"retired", GG_F_BOOL, 0, 0, 0, 0};
-    fields[NBUILDING + 1] = (gg_field_t){"version", GG_F_INT, 1, 1, INT32_MAX, 0};
-    building_write(req, fields, sizeof fields / sizeof fields[0], building_update_tx);
-}
-
-static int building_move_tx(gg_db_conn_t *c, void *ctx, gg_error_t *err)
-{
-    struct building_ctx *x = ctx;
-    gg_actor_t actor = gg_actor_of(x->auth);
-    return gg_building_move_to(c, x->arena, &actor, x->auth, x->id, gg_json_int(x->body, "grid_id", 0),
-                               (int)gg_json_int(x->body, "version", 0), err);
-}
+static const gg_field_t building_move_fields[] = {
+    {"grid_id", GG_F_INT, 1, 1, INT64_MAX, 0},
+    {"version", GG_F_INT, 1, 1, INT32_MAX, 0},
+};
 
 /* POST /buildings/{id}/move {"grid_id", "version"}: into another grid, with its houses and people. */
-static void building_move(gg_req_t *req)
-{
-    static const gg_field_t fields[] = {
-        {"grid_id", GG_F_INT, 1, 1, INT64_MAX, 0},
-        {"version", GG_F_INT, 1, 1, INT32_MAX, 0},
-    };
-    building_write(req, fields, sizeof fields / sizeof fields[0], building_move_tx);
-}
+static const gg_write_op_t BUILDING_MOVE = {
+    .path_ids = {"id"},
+    .fields = GG_FIELDS(building_move_fields),
+    .run = building_move_run,
+    .respond = building_respond,
+};
 
 /* ---- houses ---- */
 
@@ -314,7 +279,6 @@ static const gg_field_t house_fields[] = {
     {"room", GG_F_STR, 0, 1, 16, 0},        {"use_type", GG_F_STR, 0, 1, 16, 0},
     {"area_m2", GG_F_NUM, 0, 0, 100000, 1},
 };
-#define NHOUSE (sizeof house_fields / sizeof house_fields[0])
 
 static void take_house(gg_arena_t *a, json_t *body, gg_house_t *h)
 {
@@ -325,420 +289,302 @@ static void take_house(gg_arena_t *a, json_t *body, gg_house_t *h)
     gg_body_num(body, "area_m2", &h->has_area, &h->area_m2);
 }
 
-struct house_ctx {
-    gg_arena_t *arena;
-    const gg_auth_t *auth;
-    int64_t id;
-    json_t *body;
-    gg_house_t in;
-};
-
-static void house_respond(gg_req_t *req, gg_db_conn_t *c, const gg_auth_t *auth, int rc, int64_t id,
-                          gg_error_t *err, int status)
+static int house_respond(gg_write_t *w, gg_error_t *err)
 {
     gg_house_t h;
-    if (rc == 0) rc = gg_house_get(c, req->arena, auth, GG_P_PLACE_READ, id, &h, err);
-    gg_api_end(req, c);
-    if (rc < 0) {
-        gg_api_error(req, err);
-        return;
-    }
-    if (status == 201)
-        gg_resp_header(req, "Location", gg_sprintf(req->arena, "/api/v1/houses/%lld", (long long)id));
-    write_house(req, gg_api_json(req, status), &h);
+    if (gg_house_get(w->op.c, w->op.arena, w->op.auth, GG_P_PLACE_READ, w->result, &h, err) < 0) return -1;
+    write_house(w->req, gg_api_json(w->req, w->status), &h);
+    return 0;
 }
 
-static void house_list(gg_req_t *req)
+static const gg_write_op_t HOUSE_GET = {.path_ids = {"id"}, .respond = house_respond};
+
+static int house_list_parse(gg_write_t *w)
 {
-    gg_db_conn_t *c;
-    gg_auth_t *auth;
-    gg_error_t err;
-    int64_t limit, after, building_id, retired;
-    const char *q;
-    if (gg_api_path_id(req, "id", &building_id) < 0) return;
-    if (gg_api_query_int(req, "limit", 1, 200, 50, &limit) < 0 ||
-        gg_api_query_int(req, "after", 0, INT64_MAX, 0, &after) < 0 ||
-        gg_api_query_int(req, "include_retired", 0, 1, 0, &retired) < 0 ||
-        gg_api_query_str(req, "q", 50, &q) < 0)
-        return;
-    if (gg_api_begin(req, 0, &c, &auth) < 0) return;
+    struct place_query *x = w->state;
+    int64_t retired;
+    if (gg_api_query_page(w->req, 200, 50, &x->page) < 0 ||
+        gg_api_query_int(w->req, "include_retired", 0, 1, 0, &retired) < 0 ||
+        gg_api_query_str(w->req, "q", 50, &x->f.q) < 0)
+        return -1;
+    x->f.building_id = w->id;
+    x->f.include_retired = (int)retired;
+    return 0;
+}
+
+static int house_list_respond(gg_write_t *w, gg_error_t *err)
+{
+    struct place_query *x = w->state;
     gg_building_t b;
     gg_house_t *rows = NULL;
     int n = 0;
-    gg_place_filter_t f = {.building_id = building_id, .q = q, .include_retired = (int)retired};
-    gg_page_t page = {.limit = (int)limit, .after = after};
     /* the building must be visible: houses of a building outside the scope are a 404, not an empty list */
-    int rc = gg_building_get(c, req->arena, auth, building_id, &b, &err);
-    if (rc == 0) rc = gg_house_list(c, req->arena, auth, &f, &page, &rows, &n, &err);
-    gg_api_end(req, c);
-    if (rc < 0) {
-        gg_api_error(req, &err);
-        return;
-    }
-    gg_jw_t *w = gg_api_json(req, 200);
-    gg_jw_obj(w);
-    gg_jw_key(w, "items");
-    gg_jw_arr(w);
+    if (gg_building_get(w->op.c, w->op.arena, w->op.auth, w->id, &b, err) < 0 ||
+        gg_house_list(w->op.c, w->op.arena, w->op.auth, &x->f, &x->page, &rows, &n, err) < 0)
+        return -1;
+    gg_jw_t *jw = gg_api_items(w->req, w->status);
     for (int i = 0; i < n; i++)
-        write_house(req, w, &rows[i]);
-    gg_jw_arr_end(w);
-    gg_body_next(w, req->arena, n, (int)limit, n ? rows[n - 1].id : 0);
-    gg_jw_obj_end(w);
+        write_house(w->req, jw, &rows[i]);
+    gg_api_items_end(w->req, jw, n, x->page.limit, n ? rows[n - 1].id : 0, -1);
+    return 0;
 }
 
-static int house_create_tx(gg_db_conn_t *c, void *ctx, gg_error_t *err)
+/* GET /buildings/{id}/houses */
+static const gg_write_op_t HOUSE_LIST = {
+    .path_ids = {"id"},
+    .state_size = sizeof(struct place_query),
+    .parse = house_list_parse,
+    .respond = house_list_respond,
+};
+
+static int house_create_prepare(gg_write_t *w, gg_error_t *err)
 {
-    struct house_ctx *x = ctx;
-    gg_actor_t actor = gg_actor_of(x->auth);
-    return gg_house_create(c, x->arena, &actor, x->auth, &x->in, &x->id, err);
+    gg_house_t *in = w->state;
+    in->building_id = w->id;
+    take_house(w->op.arena, w->body, in);
+    return in->room ? 0 : gg_err_invalid(err, "room", "room is required");
 }
 
-static void house_create(gg_req_t *req)
+static int house_create_run(gg_write_t *w, gg_error_t *err)
 {
-    gg_db_conn_t *c;
-    gg_auth_t *auth;
-    json_t *body;
-    gg_error_t err;
-    int64_t building_id;
-    if (gg_api_path_id(req, "id", &building_id) < 0) return;
-    if (gg_api_begin(req, 0, &c, &auth) < 0) return;
-    if (gg_api_body(req, house_fields, NHOUSE, &body) < 0) {
-        gg_api_end(req, c);
-        return;
-    }
-    struct house_ctx x = {.arena = req->arena, .auth = auth, .in = {.building_id = building_id}};
-    take_house(req->arena, body, &x.in);
-    json_decref(body);
-    int rc =
-        x.in.room ? gg_db_tx(c, house_create_tx, &x, &err) : gg_err_invalid(&err, "room", "room is required");
-    house_respond(req, c, auth, rc, x.id, &err, 201);
+    const gg_op_t *op = &w->op;
+    return gg_house_create(op->c, op->arena, &op->actor, op->auth, w->state, &w->result, err);
 }
 
-static void house_get(gg_req_t *req)
-{
-    gg_db_conn_t *c;
-    gg_auth_t *auth;
-    gg_error_t err;
-    int64_t id;
-    if (gg_api_path_id(req, "id", &id) < 0) return;
-    if (gg_api_begin(req, 0, &c, &auth) < 0) return;
-    house_respond(req, c, auth, 0, id, &err, 200);
-}
+/* POST /buildings/{id}/houses */
+static const gg_write_op_t HOUSE_CREATE = {
+    .path_ids = {"id"},
+    .fields = GG_FIELDS(house_fields),
+    .state_size = sizeof(gg_house_t),
+    .prepare = house_create_prepare,
+    .run = house_create_run,
+    .respond = house_respond,
+    .status = 201,
+    .location = "/api/v1/houses/%lld",
+};
 
-static int house_update_tx(gg_db_conn_t *c, void *ctx, gg_error_t *err)
+static int house_update_run(gg_write_t *w, gg_error_t *err)
 {
-    struct house_ctx *x = ctx;
-    gg_actor_t actor = gg_actor_of(x->auth);
+    const gg_op_t *op = &w->op;
     gg_house_t cur, next;
-    if (gg_house_get(c, x->arena, x->auth, GG_P_PLACE_READ, x->id, &cur, err) < 0) return -1;
+    if (gg_house_get(op->c, op->arena, op->auth, GG_P_PLACE_READ, w->id, &cur, err) < 0) return -1;
     next = cur;
-    take_house(x->arena, x->body, &next);
+    take_house(op->arena, w->body, &next);
     int retired = cur.retired_at != 0;
-    gg_body_bool(x->body, "retired", &retired);
+    gg_body_bool(w->body, "retired", &retired);
     next.retired_at = retired ? (cur.retired_at ? cur.retired_at : gg_now_ms()) : 0;
-    return gg_house_update(c, x->arena, &actor, x->auth, &cur, &next, (int)gg_json_int(x->body, "version", 0),
-                           err);
+    return gg_house_update(op->c, op->arena, &op->actor, op->auth, &cur, &next,
+                           (int)gg_json_int(w->body, "version", 0), err);
 }
 
-static void house_update(gg_req_t *req)
-{
-    gg_field_t fields[NHOUSE + 2];
-    memcpy(fields, house_fields, sizeof house_fields);
-    fields[NHOUSE] = (gg_field_t){"retired", GG_F_BOOL, 0, 0, 0, 0};
-    fields[NHOUSE + 1] = (gg_field_t){"version", GG_F_INT, 1, 1, INT32_MAX, 0};
-    gg_db_conn_t *c;
-    gg_auth_t *auth;
-    gg_error_t err;
-    int64_t id;
-    if (gg_api_path_id(req, "id", &id) < 0) return;
-    if (gg_api_begin(req, 0, &c, &auth) < 0) return;
-    struct house_ctx x = {.arena = req->arena, .auth = auth, .id = id};
-    if (gg_api_body(req, fields, sizeof fields / sizeof fields[0], &x.body) < 0) {
-        gg_api_end(req, c);
-        return;
-    }
-    int rc = gg_db_tx(c, house_update_tx, &x, &err);
-    json_decref(x.body);
-    house_respond(req, c, auth, rc, id, &err, 200);
-}
+static const gg_write_op_t HOUSE_UPDATE = {
+    .path_ids = {"id"},
+    .fields = GG_FIELDS(house_fields),
+    .more = GG_FIELDS(retire_fields),
+    .run = house_update_run,
+    .respond = house_respond,
+};
 
 /* ---- households ---- */
 
-static void household_respond(gg_req_t *req, gg_db_conn_t *c, const gg_auth_t *auth, int rc, int64_t id,
-                              gg_error_t *err, int status)
+/* The household w->result with its members and their history. */
+static int household_respond(gg_write_t *w, gg_error_t *err)
 {
+    const gg_op_t *op = &w->op;
     gg_household_t k;
     gg_member_t *members = NULL, *history = NULL;
     int nmembers = 0, nhistory = 0;
-    if (rc == 0) rc = gg_household_get(c, req->arena, auth, id, &k, err);
-    if (rc == 0) rc = gg_household_members(c, req->arena, id, 0, &members, &nmembers, err);
-    if (rc == 0) rc = gg_household_members(c, req->arena, id, 1, &history, &nhistory, err);
-    gg_api_end(req, c);
-    if (rc < 0) {
-        gg_api_error(req, err);
-        return;
-    }
-    if (status == 201)
-        gg_resp_header(req, "Location", gg_sprintf(req->arena, "/api/v1/households/%lld", (long long)id));
-    gg_jw_t *w = gg_api_json(req, status);
-    write_household(w, &k);
-    write_members(w, "members", members, nmembers, 0);
-    write_members(w, "history", history, nhistory, 1);
-    gg_jw_obj_end(w);
+    if (gg_household_get(op->c, op->arena, op->auth, w->result, &k, err) < 0 ||
+        gg_household_members(op->c, op->arena, w->result, 0, &members, &nmembers, err) < 0 ||
+        gg_household_members(op->c, op->arena, w->result, 1, &history, &nhistory, err) < 0)
+        return -1;
+    gg_jw_t *jw = gg_api_json(w->req, w->status);
+    write_household(jw, &k);
+    write_members(jw, "members", members, nmembers, 0);
+    write_members(jw, "history", history, nhistory, 1);
+    gg_jw_obj_end(jw);
+    return 0;
 }
 
-static void household_list(gg_req_t *req)
-{
-    gg_db_conn_t *c;
-    gg_auth_t *auth;
-    gg_error_t err;
-    int64_t limit, after, unit_id, house_id, dissolved;
-    if (gg_api_query_int(req, "limit", 1, 200, 50, &limit) < 0 ||
-        gg_api_query_int(req, "after", 0, INT64_MAX, 0, &after) < 0 ||
-        gg_api_query_int(req, "unit_id", 0, INT64_MAX, 0, &unit_id) < 0 ||
-        gg_api_query_int(req, "house_id", 0, INT64_MAX, 0, &house_id) < 0 ||
-        gg_api_query_int(req, "include_dissolved", 0, 1, 0, &dissolved) < 0)
-        return;
-    if (gg_api_begin(req, 0, &c, &auth) < 0) return;
-    gg_household_filter_t f = {.unit_id = unit_id, .house_id = house_id, .include_dissolved = (int)dissolved};
-    gg_page_t page = {.limit = (int)limit, .after = after};
-    gg_household_t *rows;
-    int n;
-    int rc = gg_household_list(c, req->arena, auth, &f, &page, &rows, &n, &err);
-    gg_api_end(req, c);
-    if (rc < 0) {
-        gg_api_error(req, &err);
-        return;
-    }
-    gg_jw_t *w = gg_api_json(req, 200);
-    gg_jw_obj(w);
-    gg_jw_key(w, "items");
-    gg_jw_arr(w);
-    for (int i = 0; i < n; i++) {
-        write_household(w, &rows[i]);
-        gg_jw_obj_end(w);
-    }
-    gg_jw_arr_end(w);
-    gg_body_next(w, req->arena, n, (int)limit, n ? rows[n - 1].id : 0);
-    gg_jw_obj_end(w);
-}
+static const gg_write_op_t HOUSEHOLD_GET = {.path_ids = {"id"}, .respond = household_respond};
 
-struct household_ctx {
-    gg_arena_t *arena;
-    const gg_auth_t *auth;
-    int64_t id, house_id, resident_id, at;
-    const char *kind, *relation, *reason;
-    gg_household_patch_t patch;
+struct household_query {
+    gg_household_filter_t f;
+    gg_page_t page;
 };
 
-static int household_create_tx(gg_db_conn_t *c, void *ctx, gg_error_t *err)
+static int household_list_parse(gg_write_t *w)
 {
-    struct household_ctx *x = ctx;
-    gg_actor_t actor = gg_actor_of(x->auth);
-    return gg_household_create(c, x->arena, &actor, x->auth, x->house_id, x->kind, x->resident_id, &x->id,
-                               err);
+    struct household_query *x = w->state;
+    int64_t dissolved;
+    if (gg_api_query_page(w->req, 200, 50, &x->page) < 0 ||
+        gg_api_query_int(w->req, "unit_id", 0, INT64_MAX, 0, &x->f.unit_id) < 0 ||
+        gg_api_query_int(w->req, "house_id", 0, INT64_MAX, 0, &x->f.house_id) < 0 ||
+        gg_api_query_int(w->req, "include_dissolved", 0, 1, 0, &dissolved) < 0)
+        return -1;
+    x->f.include_dissolved = (int)dissolved;
+    return 0;
 }
 
-static void household_create(gg_req_t *req)
+static int household_list_respond(gg_write_t *w, gg_error_t *err)
 {
-    static const gg_field_t fields[] = {
-        {"house_id", GG_F_INT, 1, 1, INT64_MAX, 0},
-        {"kind", GG_F_STR, 0, 1, 16, 1},
-        {"head_resident_id", GG_F_INT, 0, 1, INT64_MAX, 1},
-    };
-    gg_db_conn_t *c;
-    gg_auth_t *auth;
-    json_t *body;
-    gg_error_t err;
-    if (gg_api_begin(req, 0, &c, &auth) < 0) return;
-    if (gg_api_body(req, fields, sizeof fields / sizeof fields[0], &body) < 0) {
-        gg_api_end(req, c);
-        return;
+    struct household_query *x = w->state;
+    gg_household_t *rows;
+    int n;
+    if (gg_household_list(w->op.c, w->op.arena, w->op.auth, &x->f, &x->page, &rows, &n, err) < 0) return -1;
+    gg_jw_t *jw = gg_api_items(w->req, w->status);
+    for (int i = 0; i < n; i++) {
+        write_household(jw, &rows[i]);
+        gg_jw_obj_end(jw);
     }
-    struct household_ctx x = {.arena = req->arena,
-                              .auth = auth,
-                              .house_id = gg_json_int(body, "house_id", 0),
-                              .resident_id = gg_json_int(body, "head_resident_id", 0),
-                              .kind = gg_strdup(req->arena, gg_json_str(body, "kind"))};
-    json_decref(body);
-    int rc = gg_db_tx(c, household_create_tx, &x, &err);
-    household_respond(req, c, auth, rc, x.id, &err, 201);
+    gg_api_items_end(w->req, jw, n, x->page.limit, n ? rows[n - 1].id : 0, -1);
+    return 0;
 }
 
-static void household_get(gg_req_t *req)
+static const gg_write_op_t HOUSEHOLD_LIST = {
+    .state_size = sizeof(struct household_query),
+    .parse = household_list_parse,
+    .respond = household_list_respond,
+};
+
+static int household_create_run(gg_write_t *w, gg_error_t *err)
 {
-    gg_db_conn_t *c;
-    gg_auth_t *auth;
-    gg_error_t err;
-    int64_t id;
-    if (gg_api_path_id(req, "id", &id) < 0) return;
-    if (gg_api_begin(req, 0, &c, &auth) < 0) return;
-    household_respond(req, c, auth, 0, id, &err, 200);
+    const gg_op_t *op = &w->op;
+    return gg_household_create(op->c, op->arena, &op->actor, op->auth, gg_json_int(w->body, "house_id", 0),
+                               gg_json_str(w->body, "kind"), gg_json_int(w->body, "head_resident_id", 0),
+                               &w->result, err);
 }
 
-static int household_update_tx(gg_db_conn_t *c, void *ctx, gg_error_t *err)
+static const gg_field_t household_create_fields[] = {
+    {"house_id", GG_F_INT, 1, 1, INT64_MAX, 0},
+    {"kind", GG_F_STR, 0, 1, 16, 1},
+    {"head_resident_id", GG_F_INT, 0, 1, INT64_MAX, 1},
+};
+
+static const gg_write_op_t HOUSEHOLD_CREATE = {
+    .fields = GG_FIELDS(household_create_fields),
+    .run = household_create_run,
+    .respond = household_respond,
+    .status = 201,
+    .location = "/api/v1/households/%lld",
+};
+
+static int household_update_run(gg_write_t *w, gg_error_t *err)
 {
-    struct household_ctx *x = ctx;
-    gg_actor_t actor = gg_actor_of(x->auth);
-    return gg_household_update(c, x->arena, &actor, x->auth, x->id, &x->patch, err);
+    const gg_op_t *op = &w->op;
+    gg_household_patch_t patch = {.kind = gg_json_str(w->body, "kind"),
+                                  .head_resident_id = gg_json_int(w->body, "head_resident_id", 0),
+                                  .former_head_relation = gg_json_str(w->body, "former_head_relation"),
+                                  .dissolve = gg_json_bool(w->body, "dissolved", 0),
+                                  .version = (int)gg_json_int(w->body, "version", 0)};
+    return gg_household_update(op->c, op->arena, &op->actor, op->auth, w->id, &patch, err);
 }
 
-static void household_update(gg_req_t *req)
+static const gg_field_t household_update_fields[] = {
+    {"kind", GG_F_STR, 0, 1, 16, 0},
+    {"head_resident_id", GG_F_INT, 0, 1, INT64_MAX, 0},
+    {"former_head_relation", GG_F_STR, 0, 1, 16, 0},
+    {"dissolved", GG_F_BOOL, 0, 0, 0, 0},
+    {"version", GG_F_INT, 1, 1, INT32_MAX, 0},
+};
+
+static const gg_write_op_t HOUSEHOLD_UPDATE = {
+    .path_ids = {"id"},
+    .fields = GG_FIELDS(household_update_fields),
+    .run = household_update_run,
+    .respond = household_respond,
+};
+
+/* A membership change's date ("date": YYYY-MM-DD, absent: now), read before the transaction. */
+static int member_date_prepare(gg_write_t *w, gg_error_t *err)
 {
-    static const gg_field_t fields[] = {
-        {"kind", GG_F_STR, 0, 1, 16, 0},
-        {"head_resident_id", GG_F_INT, 0, 1, INT64_MAX, 0},
-        {"former_head_relation", GG_F_STR, 0, 1, 16, 0},
-        {"dissolved", GG_F_BOOL, 0, 0, 0, 0},
-        {"version", GG_F_INT, 1, 1, INT32_MAX, 0},
-    };
-    gg_db_conn_t *c;
-    gg_auth_t *auth;
-    json_t *body;
-    gg_error_t err;
-    int64_t id;
-    if (gg_api_path_id(req, "id", &id) < 0) return;
-    if (gg_api_begin(req, 0, &c, &auth) < 0) return;
-    if (gg_api_body(req, fields, sizeof fields / sizeof fields[0], &body) < 0) {
-        gg_api_end(req, c);
-        return;
-    }
-    struct household_ctx x = {
-        .arena = req->arena,
-        .auth = auth,
-        .id = id,
-        .patch = {.kind = gg_strdup(req->arena, gg_json_str(body, "kind")),
-                  .head_resident_id = gg_json_int(body, "head_resident_id", 0),
-                  .former_head_relation = gg_strdup(req->arena, gg_json_str(body, "former_head_relation")),
-                  .dissolve = gg_json_bool(body, "dissolved", 0),
-                  .version = (int)gg_json_int(body, "version", 0)}};
-    json_decref(body);
-    int rc = gg_db_tx(c, household_update_tx, &x, &err);
-    household_respond(req, c, auth, rc, id, &err, 200);
+    return gg_body_date_ms(w->body, "date", w->state, err);
 }
 
-static int member_add_tx(gg_db_conn_t *c, void *ctx, gg_error_t *err)
+static int member_add_run(gg_write_t *w, gg_error_t *err)
 {
-    struct household_ctx *x = ctx;
-    gg_actor_t actor = gg_actor_of(x->auth);
-    return gg_household_add_member(c, x->arena, &actor, x->auth, x->id, x->resident_id, x->relation, x->at,
-                                   x->reason, err);
+    const gg_op_t *op = &w->op;
+    return gg_household_add_member(op->c, op->arena, &op->actor, op->auth, w->id,
+                                   gg_json_int(w->body, "resident_id", 0), gg_json_str(w->body, "relation"),
+                                   *(int64_t *)w->state, gg_json_str(w->body, "reason"), err);
 }
 
-static void member_add(gg_req_t *req)
+static const gg_field_t member_add_fields[] = {
+    {"resident_id", GG_F_INT, 1, 1, INT64_MAX, 0},
+    {"relation", GG_F_STR, 1, 1, 16, 0},
+    {"date", GG_F_STR, 0, 1, 10, 1},
+    {"reason", GG_F_STR, 0, 1, 100, 1},
+};
+
+static const gg_write_op_t MEMBER_ADD = {
+    .path_ids = {"id"},
+    .fields = GG_FIELDS(member_add_fields),
+    .state_size = sizeof(int64_t),
+    .prepare = member_date_prepare,
+    .run = member_add_run,
+    .respond = household_respond,
+};
+
+static int member_out_run(gg_write_t *w, gg_error_t *err)
 {
-    static const gg_field_t fields[] = {
-        {"resident_id", GG_F_INT, 1, 1, INT64_MAX, 0},
-        {"relation", GG_F_STR, 1, 1, 16, 0},
-        {"date", GG_F_STR, 0, 1, 10, 1},
-        {"reason", GG_F_STR, 0, 1, 100, 1},
-    };
-    gg_db_conn_t *c;
-    gg_auth_t *auth;
-    json_t *body;
-    gg_error_t err;
-    int64_t id;
-    if (gg_api_path_id(req, "id", &id) < 0) return;
-    if (gg_api_begin(req, 0, &c, &auth) < 0) return;
-    if (gg_api_body(req, fields, sizeof fields / sizeof fields[0], &body) < 0) {
-        gg_api_end(req, c);
-        return;
-    }
-    struct household_ctx x = {.arena = req->arena,
-                              .auth = auth,
-                              .id = id,
-                              .resident_id = gg_json_int(body, "resident_id", 0),
-                              .relation = gg_strdup(req->arena, gg_json_str(body, "relation")),
-                              .reason = gg_strdup(req->arena, gg_json_str(body, "reason"))};
-    int rc = gg_body_date_ms(body, "date", &x.at, &err);
-    json_decref(body);
-    if (rc == 0) rc = gg_db_tx(c, member_add_tx, &x, &err);
-    household_respond(req, c, auth, rc, id, &err, 200);
+    const gg_op_t *op = &w->op;
+    return gg_household_move_out(op->c, op->arena, &op->actor, op->auth, w->id, w->ids[1],
+                                 *(int64_t *)w->state, w->body ? gg_json_str(w->body, "reason") : NULL, err);
 }
 
-static int member_out_tx(gg_db_conn_t *c, void *ctx, gg_error_t *err)
+static const gg_field_t member_out_fields[] = {
+    {"date", GG_F_STR, 0, 1, 10, 1},
+    {"reason", GG_F_STR, 0, 1, 100, 1},
+};
+
+/* POST /households/{id}/members/{resident_id}/move-out: the body is optional (a move-out today needs no
+ * details). */
+static const gg_write_op_t MEMBER_MOVE_OUT = {
+    .path_ids = {"id", "resident_id"},
+    .fields = GG_FIELDS(member_out_fields),
+    .body_optional = 1,
+    .state_size = sizeof(int64_t),
+    .prepare = member_date_prepare,
+    .run = member_out_run,
+    .respond = household_respond,
+};
+
+static int member_update_run(gg_write_t *w, gg_error_t *err)
 {
-    struct household_ctx *x = ctx;
-    gg_actor_t actor = gg_actor_of(x->auth);
-    return gg_household_move_out(c, x->arena, &actor, x->auth, x->id, x->resident_id, x->at, x->reason, err);
+    const gg_op_t *op = &w->op;
+    return gg_household_set_relation(op->c, op->arena, &op->actor, op->auth, w->id, w->ids[1],
+                                     gg_json_str(w->body, "relation"), err);
 }
 
-static void member_move_out(gg_req_t *req)
-{
-    static const gg_field_t fields[] = {
-        {"date", GG_F_STR, 0, 1, 10, 1},
-        {"reason", GG_F_STR, 0, 1, 100, 1},
-    };
-    gg_db_conn_t *c;
-    gg_auth_t *auth;
-    json_t *body = NULL;
-    gg_error_t err;
-    int64_t id, rid;
-    if (gg_api_path_id(req, "id", &id) < 0 || gg_api_path_id(req, "resident_id", &rid) < 0) return;
-    if (gg_api_begin(req, 0, &c, &auth) < 0) return;
-    struct household_ctx x = {.arena = req->arena, .auth = auth, .id = id, .resident_id = rid};
-    int rc = 0;
-    /* the body is optional: a move-out today needs no details */
-    if (req->body_len) {
-        if (gg_api_body(req, fields, sizeof fields / sizeof fields[0], &body) < 0) {
-            gg_api_end(req, c);
-            return;
-        }
-        x.reason = gg_strdup(req->arena, gg_json_str(body, "reason"));
-        rc = gg_body_date_ms(body, "date", &x.at, &err);
-        json_decref(body);
-    }
-    if (rc == 0) rc = gg_db_tx(c, member_out_tx, &x, &err);
-    household_respond(req, c, auth, rc, id, &err, 200);
-}
+static const gg_field_t member_update_fields[] = {{"relation", GG_F_STR, 1, 1, 16, 0}};
 
-static int member_update_tx(gg_db_conn_t *c, void *ctx, gg_error_t *err)
-{
-    struct household_ctx *x = ctx;
-    gg_actor_t actor = gg_actor_of(x->auth);
-    return gg_household_set_relation(c, x->arena, &actor, x->auth, x->id, x->resident_id, x->relation, err);
-}
+static const gg_write_op_t MEMBER_UPDATE = {
+    .path_ids = {"id", "resident_id"},
+    .fields = GG_FIELDS(member_update_fields),
+    .run = member_update_run,
+    .respond = household_respond,
+};
 
-static void member_update(gg_req_t *req)
-{
-    static const gg_field_t fields[] = {{"relation", GG_F_STR, 1, 1, 16, 0}};
-    gg_db_conn_t *c;
-    gg_auth_t *auth;
-    json_t *body;
-    gg_error_t err;
-    int64_t id, rid;
-    if (gg_api_path_id(req, "id", &id) < 0 || gg_api_path_id(req, "resident_id", &rid) < 0) return;
-    if (gg_api_begin(req, 0, &c, &auth) < 0) return;
-    if (gg_api_body(req, fields, 1, &body) < 0) {
-        gg_api_end(req, c);
-        return;
-    }
-    struct household_ctx x = {.arena = req->arena,
-                              .auth = auth,
-                              .id = id,
-                              .resident_id = rid,
-                              .relation = gg_strdup(req->arena, gg_json_str(body, "relation"))};
-    json_decref(body);
-    int rc = gg_db_tx(c, member_update_tx, &x, &err);
-    household_respond(req, c, auth, rc, id, &err, 200);
-}
+static const gg_api_route_t routes[] = {
+    GG_WRITE_ROUTE("GET", "/api/v1/buildings", BUILDING_LIST),
+    GG_WRITE_ROUTE("POST", "/api/v1/buildings", BUILDING_CREATE),
+    GG_WRITE_ROUTE("GET", "/api/v1/buildings/{id}", BUILDING_GET),
+    GG_WRITE_ROUTE("PATCH", "/api/v1/buildings/{id}", BUILDING_UPDATE),
+    GG_WRITE_ROUTE("POST", "/api/v1/buildings/{id}/move", BUILDING_MOVE),
+    GG_WRITE_ROUTE("GET", "/api/v1/buildings/{id}/houses", HOUSE_LIST),
+    GG_WRITE_ROUTE("POST", "/api/v1/buildings/{id}/houses", HOUSE_CREATE),
+    GG_WRITE_ROUTE("GET", "/api/v1/houses/{id}", HOUSE_GET),
+    GG_WRITE_ROUTE("PATCH", "/api/v1/houses/{id}", HOUSE_UPDATE),
+    GG_WRITE_ROUTE("GET", "/api/v1/households", HOUSEHOLD_LIST),
+    GG_WRITE_ROUTE("POST", "/api/v1/households", HOUSEHOLD_CREATE),
+    GG_WRITE_ROUTE("GET", "/api/v1/households/{id}", HOUSEHOLD_GET),
+    GG_WRITE_ROUTE("PATCH", "/api/v1/households/{id}", HOUSEHOLD_UPDATE),
+    GG_WRITE_ROUTE("POST", "/api/v1/households/{id}/members", MEMBER_ADD),
+    GG_WRITE_ROUTE("PATCH", "/api/v1/households/{id}/members/{resident_id}", MEMBER_UPDATE),
+    GG_WRITE_ROUTE("POST", "/api/v1/households/{id}/members/{resident_id}/move-out", MEMBER_MOVE_OUT),
+};
 
-void gg_api_place_routes(gg_router_t *r)
+int gg_api_place_routes(gg_router_t *r, gg_error_t *err)
 {
-    gg_router_add(r, "GET", "/api/v1/buildings", building_list, NULL);
-    gg_router_add(r, "POST", "/api/v1/buildings", building_create, NULL);
-    gg_router_add(r, "GET", "/api/v1/buildings/{id}", building_get, NULL);
-    gg_router_add(r, "PATCH", "/api/v1/buildings/{id}", building_update, NULL);
-    gg_router_add(r, "POST", "/api/v1/buildings/{id}/move", building_move, NULL);
-    gg_router_add(r, "GET", "/api/v1/buildings/{id}/houses", house_list, NULL);
-    gg_router_add(r, "POST", "/api/v1/buildings/{id}/houses", house_create, NULL);
-    gg_router_add(r, "GET", "/api/v1/houses/{id}", house_get, NULL);
-    gg_router_add(r, "PATCH", "/api/v1/houses/{id}", house_update, NULL);
-    gg_router_add(r, "GET", "/api/v1/households", household_list, NULL);
-    gg_router_add(r, "POST", "/api/v1/households", household_create, NULL);
-    gg_router_add(r, "GET", "/api/v1/households/{id}", household_get, NULL);
-    gg_router_add(r, "PATCH", "/api/v1/households/{id}", household_update, NULL);
-    gg_router_add(r, "POST", "/api/v1/households/{id}/members", member_add, NULL);
-    gg_router_add(r, "PATCH", "/api/v1/households/{id}/members/{resident_id}", member_update, NULL);
-    gg_router_add(r, "POST", "/api/v1/households/{id}/members/{resident_id}/move-out", member_move_out, NULL);
+    return GG_API_ROUTES(r, routes, err);
 }

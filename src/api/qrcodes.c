@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "api/api.h"
+#include "api/write.h"
 #include "api/body.h"
 #include "domain/place.h"
 #include "domain/qr.h"
@@ -122,44 +123,28 @@ static void house_qr_png(gg_req_t *req)
     disposition(req, "house", h.house_code, "png");
 }
 
-struct rotate_ctx {
-    gg_arena_t *arena;
-    const gg_auth_t *auth;
-    int64_t id;
-};
-
-static int rotate_tx(gg_db_conn_t *c, void *ctx, gg_error_t *err)
+static int rotate_run(gg_write_t *w, gg_error_t *err)
 {
-    struct rotate_ctx *x = ctx;
-    gg_actor_t actor = gg_actor_of(x->auth);
-    return gg_house_rotate_qr(c, x->arena, &actor, x->auth, x->id, err);
+    const gg_op_t *op = &w->op;
+    return gg_house_rotate_qr(op->c, op->arena, &op->actor, op->auth, w->id, err);
 }
 
-static void house_qr_rotate(gg_req_t *req)
+static int rotate_respond(gg_write_t *w, gg_error_t *err)
 {
-    gg_db_conn_t *c;
-    gg_auth_t *auth;
-    gg_error_t err;
-    int64_t id;
-    if (gg_api_path_id(req, "id", &id) < 0) return;
-    if (gg_api_begin(req, 0, &c, &auth) < 0) return;
-    struct rotate_ctx x = {.arena = req->arena, .auth = auth, .id = id};
     gg_house_t h;
-    int rc = gg_db_tx(c, rotate_tx, &x, &err);
-    if (rc == 0) rc = gg_house_get(c, req->arena, auth, GG_P_PLACE_READ, id, &h, &err);
-    gg_api_end(req, c);
-    if (rc < 0) {
-        gg_api_error(req, &err);
-        return;
-    }
-    gg_jw_t *w = gg_api_json(req, 200);
-    gg_jw_obj(w);
-    gg_jw_kint(w, "id", h.id);
-    gg_jw_kstr(w, "house_code", h.house_code);
-    gg_jw_kstr(w, "qr_token", h.qr_token);
-    gg_jw_kint(w, "version", h.version);
-    gg_jw_obj_end(w);
+    if (gg_house_get(w->op.c, w->op.arena, w->op.auth, GG_P_PLACE_READ, w->id, &h, err) < 0) return -1;
+    gg_jw_t *jw = gg_api_json(w->req, w->status);
+    gg_jw_obj(jw);
+    gg_jw_kint(jw, "id", h.id);
+    gg_jw_kstr(jw, "house_code", h.house_code);
+    gg_jw_kstr(jw, "qr_token", h.qr_token);
+    gg_jw_kint(jw, "version", h.version);
+    gg_jw_obj_end(jw);
+    return 0;
 }
+
+/* POST /houses/{id}/qr-token/rotate: the printed code stops working, a new one is issued. */
+static const gg_write_op_t ROTATE = {.path_ids = {"id"}, .run = rotate_run, .respond = rotate_respond};
 
 /* ---- a building's printable sheet ---- */
 
@@ -370,59 +355,58 @@ static void write_registration(gg_req_t *req, gg_jw_t *w, const gg_registration_
     gg_jw_kint(w, "version", r->version);
 }
 
-static void registration_list(gg_req_t *req)
+struct registration_query {
+    gg_registration_filter_t f;
+    gg_page_t page;
+};
+
+static int registration_list_parse(gg_write_t *w)
 {
-    gg_app_t *app = req->app;
-    gg_db_conn_t *c;
-    gg_auth_t *auth;
-    gg_error_t err;
-    int64_t limit, after;
-    gg_registration_filter_t f = {0};
-    if (gg_api_query_int(req, "limit", 1, 200, 50, &limit) < 0 ||
-        gg_api_query_int(req, "after", 0, INT64_MAX, 0, &after) < 0 ||
-        gg_api_query_int(req, "unit_id", 0, INT64_MAX, 0, &f.unit_id) < 0 ||
-        gg_api_query_int(req, "house_id", 0, INT64_MAX, 0, &f.house_id) < 0 ||
-        gg_api_query_str(req, "status", 16, &f.status) < 0)
-        return;
-    if (f.status && !*f.status) f.status = NULL;
-    if (gg_api_begin(req, 0, &c, &auth) < 0) return;
-    gg_page_t page = {.limit = (int)limit, .after = after};
-    gg_registration_t *rows;
-    int n;
-    int rc = gg_registration_list(c, req->arena, &app->keys, auth, &f, &page, &rows, &n, &err);
-    gg_api_end(req, c);
-    if (rc < 0) {
-        gg_api_error(req, &err);
-        return;
-    }
-    gg_jw_t *w = gg_api_json(req, 200);
-    gg_jw_obj(w);
-    gg_jw_key(w, "items");
-    gg_jw_arr(w);
-    for (int i = 0; i < n; i++) {
-        write_registration(req, w, &rows[i], 0, 0);
-        gg_jw_obj_end(w);
-    }
-    gg_jw_arr_end(w);
-    gg_body_next(w, req->arena, n, (int)limit, n ? rows[n - 1].id : 0);
-    gg_jw_obj_end(w);
+    struct registration_query *x = w->state;
+    if (gg_api_query_page(w->req, 200, 50, &x->page) < 0 ||
+        gg_api_query_int(w->req, "unit_id", 0, INT64_MAX, 0, &x->f.unit_id) < 0 ||
+        gg_api_query_int(w->req, "house_id", 0, INT64_MAX, 0, &x->f.house_id) < 0 ||
+        gg_api_query_str(w->req, "status", 16, &x->f.status) < 0)
+        return -1;
+    if (x->f.status && !*x->f.status) x->f.status = NULL;
+    return 0;
 }
 
-/* The registration as a single read shows it: with the resident already known by the ID number, if any. */
-static void registration_respond(gg_req_t *req, gg_db_conn_t *c, const gg_auth_t *auth, int rc, int64_t id,
-                                 gg_error_t *err, int reveal_id, int reveal_phone)
+static int registration_list_respond(gg_write_t *w, gg_error_t *err)
+{
+    struct registration_query *x = w->state;
+    const gg_op_t *op = &w->op;
+    gg_registration_t *rows;
+    int n;
+    if (gg_registration_list(op->c, op->arena, op->keys, op->auth, &x->f, &x->page, &rows, &n, err) < 0)
+        return -1;
+    gg_jw_t *jw = gg_api_items(w->req, w->status);
+    for (int i = 0; i < n; i++) {
+        write_registration(w->req, jw, &rows[i], 0, 0);
+        gg_jw_obj_end(jw);
+    }
+    gg_api_items_end(w->req, jw, n, x->page.limit, n ? rows[n - 1].id : 0, -1);
+    return 0;
+}
+
+static const gg_write_op_t REGISTRATION_LIST = {
+    .state_size = sizeof(struct registration_query),
+    .parse = registration_list_parse,
+    .respond = registration_list_respond,
+};
+
+/* The registration as a single read shows it: with the resident already known by the ID number, if any.
+ * Loads first, writes only when all is there (<0: nothing written). */
+static int registration_write(gg_req_t *req, gg_db_conn_t *c, const gg_auth_t *auth, int64_t id,
+                              int reveal_id, int reveal_phone, gg_error_t *err)
 {
     gg_app_t *app = req->app;
     gg_registration_t r;
     int64_t match = 0;
     const char *match_name = NULL;
-    if (rc == 0) rc = gg_registration_get(c, req->arena, &app->keys, auth, id, &r, err);
-    if (rc == 0) rc = gg_registration_match(c, req->arena, &app->keys, auth, &r, &match, &match_name, err);
-    gg_api_end(req, c);
-    if (rc < 0) {
-        gg_api_error(req, err);
-        return;
-    }
+    if (gg_registration_get(c, req->arena, &app->keys, auth, id, &r, err) < 0 ||
+        gg_registration_match(c, req->arena, &app->keys, auth, &r, &match, &match_name, err) < 0)
+        return -1;
     gg_jw_t *w = gg_api_json(req, 200);
     write_registration(req, w, &r, reveal_id, reveal_phone);
     gg_jw_key(w, "known_resident");
@@ -435,145 +419,120 @@ static void registration_respond(gg_req_t *req, gg_db_conn_t *c, const gg_auth_t
         gg_jw_null(w);
     }
     gg_jw_obj_end(w);
+    return 0;
 }
 
-struct reveal_ctx {
-    gg_arena_t *arena;
-    const gg_auth_t *auth;
-    const gg_registration_t *r;
-    const char *fields[2];
-    int nfields;
+/* ---- GET /registrations/{id}?reveal=id_number,phone ---- */
+
+struct registration_read {
+    gg_reveal_t rv;
+    gg_registration_t r;
 };
 
 static int reveal_tx(gg_db_conn_t *c, void *ctx, gg_error_t *err)
 {
-    struct reveal_ctx *x = ctx;
-    gg_actor_t actor = gg_actor_of(x->auth);
-    return gg_registration_audit_reveal(c, x->arena, &actor, x->auth, x->r, x->fields, x->nfields, err);
+    gg_write_t *w = ctx;
+    const struct registration_read *x = w->state;
+    return gg_registration_audit_reveal(c, w->op.arena, &w->op.actor, w->op.auth, &x->r, x->rv.fields,
+                                        x->rv.nfields, err);
 }
 
-static void registration_get(gg_req_t *req)
+static int registration_get_parse(gg_write_t *w)
 {
-    gg_app_t *app = req->app;
-    gg_db_conn_t *c;
-    gg_auth_t *auth;
-    gg_error_t err;
-    int64_t id;
-    const char *reveal;
-    int reveal_id = 0, reveal_phone = 0;
-    if (gg_api_path_id(req, "id", &id) < 0 || gg_api_query_str(req, "reveal", 32, &reveal) < 0) return;
-    if (reveal && *reveal) {
-        char *list = gg_strdup(req->arena, reveal), *save = NULL;
-        for (char *tok = strtok_r(list, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
-            if (strcmp(tok, "id_number") == 0) {
-                reveal_id = 1;
-            } else if (strcmp(tok, "phone") == 0) {
-                reveal_phone = 1;
-            } else {
-                gg_err_invalid(&err, "reveal", "reveal may name id_number and phone (comma-separated)");
-                gg_api_error(req, &err);
-                return;
-            }
-        }
-    }
-    if (gg_api_begin(req, 0, &c, &auth) < 0) return;
-    int rc = 0;
-    if (reveal_id || reveal_phone) {
-        /* the read is on record (committed) before the data leaves */
-        gg_registration_t r;
-        rc = gg_registration_get(c, req->arena, &app->keys, auth, id, &r, &err);
-        if (rc == 0) {
-            struct reveal_ctx x = {.arena = req->arena, .auth = auth, .r = &r};
-            reveal_id = reveal_id && r.id_number;
-            reveal_phone = reveal_phone && r.phone;
-            if (reveal_id) x.fields[x.nfields++] = "id_number";
-            if (reveal_phone) x.fields[x.nfields++] = "phone";
-            if (!gg_auth_can(auth, GG_P_PII_READ, r.unit_path))
-                rc = gg_err_forbidden(&err, "you may not see unmasked personal data of this registration");
-            else if (x.nfields)
-                rc = gg_db_tx(c, reveal_tx, &x, &err);
-        }
-    }
-    registration_respond(req, c, auth, rc, id, &err, reveal_id, reveal_phone);
+    struct registration_read *x = w->state;
+    return gg_api_query_reveal(w->req, &x->rv);
 }
 
-struct decide_ctx {
-    gg_app_t *app;
-    gg_arena_t *arena;
-    const gg_auth_t *auth;
-    int64_t id;
-    int approve;
-    gg_registration_decision_t d;
+/* Unmasked where ?reveal= asks and the caller may: the read is on record (committed) before the data
+ * leaves. */
+static int registration_get_respond(gg_write_t *w, gg_error_t *err)
+{
+    struct registration_read *x = w->state;
+    if (x->rv.id_number || x->rv.phone) {
+        if (gg_registration_get(w->op.c, w->op.arena, w->op.keys, w->op.auth, w->id, &x->r, err) < 0 ||
+            gg_api_reveal_check(w->op.auth, &x->rv, x->r.unit_path, x->r.id_number, x->r.phone,
+                                "registration", err) < 0 ||
+            (x->rv.nfields && gg_db_tx(w->op.c, reveal_tx, w, err) < 0))
+            return -1;
+    }
+    return registration_write(w->req, w->op.c, w->op.auth, w->id, x->rv.id_number, x->rv.phone, err);
+}
+
+static const gg_write_op_t REGISTRATION_GET = {
+    .path_ids = {"id"},
+    .state_size = sizeof(struct registration_read),
+    .parse = registration_get_parse,
+    .respond = registration_get_respond,
 };
 
-static int decide_tx(gg_db_conn_t *c, void *ctx, gg_error_t *err)
+static int registration_decided(gg_write_t *w, gg_error_t *err)
 {
-    struct decide_ctx *x = ctx;
-    gg_actor_t actor = gg_actor_of(x->auth);
-    if (x->approve)
-        return gg_registration_approve(c, x->arena, &x->app->keys, &actor, x->auth, x->id, &x->d, err);
-    return gg_registration_reject(c, x->arena, &x->app->keys, &actor, x->auth, x->id, &x->d, err);
+    return registration_write(w->req, w->op.c, w->op.auth, w->id, 0, 0, err);
 }
 
-static void decide(gg_req_t *req, int approve)
+/* The decision the body carries (approval: all optional; rejection: its reason as the note). */
+static gg_registration_decision_t decision(const gg_write_t *w, const char *note_key)
 {
-    static const gg_field_t approve_fields[] = {
-        {"relation", GG_F_STR, 0, 1, 16, 1},
-        {"resident_type", GG_F_STR, 0, 1, 16, 1},
-        {"note", GG_F_STR, 0, 0, 200, 1},
-        {"version", GG_F_INT, 0, 1, INT32_MAX, 1},
-    };
-    static const gg_field_t reject_fields[] = {
-        {"reason", GG_F_STR, 1, 1, 200, 0},
-        {"version", GG_F_INT, 0, 1, INT32_MAX, 1},
-    };
-    gg_db_conn_t *c;
-    gg_auth_t *auth;
-    gg_error_t err;
-    json_t *body = NULL;
-    int64_t id;
-    if (gg_api_path_id(req, "id", &id) < 0) return;
-    if (gg_api_begin(req, 0, &c, &auth) < 0) return;
-    struct decide_ctx x = {.app = req->app, .arena = req->arena, .auth = auth, .id = id, .approve = approve};
-    /* an approval as the registrant asked needs no body; a rejection needs its reason */
-    if (!approve || req->body_len) {
-        if (gg_api_body(req, approve ? approve_fields : reject_fields,
-                        approve ? (int)(sizeof approve_fields / sizeof approve_fields[0])
-                                : (int)(sizeof reject_fields / sizeof reject_fields[0]),
-                        &body) < 0) {
-            gg_api_end(req, c);
-            return;
-        }
-        x.d.relation = gg_strdup(req->arena, gg_json_str(body, "relation"));
-        x.d.resident_type = gg_strdup(req->arena, gg_json_str(body, "resident_type"));
-        x.d.note = gg_strdup(req->arena, gg_json_str(body, approve ? "note" : "reason"));
-        x.d.version = (int)gg_json_int(body, "version", 0);
-        json_decref(body);
-    }
-    int rc = gg_db_tx(c, decide_tx, &x, &err);
-    registration_respond(req, c, auth, rc, id, &err, 0, 0);
+    return (gg_registration_decision_t){.relation = gg_json_str(w->body, "relation"),
+                                        .resident_type = gg_json_str(w->body, "resident_type"),
+                                        .note = gg_json_str(w->body, note_key),
+                                        .version = (int)gg_json_int(w->body, "version", 0)};
 }
 
-static void registration_approve(gg_req_t *req)
+static int approve_run(gg_write_t *w, gg_error_t *err)
 {
-    decide(req, 1);
+    const gg_op_t *op = &w->op;
+    gg_registration_decision_t d = decision(w, "note");
+    return gg_registration_approve(op->c, op->arena, op->keys, &op->actor, op->auth, w->id, &d, err);
 }
 
-static void registration_reject(gg_req_t *req)
+static int reject_run(gg_write_t *w, gg_error_t *err)
 {
-    decide(req, 0);
+    const gg_op_t *op = &w->op;
+    gg_registration_decision_t d = decision(w, "reason");
+    return gg_registration_reject(op->c, op->arena, op->keys, &op->actor, op->auth, w->id, &d, err);
 }
 
-void gg_api_qr_routes(gg_router_t *r)
+static const gg_field_t approve_fields[] = {
+    {"relation", GG_F_STR, 0, 1, 16, 1},
+    {"resident_type", GG_F_STR, 0, 1, 16, 1},
+    {"note", GG_F_STR, 0, 0, 200, 1},
+    {"version", GG_F_INT, 0, 1, INT32_MAX, 1},
+};
+static const gg_field_t reject_fields[] = {
+    {"reason", GG_F_STR, 1, 1, 200, 0},
+    {"version", GG_F_INT, 0, 1, INT32_MAX, 1},
+};
+
+/* An approval as the registrant asked needs no body; a rejection needs its reason. */
+static const gg_write_op_t APPROVE = {
+    .path_ids = {"id"},
+    .fields = GG_FIELDS(approve_fields),
+    .body_optional = 1,
+    .run = approve_run,
+    .respond = registration_decided,
+};
+static const gg_write_op_t REJECT = {
+    .path_ids = {"id"},
+    .fields = GG_FIELDS(reject_fields),
+    .run = reject_run,
+    .respond = registration_decided,
+};
+
+static const gg_api_route_t routes[] = {
+    {"GET", "/api/v1/houses/{id}/qr.svg", house_qr_svg, NULL, 0},
+    {"GET", "/api/v1/houses/{id}/qr.png", house_qr_png, NULL, 0},
+    GG_WRITE_ROUTE("POST", "/api/v1/houses/{id}/qr-token/rotate", ROTATE),
+    {"GET", "/api/v1/buildings/{id}/qr-sheet", building_qr_sheet, NULL, 0},
+    {"GET", "/api/v1/public/houses/{token}", public_house, NULL, 0},
+    {"POST", "/api/v1/public/houses/{token}/registrations", public_submit, NULL, 0},
+    GG_WRITE_ROUTE("GET", "/api/v1/registrations", REGISTRATION_LIST),
+    GG_WRITE_ROUTE("GET", "/api/v1/registrations/{id}", REGISTRATION_GET),
+    GG_WRITE_ROUTE("POST", "/api/v1/registrations/{id}/approve", APPROVE),
+    GG_WRITE_ROUTE("POST", "/api/v1/registrations/{id}/reject", REJECT),
+};
+
+int gg_api_qr_routes(gg_router_t *r, gg_error_t *err)
 {
-    gg_router_add(r, "GET", "/api/v1/houses/{id}/qr.svg", house_qr_svg, NULL);
-    gg_router_add(r, "GET", "/api/v1/houses/{id}/qr.png", house_qr_png, NULL);
-    gg_router_add(r, "POST", "/api/v1/houses/{id}/qr-token/rotate", house_qr_rotate, NULL);
-    gg_router_add(r, "GET", "/api/v1/buildings/{id}/qr-sheet", building_qr_sheet, NULL);
-    gg_router_add(r, "GET", "/api/v1/public/houses/{token}", public_house, NULL);
-    gg_router_add(r, "POST", "/api/v1/public/houses/{token}/registrations", public_submit, NULL);
-    gg_router_add(r, "GET", "/api/v1/registrations", registration_list, NULL);
-    gg_router_add(r, "GET", "/api/v1/registrations/{id}", registration_get, NULL);
-    gg_router_add(r, "POST", "/api/v1/registrations/{id}/approve", registration_approve, NULL);
-    gg_router_add(r, "POST", "/api/v1/registrations/{id}/reject", registration_reject, NULL);
+    return GG_API_ROUTES(r, routes, err);
 }

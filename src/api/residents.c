@@ -11,6 +11,7 @@
 
 #include "api/api.h"
 #include "api/body.h"
+#include "api/write.h"
 #include "core/clock.h"
 #include "domain/resident.h"
 #include "domain/tag.h"
@@ -132,7 +133,6 @@ static const gg_field_t resident_fields[] = {
     {"employer", GG_F_STR, 0, 0, 100, 1},
     {"house_id", GG_F_INT, 0, 1, INT64_MAX, 1},
 };
-#define NRESIDENT (sizeof resident_fields / sizeof resident_fields[0])
 
 /* Apply the body's resident fields to r (absent: unchanged, null: cleared). */
 static void take_resident(gg_arena_t *a, json_t *body, gg_resident_t *r)
@@ -172,471 +172,346 @@ static void take_resident(gg_arena_t *a, json_t *body, gg_resident_t *r)
     gg_body_int(body, "house_id", &has_house, &r->house_id);
 }
 
-/* Which of id_number, phone ?reveal= asks for; a 400 naming "reveal" for anything else. */
-static int parse_reveal(gg_req_t *req, int *id, int *phone)
+struct resident_query {
+    gg_resident_filter_t f;
+    gg_page_t page;
+};
+
+static int resident_list_parse(gg_write_t *w)
 {
-    const char *v;
-    *id = *phone = 0;
-    if (gg_api_query_str(req, "reveal", 32, &v) < 0) return -1;
-    if (!v) return 0;
-    char *list = gg_strdup(req->arena, v), *save = NULL;
-    for (char *tok = strtok_r(list, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
-        if (strcmp(tok, "id_number") == 0) {
-            *id = 1;
-        } else if (strcmp(tok, "phone") == 0) {
-            *phone = 1;
-        } else {
-            gg_error_t err;
-            gg_err_invalid(&err, "reveal", "reveal may name id_number and phone (comma-separated)");
-            gg_api_error(req, &err);
-            return -1;
-        }
-    }
+    struct resident_query *x = w->state;
+    gg_req_t *req = w->req;
+    gg_resident_filter_t *f = &x->f;
+    int64_t total_flag, separated;
+    if (gg_api_query_page(req, 200, 50, &x->page) < 0 ||
+        gg_api_query_int(req, "total", 0, 1, 0, &total_flag) < 0 ||
+        gg_api_query_int(req, "unit_id", 0, INT64_MAX, 0, &f->unit_id) < 0 ||
+        gg_api_query_int(req, "house_id", 0, INT64_MAX, 0, &f->house_id) < 0 ||
+        gg_api_query_int(req, "household_id", 0, INT64_MAX, 0, &f->household_id) < 0 ||
+        gg_api_query_int(req, "separated", 0, 1, -1, &separated) < 0 ||
+        gg_api_query_str(req, "id_number", 32, &f->id_number) < 0 ||
+        gg_api_query_str(req, "phone", 20, &f->phone) < 0 || gg_api_query_str(req, "q", 50, &f->q) < 0 ||
+        gg_api_query_str(req, "type", 16, &f->type) < 0 || gg_api_query_str(req, "tag", 32, &f->tag) < 0 ||
+        gg_api_query_str(req, "status", 16, &f->status) < 0)
+        return -1;
+    f->separated = (int)separated;
+    x->page.want_total = (int)total_flag;
     return 0;
 }
 
-static void resident_list(gg_req_t *req)
+static int resident_list_respond(gg_write_t *w, gg_error_t *err)
 {
-    gg_app_t *app = req->app;
-    gg_db_conn_t *c;
-    gg_auth_t *auth;
-    gg_error_t err;
-    int64_t limit, after, total_flag, separated;
-    gg_resident_filter_t f = {.separated = -1};
-    if (gg_api_query_int(req, "limit", 1, 200, 50, &limit) < 0 ||
-        gg_api_query_int(req, "after", 0, INT64_MAX, 0, &after) < 0 ||
-        gg_api_query_int(req, "total", 0, 1, 0, &total_flag) < 0 ||
-        gg_api_query_int(req, "unit_id", 0, INT64_MAX, 0, &f.unit_id) < 0 ||
-        gg_api_query_int(req, "house_id", 0, INT64_MAX, 0, &f.house_id) < 0 ||
-        gg_api_query_int(req, "household_id", 0, INT64_MAX, 0, &f.household_id) < 0 ||
-        gg_api_query_int(req, "separated", 0, 1, -1, &separated) < 0 ||
-        gg_api_query_str(req, "id_number", 32, &f.id_number) < 0 ||
-        gg_api_query_str(req, "phone", 20, &f.phone) < 0 || gg_api_query_str(req, "q", 50, &f.q) < 0 ||
-        gg_api_query_str(req, "type", 16, &f.type) < 0 || gg_api_query_str(req, "tag", 32, &f.tag) < 0 ||
-        gg_api_query_str(req, "status", 16, &f.status) < 0)
-        return;
-    f.separated = (int)separated;
-    if (gg_api_begin(req, 0, &c, &auth) < 0) return;
-    gg_page_t page = {.limit = (int)limit, .after = after, .want_total = (int)total_flag};
+    struct resident_query *x = w->state;
+    const gg_op_t *op = &w->op;
     gg_resident_t *rows;
     int n;
     int64_t total;
-    int rc = gg_resident_list(c, req->arena, &app->keys, auth, &f, &page, &rows, &n, &total, &err);
-    gg_api_end(req, c);
-    if (rc < 0) {
-        gg_api_error(req, &err);
-        return;
-    }
-    gg_jw_t *w = gg_api_json(req, 200);
-    gg_jw_obj(w);
-    gg_jw_key(w, "items");
-    gg_jw_arr(w);
+    if (gg_resident_list(op->c, op->arena, op->keys, op->auth, &x->f, &x->page, &rows, &n, &total, err) < 0)
+        return -1;
+    gg_jw_t *jw = gg_api_items(w->req, w->status);
     for (int i = 0; i < n; i++)
-        write_resident(req, w, &rows[i], 0, 0);
-    gg_jw_arr_end(w);
-    gg_body_next(w, req->arena, n, (int)limit, n ? rows[n - 1].id : 0);
-    if (total >= 0) gg_jw_kint(w, "total", total);
-    gg_jw_obj_end(w);
+        write_resident(w->req, jw, &rows[i], 0, 0);
+    gg_api_items_end(w->req, jw, n, x->page.limit, n ? rows[n - 1].id : 0, total);
+    return 0;
 }
 
-struct resident_ctx {
-    gg_app_t *app;
-    gg_arena_t *arena;
-    const gg_auth_t *auth;
-    int64_t id;
-    json_t *body;
-    gg_resident_new_t in;
+static const gg_write_op_t RESIDENT_LIST = {
+    .state_size = sizeof(struct resident_query),
+    .parse = resident_list_parse,
+    .respond = resident_list_respond,
 };
 
-static int resident_create_tx(gg_db_conn_t *c, void *ctx, gg_error_t *err)
+/* The resident w->result as the JSON body (a resident write's answer, and GET's without ?reveal). */
+static int resident_respond(gg_write_t *w, gg_error_t *err)
 {
-    struct resident_ctx *x = ctx;
-    gg_actor_t actor = gg_actor_of(x->auth);
-    return gg_resident_create(c, x->arena, &x->app->keys, &actor, x->auth, &x->in, &x->id, err);
-}
-
-static void resident_respond(gg_req_t *req, gg_db_conn_t *c, const gg_auth_t *auth, int rc, int64_t id,
-                             gg_error_t *err, int status)
-{
-    gg_app_t *app = req->app;
     gg_resident_t r;
-    if (rc == 0) rc = gg_resident_get(c, req->arena, &app->keys, auth, id, &r, err);
-    gg_api_end(req, c);
-    if (rc < 0) {
-        gg_api_error(req, err);
-        return;
-    }
-    if (status == 201)
-        gg_resp_header(req, "Location", gg_sprintf(req->arena, "/api/v1/residents/%lld", (long long)id));
-    write_resident(req, gg_api_json(req, status), &r, 0, 0);
+    if (gg_resident_get(w->op.c, w->op.arena, w->op.keys, w->op.auth, w->result, &r, err) < 0) return -1;
+    write_resident(w->req, gg_api_json(w->req, w->status), &r, 0, 0);
+    return 0;
 }
 
-static void resident_create(gg_req_t *req)
+static int resident_create_prepare(gg_write_t *w, gg_error_t *err)
 {
-    gg_field_t fields[NRESIDENT + 4];
-    memcpy(fields, resident_fields, sizeof resident_fields);
-    fields[NRESIDENT] = (gg_field_t){"unit_id", GG_F_INT, 0, 1, INT64_MAX, 1};
-    fields[NRESIDENT + 1] = (gg_field_t){"household_id", GG_F_INT, 0, 1, INT64_MAX, 1};
-    fields[NRESIDENT + 2] = (gg_field_t){"relation", GG_F_STR, 0, 1, 16, 1};
-    fields[NRESIDENT + 3] = (gg_field_t){"tags", GG_F_ARR, 0, 0, 0, 1};
-    gg_db_conn_t *c;
-    gg_auth_t *auth;
-    json_t *body;
-    gg_error_t err;
-    if (gg_api_begin(req, 0, &c, &auth) < 0) return;
-    if (gg_api_body(req, fields, sizeof fields / sizeof fields[0], &body) < 0) {
-        gg_api_end(req, c);
-        return;
-    }
-    struct resident_ctx x = {.app = req->app, .arena = req->arena, .auth = auth};
-    take_resident(req->arena, body, &x.in.r);
-    x.in.r.unit_id = gg_json_int(body, "unit_id", 0);
-    x.in.household_id = gg_json_int(body, "household_id", 0);
-    x.in.relation = gg_strdup(req->arena, gg_json_str(body, "relation"));
-    int rc = gg_body_str_array(req->arena, body, "tags", 20, 32, &x.in.tags, &x.in.ntags, &err);
-    json_decref(body);
-    if (rc == 0 && !x.in.r.name) rc = gg_err_invalid(&err, "name", "name is required");
-    if (rc == 0) rc = gg_db_tx(c, resident_create_tx, &x, &err);
-    resident_respond(req, c, auth, rc, x.id, &err, 201);
+    gg_resident_new_t *in = w->state;
+    take_resident(w->op.arena, w->body, &in->r);
+    in->r.unit_id = gg_json_int(w->body, "unit_id", 0);
+    in->household_id = gg_json_int(w->body, "household_id", 0);
+    in->relation = gg_strdup(w->op.arena, gg_json_str(w->body, "relation"));
+    if (gg_body_str_array(w->op.arena, w->body, "tags", 20, 32, &in->tags, &in->ntags, err) < 0) return -1;
+    if (!in->r.name) return gg_err_invalid(err, "name", "name is required");
+    return 0;
 }
 
-struct reveal_ctx {
-    gg_arena_t *arena;
-    const gg_auth_t *auth;
-    const gg_resident_t *r;
-    const char *fields[2];
-    int nfields;
+static int resident_create_run(gg_write_t *w, gg_error_t *err)
+{
+    const gg_op_t *op = &w->op;
+    return gg_resident_create(op->c, op->arena, op->keys, &op->actor, op->auth, w->state, &w->result, err);
+}
+
+static const gg_field_t resident_create_fields[] = {
+    {"unit_id", GG_F_INT, 0, 1, INT64_MAX, 1},
+    {"household_id", GG_F_INT, 0, 1, INT64_MAX, 1},
+    {"relation", GG_F_STR, 0, 1, 16, 1},
+    {"tags", GG_F_ARR, 0, 0, 0, 1},
+};
+
+static const gg_write_op_t RESIDENT_CREATE = {
+    .fields = GG_FIELDS(resident_fields),
+    .more = GG_FIELDS(resident_create_fields),
+    .state_size = sizeof(gg_resident_new_t),
+    .prepare = resident_create_prepare,
+    .run = resident_create_run,
+    .respond = resident_respond,
+    .status = 201,
+    .location = "/api/v1/residents/%lld",
+};
+
+/* ---- GET /residents/{id}?reveal=id_number,phone ---- */
+
+struct resident_read {
+    gg_reveal_t rv;
+    gg_resident_t r;
 };
 
 static int reveal_tx(gg_db_conn_t *c, void *ctx, gg_error_t *err)
 {
-    struct reveal_ctx *x = ctx;
-    gg_actor_t actor = gg_actor_of(x->auth);
-    return gg_resident_audit_reveal(c, x->arena, &actor, x->auth, x->r, x->fields, x->nfields, err);
+    gg_write_t *w = ctx;
+    const struct resident_read *x = w->state;
+    return gg_resident_audit_reveal(c, w->op.arena, &w->op.actor, w->op.auth, &x->r, x->rv.fields,
+                                    x->rv.nfields, err);
 }
 
-static void resident_get(gg_req_t *req)
+static int resident_get_parse(gg_write_t *w)
 {
-    gg_app_t *app = req->app;
-    gg_db_conn_t *c;
-    gg_auth_t *auth;
-    gg_error_t err;
-    int64_t id;
-    int reveal_id, reveal_phone;
-    if (gg_api_path_id(req, "id", &id) < 0 || parse_reveal(req, &reveal_id, &reveal_phone) < 0) return;
-    if (gg_api_begin(req, 0, &c, &auth) < 0) return;
-    gg_resident_t r;
-    int rc = gg_resident_get(c, req->arena, &app->keys, auth, id, &r, &err);
-    if (rc == 0 && (reveal_id || reveal_phone)) {
-        struct reveal_ctx x = {.arena = req->arena, .auth = auth, .r = &r};
-        /* only fields that hold something are revealed, and only those are on the record */
-        reveal_id = reveal_id && r.id_number;
-        reveal_phone = reveal_phone && r.phone;
-        if (reveal_id) x.fields[x.nfields++] = "id_number";
-        if (reveal_phone) x.fields[x.nfields++] = "phone";
-        if (!gg_auth_can(auth, GG_P_PII_READ, r.unit_path))
-            rc = gg_err_forbidden(&err, "you may not see unmasked personal data of this resident");
-        else if (x.nfields)
-            rc = gg_db_tx(c, reveal_tx, &x, &err);
-    }
-    gg_api_end(req, c);
-    if (rc < 0) {
-        gg_api_error(req, &err);
-        return;
-    }
-    write_resident(req, gg_api_json(req, 200), &r, reveal_id, reveal_phone);
+    struct resident_read *x = w->state;
+    return gg_api_query_reveal(w->req, &x->rv);
 }
 
-static int resident_update_tx(gg_db_conn_t *c, void *ctx, gg_error_t *err)
+/* The resident, unmasked where ?reveal= asks and the caller may: the read is on record (committed) before
+ * the data leaves. */
+static int resident_get_respond(gg_write_t *w, gg_error_t *err)
 {
-    struct resident_ctx *x = ctx;
-    gg_actor_t actor = gg_actor_of(x->auth);
+    struct resident_read *x = w->state;
+    if (gg_resident_get(w->op.c, w->op.arena, w->op.keys, w->op.auth, w->id, &x->r, err) < 0 ||
+        gg_api_reveal_check(w->op.auth, &x->rv, x->r.unit_path, x->r.id_number, x->r.phone, "resident", err) <
+            0 ||
+        (x->rv.nfields && gg_db_tx(w->op.c, reveal_tx, w, err) < 0))
+        return -1;
+    write_resident(w->req, gg_api_json(w->req, w->status), &x->r, x->rv.id_number, x->rv.phone);
+    return 0;
+}
+
+static const gg_write_op_t RESIDENT_GET = {
+    .path_ids = {"id"},
+    .state_size = sizeof(struct resident_read),
+    .parse = resident_get_parse,
+    .respond = resident_get_respond,
+};
+
+static int resident_update_run(gg_write_t *w, gg_error_t *err)
+{
+    const gg_op_t *op = &w->op;
     gg_resident_t cur, next;
-    if (gg_resident_get(c, x->arena, &x->app->keys, x->auth, x->id, &cur, err) < 0) return -1;
+    if (gg_resident_get(op->c, op->arena, op->keys, op->auth, w->id, &cur, err) < 0) return -1;
     next = cur;
-    take_resident(x->arena, x->body, &next);
+    take_resident(op->arena, w->body, &next);
     int has_unit = 1;
-    gg_body_int(x->body, "unit_id", &has_unit, &next.unit_id);
-    return gg_resident_update(c, x->arena, &x->app->keys, &actor, x->auth, &cur, &next,
-                              (int)gg_json_int(x->body, "version", 0), err);
+    gg_body_int(w->body, "unit_id", &has_unit, &next.unit_id);
+    return gg_resident_update(op->c, op->arena, op->keys, &op->actor, op->auth, &cur, &next,
+                              (int)gg_json_int(w->body, "version", 0), err);
 }
 
-static void resident_update(gg_req_t *req)
-{
-    gg_field_t fields[NRESIDENT + 2];
-    memcpy(fields, resident_fields, sizeof resident_fields);
-    fields[NRESIDENT] = (gg_field_t){"unit_id", GG_F_INT, 0, 1, INT64_MAX, 0};
-    fields[NRESIDENT + 1] = (gg_field_t){"version", GG_F_INT, 1, 1, INT32_MAX, 0};
-    gg_db_conn_t *c;
-    gg_auth_t *auth;
-    gg_error_t err;
-    int64_t id;
-    if (gg_api_path_id(req, "id", &id) < 0) return;
-    if (gg_api_begin(req, 0, &c, &auth) < 0) return;
-    struct resident_ctx x = {.app = req->app, .arena = req->arena, .auth = auth, .id = id};
-    if (gg_api_body(req, fields, sizeof fields / sizeof fields[0], &x.body) < 0) {
-        gg_api_end(req, c);
-        return;
-    }
-    int rc = gg_db_tx(c, resident_update_tx, &x, &err);
-    json_decref(x.body);
-    resident_respond(req, c, auth, rc, id, &err, 200);
-}
+static const gg_field_t resident_update_fields[] = {
+    {"unit_id", GG_F_INT, 0, 1, INT64_MAX, 0},
+    {"version", GG_F_INT, 1, 1, INT32_MAX, 0},
+};
+
+static const gg_write_op_t RESIDENT_UPDATE = {
+    .path_ids = {"id"},
+    .fields = GG_FIELDS(resident_fields),
+    .more = GG_FIELDS(resident_update_fields),
+    .run = resident_update_run,
+    .respond = resident_respond,
+};
 
 /* ---- POST /residents/{id}/departure and /return (登记离开, 撤销) ---- */
 
-struct departure_ctx {
-    gg_app_t *app;
-    gg_arena_t *arena;
-    const gg_auth_t *auth;
-    int64_t id;
-    int back; /* 1: the return */
-    const char *reason, *on, *note;
-    int version;
+static int departure_run(gg_write_t *w, gg_error_t *err)
+{
+    const gg_op_t *op = &w->op;
+    return gg_resident_depart(op->c, op->arena, op->keys, &op->actor, op->auth, w->id,
+                              gg_json_str(w->body, "reason"), gg_json_str(w->body, "on"),
+                              gg_json_str(w->body, "note"), (int)gg_json_int(w->body, "version", 0), err);
+}
+
+static int return_run(gg_write_t *w, gg_error_t *err)
+{
+    const gg_op_t *op = &w->op;
+    return gg_resident_return(op->c, op->arena, op->keys, &op->actor, op->auth, w->id,
+                              (int)gg_json_int(w->body, "version", 0), err);
+}
+
+static const gg_field_t departure_fields[] = {
+    {"reason", GG_F_STR, 1, 1, 16, 0},
+    {"on", GG_F_STR, 1, 1, 10, 0},
+    {"note", GG_F_STR, 0, 0, 200, 1},
+    {"version", GG_F_INT, 1, 1, INT32_MAX, 0},
+};
+static const gg_field_t version_only[] = {{"version", GG_F_INT, 1, 1, INT32_MAX, 0}};
+
+static const gg_write_op_t RESIDENT_DEPART = {
+    .path_ids = {"id"},
+    .fields = GG_FIELDS(departure_fields),
+    .run = departure_run,
+    .respond = resident_respond,
 };
 
-static int departure_tx(gg_db_conn_t *c, void *ctx, gg_error_t *err)
-{
-    struct departure_ctx *x = ctx;
-    gg_actor_t actor = gg_actor_of(x->auth);
-    if (x->back)
-        return gg_resident_return(c, x->arena, &x->app->keys, &actor, x->auth, x->id, x->version, err);
-    return gg_resident_depart(c, x->arena, &x->app->keys, &actor, x->auth, x->id, x->reason, x->on, x->note,
-                              x->version, err);
-}
-
-static void departure_write(gg_req_t *req, int back)
-{
-    static const gg_field_t depart_fields[] = {
-        {"reason", GG_F_STR, 1, 1, 16, 0},
-        {"on", GG_F_STR, 1, 1, 10, 0},
-        {"note", GG_F_STR, 0, 0, 200, 1},
-        {"version", GG_F_INT, 1, 1, INT32_MAX, 0},
-    };
-    static const gg_field_t return_fields[] = {{"version", GG_F_INT, 1, 1, INT32_MAX, 0}};
-    gg_db_conn_t *c;
-    gg_auth_t *auth;
-    gg_error_t err;
-    int64_t id;
-    json_t *body;
-    if (gg_api_path_id(req, "id", &id) < 0) return;
-    if (gg_api_begin(req, 0, &c, &auth) < 0) return;
-    if (gg_api_body(req, back ? return_fields : depart_fields, back ? 1 : 4, &body) < 0) {
-        gg_api_end(req, c);
-        return;
-    }
-    struct departure_ctx x = {.app = req->app,
-                              .arena = req->arena,
-                              .auth = auth,
-                              .id = id,
-                              .back = back,
-                              .reason = gg_strdup(req->arena, gg_json_str(body, "reason")),
-                              .on = gg_strdup(req->arena, gg_json_str(body, "on")),
-                              .note = gg_strdup(req->arena, gg_json_str(body, "note")),
-                              .version = (int)gg_json_int(body, "version", 0)};
-    json_decref(body);
-    int rc = gg_db_tx(c, departure_tx, &x, &err);
-    resident_respond(req, c, auth, rc, id, &err, 200);
-}
-
-static void resident_depart(gg_req_t *req)
-{
-    departure_write(req, 0);
-}
-
-static void resident_return(gg_req_t *req)
-{
-    departure_write(req, 1);
-}
-
-/* ---- tags on residents ---- */
-
-struct tag_set_ctx {
-    gg_app_t *app;
-    gg_arena_t *arena;
-    const gg_auth_t *auth;
-    int64_t id;
-    const char *code;
-    int on;
+static const gg_write_op_t RESIDENT_RETURN = {
+    .path_ids = {"id"},
+    .fields = GG_FIELDS(version_only),
+    .run = return_run,
+    .respond = resident_respond,
 };
 
-static int tag_set_tx(gg_db_conn_t *c, void *ctx, gg_error_t *err)
+/* ---- tags on residents (PUT and DELETE /residents/{id}/tags/{tag_code}: 204) ---- */
+
+static int tag_set(gg_write_t *w, int on, gg_error_t *err)
 {
-    struct tag_set_ctx *x = ctx;
-    gg_actor_t actor = gg_actor_of(x->auth);
+    const gg_op_t *op = &w->op;
     gg_resident_t r;
-    if (gg_resident_get(c, x->arena, &x->app->keys, x->auth, x->id, &r, err) < 0) return -1;
-    return gg_resident_tag_set(c, x->arena, &actor, x->auth, r.id, r.unit_id, r.unit_path, x->code, x->on,
-                               NULL, err);
+    if (gg_resident_get(op->c, op->arena, op->keys, op->auth, w->id, &r, err) < 0) return -1;
+    return gg_resident_tag_set(op->c, op->arena, &op->actor, op->auth, r.id, r.unit_id, r.unit_path,
+                               gg_req_param(w->req, "tag_code"), on, NULL, err);
 }
 
-static void tag_set(gg_req_t *req, int on)
+static int tag_put_run(gg_write_t *w, gg_error_t *err)
 {
-    gg_db_conn_t *c;
-    gg_auth_t *auth;
-    gg_error_t err;
-    int64_t id;
-    const char *code = gg_req_param(req, "tag_code");
-    if (gg_api_path_id(req, "id", &id) < 0) return;
-    if (gg_api_begin(req, 0, &c, &auth) < 0) return;
-    struct tag_set_ctx x = {
-        .app = req->app, .arena = req->arena, .auth = auth, .id = id, .code = code, .on = on};
-    int rc = gg_db_tx(c, tag_set_tx, &x, &err);
-    gg_api_end(req, c);
-    if (rc < 0)
-        gg_api_error(req, &err);
-    else
-        req->status = 204;
+    return tag_set(w, 1, err);
 }
 
-static void tag_put(gg_req_t *req)
+static int tag_delete_run(gg_write_t *w, gg_error_t *err)
 {
-    tag_set(req, 1);
+    return tag_set(w, 0, err);
 }
 
-static void tag_delete(gg_req_t *req)
-{
-    tag_set(req, 0);
-}
+static const gg_write_op_t RESIDENT_TAG_PUT = {.path_ids = {"id"}, .run = tag_put_run};
+static const gg_write_op_t RESIDENT_TAG_DELETE = {.path_ids = {"id"}, .run = tag_delete_run};
 
 /* ---- the tag dictionary ---- */
 
-static void tag_list(gg_req_t *req)
+static int tag_list_parse(gg_write_t *w)
 {
-    gg_db_conn_t *c;
-    gg_auth_t *auth;
-    gg_error_t err;
-    int64_t retired;
-    if (gg_api_query_int(req, "include_retired", 0, 1, 0, &retired) < 0) return;
-    if (gg_api_begin(req, 0, &c, &auth) < 0) return;
+    return gg_api_query_int(w->req, "include_retired", 0, 1, 0, w->state);
+}
+
+static int tag_list_respond(gg_write_t *w, gg_error_t *err)
+{
     gg_tag_t *rows;
     int n;
-    int rc = gg_tag_list(c, req->arena, (int)retired, &rows, &n, &err);
-    gg_api_end(req, c);
-    if (rc < 0) {
-        gg_api_error(req, &err);
-        return;
-    }
-    gg_jw_t *w = gg_api_json(req, 200);
-    gg_jw_obj(w);
-    gg_jw_key(w, "items");
-    gg_jw_arr(w);
+    if (gg_tag_list(w->op.c, w->op.arena, (int)*(int64_t *)w->state, &rows, &n, err) < 0) return -1;
+    gg_jw_t *jw = gg_api_items(w->req, w->status);
     for (int i = 0; i < n; i++)
-        write_tag(w, &rows[i]);
-    gg_jw_arr_end(w);
-    gg_jw_obj_end(w);
+        write_tag(jw, &rows[i]);
+    gg_api_items_end(w->req, jw, n, 0, 0, -1);
+    return 0;
 }
 
-struct tag_ctx {
-    gg_arena_t *arena;
-    const gg_auth_t *auth;
-    const char *code;
-    json_t *body;
-    gg_tag_t in;
-    int64_t id;
+static const gg_write_op_t TAG_LIST = {
+    .state_size = sizeof(int64_t),
+    .parse = tag_list_parse,
+    .respond = tag_list_respond,
 };
 
-static int tag_create_tx(gg_db_conn_t *c, void *ctx, gg_error_t *err)
+/* The tag of the path's tag_code, or of the one just made (state: its code), as the JSON body. */
+static int tag_respond(gg_write_t *w, gg_error_t *err)
 {
-    struct tag_ctx *x = ctx;
-    gg_actor_t actor = gg_actor_of(x->auth);
-    return gg_tag_create(c, x->arena, &actor, x->auth, &x->in, &x->id, err);
-}
-
-static void tag_respond(gg_req_t *req, gg_db_conn_t *c, int rc, const char *code, gg_error_t *err, int status)
-{
+    const char *code = w->state ? ((const gg_tag_t *)w->state)->code : gg_req_param(w->req, "tag_code");
     gg_tag_t t;
     int found = 0;
-    if (rc == 0) rc = gg_tag_by_code(c, req->arena, code, &t, &found, err);
-    gg_api_end(req, c);
-    if (rc == 0 && !found) rc = gg_err_not_found(err, "there is no tag with code \"%s\"", code);
-    if (rc < 0) {
-        gg_api_error(req, err);
-        return;
-    }
-    if (status == 201) gg_resp_header(req, "Location", gg_sprintf(req->arena, "/api/v1/tags/%s", t.code));
-    write_tag(gg_api_json(req, status), &t);
+    if (gg_tag_by_code(w->op.c, w->op.arena, code, &t, &found, err) < 0) return -1;
+    if (!found) return gg_err_not_found(err, "there is no tag with code \"%s\"", code);
+    if (w->status == 201)
+        gg_resp_header(w->req, "Location", gg_sprintf(w->op.arena, "/api/v1/tags/%s", t.code));
+    write_tag(gg_api_json(w->req, w->status), &t);
+    return 0;
 }
 
-static void tag_create(gg_req_t *req)
+static int tag_create_prepare(gg_write_t *w, gg_error_t *err)
 {
-    static const gg_field_t fields[] = {
-        {"code", GG_F_STR, 1, 2, 32, 0},
-        {"name", GG_F_STR, 1, 1, 32, 0},
-        {"name_en", GG_F_STR, 0, 0, 64, 1},
-        {"sensitive", GG_F_BOOL, 0, 0, 0, 0},
-    };
-    gg_db_conn_t *c;
-    gg_auth_t *auth;
-    json_t *body;
-    gg_error_t err;
-    if (gg_api_begin(req, 0, &c, &auth) < 0) return;
-    if (gg_api_body(req, fields, sizeof fields / sizeof fields[0], &body) < 0) {
-        gg_api_end(req, c);
-        return;
-    }
-    struct tag_ctx x = {.arena = req->arena,
-                        .auth = auth,
-                        .in = {.code = gg_strdup(req->arena, gg_json_str(body, "code")),
-                               .name = gg_strdup(req->arena, gg_json_str(body, "name")),
-                               .name_en = gg_strdup(req->arena, gg_json_str(body, "name_en")),
-                               .sensitive = gg_json_bool(body, "sensitive", 0)}};
-    json_decref(body);
-    int rc = gg_db_tx(c, tag_create_tx, &x, &err);
-    tag_respond(req, c, rc, x.in.code, &err, 201);
+    gg_tag_t *in = w->state;
+    *in = (gg_tag_t){.code = gg_strdup(w->op.arena, gg_json_str(w->body, "code")),
+                     .name = gg_strdup(w->op.arena, gg_json_str(w->body, "name")),
+                     .name_en = gg_strdup(w->op.arena, gg_json_str(w->body, "name_en")),
+                     .sensitive = gg_json_bool(w->body, "sensitive", 0)};
+    return 0;
 }
 
-static int tag_update_tx(gg_db_conn_t *c, void *ctx, gg_error_t *err)
+static int tag_create_run(gg_write_t *w, gg_error_t *err)
 {
-    struct tag_ctx *x = ctx;
-    gg_actor_t actor = gg_actor_of(x->auth);
+    return gg_tag_create(&w->op, w->state, &w->result, err);
+}
+
+static const gg_field_t tag_create_fields[] = {
+    {"code", GG_F_STR, 1, 2, 32, 0},
+    {"name", GG_F_STR, 1, 1, 32, 0},
+    {"name_en", GG_F_STR, 0, 0, 64, 1},
+    {"sensitive", GG_F_BOOL, 0, 0, 0, 0},
+};
+
+static const gg_write_op_t TAG_CREATE = {
+    .fields = GG_FIELDS(tag_create_fields),
+    .state_size = sizeof(gg_tag_t),
+    .prepare = tag_create_prepare,
+    .run = tag_create_run,
+    .respond = tag_respond,
+    .status = 201,
+};
+
+static int tag_update_run(gg_write_t *w, gg_error_t *err)
+{
+    const gg_op_t *op = &w->op;
+    const char *code = gg_req_param(w->req, "tag_code");
     gg_tag_t cur, next;
     int found;
-    if (gg_tag_by_code(c, x->arena, x->code, &cur, &found, err) < 0) return -1;
-    if (!found) return gg_err_not_found(err, "there is no tag with code \"%s\"", x->code);
+    if (gg_tag_by_code(op->c, op->arena, code, &cur, &found, err) < 0) return -1;
+    if (!found) return gg_err_not_found(err, "there is no tag with code \"%s\"", code);
     next = cur;
-    gg_body_str(x->arena, x->body, "name", &next.name);
-    gg_body_str(x->arena, x->body, "name_en", &next.name_en);
-    gg_body_bool(x->body, "sensitive", &next.sensitive);
+    gg_body_str(op->arena, w->body, "name", &next.name);
+    gg_body_str(op->arena, w->body, "name_en", &next.name_en);
+    gg_body_bool(w->body, "sensitive", &next.sensitive);
     int retired = cur.retired_at != 0;
-    gg_body_bool(x->body, "retired", &retired);
+    gg_body_bool(w->body, "retired", &retired);
     next.retired_at = retired ? (cur.retired_at ? cur.retired_at : gg_now_ms()) : 0;
-    return gg_tag_update(c, x->arena, &actor, x->auth, &cur, &next, (int)gg_json_int(x->body, "version", 0),
-                         err);
+    return gg_tag_update(op, &cur, &next, (int)gg_json_int(w->body, "version", 0), err);
 }
 
-static void tag_update(gg_req_t *req)
-{
-    static const gg_field_t fields[] = {
-        {"name", GG_F_STR, 0, 1, 32, 0},           {"name_en", GG_F_STR, 0, 0, 64, 1},
-        {"sensitive", GG_F_BOOL, 0, 0, 0, 0},      {"retired", GG_F_BOOL, 0, 0, 0, 0},
-        {"version", GG_F_INT, 1, 1, INT32_MAX, 0},
-    };
-    gg_db_conn_t *c;
-    gg_auth_t *auth;
-    gg_error_t err;
-    if (gg_api_begin(req, 0, &c, &auth) < 0) return;
-    struct tag_ctx x = {.arena = req->arena, .auth = auth, .code = gg_req_param(req, "tag_code")};
-    if (gg_api_body(req, fields, sizeof fields / sizeof fields[0], &x.body) < 0) {
-        gg_api_end(req, c);
-        return;
-    }
-    int rc = gg_db_tx(c, tag_update_tx, &x, &err);
-    json_decref(x.body);
-    tag_respond(req, c, rc, x.code, &err, 200);
-}
+static const gg_field_t tag_update_fields[] = {
+    {"name", GG_F_STR, 0, 1, 32, 0},           {"name_en", GG_F_STR, 0, 0, 64, 1},
+    {"sensitive", GG_F_BOOL, 0, 0, 0, 0},      {"retired", GG_F_BOOL, 0, 0, 0, 0},
+    {"version", GG_F_INT, 1, 1, INT32_MAX, 0},
+};
 
-void gg_api_resident_routes(gg_router_t *r)
+static const gg_write_op_t TAG_UPDATE = {
+    .fields = GG_FIELDS(tag_update_fields),
+    .run = tag_update_run,
+    .respond = tag_respond,
+};
+
+static const gg_api_route_t routes[] = {
+    GG_WRITE_ROUTE("GET", "/api/v1/residents", RESIDENT_LIST),
+    GG_WRITE_ROUTE("POST", "/api/v1/residents", RESIDENT_CREATE),
+    GG_WRITE_ROUTE("GET", "/api/v1/residents/{id}", RESIDENT_GET),
+    GG_WRITE_ROUTE("PATCH", "/api/v1/residents/{id}", RESIDENT_UPDATE),
+    GG_WRITE_ROUTE("POST", "/api/v1/residents/{id}/departure", RESIDENT_DEPART),
+    GG_WRITE_ROUTE("POST", "/api/v1/residents/{id}/return", RESIDENT_RETURN),
+    GG_WRITE_ROUTE("PUT", "/api/v1/residents/{id}/tags/{tag_code}", RESIDENT_TAG_PUT),
+    GG_WRITE_ROUTE("DELETE", "/api/v1/residents/{id}/tags/{tag_code}", RESIDENT_TAG_DELETE),
+    GG_WRITE_ROUTE("GET", "/api/v1/tags", TAG_LIST),
+    GG_WRITE_ROUTE("POST", "/api/v1/tags", TAG_CREATE),
+    GG_WRITE_ROUTE("PATCH", "/api/v1/tags/{tag_code}", TAG_UPDATE),
+};
+
+int gg_api_resident_routes(gg_router_t *r, gg_error_t *err)
 {
-    gg_router_add(r, "GET", "/api/v1/residents", resident_list, NULL);
-    gg_router_add(r, "POST", "/api/v1/residents", resident_create, NULL);
-    gg_router_add(r, "GET", "/api/v1/residents/{id}", resident_get, NULL);
-    gg_router_add(r, "PATCH", "/api/v1/residents/{id}", resident_update, NULL);
-    gg_router_add(r, "POST", "/api/v1/residents/{id}/departure", resident_depart, NULL);
-    gg_router_add(r, "POST", "/api/v1/residents/{id}/return", resident_return, NULL);
-    gg_router_add(r, "PUT", "/api/v1/residents/{id}/tags/{tag_code}", tag_put, NULL);
-    gg_router_add(r, "DELETE", "/api/v1/residents/{id}/tags/{tag_code}", tag_delete, NULL);
-    gg_router_add(r, "GET", "/api/v1/tags", tag_list, NULL);
-    gg_router_add(r, "POST", "/api/v1/tags", tag_create, NULL);
-    gg_router_add(r, "PATCH", "/api/v1/tags/{tag_code}", tag_update, NULL);
+    return GG_API_ROUTES(r, routes, err);
 }

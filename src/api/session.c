@@ -10,31 +10,16 @@
 #include <string.h>
 
 #include "api/api.h"
+#include "api/body.h"
+#include "api/write.h"
 #include "domain/account.h"
 #include "domain/session.h"
-
-static void write_grants(gg_jw_t *w, const gg_grant_t *g, int n)
-{
-    gg_jw_arr(w);
-    for (int i = 0; i < n; i++) {
-        const gg_role_t *role = gg_role_find(g[i].role);
-        gg_jw_obj(w);
-        gg_jw_kint(w, "id", g[i].id);
-        gg_jw_kstr(w, "role", g[i].role);
-        gg_jw_kstr(w, "role_name", role ? role->name_zh : g[i].role);
-        gg_jw_kint(w, "unit_id", g[i].unit_id);
-        gg_jw_kstr(w, "unit_code", g[i].unit_code);
-        gg_jw_kstr(w, "unit_name", g[i].unit_name);
-        gg_jw_obj_end(w);
-    }
-    gg_jw_arr_end(w);
-}
 
 static void write_permissions(gg_jw_t *w, uint64_t perms)
 {
     gg_jw_arr(w);
     for (int b = 0; b < GG_PERM_COUNT; b++)
-        if (perms & (1ull << b)) gg_jw_str(w, gg_perm_name(b));
+        if (perms & GG_PERM(b)) gg_jw_str(w, gg_perm_name(b));
     gg_jw_arr_end(w);
 }
 
@@ -45,7 +30,7 @@ static void write_me(gg_jw_t *w, const gg_auth_t *auth)
     gg_jw_kstr(w, "display_name", auth->display_name);
     gg_jw_kbool(w, "must_change_password", auth->must_change_password);
     gg_jw_key(w, "grants");
-    write_grants(w, auth->grants, auth->ngrants);
+    gg_body_grants(w, auth->grants, auth->ngrants);
     gg_jw_key(w, "permissions");
     write_permissions(w, auth->perms_any);
 }
@@ -149,51 +134,29 @@ static void me(gg_req_t *req)
     gg_jw_obj_end(w);
 }
 
-struct pw_ctx {
-    gg_app_t *app;
-    gg_arena_t *arena;
-    const gg_auth_t *auth;
-    const char *current, *next;
+static int change_password_run(gg_write_t *w, gg_error_t *err)
+{
+    const gg_op_t *op = &w->op;
+    gg_account_t me;
+    if (gg_account_get(op->c, op->arena, NULL, op->auth, op->auth->account_id, &me, err) < 0) return -1;
+    if (!gg_password_verify(me.password_hash, gg_json_str(w->body, "current_password")))
+        return gg_err_invalid(err, "current_password", "the current password is wrong");
+    return gg_account_set_password(op->c, op->arena, &((gg_app_t *)w->req->app)->sec, &op->actor, op->auth,
+                                   op->auth->account_id, gg_json_str(w->body, "new_password"), 0,
+                                   op->auth->token_hash, err);
+}
+
+static const gg_field_t change_password_fields[] = {
+    {"current_password", GG_F_STR, 1, 1, 128, 0},
+    {"new_password", GG_F_STR, 1, 1, 128, 0},
 };
 
-static int change_password_tx(gg_db_conn_t *c, void *ctx, gg_error_t *err)
-{
-    struct pw_ctx *x = ctx;
-    gg_account_t me;
-    if (gg_account_get(c, x->arena, NULL, x->auth, x->auth->account_id, &me, err) < 0) return -1;
-    if (!gg_password_verify(me.password_hash, x->current))
-        return gg_err_invalid(err, "current_password", "the current password is wrong");
-    gg_actor_t actor = gg_actor_of(x->auth);
-    return gg_account_set_password(c, x->arena, &x->app->sec, &actor, x->auth, x->auth->account_id, x->next,
-                                   0, x->auth->token_hash, err);
-}
-
-static void change_password(gg_req_t *req)
-{
-    static const gg_field_t fields[] = {
-        {"current_password", GG_F_STR, 1, 1, 128, 0},
-        {"new_password", GG_F_STR, 1, 1, 128, 0},
-    };
-    gg_db_conn_t *c;
-    gg_auth_t *auth;
-    json_t *body;
-    gg_error_t err;
-    if (gg_api_begin(req, GG_API_ALLOW_PWCHANGE, &c, &auth) < 0) return;
-    if (gg_api_body(req, fields, 2, &body) < 0) {
-        gg_api_end(req, c);
-        return;
-    }
-    struct pw_ctx x = {req->app, req->arena, auth,
-                       gg_strdup(req->arena, gg_json_str(body, "current_password")),
-                       gg_strdup(req->arena, gg_json_str(body, "new_password"))};
-    json_decref(body);
-    int rc = gg_db_tx(c, change_password_tx, &x, &err);
-    gg_api_end(req, c);
-    if (rc < 0)
-        gg_api_error(req, &err);
-    else
-        req->status = 204;
-}
+/* POST /me/password: allowed while a password change is required (it is how one gets out of that). */
+static const gg_write_op_t CHANGE_PASSWORD = {
+    .flags = GG_API_ALLOW_PWCHANGE,
+    .fields = GG_FIELDS(change_password_fields),
+    .run = change_password_run,
+};
 
 static void roles(gg_req_t *req)
 {
@@ -218,11 +181,15 @@ static void roles(gg_req_t *req)
     gg_jw_obj_end(w);
 }
 
-void gg_api_session_routes(gg_router_t *r)
+static const gg_api_route_t routes[] = {
+    {"POST", "/api/v1/session", login, NULL, 0},
+    {"DELETE", "/api/v1/session", logout, NULL, 0},
+    {"GET", "/api/v1/me", me, NULL, 0},
+    GG_WRITE_ROUTE("POST", "/api/v1/me/password", CHANGE_PASSWORD),
+    {"GET", "/api/v1/roles", roles, NULL, 0},
+};
+
+int gg_api_session_routes(gg_router_t *r, gg_error_t *err)
 {
-    gg_router_add(r, "POST", "/api/v1/session", login, NULL);
-    gg_router_add(r, "DELETE", "/api/v1/session", logout, NULL);
-    gg_router_add(r, "GET", "/api/v1/me", me, NULL);
-    gg_router_add(r, "POST", "/api/v1/me/password", change_password, NULL);
-    gg_router_add(r, "GET", "/api/v1/roles", roles, NULL);
+    return GG_API_ROUTES(r, routes, err);
 }

@@ -337,10 +337,14 @@ fail:
     gg_api_error(req, &err);
 }
 
-void gg_api_transfer_routes(gg_router_t *r)
+static const gg_api_route_t routes[] = {
+    {"POST", "/api/v1/imports/residents", import_file, &RESIDENTS, 1},
+    {"POST", "/api/v1/imports/houses", import_file, &HOUSES, 1},
+    {"GET", "/api/v1/imports/templates/{name}", template_file, NULL, 0},
+    {"GET", "/api/v1/exports/{name}", export_file, NULL, 0},
+};
+
+int gg_api_transfer_routes(gg_router_t *r, gg_error_t *err)
 {
-    gg_router_add_upload(r, "POST", "/api/v1/imports/residents", import_file, &RESIDENTS);
-    gg_router_add_upload(r, "POST", "/api/v1/imports/houses", import_file, &HOUSES);
-    gg_router_add(r, "GET", "/api/v1/imports/templates/{name}", template_file, NULL);
-    gg_router_add(r, "GET", "/api/v1/exports/{name}", export_file, NULL);
+    return GG_API_ROUTES(r, routes, err);
 }

@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "api/api.h"
+#include "api/write.h"
 #include "domain/grid.h"
 #include "domain/stats.h"
 #include "domain/unit.h"
@@ -36,155 +37,128 @@ static void write_unit(gg_jw_t *w, const gg_unit_t *u)
     gg_jw_obj_end(w);
 }
 
-static void search(gg_req_t *req)
-{
-    gg_db_conn_t *c;
-    gg_auth_t *auth;
-    gg_error_t err;
+/* ---- GET /units?q= ---- */
+
+struct search {
     const char *q, *level;
     int64_t limit, retired;
-    if (gg_api_query_str(req, "q", 50, &q) < 0 || gg_api_query_str(req, "level", 16, &level) < 0 ||
-        gg_api_query_int(req, "limit", 1, 200, 20, &limit) < 0 ||
-        gg_api_query_int(req, "include_retired", 0, 1, 0, &retired) < 0)
-        return;
-    if (!q || !*q) {
+};
+
+static int search_parse(gg_write_t *w)
+{
+    struct search *x = w->state;
+    gg_req_t *req = w->req;
+    gg_error_t err;
+    if (gg_api_query_str(req, "q", 50, &x->q) < 0 || gg_api_query_str(req, "level", 16, &x->level) < 0 ||
+        gg_api_query_int(req, "limit", 1, 200, 20, &x->limit) < 0 ||
+        gg_api_query_int(req, "include_retired", 0, 1, 0, &x->retired) < 0)
+        return -1;
+    if (!x->q || !*x->q)
         gg_err_invalid(&err, "q", "give a name fragment or a code prefix to search for (q=下陆 or q=420204)");
-        gg_api_error(req, &err);
-        return;
+    else if (x->level && *x->level && !gg_unit_level_valid(x->level))
+        gg_err_invalid(&err, "level", "unknown level \"%s\"", x->level);
+    else
+        return 0;
+    gg_api_error(req, &err);
+    return -1;
+}
+
+/* Units as a list answer; child_count -1 leaves it out. */
+static void write_units(gg_write_t *w, gg_unit_t *rows, int n, int with_child_count)
+{
+    gg_jw_t *jw = gg_api_items(w->req, w->status);
+    for (int i = 0; i < n; i++) {
+        if (!with_child_count) rows[i].child_count = -1;
+        write_unit(jw, &rows[i]);
     }
-    if (level && *level && !gg_unit_level_valid(level)) {
-        gg_err_invalid(&err, "level", "unknown level \"%s\"", level);
-        gg_api_error(req, &err);
-        return;
-    }
-    if (gg_api_begin(req, 0, &c, &auth) < 0) return;
+    gg_jw_arr_end(jw);
+    gg_jw_obj_end(jw);
+}
+
+static int search_respond(gg_write_t *w, gg_error_t *err)
+{
+    const struct search *x = w->state;
     gg_unit_t *rows;
     int n;
-    int rc = gg_unit_search(c, req->arena, auth, q, level, (int)retired, (int)limit, &rows, &n, &err);
-    gg_api_end(req, c);
-    if (rc < 0) {
-        gg_api_error(req, &err);
-        return;
-    }
-    gg_jw_t *w = gg_api_json(req, 200);
-    gg_jw_obj(w);
-    gg_jw_key(w, "items");
-    gg_jw_arr(w);
-    for (int i = 0; i < n; i++)
-        write_unit(w, &rows[i]);
-    gg_jw_arr_end(w);
-    gg_jw_obj_end(w);
+    if (gg_unit_search(w->op.c, w->op.arena, w->op.auth, x->q, x->level, (int)x->retired, (int)x->limit,
+                       &rows, &n, err) < 0)
+        return -1;
+    write_units(w, rows, n, 1);
+    return 0;
 }
 
-static void ancestors(gg_req_t *req)
+static const gg_write_op_t SEARCH = {
+    .state_size = sizeof(struct search),
+    .parse = search_parse,
+    .respond = search_respond,
+};
+
+/* ---- GET /units/{id}/… : one unit in the caller's scope, and what hangs from it ---- */
+
+/* The unit of the path, visible to the caller (its ancestors, children, stats are a 404 otherwise). */
+static int unit_of_path(gg_write_t *w, gg_unit_t *u, gg_error_t *err)
 {
-    gg_db_conn_t *c;
-    gg_auth_t *auth;
-    gg_error_t err;
-    int64_t id;
-    if (gg_api_path_id(req, "id", &id) < 0) return;
-    if (gg_api_begin(req, 0, &c, &auth) < 0) return;
+    return gg_unit_get_scoped(w->op.c, w->op.arena, w->op.auth, GG_P_UNIT_READ, w->id, u, err);
+}
+
+static int ancestors_respond(gg_write_t *w, gg_error_t *err)
+{
     gg_unit_t u, *rows = NULL;
     int n = 0;
-    int rc = gg_unit_get_scoped(c, req->arena, auth, GG_P_UNIT_READ, id, &u, &err);
-    if (rc == 0) rc = gg_unit_ancestors(c, req->arena, &u, &rows, &n, &err);
-    gg_api_end(req, c);
-    if (rc < 0) {
-        gg_api_error(req, &err);
-        return;
-    }
-    gg_jw_t *w = gg_api_json(req, 200);
-    gg_jw_obj(w);
-    gg_jw_key(w, "items");
-    gg_jw_arr(w);
-    for (int i = 0; i < n; i++) {
-        rows[i].child_count = -1;
-        write_unit(w, &rows[i]);
-    }
-    gg_jw_arr_end(w);
-    gg_jw_obj_end(w);
+    if (unit_of_path(w, &u, err) < 0 || gg_unit_ancestors(w->op.c, w->op.arena, &u, &rows, &n, err) < 0)
+        return -1;
+    write_units(w, rows, n, 0);
+    return 0;
 }
 
-static void get(gg_req_t *req)
+static int children_respond(gg_write_t *w, gg_error_t *err)
 {
-    gg_db_conn_t *c;
-    gg_auth_t *auth;
-    gg_error_t err;
-    int64_t id, with_geometry;
-    if (gg_api_path_id(req, "id", &id) < 0) return;
-    /* ?geometry=1: the border and the version an editor sends back (not by default: borders can be big) */
-    if (gg_api_query_int(req, "geometry", 0, 1, 0, &with_geometry) < 0) return;
-    if (gg_api_begin(req, 0, &c, &auth) < 0) return;
+    gg_unit_t u, *rows = NULL;
+    int n = 0;
+    if (unit_of_path(w, &u, err) < 0 ||
+        gg_unit_children(w->op.c, w->op.arena, w->op.auth, w->id, &rows, &n, err) < 0)
+        return -1;
+    write_units(w, rows, n, 1);
+    return 0;
+}
+
+/* ?geometry=1: the border and the version an editor sends back (not by default: borders can be big) */
+static int get_parse(gg_write_t *w)
+{
+    return gg_api_query_int(w->req, "geometry", 0, 1, 0, w->state);
+}
+
+static int get_respond(gg_write_t *w, gg_error_t *err)
+{
+    int with_geometry = *(int64_t *)w->state != 0;
     gg_unit_t u;
     gg_grid_t shape = {0}; /* the unit's border and version, as PUT /units/{id}/geometry answers them */
-    int rc = gg_unit_get_scoped(c, req->arena, auth, GG_P_UNIT_READ, id, &u, &err);
-    if (rc == 0 && with_geometry) rc = gg_unit_shape_get(c, req->arena, auth, id, &shape, &err);
-    gg_api_end(req, c);
-    if (rc < 0) {
-        gg_api_error(req, &err);
-        return;
-    }
+    if (unit_of_path(w, &u, err) < 0 ||
+        (with_geometry && gg_unit_shape_get(w->op.c, w->op.arena, w->op.auth, w->id, &shape, err) < 0))
+        return -1;
     u.child_count = -1;
-    gg_jw_t *w = gg_api_json(req, 200);
-    gg_jw_obj(w);
-    write_unit_fields(w, &u);
+    gg_jw_t *jw = gg_api_json(w->req, w->status);
+    gg_jw_obj(jw);
+    write_unit_fields(jw, &u);
     if (with_geometry) {
-        gg_jw_key(w, "geometry");
+        gg_jw_key(jw, "geometry");
         if (shape.geometry)
-            gg_jw_raw(w, shape.geometry, strlen(shape.geometry));
+            gg_jw_raw(jw, shape.geometry, strlen(shape.geometry));
         else
-            gg_jw_null(w);
-        gg_jw_kint(w, "version", shape.version);
+            gg_jw_null(jw);
+        gg_jw_kint(jw, "version", shape.version);
     }
-    gg_jw_obj_end(w);
+    gg_jw_obj_end(jw);
+    return 0;
 }
 
-static void children(gg_req_t *req)
+static int stats_respond(gg_write_t *wr, gg_error_t *err)
 {
-    gg_db_conn_t *c;
-    gg_auth_t *auth;
-    gg_error_t err;
-    int64_t id;
-    if (gg_api_path_id(req, "id", &id) < 0) return;
-    if (gg_api_begin(req, 0, &c, &auth) < 0) return;
-    gg_unit_t u, *rows = NULL;
-    int n = 0;
-    /* the parent must be visible too: children of a unit outside the scope are a 404, not an empty list */
-    int rc = gg_unit_get_scoped(c, req->arena, auth, GG_P_UNIT_READ, id, &u, &err);
-    if (rc == 0) rc = gg_unit_children(c, req->arena, auth, id, &rows, &n, &err);
-    gg_api_end(req, c);
-    if (rc < 0) {
-        gg_api_error(req, &err);
-        return;
-    }
-    gg_jw_t *w = gg_api_json(req, 200);
-    gg_jw_obj(w);
-    gg_jw_key(w, "items");
-    gg_jw_arr(w);
-    for (int i = 0; i < n; i++)
-        write_unit(w, &rows[i]);
-    gg_jw_arr_end(w);
-    gg_jw_obj_end(w);
-}
-
-static void stats(gg_req_t *req)
-{
-    gg_db_conn_t *c;
-    gg_auth_t *auth;
-    gg_error_t err;
-    int64_t id;
-    if (gg_api_path_id(req, "id", &id) < 0) return;
-    if (gg_api_begin(req, 0, &c, &auth) < 0) return;
     gg_unit_t u;
     gg_unit_stats_t s;
-    int rc = gg_unit_get_scoped(c, req->arena, auth, GG_P_UNIT_READ, id, &u, &err);
-    if (rc == 0) rc = gg_unit_stats(c, req->arena, auth, &u, &s, &err);
-    gg_api_end(req, c);
-    if (rc < 0) {
-        gg_api_error(req, &err);
-        return;
-    }
-    gg_jw_t *w = gg_api_json(req, 200);
+    if (unit_of_path(wr, &u, err) < 0 || gg_unit_stats(wr->op.c, wr->op.arena, wr->op.auth, &u, &s, err) < 0)
+        return -1;
+    gg_jw_t *w = gg_api_json(wr->req, wr->status);
     gg_jw_obj(w);
     gg_jw_key(w, "unit");
     u.child_count = -1;
@@ -219,75 +193,74 @@ static void stats(gg_req_t *req)
     }
     gg_jw_arr_end(w);
     gg_jw_obj_end(w);
+    return 0;
 }
 
-struct create_ctx {
-    gg_arena_t *arena;
-    const gg_auth_t *auth;
-    gg_unit_new_t in;
-    int64_t id;
+static const gg_write_op_t GET = {
+    .path_ids = {"id"},
+    .state_size = sizeof(int64_t),
+    .parse = get_parse,
+    .respond = get_respond,
+};
+static const gg_write_op_t ANCESTORS = {.path_ids = {"id"}, .respond = ancestors_respond};
+static const gg_write_op_t CHILDREN = {.path_ids = {"id"}, .respond = children_respond};
+static const gg_write_op_t STATS = {.path_ids = {"id"}, .respond = stats_respond};
+
+static int create_prepare(gg_write_t *w, gg_error_t *err)
+{
+    for (const char *p = gg_json_str(w->body, "code"); *p; p++)
+        if (*p < '0' || *p > '9')
+            return gg_err_invalid(err, "code",
+                                  "a unit code has digits only (12-digit division code, 15-digit grid code)");
+    return 0;
+}
+
+static int create_run(gg_write_t *w, gg_error_t *err)
+{
+    const gg_op_t *op = &w->op;
+    gg_unit_new_t in = {.parent_id = gg_json_int(w->body, "parent_id", 0),
+                        .level = gg_json_str(w->body, "level"),
+                        .code = gg_json_str(w->body, "code"),
+                        .name = gg_json_str(w->body, "name")};
+    return gg_unit_create(op->c, op->arena, &op->actor, op->auth, &in, &w->result, err);
+}
+
+static int create_respond(gg_write_t *w, gg_error_t *err)
+{
+    gg_unit_t u;
+    if (gg_unit_get_scoped(w->op.c, w->op.arena, w->op.auth, GG_P_UNIT_READ, w->result, &u, err) < 0)
+        return -1;
+    u.child_count = 0;
+    write_unit(gg_api_json(w->req, w->status), &u);
+    return 0;
+}
+
+static const gg_field_t create_fields[] = {
+    {"parent_id", GG_F_INT, 1, 1, INT64_MAX, 0},
+    {"level", GG_F_STR, 1, 1, 16, 0},
+    {"code", GG_F_STR, 1, 1, 20, 0},
+    {"name", GG_F_STR, 1, 1, 100, 0},
 };
 
-static int create_tx(gg_db_conn_t *c, void *ctx, gg_error_t *err)
-{
-    struct create_ctx *x = ctx;
-    gg_actor_t actor = gg_actor_of(x->auth);
-    return gg_unit_create(c, x->arena, &actor, x->auth, &x->in, &x->id, err);
-}
+static const gg_write_op_t CREATE = {
+    .fields = GG_FIELDS(create_fields),
+    .prepare = create_prepare,
+    .run = create_run,
+    .respond = create_respond,
+    .status = 201,
+    .location = "/api/v1/units/%lld",
+};
 
-static void create(gg_req_t *req)
-{
-    static const gg_field_t fields[] = {
-        {"parent_id", GG_F_INT, 1, 1, INT64_MAX, 0},
-        {"level", GG_F_STR, 1, 1, 16, 0},
-        {"code", GG_F_STR, 1, 1, 20, 0},
-        {"name", GG_F_STR, 1, 1, 100, 0},
-    };
-    gg_db_conn_t *c;
-    gg_auth_t *auth;
-    json_t *body;
-    gg_error_t err;
-    if (gg_api_begin(req, 0, &c, &auth) < 0) return;
-    if (gg_api_body(req, fields, 4, &body) < 0) {
-        gg_api_end(req, c);
-        return;
-    }
-    const char *code = gg_json_str(body, "code");
-    for (const char *p = code; *p; p++)
-        if (*p < '0' || *p > '9') {
-            json_decref(body);
-            gg_api_end(req, c);
-            gg_err_invalid(&err, "code",
-                           "a unit code has digits only (12-digit division code, 15-digit grid code)");
-            gg_api_error(req, &err);
-            return;
-        }
-    struct create_ctx x = {.arena = req->arena,
-                           .auth = auth,
-                           .in = {.parent_id = gg_json_int(body, "parent_id", 0),
-                                  .level = gg_strdup(req->arena, gg_json_str(body, "level")),
-                                  .code = gg_strdup(req->arena, code),
-                                  .name = gg_strdup(req->arena, gg_json_str(body, "name"))}};
-    json_decref(body);
-    int rc = gg_db_tx(c, create_tx, &x, &err);
-    gg_unit_t u;
-    if (rc == 0) rc = gg_unit_get_scoped(c, req->arena, auth, GG_P_UNIT_READ, x.id, &u, &err);
-    gg_api_end(req, c);
-    if (rc < 0) {
-        gg_api_error(req, &err);
-        return;
-    }
-    u.child_count = 0;
-    gg_resp_header(req, "Location", gg_sprintf(req->arena, "/api/v1/units/%lld", (long long)x.id));
-    write_unit(gg_api_json(req, 201), &u);
-}
+static const gg_api_route_t routes[] = {
+    GG_WRITE_ROUTE("GET", "/api/v1/units", SEARCH),
+    GG_WRITE_ROUTE("GET", "/api/v1/units/{id}", GET),
+    GG_WRITE_ROUTE("GET", "/api/v1/units/{id}/ancestors", ANCESTORS),
+    GG_WRITE_ROUTE("GET", "/api/v1/units/{id}/children", CHILDREN),
+    GG_WRITE_ROUTE("GET", "/api/v1/units/{id}/stats", STATS),
+    GG_WRITE_ROUTE("POST", "/api/v1/units", CREATE),
+};
 
-void gg_api_unit_routes(gg_router_t *r)
+int gg_api_unit_routes(gg_router_t *r, gg_error_t *err)
 {
-    gg_router_add(r, "GET", "/api/v1/units", search, NULL);
-    gg_router_add(r, "GET", "/api/v1/units/{id}", get, NULL);
-    gg_router_add(r, "GET", "/api/v1/units/{id}/ancestors", ancestors, NULL);
-    gg_router_add(r, "GET", "/api/v1/units/{id}/children", children, NULL);
-    gg_router_add(r, "GET", "/api/v1/units/{id}/stats", stats, NULL);
-    gg_router_add(r, "POST", "/api/v1/units", create, NULL);
+    return GG_API_ROUTES(r, routes, err);
 }

@@ -53,7 +53,7 @@ int gg_path_within(const char *path, const char *ancestor)
     return path && ancestor && strncmp(path, ancestor, strlen(ancestor)) == 0;
 }
 
-int gg_auth_can(const gg_auth_t *a, uint64_t perm, const char *unit_path)
+int gg_auth_can(const gg_auth_t *a, gg_perm_t perm, const char *unit_path)
 {
     for (int i = 0; i < a->ngrants; i++)
         if ((a->grants[i].perms & perm) == perm && gg_path_within(unit_path, a->grants[i].unit_path))
@@ -61,14 +61,14 @@ int gg_auth_can(const gg_auth_t *a, uint64_t perm, const char *unit_path)
     return 0;
 }
 
-int gg_auth_has(const gg_auth_t *a, uint64_t perm)
+int gg_auth_has(const gg_auth_t *a, gg_perm_t perm)
 {
     return (a->perms_any & perm) == perm;
 }
 
-uint64_t gg_auth_perms_at(const gg_auth_t *a, const char *unit_path)
+gg_perm_t gg_auth_perms_at(const gg_auth_t *a, const char *unit_path)
 {
-    uint64_t p = 0;
+    gg_perm_t p = 0;
     for (int i = 0; i < a->ngrants; i++)
         if (gg_path_within(unit_path, a->grants[i].unit_path)) p |= a->grants[i].perms;
     return p;

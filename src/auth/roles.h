@@ -14,38 +14,41 @@
 
 #include "core/error.h"
 
-enum {
-    GG_P_UNIT_READ = 1ull << 0,
-    GG_P_UNIT_MANAGE = 1ull << 1,
-    GG_P_ACCOUNT_READ = 1ull << 2,
-    GG_P_ACCOUNT_MANAGE = 1ull << 3,
-    GG_P_GRANT_MANAGE = 1ull << 4,
-    GG_P_AUDIT_READ = 1ull << 5,
-    GG_P_PII_READ = 1ull << 6,
-    GG_P_RESIDENT_READ = 1ull << 7,
-    GG_P_RESIDENT_WRITE = 1ull << 8,
-    GG_P_PLACE_READ = 1ull << 9,
-    GG_P_PLACE_WRITE = 1ull << 10,
-    GG_P_CASE_READ = 1ull << 11,
-    GG_P_CASE_REPORT = 1ull << 12,
-    GG_P_CASE_DISPATCH = 1ull << 13,
-    GG_P_CASE_HANDLE = 1ull << 14,
-    GG_P_CASE_SUPERVISE = 1ull << 15,
-    GG_P_DISPUTE_READ = 1ull << 16,
-    GG_P_DISPUTE_MANAGE = 1ull << 17,
-    GG_P_DASHBOARD_READ = 1ull << 18,
-    GG_P_PARTICIPATION_MANAGE = 1ull << 19,
-    GG_P_SETTINGS_MANAGE = 1ull << 20,
-    GG_P_CASE_REPORT_OWN = 1ull << 21,
-};
+/* A permission is one bit of a gg_perm_t; a role or grant carries a set of them.  Constants, not an enum:
+ * C17 wants enum constants to fit an int, and the set is meant to grow past 31 bits. */
+typedef uint64_t gg_perm_t;
+#define GG_PERM(bit) ((gg_perm_t)1 << (bit))
+#define GG_P_UNIT_READ GG_PERM(0)
+#define GG_P_UNIT_MANAGE GG_PERM(1)
+#define GG_P_ACCOUNT_READ GG_PERM(2)
+#define GG_P_ACCOUNT_MANAGE GG_PERM(3)
+#define GG_P_GRANT_MANAGE GG_PERM(4)
+#define GG_P_AUDIT_READ GG_PERM(5)
+#define GG_P_PII_READ GG_PERM(6)
+#define GG_P_RESIDENT_READ GG_PERM(7)
+#define GG_P_RESIDENT_WRITE GG_PERM(8)
+#define GG_P_PLACE_READ GG_PERM(9)
+#define GG_P_PLACE_WRITE GG_PERM(10)
+#define GG_P_CASE_READ GG_PERM(11)
+#define GG_P_CASE_REPORT GG_PERM(12)
+#define GG_P_CASE_DISPATCH GG_PERM(13)
+#define GG_P_CASE_HANDLE GG_PERM(14)
+#define GG_P_CASE_SUPERVISE GG_PERM(15)
+#define GG_P_DISPUTE_READ GG_PERM(16)
+#define GG_P_DISPUTE_MANAGE GG_PERM(17)
+#define GG_P_DASHBOARD_READ GG_PERM(18)
+#define GG_P_PARTICIPATION_MANAGE GG_PERM(19)
+#define GG_P_SETTINGS_MANAGE GG_PERM(20)
+#define GG_P_CASE_REPORT_OWN GG_PERM(21)
 #define GG_PERM_COUNT 22
-#define GG_P_ALL ((1ull << GG_PERM_COUNT) - 1)
+#define GG_P_ALL (GG_PERM(GG_PERM_COUNT) - 1)
+_Static_assert(GG_PERM_COUNT < 64, "permissions are the bits of a gg_perm_t");
 
 typedef struct gg_role {
     const char *code;    /* "grid_worker" */
     const char *name_zh; /* 网格员 */
     const char *name_en;
-    uint64_t perms;
+    gg_perm_t perms;
 } gg_role_t;
 
 extern const gg_role_t gg_roles[];
@@ -57,7 +60,7 @@ const char *gg_perm_name(int bit);               /* "case.read" */
 typedef struct gg_grant {
     int64_t id;
     const char *role;
-    uint64_t perms;
+    gg_perm_t perms;
     int64_t unit_id;
     const char *unit_path; /* "/1/7/" */
     const char *unit_code;
@@ -75,16 +78,16 @@ typedef struct gg_auth {
     char csrf[44];
     int ngrants;
     gg_grant_t *grants;
-    uint64_t perms_any; /* union over all grants */
+    gg_perm_t perms_any; /* union over all grants */
     const char *client_ip;
 } gg_auth_t;
 
 /* 1 when some grant with perm covers unit_path (path prefix). */
-int gg_auth_can(const gg_auth_t *a, uint64_t perm, const char *unit_path);
+int gg_auth_can(const gg_auth_t *a, gg_perm_t perm, const char *unit_path);
 /* 1 when the caller holds perm anywhere. */
-int gg_auth_has(const gg_auth_t *a, uint64_t perm);
+int gg_auth_has(const gg_auth_t *a, gg_perm_t perm);
 /* Union of permissions the caller holds at unit_path (for "no granting what you do not have"). */
-uint64_t gg_auth_perms_at(const gg_auth_t *a, const char *unit_path);
+gg_perm_t gg_auth_perms_at(const gg_auth_t *a, const char *unit_path);
 /* 1 when path is a materialised unit path ("/1/7/"): digits and slashes only, so it
  * can be placed in SQL text safely. */
 int gg_unit_path_valid(const char *path);

@@ -61,7 +61,8 @@ int gg_cmd_serve(int argc, char **argv)
     app.grid_index = gg_grid_index_new();
     if (load_grid_index(&app, &err) < 0) goto done;
     router = gg_router_new();
-    gg_api_register(router);
+    if (gg_api_register(router, &err) < 0)
+        goto done; /* a route missing would be a 404 nobody notices until used */
 
     char index[1100];
     snprintf(index, sizeof index, "%s/index.html", cfg.web_dir);

@@ -152,8 +152,10 @@ void gg_db_close(gg_db_t *db)
     if (!db) return;
     if (db->nfree != db->created)
         gg_log_warn("db: closing pool with %d connection(s) still checked out", db->created - db->nfree);
-    for (int i = 0; i < db->nfree; i++)
+    for (int i = 0; i < db->nfree; i++) {
+        free(db->freel[i]->on_commit);
         db->drv->close(db->freel[i]);
+    }
     pthread_cond_destroy(&db->cv);
     pthread_mutex_destroy(&db->mu);
     free(db->freel);
@@ -354,10 +356,16 @@ static int tx_nested(gg_db_conn_t *c, gg_db_tx_fn fn, void *ctx, gg_error_t *err
     int rc;
 
     if ((rc = gg_db_exec(c, "SAVEPOINT gg_sp", GG_NOARGS, NULL, err)) < 0) return rc;
+    int hooks_before = c->n_on_commit;
     c->tx_depth++;
     rc = fn(c, ctx, err);
     c->tx_depth--;
-    if (rc == 0) return gg_db_exec(c, "RELEASE SAVEPOINT gg_sp", GG_NOARGS, NULL, err);
+    if (rc == 0) {
+        rc = gg_db_exec(c, "RELEASE SAVEPOINT gg_sp", GG_NOARGS, NULL, err);
+        if (rc < 0) c->n_on_commit = hooks_before;
+        return rc;
+    }
+    c->n_on_commit = hooks_before; /* what the savepoint asked for is undone with it */
     if (gg_db_exec(c, "ROLLBACK TO SAVEPOINT gg_sp", GG_NOARGS, NULL, &ignored) == 0)
         gg_db_exec(c, "RELEASE SAVEPOINT gg_sp", GG_NOARGS, NULL, &ignored);
     return rc;
@@ -374,19 +382,37 @@ static void backoff(int attempt)
     }
 }
 
-void gg_db_on_commit(gg_db_conn_t *c, void (*fn)(void))
+void gg_db_on_commit(gg_db_conn_t *c, gg_db_commit_fn fn, void *ctx)
 {
     if (c->tx_depth == 0) {
-        fn();
+        fn(c, ctx);
         return;
     }
     for (int i = 0; i < c->n_on_commit; i++)
-        if (c->on_commit[i] == fn) return;
-    if (c->n_on_commit < (int)(sizeof c->on_commit / sizeof c->on_commit[0])) {
-        c->on_commit[c->n_on_commit++] = fn;
-        return;
+        if (c->on_commit[i].fn == fn && c->on_commit[i].ctx == ctx) return;
+    if (c->n_on_commit == c->cap_on_commit) {
+        c->cap_on_commit = c->cap_on_commit ? 2 * c->cap_on_commit : 8;
+        c->on_commit = gg_xrealloc(c->on_commit, sizeof *c->on_commit * (size_t)c->cap_on_commit);
     }
-    fn(); /* no room: running early is safer than never (a cache refilled early expires on its own) */
+    c->on_commit[c->n_on_commit++] = (struct gg_db_hook){fn, ctx};
+}
+
+/* Run the first n hooks and empty the list.  The list is taken off the connection first: a hook may run
+ * a transaction of its own, which starts a list of its own. */
+static void run_hooks(gg_db_conn_t *c, int n)
+{
+    struct gg_db_hook *hooks = c->on_commit;
+    int cap = c->cap_on_commit;
+    c->on_commit = NULL;
+    c->n_on_commit = c->cap_on_commit = 0;
+    for (int i = 0; i < n; i++)
+        hooks[i].fn(c, hooks[i].ctx);
+    if (!c->on_commit) { /* give the storage back for the next transaction */
+        c->on_commit = hooks;
+        c->cap_on_commit = cap;
+    } else {
+        free(hooks);
+    }
 }
 
 int gg_db_tx(gg_db_conn_t *c, gg_db_tx_fn fn, void *ctx, gg_error_t *err)
@@ -416,10 +442,7 @@ int gg_db_tx(gg_db_conn_t *c, gg_db_tx_fn fn, void *ctx, gg_error_t *err)
             c->drv->rollback(c);
         c->tx_depth = 0;
         /* a lost connection may have committed: a cache must assume it did */
-        int hooks = rc == 0 || c->broken ? c->n_on_commit : 0;
-        c->n_on_commit = 0;
-        for (int i = 0; i < hooks; i++)
-            c->on_commit[i]();
+        run_hooks(c, rc == 0 || c->broken ? c->n_on_commit : 0);
         if (rc == 0) return 0;
         /* Lost mid-transaction: whether COMMIT landed is unknown, so no retry. */
         if (!c->retry || c->broken) return rc;

@@ -144,13 +144,32 @@ int gg_db_query_i64(gg_db_conn_t *c, const char *sql, const gg_db_arg_t *args, i
 typedef int (*gg_db_tx_fn)(gg_db_conn_t *c, void *ctx, gg_error_t *err);
 int gg_db_tx(gg_db_conn_t *c, gg_db_tx_fn fn, void *ctx, gg_error_t *err);
 
-/* Run fn once the current transaction has committed — not if it rolls back or
- * is retried (a retry runs the transaction function again, which asks again).
- * Outside a transaction the statement before it has already committed, so fn
- * runs at once.  For caches of committed state (domain/session_cache.h): an
- * invalidation before COMMIT could be refilled from the old state.  Up to four
- * distinct functions per transaction; the same fn twice runs once. */
-void gg_db_on_commit(gg_db_conn_t *c, void (*fn)(void));
+/*
+ * After-commit hooks: the one mechanism for effects that must follow a
+ * transaction's COMMIT and never precede it — emptying a cache of committed
+ * state (domain/session_cache.h: an invalidation before COMMIT could be
+ * refilled from the old state), rebuilding the point-in-grid index, and next
+ * live updates and the outbox.
+ *  - gg_db_on_commit(c, fn, ctx) inside gg_db_tx: fn(c, ctx) runs once the
+ *    outermost transaction has committed, after gg_db_tx's COMMIT and before
+ *    gg_db_tx returns, on the same connection (now outside any transaction, so
+ *    fn may query or run a transaction of its own).  Hooks run in the order
+ *    they were registered.
+ *  - Rolled back, or retried: the hooks do not run (a retry runs the
+ *    transaction function again, which registers again).  Registered inside a
+ *    nested gg_db_tx (savepoint) that fails: dropped with the savepoint's
+ *    work.  A connection lost during COMMIT may have committed: the hooks run
+ *    (a cache must assume it did).
+ *  - The same (fn, ctx) twice in one transaction runs once; the same fn with
+ *    another ctx runs for each.  No fixed limit (the list grows; on an
+ *    allocation failure the process aborts like every gg_x* allocation).
+ *  - Outside a transaction the statement before it has already committed, so
+ *    fn runs at once.
+ *  - ctx is borrowed: it must stay valid until gg_db_tx returns.  fn must not
+ *    fail the write (it has committed): it logs what it cannot do.
+ */
+typedef void (*gg_db_commit_fn)(gg_db_conn_t *c, void *ctx);
+void gg_db_on_commit(gg_db_conn_t *c, gg_db_commit_fn fn, void *ctx);
 int gg_db_in_tx(gg_db_conn_t *c);
 
 /* Migrations: apply sql/migrations files not yet in schema_migrations.

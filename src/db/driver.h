@@ -17,11 +17,15 @@
 struct gg_db_conn {
     const struct gg_db_driver *drv;
     gg_db_t *db;
-    int tx_depth;               /* 0 outside gg_db_tx; >1 means nested (savepoints) */
-    int retry;                  /* driver sets it when the last error was busy/serialization/deadlock */
-    int broken;                 /* driver sets it when the connection is lost; acquire reconnects */
-    void (*on_commit[4])(void); /* gg_db_on_commit: run after the outermost COMMIT */
-    int n_on_commit;
+    int tx_depth; /* 0 outside gg_db_tx; >1 means nested (savepoints) */
+    int retry;    /* driver sets it when the last error was busy/serialization/deadlock */
+    int broken;   /* driver sets it when the connection is lost; acquire reconnects */
+    /* gg_db_on_commit: run after the outermost COMMIT, in registration order; grown as needed */
+    struct gg_db_hook {
+        gg_db_commit_fn fn;
+        void *ctx;
+    } * on_commit;
+    int n_on_commit, cap_on_commit;
 };
 
 struct gg_db_res {

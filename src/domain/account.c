@@ -229,7 +229,7 @@ int gg_account_update(gg_db_conn_t *c, gg_arena_t *a, const gg_security_t *sec, 
     if (changes != 1)
         return gg_error_set(err, 409, "version_conflict", "version",
                             "account %s was changed concurrently; retry", cur.username);
-    gg_db_on_commit(c, gg_session_cache_invalidate); /* name, status: what sessions carry */
+    gg_session_cache_invalidate_on_commit(c); /* name, status: what sessions carry */
     if (strcmp(status, "disabled") == 0 && strcmp(cur.status, "disabled") != 0 &&
         gg_db_exec(c, "UPDATE session SET revoked_at = $1 WHERE account_id = $2 AND revoked_at IS NULL",
                    GG_ARGS(GG_I64(gg_now_ms()), GG_I64(id)), NULL, err) < 0)
@@ -283,7 +283,7 @@ int gg_account_set_password(gg_db_conn_t *c, gg_arena_t *a, const gg_security_t 
             "updated_at = $3, version = version + 1 WHERE id = $4",
             GG_ARGS(GG_TEXT(hash), GG_I64(must_change ? 1 : 0), GG_I64(now), GG_I64(id)), NULL, err) < 0)
         return -1;
-    gg_db_on_commit(c, gg_session_cache_invalidate);
+    gg_session_cache_invalidate_on_commit(c);
     /* a new password ends every other session of the account */
     if (gg_db_exec(c,
                    "UPDATE session SET revoked_at = $1 WHERE account_id = $2 AND revoked_at IS NULL "
@@ -384,7 +384,7 @@ int gg_grant_add(gg_db_conn_t *c, gg_arena_t *a, const gg_actor_t *actor, const 
     if (step == 1) *grant_id = gg_db_i64(r, 0);
     gg_db_res_free(r);
     if (step != 1) return step < 0 ? -1 : gg_err_internal(err, "grant insert returned no id");
-    gg_db_on_commit(c, gg_session_cache_invalidate);
+    gg_session_cache_invalidate_on_commit(c);
     gg_audit_entry_t e = {.action = "grant.add",
                           .object_type = "account",
                           .object_id = id_text(a, account_id),
@@ -410,7 +410,7 @@ int gg_grant_remove(gg_db_conn_t *c, gg_arena_t *a, const gg_actor_t *actor, con
     if (gg_db_exec(c, "DELETE FROM role_grant WHERE id = $1 AND account_id = $2",
                    GG_ARGS(GG_I64(grant_id), GG_I64(account_id)), NULL, err) < 0)
         return -1;
-    gg_db_on_commit(c, gg_session_cache_invalidate);
+    gg_session_cache_invalidate_on_commit(c);
     gg_audit_entry_t e = {.action = "grant.remove",
                           .object_type = "account",
                           .object_id = id_text(a, account_id),

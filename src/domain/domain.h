@@ -3,8 +3,13 @@
  * log, and the security settings the identity modules read.
  *
  * Domain modules own all SQL (with src/db).  Each public function takes a
- * connection, an actor or auth context for scope, and fills plain structs
- * allocated from the caller's arena; none writes HTTP or JSON.
+ * connection, an actor or auth context for scope (together: gg_op_t,
+ * domain/op.h, for new operations), and fills plain structs allocated from
+ * the caller's arena.  None writes HTTP: no response, no status, no headers.
+ * JSON is written here for one thing only: the detail of an audit row (with
+ * json/jw.h, in every module that audits — account, assignment, audit,
+ * change, demo, division, grid_edit, session, transfer, unit), which is
+ * stored, never sent.  Response bodies are the API layer's (src/api).
  */
 #ifndef GG_DOMAIN_DOMAIN_H
 #define GG_DOMAIN_DOMAIN_H

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "core/clock.h"
+#include "core/log.h"
 #include "domain/grid_internal.h"
 #include "domain/scope.h"
 
@@ -407,6 +408,17 @@ static int reload_if_older(gg_db_conn_t *c, gg_grid_index_t *idx, int wait, gg_e
 int gg_grid_index_reload(gg_db_conn_t *c, gg_grid_index_t *idx, gg_error_t *err)
 {
     return idx ? reload_if_older(c, idx, 1, err) : 0;
+}
+
+static void reload_hook(gg_db_conn_t *c, void *idx)
+{
+    gg_error_t err;
+    if (gg_grid_index_reload(c, idx, &err) < 0) gg_log_warn("grid index rebuild failed: %s", err.message);
+}
+
+void gg_grid_index_reload_on_commit(gg_db_conn_t *c, gg_grid_index_t *idx)
+{
+    if (idx) gg_db_on_commit(c, reload_hook, idx);
 }
 
 int gg_grid_index_sync(gg_db_conn_t *c, gg_grid_index_t *idx, gg_error_t *err)

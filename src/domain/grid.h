@@ -177,6 +177,10 @@ int gg_grid_generation_bump(gg_db_conn_t *c, gg_error_t *err);
 /* Rebuild the index from the database now unless it is already current
  * (after a grid write on this node, and at start). */
 int gg_grid_index_reload(gg_db_conn_t *c, gg_grid_index_t *idx, gg_error_t *err);
+/* The same once the current transaction (a grid write) has committed (gg_db_on_commit), so the next
+ * lookup on this node sees it; idx NULL: nothing.  The write stands if the rebuild fails (the periodic
+ * check retries), so a failure is only logged. */
+void gg_grid_index_reload_on_commit(gg_db_conn_t *c, gg_grid_index_t *idx);
 /* Cheap: at most once a second per process, compare the generation with the
  * database and rebuild when another node changed grids. */
 int gg_grid_index_sync(gg_db_conn_t *c, gg_grid_index_t *idx, gg_error_t *err);

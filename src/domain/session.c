@@ -333,7 +333,7 @@ static int logout_tx(gg_db_conn_t *c, void *ctx, gg_error_t *err)
     if (gg_db_exec(c, "UPDATE session SET revoked_at = $1 WHERE token_hash = $2 AND revoked_at IS NULL",
                    GG_ARGS(GG_I64(gg_now_ms()), GG_TEXT(x->auth->token_hash)), NULL, err) < 0)
         return -1;
-    gg_db_on_commit(c, gg_session_cache_invalidate);
+    gg_session_cache_invalidate_on_commit(c);
     return gg_audit_append(c, &x->actor, &x->e, err);
 }
 

@@ -49,6 +49,16 @@ void gg_session_cache_invalidate(void)
     atomic_fetch_add(&epoch, 1);
 }
 
+static void invalidate_hook(gg_db_conn_t *c, void *ctx)
+{
+    gg_session_cache_invalidate();
+}
+
+void gg_session_cache_invalidate_on_commit(gg_db_conn_t *c)
+{
+    gg_db_on_commit(c, invalidate_hook, NULL);
+}
+
 static unsigned slot_of(const char *hash)
 {
     unsigned v = 0;

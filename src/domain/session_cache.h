@@ -23,6 +23,7 @@
 
 #include "auth/roles.h"
 #include "core/mem.h"
+#include "db/db.h"
 
 #define GG_SESSION_CACHE_SLOTS 1024
 
@@ -40,5 +41,7 @@ void gg_session_cache_put(const char *token_hash, const gg_auth_t *auth, uint64_
 
 /* Forget every cached session (after a commit that ended or changed sessions). */
 void gg_session_cache_invalidate(void);
+/* The same, once the current transaction has committed (gg_db_on_commit). */
+void gg_session_cache_invalidate_on_commit(gg_db_conn_t *c);
 
 #endif

@@ -165,11 +165,12 @@ static int must_manage(gg_db_conn_t *c, gg_arena_t *a, const gg_auth_t *auth, gg
     return 0;
 }
 
-int gg_tag_create(gg_db_conn_t *c, gg_arena_t *a, const gg_actor_t *actor, const gg_auth_t *auth,
-                  const gg_tag_t *in, int64_t *id, gg_error_t *err)
+int gg_tag_create(const gg_op_t *op, const gg_tag_t *in, int64_t *id, gg_error_t *err)
 {
+    gg_db_conn_t *c = op->c;
+    gg_arena_t *a = op->arena;
     gg_tag_t t = *in;
-    if (must_manage(c, a, auth, err) < 0 || tag_code_valid(t.code, err) < 0 || tag_valid(a, &t, err) < 0)
+    if (must_manage(c, a, op->auth, err) < 0 || tag_code_valid(t.code, err) < 0 || tag_valid(a, &t, err) < 0)
         return -1;
     int64_t now = gg_now_ms();
     gg_db_res_t *r;
@@ -196,14 +197,15 @@ int gg_tag_create(gg_db_conn_t *c, gg_arena_t *a, const gg_actor_t *actor, const
                           .object_type = "tag",
                           .object_id = t.code,
                           .detail_json = gg_change_done(&ch, a)};
-    return gg_audit_append(c, actor, &e, err);
+    return gg_audit_append(c, &op->actor, &e, err);
 }
 
-int gg_tag_update(gg_db_conn_t *c, gg_arena_t *a, const gg_actor_t *actor, const gg_auth_t *auth,
-                  const gg_tag_t *cur, const gg_tag_t *next, int version, gg_error_t *err)
+int gg_tag_update(const gg_op_t *op, const gg_tag_t *cur, const gg_tag_t *next, int version, gg_error_t *err)
 {
+    gg_db_conn_t *c = op->c;
+    gg_arena_t *a = op->arena;
     gg_tag_t t = *next;
-    if (must_manage(c, a, auth, err) < 0) return -1;
+    if (must_manage(c, a, op->auth, err) < 0) return -1;
     if (version != cur->version)
         return gg_error_set(err, 409, "version_conflict", "version",
                             "tag %s was changed by someone else (version %d, you sent %d); reload and retry",
@@ -232,7 +234,7 @@ int gg_tag_update(gg_db_conn_t *c, gg_arena_t *a, const gg_actor_t *actor, const
                           .object_type = "tag",
                           .object_id = cur->code,
                           .detail_json = gg_change_done(&ch, a)};
-    return gg_audit_append(c, actor, &e, err);
+    return gg_audit_append(c, &op->actor, &e, err);
 }
 
 int gg_resident_tag_set(gg_db_conn_t *c, gg_arena_t *a, const gg_actor_t *actor, const gg_auth_t *auth,

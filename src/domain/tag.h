@@ -23,6 +23,7 @@
 #define GG_DOMAIN_TAG_H
 
 #include "domain/domain.h"
+#include "domain/op.h"
 
 typedef struct gg_tag {
     int64_t id;
@@ -38,11 +39,10 @@ int gg_tag_list(gg_db_conn_t *c, gg_arena_t *a, int include_retired, gg_tag_t **
 /* *found = 0 when there is no tag with that code. */
 int gg_tag_by_code(gg_db_conn_t *c, gg_arena_t *a, const char *code, gg_tag_t *out, int *found,
                    gg_error_t *err);
-int gg_tag_create(gg_db_conn_t *c, gg_arena_t *a, const gg_actor_t *actor, const gg_auth_t *auth,
-                  const gg_tag_t *in, int64_t *id, gg_error_t *err);
+/* The dictionary's writes take the operation context (domain/op.h: connection, arena, caller, actor). */
+int gg_tag_create(const gg_op_t *op, const gg_tag_t *in, int64_t *id, gg_error_t *err);
 /* next over cur (loaded with gg_tag_by_code in the same transaction); next->retired_at retires. */
-int gg_tag_update(gg_db_conn_t *c, gg_arena_t *a, const gg_actor_t *actor, const gg_auth_t *auth,
-                  const gg_tag_t *cur, const gg_tag_t *next, int version, gg_error_t *err);
+int gg_tag_update(const gg_op_t *op, const gg_tag_t *cur, const gg_tag_t *next, int version, gg_error_t *err);
 int gg_tag_is_derived(const gg_tag_t *t);
 /* The SQL condition (a parenthesised boolean on the text column birth_col) for derived tag t today;
  * only dates made here appear in it. */

@@ -82,7 +82,8 @@ int gg_router_add(gg_router_t *r, const char *method, const char *pattern, gg_ha
             if (!n->param) {
                 n->param = gg_xcalloc(1, sizeof(node_t));
                 n->param->param_name = strndup(p + 1, len - 2);
-            } else if (strncmp(n->param->param_name, p + 1, len - 2) != 0) {
+            } else if (strlen(n->param->param_name) != len - 2 ||
+                       strncmp(n->param->param_name, p + 1, len - 2) != 0) {
                 return -1; /* one name per position keeps params unambiguous */
             }
             n = n->param;

@@ -490,8 +490,10 @@ static int tx_swallow(gg_db_conn_t *c, void *arg, gg_error_t *err)
 }
 
 static int commits_seen;
-static void count_commit(void)
+static void count_commit(gg_db_conn_t *c, void *ctx)
 {
+    (void)c;
+    (void)ctx;
     commits_seen++;
 }
 
@@ -500,10 +502,71 @@ static int tx_hook(gg_db_conn_t *c, void *ctx, gg_error_t *err)
 {
     int *fail = ctx;
     if (gg_db_exec(c, "INSERT INTO t_tx (v) VALUES ('hook')", GG_NOARGS, NULL, err) < 0) return -1;
-    gg_db_on_commit(c, count_commit);
-    gg_db_on_commit(c, count_commit); /* the same function twice runs once */
+    gg_db_on_commit(c, count_commit, NULL);
+    gg_db_on_commit(c, count_commit, NULL); /* the same function and context twice runs once */
     assert_int_equal(commits_seen, 0);
     return *fail ? gg_err_invalid(err, "v", "refused") : 0;
+}
+
+/* Each hook appends its context's label to this log, and reads the committed row count through the
+ * connection it is given (proof it runs after COMMIT, outside the transaction, on that connection). */
+typedef struct hook_log {
+    char order[64];
+    int64_t rows_seen;
+    gg_db_conn_t *conn_seen;
+} hook_log_t;
+static hook_log_t hook_log;
+
+typedef struct labelled {
+    char label;
+} labelled_t;
+
+static void log_hook(gg_db_conn_t *c, void *ctx)
+{
+    const labelled_t *l = ctx;
+    size_t n = strlen(hook_log.order);
+    hook_log.order[n] = l->label;
+    hook_log.order[n + 1] = 0;
+    hook_log.conn_seen = c;
+    gg_error_t err;
+    int found;
+    assert_int_equal(gg_db_in_tx(c), 0);
+    OK(gg_db_query_i64(c, "SELECT count(*) FROM t_tx", GG_NOARGS, &hook_log.rows_seen, &found, &err));
+}
+
+static labelled_t labels[10] = {{'a'}, {'b'}, {'c'}, {'d'}, {'e'}, {'f'}, {'g'}, {'h'}, {'i'}, {'j'}};
+
+/* Ten hooks (more than the four the first version kept), each with its own context, one of them twice. */
+static int tx_many_hooks(gg_db_conn_t *c, void *ctx, gg_error_t *err)
+{
+    (void)ctx;
+    if (gg_db_exec(c, "INSERT INTO t_tx (v) VALUES ('many')", GG_NOARGS, NULL, err) < 0) return -1;
+    for (int i = 0; i < 10; i++)
+        gg_db_on_commit(c, log_hook, &labels[i]);
+    gg_db_on_commit(c, log_hook, &labels[3]);
+    assert_string_equal(hook_log.order, "");
+    return 0;
+}
+
+/* A savepoint that fails: its hook goes with its work. */
+static int inner_fails(gg_db_conn_t *c, void *ctx, gg_error_t *err)
+{
+    gg_db_on_commit(c, log_hook, &labels[9]);
+    return gg_err_invalid(err, "v", "inner refused");
+}
+
+static int inner_ok(gg_db_conn_t *c, void *ctx, gg_error_t *err)
+{
+    gg_db_on_commit(c, log_hook, &labels[1]);
+    return 0;
+}
+
+static int tx_nested_hooks(gg_db_conn_t *c, void *ctx, gg_error_t *err)
+{
+    gg_error_t inner;
+    gg_db_on_commit(c, log_hook, &labels[0]);
+    assert_true(gg_db_tx(c, inner_fails, NULL, &inner) < 0);
+    return gg_db_tx(c, inner_ok, NULL, err);
 }
 
 static void test_on_commit(void **state)
@@ -521,8 +584,18 @@ static void test_on_commit(void **state)
     commits_seen = 0;
     assert_true(gg_db_tx(c, tx_hook, &fail, &err) < 0);
     assert_int_equal(commits_seen, 0);
-    gg_db_on_commit(c, count_commit); /* outside a transaction: at once */
+    gg_db_on_commit(c, count_commit, NULL); /* outside a transaction: at once */
     assert_int_equal(commits_seen, 1);
+
+    memset(&hook_log, 0, sizeof hook_log);
+    OK(gg_db_tx(c, tx_many_hooks, NULL, &err));
+    assert_string_equal(hook_log.order, "abcdefghij"); /* all, in order, the repeated one once */
+    assert_int_equal(hook_log.rows_seen, 2);           /* 'hook' and 'many': committed when they ran */
+    assert_ptr_equal(hook_log.conn_seen, c);
+
+    memset(&hook_log, 0, sizeof hook_log);
+    OK(gg_db_tx(c, tx_nested_hooks, NULL, &err));
+    assert_string_equal(hook_log.order, "ab");
     gg_db_release(f->db, c);
 }
 

@@ -80,6 +80,10 @@ static void routes(void **state)
     /* bad patterns are refused at registration */
     assert_true(gg_router_add(r, "GET", "no-slash", h_get, NULL) < 0);
     assert_true(gg_router_add(r, "GET", "/api/v1/units/{key}", h_get, NULL) < 0);
+    /* a name that is a prefix of the one already there is a different name too ({id} vs {idx}) */
+    assert_true(gg_router_add(r, "GET", "/api/v1/units/{i}/children/x", h_get, NULL) < 0);
+    assert_true(gg_router_add(r, "POST", "/api/v1/units/{idx}", h_post, NULL) < 0);
+    assert_true(gg_router_add(r, "POST", "/api/v1/units/{id}/children", h_post, NULL) == 0);
     assert_true(gg_router_add(r, "GET", "/api/v1/units", h_get, NULL) < 0); /* duplicate */
     assert_true(gg_router_add(r, "FOO", "/x", h_get, NULL) < 0);
     gg_arena_free(a);
