@@ -75,6 +75,30 @@ static char *detail(gg_arena_t *a, int npairs, ...)
     return out;
 }
 
+/* Administering an account (changing, resetting, disabling or unlocking it, or changing its roles) needs
+ * reach over all of it, not only over its home unit: every grant it holds must lie where the caller holds
+ * `perm` and carry no permission the caller lacks there.  Otherwise an administrator of a district could take
+ * over an account homed in the district that also holds a role above it, and act with that role.  The
+ * refusal names the account (the caller can read it) but not the grant that is out of reach.  People acting
+ * on their own account are not held to this (what they may do to themselves is checked by the caller). */
+static int within_reach(gg_db_conn_t *c, gg_arena_t *a, const gg_auth_t *auth, const gg_account_t *target,
+                        uint64_t perm, const char *verb, gg_error_t *err)
+{
+    gg_grant_t *grants;
+    int n;
+    if (!auth || auth->account_id == target->id) return 0;
+    if (gg_account_grants(c, a, target->id, &grants, &n, err) < 0) return -1;
+    for (int i = 0; i < n; i++) {
+        const gg_grant_t *g = &grants[i];
+        if (!gg_auth_can(auth, perm, g->unit_path) || (g->perms & ~gg_auth_perms_at(auth, g->unit_path)))
+            return gg_err_forbidden(err,
+                                    "you may not %s account %s: it holds a role outside your scope or with "
+                                    "permissions you do not hold",
+                                    verb, target->username);
+    }
+    return 0;
+}
+
 int gg_account_create(gg_db_conn_t *c, gg_arena_t *a, const gg_security_t *sec, const gg_actor_t *actor,
                       const gg_auth_t *auth, const gg_account_new_t *in, int64_t *id, gg_error_t *err)
 {
@@ -204,6 +228,7 @@ int gg_account_update(gg_db_conn_t *c, gg_arena_t *a, const gg_security_t *sec, 
         /* people may change their own display name and phone, nothing else */
         if (!self || p->status) return gg_err_forbidden(err, "you may not change account %s", cur.username);
     }
+    if (within_reach(c, a, auth, &cur, GG_P_ACCOUNT_MANAGE, "change", err) < 0) return -1;
     if (self && p->status && strcmp(p->status, "active") != 0)
         return gg_err_invalid(err, "status", "you cannot disable your own account");
     if (p->version && p->version != cur.version)
@@ -257,6 +282,7 @@ int gg_account_set_password(gg_db_conn_t *c, gg_arena_t *a, const gg_security_t 
         if (gg_account_get(c, a, sec, auth, id, &cur, err) < 0) return -1;
         if (auth->account_id != id && !gg_auth_can(auth, GG_P_ACCOUNT_MANAGE, cur.home_unit_path))
             return gg_err_forbidden(err, "you may not set the password of %s", cur.username);
+        if (within_reach(c, a, auth, &cur, GG_P_ACCOUNT_MANAGE, "set the password of", err) < 0) return -1;
     } else {
         gg_db_res_t *r;
         if (gg_db_query(c,
@@ -357,6 +383,7 @@ int gg_grant_add(gg_db_conn_t *c, gg_arena_t *a, const gg_actor_t *actor, const 
         if ((role->perms & mine) != role->perms)
             return gg_err_forbidden(err, "you cannot grant %s: it carries permissions you do not hold at %s",
                                     role->code, unit.name);
+        if (within_reach(c, a, auth, &target, GG_P_GRANT_MANAGE, "change the roles of", err) < 0) return -1;
     } else {
         if (gg_unit_by_id(c, a, unit_id, &unit, &found, err) < 0) return -1;
         if (!found)
@@ -406,7 +433,9 @@ int gg_grant_remove(gg_db_conn_t *c, gg_arena_t *a, const gg_actor_t *actor, con
         if (grants[i].id == grant_id) g = &grants[i];
     if (!g) return gg_err_not_found(err, "grant %lld does not exist on this account", (long long)grant_id);
     if (auth && !gg_auth_can(auth, GG_P_GRANT_MANAGE, g->unit_path))
-        return gg_err_forbidden(err, "you may not revoke roles at %s", g->unit_name);
+        return gg_err_forbidden(err, "you may not revoke a role granted outside your grant scope");
+    if (auth && within_reach(c, a, auth, &target, GG_P_GRANT_MANAGE, "change the roles of", err) < 0)
+        return -1;
     if (gg_db_exec(c, "DELETE FROM role_grant WHERE id = $1 AND account_id = $2",
                    GG_ARGS(GG_I64(grant_id), GG_I64(account_id)), NULL, err) < 0)
         return -1;
@@ -438,6 +467,7 @@ int gg_account_unlock(gg_db_conn_t *c, gg_arena_t *a, const gg_actor_t *actor, c
     if (gg_account_get(c, a, NULL, auth, id, &cur, err) < 0) return -1;
     if (!gg_auth_can(auth, GG_P_ACCOUNT_MANAGE, cur.home_unit_path))
         return gg_err_forbidden(err, "you may not unlock account %s", cur.username);
+    if (within_reach(c, a, auth, &cur, GG_P_ACCOUNT_MANAGE, "unlock", err) < 0) return -1;
     int64_t changes;
     /* the per-account counter only: a locked client address stays locked (it may be an attacker's) */
     if (gg_db_exec(c, "DELETE FROM login_throttle WHERE key = $1",

@@ -4,7 +4,11 @@
  * Scope: an account belongs to its home unit.  Reading it needs account.read
  * over that unit, changing it account.manage, granting grant.manage over the
  * grant's unit — and nobody grants a role whose permissions they do not hold
- * themselves at that unit (no escalation).  Refused attempts are audited.
+ * themselves at that unit (no escalation).  Administering an account (change,
+ * password reset, disable, unlock, grants) further needs reach over every grant
+ * it holds: each must lie within the caller's scope and carry no permission the
+ * caller lacks there — else a district administrator could take over an account
+ * homed in the district that holds a role above it.  Refused attempts are audited.
  * auth == NULL means the local operator (the CLI), who is trusted.
  * Every write here must run inside a transaction (it appends to the audit log).
  */

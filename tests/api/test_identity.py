@@ -424,6 +424,56 @@ def test_admin_at_a_street_who_can_see_the_county_still_cannot_grant_there(world
     assert sal.api.delete(f"/api/v1/accounts/{target.id}/grants/{r.json()['id']}").status_code == 204
 
 
+def test_district_admin_cannot_take_over_an_account_that_also_holds_a_role_above_the_district(world):
+    """An account homed in 下陆区 that is also administrator at the root: an administrator of 下陆区 reads it,
+    but may not reset its password, disable, rename or unlock it, nor touch its roles — each a 403 that names
+    the account and nothing of the root, and audited.  The root administrator still may."""
+    county_admin = world.account("county", "admin", prefix="county_admin")
+    big = world.account("county", grants=[("admin", "root")], prefix="big")
+    root = world.admin.api.get(f"/api/v1/units/{world.units['root']}").json()
+    before = world.admin.api.get(f"/api/v1/accounts/{big.id}").json()
+    assert county_admin.api.get(f"/api/v1/accounts/{big.id}").status_code == 200
+
+    def refused(r, action):
+        seq_rows = audit_since(world, seq, action=action, account_id=county_admin.id)
+        assert r.status_code == 403, r.text
+        err = error_of(r)
+        assert err["code"] == "forbidden" and big.username in err["message"], err
+        assert root["name"] not in err["message"] and root["code"] not in err["message"], err
+        assert len(seq_rows) == 1 and seq_rows[0]["object_id"] == str(big.id), seq_rows
+
+    attempts = [
+        ("account.password.denied", lambda: county_admin.api.post(f"/api/v1/accounts/{big.id}/password",
+                                                                  json={"password": "Taken-Over-2026!"})),
+        ("account.update.denied", lambda: county_admin.api.patch(f"/api/v1/accounts/{big.id}",
+                                                                 json={"status": "disabled", "version": before["version"]})),
+        ("account.update.denied", lambda: county_admin.api.patch(f"/api/v1/accounts/{big.id}",
+                                                                 json={"display_name": "hijacked", "version": before["version"]})),
+        ("account.unlock.denied", lambda: county_admin.api.post(f"/api/v1/accounts/{big.id}/unlock")),
+        ("grant.denied", lambda: county_admin.api.post(f"/api/v1/accounts/{big.id}/grants",
+                                                       json={"role": "leader", "unit_id": world.units["county"]})),
+    ]
+    for action, attempt in attempts:
+        seq = last_seq(world)
+        refused(attempt(), action)
+    # an in-district grant of the account cannot be removed either (the root one is out of reach anyway)
+    g = world.admin.api.post(f"/api/v1/accounts/{big.id}/grants", json={"role": "leader", "unit_id": world.units["county"]})
+    assert g.status_code == 201, g.text
+    before = world.admin.api.get(f"/api/v1/accounts/{big.id}").json()
+    seq = last_seq(world)
+    refused(county_admin.api.delete(f"/api/v1/accounts/{big.id}/grants/{g.json()['id']}"), "grant.remove.denied")
+    assert world.admin.api.get(f"/api/v1/accounts/{big.id}").json() == before
+    assert login(world.server, big.username, "Taken-Over-2026!").status_code == 401
+    assert big.api.get("/api/v1/me").status_code == 200  # not disabled, its session not ended
+    # the district administrator keeps every power over an account wholly inside the district
+    plain = world.account("county", "leader", prefix="plain")
+    r = county_admin.api.post(f"/api/v1/accounts/{plain.id}/password", json={"password": "Reset-By-County-26!"})
+    assert r.status_code == 204, r.text
+    # and the root administrator over the big one
+    r = world.admin.api.post(f"/api/v1/accounts/{big.id}/password", json={"password": "Reset-By-Root-2026!"})
+    assert r.status_code == 204, r.text
+
+
 def test_community_staff_cannot_grant_anything(world):
     cs = world.accounts["community"]
     seq = last_seq(world)

@@ -380,6 +380,25 @@ def test_household_with_members_and_move_history(world):
     assert [x["id"] for x in listed] == [k2["id"]]
 
 
+def test_household_patch_checks_former_head_relation_even_when_the_head_stays(world):
+    gw = world.accounts["grid_worker"].api
+    b = building(gw, world.units["grid_a"], "校验楼")
+    head = resident(gw, "周正", unit_id=world.units["grid_a"])
+    k = household(gw, house(gw, b["id"], "201")["id"], head["id"])
+    url = f"/api/v1/households/{k['id']}"
+    for body in ({"former_head_relation": "cousin"},                              # no head change at all
+                 {"former_head_relation": "cousin", "head_resident_id": head["id"]},  # the same head again
+                 {"former_head_relation": "head", "kind": "collective"}):
+        expect_error(gw.patch(url, json={**body, "version": k["version"]}), 400, "former_head_relation",
+                     "validation_failed")
+    after = gw.get(url).json()
+    assert after["version"] == k["version"] and after["kind"] == k["kind"]
+    # a valid value with no head change is accepted (and has nothing to do)
+    r = gw.patch(url, json={"former_head_relation": "spouse", "kind": "collective", "version": k["version"]})
+    assert r.status_code == 200, r.text
+    assert r.json()["kind"] == "collective" and r.json()["head"]["resident_id"] == head["id"]
+
+
 def test_households_are_scoped(world, staff_b):
     gw = world.accounts["grid_worker"].api
     b = building(gw, world.units["grid_a"], "范围户楼")
