@@ -448,13 +448,21 @@ int gg_grant_remove(gg_db_conn_t *c, gg_arena_t *a, const gg_actor_t *actor, con
     return gg_audit_append(c, actor, &e, err);
 }
 
+/* Lockouts are per (account, client address): keys "ua:NAME/ADDR" (domain/session.c). */
+static const char *lock_prefix(gg_arena_t *a, const char *username)
+{
+    return gg_sprintf(a, "ua:%s/", username);
+}
+
 int gg_account_locked_until(gg_db_conn_t *c, gg_arena_t *a, const char *username, int64_t *until,
                             gg_error_t *err)
 {
     int found;
     *until = 0;
-    if (gg_db_query_i64(c, "SELECT locked_until FROM login_throttle WHERE key = $1",
-                        GG_ARGS(GG_TEXT(gg_sprintf(a, "u:%s", username))), until, &found, err) < 0)
+    if (gg_db_query_i64(c,
+                        "SELECT COALESCE(MAX(locked_until), 0) FROM login_throttle "
+                        "WHERE substr(key, 1, length(CAST($1 AS TEXT))) = $1",
+                        GG_ARGS(GG_TEXT(lock_prefix(a, username))), until, &found, err) < 0)
         return -1;
     if (!found || *until <= gg_now_ms()) *until = 0;
     return 0;
@@ -469,9 +477,12 @@ int gg_account_unlock(gg_db_conn_t *c, gg_arena_t *a, const gg_actor_t *actor, c
         return gg_err_forbidden(err, "you may not unlock account %s", cur.username);
     if (within_reach(c, a, auth, &cur, GG_P_ACCOUNT_MANAGE, "unlock", err) < 0) return -1;
     int64_t changes;
-    /* the per-account counter only: a locked client address stays locked (it may be an attacker's) */
-    if (gg_db_exec(c, "DELETE FROM login_throttle WHERE key = $1",
-                   GG_ARGS(GG_TEXT(gg_sprintf(a, "u:%s", cur.username))), &changes, err) < 0)
+    /* the account's counters and its locks at every address; a locked client address ("ip:") stays
+     * locked (it may be an attacker's) */
+    if (gg_db_exec(
+            c, "DELETE FROM login_throttle WHERE key = $1 OR substr(key, 1, length(CAST($2 AS TEXT))) = $2",
+            GG_ARGS(GG_TEXT(gg_sprintf(a, "u:%s", cur.username)), GG_TEXT(lock_prefix(a, cur.username))),
+            &changes, err) < 0)
         return -1;
     gg_audit_entry_t e = {.action = "account.unlock",
                           .object_type = "account",

@@ -623,13 +623,61 @@ def test_lockout_is_temporary(lone):
         assert login(server, "alice", f"Wrong-Guess-{i}!").status_code == 401
     assert login(server, "alice", OWN_PASSWORD).status_code == 429
     # let the lockout run out (15 minutes) by moving its end into the past
-    server.sql(f"UPDATE login_throttle SET locked_until = {int(time.time() * 1000) - 1} WHERE key = 'u:alice'")
+    server.sql(f"UPDATE login_throttle SET locked_until = {int(time.time() * 1000) - 1} WHERE key LIKE '%:alice%'")
     r = login(server, "alice", OWN_PASSWORD)
     assert r.status_code == 200, r.text
     # and a success clears the count: four more failures do not lock
     for i in range(4):
         assert login(server, "alice", f"Wrong-Again-{i}!").status_code == 401
     assert login(server, "alice", OWN_PASSWORD).status_code == 200
+
+
+def test_a_guesser_elsewhere_locks_only_their_own_address_and_merely_slows_the_rest(lone):
+    """Five wrong passwords for an administrator from one machine lock that machine out of the account for
+    15 minutes, not the administrator at their own desk; guessing on from further machines only adds a
+    growing delay (seconds, not a lockout)."""
+    server, admin = lone
+    url = server.url("/api/v1/session")
+    guesser = client_at("127.0.0.2")
+    for i in range(5):
+        assert guesser.post(url, json={"username": ROOT_USER, "password": f"Guess-{i}-Xx!"}).status_code == 401
+    r = guesser.post(url, json={"username": ROOT_USER, "password": ROOT_PASSWORD})
+    assert r.status_code == 429 and error_of(r)["retry_after"] > 10 * 60  # that machine: locked for 15 min
+    # the owner, from their own address, logs in at once
+    r = login(server, ROOT_USER, ROOT_PASSWORD)
+    assert r.status_code == 200, r.text
+    # more machines guessing on (each locked out of the account after five): past five wrong passwords for
+    # the account, each one makes the next attempt from anywhere wait longer …
+    second, third = client_at("127.0.0.3"), client_at("127.0.0.4")
+    for i in range(5):
+        assert second.post(url, json={"username": ROOT_USER, "password": f"Again-{i}-Xx!"}).status_code == 401
+    assert login(server, ROOT_USER, ROOT_PASSWORD).status_code == 200  # five: no delay yet
+    for i in range(5):
+        assert third.post(url, json={"username": ROOT_USER, "password": f"Third-{i}-Xx!"}).status_code == 401
+    assert second.post(url, json={"username": ROOT_USER, "password": ROOT_PASSWORD}).status_code == 429
+    other = client_at("127.0.0.5")
+    waits = []
+    for i in range(4):
+        assert other.post(url, json={"username": ROOT_USER, "password": f"More-{i}-Xx!"}).status_code == 401
+        r = login(server, ROOT_USER, ROOT_PASSWORD)
+        assert r.status_code == 429 and error_of(r)["code"] == "too_many_attempts", r.text
+        waits.append(error_of(r)["retry_after"])
+        assert int(r.headers["Retry-After"]) == waits[-1]
+        # … a few seconds, never the 15-minute lockout; let this delay pass (moving it into the past)
+        server.sql(f"UPDATE login_throttle SET locked_until = {int(time.time() * 1000) - 1} "
+                   f"WHERE key = 'u:{ROOT_USER}'")
+    assert all(1 <= w <= 64 for w in waits) and waits[-1] > 4, waits  # 1, 2, 4, 8 s
+    r = login(server, ROOT_USER, ROOT_PASSWORD)
+    assert r.status_code == 200, r.text
+    # the first machine is still locked out; the account shows the lock, and an unlock lifts it
+    assert guesser.post(url, json={"username": ROOT_USER, "password": ROOT_PASSWORD}).status_code == 429
+    me = admin.api.get(f"/api/v1/accounts/{admin.id}").json()
+    assert me["locked_until"]
+    assert admin.api.post(f"/api/v1/accounts/{admin.id}/unlock").status_code == 204
+    assert admin.api.get(f"/api/v1/accounts/{admin.id}").json()["locked_until"] is None
+    assert guesser.post(url, json={"username": ROOT_USER, "password": ROOT_PASSWORD}).status_code == 200
+    refused = admin.api.get("/api/v1/audit?action=login.refused", params={"limit": 20}).json()["items"]
+    assert {"reason": "slowed after failed attempts on the account"} in [i["detail"] for i in refused]
 
 
 def test_unknown_user_and_wrong_password_look_the_same(lone):
