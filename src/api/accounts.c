@@ -34,6 +34,14 @@ static void write_account(gg_req_t *req, gg_jw_t *w, const gg_account_t *a, int 
     gg_jw_ktime(w, "created_at", a->created_at);
     gg_jw_ktime(w, "updated_at", a->updated_at);
     gg_jw_kint(w, "version", a->version);
+    if (a->id_probe_visible) {
+        gg_jw_key(w, "id_probe");
+        gg_jw_obj(w);
+        gg_jw_kint(w, "hits", a->id_probe_hits);
+        gg_jw_ktime(w, "last_hit_at", a->id_probe_last_at);
+        gg_jw_ktime(w, "flagged_at", a->id_probe_flagged_at);
+        gg_jw_obj_end(w);
+    }
 }
 
 static void list(gg_req_t *req)

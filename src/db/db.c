@@ -222,6 +222,7 @@ void gg_db_release(gg_db_t *db, gg_db_conn_t *c)
     c->tx_depth = 0;
     c->retry = 0;
     c->n_on_commit = 0;
+    c->n_after_tx = 0;
     pthread_mutex_lock(&db->mu);
     db->freel[db->nfree++] = c;
     pthread_cond_signal(&db->cv);
@@ -389,11 +390,47 @@ void gg_db_on_commit(gg_db_conn_t *c, void (*fn)(void))
     fn(); /* no room: running early is safer than never (a cache refilled early expires on its own) */
 }
 
+void gg_db_after_tx(gg_db_conn_t *c, gg_db_after_fn fn, void *ctx)
+{
+    if (c->tx_depth > 0 && c->n_after_tx < (int)(sizeof c->after_tx / sizeof c->after_tx[0])) {
+        c->after_tx[c->n_after_tx].fn = fn;
+        c->after_tx[c->n_after_tx++].ctx = ctx;
+        return;
+    }
+    fn(c, ctx); /* outside a transaction, or no room: now rather than never */
+}
+
+void *gg_db_after_tx_find(gg_db_conn_t *c, gg_db_after_fn fn)
+{
+    for (int i = 0; i < c->n_after_tx; i++)
+        if (c->after_tx[i].fn == fn) return c->after_tx[i].ctx;
+    return NULL;
+}
+
+static int tx_attempts(gg_db_conn_t *c, gg_db_tx_fn fn, void *ctx, gg_error_t *err);
+
 int gg_db_tx(gg_db_conn_t *c, gg_db_tx_fn fn, void *ctx, gg_error_t *err)
+{
+    if (c->tx_depth > 0) return tx_nested(c, fn, ctx, err);
+    c->n_after_tx = 0;
+    int rc = tx_attempts(c, fn, ctx, err);
+    /* taken off the connection first: a hook may run a transaction of its own */
+    int n = c->n_after_tx;
+    c->n_after_tx = 0;
+    struct {
+        gg_db_after_fn fn;
+        void *ctx;
+    } hooks[sizeof c->after_tx / sizeof c->after_tx[0]];
+    memcpy(hooks, c->after_tx, sizeof hooks[0] * (size_t)n);
+    for (int i = 0; i < n; i++)
+        hooks[i].fn(c, hooks[i].ctx);
+    return rc;
+}
+
+static int tx_attempts(gg_db_conn_t *c, gg_db_tx_fn fn, void *ctx, gg_error_t *err)
 {
     int rc = 0;
 
-    if (c->tx_depth > 0) return tx_nested(c, fn, ctx, err);
     for (int attempt = 0; attempt < GG_DB_TX_ATTEMPTS; attempt++) {
         if (attempt > 0) backoff(attempt - 1);
         c->retry = 0;

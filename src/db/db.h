@@ -151,6 +151,15 @@ int gg_db_tx(gg_db_conn_t *c, gg_db_tx_fn fn, void *ctx, gg_error_t *err);
  * invalidation before COMMIT could be refilled from the old state.  Up to four
  * distinct functions per transaction; the same fn twice runs once. */
 void gg_db_on_commit(gg_db_conn_t *c, void (*fn)(void));
+
+/* Run fn(c, ctx) once the outermost gg_db_tx has ended, committed or rolled back — for what must be recorded
+ * even when the work is undone (a dry run, a refused write): the connection is free then and fn may run a
+ * transaction of its own.  A retried transaction keeps what it registered (its function runs again and
+ * finds it with gg_db_after_tx_find).  Up to four per transaction; outside one, fn runs at once. */
+typedef void (*gg_db_after_fn)(gg_db_conn_t *c, void *ctx);
+void gg_db_after_tx(gg_db_conn_t *c, gg_db_after_fn fn, void *ctx);
+/* The ctx registered with fn in the running transaction, or NULL. */
+void *gg_db_after_tx_find(gg_db_conn_t *c, gg_db_after_fn fn);
 int gg_db_in_tx(gg_db_conn_t *c);
 
 /* Migrations: apply sql/migrations files not yet in schema_migrations.

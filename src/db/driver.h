@@ -22,6 +22,11 @@ struct gg_db_conn {
     int broken;                 /* driver sets it when the connection is lost; acquire reconnects */
     void (*on_commit[4])(void); /* gg_db_on_commit: run after the outermost COMMIT */
     int n_on_commit;
+    struct {
+        gg_db_after_fn fn;
+        void *ctx;
+    } after_tx[4]; /* gg_db_after_tx: run when the outermost transaction ends */
+    int n_after_tx;
 };
 
 struct gg_db_res {

@@ -18,7 +18,11 @@
 #define ACCOUNT_COLS                                                                                         \
     "a.id, a.username, a.display_name, a.status, a.phone_enc, a.must_change_password, a.home_unit_id, "      \
     "u.path, "                                                                                               \
-    "u.name, u.code, a.password_hash, a.created_at, a.updated_at, a.version"
+    "u.name, u.code, a.password_hash, a.created_at, a.updated_at, a.version, p.total_hits, p.last_hit_at, "  \
+    "p.flagged_at"
+/* id_probe (domain/id_probe.h): out-of-scope ID-number hits, shown to the account's administrators */
+#define ACCOUNT_FROM                                                                                         \
+    " FROM account a JOIN unit u ON u.id = a.home_unit_id LEFT JOIN id_probe p ON p.account_id = a.id "
 
 static void read_account(gg_db_res_t *r, gg_arena_t *a, const gg_security_t *sec, gg_account_t *o)
 {
@@ -36,6 +40,17 @@ static void read_account(gg_db_res_t *r, gg_arena_t *a, const gg_security_t *sec
     o->created_at = gg_db_i64(r, 11);
     o->updated_at = gg_db_i64(r, 12);
     o->version = (int)gg_db_i64(r, 13);
+    o->id_probe_hits = gg_db_isnull(r, 14) ? 0 : gg_db_i64(r, 14);
+    o->id_probe_last_at = gg_db_isnull(r, 15) ? 0 : gg_db_i64(r, 15);
+    o->id_probe_flagged_at = gg_db_isnull(r, 16) ? 0 : gg_db_i64(r, 16);
+    o->id_probe_visible = 0;
+}
+
+/* What an account did that its administrators should look at is theirs to see, not everyone's who can read
+ * the account (its owner included). */
+static void show_probes_to_managers(const gg_auth_t *auth, gg_account_t *o)
+{
+    o->id_probe_visible = !auth || gg_auth_can(auth, GG_P_ACCOUNT_MANAGE, o->home_unit_path);
 }
 
 int gg_username_valid(const char *u, gg_error_t *err)
@@ -150,9 +165,7 @@ int gg_account_by_username(gg_db_conn_t *c, gg_arena_t *a, const gg_security_t *
 {
     gg_db_res_t *r;
     *found = 0;
-    if (gg_db_query(c,
-                    "SELECT " ACCOUNT_COLS
-                    " FROM account a JOIN unit u ON u.id = a.home_unit_id WHERE a.username = $1",
+    if (gg_db_query(c, "SELECT " ACCOUNT_COLS ACCOUNT_FROM "WHERE a.username = $1",
                     GG_ARGS(GG_TEXT(username)), &r, err) < 0)
         return -1;
     int step = gg_db_next(r, err);
@@ -169,13 +182,14 @@ int gg_account_get(gg_db_conn_t *c, gg_arena_t *a, const gg_security_t *sec, con
 {
     gg_db_res_t *r;
     /* the caller's own account is always readable */
-    char *sql = gg_sprintf(a,
-                           "SELECT " ACCOUNT_COLS " FROM account a JOIN unit u ON u.id = a.home_unit_id "
-                           "WHERE a.id = $1 AND (a.id = $2 OR %s)",
+    char *sql = gg_sprintf(a, "SELECT " ACCOUNT_COLS ACCOUNT_FROM "WHERE a.id = $1 AND (a.id = $2 OR %s)",
                            gg_scope_sql(a, auth, GG_P_ACCOUNT_READ, "u.path"));
     if (gg_db_query(c, sql, GG_ARGS(GG_I64(id), GG_I64(auth->account_id)), &r, err) < 0) return -1;
     int step = gg_db_next(r, err);
-    if (step == 1) read_account(r, a, sec, out);
+    if (step == 1) {
+        read_account(r, a, sec, out);
+        show_probes_to_managers(auth, out);
+    }
     gg_db_res_free(r);
     if (step < 0) return -1;
     if (step == 0)
@@ -195,13 +209,15 @@ int gg_account_list(gg_db_conn_t *c, gg_arena_t *a, const gg_security_t *sec, co
     *rows = gg_alloc(a, sizeof(gg_account_t) * (size_t)limit);
     char *sql = gg_sprintf(
         a,
-        "SELECT " ACCOUNT_COLS " FROM account a JOIN unit u ON u.id = a.home_unit_id WHERE %s "
+        "SELECT " ACCOUNT_COLS ACCOUNT_FROM "WHERE %s "
         "AND a.id > $1 AND (CAST($2 AS TEXT) = '' OR a.username LIKE $2 OR a.display_name LIKE $2) "
         "ORDER BY a.id LIMIT %d",
         scope, limit);
     if (gg_db_query(c, sql, GG_ARGS(GG_I64(page->after), GG_TEXT(like)), &r, err) < 0) return -1;
-    while ((step = gg_db_next(r, err)) == 1 && *n < limit)
-        read_account(r, a, sec, &(*rows)[(*n)++]);
+    while ((step = gg_db_next(r, err)) == 1 && *n < limit) {
+        read_account(r, a, sec, &(*rows)[*n]);
+        show_probes_to_managers(auth, &(*rows)[(*n)++]);
+    }
     gg_db_res_free(r);
     if (step < 0) return -1;
     if (total) {
@@ -285,10 +301,8 @@ int gg_account_set_password(gg_db_conn_t *c, gg_arena_t *a, const gg_security_t 
         if (within_reach(c, a, auth, &cur, GG_P_ACCOUNT_MANAGE, "set the password of", err) < 0) return -1;
     } else {
         gg_db_res_t *r;
-        if (gg_db_query(c,
-                        "SELECT " ACCOUNT_COLS
-                        " FROM account a JOIN unit u ON u.id = a.home_unit_id WHERE a.id = $1",
-                        GG_ARGS(GG_I64(id)), &r, err) < 0)
+        if (gg_db_query(c, "SELECT " ACCOUNT_COLS ACCOUNT_FROM "WHERE a.id = $1", GG_ARGS(GG_I64(id)), &r,
+                        err) < 0)
             return -1;
         int step = gg_db_next(r, err);
         if (step == 1) read_account(r, a, sec, &cur);

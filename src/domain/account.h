@@ -27,6 +27,10 @@ typedef struct gg_account {
     const char *password_hash;
     int64_t created_at, updated_at;
     int version;
+    /* ID numbers it tried that are registered outside its scope (domain/id_probe.h); set only for callers
+     * with account.manage over the account (id_probe_visible) */
+    int id_probe_visible;
+    int64_t id_probe_hits, id_probe_last_at, id_probe_flagged_at;
 } gg_account_t;
 
 typedef struct gg_account_new {
