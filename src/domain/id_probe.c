@@ -76,10 +76,12 @@ static int flush_tx(gg_db_conn_t *c, void *ctx, gg_error_t *err)
     if (gg_db_query(
             c,
             "INSERT INTO id_probe (account_id, window_start, window_hits, total_hits, last_hit_at) "
-            "VALUES ($1, $2, $3, $3, $2) ON CONFLICT (account_id) DO UPDATE SET "
-            "window_hits = CASE WHEN id_probe.window_start > $4 THEN id_probe.window_hits + $3 ELSE $3 END, "
+            "VALUES ($1, $2, CAST($3 AS BIGINT), CAST($3 AS BIGINT), $2) ON CONFLICT (account_id) DO UPDATE "
+            "SET "
+            "window_hits = CASE WHEN id_probe.window_start > $4 THEN id_probe.window_hits + CAST($3 AS "
+            "BIGINT) ELSE CAST($3 AS BIGINT) END, "
             "window_start = CASE WHEN id_probe.window_start > $4 THEN id_probe.window_start ELSE $2 END, "
-            "total_hits = id_probe.total_hits + $3, last_hit_at = $2 "
+            "total_hits = id_probe.total_hits + CAST($3 AS BIGINT), last_hit_at = $2 "
             "RETURNING window_hits, flagged_at",
             GG_ARGS(GG_I64(p->actor.account_id), GG_I64(now), GG_I64(p->hits),
                     GG_I64(now - GG_ID_PROBE_WINDOW_MS)),
