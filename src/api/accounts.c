@@ -229,7 +229,9 @@ static void get(gg_req_t *req)
     }
     if (rc == 0) rc = gg_account_grants(c, req->arena, id, &grants, &ngrants, &err);
     int64_t locked_until = 0;
+    int may_manage = 0, may_grant = 0;
     if (rc == 0) rc = gg_account_locked_until(c, req->arena, acc.username, &locked_until, &err);
+    if (rc == 0) rc = gg_account_may(c, req->arena, auth, &acc, &may_manage, &may_grant, &err);
     gg_api_end(req, c);
     if (rc < 0) {
         gg_api_error(req, &err);
@@ -238,6 +240,11 @@ static void get(gg_req_t *req)
     gg_jw_t *w = gg_api_json(req, 200);
     write_account(req, w, &acc, reveal != NULL);
     gg_jw_ktime(w, "locked_until", locked_until); /* null unless too many wrong passwords locked it */
+    gg_jw_key(w, "may");
+    gg_jw_obj(w);
+    gg_jw_kbool(w, "manage", may_manage);
+    gg_jw_kbool(w, "grant", may_grant);
+    gg_jw_obj_end(w);
     gg_jw_key(w, "grants");
     gg_jw_arr(w);
     for (int i = 0; i < ngrants; i++) {

@@ -96,21 +96,41 @@ static char *detail(gg_arena_t *a, int npairs, ...)
  * over an account homed in the district that also holds a role above it, and act with that role.  The
  * refusal names the account (the caller can read it) but not the grant that is out of reach.  People acting
  * on their own account are not held to this (what they may do to themselves is checked by the caller). */
-static int within_reach(gg_db_conn_t *c, gg_arena_t *a, const gg_auth_t *auth, const gg_account_t *target,
-                        uint64_t perm, const char *verb, gg_error_t *err)
+static int reach_ok(gg_db_conn_t *c, gg_arena_t *a, const gg_auth_t *auth, const gg_account_t *target,
+                    uint64_t perm, int *ok, gg_error_t *err)
 {
     gg_grant_t *grants;
     int n;
+    *ok = 1;
     if (!auth || auth->account_id == target->id) return 0;
     if (gg_account_grants(c, a, target->id, &grants, &n, err) < 0) return -1;
-    for (int i = 0; i < n; i++) {
+    for (int i = 0; i < n && *ok; i++) {
         const gg_grant_t *g = &grants[i];
-        if (!gg_auth_can(auth, perm, g->unit_path) || (g->perms & ~gg_auth_perms_at(auth, g->unit_path)))
-            return gg_err_forbidden(err,
-                                    "you may not %s account %s: it holds a role outside your scope or with "
-                                    "permissions you do not hold",
-                                    verb, target->username);
+        *ok = gg_auth_can(auth, perm, g->unit_path) && !(g->perms & ~gg_auth_perms_at(auth, g->unit_path));
     }
+    return 0;
+}
+
+static int within_reach(gg_db_conn_t *c, gg_arena_t *a, const gg_auth_t *auth, const gg_account_t *target,
+                        uint64_t perm, const char *verb, gg_error_t *err)
+{
+    int ok;
+    if (reach_ok(c, a, auth, target, perm, &ok, err) < 0) return -1;
+    if (!ok)
+        return gg_err_forbidden(err,
+                                "you may not %s account %s: it holds a role outside your scope or with "
+                                "permissions you do not hold",
+                                verb, target->username);
+    return 0;
+}
+
+int gg_account_may(gg_db_conn_t *c, gg_arena_t *a, const gg_auth_t *auth, const gg_account_t *target,
+                   int *manage, int *grant, gg_error_t *err)
+{
+    *manage = gg_auth_can(auth, GG_P_ACCOUNT_MANAGE, target->home_unit_path);
+    *grant = gg_auth_can(auth, GG_P_GRANT_MANAGE, target->home_unit_path);
+    if (*manage && reach_ok(c, a, auth, target, GG_P_ACCOUNT_MANAGE, manage, err) < 0) return -1;
+    if (*grant && reach_ok(c, a, auth, target, GG_P_GRANT_MANAGE, grant, err) < 0) return -1;
     return 0;
 }
 

@@ -72,6 +72,12 @@ int gg_account_locked_until(gg_db_conn_t *c, gg_arena_t *a, const char *username
 int gg_account_unlock(gg_db_conn_t *c, gg_arena_t *a, const gg_actor_t *actor, const gg_auth_t *auth,
                       int64_t id, gg_error_t *err);
 
+/* What the caller may do to another account, for offering only those actions: *manage (change, reset,
+ * disable, unlock: account.manage over its home unit and reach over its grants) and *grant (add and remove
+ * grants). */
+int gg_account_may(gg_db_conn_t *c, gg_arena_t *a, const gg_auth_t *auth, const gg_account_t *target,
+                   int *manage, int *grant, gg_error_t *err);
+
 /* Grants of an account (with unit path/code/name). */
 int gg_account_grants(gg_db_conn_t *c, gg_arena_t *a, int64_t account_id, gg_grant_t **rows, int *n,
                       gg_error_t *err);

@@ -432,7 +432,9 @@ def test_district_admin_cannot_take_over_an_account_that_also_holds_a_role_above
     big = world.account("county", grants=[("admin", "root")], prefix="big")
     root = world.admin.api.get(f"/api/v1/units/{world.units['root']}").json()
     before = world.admin.api.get(f"/api/v1/accounts/{big.id}").json()
-    assert county_admin.api.get(f"/api/v1/accounts/{big.id}").status_code == 200
+    seen = county_admin.api.get(f"/api/v1/accounts/{big.id}")
+    assert seen.status_code == 200 and seen.json()["may"] == {"manage": False, "grant": False}
+    assert world.admin.api.get(f"/api/v1/accounts/{big.id}").json()["may"] == {"manage": True, "grant": True}
 
     def refused(r, action):
         seq_rows = audit_since(world, seq, action=action, account_id=county_admin.id)
@@ -467,6 +469,7 @@ def test_district_admin_cannot_take_over_an_account_that_also_holds_a_role_above
     assert big.api.get("/api/v1/me").status_code == 200  # not disabled, its session not ended
     # the district administrator keeps every power over an account wholly inside the district
     plain = world.account("county", "leader", prefix="plain")
+    assert county_admin.api.get(f"/api/v1/accounts/{plain.id}").json()["may"] == {"manage": True, "grant": True}
     r = county_admin.api.post(f"/api/v1/accounts/{plain.id}/password", json={"password": "Reset-By-County-26!"})
     assert r.status_code == 204, r.text
     # and the root administrator over the big one
