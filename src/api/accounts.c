@@ -227,7 +227,7 @@ static void get(gg_req_t *req)
             rc = gg_db_tx(c, reveal_tx, &x, &err); /* the read is on record before the data leaves */
         }
     }
-    if (rc == 0) rc = gg_account_grants(c, req->arena, id, &grants, &ngrants, &err);
+    if (rc == 0) rc = gg_account_grants_seen(c, req->arena, auth, id, &grants, &ngrants, &err);
     int64_t locked_until = 0;
     int may_manage = 0, may_grant = 0;
     if (rc == 0) rc = gg_account_locked_until(c, req->arena, acc.username, &locked_until, &err);
@@ -253,9 +253,13 @@ static void get(gg_req_t *req)
         gg_jw_kint(w, "id", grants[i].id);
         gg_jw_kstr(w, "role", grants[i].role);
         gg_jw_kstr(w, "role_name", role ? role->name_zh : grants[i].role);
-        gg_jw_kint(w, "unit_id", grants[i].unit_id);
+        if (grants[i].unit_id)
+            gg_jw_kint(w, "unit_id", grants[i].unit_id);
+        else
+            gg_jw_knull(w, "unit_id"); /* outside the caller's scope */
         gg_jw_kstr(w, "unit_code", grants[i].unit_code);
         gg_jw_kstr(w, "unit_name", grants[i].unit_name);
+        gg_jw_kbool(w, "outside_scope", !grants[i].unit_id);
         gg_jw_obj_end(w);
     }
     gg_jw_arr_end(w);

@@ -393,6 +393,19 @@ int gg_account_grants(gg_db_conn_t *c, gg_arena_t *a, int64_t account_id, gg_gra
     return step < 0 ? -1 : 0;
 }
 
+int gg_account_grants_seen(gg_db_conn_t *c, gg_arena_t *a, const gg_auth_t *auth, int64_t account_id,
+                           gg_grant_t **rows, int *n, gg_error_t *err)
+{
+    if (gg_account_grants(c, a, account_id, rows, n, err) < 0) return -1;
+    for (int i = 0; auth && i < *n; i++) {
+        gg_grant_t *g = &(*rows)[i];
+        if (gg_auth_can(auth, GG_P_UNIT_READ, g->unit_path)) continue;
+        g->unit_id = 0;
+        g->unit_path = g->unit_code = g->unit_name = NULL;
+    }
+    return 0;
+}
+
 int gg_grant_add(gg_db_conn_t *c, gg_arena_t *a, const gg_actor_t *actor, const gg_auth_t *auth,
                  int64_t account_id, const char *role_code, int64_t unit_id, int64_t *grant_id,
                  gg_error_t *err)

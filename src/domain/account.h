@@ -81,6 +81,11 @@ int gg_account_may(gg_db_conn_t *c, gg_arena_t *a, const gg_auth_t *auth, const 
 /* Grants of an account (with unit path/code/name). */
 int gg_account_grants(gg_db_conn_t *c, gg_arena_t *a, int64_t account_id, gg_grant_t **rows, int *n,
                       gg_error_t *err);
+/* The same as the caller may see them: a grant at a unit outside the caller's unit.read scope keeps its role
+ * but not its unit (unit_id 0, path, code and name NULL) — its existence explains why the caller may not
+ * administer the account, its place is not theirs to know. */
+int gg_account_grants_seen(gg_db_conn_t *c, gg_arena_t *a, const gg_auth_t *auth, int64_t account_id,
+                           gg_grant_t **rows, int *n, gg_error_t *err);
 int gg_grant_add(gg_db_conn_t *c, gg_arena_t *a, const gg_actor_t *actor, const gg_auth_t *auth,
                  int64_t account_id, const char *role, int64_t unit_id, int64_t *grant_id, gg_error_t *err);
 int gg_grant_remove(gg_db_conn_t *c, gg_arena_t *a, const gg_actor_t *actor, const gg_auth_t *auth,

@@ -434,6 +434,12 @@ def test_district_admin_cannot_take_over_an_account_that_also_holds_a_role_above
     before = world.admin.api.get(f"/api/v1/accounts/{big.id}").json()
     seen = county_admin.api.get(f"/api/v1/accounts/{big.id}")
     assert seen.status_code == 200 and seen.json()["may"] == {"manage": False, "grant": False}
+    # the grant above the district shows its role, not its unit (outside the county administrator's scope)
+    assert [(g["role"], g["unit_id"], g["unit_name"], g["outside_scope"]) for g in seen.json()["grants"]] == \
+        [("admin", None, None, True)]
+    assert root["name"] not in seen.text and root["code"] not in seen.text
+    assert [(g["unit_id"], g["outside_scope"]) for g in world.admin.api.get(f"/api/v1/accounts/{big.id}").json()["grants"]] == \
+        [(world.units["root"], False)]
     assert world.admin.api.get(f"/api/v1/accounts/{big.id}").json()["may"] == {"manage": True, "grant": True}
 
     def refused(r, action):

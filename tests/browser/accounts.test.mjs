@@ -331,7 +331,7 @@ test('a district administrator only reads an account that also holds a role abov
   // the account beyond reach: shown, but no edit, reset, disable or grant actions
   await page.goto(`/accounts/${big.id}`)
   await page.getByTestId('account-username-value').getByText(big.username).waitFor()
-  await page.getByTestId('grants-card').waitFor()
+  await page.getByTestId('grants-card').getByTestId('grant-outside-scope').getByText('辖区外单位').waitFor()
   for (const id of ['account-edit', 'account-reset', 'account-toggle-status', 'grant-add']) {
     assert.equal(await page.getByTestId(id).count(), 0, `${id} is not offered`)
   }

@@ -256,6 +256,7 @@ export default {
       done: 'Password reset; the user must change it at the next login',
     },
     grants: {
+      outsideScope: 'a unit outside your scope',
       title: 'Roles',
       add: 'Add role',
       addTitle: 'Add a role for “{name}”',

@@ -258,6 +258,7 @@ export default {
       done: '密码已重置，用户下次登录时须修改密码',
     },
     grants: {
+      outsideScope: '辖区外单位',
       title: '角色授权',
       add: '添加角色',
       addTitle: '为“{name}”添加角色',
