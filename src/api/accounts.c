@@ -36,6 +36,14 @@ static void write_account(gg_req_t *req, gg_jw_t *w, const gg_account_t *a, int 
     gg_jw_ktime(w, "created_at", a->created_at);
     gg_jw_ktime(w, "updated_at", a->updated_at);
     gg_jw_kint(w, "version", a->version);
+    if (a->id_probe_visible) {
+        gg_jw_key(w, "id_probe");
+        gg_jw_obj(w);
+        gg_jw_kint(w, "hits", a->id_probe_hits);
+        gg_jw_ktime(w, "last_hit_at", a->id_probe_last_at);
+        gg_jw_ktime(w, "flagged_at", a->id_probe_flagged_at);
+        gg_jw_obj_end(w);
+    }
 }
 
 static gg_security_t *sec_of(const gg_write_t *w)
@@ -174,18 +182,25 @@ static int get_respond(gg_write_t *w, gg_error_t *err)
     gg_grant_t *grants = NULL;
     int ngrants = 0;
     int64_t locked_until = 0;
+    int may_manage = 0, may_grant = 0;
     if (gg_account_get(op->c, op->arena, sec_of(w), op->auth, w->id, &x->acc, err) < 0) return -1;
     if (x->reveal) {
         if (!gg_auth_can(op->auth, GG_P_PII_READ, x->acc.home_unit_path) && op->auth->account_id != w->id)
             return gg_err_forbidden(err, "you may not see unmasked personal data of this account");
         if (x->acc.phone && gg_db_tx(op->c, reveal_tx, w, err) < 0) return -1;
     }
-    if (gg_account_grants(op->c, op->arena, w->id, &grants, &ngrants, err) < 0 ||
-        gg_account_locked_until(op->c, op->arena, x->acc.username, &locked_until, err) < 0)
+    if (gg_account_grants_seen(op->c, op->arena, op->auth, w->id, &grants, &ngrants, err) < 0 ||
+        gg_account_locked_until(op->c, op->arena, x->acc.username, &locked_until, err) < 0 ||
+        gg_account_may(op->c, op->arena, op->auth, &x->acc, &may_manage, &may_grant, err) < 0)
         return -1;
     gg_jw_t *jw = gg_api_json(w->req, w->status);
     write_account(w->req, jw, &x->acc, x->reveal);
     gg_jw_ktime(jw, "locked_until", locked_until); /* null unless too many wrong passwords locked it */
+    gg_jw_key(jw, "may"); /* what the caller may do to this account: the page offers only that */
+    gg_jw_obj(jw);
+    gg_jw_kbool(jw, "manage", may_manage);
+    gg_jw_kbool(jw, "grant", may_grant);
+    gg_jw_obj_end(jw);
     gg_jw_key(jw, "grants");
     gg_body_grants(jw, grants, ngrants);
     gg_jw_obj_end(jw);

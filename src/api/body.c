@@ -127,9 +127,13 @@ void gg_body_grants(gg_jw_t *w, const gg_grant_t *g, int n)
         gg_jw_kint(w, "id", g[i].id);
         gg_jw_kstr(w, "role", g[i].role);
         gg_jw_kstr(w, "role_name", role ? role->name_zh : g[i].role);
-        gg_jw_kint(w, "unit_id", g[i].unit_id);
+        if (g[i].unit_id)
+            gg_jw_kint(w, "unit_id", g[i].unit_id);
+        else
+            gg_jw_knull(w, "unit_id"); /* outside the caller's scope: not named */
         gg_jw_kstr(w, "unit_code", g[i].unit_code);
         gg_jw_kstr(w, "unit_name", g[i].unit_name);
+        gg_jw_kbool(w, "outside_scope", !g[i].unit_id);
         gg_jw_obj_end(w);
     }
     gg_jw_arr_end(w);

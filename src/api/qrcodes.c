@@ -63,6 +63,7 @@ static int qr_house(gg_req_t *req, gg_house_t *h)
     if (gg_api_begin(req, 0, &c, &auth) < 0) return -1;
     int rc = gg_house_get(c, req->arena, auth, GG_P_PLACE_READ, id, h, &err);
     gg_api_end(req, c);
+    if (rc == 0) rc = gg_qr_may_print(auth, h->unit_path, &err);
     if (rc == 0 && h->retired_at)
         rc = gg_err_conflict(&err, "house %s is retired; its QR code no longer works", h->house_code);
     if (rc < 0) {
@@ -178,6 +179,7 @@ static void building_qr_sheet(gg_req_t *req)
     gg_buf_t body = {0};
     int count = 0;
     int rc = gg_building_get(c, req->arena, auth, id, &b, &err);
+    if (rc == 0) rc = gg_qr_may_print(auth, b.unit_path, &err);
     if (rc == 0) {
         gg_buf_puts(&body, "<!DOCTYPE html>\n<html lang=\"zh-CN\"><head><meta charset=\"utf-8\">"
                            "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><title>");

@@ -8,6 +8,7 @@
 #include "core/log.h"
 
 #include "cli/cli.h"
+#include "domain/audit_anchor.h"
 #include "domain/setting.h"
 
 int gg_cli_wants_help(int argc, char **argv)
@@ -107,6 +108,12 @@ int gg_cli_open_app(const gg_config_t *cfg, gg_db_t **db, gg_keys_t *keys, gg_se
     gg_config_security(cfg, sec);
     sec->keys = keys;
     gg_db_set_context(*db, keys); /* the audit chain is keyed */
+    /* every process that may write audit rows anchors the chain's head outside the database */
+    if (gg_audit_anchor_open(cfg->data_dir, keys, err) < 0) {
+        gg_db_close(*db);
+        *db = NULL;
+        return -1;
+    }
     return 0;
 }
 

@@ -153,7 +153,8 @@ void gg_db_close(gg_db_t *db)
     if (db->nfree != db->created)
         gg_log_warn("db: closing pool with %d connection(s) still checked out", db->created - db->nfree);
     for (int i = 0; i < db->nfree; i++) {
-        free(db->freel[i]->on_commit);
+        free(db->freel[i]->on_commit.v);
+        free(db->freel[i]->after_tx.v);
         db->drv->close(db->freel[i]);
     }
     pthread_cond_destroy(&db->cv);
@@ -223,7 +224,8 @@ void gg_db_release(gg_db_t *db, gg_db_conn_t *c)
     if (!c->broken) c->drv->rollback(c);
     c->tx_depth = 0;
     c->retry = 0;
-    c->n_on_commit = 0;
+    c->on_commit.n = 0;
+    c->after_tx.n = 0;
     pthread_mutex_lock(&db->mu);
     db->freel[db->nfree++] = c;
     pthread_cond_signal(&db->cv);
@@ -356,16 +358,16 @@ static int tx_nested(gg_db_conn_t *c, gg_db_tx_fn fn, void *ctx, gg_error_t *err
     int rc;
 
     if ((rc = gg_db_exec(c, "SAVEPOINT gg_sp", GG_NOARGS, NULL, err)) < 0) return rc;
-    int hooks_before = c->n_on_commit;
+    int hooks_before = c->on_commit.n;
     c->tx_depth++;
     rc = fn(c, ctx, err);
     c->tx_depth--;
     if (rc == 0) {
         rc = gg_db_exec(c, "RELEASE SAVEPOINT gg_sp", GG_NOARGS, NULL, err);
-        if (rc < 0) c->n_on_commit = hooks_before;
+        if (rc < 0) c->on_commit.n = hooks_before;
         return rc;
     }
-    c->n_on_commit = hooks_before; /* what the savepoint asked for is undone with it */
+    c->on_commit.n = hooks_before; /* what the savepoint asked for is undone with it */
     if (gg_db_exec(c, "ROLLBACK TO SAVEPOINT gg_sp", GG_NOARGS, NULL, &ignored) == 0)
         gg_db_exec(c, "RELEASE SAVEPOINT gg_sp", GG_NOARGS, NULL, &ignored);
     return rc;
@@ -382,44 +384,72 @@ static void backoff(int attempt)
     }
 }
 
-void gg_db_on_commit(gg_db_conn_t *c, gg_db_commit_fn fn, void *ctx)
+/* Add (fn, ctx) to a hook list unless it is there already. */
+static void hooks_add(struct gg_db_hooks *h, gg_db_hook_fn fn, void *ctx)
 {
-    if (c->tx_depth == 0) {
-        fn(c, ctx);
-        return;
+    for (int i = 0; i < h->n; i++)
+        if (h->v[i].fn == fn && h->v[i].ctx == ctx) return;
+    if (h->n == h->cap) {
+        h->cap = h->cap ? 2 * h->cap : 8;
+        h->v = gg_xrealloc(h->v, sizeof *h->v * (size_t)h->cap);
     }
-    for (int i = 0; i < c->n_on_commit; i++)
-        if (c->on_commit[i].fn == fn && c->on_commit[i].ctx == ctx) return;
-    if (c->n_on_commit == c->cap_on_commit) {
-        c->cap_on_commit = c->cap_on_commit ? 2 * c->cap_on_commit : 8;
-        c->on_commit = gg_xrealloc(c->on_commit, sizeof *c->on_commit * (size_t)c->cap_on_commit);
-    }
-    c->on_commit[c->n_on_commit++] = (struct gg_db_hook){fn, ctx};
+    h->v[h->n++] = (struct gg_db_hook){fn, ctx};
 }
 
-/* Run the first n hooks and empty the list.  The list is taken off the connection first: a hook may run
+/* Run the first n hooks of *h and empty it.  The list is taken off the connection first: a hook may run
  * a transaction of its own, which starts a list of its own. */
-static void run_hooks(gg_db_conn_t *c, int n)
+static void hooks_run(gg_db_conn_t *c, struct gg_db_hooks *h, int n)
 {
-    struct gg_db_hook *hooks = c->on_commit;
-    int cap = c->cap_on_commit;
-    c->on_commit = NULL;
-    c->n_on_commit = c->cap_on_commit = 0;
+    struct gg_db_hooks taken = *h;
+    *h = (struct gg_db_hooks){0};
     for (int i = 0; i < n; i++)
-        hooks[i].fn(c, hooks[i].ctx);
-    if (!c->on_commit) { /* give the storage back for the next transaction */
-        c->on_commit = hooks;
-        c->cap_on_commit = cap;
+        taken.v[i].fn(c, taken.v[i].ctx);
+    if (!h->v) { /* give the storage back for the next transaction */
+        *h = taken;
+        h->n = 0;
     } else {
-        free(hooks);
+        free(taken.v);
     }
 }
+
+void gg_db_on_commit(gg_db_conn_t *c, gg_db_hook_fn fn, void *ctx)
+{
+    if (c->tx_depth == 0)
+        fn(c, ctx);
+    else
+        hooks_add(&c->on_commit, fn, ctx);
+}
+
+void gg_db_after_tx(gg_db_conn_t *c, gg_db_hook_fn fn, void *ctx)
+{
+    if (c->tx_depth == 0)
+        fn(c, ctx);
+    else
+        hooks_add(&c->after_tx, fn, ctx);
+}
+
+void *gg_db_after_tx_find(gg_db_conn_t *c, gg_db_hook_fn fn)
+{
+    for (int i = 0; i < c->after_tx.n; i++)
+        if (c->after_tx.v[i].fn == fn) return c->after_tx.v[i].ctx;
+    return NULL;
+}
+
+static int tx_attempts(gg_db_conn_t *c, gg_db_tx_fn fn, void *ctx, gg_error_t *err);
 
 int gg_db_tx(gg_db_conn_t *c, gg_db_tx_fn fn, void *ctx, gg_error_t *err)
 {
+    if (c->tx_depth > 0) return tx_nested(c, fn, ctx, err);
+    c->after_tx.n = 0;
+    int rc = tx_attempts(c, fn, ctx, err);
+    hooks_run(c, &c->after_tx, c->after_tx.n);
+    return rc;
+}
+
+static int tx_attempts(gg_db_conn_t *c, gg_db_tx_fn fn, void *ctx, gg_error_t *err)
+{
     int rc = 0;
 
-    if (c->tx_depth > 0) return tx_nested(c, fn, ctx, err);
     for (int attempt = 0; attempt < GG_DB_TX_ATTEMPTS; attempt++) {
         if (attempt > 0) backoff(attempt - 1);
         c->retry = 0;
@@ -434,7 +464,7 @@ int gg_db_tx(gg_db_conn_t *c, gg_db_tx_fn fn, void *ctx, gg_error_t *err)
             return rc;
         }
         c->tx_depth = 1;
-        c->n_on_commit = 0;
+        c->on_commit.n = 0;
         rc = fn(c, ctx, err);
         if (rc == 0)
             rc = c->drv->commit(c, err);
@@ -442,7 +472,7 @@ int gg_db_tx(gg_db_conn_t *c, gg_db_tx_fn fn, void *ctx, gg_error_t *err)
             c->drv->rollback(c);
         c->tx_depth = 0;
         /* a lost connection may have committed: a cache must assume it did */
-        run_hooks(c, rc == 0 || c->broken ? c->n_on_commit : 0);
+        hooks_run(c, &c->on_commit, rc == 0 || c->broken ? c->on_commit.n : 0);
         if (rc == 0) return 0;
         /* Lost mid-transaction: whether COMMIT landed is unknown, so no retry. */
         if (!c->retry || c->broken) return rc;

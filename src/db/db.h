@@ -168,8 +168,16 @@ int gg_db_tx(gg_db_conn_t *c, gg_db_tx_fn fn, void *ctx, gg_error_t *err);
  *  - ctx is borrowed: it must stay valid until gg_db_tx returns.  fn must not
  *    fail the write (it has committed): it logs what it cannot do.
  */
-typedef void (*gg_db_commit_fn)(gg_db_conn_t *c, void *ctx);
-void gg_db_on_commit(gg_db_conn_t *c, gg_db_commit_fn fn, void *ctx);
+typedef void (*gg_db_hook_fn)(gg_db_conn_t *c, void *ctx);
+void gg_db_on_commit(gg_db_conn_t *c, gg_db_hook_fn fn, void *ctx);
+
+/* Run fn(c, ctx) once the outermost gg_db_tx has ended, committed or rolled back — for what must be recorded
+ * even when the work is undone (a dry run, a refused write): the connection is free then and fn may run a
+ * transaction of its own.  A retried transaction keeps what it registered (its function runs again and
+ * finds it with gg_db_after_tx_find).  No fixed limit; outside a transaction, fn runs at once. */
+void gg_db_after_tx(gg_db_conn_t *c, gg_db_hook_fn fn, void *ctx);
+/* The ctx registered with fn in the running transaction, or NULL. */
+void *gg_db_after_tx_find(gg_db_conn_t *c, gg_db_hook_fn fn);
 int gg_db_in_tx(gg_db_conn_t *c);
 
 /* Migrations: apply sql/migrations files not yet in schema_migrations.

@@ -20,12 +20,15 @@ struct gg_db_conn {
     int tx_depth; /* 0 outside gg_db_tx; >1 means nested (savepoints) */
     int retry;    /* driver sets it when the last error was busy/serialization/deadlock */
     int broken;   /* driver sets it when the connection is lost; acquire reconnects */
-    /* gg_db_on_commit: run after the outermost COMMIT, in registration order; grown as needed */
-    struct gg_db_hook {
-        gg_db_commit_fn fn;
-        void *ctx;
-    } * on_commit;
-    int n_on_commit, cap_on_commit;
+    /* gg_db_on_commit: run after the outermost COMMIT; gg_db_after_tx: run when the outermost transaction
+     * ends, committed or not.  Each in registration order, grown as needed. */
+    struct gg_db_hooks {
+        struct gg_db_hook {
+            gg_db_hook_fn fn;
+            void *ctx;
+        } * v;
+        int n, cap;
+    } on_commit, after_tx;
 };
 
 struct gg_db_res {

@@ -18,7 +18,11 @@
 #define ACCOUNT_COLS                                                                                         \
     "a.id, a.username, a.display_name, a.status, a.phone_enc, a.must_change_password, a.home_unit_id, "      \
     "u.path, "                                                                                               \
-    "u.name, u.code, a.password_hash, a.created_at, a.updated_at, a.version"
+    "u.name, u.code, a.password_hash, a.created_at, a.updated_at, a.version, p.total_hits, p.last_hit_at, "  \
+    "p.flagged_at"
+/* id_probe (domain/id_probe.h): out-of-scope ID-number hits, shown to the account's administrators */
+#define ACCOUNT_FROM                                                                                         \
+    " FROM account a JOIN unit u ON u.id = a.home_unit_id LEFT JOIN id_probe p ON p.account_id = a.id "
 
 static void read_account(gg_db_res_t *r, gg_arena_t *a, const gg_security_t *sec, gg_account_t *o)
 {
@@ -36,6 +40,17 @@ static void read_account(gg_db_res_t *r, gg_arena_t *a, const gg_security_t *sec
     o->created_at = gg_db_i64(r, 11);
     o->updated_at = gg_db_i64(r, 12);
     o->version = (int)gg_db_i64(r, 13);
+    o->id_probe_hits = gg_db_isnull(r, 14) ? 0 : gg_db_i64(r, 14);
+    o->id_probe_last_at = gg_db_isnull(r, 15) ? 0 : gg_db_i64(r, 15);
+    o->id_probe_flagged_at = gg_db_isnull(r, 16) ? 0 : gg_db_i64(r, 16);
+    o->id_probe_visible = 0;
+}
+
+/* What an account did that its administrators should look at is theirs to see, not everyone's who can read
+ * the account (its owner included). */
+static void show_probes_to_managers(const gg_auth_t *auth, gg_account_t *o)
+{
+    o->id_probe_visible = !auth || gg_auth_can(auth, GG_P_ACCOUNT_MANAGE, o->home_unit_path);
 }
 
 int gg_username_valid(const char *u, gg_error_t *err)
@@ -73,6 +88,50 @@ static char *detail(gg_arena_t *a, int npairs, ...)
     char *out = gg_strdup(a, b.data);
     gg_buf_free(&b);
     return out;
+}
+
+/* Administering an account (changing, resetting, disabling or unlocking it, or changing its roles) needs
+ * reach over all of it, not only over its home unit: every grant it holds must lie where the caller holds
+ * `perm` and carry no permission the caller lacks there.  Otherwise an administrator of a district could take
+ * over an account homed in the district that also holds a role above it, and act with that role.  The
+ * refusal names the account (the caller can read it) but not the grant that is out of reach.  People acting
+ * on their own account are not held to this (what they may do to themselves is checked by the caller). */
+static int reach_ok(gg_db_conn_t *c, gg_arena_t *a, const gg_auth_t *auth, const gg_account_t *target,
+                    uint64_t perm, int *ok, gg_error_t *err)
+{
+    gg_grant_t *grants;
+    int n;
+    *ok = 1;
+    if (!auth || auth->account_id == target->id) return 0;
+    if (gg_account_grants(c, a, target->id, &grants, &n, err) < 0) return -1;
+    for (int i = 0; i < n && *ok; i++) {
+        const gg_grant_t *g = &grants[i];
+        *ok = gg_auth_can(auth, perm, g->unit_path) && !(g->perms & ~gg_auth_perms_at(auth, g->unit_path));
+    }
+    return 0;
+}
+
+static int within_reach(gg_db_conn_t *c, gg_arena_t *a, const gg_auth_t *auth, const gg_account_t *target,
+                        uint64_t perm, const char *verb, gg_error_t *err)
+{
+    int ok;
+    if (reach_ok(c, a, auth, target, perm, &ok, err) < 0) return -1;
+    if (!ok)
+        return gg_err_forbidden(err,
+                                "you may not %s account %s: it holds a role outside your scope or with "
+                                "permissions you do not hold",
+                                verb, target->username);
+    return 0;
+}
+
+int gg_account_may(gg_db_conn_t *c, gg_arena_t *a, const gg_auth_t *auth, const gg_account_t *target,
+                   int *manage, int *grant, gg_error_t *err)
+{
+    *manage = gg_auth_can(auth, GG_P_ACCOUNT_MANAGE, target->home_unit_path);
+    *grant = gg_auth_can(auth, GG_P_GRANT_MANAGE, target->home_unit_path);
+    if (*manage && reach_ok(c, a, auth, target, GG_P_ACCOUNT_MANAGE, manage, err) < 0) return -1;
+    if (*grant && reach_ok(c, a, auth, target, GG_P_GRANT_MANAGE, grant, err) < 0) return -1;
+    return 0;
 }
 
 int gg_account_create(gg_db_conn_t *c, gg_arena_t *a, const gg_security_t *sec, const gg_actor_t *actor,
@@ -126,9 +185,7 @@ int gg_account_by_username(gg_db_conn_t *c, gg_arena_t *a, const gg_security_t *
 {
     gg_db_res_t *r;
     *found = 0;
-    if (gg_db_query(c,
-                    "SELECT " ACCOUNT_COLS
-                    " FROM account a JOIN unit u ON u.id = a.home_unit_id WHERE a.username = $1",
+    if (gg_db_query(c, "SELECT " ACCOUNT_COLS ACCOUNT_FROM "WHERE a.username = $1",
                     GG_ARGS(GG_TEXT(username)), &r, err) < 0)
         return -1;
     int step = gg_db_next(r, err);
@@ -145,13 +202,14 @@ int gg_account_get(gg_db_conn_t *c, gg_arena_t *a, const gg_security_t *sec, con
 {
     gg_db_res_t *r;
     /* the caller's own account is always readable */
-    char *sql = gg_sprintf(a,
-                           "SELECT " ACCOUNT_COLS " FROM account a JOIN unit u ON u.id = a.home_unit_id "
-                           "WHERE a.id = $1 AND (a.id = $2 OR %s)",
+    char *sql = gg_sprintf(a, "SELECT " ACCOUNT_COLS ACCOUNT_FROM "WHERE a.id = $1 AND (a.id = $2 OR %s)",
                            gg_scope_sql(a, auth, GG_P_ACCOUNT_READ, "u.path"));
     if (gg_db_query(c, sql, GG_ARGS(GG_I64(id), GG_I64(auth->account_id)), &r, err) < 0) return -1;
     int step = gg_db_next(r, err);
-    if (step == 1) read_account(r, a, sec, out);
+    if (step == 1) {
+        read_account(r, a, sec, out);
+        show_probes_to_managers(auth, out);
+    }
     gg_db_res_free(r);
     if (step < 0) return -1;
     if (step == 0)
@@ -171,13 +229,15 @@ int gg_account_list(gg_db_conn_t *c, gg_arena_t *a, const gg_security_t *sec, co
     *rows = gg_alloc(a, sizeof(gg_account_t) * (size_t)limit);
     char *sql = gg_sprintf(
         a,
-        "SELECT " ACCOUNT_COLS " FROM account a JOIN unit u ON u.id = a.home_unit_id WHERE %s "
+        "SELECT " ACCOUNT_COLS ACCOUNT_FROM "WHERE %s "
         "AND a.id > $1 AND (CAST($2 AS TEXT) = '' OR a.username LIKE $2 OR a.display_name LIKE $2) "
         "ORDER BY a.id LIMIT %d",
         scope, limit);
     if (gg_db_query(c, sql, GG_ARGS(GG_I64(page->after), GG_TEXT(like)), &r, err) < 0) return -1;
-    while ((step = gg_db_next(r, err)) == 1 && *n < limit)
-        read_account(r, a, sec, &(*rows)[(*n)++]);
+    while ((step = gg_db_next(r, err)) == 1 && *n < limit) {
+        read_account(r, a, sec, &(*rows)[*n]);
+        show_probes_to_managers(auth, &(*rows)[(*n)++]);
+    }
     gg_db_res_free(r);
     if (step < 0) return -1;
     if (total) {
@@ -204,6 +264,7 @@ int gg_account_update(gg_db_conn_t *c, gg_arena_t *a, const gg_security_t *sec, 
         /* people may change their own display name and phone, nothing else */
         if (!self || p->status) return gg_err_forbidden(err, "you may not change account %s", cur.username);
     }
+    if (within_reach(c, a, auth, &cur, GG_P_ACCOUNT_MANAGE, "change", err) < 0) return -1;
     if (self && p->status && strcmp(p->status, "active") != 0)
         return gg_err_invalid(err, "status", "you cannot disable your own account");
     if (p->version && p->version != cur.version)
@@ -257,12 +318,11 @@ int gg_account_set_password(gg_db_conn_t *c, gg_arena_t *a, const gg_security_t 
         if (gg_account_get(c, a, sec, auth, id, &cur, err) < 0) return -1;
         if (auth->account_id != id && !gg_auth_can(auth, GG_P_ACCOUNT_MANAGE, cur.home_unit_path))
             return gg_err_forbidden(err, "you may not set the password of %s", cur.username);
+        if (within_reach(c, a, auth, &cur, GG_P_ACCOUNT_MANAGE, "set the password of", err) < 0) return -1;
     } else {
         gg_db_res_t *r;
-        if (gg_db_query(c,
-                        "SELECT " ACCOUNT_COLS
-                        " FROM account a JOIN unit u ON u.id = a.home_unit_id WHERE a.id = $1",
-                        GG_ARGS(GG_I64(id)), &r, err) < 0)
+        if (gg_db_query(c, "SELECT " ACCOUNT_COLS ACCOUNT_FROM "WHERE a.id = $1", GG_ARGS(GG_I64(id)), &r,
+                        err) < 0)
             return -1;
         int step = gg_db_next(r, err);
         if (step == 1) read_account(r, a, sec, &cur);
@@ -333,6 +393,19 @@ int gg_account_grants(gg_db_conn_t *c, gg_arena_t *a, int64_t account_id, gg_gra
     return step < 0 ? -1 : 0;
 }
 
+int gg_account_grants_seen(gg_db_conn_t *c, gg_arena_t *a, const gg_auth_t *auth, int64_t account_id,
+                           gg_grant_t **rows, int *n, gg_error_t *err)
+{
+    if (gg_account_grants(c, a, account_id, rows, n, err) < 0) return -1;
+    for (int i = 0; auth && i < *n; i++) {
+        gg_grant_t *g = &(*rows)[i];
+        if (gg_auth_can(auth, GG_P_UNIT_READ, g->unit_path)) continue;
+        g->unit_id = 0;
+        g->unit_path = g->unit_code = g->unit_name = NULL;
+    }
+    return 0;
+}
+
 int gg_grant_add(gg_db_conn_t *c, gg_arena_t *a, const gg_actor_t *actor, const gg_auth_t *auth,
                  int64_t account_id, const char *role_code, int64_t unit_id, int64_t *grant_id,
                  gg_error_t *err)
@@ -357,6 +430,7 @@ int gg_grant_add(gg_db_conn_t *c, gg_arena_t *a, const gg_actor_t *actor, const 
         if ((role->perms & mine) != role->perms)
             return gg_err_forbidden(err, "you cannot grant %s: it carries permissions you do not hold at %s",
                                     role->code, unit.name);
+        if (within_reach(c, a, auth, &target, GG_P_GRANT_MANAGE, "change the roles of", err) < 0) return -1;
     } else {
         if (gg_unit_by_id(c, a, unit_id, &unit, &found, err) < 0) return -1;
         if (!found)
@@ -406,7 +480,9 @@ int gg_grant_remove(gg_db_conn_t *c, gg_arena_t *a, const gg_actor_t *actor, con
         if (grants[i].id == grant_id) g = &grants[i];
     if (!g) return gg_err_not_found(err, "grant %lld does not exist on this account", (long long)grant_id);
     if (auth && !gg_auth_can(auth, GG_P_GRANT_MANAGE, g->unit_path))
-        return gg_err_forbidden(err, "you may not revoke roles at %s", g->unit_name);
+        return gg_err_forbidden(err, "you may not revoke a role granted outside your grant scope");
+    if (auth && within_reach(c, a, auth, &target, GG_P_GRANT_MANAGE, "change the roles of", err) < 0)
+        return -1;
     if (gg_db_exec(c, "DELETE FROM role_grant WHERE id = $1 AND account_id = $2",
                    GG_ARGS(GG_I64(grant_id), GG_I64(account_id)), NULL, err) < 0)
         return -1;
@@ -419,13 +495,21 @@ int gg_grant_remove(gg_db_conn_t *c, gg_arena_t *a, const gg_actor_t *actor, con
     return gg_audit_append(c, actor, &e, err);
 }
 
+/* Lockouts are per (account, client address): keys "ua:NAME/ADDR" (domain/session.c). */
+static const char *lock_prefix(gg_arena_t *a, const char *username)
+{
+    return gg_sprintf(a, "ua:%s/", username);
+}
+
 int gg_account_locked_until(gg_db_conn_t *c, gg_arena_t *a, const char *username, int64_t *until,
                             gg_error_t *err)
 {
     int found;
     *until = 0;
-    if (gg_db_query_i64(c, "SELECT locked_until FROM login_throttle WHERE key = $1",
-                        GG_ARGS(GG_TEXT(gg_sprintf(a, "u:%s", username))), until, &found, err) < 0)
+    if (gg_db_query_i64(c,
+                        "SELECT COALESCE(MAX(locked_until), 0) FROM login_throttle "
+                        "WHERE substr(key, 1, length(CAST($1 AS TEXT))) = $1",
+                        GG_ARGS(GG_TEXT(lock_prefix(a, username))), until, &found, err) < 0)
         return -1;
     if (!found || *until <= gg_now_ms()) *until = 0;
     return 0;
@@ -438,10 +522,14 @@ int gg_account_unlock(gg_db_conn_t *c, gg_arena_t *a, const gg_actor_t *actor, c
     if (gg_account_get(c, a, NULL, auth, id, &cur, err) < 0) return -1;
     if (!gg_auth_can(auth, GG_P_ACCOUNT_MANAGE, cur.home_unit_path))
         return gg_err_forbidden(err, "you may not unlock account %s", cur.username);
+    if (within_reach(c, a, auth, &cur, GG_P_ACCOUNT_MANAGE, "unlock", err) < 0) return -1;
     int64_t changes;
-    /* the per-account counter only: a locked client address stays locked (it may be an attacker's) */
-    if (gg_db_exec(c, "DELETE FROM login_throttle WHERE key = $1",
-                   GG_ARGS(GG_TEXT(gg_sprintf(a, "u:%s", cur.username))), &changes, err) < 0)
+    /* the account's counters and its locks at every address; a locked client address ("ip:") stays
+     * locked (it may be an attacker's) */
+    if (gg_db_exec(
+            c, "DELETE FROM login_throttle WHERE key = $1 OR substr(key, 1, length(CAST($2 AS TEXT))) = $2",
+            GG_ARGS(GG_TEXT(gg_sprintf(a, "u:%s", cur.username)), GG_TEXT(lock_prefix(a, cur.username))),
+            &changes, err) < 0)
         return -1;
     gg_audit_entry_t e = {.action = "account.unlock",
                           .object_type = "account",

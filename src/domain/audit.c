@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "core/clock.h"
+#include "domain/audit_anchor.h"
 #include "domain/scope.h"
 #include "json/jw.h"
 
@@ -101,6 +102,7 @@ int gg_audit_append(gg_db_conn_t *c, const gg_actor_t *actor, const gg_audit_ent
         goto out;
     if (gg_db_exec(c, "UPDATE audit_head SET hash = $1 WHERE id = 1", GG_ARGS(GG_TEXT(hash)), NULL, err) < 0)
         goto out;
+    gg_audit_anchor_note(c, row.seq, hash);
     rc = 0;
 out:
     gg_db_res_free(r);

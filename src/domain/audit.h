@@ -39,6 +39,7 @@ int gg_audit_alone(gg_db_conn_t *c, const gg_actor_t *actor, const gg_audit_entr
 typedef struct gg_audit_verdict {
     int64_t rows;
     int64_t first_bad_seq; /* 0 when the chain is intact */
+    int64_t anchored_seq;  /* newest row anchored outside the database (audit_anchor.h); 0 = none */
     char reason[160];
 } gg_audit_verdict_t;
 

@@ -296,7 +296,7 @@ static int check_overlaps(op_t *o, plan_t *plans, int n, const int64_t *skip, in
         gg_db_res_t *r;
         int step;
         if (gg_db_query(o->c,
-                        "SELECT u.id, u.code, u.name, u.geometry FROM unit u WHERE u.level = $1 "
+                        "SELECT u.id, u.code, u.name, u.geometry, u.path FROM unit u WHERE u.level = $1 "
                         "AND u.geometry IS NOT NULL AND u.retired_at IS NULL AND u.bbox_min_lng <= $2 "
                         "AND u.bbox_max_lng >= $3 AND u.bbox_min_lat <= $4 AND u.bbox_max_lat >= $5",
                         GG_ARGS(GG_TEXT(levels[l]), GG_F64(all.max_lng), GG_F64(all.min_lng),
@@ -317,11 +317,19 @@ static int check_overlaps(op_t *o, plan_t *plans, int n, const int64_t *skip, in
                 }
                 if (hit) {
                     const char *field = pf(o, &plans[i], "geometry");
-                    gg_err_invalid(
-                        err, field,
-                        "%s: overlaps %s %s (%s) by more than about 1 m; move the shared border so the "
-                        "two only touch",
-                        field, gg_grid_level_word(levels[l]), gg_db_text(r, 2), gg_db_text(r, 1));
+                    /* a neighbour outside the caller's scope is not named: the error must not
+                     * disclose what the caller may not read */
+                    if (o->auth && !gg_auth_can(o->auth, GG_P_UNIT_READ, gg_db_text(r, 4)))
+                        gg_err_invalid(err, field,
+                                       "%s: overlaps a %s outside your scope by more than about 1 m; move "
+                                       "the border so the two only touch",
+                                       field, gg_grid_level_word(levels[l]));
+                    else
+                        gg_err_invalid(
+                            err, field,
+                            "%s: overlaps %s %s (%s) by more than about 1 m; move the shared border so the "
+                            "two only touch",
+                            field, gg_grid_level_word(levels[l]), gg_db_text(r, 2), gg_db_text(r, 1));
                     gg_db_res_free(r);
                     return -1;
                 }

@@ -418,13 +418,14 @@ int gg_household_update(gg_db_conn_t *c, gg_arena_t *a, const gg_actor_t *actor,
         return gg_error_set(err, 409, "conflict", "dissolved",
                             "household %lld still has %lld members; move them out first", (long long)id,
                             (long long)k.member_count);
+    /* every field sent is checked, whether or not it takes effect on this write */
+    const char *former = p->former_head_relation ? p->former_head_relation : "other";
+    if (gg_relation_valid(former, "former_head_relation", err) < 0) return -1;
+    if (strcmp(former, "head") == 0)
+        return gg_err_invalid(err, "former_head_relation", "a household has one head");
     int64_t head = k.head_resident_id;
     if (p->head_resident_id && p->head_resident_id != k.head_resident_id) {
         who_t w;
-        const char *former = p->former_head_relation ? p->former_head_relation : "other";
-        if (gg_relation_valid(former, "former_head_relation", err) < 0) return -1;
-        if (strcmp(former, "head") == 0)
-            return gg_err_invalid(err, "former_head_relation", "a household has one head");
         if (load_who(c, a, auth, p->head_resident_id, &w, err) < 0) {
             if (strcmp(err->field, "resident_id") == 0)
                 snprintf(err->field, sizeof err->field, "head_resident_id");

@@ -456,6 +456,18 @@ int gg_house_create(gg_db_conn_t *c, gg_arena_t *a, const gg_actor_t *actor, con
     return gg_audit_append(c, actor, &e, err);
 }
 
+int gg_qr_may_print(const gg_auth_t *auth, const char *unit_path, gg_error_t *err)
+{
+    if (!auth || gg_auth_can(auth, GG_P_PLACE_WRITE, unit_path)) return 0;
+    return gg_err_forbidden(err, "printing QR codes needs place.write here");
+}
+
+/* The token lets anyone register people into the house, so it goes only to those who print the labels. */
+static void hide_token_unless_printer(const gg_auth_t *auth, gg_house_t *h)
+{
+    if (auth && !gg_auth_can(auth, GG_P_PLACE_WRITE, h->unit_path)) h->qr_token = NULL;
+}
+
 int gg_house_get(gg_db_conn_t *c, gg_arena_t *a, const gg_auth_t *auth, uint64_t perm, int64_t id,
                  gg_house_t *out, gg_error_t *err)
 {
@@ -464,7 +476,10 @@ int gg_house_get(gg_db_conn_t *c, gg_arena_t *a, const gg_auth_t *auth, uint64_t
                            gg_scope_sql(a, auth, perm, "h.unit_path"));
     if (gg_db_query(c, sql, GG_ARGS(GG_I64(id)), &r, err) < 0) return -1;
     int step = gg_db_next(r, err);
-    if (step == 1) read_house(r, a, out);
+    if (step == 1) {
+        read_house(r, a, out);
+        hide_token_unless_printer(auth, out);
+    }
     gg_db_res_free(r);
     if (step < 0) return -1;
     if (step == 0)
@@ -494,8 +509,10 @@ int gg_house_list(gg_db_conn_t *c, gg_arena_t *a, const gg_auth_t *auth, const g
                             GG_I64(f->include_retired ? 1 : 0)),
                     &r, err) < 0)
         return -1;
-    while ((step = gg_db_next(r, err)) == 1 && *n < limit)
-        read_house(r, a, &(*rows)[(*n)++]);
+    while ((step = gg_db_next(r, err)) == 1 && *n < limit) {
+        read_house(r, a, &(*rows)[*n]);
+        hide_token_unless_printer(auth, &(*rows)[(*n)++]);
+    }
     gg_db_res_free(r);
     return step < 0 ? -1 : 0;
 }

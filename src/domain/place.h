@@ -88,10 +88,15 @@ int gg_building_move_to(gg_db_conn_t *c, gg_arena_t *a, const gg_actor_t *actor,
 
 int gg_house_create(gg_db_conn_t *c, gg_arena_t *a, const gg_actor_t *actor, const gg_auth_t *auth,
                     const gg_house_t *in, int64_t *id, gg_error_t *err);
+/* Houses as the caller may read them.  qr_token is NULL unless the caller prints QR labels there
+ * (place.write): the token lets anyone submit registrations for the house. */
 int gg_house_get(gg_db_conn_t *c, gg_arena_t *a, const gg_auth_t *auth, uint64_t perm, int64_t id,
                  gg_house_t *out, gg_error_t *err);
 int gg_house_list(gg_db_conn_t *c, gg_arena_t *a, const gg_auth_t *auth, const gg_place_filter_t *f,
                   const gg_page_t *page, gg_house_t **rows, int *n, gg_error_t *err);
+/* 0 when the caller may print QR codes (and so read tokens) at unit_path: place.write; 403 otherwise.
+ * auth NULL (the local operator) may. */
+int gg_qr_may_print(const gg_auth_t *auth, const char *unit_path, gg_error_t *err);
 int gg_house_update(gg_db_conn_t *c, gg_arena_t *a, const gg_actor_t *actor, const gg_auth_t *auth,
                     const gg_house_t *cur, const gg_house_t *next, int version, gg_error_t *err);
 

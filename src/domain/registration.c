@@ -8,6 +8,7 @@
 #include "domain/audit.h"
 #include "domain/change.h"
 #include "domain/household.h"
+#include "domain/id_probe.h"
 #include "domain/place.h"
 #include "domain/resident.h"
 #include "domain/scope.h"
@@ -495,11 +496,18 @@ int gg_registration_approve(gg_db_conn_t *c, gg_arena_t *a, const gg_keys_t *key
     int64_t person;
     const char *person_path, *person_name;
     if (person_by_id_number(c, a, keys, r.id_number, &person, &person_path, &person_name, err) < 0) return -1;
-    if (person && !gg_auth_can(auth, GG_P_RESIDENT_WRITE, person_path))
+    /* rationed like a create (a QR registration the worker submits and approves is a probe too): for every
+     * number not in scope, so the refusal says nothing */
+    if ((!person || !gg_auth_can(auth, GG_P_RESIDENT_WRITE, person_path)) &&
+        gg_id_probe_check(c, auth, "id_number", err) < 0)
+        return -1;
+    if (person && !gg_auth_can(auth, GG_P_RESIDENT_WRITE, person_path)) {
+        gg_id_probe_hit(c, auth);
         return gg_error_set(
             err, 409, "conflict", "id_number",
             "a resident with this ID number is registered outside your scope; their grid must "
             "move them out before this registration can be approved");
+    }
     if (target_household(c, a, actor, auth, h.id, &k, &new_household, err) < 0) return -1;
     /* the registrant heads a household that has no head; a second "head" needs a relation from the worker */
     const char *eff = relation;

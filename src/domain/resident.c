@@ -9,6 +9,7 @@
 #include "domain/audit.h"
 #include "domain/change.h"
 #include "domain/household.h"
+#include "domain/id_probe.h"
 #include "domain/place.h"
 #include "domain/scope.h"
 #include "domain/tag.h"
@@ -345,11 +346,14 @@ static int id_number_free(gg_db_conn_t *c, gg_arena_t *a, const gg_auth_t *auth,
     int visible = step == 1 && gg_auth_can(auth, GG_P_RESIDENT_READ, gg_db_text(r, 1));
     gg_db_res_free(r);
     if (step < 0) return -1;
-    if (!other) return 0;
     if (visible)
         return gg_error_set(err, 409, "conflict", "id_number",
                             "a resident with this ID number is already registered (resident %lld)",
                             (long long)other);
+    /* not in the caller's scope, registered elsewhere or not: what is said about it is rationed */
+    if (gg_id_probe_check(c, auth, "id_number", err) < 0) return -1;
+    if (!other) return 0;
+    gg_id_probe_hit(c, auth);
     return gg_error_set(err, 409, "conflict", "id_number",
                         "a resident with this ID number is already registered (outside your scope)");
 }
@@ -607,7 +611,11 @@ int gg_resident_update(gg_db_conn_t *c, gg_arena_t *a, const gg_keys_t *keys, co
     }
     if (resident_valid(a, &r, err) < 0) return -1;
     const char *id_bidx = gg_pii_blind_index(keys, a, r.id_number);
-    if (id_number_free(c, a, auth, id_bidx, cur->id, err) < 0) return -1;
+    const char *cur_bidx = gg_pii_blind_index(keys, a, cur->id_number);
+    /* an unchanged number was checked when it was given */
+    if (!(id_bidx && cur_bidx && strcmp(id_bidx, cur_bidx) == 0) &&
+        id_number_free(c, a, auth, id_bidx, cur->id, err) < 0)
+        return -1;
     int64_t changes;
     if (gg_db_exec(
             c,

@@ -50,26 +50,42 @@ static char *reason_json(gg_arena_t *a, const char *reason)
     return s;
 }
 
-/* ---- throttling ---- */
+/* ---- throttling ----
+ *
+ * Three counters in login_throttle, each over the window (login_window_ms):
+ *   ua:NAME/ADDR  wrong passwords for one account from one client address: at login_max_failures that
+ *                 pair is locked for login_lockout_ms — the guesser is stopped, the owner elsewhere is not;
+ *   u:NAME        wrong passwords for the account from anywhere: past login_max_failures each further one
+ *                 makes the next attempt wait 1, 2, 4 … up to GG_LOGIN_MAX_DELAY_S seconds (its
+ *                 locked_until is that "not before"), so guessing from many addresses is slowed to a crawl
+ *                 while the owner still gets in within a minute;
+ *   ip:ADDR       wrong passwords from one address for any name: at login_ip_max_failures the address is
+ *                 locked (password spraying). */
+#define GG_LOGIN_MAX_DELAY_S 64
 
-static int throttle_locked_until(gg_db_conn_t *c, const char *ukey, const char *ipkey, int64_t *until,
-                                 gg_error_t *err)
+/* The latest "not before" over the three keys; *slowed = 1 when it is the account's delay, not a lock. */
+static int throttle_locked_until(gg_db_conn_t *c, const char *uakey, const char *ukey, const char *ipkey,
+                                 int64_t *until, int *slowed, gg_error_t *err)
 {
     gg_db_res_t *r;
     int step;
     *until = 0;
-    if (gg_db_query(c, "SELECT locked_until FROM login_throttle WHERE key = $1 OR key = $2",
-                    GG_ARGS(GG_TEXT(ukey), GG_TEXT(ipkey)), &r, err) < 0)
+    *slowed = 0;
+    if (gg_db_query(c, "SELECT key, locked_until FROM login_throttle WHERE key = $1 OR key = $2 OR key = $3",
+                    GG_ARGS(GG_TEXT(uakey), GG_TEXT(ukey), GG_TEXT(ipkey)), &r, err) < 0)
         return -1;
     while ((step = gg_db_next(r, err)) == 1)
-        if (gg_db_i64(r, 0) > *until) *until = gg_db_i64(r, 0);
+        if (gg_db_i64(r, 1) > *until) {
+            *until = gg_db_i64(r, 1);
+            *slowed = strcmp(gg_db_text(r, 0), ukey) == 0;
+        }
     gg_db_res_free(r);
     return step < 0 ? -1 : 0;
 }
 
-/* Count one failure for key; lock it when max is reached.  Runs inside the failure transaction. */
-static int throttle_fail(gg_db_conn_t *c, const gg_security_t *sec, const char *key, int max, int64_t now,
-                         int *locked, gg_error_t *err)
+/* Count one failure for key within the window; returns the count (or -1). */
+static int64_t throttle_count(gg_db_conn_t *c, const gg_security_t *sec, const char *key, int64_t now,
+                              gg_error_t *err)
 {
     gg_db_res_t *r;
     int64_t window_floor = now - sec->login_window_ms;
@@ -87,7 +103,15 @@ static int throttle_fail(gg_db_conn_t *c, const gg_security_t *sec, const char *
     int step = gg_db_next(r, err);
     int64_t failures = step == 1 ? gg_db_i64(r, 0) : 0;
     gg_db_res_free(r);
-    if (step < 0) return -1;
+    return step < 0 ? -1 : failures;
+}
+
+/* Count one failure for key; lock it when max is reached.  Runs inside the failure transaction. */
+static int throttle_fail(gg_db_conn_t *c, const gg_security_t *sec, const char *key, int max, int64_t now,
+                         int *locked, gg_error_t *err)
+{
+    int64_t failures = throttle_count(c, sec, key, now, err);
+    if (failures < 0) return -1;
     if (failures >= max) {
         *locked = 1;
         /* counting starts afresh after the lockout */
@@ -100,9 +124,24 @@ static int throttle_fail(gg_db_conn_t *c, const gg_security_t *sec, const char *
     return 0;
 }
 
+/* Count one failure for the account; past max, make the next attempt wait twice as long as the last. */
+static int throttle_slow(gg_db_conn_t *c, const gg_security_t *sec, const char *key, int64_t now,
+                         gg_error_t *err)
+{
+    int64_t failures = throttle_count(c, sec, key, now, err);
+    if (failures < 0) return -1;
+    if (failures <= sec->login_max_failures) return 0;
+    int64_t over = failures - sec->login_max_failures - 1, delay_s = 1;
+    while (over-- > 0 && delay_s < GG_LOGIN_MAX_DELAY_S)
+        delay_s *= 2;
+    if (delay_s > GG_LOGIN_MAX_DELAY_S) delay_s = GG_LOGIN_MAX_DELAY_S;
+    return gg_db_exec(c, "UPDATE login_throttle SET locked_until = $1 WHERE key = $2",
+                      GG_ARGS(GG_I64(now + delay_s * 1000), GG_TEXT(key)), NULL, err);
+}
+
 struct fail_ctx {
     const gg_security_t *sec;
-    const char *ukey, *ipkey;
+    const char *uakey, *ukey, *ipkey;
     int64_t now;
     int locked;
     const gg_actor_t *actor;
@@ -113,7 +152,9 @@ static int fail_tx(gg_db_conn_t *c, void *ctx, gg_error_t *err)
 {
     struct fail_ctx *x = ctx;
     x->locked = 0;
-    if (throttle_fail(c, x->sec, x->ukey, x->sec->login_max_failures, x->now, &x->locked, err) < 0) return -1;
+    if (throttle_fail(c, x->sec, x->uakey, x->sec->login_max_failures, x->now, &x->locked, err) < 0)
+        return -1;
+    if (throttle_slow(c, x->sec, x->ukey, x->now, err) < 0) return -1;
     int ip_locked = 0;
     if (throttle_fail(c, x->sec, x->ipkey, x->sec->login_ip_max_failures, x->now, &ip_locked, err) < 0)
         return -1;
@@ -125,7 +166,7 @@ static int fail_tx(gg_db_conn_t *c, void *ctx, gg_error_t *err)
 struct ok_ctx {
     const gg_security_t *sec;
     const gg_login_t *in;
-    const char *ukey;
+    const char *uakey, *ukey;
     const char *token_hash;
     int64_t account_id, now, expires_at;
     const gg_actor_t *actor;
@@ -135,7 +176,10 @@ struct ok_ctx {
 static int ok_tx(gg_db_conn_t *c, void *ctx, gg_error_t *err)
 {
     struct ok_ctx *x = ctx;
-    if (gg_db_exec(c, "DELETE FROM login_throttle WHERE key = $1", GG_ARGS(GG_TEXT(x->ukey)), NULL, err) < 0)
+    /* the owner is in: their account's count and their address's count start over (a lock of another
+     * address, maybe a guesser's, stays) */
+    if (gg_db_exec(c, "DELETE FROM login_throttle WHERE key = $1 OR key = $2",
+                   GG_ARGS(GG_TEXT(x->ukey), GG_TEXT(x->uakey)), NULL, err) < 0)
         return -1;
     if (gg_db_exec(
             c,
@@ -157,18 +201,23 @@ int gg_session_login(gg_db_t *db, gg_arena_t *a, const gg_security_t *sec, const
     memset(out, 0, sizeof *out);
     char dummy[128];
     dummy_for(sec, dummy); /* before taking a connection: the first call hashes */
+    const char *addr = in->client_ip ? in->client_ip : "unknown";
     const char *ukey = gg_sprintf(a, "u:%s", in->username);
-    const char *ipkey = gg_sprintf(a, "ip:%s", in->client_ip ? in->client_ip : "unknown");
+    const char *uakey = gg_sprintf(a, "ua:%s/%s", in->username, addr);
+    const char *ipkey = gg_sprintf(a, "ip:%s", addr);
     gg_actor_t actor = {.account_id = 0, .username = in->username, .client_ip = in->client_ip};
     if (gg_db_acquire(db, &c, err) < 0) return -1;
 
     int64_t now = gg_now_ms(), until;
-    if (throttle_locked_until(c, ukey, ipkey, &until, err) < 0) goto out;
+    int slowed;
+    if (throttle_locked_until(c, uakey, ukey, ipkey, &until, &slowed, err) < 0) goto out;
     if (until > now) {
         out->retry_after_s = (int)((until - now + 999) / 1000);
         gg_audit_entry_t e = {.action = "login.refused",
                               .object_type = "account",
-                              .detail_json = reason_json(a, "locked after too many failed attempts")};
+                              .detail_json =
+                                  reason_json(a, slowed ? "slowed after failed attempts on the account"
+                                                        : "locked after too many failed attempts")};
         gg_error_t ignored;
         gg_audit_alone(c, &actor, &e, &ignored);
         gg_error_set(err, 429, "too_many_attempts", NULL, "too many failed logins; try again in %d seconds",
@@ -183,6 +232,7 @@ int gg_session_login(gg_db_t *db, gg_arena_t *a, const gg_security_t *sec, const
     int ok = gg_password_verify(found ? acc.password_hash : dummy, in->password) && found;
     if (!ok) {
         struct fail_ctx x = {.sec = sec,
+                             .uakey = uakey,
                              .ukey = ukey,
                              .ipkey = ipkey,
                              .now = now,
@@ -215,6 +265,7 @@ int gg_session_login(gg_db_t *db, gg_arena_t *a, const gg_security_t *sec, const
     struct ok_ctx x = {
         .sec = sec,
         .in = in,
+        .uakey = uakey,
         .ukey = ukey,
         .token_hash = hash,
         .account_id = acc.id,

@@ -7,9 +7,12 @@
  * logout, on a password change and when the account is disabled.  Sessions
  * live in the database, so any node can serve any user.
  *
- * Login throttling: failures are counted per account and per client address
- * within a window; past the limit the key is locked for a while and every
- * attempt — right password or not — gets 429 with the seconds to wait.
+ * Login throttling (session.c): wrong passwords lock the pair (account, client
+ * address) after login_max_failures, and a client address after
+ * login_ip_max_failures; for the account from other addresses they only add
+ * an increasing delay (1 s doubling to 64 s), so a guesser cannot lock the
+ * owner out.  While locked or delayed every attempt — right password or not —
+ * gets 429 with the seconds to wait.
  * Unknown user and wrong password give the same 401, after the same work
  * (a password hash is verified either way).
  */

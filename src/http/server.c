@@ -303,6 +303,10 @@ static enum MHD_Result send_response(gg_server_t *s, req_priv_t *p)
     struct MHD_Response *r;
     if (req->stream_) {
         r = gg_stream_response(req->stream_, &s->streams);
+        /* libmicrohttpd 0.9.75 writes the chunked body's last chunk ("0\r\n\r\n") even after the headers of a
+         * HEAD, where the client expects none: the next response on a kept-alive connection would start with
+         * it.  Closing after a streamed HEAD keeps those bytes from being read as a response. */
+        if (r && req->method == GG_HEAD) MHD_add_response_header(r, MHD_HTTP_HEADER_CONNECTION, "close");
     } else if (req->file_fd >= 0) {
         r = MHD_create_response_from_fd_at_offset64(req->file_size, req->file_fd, req->file_offset);
         p->resp_bytes = req->file_size;

@@ -139,7 +139,7 @@ def test_an_untouched_log_verifies(history):
     assert n >= 15
     code, out = verify(history)
     assert code == 0, out
-    assert out.strip() == f"verify-audit: ok, {n} rows, chain intact"
+    assert out.strip() == f"verify-audit: ok, {n} rows, chain intact, anchored up to row {n}"
 
 
 def sql_text(v):
@@ -201,6 +201,33 @@ def test_removing_the_newest_row_is_found(history):
     n = rows(history)
     history.sql(f"DELETE FROM audit_log WHERE seq = {n}")
     assert_broken_at(history, n, f"the log ends at row {n - 1} but {n} rows were written")
+
+
+def cut_tail(server, keep):
+    """Delete every row after `keep` and set audit_head back to row `keep`: a shorter chain, intact in itself."""
+    head = server.sql(f"SELECT hash FROM audit_log WHERE seq = {keep}")[0][0]
+    server.sql(f"DELETE FROM audit_log WHERE seq > {keep}")
+    server.sql(f"UPDATE audit_head SET seq = {keep}, hash = '{head}' WHERE id = 1")
+
+
+def test_cutting_off_the_newest_rows_and_setting_the_head_back_is_found(history):
+    n = rows(history)
+    cut_tail(history, n - 3)
+    assert_broken_at(history, n - 2, f"the log ends at row {n - 3} but row {n} was anchored in audit-anchor.log")
+
+
+def test_the_anchor_file_cannot_be_edited_to_match_a_cut(history):
+    n = rows(history)
+    cut_tail(history, n - 3)
+    path = os.path.join(history.data_dir, "audit-anchor.log")
+    with open(path) as f:
+        lines = f.read().splitlines()
+    assert lines and lines[-1].split()[0] == str(n)
+    head = history.sql(f"SELECT hash FROM audit_log WHERE seq = {n - 3}")[0][0]
+    # a made-up newest line pointing at the new end: its MAC needs the key file
+    with open(path, "a") as f:
+        f.write(f"{n - 3} {head} {'0' * 64}\n")
+    assert_broken_at(history, n - 2, f"line {len(lines) + 1} of audit-anchor.log is not genuine")
 
 
 def test_removing_a_row_in_the_middle_is_found(history):
@@ -288,3 +315,27 @@ def test_the_whole_log_exports_as_a_csv_streamed_page_by_page(fresh_server):
     r = plain.get("/api/v1/audit.csv")
     assert r.status_code == 403 and error_of(r)["code"] == "forbidden"
     assert requests.get(srv.url("/api/v1/audit.csv")).status_code == 401
+
+
+def test_a_head_of_the_export_leaves_nothing_on_the_connection_for_the_next_response(fresh_server):
+    """HEAD of a streamed response, then another request: what comes after the HEAD's headers is the next
+    response (libmicrohttpd 0.9.75 writes a chunked body's last chunk even for HEAD)."""
+    import socket
+
+    srv = fresh_server
+    admin = add_root_admin(srv)
+    with socket.create_connection(("127.0.0.1", srv.port), timeout=10) as s:
+        s.sendall(f"HEAD /api/v1/audit.csv HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer {admin.api.token}"
+                  "\r\n\r\nGET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n".encode())
+        data = b""
+        while True:
+            chunk = s.recv(65536)
+            if not chunk:
+                break
+            data += chunk
+    head, _, rest = data.partition(b"\r\n\r\n")
+    assert head.startswith(b"HTTP/1.1 200") and b"text/csv" in head
+    # Either the next response follows at once, or the HEAD's answer said the connection closes (a client
+    # reads nothing more from it) and nothing else was answered on it.
+    closes = b"\r\nconnection: close" in head.lower()
+    assert rest.startswith(b"HTTP/1.1 ") or (closes and b"HTTP/1.1" not in rest), rest[:40]

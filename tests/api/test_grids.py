@@ -217,6 +217,28 @@ def test_overlapping_an_active_grid_is_refused_naming_it(geo):
     bad(geo.grid(cid, "岛网格", area.box(0.1, 0.1, 0.2, 0.2)), 400, "geometry", "东网格")
 
 
+def test_overlap_with_a_grid_outside_the_callers_scope_does_not_name_it(geo):
+    """A street administrator drawing on a border learns that something outside their scope is in the way,
+    but not its name or code; grids they can see are still named."""
+    world = geo.world
+    other_street = f"geo_street_{secrets.token_hex(2)}"
+    world.unit(other_street, "county", "street", "邻街道")
+    theirs, _, area = geo.community(boundary=False, street=other_street)
+    hidden = geo.new_grid(theirs, "前进社区第1网格", area.box(0, 0, 0.5, 1))
+    ours = world.unit(f"geo_c_{secrets.token_hex(2)}", "geo_street", "community", "本街社区")
+    street_admin = world.account("geo_street", "admin")
+    visible = geo.new_grid(ours, "本街网格", area.box(0.5, 0, 1, 0.5))
+    r = geo.grid(ours, "越界网格", area.box(0.4, 0.6, 0.6, 0.9), api=street_admin.api)
+    err = bad(r, 400, "geometry", "overlaps", "outside your scope")
+    for secret in (hidden["name"], hidden["code"], str(hidden["id"])):
+        assert secret not in err["message"], err
+    # a grid of the caller's own street is named as before
+    r = geo.grid(ours, "重叠网格", area.box(0.6, 0.1, 0.9, 0.4), api=street_admin.api)
+    bad(r, 400, "geometry", "overlaps", visible["name"], visible["code"])
+    # the root administrator sees both and is told which
+    bad(geo.grid(ours, "越界网格", area.box(0.4, 0.6, 0.6, 0.9)), 400, "geometry", hidden["name"], hidden["code"])
+
+
 @pytest.mark.parametrize("geometry, field, words", [
     ("POLYGON((0 0, 1 0, 1 1, 0 0))", "geometry", ["must be an object"]),
     ({"type": "Point", "coordinates": [100, 30]}, "geometry.type", ["Point"]),

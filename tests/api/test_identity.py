@@ -424,6 +424,65 @@ def test_admin_at_a_street_who_can_see_the_county_still_cannot_grant_there(world
     assert sal.api.delete(f"/api/v1/accounts/{target.id}/grants/{r.json()['id']}").status_code == 204
 
 
+def test_district_admin_cannot_take_over_an_account_that_also_holds_a_role_above_the_district(world):
+    """An account homed in 下陆区 that is also administrator at the root: an administrator of 下陆区 reads it,
+    but may not reset its password, disable, rename or unlock it, nor touch its roles — each a 403 that names
+    the account and nothing of the root, and audited.  The root administrator still may."""
+    county_admin = world.account("county", "admin", prefix="county_admin")
+    big = world.account("county", grants=[("admin", "root")], prefix="big")
+    root = world.admin.api.get(f"/api/v1/units/{world.units['root']}").json()
+    before = world.admin.api.get(f"/api/v1/accounts/{big.id}").json()
+    seen = county_admin.api.get(f"/api/v1/accounts/{big.id}")
+    assert seen.status_code == 200 and seen.json()["may"] == {"manage": False, "grant": False}
+    # the grant above the district shows its role, not its unit (outside the county administrator's scope)
+    assert [(g["role"], g["unit_id"], g["unit_name"], g["outside_scope"]) for g in seen.json()["grants"]] == \
+        [("admin", None, None, True)]
+    assert root["name"] not in seen.text and root["code"] not in seen.text
+    assert [(g["unit_id"], g["outside_scope"]) for g in world.admin.api.get(f"/api/v1/accounts/{big.id}").json()["grants"]] == \
+        [(world.units["root"], False)]
+    assert world.admin.api.get(f"/api/v1/accounts/{big.id}").json()["may"] == {"manage": True, "grant": True}
+
+    def refused(r, action):
+        seq_rows = audit_since(world, seq, action=action, account_id=county_admin.id)
+        assert r.status_code == 403, r.text
+        err = error_of(r)
+        assert err["code"] == "forbidden" and big.username in err["message"], err
+        assert root["name"] not in err["message"] and root["code"] not in err["message"], err
+        assert len(seq_rows) == 1 and seq_rows[0]["object_id"] == str(big.id), seq_rows
+
+    attempts = [
+        ("account.password.denied", lambda: county_admin.api.post(f"/api/v1/accounts/{big.id}/password",
+                                                                  json={"password": "Taken-Over-2026!"})),
+        ("account.update.denied", lambda: county_admin.api.patch(f"/api/v1/accounts/{big.id}",
+                                                                 json={"status": "disabled", "version": before["version"]})),
+        ("account.update.denied", lambda: county_admin.api.patch(f"/api/v1/accounts/{big.id}",
+                                                                 json={"display_name": "hijacked", "version": before["version"]})),
+        ("account.unlock.denied", lambda: county_admin.api.post(f"/api/v1/accounts/{big.id}/unlock")),
+        ("grant.denied", lambda: county_admin.api.post(f"/api/v1/accounts/{big.id}/grants",
+                                                       json={"role": "leader", "unit_id": world.units["county"]})),
+    ]
+    for action, attempt in attempts:
+        seq = last_seq(world)
+        refused(attempt(), action)
+    # an in-district grant of the account cannot be removed either (the root one is out of reach anyway)
+    g = world.admin.api.post(f"/api/v1/accounts/{big.id}/grants", json={"role": "leader", "unit_id": world.units["county"]})
+    assert g.status_code == 201, g.text
+    before = world.admin.api.get(f"/api/v1/accounts/{big.id}").json()
+    seq = last_seq(world)
+    refused(county_admin.api.delete(f"/api/v1/accounts/{big.id}/grants/{g.json()['id']}"), "grant.remove.denied")
+    assert world.admin.api.get(f"/api/v1/accounts/{big.id}").json() == before
+    assert login(world.server, big.username, "Taken-Over-2026!").status_code == 401
+    assert big.api.get("/api/v1/me").status_code == 200  # not disabled, its session not ended
+    # the district administrator keeps every power over an account wholly inside the district
+    plain = world.account("county", "leader", prefix="plain")
+    assert county_admin.api.get(f"/api/v1/accounts/{plain.id}").json()["may"] == {"manage": True, "grant": True}
+    r = county_admin.api.post(f"/api/v1/accounts/{plain.id}/password", json={"password": "Reset-By-County-26!"})
+    assert r.status_code == 204, r.text
+    # and the root administrator over the big one
+    r = world.admin.api.post(f"/api/v1/accounts/{big.id}/password", json={"password": "Reset-By-Root-2026!"})
+    assert r.status_code == 204, r.text
+
+
 def test_community_staff_cannot_grant_anything(world):
     cs = world.accounts["community"]
     seq = last_seq(world)
@@ -573,13 +632,61 @@ def test_lockout_is_temporary(lone):
         assert login(server, "alice", f"Wrong-Guess-{i}!").status_code == 401
     assert login(server, "alice", OWN_PASSWORD).status_code == 429
     # let the lockout run out (15 minutes) by moving its end into the past
-    server.sql(f"UPDATE login_throttle SET locked_until = {int(time.time() * 1000) - 1} WHERE key = 'u:alice'")
+    server.sql(f"UPDATE login_throttle SET locked_until = {int(time.time() * 1000) - 1} WHERE key LIKE '%:alice%'")
     r = login(server, "alice", OWN_PASSWORD)
     assert r.status_code == 200, r.text
     # and a success clears the count: four more failures do not lock
     for i in range(4):
         assert login(server, "alice", f"Wrong-Again-{i}!").status_code == 401
     assert login(server, "alice", OWN_PASSWORD).status_code == 200
+
+
+def test_a_guesser_elsewhere_locks_only_their_own_address_and_merely_slows_the_rest(lone):
+    """Five wrong passwords for an administrator from one machine lock that machine out of the account for
+    15 minutes, not the administrator at their own desk; guessing on from further machines only adds a
+    growing delay (seconds, not a lockout)."""
+    server, admin = lone
+    url = server.url("/api/v1/session")
+    guesser = client_at("127.0.0.2")
+    for i in range(5):
+        assert guesser.post(url, json={"username": ROOT_USER, "password": f"Guess-{i}-Xx!"}).status_code == 401
+    r = guesser.post(url, json={"username": ROOT_USER, "password": ROOT_PASSWORD})
+    assert r.status_code == 429 and error_of(r)["retry_after"] > 10 * 60  # that machine: locked for 15 min
+    # the owner, from their own address, logs in at once
+    r = login(server, ROOT_USER, ROOT_PASSWORD)
+    assert r.status_code == 200, r.text
+    # more machines guessing on (each locked out of the account after five): past five wrong passwords for
+    # the account, each one makes the next attempt from anywhere wait longer …
+    second, third = client_at("127.0.0.3"), client_at("127.0.0.4")
+    for i in range(5):
+        assert second.post(url, json={"username": ROOT_USER, "password": f"Again-{i}-Xx!"}).status_code == 401
+    assert login(server, ROOT_USER, ROOT_PASSWORD).status_code == 200  # five: no delay yet
+    for i in range(5):
+        assert third.post(url, json={"username": ROOT_USER, "password": f"Third-{i}-Xx!"}).status_code == 401
+    assert second.post(url, json={"username": ROOT_USER, "password": ROOT_PASSWORD}).status_code == 429
+    other = client_at("127.0.0.5")
+    waits = []
+    for i in range(4):
+        assert other.post(url, json={"username": ROOT_USER, "password": f"More-{i}-Xx!"}).status_code == 401
+        r = login(server, ROOT_USER, ROOT_PASSWORD)
+        assert r.status_code == 429 and error_of(r)["code"] == "too_many_attempts", r.text
+        waits.append(error_of(r)["retry_after"])
+        assert int(r.headers["Retry-After"]) == waits[-1]
+        # … a few seconds, never the 15-minute lockout; let this delay pass (moving it into the past)
+        server.sql(f"UPDATE login_throttle SET locked_until = {int(time.time() * 1000) - 1} "
+                   f"WHERE key = 'u:{ROOT_USER}'")
+    assert all(1 <= w <= 64 for w in waits) and waits[-1] > 4, waits  # 1, 2, 4, 8 s
+    r = login(server, ROOT_USER, ROOT_PASSWORD)
+    assert r.status_code == 200, r.text
+    # the first machine is still locked out; the account shows the lock, and an unlock lifts it
+    assert guesser.post(url, json={"username": ROOT_USER, "password": ROOT_PASSWORD}).status_code == 429
+    me = admin.api.get(f"/api/v1/accounts/{admin.id}").json()
+    assert me["locked_until"]
+    assert admin.api.post(f"/api/v1/accounts/{admin.id}/unlock").status_code == 204
+    assert admin.api.get(f"/api/v1/accounts/{admin.id}").json()["locked_until"] is None
+    assert guesser.post(url, json={"username": ROOT_USER, "password": ROOT_PASSWORD}).status_code == 200
+    refused = admin.api.get("/api/v1/audit?action=login.refused", params={"limit": 20}).json()["items"]
+    assert {"reason": "slowed after failed attempts on the account"} in [i["detail"] for i in refused]
 
 
 def test_unknown_user_and_wrong_password_look_the_same(lone):

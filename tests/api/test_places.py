@@ -380,6 +380,52 @@ def test_household_with_members_and_move_history(world):
     assert [x["id"] for x in listed] == [k2["id"]]
 
 
+def test_qr_tokens_go_only_to_those_who_print_the_labels(world):
+    """A house's QR token lets anyone submit registrations for it: roles that only read places (dispatcher,
+    leader) see the house but not its token, nor its QR code or the building's sheet; grid workers do."""
+    gw = world.accounts["grid_worker"].api
+    b = building(gw, world.units["grid_a"], "二维码楼")
+    h = house(gw, b["id"], "301")
+    token = h["qr_token"]
+    assert re.fullmatch(r"[A-Za-z0-9_-]{43}", token)
+    for role in ("dispatcher", "leader"):
+        api = world.accounts[role].api
+        one = api.get(f"/api/v1/houses/{h['id']}")
+        assert one.status_code == 200 and one.json()["house_code"] == h["house_code"]
+        assert one.json()["qr_token"] is None
+        listed = api.get(f"/api/v1/buildings/{b['id']}/houses").json()["items"]
+        assert [x["id"] for x in listed] == [h["id"]] and listed[0]["qr_token"] is None
+        for path in (f"/api/v1/houses/{h['id']}/qr.svg", f"/api/v1/houses/{h['id']}/qr.png",
+                     f"/api/v1/buildings/{b['id']}/qr-sheet"):
+            r = api.get(path)
+            assert r.status_code == 403, (role, path, r.status_code)
+            assert error_of(r)["code"] == "forbidden" and token not in r.text
+    # the grid worker who prints them still gets everything
+    assert gw.get(f"/api/v1/houses/{h['id']}").json()["qr_token"] == token
+    assert gw.get(f"/api/v1/buildings/{b['id']}/houses").json()["items"][0]["qr_token"] == token
+    assert gw.get(f"/api/v1/houses/{h['id']}/qr.svg").status_code == 200
+    assert gw.get(f"/api/v1/buildings/{b['id']}/qr-sheet").status_code == 200
+
+
+def test_household_patch_checks_former_head_relation_even_when_the_head_stays(world):
+    gw = world.accounts["grid_worker"].api
+    b = building(gw, world.units["grid_a"], "校验楼")
+    head = resident(gw, "周正", unit_id=world.units["grid_a"])
+    k = household(gw, house(gw, b["id"], "201")["id"], head["id"])
+    url = f"/api/v1/households/{k['id']}"
+    for body in ({"former_head_relation": "cousin"},                              # no head change at all
+                 {"former_head_relation": "cousin", "head_resident_id": head["id"]},  # the same head again
+                 {"former_head_relation": "head", "kind": "collective"}):
+        expect_error(gw.patch(url, json={**body, "version": k["version"]}), 400, "former_head_relation",
+                     "validation_failed")
+    after = gw.get(url).json()
+    assert after["version"] == k["version"] and after["kind"] == k["kind"]
+    # a valid value with no head change is accepted (and has nothing to do)
+    r = gw.patch(url, json={"former_head_relation": "spouse", "kind": "collective", "version": k["version"]})
+    assert r.status_code == 200, r.text
+    assert r.json()["kind"] == "collective" and r.json()["head"]["resident_id"] == head["id"]
+
+
 def test_households_are_scoped(world, staff_b):
     gw = world.accounts["grid_worker"].api
     b = building(gw, world.units["grid_a"], "范围户楼")

@@ -159,12 +159,13 @@ def test_svg_and_png_of_a_house_carry_the_same_symbol_and_scope(qw, qr_server, p
         assert out.stdout.strip() == f"{PUBLIC_URL}/r/{h['qr_token']}"
 
     expect_error(gw.get(f"/api/v1/houses/{h['id']}/qr.png", params={"scale": 0}), 400, "scale")
-    # scope: another grid's worker and the next street's staff get 404; a leader above may read
+    # scope: another grid's worker and the next street's staff get 404; a leader above reads the house but
+    # does not print its labels (the code is a key to registering people there): 403
     for who in ("grid_worker_b", "dispatcher_street_b"):
         for kind in ("qr.svg", "qr.png"):
             r = qw.accounts[who].api.get(f"/api/v1/houses/{h['id']}/{kind}")
             assert r.status_code == 404, (who, kind, r.status_code)
-    assert qw.accounts["leader"].api.get(f"/api/v1/houses/{h['id']}/qr.svg").status_code == 200
+    assert qw.accounts["leader"].api.get(f"/api/v1/houses/{h['id']}/qr.svg").status_code == 403
     assert requests.get(qr_server.url(f"/api/v1/houses/{h['id']}/qr.svg"), timeout=30).status_code == 401
     assert gw.get("/api/v1/houses/999999999/qr.svg").status_code == 404
 

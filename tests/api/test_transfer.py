@@ -86,6 +86,59 @@ def thousand_rows(place):
     return rows, bad
 
 
+def test_probing_id_numbers_outside_the_scope_is_rationed_audited_and_flagged(world):
+    """A dry-run import answers "already registered outside your scope" for ID numbers registered anywhere.
+    Each account gets 20 such answers an hour (dry runs and single creates alike); after that every ID
+    number outside its scope — known elsewhere or not — is refused alike, and its administrators see the
+    account flagged, with the hits in the audit log."""
+    admin = world.admin.api
+    elsewhere = [id_number() for _ in range(25)]
+    rows = [RES_HEAD] + [[f"外街居民{i}", n, "", "", "", "户籍", "", ""] for i, n in enumerate(elsewhere)]
+    r = upload(admin, "/api/v1/imports/residents", csv_bytes(rows), unit_id=world.units["grid_b1"])
+    assert r.status_code == 200 and r.json()["imported"] == 25, r.text
+    prober = world.account("grid_a", "grid_worker", prefix="prober")
+    fresh = [id_number() for _ in range(5)]
+    rows = [RES_HEAD] + [[f"试探{i}", n, "", "", "", "户籍", "", ""] for i, n in enumerate(elsewhere + fresh)]
+    seq = last_seq(world)
+    r = upload(prober.api, "/api/v1/imports/residents", csv_bytes(rows), unit_id=world.units["grid_a"], dry_run=1)
+    assert r.status_code == 200, r.text
+    errors = {e["row"]: e for e in r.json()["errors"]}
+    assert r.json()["imported"] == 0 and set(errors) == set(range(2, 32))
+    told = [row for row, e in errors.items() if "outside your scope" in e["message"] and "already" in e["message"]]
+    assert told == list(range(2, 22))  # the first 20 numbers known elsewhere are answered …
+    refused = [errors[row] for row in range(22, 32)]  # … then known and unknown numbers alike are refused
+    assert all(e["field"] == "id_number" and "too many" in e["message"] for e in refused), refused
+    assert len({e["message"] for e in refused}) == 1
+    # a single create outside the rationed answers is refused the same way, for a number nobody has
+    r = prober.api.post("/api/v1/residents", json={"name": "新人", "unit_id": world.units["grid_a"],
+                                                   "id_number": id_number()})
+    expect_error(r, 429, "id_number", "too_many_requests")
+    # a number the prober may see is still answered (nothing to hide): the duplicate is named
+    n = id_number()
+    known = world.accounts["grid_worker"].api.post("/api/v1/residents", json={
+        "name": "本格", "unit_id": world.units["grid_a"], "id_number": n})
+    assert known.status_code == 201, known.text
+    r = prober.api.post("/api/v1/residents", json={"name": "重复", "unit_id": world.units["grid_a"], "id_number": n})
+    assert str(known.json()["id"]) in expect_error(r, 409, "id_number", "conflict")["message"]
+    # the dry run wrote no residents, but the hits were kept: audited, and the account is flagged
+    rows_ = audit_since(world, seq, account_id=prober.id)
+    probes = [x for x in rows_ if x["action"] == "resident.id_probe"]
+    assert sum(x["detail"]["hits"] for x in probes) == 20 and probes[-1]["detail"]["hits_in_window"] == 20
+    assert [x["action"] for x in rows_].count("account.flagged") == 1
+    for who in (world.admin, world.accounts["street_admin"]):
+        acc = who.api.get(f"/api/v1/accounts/{prober.id}").json()
+        assert acc["id_probe"]["hits"] == 20 and acc["id_probe"]["flagged_at"] and acc["id_probe"]["last_hit_at"]
+        listed = [a for a in all_items(who.api, "/api/v1/accounts", q=prober.username) if a["id"] == prober.id]
+        assert listed[0]["id_probe"]["flagged_at"] == acc["id_probe"]["flagged_at"]
+    # not shown to the account itself, nor to those who only read accounts
+    assert "id_probe" not in prober.api.get(f"/api/v1/accounts/{prober.id}").json()
+    assert "id_probe" not in world.accounts["dispatcher"].api.get(f"/api/v1/accounts/{prober.id}").json()
+    # another account is not affected
+    other = world.accounts["grid_worker"].api
+    r = other.post("/api/v1/residents", json={"name": "他人", "unit_id": world.units["grid_a"], "id_number": elsewhere[0]})
+    expect_error(r, 409, "id_number", "conflict", "outside your scope")
+
+
 def test_thousand_rows_with_seven_bad_ones(world, place):
     gw = world.accounts["grid_worker"].api
     grid_a = world.units["grid_a"]

@@ -18,6 +18,8 @@ import {
   ADMIN_USER,
   createSubtree,
   noHorizontalScroll,
+  apiCall,
+  idNumber,
 } from './helpers.mjs'
 
 let browser, admin, tree, user
@@ -314,4 +316,61 @@ test('the accounts and units pages are usable on a phone', { skip }, async () =>
   assert.equal(await phone.getByTestId('units-tree-pane').isVisible(), false)
   assert.deepEqual(await problems(phone), [])
   await phone.context().close()
+})
+
+test('a district administrator only reads an account that also holds a role above, and sees a prober flagged', { skip }, async () => {
+  const temp = 'Temp-Pass-2026!'
+  const account = async (prefix, grants) => {
+    const r = await apiCall(admin, 'POST', '/api/v1/accounts', {
+      username: `${prefix}${tree.tag}${Date.now() % 100000}`, display_name: `${prefix}${tree.tag}`, password: temp, home_unit_id: tree.county.id,
+    })
+    assert.equal(r.status, 201, JSON.stringify(r.body))
+    for (const [role, unit] of grants) {
+      const g = await apiCall(admin, 'POST', `/api/v1/accounts/${r.body.id}/grants`, { role, unit_id: unit })
+      assert.equal(g.status, 201, JSON.stringify(g.body))
+    }
+    return r.body
+  }
+  const district = await account('qu', [['admin', tree.county.id]])
+  const big = await account('da', [['admin', tree.root]])
+  const plain = await account('pu', [['leader', tree.county.id]])
+  const page = await newPage(browser)
+  await page.goto('/login')
+  await submitLogin(page, district.username, temp)
+  await page.waitForURL((u) => u.pathname === '/password')
+  await page.getByLabel('当前密码').fill(temp)
+  await page.getByLabel('新密码', { exact: true }).fill('Qu-Guanli-2026!')
+  await page.getByLabel('确认新密码').fill('Qu-Guanli-2026!')
+  await page.getByTestId('password-submit').click()
+  await page.waitForURL((u) => u.pathname === '/')
+
+  // the account beyond reach: shown, but no edit, reset, disable or grant actions
+  await page.goto(`/accounts/${big.id}`)
+  await page.getByTestId('account-username-value').getByText(big.username).waitFor()
+  await page.getByTestId('grants-card').getByTestId('grant-outside-scope').getByText('辖区外单位').waitFor()
+  for (const id of ['account-edit', 'account-reset', 'account-toggle-status', 'grant-add']) {
+    assert.equal(await page.getByTestId(id).count(), 0, `${id} is not offered`)
+  }
+  // an account wholly inside the district: every action
+  await page.goto(`/accounts/${plain.id}`)
+  await page.getByTestId('account-username-value').getByText(plain.username).waitFor()
+  for (const id of ['account-edit', 'account-reset', 'account-toggle-status', 'grant-add']) await page.getByTestId(id).waitFor()
+
+  // the district administrator tries 20 ID numbers registered in another district: flagged for the root admin
+  const other = await createSubtree(admin, { deep: true, label: 'P' })
+  const date = `19${String(30 + Math.floor(Math.random() * 60))}0${1 + Math.floor(Math.random() * 9)}1${Math.floor(Math.random() * 9)}`
+  for (let i = 0; i < 20; i++) {
+    const n = idNumber(date, 100 + i)
+    const r = await apiCall(admin, 'POST', '/api/v1/residents', { name: `外区${i}`, id_number: n, unit_id: other.community.id })
+    assert.equal(r.status, 201, JSON.stringify(r.body))
+    const probe = await apiCall(page, 'POST', '/api/v1/residents', { name: `试探${i}`, id_number: n, unit_id: tree.community.id })
+    assert.equal(probe.status, 409, JSON.stringify(probe.body))
+  }
+  await admin.goto(`/accounts?q=${district.username}`)
+  const row = admin.getByTestId('account-table').locator('tr', { hasText: district.username })
+  await row.getByTestId('account-id-probe-flag').getByText('疑似探测身份证号').waitFor()
+  await admin.goto(`/accounts/${district.id}`)
+  await admin.getByTestId('account-id-probe').getByText(/^20 次，最近一次/).waitFor()
+  assert.deepEqual(await problems(page), [])
+  await page.context().close()
 })

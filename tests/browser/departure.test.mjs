@@ -7,15 +7,8 @@
 // and the 已离开 list shows them, without sideways scrolling.
 import { test, before, after } from 'node:test'
 import assert from 'node:assert/strict'
-import { launch, newPage, problems, loginAsAdmin, screenshot, skip, createSubtree, apiCall, PHONE, noHorizontalScroll } from './helpers.mjs'
+import { launch, newPage, problems, loginAsAdmin, screenshot, skip, createSubtree, apiCall, PHONE, noHorizontalScroll, idNumber } from './helpers.mjs'
 
-const WEIGHTS = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2]
-/** A valid resident ID number (GB 11643) for area 420204, the date and a 3-digit sequence. */
-function idNumber(date, seq) {
-  const first = `420204${date}${String(seq).padStart(3, '0')}`
-  const sum = [...first].reduce((s, d, i) => s + Number(d) * WEIGHTS[i], 0)
-  return first + '10X98765432'[sum % 11]
-}
 const square = (lng, lat, d = 0.01) => ({
   type: 'Polygon',
   coordinates: [[[lng, lat], [lng + d, lat], [lng + d, lat + d], [lng, lat + d], [lng, lat]]],

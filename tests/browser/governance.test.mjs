@@ -6,15 +6,8 @@
 // and a grid worker on a phone who sees their grid's residents and nobody else.
 import { test, before, after } from 'node:test'
 import assert from 'node:assert/strict'
-import { launch, newPage, problems, loginAsAdmin, screenshot, skip, createSubtree, apiCall, submitLogin, PHONE, noHorizontalScroll } from './helpers.mjs'
+import { launch, newPage, problems, loginAsAdmin, screenshot, skip, createSubtree, apiCall, submitLogin, PHONE, noHorizontalScroll, idNumber } from './helpers.mjs'
 
-const WEIGHTS = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2]
-/** A valid resident ID number (GB 11643) for area 420204, the date and a 3-digit sequence. */
-function idNumber(date, seq) {
-  const first = `420204${date}${String(seq).padStart(3, '0')}`
-  const sum = [...first].reduce((s, d, i) => s + Number(d) * WEIGHTS[i], 0)
-  return first + '10X98765432'[sum % 11]
-}
 /** The same number with a wrong check character. */
 function wrongCheck(id) {
   const last = id[17]

@@ -182,3 +182,11 @@ export async function createSubtree(page, { deep = false, label = '' } = {}) {
 export function noHorizontalScroll(page) {
   return page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth)
 }
+
+const ID_WEIGHTS = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2]
+/** A valid resident ID number (GB 11643) for area 420204, the date (YYYYMMDD) and a 3-digit sequence. */
+export function idNumber(date, seq) {
+  const first = `420204${date}${String(seq).padStart(3, '0')}`
+  const sum = [...first].reduce((s, d, i) => s + Number(d) * ID_WEIGHTS[i], 0)
+  return first + '10X98765432'[sum % 11]
+}

@@ -599,6 +599,54 @@ static void test_on_commit(void **state)
     gg_db_release(f->db, c);
 }
 
+/* after-transaction hooks: run once the outermost transaction ends, committed or not, on a free connection */
+typedef struct after_seen {
+    int runs, depth_seen;
+    int64_t rows_seen;
+} after_seen_t;
+
+static void count_after(gg_db_conn_t *c, void *ctx)
+{
+    after_seen_t *s = ctx;
+    gg_error_t err = {0};
+    int found;
+    s->runs++;
+    s->depth_seen = gg_db_in_tx(c);
+    /* the connection is free: a hook may write in a transaction of its own, which commits */
+    OK(gg_db_exec(c, "INSERT INTO t_tx (v) VALUES ('after')", GG_NOARGS, NULL, &err));
+    OK(gg_db_query_i64(c, "SELECT count(*) FROM t_tx", GG_NOARGS, &s->rows_seen, &found, &err));
+}
+
+static int tx_after_hook(gg_db_conn_t *c, void *ctx, gg_error_t *err)
+{
+    after_seen_t *s = ctx;
+    if (gg_db_exec(c, "INSERT INTO t_tx (v) VALUES ('work')", GG_NOARGS, NULL, err) < 0) return -1;
+    if (!gg_db_after_tx_find(c, count_after)) gg_db_after_tx(c, count_after, s);
+    assert_ptr_equal(gg_db_after_tx_find(c, count_after), s); /* found again, for counting within the tx */
+    assert_int_equal(s->runs, 0);
+    return gg_err_invalid(err, "v", "refused"); /* rolled back, like a dry run */
+}
+
+static void test_after_tx(void **state)
+{
+    fx_t *f = *state;
+    gg_error_t err = {0};
+    gg_db_conn_t *c;
+    int64_t n;
+    int found;
+    OK(gg_db_acquire(f->db, &c, &err));
+    script(f, c, "DROP TABLE IF EXISTS t_tx; CREATE TABLE t_tx (id @ID@, v TEXT NOT NULL)");
+    after_seen_t s = {0};
+    assert_true(gg_db_tx(c, tx_after_hook, &s, &err) < 0);
+    assert_int_equal(s.runs, 1);
+    assert_int_equal(s.depth_seen, 0);
+    assert_int_equal(s.rows_seen, 1); /* the work was rolled back, the hook's row stays */
+    OK(gg_db_query_i64(c, "SELECT count(*) FROM t_tx WHERE v = 'after'", GG_NOARGS, &n, &found, &err));
+    assert_int_equal(n, 1);
+    assert_null(gg_db_after_tx_find(c, count_after)); /* gone with its transaction */
+    gg_db_release(f->db, c);
+}
+
 static void test_tx(void **state)
 {
     fx_t *f = *state;
@@ -1060,9 +1108,9 @@ static const struct CMUnitTest backend_tests[] = {
     cmocka_unit_test(test_ping),         cmocka_unit_test(test_types_roundtrip),
     cmocka_unit_test(test_placeholders), cmocka_unit_test(test_unique_conflict),
     cmocka_unit_test(test_tx),           cmocka_unit_test(test_tx_busy_retry),
-    cmocka_unit_test(test_on_commit),    cmocka_unit_test(test_stmt_cache),
-    cmocka_unit_test(test_migrate),      cmocka_unit_test(test_pool_threads),
-    cmocka_unit_test(test_pg_reconnect),
+    cmocka_unit_test(test_on_commit),    cmocka_unit_test(test_after_tx),
+    cmocka_unit_test(test_stmt_cache),   cmocka_unit_test(test_migrate),
+    cmocka_unit_test(test_pool_threads), cmocka_unit_test(test_pg_reconnect),
 };
 
 static int pg_schema(const char *url, const char *sql)

@@ -25,6 +25,8 @@ export const ACTIONS = [
   'grant.remove.denied',
   'account.unlock',
   'account.unlock.denied',
+  'account.flagged',
+  'resident.id_probe',
   'unit.boundary',
   'grid.create',
   'grid.update',

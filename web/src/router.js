@@ -82,7 +82,7 @@ const routes = [
         path: 'registrations/qr',
         name: 'qr-print',
         component: () => import('./views/QrPrintView.vue'),
-        meta: { title: 'qr.nav', permission: 'place.read' },
+        meta: { title: 'qr.nav', permission: 'place.write' },
       },
       // Bulk import and export of residents and houses.
       {

@@ -186,6 +186,11 @@ export default {
       locked: 'Locked',
     },
     mustChange: 'Must change password',
+    idProbe: {
+      flag: 'Probing ID numbers',
+      label: 'ID numbers hit outside scope',
+      hits: '{n} times, last at {at}',
+    },
     search: 'Search accounts',
     searchPlaceholder: 'Search by username or name',
     total: '{n} accounts',
@@ -251,6 +256,7 @@ export default {
       done: 'Password reset; the user must change it at the next login',
     },
     grants: {
+      outsideScope: 'a unit outside your scope',
       title: 'Roles',
       add: 'Add role',
       addTitle: 'Add a role for “{name}”',
@@ -290,6 +296,8 @@ export default {
       grant_remove_denied: 'Revocation refused',
       account_unlock: 'Login lock lifted',
       account_unlock_denied: 'Unlock refused',
+      account_flagged: 'Account flagged (probing ID numbers)',
+      resident_id_probe: 'ID numbers hit outside scope',
       unit_boundary: 'Unit boundary changed',
       grid_create: 'Grid created',
       grid_update: 'Grid changed',

@@ -188,6 +188,11 @@ export default {
       locked: '已锁定',
     },
     mustChange: '待修改密码',
+    idProbe: {
+      flag: '疑似探测身份证号',
+      label: '辖区外身份证号命中',
+      hits: '{n} 次，最近一次 {at}',
+    },
     search: '搜索账号',
     searchPlaceholder: '按用户名或姓名搜索',
     total: '共 {n} 个账号',
@@ -253,6 +258,7 @@ export default {
       done: '密码已重置，用户下次登录时须修改密码',
     },
     grants: {
+      outsideScope: '辖区外单位',
       title: '角色授权',
       add: '添加角色',
       addTitle: '为“{name}”添加角色',
@@ -292,6 +298,8 @@ export default {
       grant_remove_denied: '撤销角色被拒绝',
       account_unlock: '解除登录锁定',
       account_unlock_denied: '解除锁定被拒绝',
+      account_flagged: '账号被标记（疑似探测身份证号）',
+      resident_id_probe: '命中辖区外身份证号',
       unit_boundary: '修改单位边界',
       grid_create: '新建网格',
       grid_update: '修改网格',
