@@ -2,6 +2,7 @@
 #include "domain/domain.h"
 
 #include <sodium.h>
+#include <string.h>
 
 void gg_security_defaults(gg_security_t *s)
 {
@@ -21,4 +22,18 @@ gg_actor_t gg_actor_of(const gg_auth_t *auth)
 {
     gg_actor_t a = {.account_id = auth->account_id, .username = auth->username, .client_ip = auth->client_ip};
     return a;
+}
+
+const char *gg_sql_like_contains(gg_arena_t *a, const char *q)
+{
+    if (!q || !*q) return "";
+    char *out = gg_alloc(a, 2 * strlen(q) + 3), *o = out;
+    *o++ = '%';
+    for (const char *p = q; *p; p++) {
+        if (*p == '%' || *p == '_' || *p == '\\') *o++ = '\\';
+        *o++ = *p;
+    }
+    *o++ = '%';
+    *o = 0;
+    return out;
 }

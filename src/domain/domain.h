@@ -47,6 +47,10 @@ void gg_security_defaults(gg_security_t *s);
 /* Actor for a logged-in caller. */
 gg_actor_t gg_actor_of(const gg_auth_t *auth);
 
+/* q as a LIKE pattern that matches names containing q ("%q%"), with LIKE's own wildcards in q (% _ \)
+ * escaped: use it with `LIKE $n ESCAPE '\'`.  NULL or "" gives "" (callers treat that as no filter). */
+const char *gg_sql_like_contains(gg_arena_t *a, const char *q);
+
 /* Page through a list: limit in 1..200 (default 50), after = last id seen. */
 typedef struct gg_page {
     int limit;

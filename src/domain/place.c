@@ -253,23 +253,6 @@ int gg_building_get(gg_db_conn_t *c, gg_arena_t *a, const gg_auth_t *auth, int64
     return 0;
 }
 
-/* "%frag%" for LIKE with the wildcards of the fragment itself escaped (ESCAPE '\'). */
-static const char *like_arg(gg_arena_t *a, const char *q)
-{
-    if (!q || !*q) return "";
-    gg_buf_t b = {0};
-    gg_buf_init(&b, strlen(q) + 8);
-    gg_buf_putc(&b, '%');
-    for (const char *p = q; *p; p++) {
-        if (*p == '%' || *p == '_' || *p == '\\') gg_buf_putc(&b, '\\');
-        gg_buf_putc(&b, *p);
-    }
-    gg_buf_putc(&b, '%');
-    char *out = gg_strdup(a, b.data);
-    gg_buf_free(&b);
-    return out;
-}
-
 int gg_building_list(gg_db_conn_t *c, gg_arena_t *a, const gg_auth_t *auth, const gg_place_filter_t *f,
                      const gg_page_t *page, gg_building_t **rows, int *n, gg_error_t *err)
 {
@@ -286,8 +269,9 @@ int gg_building_list(gg_db_conn_t *c, gg_arena_t *a, const gg_auth_t *auth, cons
                            "AND ($6 = 1 OR b.retired_at IS NULL) ORDER BY b.id LIMIT %d",
                            gg_scope_sql(a, auth, GG_P_PLACE_READ, "b.unit_path"), limit);
     if (gg_db_query(c, sql,
-                    GG_ARGS(GG_TEXT(lo), GG_TEXT(hi), GG_I64(page->after), GG_TEXT(like_arg(a, f->q)),
-                            GG_TEXT(f->q ? f->q : ""), GG_I64(f->include_retired ? 1 : 0)),
+                    GG_ARGS(GG_TEXT(lo), GG_TEXT(hi), GG_I64(page->after),
+                            GG_TEXT(gg_sql_like_contains(a, f->q)), GG_TEXT(f->q ? f->q : ""),
+                            GG_I64(f->include_retired ? 1 : 0)),
                     &r, err) < 0)
         return -1;
     while ((step = gg_db_next(r, err)) == 1 && *n < limit)
@@ -505,7 +489,7 @@ int gg_house_list(gg_db_conn_t *c, gg_arena_t *a, const gg_auth_t *auth, const g
                            gg_scope_sql(a, auth, GG_P_PLACE_READ, "h.unit_path"), limit);
     if (gg_db_query(c, sql,
                     GG_ARGS(GG_TEXT(lo), GG_TEXT(hi), GG_I64(page->after), GG_I64(f->building_id),
-                            GG_TEXT(like_arg(a, f->q)), GG_TEXT(f->q ? f->q : ""),
+                            GG_TEXT(gg_sql_like_contains(a, f->q)), GG_TEXT(f->q ? f->q : ""),
                             GG_I64(f->include_retired ? 1 : 0)),
                     &r, err) < 0)
         return -1;

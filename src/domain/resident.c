@@ -481,21 +481,6 @@ static void where_add(where_t *w, const char *fmt, gg_db_arg_t arg)
     gg_buf_printf(&w->sql, fmt, w->nargs);
 }
 
-static const char *like_arg(gg_arena_t *a, const char *q)
-{
-    gg_buf_t b = {0};
-    gg_buf_init(&b, strlen(q) + 8);
-    gg_buf_putc(&b, '%');
-    for (const char *p = q; *p; p++) {
-        if (*p == '%' || *p == '_' || *p == '\\') gg_buf_putc(&b, '\\');
-        gg_buf_putc(&b, *p);
-    }
-    gg_buf_putc(&b, '%');
-    char *out = gg_strdup(a, b.data);
-    gg_buf_free(&b);
-    return out;
-}
-
 int gg_resident_list(gg_db_conn_t *c, gg_arena_t *a, const gg_keys_t *keys, const gg_auth_t *auth,
                      const gg_resident_filter_t *f, const gg_page_t *page, gg_resident_t **rows, int *n,
                      int64_t *total, gg_error_t *err)
@@ -520,7 +505,7 @@ int gg_resident_list(gg_db_conn_t *c, gg_arena_t *a, const gg_keys_t *keys, cons
         where_add(&w, "r.id_number_bidx = $%d", GG_TEXT(gg_pii_blind_index(keys, a, f->id_number)));
     if (f->phone && *f->phone)
         where_add(&w, "r.phone_bidx = $%d", GG_TEXT(gg_pii_blind_index(keys, a, f->phone)));
-    if (f->q && *f->q) where_add(&w, "r.name LIKE $%d ESCAPE '\\'", GG_TEXT(like_arg(a, f->q)));
+    if (f->q && *f->q) where_add(&w, "r.name LIKE $%d ESCAPE '\\'", GG_TEXT(gg_sql_like_contains(a, f->q)));
     if (f->type && *f->type) {
         if (gg_choice_valid(f->type, resident_types, "type", err) < 0) goto out;
         where_add(&w, "r.resident_type = $%d", GG_TEXT(f->type));

@@ -136,8 +136,9 @@ int gg_unit_search(gg_db_conn_t *c, gg_arena_t *a, const gg_auth_t *auth, const 
     *n = 0;
     *rows = gg_alloc(a, sizeof(gg_unit_t) * (size_t)limit);
     /* a number is a code prefix, anything else a name fragment */
-    const char *match = digits ? "substr(u.code, 1, length(CAST($1 AS TEXT))) = $1" : "u.name LIKE $1";
-    const char *arg = digits ? q : gg_sprintf(a, "%%%s%%", q ? q : "");
+    const char *match =
+        digits ? "substr(u.code, 1, length(CAST($1 AS TEXT))) = $1" : "u.name LIKE $1 ESCAPE '\\'";
+    const char *arg = digits ? q : q && *q ? gg_sql_like_contains(a, q) : "%"; /* no q: every name */
     char *sql = gg_sprintf(a,
                            "SELECT " UNIT_COLS ", " CHILD_COUNT " FROM unit u WHERE %s AND %s "
                            "AND (CAST($2 AS TEXT) = '' OR u.level = $2) AND ($3 = 1 OR u.retired_at IS NULL) "

@@ -128,3 +128,12 @@ def test_newer_vintage_renames_retires_and_keeps_references(tmp_path, fresh_serv
     r = s.cli("import-divisions", "--source", str(old))
     assert "1 revived" in r.stdout and "1 renamed" in r.stdout, r.stdout
     shutil.rmtree(tmp_path / "old")
+
+
+def test_unit_search_takes_wildcards_literally(world):
+    """A name fragment is matched as typed: LIKE's % and _ in it are characters, not wildcards."""
+    api = world.admin.api
+    names = lambda q: {u["name"] for u in api.get("/api/v1/units", params={"q": q}).json()["items"]}
+    assert "团城山街道" in names("团城山")
+    assert names("_") == set() and names("%") == set() and names("\\") == set()
+    assert "桂林社区第一网格" in names("第一网格") and "长乐社区第一网格" in names("第一网格")
