@@ -54,6 +54,10 @@ static void cookie(gg_req_t *req, const char *token, int64_t max_age_s)
 {
     const char *proto = gg_req_header(req, "X-Forwarded-Proto");
     int secure = proto && strcmp(proto, "https") == 0;
+    /* (headers go out in reverse order: the session cookie first) */
+    gg_resp_header(req, "Set-Cookie",
+                   gg_sprintf(req->arena, GG_SIGNED_IN_COOKIE "=%s; Path=/; Max-Age=%lld; SameSite=Strict%s",
+                              *token ? "1" : "", (long long)max_age_s, secure ? "; Secure" : ""));
     gg_resp_header(req, "Set-Cookie",
                    gg_sprintf(req->arena,
                               GG_SESSION_COOKIE "=%s; Path=/; Max-Age=%lld; HttpOnly; SameSite=Strict%s",

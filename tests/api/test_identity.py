@@ -1047,3 +1047,24 @@ def test_patch_and_grant_validation(world):
         r = api.get("/api/v1/accounts?" + q)
         assert r.status_code == 400 and error_of(r)["field"] == q.split("=")[0]
     assert api.get("/api/v1/accounts/abc").status_code == 404
+
+
+def test_a_readable_signed_in_marker_comes_and_goes_with_the_session_cookie(world):
+    # The web app reads gg_signed_in (no secret in it) to know whether asking /me can succeed at all.
+    s, r = cookie_login(world.server, ROOT_USER, ROOT_PASSWORD)
+    cookies = r.raw.headers.getlist("Set-Cookie")
+    marker = [c for c in cookies if c.startswith("gg_signed_in=")]
+    assert len(marker) == 1, cookies
+    attrs = [a.strip() for a in marker[0].split(";")]
+    assert attrs[0] == "gg_signed_in=1" and "HttpOnly" not in attrs and "Path=/" in attrs
+    session_max_age = [a for a in cookies[0].split(";") if a.strip().startswith("Max-Age=")]
+    assert cookies[0].startswith("gg_session=") and session_max_age[0].strip() in attrs
+    r = s.delete(world.server.url("/api/v1/session"), headers={"X-CSRF-Token": r.json()["csrf_token"]})
+    assert r.status_code == 204
+    cleared = [c for c in r.raw.headers.getlist("Set-Cookie") if c.startswith("gg_signed_in=")]
+    assert len(cleared) == 1 and cleared[0].startswith("gg_signed_in=;") and "Max-Age=0" in cleared[0]
+    assert "gg_signed_in" not in s.cookies
+    # bearer clients get no cookie at all
+    r = requests.post(world.server.url("/api/v1/session"),
+                      json={"username": ROOT_USER, "password": ROOT_PASSWORD, "mode": "bearer"})
+    assert r.status_code == 200 and "Set-Cookie" not in r.headers

@@ -94,3 +94,34 @@ test('the residents list loads one more page per scroll to its end, not by itsel
   assert.deepEqual(await problems(page), [])
   await page.context().close()
 })
+
+test('logged-out pages, the public registration page among them, do not ask /me', { skip }, async () => {
+  const page = await newPage(browser)
+  const asked = []
+  page.on('response', (r) => r.url().includes('/api/v1/me') && asked.push(`${r.status()} ${r.url()}`))
+  await page.goto('/r/nosuchtoken0000000000')
+  await page.waitForLoadState('networkidle')
+  await page.goto('/residents')
+  await page.waitForURL((u) => u.pathname === '/login')
+  await page.getByRole('button', { name: '登录' }).waitFor()
+  assert.deepEqual(asked, [])
+
+  // Logged in, a reload still knows the user; logged out again, no more /me.
+  await submitLogin(page, accounts.leader.username, PASSWORD)
+  await page.waitForURL((u) => u.pathname === '/residents')
+  await page.getByTestId('resident-search').waitFor()
+  await page.reload()
+  await page.getByTestId('resident-search').waitFor()
+  assert.ok(asked.length > 0 && asked.every((x) => x.startsWith('200 ')), asked.join('\n'))
+  asked.length = 0
+  await page.getByTestId('user-menu').click()
+  await page.getByRole('menuitem', { name: '退出登录' }).click()
+  await page.waitForURL((u) => u.pathname === '/login')
+  await page.reload()
+  await page.getByRole('button', { name: '登录' }).waitFor()
+  await page.goto('/r/nosuchtoken0000000000')
+  await page.waitForLoadState('networkidle')
+  assert.deepEqual(asked, [])
+  assert.deepEqual(await problems(page), [])
+  await page.context().close()
+})

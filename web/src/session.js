@@ -20,12 +20,31 @@ function remember(me) {
   if (me && me.csrf_token) setCsrfToken(me.csrf_token)
 }
 
-/** Asks the server who we are.  Resolves to the /me body, or null on 401. */
+// The server sets this cookie (readable, no secret) with the session cookie
+// and clears it with it: without it nobody is logged in in this browser, and
+// asking /me would only log a 401 on every logged-out page.
+const SIGNED_IN_COOKIE = 'gg_signed_in'
+
+function mayBeSignedIn() {
+  return document.cookie.split(';').some((c) => c.trim() === `${SIGNED_IN_COOKIE}=1`)
+}
+
+function clearSignedIn() {
+  document.cookie = `${SIGNED_IN_COOKIE}=; Path=/; Max-Age=0; SameSite=Strict`
+}
+
+/** Asks the server who we are.  Resolves to the /me body, or null on 401 (or without a session at all). */
 export async function loadMe() {
+  if (!mayBeSignedIn()) {
+    setCsrfToken('')
+    remember(null)
+    return null
+  }
   try {
     remember(await api.get('/api/v1/me', { skipAuthRedirect: true }))
   } catch (err) {
     if (err.status !== 401) throw err
+    clearSignedIn() // the session ended on the server (idle, revoked)
     setCsrfToken('')
     remember(null)
   }
@@ -52,6 +71,7 @@ export async function logout() {
 
 /** Forget the user locally (the server already said the session is gone). */
 export function forget() {
+  clearSignedIn()
   setCsrfToken('')
   remember(null)
 }
