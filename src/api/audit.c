@@ -10,12 +10,22 @@ static void list(gg_req_t *req)
     gg_auth_t *auth;
     gg_error_t err;
     int64_t limit, before, account;
-    const char *action;
+    const char *action, *object_type, *object_id;
     if (gg_api_query_int(req, "limit", 1, 200, 50, &limit) < 0 ||
         gg_api_query_int(req, "before", 0, INT64_MAX, 0, &before) < 0 ||
         gg_api_query_int(req, "account_id", 0, INT64_MAX, 0, &account) < 0 ||
-        gg_api_query_str(req, "action", 64, &action) < 0)
+        gg_api_query_str(req, "action", 64, &action) < 0 ||
+        gg_api_query_str(req, "object_type", 32, &object_type) < 0 ||
+        gg_api_query_str(req, "object_id", 64, &object_id) < 0)
         return;
+    /* an object is a type and an id: one without the other would silently match everything */
+    int has_type = object_type && *object_type, has_id = object_id && *object_id;
+    if (has_type != has_id) {
+        gg_err_invalid(&err, has_type ? "object_id" : "object_type", "object_type and object_id go together");
+        err.reason = "required";
+        gg_api_error(req, &err);
+        return;
+    }
     if (gg_api_begin(req, 0, &c, &auth) < 0) return;
     if (!gg_auth_has(auth, GG_P_AUDIT_READ)) {
         gg_api_end(req, c);
@@ -23,8 +33,12 @@ static void list(gg_req_t *req)
         gg_api_error(req, &err);
         return;
     }
-    gg_audit_filter_t f = {
-        .action = action, .account_id = account, .before_seq = before, .limit = (int)limit};
+    gg_audit_filter_t f = {.action = action,
+                           .account_id = account,
+                           .object_type = object_type,
+                           .object_id = object_id,
+                           .before_seq = before,
+                           .limit = (int)limit};
     gg_audit_row_t *rows;
     int n;
     int rc = gg_audit_list(c, req->arena, auth, &f, &rows, &n, &err);

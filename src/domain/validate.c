@@ -54,9 +54,10 @@ static int parse_date(const char *s, int *y, int *m, int *d)
 int gg_date_valid(const char *date, const char *field, gg_error_t *err)
 {
     int y, m, d;
-    if (!parse_date(date, &y, &m, &d))
-        return gg_err_invalid(err, field, "%s must be a real date written YYYY-MM-DD (e.g. 1990-03-07)",
-                              field);
+    if (!parse_date(date, &y, &m, &d)) {
+        gg_err_invalid(err, field, "%s must be a real date written YYYY-MM-DD (e.g. 1990-03-07)", field);
+        return gg_error_reason(err, "not_a_date");
+    }
     return 0;
 }
 
@@ -166,13 +167,17 @@ int gg_text_field(gg_arena_t *a, const char **s, const char *field, int required
 {
     const char *p = *s;
     if (!p) {
-        if (required) return gg_err_invalid(err, field, "%s is required", field);
+        if (required) {
+            gg_err_invalid(err, field, "%s is required", field);
+            return gg_error_reason(err, "required");
+        }
         return 0;
     }
     for (const unsigned char *q = (const unsigned char *)p; *q; q++)
-        if (*q < 0x20 || *q == 0x7f)
-            return gg_err_invalid(err, field, "%s must not contain control characters (line breaks, tabs)",
-                                  field);
+        if (*q < 0x20 || *q == 0x7f) {
+            gg_err_invalid(err, field, "%s must not contain control characters (line breaks, tabs)", field);
+            return gg_error_reason(err, "control_characters");
+        }
     size_t n = strlen(p);
     /* U+3000 is E3 80 80: the space a Chinese input method types */
     for (;;) {
@@ -195,7 +200,10 @@ int gg_text_field(gg_arena_t *a, const char **s, const char *field, int required
     }
     if (!n) {
         *s = NULL;
-        if (required) return gg_err_invalid(err, field, "%s must not be empty", field);
+        if (required) {
+            gg_err_invalid(err, field, "%s must not be empty", field);
+            return gg_error_reason(err, "empty");
+        }
         return 0;
     }
     *s = gg_strndup(a, p, n);
@@ -213,5 +221,6 @@ int gg_choice_valid(const char *value, const char *const *choices, const char *f
                                 choices[i]);
         if (len >= sizeof list) len = sizeof list - 1;
     }
-    return gg_err_invalid(err, field, "%s must be one of: %s", field, list);
+    gg_err_invalid(err, field, "%s must be one of: %s", field, list);
+    return gg_error_reason(err, "not_allowed");
 }

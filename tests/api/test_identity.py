@@ -1018,6 +1018,40 @@ def test_bad_input_is_a_4xx_naming_the_field(world, name, path, body, status, co
         assert "duplicate" in err["message"] and "username" in err["message"]
 
 
+REASONS = [
+    # name, body changes (None: leave the key out), field, reason, params — what a UI translates instead of the message
+    ("too long", {"display_name": "名" * 65}, "display_name", "too_long", {"max": 64}),
+    ("missing", {"display_name": None}, "display_name", "required", None),
+    ("unknown field", {"is_admin": True}, "is_admin", "unknown_field", None),
+    ("wrong type", {"home_unit_id": "1"}, "home_unit_id", "wrong_type", None),
+]
+
+
+@pytest.mark.parametrize("name,change,field,reason,params", REASONS, ids=[v[0] for v in REASONS])
+def test_a_refused_field_says_why_in_codes(world, name, change, field, reason, params):
+    body = dict(good_account(), home_unit_id=world.units["grid_a"])
+    for k, v in change.items():
+        if v is None:
+            body.pop(k)
+        else:
+            body[k] = v
+    r = world.admin.api.post("/api/v1/accounts", json=body)
+    assert r.status_code == 400, r.text
+    err = error_of(r)
+    assert (err["code"], err["field"], err.get("reason")) == ("validation_failed", field, reason), err
+    assert err.get("params") == params, err
+
+
+def test_a_query_parameter_out_of_range_gives_its_bounds(world):
+    r = world.admin.api.get("/api/v1/accounts?limit=0")
+    err = error_of(r)
+    assert r.status_code == 400 and (err["field"], err["reason"], err["params"]) == ("limit", "out_of_range",
+                                                                                   {"min": 1, "max": 200}), err
+    r = world.admin.api.get("/api/v1/audit?object_type=account")
+    err = error_of(r)
+    assert r.status_code == 400 and (err["field"], err["reason"]) == ("object_id", "required"), err
+
+
 def test_patch_and_grant_validation(world):
     target = world.accounts["target"]
     api = world.admin.api
