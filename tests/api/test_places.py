@@ -457,6 +457,20 @@ def test_unit_stats_count_the_subtree(world, staff_b):
     assert staff_b.api.get(f"/api/v1/units/{com['id']}/stats").status_code == 404
     st = world.accounts["street_admin"].api.get(f"/api/v1/units/{street_a}/stats").json()
     assert st["residents"] >= 6 and st["units"]["community"] >= 2
+    assert s["access"] == {"places": "all", "people": "all"}
+    # a mediator (unit.read, no place.read or resident.read) is told "not permitted", never a false 0
+    med = world.account(com["id"], "mediator", prefix="stat_med")
+    s = med.api.get(f"/api/v1/units/{com['id']}/stats").json()
+    assert s["access"] == {"places": "not_permitted", "people": "not_permitted"}
+    for key in ("buildings", "houses", "households", "residents", "migrants", "foreigners", "migrant_share",
+                "separated", "party_members", "volunteers"):
+        assert s[key] is None, (key, s)
+    assert s["tags"] == [] and (s["units"], s["active_grids"]) == ({"grid": 2, "micro_grid": 1}, 2)
+    # a mediator of the street who is also staff of this community: only that part of the street, and told so
+    both = world.account(street_a, "mediator", grants=[("community", com["id"])], prefix="stat_part")
+    s = both.api.get(f"/api/v1/units/{street_a}/stats").json()
+    assert s["access"] == {"places": "part", "people": "part"}
+    assert (s["buildings"], s["houses"], s["residents"]) == (3, 4, 6)
     # numbers follow the data
     resident(api, "新居民", unit_id=g2["id"], resident_type="migrant")
     s = admin.get(f"/api/v1/units/{com['id']}/stats").json()

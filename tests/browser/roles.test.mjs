@@ -209,3 +209,23 @@ test('审计日志 reads in words; an account page offers what it did and what w
   assert.doesNotMatch(await list.textContent(), /来源：local/)
   assert.deepEqual(await problems(page), [])
 })
+
+test('组织区划 as a mediator: counts the role may not see say 无权查看, never 0', { skip }, async () => {
+  const page = await loginAs('mediator')
+  await page.goto(`/units/${tree.county.id}`)
+  const dash = page.getByTestId('unit-dashboard')
+  await dash.getByTestId('stat-residents').waitFor()
+  for (const key of ['residents', 'migrants', 'buildings', 'houses', 'households'])
+    assert.equal(await dash.getByTestId(`stat-${key}`).getByTestId('stat-value').textContent(), '无权查看', key)
+  // What the role may count (its units) is a number.
+  assert.match(await dash.getByTestId('stat-grids').getByTestId('stat-value').textContent(), /^\d+$/)
+  // The dispatcher sees the real number in the same place.
+  const d = await loginAs('dispatcher')
+  await d.goto(`/units/${tree.county.id}`)
+  const real = (await ok(await apiCall(admin, 'GET', `/api/v1/units/${tree.county.id}/stats`), 200)).residents
+  assert.ok(real >= RESIDENTS)
+  await d.getByTestId('stat-residents').getByTestId('stat-value').getByText(real.toLocaleString('zh-CN'), { exact: true }).waitFor()
+  assert.deepEqual(await problems(page), [])
+  await page.context().close()
+  await d.context().close()
+})

@@ -134,6 +134,9 @@ export default {
     },
   },
   stats: {
+    notPermitted: 'Not visible to your role',
+    notPermittedHint: 'Your role may not see this figure',
+    partial: 'Some figures count only the areas you may see',
     overview: 'Overview',
     byType: 'Residents by type',
     byTag: 'Special groups',

@@ -134,6 +134,9 @@ export default {
     },
   },
   stats: {
+    notPermitted: '无权查看',
+    notPermittedHint: '您的角色无权查看这项数据',
+    partial: '部分数字只统计您有权查看的下级区域',
     overview: '概况',
     byType: '人口类型',
     byTag: '特殊人群',
