@@ -13,6 +13,14 @@
 #include "domain/account.h"
 #include "domain/session.h"
 
+static void write_permissions(gg_jw_t *w, uint64_t perms)
+{
+    gg_jw_arr(w);
+    for (int b = 0; b < GG_PERM_COUNT; b++)
+        if (perms & (1ull << b)) gg_jw_str(w, gg_perm_name(b));
+    gg_jw_arr_end(w);
+}
+
 static void write_grants(gg_jw_t *w, const gg_grant_t *g, int n)
 {
     gg_jw_arr(w);
@@ -25,16 +33,13 @@ static void write_grants(gg_jw_t *w, const gg_grant_t *g, int n)
         gg_jw_kint(w, "unit_id", g[i].unit_id);
         gg_jw_kstr(w, "unit_code", g[i].unit_code);
         gg_jw_kstr(w, "unit_name", g[i].unit_name);
+        /* with the unit's path, the web app can tell what the session may do at a given unit (the path
+         * of every unit it is shown) and offer only that; the server checks again in any case */
+        gg_jw_kstr(w, "unit_path", g[i].unit_path);
+        gg_jw_key(w, "permissions");
+        write_permissions(w, g[i].perms);
         gg_jw_obj_end(w);
     }
-    gg_jw_arr_end(w);
-}
-
-static void write_permissions(gg_jw_t *w, uint64_t perms)
-{
-    gg_jw_arr(w);
-    for (int b = 0; b < GG_PERM_COUNT; b++)
-        if (perms & (1ull << b)) gg_jw_str(w, gg_perm_name(b));
     gg_jw_arr_end(w);
 }
 

@@ -18,6 +18,7 @@ static void write_unit_fields(gg_jw_t *w, const gg_unit_t *u)
     gg_jw_kstr(w, "level", u->level);
     gg_jw_kstr(w, "code", u->code);
     gg_jw_kstr(w, "name", u->name);
+    gg_jw_kstr(w, "path", u->path); /* ids from the root ("/1/7/"): the web app matches it to /me grants */
     if (u->has_centroid) {
         gg_jw_key(w, "centroid");
         gg_jw_obj(w);

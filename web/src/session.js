@@ -1,8 +1,8 @@
 // session.js — who is logged in, as told by the server.
 //
 // The SPA never decides what a user may see: the server filters every query by
-// the caller's scopes.  `permissions` here only hides menu items and routes the
-// user could not use anyway.
+// the caller's scopes.  `can` / `hasPermission` here only hide menu items,
+// routes and buttons the user could not use anyway.
 
 import { reactive, readonly } from 'vue'
 import { api, setCsrfToken } from './api.js'
@@ -81,8 +81,35 @@ export async function changePassword(currentPassword, newPassword) {
   return loadMe()
 }
 
-export function hasPermission(perm) {
+/**
+ * The permissions the session holds at a unit: those of its grants at that
+ * unit or above it (GET /me gives each grant's unit_path and permissions; units
+ * and the unit of a resident carry their `path`).  Without a unit — or for one
+ * without a path — those of every grant: what the user may do somewhere.
+ */
+export function permissionsAt(unit) {
+  const me = state.me
+  if (!me) return new Set()
+  const path = unit && typeof unit.path === 'string' && unit.path ? unit.path : null
+  if (!path) return new Set(me.permissions || [])
+  const out = new Set()
+  for (const g of me.grants || [])
+    if (typeof g.unit_path === 'string' && path.startsWith(g.unit_path)) for (const p of g.permissions || []) out.add(p)
+  return out
+}
+
+/**
+ * can('resident.write', resident.unit): whether to offer an action on something
+ * at that unit (any of several when given an array).  The one check every
+ * view uses to show a button, so a role never sees what it cannot do.
+ */
+export function can(perm, unit) {
   if (!perm) return true
-  const perms = (state.me && state.me.permissions) || []
-  return Array.isArray(perm) ? perm.some((p) => perms.includes(p)) : perms.includes(perm)
+  const perms = permissionsAt(unit)
+  return Array.isArray(perm) ? perm.some((p) => perms.has(p)) : perms.has(perm)
+}
+
+/** Whether the user holds perm anywhere (menus, routes): can() without a unit. */
+export function hasPermission(perm) {
+  return can(perm)
 }
