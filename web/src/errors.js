@@ -1,13 +1,15 @@
 // errors.js — turns an error thrown by api.js into a sentence for the user.
 //
-// The server's `message` is English, for API clients and logs; a Chinese user
-// never sees it.  The sentence is built from what the server says in codes:
+// The server's `message` is mostly English, for API clients and logs; a
+// Chinese user never sees English.  The sentence is built from what the server
+// says in codes:
 //   1. a (code, field) pair common enough to have its own sentence (byField);
 //   2. the reason the field was refused (required, too_long + params.max …),
 //      with the field's name when we have one (errors.fields.*);
 //   3. the code (forbidden, not_found, version_conflict …);
-//   4. under English, the server's own message; else a generic sentence per
-//      code family (validation / conflict / other), never the English text.
+//   4. the server's own message when it is in the UI's language (a few are
+//      written in Chinese for people, e.g. the password rule); else a generic
+//      sentence per code family (validation / conflict / other).
 import { i18n } from './i18n.js'
 
 function key(code, field) {
@@ -16,6 +18,15 @@ function key(code, field) {
 }
 
 const english = () => i18n.global.locale.value === 'en'
+
+// Chinese text: has Han characters and no English phrase (two Latin words in a
+// row) — an English sentence quoting a Chinese name ("no building "3栋" in …") is not.
+const HAN = /[\u3400-\u9fff]/
+const ENGLISH_PHRASE = /[A-Za-z]{2,}[^A-Za-z\u3400-\u9fff]+[A-Za-z]{2,}/
+function inUiLanguage(message) {
+  if (!message) return false
+  return english() || (HAN.test(message) && !ENGLISH_PHRASE.test(message))
+}
 
 /** The field as the user knows it ("姓名"), or '' for a field we have no name for. */
 export function fieldName(field) {
@@ -44,7 +55,7 @@ export function errorText(err) {
   if (why) return why
   if (te(`errors.codes.${err.code}`)) return t(`errors.codes.${err.code}`)
   if (err.status >= 500) return t('errors.codes.internal')
-  if (english() && err.message) return err.message
+  if (inUiLanguage(err.message)) return err.message
   if (err.code === 'validation_failed') {
     const name = fieldName(err.field)
     return name ? t('errors.generic.fieldInvalid', { field: name }) : t('errors.generic.invalid')
@@ -58,7 +69,7 @@ export function errorText(err) {
  * under the translation) — only under English: a Chinese user reads Chinese only.
  */
 export function errorDetail(err) {
-  if (!english() || !err || err.status === 0 || !err.message) return ''
+  if (!err || err.status === 0 || !inUiLanguage(err.message)) return ''
   const text = errorText(err)
   return text === err.message ? '' : err.message
 }

@@ -425,6 +425,10 @@ export default {
     },
     // Why a field was refused (the server's error.reason), with the field's name when known.
     reasons: {
+      head_with_members: 'This person heads a household that has other members',
+      head_with_members_nofield: 'This person heads a household that has other members',
+      already_member: 'This person is already a member of the household',
+      already_member_nofield: 'This person is already a member of the household',
       required: '{field} is required',
       required_nofield: 'Something required is missing',
       empty: '{field} must not be empty',

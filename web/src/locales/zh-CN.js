@@ -427,6 +427,10 @@ export default {
     },
     // Why a field was refused (the server's error.reason), with the field's name when known.
     reasons: {
+      head_with_members: '此人是户主，且户内还有其他成员',
+      head_with_members_nofield: '此人是户主，且户内还有其他成员',
+      already_member: '此人已是该户成员',
+      already_member_nofield: '此人已是该户成员',
       required: '请填写{field}',
       required_nofield: '缺少必填项',
       empty: '{field}不能为空',
