@@ -307,7 +307,9 @@ def test_household_with_members_and_move_history(world):
 
     # errors name their field
     url = f"/api/v1/households/{k['id']}/members"
-    expect_error(gw.post(url, json={"resident_id": kid["id"], "relation": "child"}), 409, "resident_id", "conflict")
+    r = gw.post(url, json={"resident_id": kid["id"], "relation": "child"})
+    expect_error(r, 409, "resident_id", "conflict")
+    assert r.json()["error"]["reason"] == "already_member"  # what the UI says in Chinese
     expect_error(gw.post(url, json={"resident_id": kid["id"], "relation": "cousin"}), 400, "relation")
     expect_error(gw.post(url, json={"resident_id": kid["id"], "relation": "head"}), 409, "relation")
     expect_error(gw.post(url, json={"resident_id": 987654321, "relation": "child"}), 404, "resident_id")
@@ -320,6 +322,7 @@ def test_household_with_members_and_move_history(world):
     # the head cannot leave while others remain
     r = gw.post(f"/api/v1/households/{k['id']}/members/{dad['id']}/move-out", json={})
     expect_error(r, 409, "resident_id", "conflict", "head")
+    assert r.json()["error"]["reason"] == "head_with_members"
 
     # the child moves out (to study elsewhere)
     r = gw.post(f"/api/v1/households/{k['id']}/members/{kid['id']}/move-out",
