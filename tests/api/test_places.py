@@ -29,7 +29,7 @@ def test_grid_worker_builds_up_a_building_with_houses(world):
     b = building(gw, grid_a, "桂林小区 12栋", address="黄石市下陆区桂林北路 12 号", floors=6,
                  location={"lat": 30.2081, "lng": 115.0301})
     assert re.fullmatch(r"B\d{3}", b["code"]), b["code"]
-    assert b["grid"] == {"id": grid_a, "code": grid["code"], "name": grid["name"]}
+    assert b["grid"] == {"id": grid_a, "code": grid["code"], "name": grid["name"], "path": grid["path"]}
     assert b["name"] == "桂林小区 12栋" and b["floors"] == 6 and b["use_type"] == "residential"
     assert b["location"] == {"lat": 30.2081, "lng": 115.0301}
     assert b["house_count"] == 0 and b["version"] == 1 and b["retired_at"] is None
