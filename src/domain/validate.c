@@ -96,42 +96,49 @@ int gg_age_years(const char *birth, const char *today)
     return age;
 }
 
+/* An ID number refused: the sentence for API clients, the reason (id_checksum …) for the UI, as the web app's
+ * own check (idNumber.js) names them. */
+#define id_error(err, field, reason, ...)                                                                    \
+    (gg_err_invalid((err), (field), __VA_ARGS__), gg_error_reason((err), (reason)))
+
 int gg_id_number_check(const char *id, const char *field, const char *today, gg_id_info_t *out,
                        gg_error_t *err)
 {
     gg_id_info_t info;
     char now[11];
     size_t n = strlen(id);
-    if (n != 18) return gg_err_invalid(err, field, "an ID number has 18 characters (this one has %zu)", n);
+    if (n != 18)
+        return id_error(err, field, "id_length", "an ID number has 18 characters (this one has %zu)", n);
     for (int i = 0; i < 17; i++)
         if (!isdigit((unsigned char)id[i]))
-            return gg_err_invalid(err, field, "the first 17 characters of an ID number are digits");
+            return id_error(err, field, "id_digits", "the first 17 characters of an ID number are digits");
     char last = (char)toupper((unsigned char)id[17]);
     if (!isdigit((unsigned char)last) && last != 'X')
-        return gg_err_invalid(err, field, "the last character of an ID number is a digit or X");
+        return id_error(err, field, "id_last", "the last character of an ID number is a digit or X");
     int province_ok = 0;
     for (size_t i = 0; i < sizeof provinces / sizeof provinces[0] && !province_ok; i++)
         province_ok = strncmp(id, provinces[i], 2) == 0;
     if (!province_ok)
-        return gg_err_invalid(err, field, "the ID number's area code %.6s names no province", id);
+        return id_error(err, field, "id_province", "the ID number's area code %.6s names no province", id);
     snprintf(info.birth_date, sizeof info.birth_date, "%.4s-%.2s-%.2s", id + 6, id + 10, id + 12);
     int y, m, d;
     if (!parse_date(info.birth_date, &y, &m, &d))
-        return gg_err_invalid(err, field, "the ID number's birth date %.8s is not a real date", id + 6);
+        return id_error(err, field, "id_date", "the ID number's birth date %.8s is not a real date", id + 6);
     if (!today) {
         gg_today(now);
         today = now;
     }
     if (strcmp(info.birth_date, today) > 0)
-        return gg_err_invalid(err, field, "the ID number's birth date %s is in the future", info.birth_date);
+        return id_error(err, field, "id_future", "the ID number's birth date %s is in the future",
+                        info.birth_date);
     if (y < 1880)
-        return gg_err_invalid(err, field, "the ID number's birth date %s is implausibly early",
-                              info.birth_date);
+        return id_error(err, field, "id_early", "the ID number's birth date %s is implausibly early",
+                        info.birth_date);
     /* the checksum last: a typo in the digits above gets the more specific message */
     char want = gg_id_number_check_char(id);
     if (want != last)
-        return gg_err_invalid(err, field,
-                              "the ID number's check character is wrong (a digit was probably mistyped)");
+        return id_error(err, field, "id_checksum",
+                        "the ID number's check character is wrong (a digit was probably mistyped)");
     memcpy(info.number, id, 17);
     info.number[17] = last;
     info.number[18] = 0;

@@ -37,27 +37,28 @@ export function fieldName(field) {
   return te(`errors.fields.${last}`) ? t(`errors.fields.${last}`) : ''
 }
 
-function reasonText(err) {
+function reasonText(err, label) {
   const { t, te } = i18n.global
   if (!err.reason) return ''
-  const name = fieldName(err.field)
+  const name = label || fieldName(err.field)
   const k = `errors.reasons.${err.reason}${name ? '' : '_nofield'}`
   if (!te(k)) return ''
   const p = err.params || {}
   return t(k, { field: name, min: p.min ?? '', max: p.max ?? '' })
 }
 
-export function errorText(err) {
+/** err as api.js throws it; fieldLabel names the field when the caller knows better (an import's column). */
+export function errorText(err, { fieldLabel = '' } = {}) {
   const { t, te } = i18n.global
   if (!err || err.status === 0) return t('errors.network')
   if (err.field && te(key(err.code, err.field))) return t(key(err.code, err.field))
-  const why = reasonText(err)
+  const why = reasonText(err, fieldLabel)
   if (why) return why
   if (te(`errors.codes.${err.code}`)) return t(`errors.codes.${err.code}`)
   if (err.status >= 500) return t('errors.codes.internal')
   if (inUiLanguage(err.message)) return err.message
   if (err.code === 'validation_failed') {
-    const name = fieldName(err.field)
+    const name = fieldLabel || fieldName(err.field)
     return name ? t('errors.generic.fieldInvalid', { field: name }) : t('errors.generic.invalid')
   }
   if (err.code === 'conflict') return t('errors.generic.conflict')
