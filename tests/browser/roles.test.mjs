@@ -95,6 +95,23 @@ test('the residents list loads one more page per scroll to its end, not by itsel
   await page.context().close()
 })
 
+test('a page too short to push the end of the list out of view waits for the user to scroll, then loads one more', { skip }, async () => {
+  const page = await loginAs('dispatcher')
+  await page.setViewportSize({ width: 1280, height: 6000 }) // the first 50 rows leave the end in view
+  await page.goto(`/residents?unit_id=${grid.id}`)
+  const count = () => page.evaluate(() => document.querySelectorAll('[data-testid="resident-table"] tbody tr').length)
+  await page.waitForFunction(() => document.querySelectorAll('[data-testid="resident-table"] tbody tr').length === 50)
+  await page.waitForTimeout(1000)
+  assert.equal(await count(), 50, 'nothing loads by itself')
+  await page.mouse.move(640, 500)
+  await page.mouse.wheel(0, 200) // one step of the wheel
+  await page.waitForFunction(() => document.querySelectorAll('[data-testid="resident-table"] tbody tr').length === 100)
+  await page.waitForTimeout(1000)
+  assert.equal(await count(), 100, 'one step, one page')
+  assert.deepEqual(await problems(page), [])
+  await page.context().close()
+})
+
 test('logged-out pages, the public registration page among them, do not ask /me', { skip }, async () => {
   const page = await newPage(browser)
   const asked = []
