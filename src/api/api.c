@@ -191,6 +191,7 @@ int gg_api_query_int(gg_req_t *req, const char *name, int64_t min, int64_t max, 
         gg_error_t err;
         gg_err_invalid(&err, name, "query parameter %s must be a whole number from %lld to %lld", name,
                        (long long)min, (long long)max);
+        gg_error_limits(&err, "out_of_range", 1, (long long)min, 1, (long long)max);
         gg_api_error(req, &err);
         return -1;
     }
@@ -206,12 +207,14 @@ int gg_api_query_str(gg_req_t *req, const char *name, size_t max_chars, const ch
     gg_error_t err;
     if (!gg_utf8_valid(v, strlen(v))) {
         gg_err_invalid(&err, name, "query parameter %s is not valid UTF-8", name);
+        gg_error_reason(&err, "malformed");
         gg_api_error(req, &err);
         return -1;
     }
     if (gg_utf8_len(v) > max_chars) {
         gg_err_invalid(&err, name, "query parameter %s is too long (at most %zu characters)", name,
                        max_chars);
+        gg_error_limits(&err, "too_long", 0, 0, 1, (long long)max_chars);
         gg_api_error(req, &err);
         return -1;
     }

@@ -40,6 +40,9 @@ typedef struct gg_app {
 } gg_app_t;
 
 #define GG_SESSION_COOKIE "gg_session"
+/* Set and cleared together with the session cookie but readable by the page's script (holds no secret):
+ * a page without it knows nobody is logged in and need not ask GET /me for a 401. */
+#define GG_SIGNED_IN_COOKIE "gg_signed_in"
 #define GG_CSRF_HEADER "X-CSRF-Token"
 
 /* Register every route of the API on r.  A route that cannot be added (a duplicate, or a parameter

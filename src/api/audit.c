@@ -19,9 +19,20 @@ static int parse_filter(gg_req_t *req, gg_audit_filter_t *f)
     if (gg_api_query_int(req, "limit", 1, 200, 50, &limit) < 0 ||
         gg_api_query_int(req, "before", 0, INT64_MAX, 0, &f->before_seq) < 0 ||
         gg_api_query_int(req, "account_id", 0, INT64_MAX, 0, &f->account_id) < 0 ||
-        gg_api_query_str(req, "action", 64, &f->action) < 0)
+        gg_api_query_str(req, "action", 64, &f->action) < 0 ||
+        gg_api_query_str(req, "object_type", 32, &f->object_type) < 0 ||
+        gg_api_query_str(req, "object_id", 64, &f->object_id) < 0)
         return -1;
     f->limit = (int)limit;
+    /* an object is a type and an id: one without the other would silently match everything */
+    int has_type = f->object_type && *f->object_type, has_id = f->object_id && *f->object_id;
+    if (has_type != has_id) {
+        gg_error_t err;
+        gg_err_invalid(&err, has_type ? "object_id" : "object_type", "object_type and object_id go together");
+        err.reason = "required";
+        gg_api_error(req, &err);
+        return -1;
+    }
     return 0;
 }
 
@@ -181,6 +192,10 @@ static void export_csv(gg_req_t *req)
     gg_jw_kstr(&w, "action", f.action);
     if (f.account_id) gg_jw_kint(&w, "account_id", f.account_id);
     if (f.before_seq) gg_jw_kint(&w, "before", f.before_seq);
+    if (f.object_type && *f.object_type) {
+        gg_jw_kstr(&w, "object_type", f.object_type);
+        gg_jw_kstr(&w, "object_id", f.object_id);
+    }
     gg_jw_obj_end(&w);
     gg_actor_t actor = gg_actor_of(auth);
     gg_audit_entry_t e = {.action = "audit.export", .detail_json = gg_strdup(req->arena, detail.data)};

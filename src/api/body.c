@@ -118,6 +118,14 @@ void gg_body_kref(gg_jw_t *w, const char *key, const char *id_key, int64_t id, c
     gg_jw_obj_end(w);
 }
 
+void gg_body_permissions(gg_jw_t *w, gg_perm_t perms)
+{
+    gg_jw_arr(w);
+    for (int b = 0; b < GG_PERM_COUNT; b++)
+        if (perms & GG_PERM(b)) gg_jw_str(w, gg_perm_name(b));
+    gg_jw_arr_end(w);
+}
+
 void gg_body_grants(gg_jw_t *w, const gg_grant_t *g, int n)
 {
     gg_jw_arr(w);
@@ -134,6 +142,11 @@ void gg_body_grants(gg_jw_t *w, const gg_grant_t *g, int n)
         gg_jw_kstr(w, "unit_code", g[i].unit_code);
         gg_jw_kstr(w, "unit_name", g[i].unit_name);
         gg_jw_kbool(w, "outside_scope", !g[i].unit_id);
+        /* with the unit's path, the web app can tell what the session may do at a given unit (the path
+         * of every unit it is shown) and offer only that; the server checks again in any case */
+        gg_jw_kstr(w, "unit_path", g[i].unit_path);
+        gg_jw_key(w, "permissions");
+        gg_body_permissions(w, g[i].perms ? g[i].perms : role ? role->perms : 0);
         gg_jw_obj_end(w);
     }
     gg_jw_arr_end(w);

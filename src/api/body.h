@@ -40,8 +40,10 @@ void gg_body_kid(gg_jw_t *w, const char *key, int64_t id);
  * ("decided_by", "head", "by" …). */
 void gg_body_kref(gg_jw_t *w, const char *key, const char *id_key, int64_t id, const char *name_key,
                   const char *name);
-/* Grants as an array of {id, role, role_name (Chinese), unit_id, unit_code, unit_name} (GET /me, GET
- * /accounts/{id}). */
+/* Grants as an array of {id, role, role_name (Chinese), unit_id, unit_code, unit_name, outside_scope,
+ * unit_path, permissions} (GET /me, GET /accounts/{id}). */
 void gg_body_grants(gg_jw_t *w, const gg_grant_t *g, int n);
+/* The permission names of a set, as a JSON array. */
+void gg_body_permissions(gg_jw_t *w, gg_perm_t perms);
 
 #endif

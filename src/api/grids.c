@@ -58,6 +58,7 @@ static void write_grid(gg_jw_t *w, const gg_grid_t *g, int with_geometry)
     gg_jw_kstr(w, "level", g->level);
     gg_jw_kstr(w, "code", g->code);
     gg_jw_kstr(w, "name", g->name);
+    gg_jw_kstr(w, "path", g->path); /* for the web app's can(perm, unit) */
     kref(w, "parent", g->parent_id, g->parent_level, g->parent_code, g->parent_name);
     gg_jw_key(w, "centroid");
     if (g->has_centroid) {

@@ -25,6 +25,7 @@ static void write_building(gg_jw_t *w, const gg_building_t *b)
     gg_jw_kint(w, "id", b->grid_id);
     gg_jw_kstr(w, "code", b->grid_code);
     gg_jw_kstr(w, "name", b->grid_name);
+    gg_jw_kstr(w, "path", b->unit_path); /* for the web app's can(perm, unit) */
     gg_jw_obj_end(w);
     gg_jw_kstr(w, "code", b->code);
     gg_jw_kstr(w, "name", b->name);
@@ -62,6 +63,7 @@ static void write_house(gg_req_t *req, gg_jw_t *w, const gg_house_t *h)
     gg_jw_kstr(w, "name", h->building_name);
     gg_jw_obj_end(w);
     gg_jw_kint(w, "grid_id", h->grid_id);
+    gg_jw_kstr(w, "unit_path", h->unit_path); /* its grid's path, for the web app's can(perm, unit) */
     gg_jw_kstr(w, "house_code", h->house_code);
     gg_jw_kstr(w, "qr_token", h->qr_token);
     gg_jw_kstr(w, "address", gg_house_label(req->arena, h->building_name, h->entrance, h->room));

@@ -51,6 +51,7 @@ static void write_resident(gg_req_t *req, gg_jw_t *w, const gg_resident_t *r, in
     gg_jw_kint(w, "id", r->unit_id);
     gg_jw_kstr(w, "code", r->unit_code);
     gg_jw_kstr(w, "name", r->unit_name);
+    gg_jw_kstr(w, "path", r->unit_path);
     gg_jw_obj_end(w);
     gg_jw_key(w, "house");
     if (r->house_id) {

@@ -15,14 +15,6 @@
 #include "domain/account.h"
 #include "domain/session.h"
 
-static void write_permissions(gg_jw_t *w, uint64_t perms)
-{
-    gg_jw_arr(w);
-    for (int b = 0; b < GG_PERM_COUNT; b++)
-        if (perms & GG_PERM(b)) gg_jw_str(w, gg_perm_name(b));
-    gg_jw_arr_end(w);
-}
-
 static void write_me(gg_jw_t *w, const gg_auth_t *auth)
 {
     gg_jw_kint(w, "id", auth->account_id);
@@ -32,12 +24,16 @@ static void write_me(gg_jw_t *w, const gg_auth_t *auth)
     gg_jw_key(w, "grants");
     gg_body_grants(w, auth->grants, auth->ngrants);
     gg_jw_key(w, "permissions");
-    write_permissions(w, auth->perms_any);
+    gg_body_permissions(w, auth->perms_any);
 }
 
 static void cookie(gg_req_t *req, const char *token, int64_t max_age_s)
 {
     int secure = gg_req_is_https(req); /* X-Forwarded-Proto counts from a trusted proxy only */
+    /* (headers go out in reverse order: the session cookie first) */
+    gg_resp_header(req, "Set-Cookie",
+                   gg_sprintf(req->arena, GG_SIGNED_IN_COOKIE "=%s; Path=/; Max-Age=%lld; SameSite=Strict%s",
+                              *token ? "1" : "", (long long)max_age_s, secure ? "; Secure" : ""));
     gg_resp_header(req, "Set-Cookie",
                    gg_sprintf(req->arena,
                               GG_SESSION_COOKIE "=%s; Path=/; Max-Age=%lld; HttpOnly; SameSite=Strict%s",
@@ -174,7 +170,7 @@ static void roles(gg_req_t *req)
         gg_jw_kstr(w, "name", gg_roles[i].name_zh);
         gg_jw_kstr(w, "name_en", gg_roles[i].name_en);
         gg_jw_key(w, "permissions");
-        write_permissions(w, gg_roles[i].perms);
+        gg_body_permissions(w, gg_roles[i].perms);
         gg_jw_obj_end(w);
     }
     gg_jw_arr_end(w);

@@ -76,6 +76,14 @@ static void import_file(gg_req_t *req)
         gg_jw_kstr(w, "field", e->field && *e->field ? e->field : NULL);
         gg_jw_kstr(w, "column", e->column && *e->column ? e->column : NULL);
         gg_jw_kstr(w, "message", e->message);
+        if (e->reason) gg_jw_kstr(w, "reason", e->reason);
+        if (e->has_min || e->has_max) {
+            gg_jw_key(w, "params");
+            gg_jw_obj(w);
+            if (e->has_min) gg_jw_kint(w, "min", e->min);
+            if (e->has_max) gg_jw_kint(w, "max", e->max);
+            gg_jw_obj_end(w);
+        }
         gg_jw_obj_end(w);
     }
     gg_jw_arr_end(w);

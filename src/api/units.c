@@ -19,6 +19,7 @@ static void write_unit_fields(gg_jw_t *w, const gg_unit_t *u)
     gg_jw_kstr(w, "level", u->level);
     gg_jw_kstr(w, "code", u->code);
     gg_jw_kstr(w, "name", u->name);
+    gg_jw_kstr(w, "path", u->path); /* ids from the root ("/1/7/"): the web app matches it to /me grants */
     if (u->has_centroid) {
         gg_jw_key(w, "centroid");
         gg_jw_obj(w);
@@ -152,6 +153,20 @@ static int get_respond(gg_write_t *w, gg_error_t *err)
     return 0;
 }
 
+/* A count, or null when the caller may read none of what it counts. */
+static void count_or_null(gg_jw_t *w, const char *key, int visible, int64_t n)
+{
+    if (visible)
+        gg_jw_kint(w, key, n);
+    else
+        gg_jw_knull(w, key);
+}
+
+static const char *access_name(gg_access_t x)
+{
+    return x == GG_ACCESS_ALL ? "all" : x == GG_ACCESS_PART ? "part" : "not_permitted";
+}
+
 static int stats_respond(gg_write_t *wr, gg_error_t *err)
 {
     gg_unit_t u;
@@ -169,19 +184,26 @@ static int stats_respond(gg_write_t *wr, gg_error_t *err)
         gg_jw_kint(w, s.levels[i].key, s.levels[i].n);
     gg_jw_obj_end(w);
     gg_jw_kint(w, "active_grids", s.active_grids);
-    gg_jw_kint(w, "buildings", s.buildings);
-    gg_jw_kint(w, "houses", s.houses);
-    gg_jw_kint(w, "households", s.households);
-    gg_jw_kint(w, "residents", s.residents);
-    gg_jw_kint(w, "migrants", s.migrants);
-    gg_jw_kint(w, "foreigners", s.foreigners);
-    if (s.residents)
+    int places = s.places_access != GG_ACCESS_NONE, people = s.people_access != GG_ACCESS_NONE;
+    count_or_null(w, "buildings", places, s.buildings);
+    count_or_null(w, "houses", places, s.houses);
+    count_or_null(w, "households", people, s.households);
+    count_or_null(w, "residents", people, s.residents);
+    count_or_null(w, "migrants", people, s.migrants);
+    count_or_null(w, "foreigners", people, s.foreigners);
+    if (people && s.residents)
         gg_jw_knum(w, "migrant_share", (double)s.migrants / (double)s.residents);
     else
         gg_jw_knull(w, "migrant_share");
-    gg_jw_kint(w, "separated", s.separated);
-    gg_jw_kint(w, "party_members", s.party_members);
-    gg_jw_kint(w, "volunteers", s.volunteers);
+    count_or_null(w, "separated", people, s.separated);
+    count_or_null(w, "party_members", people, s.party_members);
+    count_or_null(w, "volunteers", people, s.volunteers);
+    /* why a count is null (never a false 0), and which counts cover only the caller's part of the subtree */
+    gg_jw_key(w, "access");
+    gg_jw_obj(w);
+    gg_jw_kstr(w, "places", access_name(s.places_access));
+    gg_jw_kstr(w, "people", access_name(s.people_access));
+    gg_jw_obj_end(w);
     gg_jw_key(w, "tags");
     gg_jw_arr(w);
     for (int i = 0; i < s.ntags; i++) {

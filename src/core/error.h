@@ -15,7 +15,14 @@ typedef struct gg_error {
     int http_status;   /* 400, 404, 409, 500 ... (0 when unset) */
     char code[40];     /* machine code: "validation_failed", "not_found" ... */
     char field[96];    /* offending field ("location.lat"), "" when none */
-    char message[320]; /* a sentence a person can act on */
+    char message[320]; /* a sentence a person can act on (English: the UI says it in the user's language
+                          from code, field, reason and limits, never by showing this) */
+    /* Why the field was refused, as a code the UI translates: "required", "too_long", "too_short",
+     * "empty", "wrong_type", "out_of_range", "unknown_field", "not_allowed", "malformed" … (a static
+     * string; NULL when the code and field say it all).  With limits where they help ("at most 50"). */
+    const char *reason;
+    int has_min, has_max;
+    long long min, max;
 } gg_error_t;
 
 /* Fill *e and return -http_status (always negative).  e may be NULL. */
@@ -31,5 +38,12 @@ int gg_error_set(gg_error_t *e, int http_status, const char *code, const char *f
 #define gg_err_unavailable(e, ...) gg_error_set((e), 503, "unavailable", NULL, __VA_ARGS__)
 
 void gg_error_clear(gg_error_t *e);
+
+/* Attach a reason (a static string) and the bounds that go with it to an error already set; both return
+ * the error's -status, so `gg_err_invalid(err, name, "…"); return gg_error_limits(err, "too_long", 0, 0,
+ * 1, 50);` reads as one step. */
+int gg_error_reason(gg_error_t *e, const char *reason);
+int gg_error_limits(gg_error_t *e, const char *reason, int has_min, long long min, int has_max,
+                    long long max);
 
 #endif

@@ -232,12 +232,15 @@ int gg_audit_list(gg_db_conn_t *c, gg_arena_t *a, const gg_auth_t *auth, const g
         "AND (CAST($2 AS BIGINT) = 0 OR l.account_id = CAST($2 AS BIGINT)) "
         "AND (CAST($3 AS TEXT) = '' OR l.action = CAST($3 AS TEXT)) "
         "AND (CAST($4 AS TEXT) = '' OR substr(l.action, 1, length(CAST($4 AS TEXT))) = CAST($4 AS TEXT)) "
+        "AND (CAST($5 AS TEXT) = '' OR (l.object_type = CAST($5 AS TEXT) AND l.object_id = CAST($6 AS "
+        "TEXT))) "
         "ORDER BY l.seq DESC LIMIT %d",
         scope, root, cap);
     if (gg_db_query(c, sql,
                     GG_ARGS(GG_I64(f->before_seq), GG_I64(f->account_id),
                             GG_TEXT(prefix ? "" : (f->action ? f->action : "")),
-                            GG_TEXT(prefix ? prefix : "")),
+                            GG_TEXT(prefix ? prefix : ""), GG_TEXT(f->object_type ? f->object_type : ""),
+                            GG_TEXT(f->object_id ? f->object_id : "")),
                     &r, err) < 0)
         goto out;
     while ((step = gg_db_next(r, err)) == 1 && *nrows < cap) {

@@ -51,8 +51,10 @@ typedef struct gg_audit_row {
 } gg_audit_row_t;
 
 typedef struct gg_audit_filter {
-    const char *action; /* exact, or prefix when it ends with '.' ("login" / "account.") */
-    int64_t account_id;
+    const char *action;      /* exact, or prefix when it ends with '.' ("login" / "account.") */
+    int64_t account_id;      /* who acted (0: anyone) */
+    const char *object_type; /* what was acted on: with object_id, or NULL/"" for anything */
+    const char *object_id;
     int64_t before_seq; /* cursor: rows with seq < before (newest first) */
     int limit;
 } gg_audit_filter_t;

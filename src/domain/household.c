@@ -244,11 +244,11 @@ static int close_membership(gg_db_conn_t *c, int64_t resident_id, int64_t househ
 static int head_may_leave(gg_db_conn_t *c, const gg_household_t *k, int64_t resident_id, gg_error_t *err)
 {
     if (k->head_resident_id != resident_id || k->member_count <= 1) return 0;
-    return gg_error_set(
-        err, 409, "conflict", "resident_id",
-        "resident %lld is the head of household %lld, which has other members; choose another "
-        "head first",
-        (long long)resident_id, (long long)k->id);
+    gg_error_set(err, 409, "conflict", "resident_id",
+                 "resident %lld is the head of household %lld, which has other members; choose another "
+                 "head first",
+                 (long long)resident_id, (long long)k->id);
+    return gg_error_reason(err, "head_with_members");
 }
 
 int gg_household_add_member(gg_db_conn_t *c, gg_arena_t *a, const gg_actor_t *actor, const gg_auth_t *auth,
@@ -270,9 +270,11 @@ int gg_household_add_member(gg_db_conn_t *c, gg_arena_t *a, const gg_actor_t *ac
         return gg_error_set(err, 409, "conflict", "relation",
                             "household %lld already has a head; change the head with PATCH", (long long)k.id);
     if (load_who(c, a, auth, resident_id, &w, err) < 0) return -1;
-    if (w.household_id == k.id)
-        return gg_error_set(err, 409, "conflict", "resident_id", "%s is already a member of household %lld",
-                            w.name, (long long)k.id);
+    if (w.household_id == k.id) {
+        gg_error_set(err, 409, "conflict", "resident_id", "%s is already a member of household %lld", w.name,
+                     (long long)k.id);
+        return gg_error_reason(err, "already_member");
+    }
     if (move_time(at, w.household_id ? w.moved_in_at : 0, &when, err) < 0) return -1;
     if (w.household_id) {
         /* joining another household moves the resident out of the old one, on the record of both */

@@ -16,6 +16,17 @@ static int count(gg_db_conn_t *c, gg_arena_t *a, const gg_auth_t *auth, uint64_t
     return gg_db_query_i64(c, sql, GG_ARGS(GG_TEXT(lo), GG_TEXT(hi)), out, &found, err);
 }
 
+/* How much of the subtree at path a permission covers: a grant at or above it (all), only grants
+ * inside it (part), or none. */
+static gg_access_t access_to(const gg_auth_t *auth, uint64_t perm, const char *path)
+{
+    if (gg_auth_can(auth, perm, path)) return GG_ACCESS_ALL;
+    for (int i = 0; i < auth->ngrants; i++)
+        if ((auth->grants[i].perms & perm) == perm && gg_path_within(auth->grants[i].unit_path, path))
+            return GG_ACCESS_PART;
+    return GG_ACCESS_NONE;
+}
+
 int gg_unit_stats(gg_db_conn_t *c, gg_arena_t *a, const gg_auth_t *auth, const gg_unit_t *u,
                   gg_unit_stats_t *out, gg_error_t *err)
 {
@@ -28,6 +39,8 @@ int gg_unit_stats(gg_db_conn_t *c, gg_arena_t *a, const gg_auth_t *auth, const g
     const char *lo = u->path;
     char *hi = gg_strdup(a, u->path);
     hi[strlen(hi) - 1] = '0';
+    out->places_access = access_to(auth, GG_P_PLACE_READ, u->path);
+    out->people_access = access_to(auth, GG_P_RESIDENT_READ, u->path);
 
     char *sql = gg_sprintf(a,
                            "SELECT u.level, count(*) FROM unit u WHERE u.path > $1 AND u.path < $2 "
@@ -45,16 +58,23 @@ int gg_unit_stats(gg_db_conn_t *c, gg_arena_t *a, const gg_auth_t *auth, const g
     if (count(c, a, auth, GG_P_UNIT_READ, "u.path",
               "SELECT count(*) FROM unit u WHERE u.level = 'grid' AND u.path >= $1 AND u.path < $2 "
               "AND u.retired_at IS NULL AND %s",
-              lo, hi, &out->active_grids, err) < 0 ||
-        count(c, a, auth, GG_P_PLACE_READ, "b.unit_path",
-              "SELECT count(*) FROM building b WHERE b.unit_path >= $1 AND b.unit_path < $2 "
-              "AND b.retired_at IS NULL AND %s",
-              lo, hi, &out->buildings, err) < 0 ||
-        count(c, a, auth, GG_P_PLACE_READ, "h.unit_path",
-              "SELECT count(*) FROM house h WHERE h.unit_path >= $1 AND h.unit_path < $2 "
-              "AND h.retired_at IS NULL AND %s",
-              lo, hi, &out->houses, err) < 0 ||
-        count(c, a, auth, GG_P_RESIDENT_READ, "k.unit_path",
+              lo, hi, &out->active_grids, err) < 0)
+        goto out;
+    if (out->places_access != GG_ACCESS_NONE &&
+        (count(c, a, auth, GG_P_PLACE_READ, "b.unit_path",
+               "SELECT count(*) FROM building b WHERE b.unit_path >= $1 AND b.unit_path < $2 "
+               "AND b.retired_at IS NULL AND %s",
+               lo, hi, &out->buildings, err) < 0 ||
+         count(c, a, auth, GG_P_PLACE_READ, "h.unit_path",
+               "SELECT count(*) FROM house h WHERE h.unit_path >= $1 AND h.unit_path < $2 "
+               "AND h.retired_at IS NULL AND %s",
+               lo, hi, &out->houses, err) < 0))
+        goto out;
+    if (out->people_access == GG_ACCESS_NONE) { /* nothing about people to count, tags included */
+        rc = 0;
+        goto out;
+    }
+    if (count(c, a, auth, GG_P_RESIDENT_READ, "k.unit_path",
               "SELECT count(*) FROM household k WHERE k.unit_path >= $1 AND k.unit_path < $2 "
               "AND k.dissolved_at IS NULL AND %s",
               lo, hi, &out->households, err) < 0)

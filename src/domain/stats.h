@@ -9,6 +9,11 @@
  * residents and tags), so a count never tells more than the caller could list.
  * Every query is a range on an indexed unit path (see scope.h), so the cost
  * grows with the subtree, not with the whole database.
+ *
+ * A count the caller may not see at all is not a 0: places_access and
+ * people_access say, for each kind, whether the caller's grants cover the
+ * whole subtree, a part of it, or none of it (then nothing is counted and the
+ * API says "not permitted" instead of a number).
  */
 #ifndef GG_DOMAIN_STATS_H
 #define GG_DOMAIN_STATS_H
@@ -21,8 +26,12 @@ typedef struct gg_count {
     int64_t n;
 } gg_count_t;
 
+typedef enum { GG_ACCESS_NONE = 0, GG_ACCESS_PART, GG_ACCESS_ALL } gg_access_t;
+
 typedef struct gg_unit_stats {
-    gg_count_t *levels; /* sub-units (not the unit itself), live, by level */
+    gg_access_t places_access; /* place.read: buildings, houses */
+    gg_access_t people_access; /* resident.read: households, residents and their counts, tags */
+    gg_count_t *levels;        /* sub-units (not the unit itself), live, by level */
     int nlevels;
     int64_t active_grids; /* live units of level grid, the unit itself included */
     int64_t buildings, houses, households;

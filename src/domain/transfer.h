@@ -55,6 +55,9 @@ typedef struct gg_import_error {
     const char *field;  /* API field name ("id_number"), or "" */
     const char *column; /* the header as written in the file, or "" */
     const char *message;
+    const char *reason; /* as in gg_error_t: why, for the UI to say in its language (NULL: none) */
+    int has_min, has_max;
+    long long min, max;
 } gg_import_error_t;
 
 typedef struct gg_import_result {

@@ -534,6 +534,11 @@ static int batch_tx(gg_db_conn_t *c, void *ctx, gg_error_t *err)
                 .field = gg_strdup(im->a, field),
                 .column = col >= 0 && im->map[col] >= 0 ? im->head[col] : "",
                 .message = gg_strdup(im->a, rerr.message),
+                .reason = rerr.reason,
+                .has_min = rerr.has_min,
+                .has_max = rerr.has_max,
+                .min = rerr.min,
+                .max = rerr.max,
             };
             continue;
         }

@@ -54,9 +54,10 @@ static int parse_date(const char *s, int *y, int *m, int *d)
 int gg_date_valid(const char *date, const char *field, gg_error_t *err)
 {
     int y, m, d;
-    if (!parse_date(date, &y, &m, &d))
-        return gg_err_invalid(err, field, "%s must be a real date written YYYY-MM-DD (e.g. 1990-03-07)",
-                              field);
+    if (!parse_date(date, &y, &m, &d)) {
+        gg_err_invalid(err, field, "%s must be a real date written YYYY-MM-DD (e.g. 1990-03-07)", field);
+        return gg_error_reason(err, "not_a_date");
+    }
     return 0;
 }
 
@@ -95,42 +96,49 @@ int gg_age_years(const char *birth, const char *today)
     return age;
 }
 
+/* An ID number refused: the sentence for API clients, the reason (id_checksum …) for the UI, as the web app's
+ * own check (idNumber.js) names them. */
+#define id_error(err, field, reason, ...)                                                                    \
+    (gg_err_invalid((err), (field), __VA_ARGS__), gg_error_reason((err), (reason)))
+
 int gg_id_number_check(const char *id, const char *field, const char *today, gg_id_info_t *out,
                        gg_error_t *err)
 {
     gg_id_info_t info;
     char now[11];
     size_t n = strlen(id);
-    if (n != 18) return gg_err_invalid(err, field, "an ID number has 18 characters (this one has %zu)", n);
+    if (n != 18)
+        return id_error(err, field, "id_length", "an ID number has 18 characters (this one has %zu)", n);
     for (int i = 0; i < 17; i++)
         if (!isdigit((unsigned char)id[i]))
-            return gg_err_invalid(err, field, "the first 17 characters of an ID number are digits");
+            return id_error(err, field, "id_digits", "the first 17 characters of an ID number are digits");
     char last = (char)toupper((unsigned char)id[17]);
     if (!isdigit((unsigned char)last) && last != 'X')
-        return gg_err_invalid(err, field, "the last character of an ID number is a digit or X");
+        return id_error(err, field, "id_last", "the last character of an ID number is a digit or X");
     int province_ok = 0;
     for (size_t i = 0; i < sizeof provinces / sizeof provinces[0] && !province_ok; i++)
         province_ok = strncmp(id, provinces[i], 2) == 0;
     if (!province_ok)
-        return gg_err_invalid(err, field, "the ID number's area code %.6s names no province", id);
+        return id_error(err, field, "id_province", "the ID number's area code %.6s names no province", id);
     snprintf(info.birth_date, sizeof info.birth_date, "%.4s-%.2s-%.2s", id + 6, id + 10, id + 12);
     int y, m, d;
     if (!parse_date(info.birth_date, &y, &m, &d))
-        return gg_err_invalid(err, field, "the ID number's birth date %.8s is not a real date", id + 6);
+        return id_error(err, field, "id_date", "the ID number's birth date %.8s is not a real date", id + 6);
     if (!today) {
         gg_today(now);
         today = now;
     }
     if (strcmp(info.birth_date, today) > 0)
-        return gg_err_invalid(err, field, "the ID number's birth date %s is in the future", info.birth_date);
+        return id_error(err, field, "id_future", "the ID number's birth date %s is in the future",
+                        info.birth_date);
     if (y < 1880)
-        return gg_err_invalid(err, field, "the ID number's birth date %s is implausibly early",
-                              info.birth_date);
+        return id_error(err, field, "id_early", "the ID number's birth date %s is implausibly early",
+                        info.birth_date);
     /* the checksum last: a typo in the digits above gets the more specific message */
     char want = gg_id_number_check_char(id);
     if (want != last)
-        return gg_err_invalid(err, field,
-                              "the ID number's check character is wrong (a digit was probably mistyped)");
+        return id_error(err, field, "id_checksum",
+                        "the ID number's check character is wrong (a digit was probably mistyped)");
     memcpy(info.number, id, 17);
     info.number[17] = last;
     info.number[18] = 0;
@@ -166,13 +174,17 @@ int gg_text_field(gg_arena_t *a, const char **s, const char *field, int required
 {
     const char *p = *s;
     if (!p) {
-        if (required) return gg_err_invalid(err, field, "%s is required", field);
+        if (required) {
+            gg_err_invalid(err, field, "%s is required", field);
+            return gg_error_reason(err, "required");
+        }
         return 0;
     }
     for (const unsigned char *q = (const unsigned char *)p; *q; q++)
-        if (*q < 0x20 || *q == 0x7f)
-            return gg_err_invalid(err, field, "%s must not contain control characters (line breaks, tabs)",
-                                  field);
+        if (*q < 0x20 || *q == 0x7f) {
+            gg_err_invalid(err, field, "%s must not contain control characters (line breaks, tabs)", field);
+            return gg_error_reason(err, "control_characters");
+        }
     size_t n = strlen(p);
     /* U+3000 is E3 80 80: the space a Chinese input method types */
     for (;;) {
@@ -195,7 +207,10 @@ int gg_text_field(gg_arena_t *a, const char **s, const char *field, int required
     }
     if (!n) {
         *s = NULL;
-        if (required) return gg_err_invalid(err, field, "%s must not be empty", field);
+        if (required) {
+            gg_err_invalid(err, field, "%s must not be empty", field);
+            return gg_error_reason(err, "empty");
+        }
         return 0;
     }
     *s = gg_strndup(a, p, n);
@@ -213,5 +228,6 @@ int gg_choice_valid(const char *value, const char *const *choices, const char *f
                                 choices[i]);
         if (len >= sizeof list) len = sizeof list - 1;
     }
-    return gg_err_invalid(err, field, "%s must be one of: %s", field, list);
+    gg_err_invalid(err, field, "%s must be one of: %s", field, list);
+    return gg_error_reason(err, "not_allowed");
 }

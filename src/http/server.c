@@ -256,6 +256,15 @@ void gg_resp_error(gg_req_t *req, const gg_error_t *e, const char *extra_json)
     gg_jw_kstr(&w, "code", e->code[0] ? e->code : "error");
     gg_jw_kstr(&w, "message", e->message[0] ? e->message : "request failed");
     gg_jw_kstr(&w, "field", e->field[0] ? e->field : NULL);
+    /* the reason and its bounds let the UI say it in the user's language (the message is English) */
+    if (e->reason && *e->reason) gg_jw_kstr(&w, "reason", e->reason);
+    if (e->has_min || e->has_max) {
+        gg_jw_key(&w, "params");
+        gg_jw_obj(&w);
+        if (e->has_min) gg_jw_kint(&w, "min", e->min);
+        if (e->has_max) gg_jw_kint(&w, "max", e->max);
+        gg_jw_obj_end(&w);
+    }
     if (extra_json && *extra_json) {
         gg_buf_putc(&req->out, ',');
         gg_buf_puts(&req->out, extra_json);

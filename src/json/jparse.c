@@ -89,7 +89,8 @@ int gg_json_check(json_t *obj, const gg_field_t *fields, int nfields, const char
             known = strcmp(fields[i].name, key) == 0;
         if (!known) {
             snprintf(name, sizeof name, "%s%s", prefix, key);
-            return gg_err_invalid(err, name, "unknown field \"%s\"", name);
+            gg_err_invalid(err, name, "unknown field \"%s\"", name);
+            return gg_error_reason(err, "unknown_field");
         }
     }
     for (int i = 0; i < nfields; i++) {
@@ -97,7 +98,10 @@ int gg_json_check(json_t *obj, const gg_field_t *fields, int nfields, const char
         snprintf(name, sizeof name, "%s%s", prefix, f->name);
         v = json_object_get(obj, f->name);
         if (!v || (json_is_null(v) && f->nullable)) {
-            if (f->required) return gg_err_invalid(err, name, "%s is required", name);
+            if (f->required) {
+                gg_err_invalid(err, name, "%s is required", name);
+                return gg_error_reason(err, "required");
+            }
             continue;
         }
         int ok = 1;
@@ -123,26 +127,39 @@ int gg_json_check(json_t *obj, const gg_field_t *fields, int nfields, const char
         default:
             break;
         }
-        if (!ok) return gg_err_invalid(err, name, "%s must be %s", name, type_name(f->type));
+        if (!ok) {
+            gg_err_invalid(err, name, "%s must be %s", name, type_name(f->type));
+            return gg_error_reason(err, "wrong_type");
+        }
         if (f->type == GG_F_STR) {
             size_t chars = gg_utf8_len(json_string_value(v));
-            if ((int64_t)chars < f->min)
-                return f->min == 1 ? gg_err_invalid(err, name, "%s must not be empty", name)
-                                   : gg_err_invalid(err, name, "%s must have at least %lld characters", name,
-                                                    (long long)f->min);
-            if (f->max > 0 && (int64_t)chars > f->max)
-                return gg_err_invalid(err, name, "%s is too long (%zu characters; at most %lld)", name, chars,
-                                      (long long)f->max);
+            if ((int64_t)chars < f->min) {
+                if (f->min == 1) {
+                    gg_err_invalid(err, name, "%s must not be empty", name);
+                    return gg_error_reason(err, "empty");
+                }
+                gg_err_invalid(err, name, "%s must have at least %lld characters", name, (long long)f->min);
+                return gg_error_limits(err, "too_short", 1, (long long)f->min, 0, 0);
+            }
+            if (f->max > 0 && (int64_t)chars > f->max) {
+                gg_err_invalid(err, name, "%s is too long (%zu characters; at most %lld)", name, chars,
+                               (long long)f->max);
+                return gg_error_limits(err, "too_long", 0, 0, 1, (long long)f->max);
+            }
         } else if (f->type == GG_F_INT && (f->min || f->max)) {
             json_int_t x = json_integer_value(v);
-            if (x < f->min || x > f->max)
-                return gg_err_invalid(err, name, "%s must be between %lld and %lld", name, (long long)f->min,
-                                      (long long)f->max);
+            if (x < f->min || x > f->max) {
+                gg_err_invalid(err, name, "%s must be between %lld and %lld", name, (long long)f->min,
+                               (long long)f->max);
+                return gg_error_limits(err, "out_of_range", 1, (long long)f->min, 1, (long long)f->max);
+            }
         } else if (f->type == GG_F_NUM && (f->min || f->max)) {
             double x = json_number_value(v);
-            if (!isfinite(x) || x < (double)f->min || x > (double)f->max)
-                return gg_err_invalid(err, name, "%s must be between %lld and %lld", name, (long long)f->min,
-                                      (long long)f->max);
+            if (!isfinite(x) || x < (double)f->min || x > (double)f->max) {
+                gg_err_invalid(err, name, "%s must be between %lld and %lld", name, (long long)f->min,
+                               (long long)f->max);
+                return gg_error_limits(err, "out_of_range", 1, (long long)f->min, 1, (long long)f->max);
+            }
         }
     }
     return 0;

@@ -63,6 +63,17 @@ def test_filters_and_pages(world):
     rows = api.get("/api/v1/audit", params={"account_id": gw.id, "limit": 200}).json()["items"]
     assert rows and {r["account_id"] for r in rows} == {gw.id}
     assert {"login", "account.password"} <= {r["action"] for r in rows}
+    # about an object: what others did to the account, which the account's own filter does not show
+    rows = api.get("/api/v1/audit", params={"object_type": "account", "object_id": gw.id, "limit": 200}).json()
+    rows = rows["items"]
+    assert rows and {(r["object_type"], r["object_id"]) for r in rows} == {("account", str(gw.id))}
+    created = [r for r in rows if r["action"] == "account.create"]
+    assert len(created) == 1 and created[0]["account_id"] == world.admin.id
+    assert api.get("/api/v1/audit", params={"object_type": "account", "object_id": "999999999"}).json()["items"] == []
+    for q, field in [("object_type=account", "object_id"), (f"object_id={gw.id}", "object_type"),
+                     ("object_type=" + "x" * 33 + "&object_id=1", "object_type")]:
+        r = api.get("/api/v1/audit?" + q)
+        assert r.status_code == 400 and error_of(r)["field"] == field, (q, r.text)
     # pages: newest first, the cursor continues exactly where the page ended
     whole = api.get("/api/v1/audit", params={"limit": 30}).json()["items"]
     seqs, before = [], None

@@ -1126,6 +1126,40 @@ def test_bad_input_is_a_4xx_naming_the_field(world, name, path, body, status, co
         assert "duplicate" in err["message"] and "username" in err["message"]
 
 
+REASONS = [
+    # name, body changes (None: leave the key out), field, reason, params — what a UI translates instead of the message
+    ("too long", {"display_name": "名" * 65}, "display_name", "too_long", {"max": 64}),
+    ("missing", {"display_name": None}, "display_name", "required", None),
+    ("unknown field", {"is_admin": True}, "is_admin", "unknown_field", None),
+    ("wrong type", {"home_unit_id": "1"}, "home_unit_id", "wrong_type", None),
+]
+
+
+@pytest.mark.parametrize("name,change,field,reason,params", REASONS, ids=[v[0] for v in REASONS])
+def test_a_refused_field_says_why_in_codes(world, name, change, field, reason, params):
+    body = dict(good_account(), home_unit_id=world.units["grid_a"])
+    for k, v in change.items():
+        if v is None:
+            body.pop(k)
+        else:
+            body[k] = v
+    r = world.admin.api.post("/api/v1/accounts", json=body)
+    assert r.status_code == 400, r.text
+    err = error_of(r)
+    assert (err["code"], err["field"], err.get("reason")) == ("validation_failed", field, reason), err
+    assert err.get("params") == params, err
+
+
+def test_a_query_parameter_out_of_range_gives_its_bounds(world):
+    r = world.admin.api.get("/api/v1/accounts?limit=0")
+    err = error_of(r)
+    assert r.status_code == 400 and (err["field"], err["reason"], err["params"]) == ("limit", "out_of_range",
+                                                                                   {"min": 1, "max": 200}), err
+    r = world.admin.api.get("/api/v1/audit?object_type=account")
+    err = error_of(r)
+    assert r.status_code == 400 and (err["field"], err["reason"]) == ("object_id", "required"), err
+
+
 def test_patch_and_grant_validation(world):
     target = world.accounts["target"]
     api = world.admin.api
@@ -1155,3 +1189,24 @@ def test_patch_and_grant_validation(world):
         r = api.get("/api/v1/accounts?" + q)
         assert r.status_code == 400 and error_of(r)["field"] == q.split("=")[0]
     assert api.get("/api/v1/accounts/abc").status_code == 404
+
+
+def test_a_readable_signed_in_marker_comes_and_goes_with_the_session_cookie(world):
+    # The web app reads gg_signed_in (no secret in it) to know whether asking /me can succeed at all.
+    s, r = cookie_login(world.server, ROOT_USER, ROOT_PASSWORD)
+    cookies = r.raw.headers.getlist("Set-Cookie")
+    marker = [c for c in cookies if c.startswith("gg_signed_in=")]
+    assert len(marker) == 1, cookies
+    attrs = [a.strip() for a in marker[0].split(";")]
+    assert attrs[0] == "gg_signed_in=1" and "HttpOnly" not in attrs and "Path=/" in attrs
+    session_max_age = [a for a in cookies[0].split(";") if a.strip().startswith("Max-Age=")]
+    assert cookies[0].startswith("gg_session=") and session_max_age[0].strip() in attrs
+    r = s.delete(world.server.url("/api/v1/session"), headers={"X-CSRF-Token": r.json()["csrf_token"]})
+    assert r.status_code == 204
+    cleared = [c for c in r.raw.headers.getlist("Set-Cookie") if c.startswith("gg_signed_in=")]
+    assert len(cleared) == 1 and cleared[0].startswith("gg_signed_in=;") and "Max-Age=0" in cleared[0]
+    assert "gg_signed_in" not in s.cookies
+    # bearer clients get no cookie at all
+    r = requests.post(world.server.url("/api/v1/session"),
+                      json={"username": ROOT_USER, "password": ROOT_PASSWORD, "mode": "bearer"})
+    assert r.status_code == 200 and "Set-Cookie" not in r.headers

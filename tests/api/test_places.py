@@ -29,7 +29,7 @@ def test_grid_worker_builds_up_a_building_with_houses(world):
     b = building(gw, grid_a, "桂林小区 12栋", address="黄石市下陆区桂林北路 12 号", floors=6,
                  location={"lat": 30.2081, "lng": 115.0301})
     assert re.fullmatch(r"B\d{3}", b["code"]), b["code"]
-    assert b["grid"] == {"id": grid_a, "code": grid["code"], "name": grid["name"]}
+    assert b["grid"] == {"id": grid_a, "code": grid["code"], "name": grid["name"], "path": grid["path"]}
     assert b["name"] == "桂林小区 12栋" and b["floors"] == 6 and b["use_type"] == "residential"
     assert b["location"] == {"lat": 30.2081, "lng": 115.0301}
     assert b["house_count"] == 0 and b["version"] == 1 and b["retired_at"] is None
@@ -307,7 +307,9 @@ def test_household_with_members_and_move_history(world):
 
     # errors name their field
     url = f"/api/v1/households/{k['id']}/members"
-    expect_error(gw.post(url, json={"resident_id": kid["id"], "relation": "child"}), 409, "resident_id", "conflict")
+    r = gw.post(url, json={"resident_id": kid["id"], "relation": "child"})
+    expect_error(r, 409, "resident_id", "conflict")
+    assert r.json()["error"]["reason"] == "already_member"  # what the UI says in Chinese
     expect_error(gw.post(url, json={"resident_id": kid["id"], "relation": "cousin"}), 400, "relation")
     expect_error(gw.post(url, json={"resident_id": kid["id"], "relation": "head"}), 409, "relation")
     expect_error(gw.post(url, json={"resident_id": 987654321, "relation": "child"}), 404, "resident_id")
@@ -320,6 +322,7 @@ def test_household_with_members_and_move_history(world):
     # the head cannot leave while others remain
     r = gw.post(f"/api/v1/households/{k['id']}/members/{dad['id']}/move-out", json={})
     expect_error(r, 409, "resident_id", "conflict", "head")
+    assert r.json()["error"]["reason"] == "head_with_members"
 
     # the child moves out (to study elsewhere)
     r = gw.post(f"/api/v1/households/{k['id']}/members/{kid['id']}/move-out",
@@ -504,6 +507,20 @@ def test_unit_stats_count_the_subtree(world, staff_b):
     assert staff_b.api.get(f"/api/v1/units/{com['id']}/stats").status_code == 404
     st = world.accounts["street_admin"].api.get(f"/api/v1/units/{street_a}/stats").json()
     assert st["residents"] >= 6 and st["units"]["community"] >= 2
+    assert s["access"] == {"places": "all", "people": "all"}
+    # a mediator (unit.read, no place.read or resident.read) is told "not permitted", never a false 0
+    med = world.account(com["id"], "mediator", prefix="stat_med")
+    s = med.api.get(f"/api/v1/units/{com['id']}/stats").json()
+    assert s["access"] == {"places": "not_permitted", "people": "not_permitted"}
+    for key in ("buildings", "houses", "households", "residents", "migrants", "foreigners", "migrant_share",
+                "separated", "party_members", "volunteers"):
+        assert s[key] is None, (key, s)
+    assert s["tags"] == [] and (s["units"], s["active_grids"]) == ({"grid": 2, "micro_grid": 1}, 2)
+    # a mediator of the street who is also staff of this community: only that part of the street, and told so
+    both = world.account(street_a, "mediator", grants=[("community", com["id"])], prefix="stat_part")
+    s = both.api.get(f"/api/v1/units/{street_a}/stats").json()
+    assert s["access"] == {"places": "part", "people": "part"}
+    assert (s["buildings"], s["houses"], s["residents"]) == (3, 4, 6)
     # numbers follow the data
     resident(api, "新居民", unit_id=g2["id"], resident_type="migrant")
     s = admin.get(f"/api/v1/units/{com['id']}/stats").json()

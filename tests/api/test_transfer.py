@@ -164,6 +164,8 @@ def test_thousand_rows_with_seven_bad_ones(world, place):
     assert res["more_errors"] == 0
     by_row = {e["row"]: e for e in res["errors"]}
     assert by_row[102]["column"] == "身份证号"
+    # a row's problem as codes too, for the UI to say it in Chinese
+    assert (by_row[102]["reason"], by_row[405]["reason"]) == ("id_checksum", "not_a_date")
     assert "row 11" in by_row[708]["message"]  # the duplicate names the first occurrence
     assert all(e["message"] for e in res["errors"])
     # the dry run reported what the import then did

@@ -119,6 +119,9 @@ test('the grid worker approves it and the resident is in the house', { skip }, a
   await screenshot(page, 'registration-review.png')
   await dialog.getByTestId('reg-approve').click()
   await dialog.getByTestId('reg-approved').waitFor()
+  // Decided: the dialog says what happened, not what approving would do.
+  assert.doesNotMatch(await dialog.textContent(), /通过后/)
+  await dialog.getByTestId('reg-resident-link').waitFor()
 
   const r = await apiCall(page, 'GET', `/api/v1/residents?house_id=${ctx.house.id}`)
   assert.equal(r.status, 200)

@@ -6,8 +6,8 @@
 //   comes from POST /api/v1/session and GET /api/v1/me; it is kept in
 //   sessionStorage so a reload in the same tab keeps working before /me answers.
 // * Failures are thrown as plain objects {status, code, message, field,
-//   retry_after, body} so views can show the server's message or point at the
-//   offending field.
+//   reason, params, retry_after, body} so views can say what went wrong in the
+//   user's language (errors.js) and point at the offending field.
 // * A 401 from anything but the login itself means the session is gone: the
 //   handler installed by the router sends the user to /login.
 
@@ -44,13 +44,16 @@ export function setUnauthorizedHandler(fn) {
   onUnauthorized = fn
 }
 
-function makeError(status, body, fallbackMessage) {
+/** The error object every failure becomes (also for uploads made with XHR, services/transfer.js). */
+export function makeError(status, body, fallbackMessage) {
   const e = body && typeof body === 'object' && body.error && typeof body.error === 'object' ? body.error : {}
   return {
     status,
     code: typeof e.code === 'string' ? e.code : status ? `http_${status}` : 'network_error',
     message: typeof e.message === 'string' && e.message ? e.message : fallbackMessage,
     field: typeof e.field === 'string' ? e.field : null,
+    reason: typeof e.reason === 'string' ? e.reason : null, // why the field was refused (errors.js translates it)
+    params: e.params && typeof e.params === 'object' ? e.params : {}, // e.g. {max: 50} with too_long
     retry_after: Number.isFinite(e.retry_after) ? e.retry_after : null,
     body,
   }

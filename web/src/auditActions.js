@@ -76,6 +76,27 @@ export const PREFIXES = [
   'import.',
 ]
 
+/** Where an entry came from: an IP address, or "local" (a command run on the server) named in words. */
+export function sourceLabel(clientIp) {
+  const { t } = i18n.global
+  if (!clientIp) return { text: '—', named: true }
+  if (clientIp === 'local') return { text: t('audit.sources.local'), named: true }
+  return { text: clientIp, named: false }
+}
+
+/** The server's own tools write as these names, with no account: say which tool it was. */
+export function systemActorLabel(username) {
+  const { t, te } = i18n.global
+  const k = `audit.systemActors.${String(username || '').replace(/[^a-z]/g, '_')}`
+  return username && te(k) ? t(k) : ''
+}
+
+/** An object type ("resident") in words; unknown types as they are. */
+export function objectTypeLabel(type) {
+  const { t, te } = i18n.global
+  return te(`audit.objects.${type}`) ? t(`audit.objects.${type}`) : type
+}
+
 const key = (code) => `audit.actions.${code.replace(/\./g, '_')}`
 
 export function actionLabel(code) {

@@ -67,6 +67,7 @@ export default {
     reject: 'Reject',
     approved: 'Approved; the resident is in the household',
     rejectedDone: 'Rejected',
+    openResident: 'Open the resident record',
     approvedInfo: 'Added to the household as resident {id}',
   },
   qr: {

@@ -67,6 +67,7 @@ export default {
     reject: '驳回',
     approved: '已通过，人口信息已入户',
     rejectedDone: '已驳回',
+    openResident: '查看人口档案',
     approvedInfo: '已入户，人口档案编号 {id}',
   },
   qr: {

@@ -1,6 +1,6 @@
 // services/transfer.js — bulk import and export (docs/api.md "Import and export").
 // Uploads go through XMLHttpRequest, not fetch: only XHR reports upload progress.
-import { getCsrfToken, withQuery } from '../api.js'
+import { getCsrfToken, makeError, withQuery } from '../api.js'
 
 export const XLSX_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet'
 
@@ -39,10 +39,9 @@ export function importFile(kind, file, target, { dryRun = false, onProgress } = 
         body = null
       }
       if (xhr.status === 200) return resolve(body)
-      const e = body && body.error ? body.error : {}
-      reject({ status: xhr.status, code: e.code || `http_${xhr.status}`, message: e.message || xhr.statusText, field: e.field || null, body })
+      reject(makeError(xhr.status, body, xhr.statusText))
     }
-    xhr.onerror = () => reject({ status: 0, code: 'network_error', message: 'network error', field: null })
+    xhr.onerror = () => reject(makeError(0, null, 'network error'))
     xhr.send(file)
   })
 }
