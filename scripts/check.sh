@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # check.sh — everything `make check` runs, in order, ending with one summary line:
-#   format, sanitizer build, unit tests (cmocka via ctest, SQLite and PostgreSQL),
+#   format, no dependency cycle in src/domain (scripts/domain-cycles.py), sanitizer build,
+#   unit tests (cmocka via ctest, SQLite and PostgreSQL),
 #   API tests (pytest) on SQLite and on PostgreSQL, a short libFuzzer run of every parser,
 #   `make demo` in a fresh clone of HEAD (scripts/fresh-clone-demo.sh), browser tests (Playwright + Chromium).
 # The PostgreSQL is started here, in a temporary directory, and removed at the end even on failure.
@@ -31,6 +32,9 @@ if find src tests/unit bench fuzz -name '*.[ch]' 2>/dev/null | xargs clang-forma
 else
     head -20 /tmp/gridgov-format.log; echo "   (run 'make format')"; record format 0 1 0
 fi
+
+echo "== domain dependencies (one way, no cycle)"
+if scripts/domain-cycles.py; then record cycles 1 0 0; else record cycles 0 1 0; fi
 
 echo "== build (ASan + UBSan)"
 if ! { cmake -S . -B "$BUILD" -DCMAKE_BUILD_TYPE=Debug -DGG_SANITIZE=ON >/dev/null && cmake --build "$BUILD" -j "$JOBS" 2>&1 | grep -E 'error:|warning:|Error ' ; test "${PIPESTATUS[0]}" = 0; }; then

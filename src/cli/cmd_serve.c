@@ -1,6 +1,7 @@
 /*
  * cmd_serve.c — `gridgov serve`: open the database, migrate, serve until
- * SIGTERM/SIGINT, then stop gracefully (in-flight requests finish).
+ * SIGTERM/SIGINT, then stop gracefully (in-flight requests finish).  Background
+ * jobs (worker/worker.h) run on a thread of their own meanwhile.
  *
  * Signals are blocked before any thread starts and taken with sigwait in the
  * main thread, so no handler runs in a random server thread.
@@ -15,6 +16,8 @@
 #include "core/log.h"
 #include "core/version.h"
 #include "domain/grid.h"
+#include "worker/housekeeping.h"
+#include "worker/worker.h"
 
 static int load_grid_index(gg_app_t *app, gg_error_t *err)
 {
@@ -47,6 +50,8 @@ int gg_cmd_serve(int argc, char **argv)
     int rc = 1;
     gg_router_t *router = NULL;
     gg_server_t *server = NULL;
+    gg_worker_t *worker = NULL;
+    gg_housekeeping_t housekeeping = {0}; /* the purge job's context, used by the worker until it stops */
     gg_app_t app = {.data_dir = cfg.data_dir, .version = GG_VERSION, .public_url = cfg.public_url};
     gg_config_public_limits(&cfg, &app.public_limits);
     app.map_tiles = &cfg.map_tiles;
@@ -89,6 +94,16 @@ int gg_cmd_serve(int argc, char **argv)
         .public_url = cfg.public_url,
     };
     if (gg_server_start(&sc, router, &app, &server, &err) < 0) goto done;
+    housekeeping = (gg_housekeeping_t){.db = app.db, .sec = &app.sec};
+    worker = gg_worker_new();
+    if (gg_worker_add(worker,
+                      &(gg_job_t){.name = "housekeeping",
+                                  .interval_ms = (int64_t)cfg.housekeeping_seconds * 1000,
+                                  .run = gg_housekeeping_run,
+                                  .ctx = &housekeeping},
+                      &err) < 0 ||
+        gg_worker_start(worker, &err) < 0)
+        goto done;
     gg_log_info("gridgov %s listening on http://%s:%d/ (database %s, %d threads)", GG_VERSION,
                 cfg.listen_host, gg_server_port(server),
                 gg_db_kind(app.db) == GG_DB_SQLITE ? "sqlite" : "postgresql", threads);
@@ -99,6 +114,7 @@ int gg_cmd_serve(int argc, char **argv)
     rc = 0;
 
 done:
+    gg_worker_free(worker); /* first: its jobs use the database; it wakes, lets a running job finish, joins */
     if (server) gg_server_stop(server, 10000);
     if (router) gg_router_free(router);
     if (app.grid_index) gg_grid_index_free(app.grid_index);

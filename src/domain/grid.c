@@ -1,5 +1,5 @@
 /* grid.c — grids: reading them, their lineage, and keeping the point-in-grid index current (see grid.h);
- * writes are in grid_edit.c. */
+ * writes are in grid_edit.c and grid_restructure.c. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -8,6 +8,7 @@
 #include "core/log.h"
 #include "domain/grid_internal.h"
 #include "domain/scope.h"
+#include "domain/unit.h"
 
 void gg_grid_read_row(gg_db_res_t *r, gg_arena_t *a, int with_geometry, gg_grid_t *g)
 {
@@ -54,11 +55,6 @@ int gg_grid_load_unit(gg_db_conn_t *c, gg_arena_t *a, int64_t id, gg_grid_t *out
 int gg_grid_is_level(const char *level)
 {
     return level && (strcmp(level, "grid") == 0 || strcmp(level, "micro_grid") == 0);
-}
-
-const char *gg_grid_level_word(const char *level)
-{
-    return strcmp(level, "micro_grid") == 0 ? "micro-grid" : level;
 }
 
 static int get_scoped(gg_db_conn_t *c, gg_arena_t *a, const gg_auth_t *auth, int64_t id, int grids_only,

@@ -83,11 +83,6 @@ int gg_unit_borders(gg_db_conn_t *c, gg_arena_t *a, const gg_auth_t *auth, int64
 int gg_grid_households(gg_db_conn_t *c, gg_arena_t *a, const gg_auth_t *auth, int64_t unit_id,
                        const gg_page_t *page, gg_grid_t **rows, int *n, gg_error_t *err);
 
-/* A grid's code is its community's code + a 3-digit serial (15 digits), a micro-grid's its grid's code +
- * a serial; serial 000 is not used.  400 naming field otherwise. */
-int gg_grid_code_check(const char *level, const char *parent_level, const char *parent_code, const char *code,
-                       const char *field, gg_error_t *err);
-
 typedef struct gg_grid_new {
     int64_t parent_id; /* community (→ grid) or grid (→ micro-grid); 0 = the restructure's parent */
     const char *name;

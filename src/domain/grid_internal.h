@@ -1,6 +1,6 @@
 /*
- * grid_internal.h — what grid.c (reading, lineage, the index) and grid_edit.c
- * (creating, editing, restructuring) share: the column list of a grid row and
+ * grid_internal.h — what grid.c (reading, lineage, the index) and the writes
+ * (grid_plan.c, grid_edit.c, grid_restructure.c) share: the column list of a grid row and
  * the helpers that read one.  Not for other modules: they use grid.h.
  */
 #ifndef GG_DOMAIN_GRID_INTERNAL_H
@@ -26,7 +26,5 @@ int gg_grid_load_unit(gg_db_conn_t *c, gg_arena_t *a, int64_t id, gg_grid_t *out
                       gg_error_t *err);
 /* 1 for "grid" and "micro_grid". */
 int gg_grid_is_level(const char *level);
-/* The level as people write it ("micro-grid"). */
-const char *gg_grid_level_word(const char *level);
 
 #endif

@@ -8,11 +8,18 @@
 #include "domain/audit.h"
 #include "domain/change.h"
 #include "domain/place.h"
-#include "domain/resident.h"
 #include "domain/scope.h"
 #include "domain/validate.h"
 
 static const char *const kinds[] = {"family", "collective", "rental", NULL};
+/* GB/T 4761 (simplified): 户主, 配偶, 子女, 父母, 祖父母, 孙子女, 兄弟姐妹, 儿媳/女婿, 其他 */
+static const char *const relations[] = {"head",       "spouse",  "child",        "parent", "grandparent",
+                                        "grandchild", "sibling", "child_in_law", "other",  NULL};
+
+int gg_relation_valid(const char *relation, const char *field, gg_error_t *err)
+{
+    return gg_choice_valid(relation, relations, field, err);
+}
 
 #define HOUSEHOLD_COLS                                                                                       \
     "k.id, k.house_id, b.grid_id, k.head_resident_id, k.unit_path, k.kind, h.house_code, b.name, "           \

@@ -74,4 +74,8 @@ typedef struct gg_household_patch {
 int gg_household_update(gg_db_conn_t *c, gg_arena_t *a, const gg_actor_t *actor, const gg_auth_t *auth,
                         int64_t id, const gg_household_patch_t *p, gg_error_t *err);
 
+/* A member's relation to the household head (GB/T 4761: head, spouse, child …); 400 naming field otherwise.
+ */
+int gg_relation_valid(const char *relation, const char *field, gg_error_t *err);
+
 #endif

@@ -25,9 +25,6 @@ static const char *const educations[] = {"none",    "primary",  "junior_secondar
                                          "college", "bachelor", "postgraduate",     NULL};
 /* GB/T 2261.2: 未婚, 已婚, 离婚, 丧偶 */
 static const char *const marital_statuses[] = {"single", "married", "divorced", "widowed", NULL};
-/* GB/T 4761 (simplified): 户主, 配偶, 子女, 父母, 祖父母, 孙子女, 兄弟姐妹, 儿媳/女婿, 其他 */
-static const char *const relations[] = {"head",       "spouse",  "child",        "parent", "grandparent",
-                                        "grandchild", "sibling", "child_in_law", "other",  NULL};
 /* GB/T 3304: the 56 ethnic groups, then 其他 (97) and 外国血统中国籍人士 (98). */
 // clang-format off
 static const char *const ethnicities[] = {
@@ -51,11 +48,6 @@ static const char *const ethnicities[] = {
 #define RESIDENT_FROM                                                                                        \
     " FROM resident r JOIN unit u ON u.id = r.unit_id LEFT JOIN house h ON h.id = r.house_id "               \
     "LEFT JOIN building b ON b.id = h.building_id "
-
-int gg_relation_valid(const char *relation, const char *field, gg_error_t *err)
-{
-    return gg_choice_valid(relation, relations, field, err);
-}
 
 static const char *dup_text(gg_arena_t *a, gg_db_res_t *r, int col)
 {

@@ -104,7 +104,4 @@ int gg_resident_return(gg_db_conn_t *c, gg_arena_t *a, const gg_keys_t *keys, co
 int gg_resident_audit_reveal(gg_db_conn_t *c, gg_arena_t *a, const gg_actor_t *actor, const gg_auth_t *auth,
                              const gg_resident_t *r, const char *const *fields, int nfields, gg_error_t *err);
 
-/* Shared with household.c: choices for the relation to the household head. */
-int gg_relation_valid(const char *relation, const char *field, gg_error_t *err);
-
 #endif

@@ -401,3 +401,19 @@ int gg_session_logout(gg_db_t *db, gg_arena_t *a, const gg_auth_t *auth, gg_erro
     gg_db_release(db, c);
     return rc;
 }
+
+int gg_session_purge(gg_db_conn_t *c, const gg_security_t *sec, int64_t now, gg_session_purged_t *out,
+                     gg_error_t *err)
+{
+    memset(out, 0, sizeof *out);
+    /* the negation of gg_session_authenticate's test: expires_at is fixed at login, revoked_at is never
+     * cleared and last_seen_at moves only on an accepted request, so these rows stay dead */
+    if (gg_db_exec(
+            c, "DELETE FROM session WHERE revoked_at IS NOT NULL OR expires_at <= $1 OR last_seen_at <= $2",
+            GG_ARGS(GG_I64(now), GG_I64(now - sec->session_idle_ms)), &out->sessions, err) < 0)
+        return -1;
+    /* throttle_count starts a row afresh once its window has passed, and an ended lock delays nobody:
+     * such a row answers as an absent one does */
+    return gg_db_exec(c, "DELETE FROM login_throttle WHERE window_start <= $1 AND locked_until <= $2",
+                      GG_ARGS(GG_I64(now - sec->login_window_ms), GG_I64(now)), &out->throttles, err);
+}

@@ -42,4 +42,17 @@ int gg_session_authenticate(gg_db_conn_t *c, gg_arena_t *a, const gg_security_t 
 
 int gg_session_logout(gg_db_t *db, gg_arena_t *a, const gg_auth_t *auth, gg_error_t *err);
 
+/* What gg_session_purge deleted. */
+typedef struct gg_session_purged {
+    int64_t sessions;  /* expired (absolute or idle, by sec) or revoked: never accepted again */
+    int64_t throttles; /* login_throttle rows past their window and lock: the same as no row */
+} gg_session_purged_t;
+
+/* Delete the rows that can no longer change any answer, as of now (Unix ms): housekeeping, so not
+ * audited (the login, logout and revocation that ended a session were).  Safe to run at any time and
+ * on several nodes at once: each statement deletes only rows already dead, and a row a login touches
+ * meanwhile is alive again and no longer matches. */
+int gg_session_purge(gg_db_conn_t *c, const gg_security_t *sec, int64_t now, gg_session_purged_t *out,
+                     gg_error_t *err);
+
 #endif

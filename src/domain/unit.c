@@ -7,7 +7,6 @@
 
 #include "core/clock.h"
 #include "domain/audit.h"
-#include "domain/grid.h"
 #include "domain/scope.h"
 #include "json/jw.h"
 
@@ -23,6 +22,28 @@ int gg_unit_level_valid(const char *level)
 {
     for (size_t i = 0; i < sizeof levels / sizeof levels[0]; i++)
         if (strcmp(levels[i], level) == 0) return 1;
+    return 0;
+}
+
+const char *gg_unit_level_word(const char *level)
+{
+    return strcmp(level, "micro_grid") == 0 ? "micro-grid" : level;
+}
+
+int gg_grid_code_check(const char *level, const char *parent_level, const char *parent_code, const char *code,
+                       const char *field, gg_error_t *err)
+{
+    size_t plen = strlen(parent_code);
+    int ok = strlen(code) == plen + 3 && strncmp(code, parent_code, plen) == 0;
+    for (size_t i = plen; ok && i < plen + 3; i++)
+        ok = code[i] >= '0' && code[i] <= '9';
+    if (!ok)
+        return gg_err_invalid(
+            err, field,
+            "a %s code is its %s's code %s followed by a 3-digit serial (e.g. %s001); got \"%.40s\"",
+            gg_unit_level_word(level), parent_level, parent_code, parent_code, code);
+    if (strcmp(code + plen, "000") == 0)
+        return gg_err_invalid(err, field, "serial 000 is not used; serials run from 001 to 999");
     return 0;
 }
 

@@ -49,5 +49,11 @@ int gg_unit_create(gg_db_conn_t *c, gg_arena_t *a, const gg_actor_t *actor, cons
 /* 1 when a unit of level child may hang under a unit of level parent. */
 int gg_unit_level_allowed(const char *parent, const char *child);
 int gg_unit_level_valid(const char *level);
+/* The level as people write it ("micro-grid" for micro_grid). */
+const char *gg_unit_level_word(const char *level);
+/* A grid's code is its community's code + a 3-digit serial (15 digits), a micro-grid's its grid's code +
+ * a serial; serial 000 is not used.  400 naming field otherwise. */
+int gg_grid_code_check(const char *level, const char *parent_level, const char *parent_code, const char *code,
+                       const char *field, gg_error_t *err);
 
 #endif

@@ -17,8 +17,8 @@ import pytest
 import requests
 from requests.adapters import HTTPAdapter
 
-from conftest import (IS_PG, OWN_PASSWORD, ROOT_PASSWORD, ROOT_USER, TEMP_PASSWORD, Api, add_root_admin,
-                      bearer, child_code, error_of, login)
+from conftest import (IS_PG, OWN_PASSWORD, ROOT_PASSWORD, ROOT_USER, TEMP_PASSWORD, Api, Server, add_root_admin,
+                      assert_clean_log, bearer, child_code, error_of, login)
 
 ROLES = {"admin", "dispatcher", "department", "grid_worker", "community", "mediator", "leader", "resident"}
 
@@ -956,6 +956,43 @@ def test_idle_and_expired_sessions_end(world):
     assert idle.get("/api/v1/me").status_code == 401  # 2 hours idle
     assert old.get("/api/v1/me").status_code == 401  # past its absolute end
     assert acc.api.get("/api/v1/me").status_code == 200
+
+
+def test_ended_sessions_and_spent_login_throttles_are_deleted_while_the_server_runs(tmp_path):
+    # Housekeeping (worker/housekeeping.c) runs every housekeeping_seconds; 1 s here instead of 5 minutes.
+    srv = Server(tmp_path, fast_hash=True, env={"GRIDGOV_HOUSEKEEPING_SECONDS": "1"})
+    try:
+        admin = add_root_admin(srv)
+        expired, idle, revoked = (bearer(srv, ROOT_USER, ROOT_PASSWORD) for _ in range(3))
+        h = lambda api: hashlib.sha256(api.token.encode()).hexdigest()
+        assert login(srv, ROOT_USER, "not the password").status_code == 401
+        now = int(time.time() * 1000)
+        srv.sql(f"UPDATE session SET expires_at = {now - 1} WHERE token_hash = '{h(expired)}'")
+        srv.sql(f"UPDATE session SET last_seen_at = {now - 121 * 60000} WHERE token_hash = '{h(idle)}'")
+        assert revoked.delete("/api/v1/session").status_code == 204
+        # the failure's counters, their 15-minute window long past and no lock: the same as no row
+        srv.sql(f"UPDATE login_throttle SET window_start = {now - 16 * 60000}, locked_until = 0")
+        # a fresh failure: its counters (and the client address's, counted again) must stay
+        assert login(srv, "nobody_here", "not the password").status_code == 401
+        ended = "', '".join(h(a) for a in (expired, idle, revoked))
+        deadline = time.time() + 15
+        while time.time() < deadline:
+            left = int(srv.sql(f"SELECT count(*) FROM session WHERE token_hash IN ('{ended}')")[0][0])
+            keys = sorted(k for (k,) in srv.sql("SELECT key FROM login_throttle"))
+            if left == 0 and not any(ROOT_USER in k for k in keys):
+                break
+            time.sleep(0.2)
+        assert left == 0, "expired, idle and revoked sessions are still stored"
+        assert keys == ["ip:127.0.0.1", "u:nobody_here", "ua:nobody_here/127.0.0.1"]
+        # the live session is kept and still works
+        assert int(srv.sql(f"SELECT count(*) FROM session WHERE token_hash = '{h(admin.api)}'")[0][0]) == 1
+        assert admin.api.get("/api/v1/me").status_code == 200
+        assert "housekeeping: deleted" in srv.read_log()
+    finally:
+        code = srv.stop()
+        log = srv.read_log()
+        assert_clean_log(log)
+        assert code == 0, f"gridgov serve exited {code} on SIGTERM:\n{log[-3000:]}"
 
 
 # ---------------------------------------------------------------------------------------------------------

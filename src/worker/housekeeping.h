@@ -1,0 +1,19 @@
+/*
+ * housekeeping.h — the job that deletes what can no longer matter: ended sessions and spent login
+ * throttles (gg_session_purge in domain/session.h), every housekeeping_seconds (cli/config.h).
+ */
+#ifndef GG_WORKER_HOUSEKEEPING_H
+#define GG_WORKER_HOUSEKEEPING_H
+
+#include "db/db.h"
+#include "domain/domain.h"
+
+typedef struct gg_housekeeping {
+    gg_db_t *db;
+    const gg_security_t *sec; /* the session and login windows the purge tests against */
+} gg_housekeeping_t;
+
+/* A gg_job_fn: ctx is a gg_housekeeping_t.  Logs what it deleted, when anything. */
+int gg_housekeeping_run(void *ctx, gg_error_t *err);
+
+#endif
