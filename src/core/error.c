@@ -17,6 +17,7 @@ int gg_error_set(gg_error_t *e, int http_status, const char *code, const char *f
     e->reason = NULL;
     e->has_min = e->has_max = 0;
     e->min = e->max = 0;
+    e->name[0] = 0;
     return http_status > 0 ? -http_status : -500;
 }
 
@@ -34,6 +35,17 @@ int gg_error_limits(gg_error_t *e, const char *reason, int has_min, long long mi
 int gg_error_reason(gg_error_t *e, const char *reason)
 {
     return gg_error_limits(e, reason, 0, 0, 0, 0);
+}
+
+int gg_error_named(gg_error_t *e, const char *reason, const char *fmt, ...)
+{
+    if (!e) return -500;
+    e->reason = reason;
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(e->name, sizeof e->name, fmt, ap);
+    va_end(ap);
+    return e->http_status > 0 ? -e->http_status : -500;
 }
 
 void gg_error_clear(gg_error_t *e)

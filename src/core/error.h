@@ -23,6 +23,9 @@ typedef struct gg_error {
     const char *reason;
     int has_min, has_max;
     long long min, max;
+    /* A name the reason's sentence quotes ("长乐社区第一网格 (420204001002001)": a unit the caller may see),
+     * "" when none. */
+    char name[160];
 } gg_error_t;
 
 /* Fill *e and return -http_status (always negative).  e may be NULL. */
@@ -43,6 +46,10 @@ void gg_error_clear(gg_error_t *e);
  * the error's -status, so `gg_err_invalid(err, name, "…"); return gg_error_limits(err, "too_long", 0, 0,
  * 1, 50);` reads as one step. */
 int gg_error_reason(gg_error_t *e, const char *reason);
+/* A reason whose sentence names something: `return gg_error_named(err, "overlaps", "%s (%s)", name, code);`.
+ */
+int gg_error_named(gg_error_t *e, const char *reason, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
 int gg_error_limits(gg_error_t *e, const char *reason, int has_min, long long min, int has_max,
                     long long max);
 

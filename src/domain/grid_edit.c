@@ -60,12 +60,13 @@ static int check_children_inside(gg_grid_op_t *o, const gg_grid_plan_t *p, gg_er
         } else if (child) {
             int in = gg_geo_within(o->geo, child, p->shape, err);
             if (in < 0) rc = -1;
-            if (in == 0)
-                rc = gg_err_invalid(
-                    err, "geometry",
-                    "geometry: %s %s (%s) would lie outside the new border; redraw or retire it "
-                    "first",
-                    gg_unit_level_word(gg_db_text(r, 3)), gg_db_text(r, 1), gg_db_text(r, 0));
+            if (in == 0) {
+                gg_err_invalid(err, "geometry",
+                               "geometry: %s %s (%s) would lie outside the new border; redraw or retire it "
+                               "first",
+                               gg_unit_level_word(gg_db_text(r, 3)), gg_db_text(r, 1), gg_db_text(r, 0));
+                rc = gg_error_named(err, "child_outside", "%s（%s）", gg_db_text(r, 1), gg_db_text(r, 0));
+            }
         }
     }
     gg_db_res_free(r);

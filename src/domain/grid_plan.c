@@ -148,11 +148,13 @@ int gg_grid_check_shape(gg_grid_op_t *o, gg_grid_plan_t *p, const char *geojson,
     if (parent_shape) {
         int in = gg_geo_within(o->geo, p->shape, parent_shape, err);
         if (in < 0) return -1;
-        if (!in)
-            return gg_err_invalid(err, field,
-                                  "%s: the %s is not inside its %s %s (%s); draw it within the %s's border",
-                                  field, gg_unit_level_word(p->level), p->parent.level, p->parent.name,
-                                  p->parent.code, p->parent.level);
+        if (!in) {
+            gg_err_invalid(err, field,
+                           "%s: the %s is not inside its %s %s (%s); draw it within the %s's border", field,
+                           gg_unit_level_word(p->level), p->parent.level, p->parent.name, p->parent.code,
+                           p->parent.level);
+            return gg_error_named(err, "not_inside_parent", "%s", p->parent.name);
+        }
     }
     if (gg_shape_label_point(o->geo, p->shape, &p->lat, &p->lon, err) < 0) return -1;
     /* to the precision of the stored border (8 decimals, about 1 mm) */
@@ -286,17 +288,20 @@ int gg_grid_check_overlaps(gg_grid_op_t *o, gg_grid_plan_t *plans, int n, const 
                     const char *field = gg_grid_field(o, &plans[i], "geometry");
                     /* a neighbour outside the caller's scope is not named: the error must not
                      * disclose what the caller may not read */
-                    if (o->auth && !gg_auth_can(o->auth, GG_P_UNIT_READ, gg_db_text(r, 4)))
+                    if (o->auth && !gg_auth_can(o->auth, GG_P_UNIT_READ, gg_db_text(r, 4))) {
                         gg_err_invalid(err, field,
                                        "%s: overlaps a %s outside your scope by more than about 1 m; move "
                                        "the border so the two only touch",
                                        field, gg_unit_level_word(levels[l]));
-                    else
+                        gg_error_reason(err, "overlaps_hidden");
+                    } else {
                         gg_err_invalid(
                             err, field,
                             "%s: overlaps %s %s (%s) by more than about 1 m; move the shared border so the "
                             "two only touch",
                             field, gg_unit_level_word(levels[l]), gg_db_text(r, 2), gg_db_text(r, 1));
+                        gg_error_named(err, "overlaps", "%s（%s）", gg_db_text(r, 2), gg_db_text(r, 1));
+                    }
                     gg_db_res_free(r);
                     return -1;
                 }
@@ -310,12 +315,13 @@ int gg_grid_check_overlaps(gg_grid_op_t *o, gg_grid_plan_t *plans, int n, const 
             if (strcmp(plans[i].level, plans[j].level) != 0) continue;
             int hit = gg_geo_overlaps(o->geo, plans[i].shape, plans[j].shape, err);
             if (hit < 0) return -1;
-            if (hit)
-                return gg_err_invalid(err, gg_grid_field(o, &plans[i], "geometry"),
-                                      "%s: overlaps the new %s \"%s\" (%.*s) by more than about 1 m",
-                                      gg_grid_field(o, &plans[i], "geometry"),
-                                      gg_unit_level_word(plans[j].level), plans[j].name,
-                                      (int)strlen(plans[j].field) - 1, plans[j].field);
+            if (hit) {
+                gg_err_invalid(err, gg_grid_field(o, &plans[i], "geometry"),
+                               "%s: overlaps the new %s \"%s\" (%.*s) by more than about 1 m",
+                               gg_grid_field(o, &plans[i], "geometry"), gg_unit_level_word(plans[j].level),
+                               plans[j].name, (int)strlen(plans[j].field) - 1, plans[j].field);
+                return gg_error_named(err, "overlaps", "%s", plans[j].name);
+            }
         }
     return 0;
 }

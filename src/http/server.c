@@ -258,11 +258,12 @@ void gg_resp_error(gg_req_t *req, const gg_error_t *e, const char *extra_json)
     gg_jw_kstr(&w, "field", e->field[0] ? e->field : NULL);
     /* the reason and its bounds let the UI say it in the user's language (the message is English) */
     if (e->reason && *e->reason) gg_jw_kstr(&w, "reason", e->reason);
-    if (e->has_min || e->has_max) {
+    if (e->has_min || e->has_max || e->name[0]) {
         gg_jw_key(&w, "params");
         gg_jw_obj(&w);
         if (e->has_min) gg_jw_kint(&w, "min", e->min);
         if (e->has_max) gg_jw_kint(&w, "max", e->max);
+        if (e->name[0]) gg_jw_kstr(&w, "name", e->name);
         gg_jw_obj_end(&w);
     }
     if (extra_json && *extra_json) {

@@ -163,7 +163,8 @@ def test_a_grid_outside_its_community_is_refused(geo):
     cid, ccode, area = geo.community()
     # half of it east of the community's border
     r = geo.grid(cid, "出界网格", box(area.x1 - 0.01, area.y0, area.x1 + 0.01, area.y0 + 0.01))
-    bad(r, 400, "geometry", "not inside its community", ccode)
+    err = bad(r, 400, "geometry", "not inside its community", ccode)
+    assert err["reason"] == "not_inside_parent" and err["params"]["name"], err
     # wholly elsewhere
     bad(geo.grid(cid, "远方网格", box(120, 40, 120.01, 40.01)), 400, "geometry", "not inside")
     # sticking out by less than the ~1 m tolerance is digitising noise, not an error
@@ -171,7 +172,8 @@ def test_a_grid_outside_its_community_is_refused(geo):
     assert ok.status_code == 201, ok.text
     # a community's boundary cannot be redrawn to leave its grid outside
     r = geo.api.request("PUT", f"/api/v1/units/{cid}/geometry", json={"geometry": box(area.x0 + 0.02, area.y0, area.x1, area.y1)})
-    bad(r, 400, "geometry", "贴边网格", "outside the new border")
+    err = bad(r, 400, "geometry", "贴边网格", "outside the new border")
+    assert err["reason"] == "child_outside" and err["params"]["name"].startswith("贴边网格（"), err
 
 
 def test_community_boundaries_follow_the_same_rules(geo):
@@ -210,7 +212,9 @@ def test_overlapping_an_active_grid_is_refused_naming_it(geo):
     cid, ccode, area = geo.community()
     first = geo.new_grid(cid, "东网格", area.box(0, 0, 0.5, 1))
     r = geo.grid(cid, "侵入网格", area.box(0.4, 0, 1, 1))
-    bad(r, 400, "geometry", "overlaps", "东网格", first["code"])
+    err = bad(r, 400, "geometry", "overlaps", "东网格", first["code"])
+    # the UI says it in Chinese from the reason, naming the grid in the way
+    assert err["reason"] == "overlaps" and err["params"]["name"] == f"东网格（{first['code']}）", err
     # touching along the shared border is fine
     assert geo.grid(cid, "西网格", area.box(0.5, 0, 1, 1)).status_code == 201
     # a grid inside another is an overlap too
@@ -230,6 +234,7 @@ def test_overlap_with_a_grid_outside_the_callers_scope_does_not_name_it(geo):
     visible = geo.new_grid(ours, "本街网格", area.box(0.5, 0, 1, 0.5))
     r = geo.grid(ours, "越界网格", area.box(0.4, 0.6, 0.6, 0.9), api=street_admin.api)
     err = bad(r, 400, "geometry", "overlaps", "outside your scope")
+    assert err["reason"] == "overlaps_hidden" and "params" not in err, err
     for secret in (hidden["name"], hidden["code"], str(hidden["id"])):
         assert secret not in err["message"], err
     # a grid of the caller's own street is named as before

@@ -4,7 +4,7 @@
 // Chinese user never sees English.  The sentence is built from what the server
 // says in codes:
 //   1. a (code, field) pair common enough to have its own sentence (byField);
-//   2. the reason the field was refused (required, too_long + params.max …),
+//   2. the reason the field was refused (required, too_long + params.max, overlaps + params.name …),
 //      with the field's name when we have one (errors.fields.*);
 //   3. the code (forbidden, not_found, version_conflict …);
 //   4. the server's own message when it is in the UI's language (a few are
@@ -44,7 +44,7 @@ function reasonText(err, label) {
   const k = `errors.reasons.${err.reason}${name ? '' : '_nofield'}`
   if (!te(k)) return ''
   const p = err.params || {}
-  return t(k, { field: name, min: p.min ?? '', max: p.max ?? '' })
+  return t(k, { field: name, min: p.min ?? '', max: p.max ?? '', name: p.name ?? '' })
 }
 
 /** err as api.js throws it; fieldLabel names the field when the caller knows better (an import's column). */

@@ -436,6 +436,14 @@ export default {
     },
     // Why a field was refused (the server's error.reason), with the field's name when known.
     reasons: {
+      overlaps: 'The border overlaps {name} by more than about 1 m: move it so the two only touch',
+      overlaps_nofield: 'The border overlaps {name} by more than about 1 m: move it so the two only touch',
+      overlaps_hidden: 'The border overlaps a grid outside your scope by more than about 1 m: move it so the two only touch',
+      overlaps_hidden_nofield: 'The border overlaps a grid outside your scope by more than about 1 m: move it so the two only touch',
+      child_outside: '{name} would lie outside the new border: redraw the border, or redraw or retire that grid first',
+      child_outside_nofield: '{name} would lie outside the new border: redraw the border, or redraw or retire that grid first',
+      not_inside_parent: 'The border is not inside {name}, the unit above: draw it within that border',
+      not_inside_parent_nofield: 'The border is not inside {name}, the unit above: draw it within that border',
       id_length: 'An ID number has 18 characters',
       id_length_nofield: 'An ID number has 18 characters',
       id_digits: 'The first 17 characters of an ID number are digits',

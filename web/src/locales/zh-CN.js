@@ -438,6 +438,14 @@ export default {
     },
     // Why a field was refused (the server's error.reason), with the field's name when known.
     reasons: {
+      overlaps: '边界与{name}重叠超过约 1 米：请调整边界，使两者只相接',
+      overlaps_nofield: '边界与{name}重叠超过约 1 米：请调整边界，使两者只相接',
+      overlaps_hidden: '边界与一个您辖区外的网格重叠超过约 1 米：请调整边界，使两者只相接',
+      overlaps_hidden_nofield: '边界与一个您辖区外的网格重叠超过约 1 米：请调整边界，使两者只相接',
+      child_outside: '{name}会落在新边界之外：请重画边界，或先重画、撤销该网格',
+      child_outside_nofield: '{name}会落在新边界之外：请重画边界，或先重画、撤销该网格',
+      not_inside_parent: '边界超出了上级单位{name}的范围：请在其边界内绘制',
+      not_inside_parent_nofield: '边界超出了上级单位{name}的范围：请在其边界内绘制',
       id_length: '身份证号应为 18 位',
       id_length_nofield: '身份证号应为 18 位',
       id_digits: '身份证号前 17 位应为数字',
