@@ -3,7 +3,8 @@
 
 A file uses another when it calls a function the other file defines, declared in a header it
 includes (directly, or through another domain header).  The header's functions are found by name: every
-gg_* function declared in src/domain/X.h and defined (not static) in some src/domain/*.c.  The
+gg_* function declared in a header below src/domain and defined (not static) in one of its .c files
+(area folders included: tree/, people/, identity/).  The
 graph of .c files must have no cycle; on one, this prints it (each step with the header that makes
 it) and exits 1.  Run by scripts/check.sh; `scripts/domain-cycles.py --graph [DIR]` prints every
 edge (of DIR instead of src/domain).
@@ -16,7 +17,7 @@ ROOT = pathlib.Path(__file__).resolve().parent.parent
 # another tree's src/domain may be given (to check a commit: git archive it somewhere first)
 ARGS = [a for a in sys.argv[1:] if not a.startswith("--")]
 DOMAIN = pathlib.Path(ARGS[0]) if ARGS else ROOT / "src" / "domain"
-INCLUDE = re.compile(r'^\s*#\s*include\s+"domain/(\w+\.h)"', re.M)
+INCLUDE = re.compile(r'^\s*#\s*include\s+"domain/([\w/]+\.h)"', re.M)
 COMMENT = re.compile(r"/\*.*?\*/|//[^\n]*", re.S)
 DECLARED = re.compile(r"\b(gg_\w+)\s*\(")
 # a definition: at the start of a line, not static, the name, its parameters, then the body
@@ -28,8 +29,9 @@ def text(path):
 
 
 def main():
-    sources = {p.name: text(p) for p in sorted(DOMAIN.glob("*.c"))}
-    headers = {p.name: text(p) for p in sorted(DOMAIN.glob("*.h"))}
+    # by path below src/domain ("tree/unit.c"): the area folders hold the files
+    sources = {p.relative_to(DOMAIN).as_posix(): text(p) for p in sorted(DOMAIN.rglob("*.c"))}
+    headers = {p.relative_to(DOMAIN).as_posix(): text(p) for p in sorted(DOMAIN.rglob("*.h"))}
     definer = {}
     for name, body in sources.items():
         for fn in DEFINED.findall(body):

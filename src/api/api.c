@@ -8,7 +8,7 @@
 
 #include "api/body.h"
 #include "core/utf8.h"
-#include "domain/session.h"
+#include "domain/identity/session.h"
 
 int gg_api_register(gg_router_t *r, gg_error_t *err)
 {

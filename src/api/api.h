@@ -16,7 +16,7 @@
 #include "core/map_tiles.h"
 #include "db/db.h"
 #include "domain/domain.h"
-#include "domain/registration.h"
+#include "domain/people/registration.h"
 #include "geo/grid_index.h"
 #include "http/http.h"
 #include "json/jparse.h"

@@ -3,7 +3,7 @@
 
 #include <string.h>
 
-#include "domain/audit.h"
+#include "domain/identity/audit.h"
 
 /* The body checked against fields followed by more (the two lists joined in the arena). */
 static int write_body(gg_req_t *req, const gg_write_op_t *op, json_t **out)

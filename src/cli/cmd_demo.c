@@ -11,11 +11,11 @@
 
 #include "cli/cli.h"
 #include "core/clock.h"
-#include "domain/account.h"
-#include "domain/assignment.h"
+#include "domain/identity/account.h"
+#include "domain/tree/assignment.h"
 #include "domain/demo.h"
-#include "domain/division.h"
-#include "domain/unit.h"
+#include "domain/tree/division.h"
+#include "domain/tree/unit.h"
 
 #define DEMO_PASSWORD GG_DEMO_PASSWORD
 

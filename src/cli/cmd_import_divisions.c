@@ -9,7 +9,7 @@
 
 #include "cli/cli.h"
 #include "core/clock.h"
-#include "domain/division.h"
+#include "domain/tree/division.h"
 
 #ifndef GG_SOURCE_DIR
 #define GG_SOURCE_DIR "."

@@ -15,7 +15,7 @@
 #include "cli/cli.h"
 #include "core/log.h"
 #include "core/version.h"
-#include "domain/grid.h"
+#include "domain/tree/grid.h"
 #include "worker/housekeeping.h"
 #include "worker/worker.h"
 

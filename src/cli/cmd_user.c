@@ -11,8 +11,8 @@
 #include <string.h>
 
 #include "cli/cli.h"
-#include "domain/account.h"
-#include "domain/unit.h"
+#include "domain/identity/account.h"
+#include "domain/tree/unit.h"
 
 struct opts {
     const char *display_name, *unit, *phone;

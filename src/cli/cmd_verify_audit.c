@@ -3,8 +3,8 @@
 #include <stdio.h>
 
 #include "cli/cli.h"
-#include "domain/audit.h"
-#include "domain/audit_anchor.h"
+#include "domain/identity/audit.h"
+#include "domain/identity/audit_anchor.h"
 
 int gg_cmd_verify_audit(int argc, char **argv)
 {

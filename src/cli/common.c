@@ -8,7 +8,7 @@
 #include "core/log.h"
 
 #include "cli/cli.h"
-#include "domain/audit_anchor.h"
+#include "domain/identity/audit_anchor.h"
 #include "domain/setting.h"
 
 int gg_cli_wants_help(int argc, char **argv)

@@ -10,7 +10,7 @@
 
 #include "db/db.h"
 #include "domain/domain.h"
-#include "domain/registration.h"
+#include "domain/people/registration.h"
 
 #ifndef GG_SOURCE_DIR
 #define GG_SOURCE_DIR "."

@@ -8,9 +8,9 @@
 #include <unistd.h>
 
 #include "core/clock.h"
-#include "domain/assignment.h"
-#include "domain/audit.h"
-#include "domain/grid.h"
+#include "domain/tree/assignment.h"
+#include "domain/identity/audit.h"
+#include "domain/tree/grid.h"
 #include "domain/setting.h"
 #include "domain/validate.h"
 #include "geo/geo.h"

@@ -3,7 +3,7 @@
 
 #include "core/clock.h"
 #include "core/log.h"
-#include "domain/session.h"
+#include "domain/identity/session.h"
 
 int gg_housekeeping_run(void *ctx, gg_error_t *err)
 {

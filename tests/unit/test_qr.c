@@ -10,7 +10,7 @@
 #include <cmocka.h>
 #include <zlib.h>
 
-#include "domain/qr.h"
+#include "domain/tree/qr.h"
 
 #define URL "https://grid.example.gov.cn/r/AbCdEfGhIjKlMnOpQrStUvWxYz0123456789-_abcde"
 

@@ -15,7 +15,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "domain/session_cache.h"
+#include "domain/identity/session_cache.h"
 
 static const char *HASH_A = "aaaaaaaa00000000000000000000000000000000000000000000000000000001";
 static const char *HASH_B = "bbbbbbbb00000000000000000000000000000000000000000000000000000002";
