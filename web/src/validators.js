@@ -12,3 +12,18 @@ export function phoneValid(phone) {
   if (!phone.includes('-') && /^1[3-9]\d{9}$/.test(phone)) return true
   return phone[0] === '0' && digits.length >= 10 && digits.length <= 12
 }
+
+// el-form rules built on the checks above; t is vue-i18n's t, so a rule list
+// is made inside a computed() and follows the language.
+
+/** An optional phone number, checked when the field is left. */
+export const phoneRule = (t) => ({
+  validator: (_r, v, cb) => (v && !phoneValid(v) ? cb(new Error(t('accounts.form.phoneRule'))) : cb()),
+  trigger: 'blur',
+})
+
+/** An account's display name: required, at most 64 characters (as the server). */
+export const displayNameRules = (t) => [
+  { required: true, whitespace: true, message: t('accounts.form.displayNameRequired'), trigger: 'blur' },
+  { max: 64, message: t('accounts.form.displayNameTooLong'), trigger: 'blur' },
+]
