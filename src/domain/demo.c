@@ -550,7 +550,7 @@ static int county_tx(gg_db_conn_t *c, void *vctx, gg_error_t *err)
     county_ctx_t *x = vctx;
     const profile_t *p = x->p;
     gg_arena_t *a = gg_arena_new(1 << 16), *tmp = gg_arena_new(1 << 16);
-    int rc = -1, nst, ncm, ncounty;
+    int rc = -1, nst = 0, ncm = 0, ncounty = 0;
     unitrow_t *streets, *comms, *county;
     gg_shape_t *county_shape = NULL, *street_shape = NULL;
     char *outline = NULL, **street_cells = NULL, **comm_cells = NULL;
