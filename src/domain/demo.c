@@ -293,7 +293,7 @@ static int household(gg_db_conn_t *c, gg_arena_t *a, county_ctx_t *x, int64_t gr
                             head_age + 25 + pick(r, 6)};
     }
     int64_t moved_in = x->now - (int64_t)(30 + pick(r, 365 * 20)) * 86400000;
-    int64_t hh;
+    int64_t hh = 0;
     if (insert_id(c,
                   "INSERT INTO household (house_id, unit_path, kind, created_at, updated_at) VALUES ($1, $2, "
                   "$3, $4, $4) "
@@ -320,7 +320,7 @@ static int household(gg_db_conn_t *c, gg_arena_t *a, county_ctx_t *x, int64_t gr
         const char *reg = migrant ? origins[origin].province : community_name;
         int separated = migrant || chance(r, 0.04); /* 人户分离 */
         int adult = m[i].age >= 18;
-        int64_t rid;
+        int64_t rid = 0;
         if (insert_id(
                 c,
                 "INSERT INTO resident (unit_id, unit_path, household_id, house_id, relation, name, gender, "
@@ -388,7 +388,7 @@ static int fill_grid(gg_db_conn_t *c, gg_arena_t *a, county_ctx_t *x, const unit
         const char *bname = rural ? gg_sprintf(a, "%s%d组%d号", community_name, 1 + i / 10, 1 + i % 10)
                                   : gg_sprintf(a, "%s%d栋", compound, i + 1);
         int houses = p->floors * p->entrances * p->rooms_per_floor;
-        int64_t bid;
+        int64_t bid = 0;
         if (insert_id(
                 c,
                 "INSERT INTO building (grid_id, unit_path, code, name, address, lat, lon, floors, use_type, "
@@ -410,7 +410,7 @@ static int fill_grid(gg_db_conn_t *c, gg_arena_t *a, county_ctx_t *x, const unit
                     int occupied = chance(r, 0.86);
                     int migrant = occupied && chance(r, p->migrant_share);
                     const char *use = !occupied ? "vacant" : migrant ? "rental" : "residence";
-                    int64_t hid;
+                    int64_t hid = 0;
                     if (insert_id(
                             c,
                             "INSERT INTO house (building_id, unit_path, house_code, qr_token, entrance, "
@@ -439,7 +439,7 @@ static int fill_grid(gg_db_conn_t *c, gg_arena_t *a, county_ctx_t *x, const unit
 static int worker(gg_db_conn_t *c, gg_arena_t *a, county_ctx_t *x, const unitrow_t *grid, gg_error_t *err)
 {
     if (x->p != &profiles[0] || chance(x->r, 0.05)) return 0;
-    int64_t id, gid;
+    int64_t id = 0, gid = 0;
     if (insert_id(
             c,
             "INSERT INTO account (username, display_name, password_hash, status, must_change_password, "
