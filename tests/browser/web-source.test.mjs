@@ -66,7 +66,8 @@ test('every audit action the server writes has a label in both languages', async
   // an unlabelled one shows as a raw code in the audit page.
   const dom = path.join(here, '..', '..', 'src', 'domain')
   const codes = new Set()
-  for (const f of fs.readdirSync(dom).filter((n) => n.endsWith('.c'))) {
+  // the area folders too (src/domain/tree, people, identity …)
+  for (const f of fs.readdirSync(dom, { recursive: true }).filter((n) => n.endsWith('.c'))) {
     const text = fs.readFileSync(path.join(dom, f), 'utf8')
     // .action = "x.y", or a call to audit() or any *_audit() helper (departure_audit(…, "resident.depart", …)).
     for (const m of text.matchAll(/(?:\.action = |\b\w*audit\([^"]*)"([a-z_]+(?:\.[a-z_]+)+)"/g)) codes.add(m[1])
