@@ -6,7 +6,7 @@
 // reload; on a phone the tools fit the screen.
 import { test, before, after } from 'node:test'
 import assert from 'node:assert/strict'
-import { launch, newPage, problems, loginAsAdmin, screenshot, skip, createSubtree, apiCall, PHONE, noHorizontalScroll } from './helpers.mjs'
+import { launch, newPage, problems, loginAsAdmin, screenshot, skip, createSubtree, apiCall, PHONE, noHorizontalScroll, ok } from './helpers.mjs'
 
 const square = (lng, lat, d = 0.01) => ({
   type: 'Polygon',
@@ -16,10 +16,6 @@ const box = (w, s, e, n) => ({ type: 'Polygon', coordinates: [[[w, s], [e, s], [
 
 let browser, page, tree, grid1, grid2
 
-async function ok(r, status = 201) {
-  assert.equal(r.status, status, JSON.stringify(r.body))
-  return r.body
-}
 
 /** Tiles off for every map of the page's context: there is no internet here. */
 async function noTiles(p) {

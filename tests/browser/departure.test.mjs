@@ -7,7 +7,7 @@
 // and the 已离开 list shows them, without sideways scrolling.
 import { test, before, after } from 'node:test'
 import assert from 'node:assert/strict'
-import { launch, newPage, problems, loginAsAdmin, screenshot, skip, createSubtree, apiCall, PHONE, noHorizontalScroll, idNumber } from './helpers.mjs'
+import { launch, newPage, problems, loginAsAdmin, screenshot, skip, createSubtree, apiCall, PHONE, noHorizontalScroll, idNumber, ok } from './helpers.mjs'
 
 const square = (lng, lat, d = 0.01) => ({
   type: 'Polygon',
@@ -19,10 +19,6 @@ const beijingDate = (daysAgo = 0) => new Intl.DateTimeFormat('en-CA', { timeZone
 let browser, page, tree, grid, gridH, dying, leaving, head, spouse
 const seq = Math.floor(Math.random() * 900) + 50
 
-async function ok(r, status = 201) {
-  assert.equal(r.status, status, JSON.stringify(r.body))
-  return r.body
-}
 const resident = async (id) => ok(await apiCall(page, 'GET', `/api/v1/residents/${id}`), 200)
 
 before(async () => {

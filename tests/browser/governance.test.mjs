@@ -6,7 +6,7 @@
 // and a grid worker on a phone who sees their grid's residents and nobody else.
 import { test, before, after } from 'node:test'
 import assert from 'node:assert/strict'
-import { launch, newPage, problems, loginAsAdmin, screenshot, skip, createSubtree, apiCall, submitLogin, PHONE, noHorizontalScroll, idNumber } from './helpers.mjs'
+import { launch, newPage, problems, loginAsAdmin, screenshot, skip, createSubtree, apiCall, submitLogin, PHONE, noHorizontalScroll, idNumber, ok } from './helpers.mjs'
 
 /** The same number with a wrong check character. */
 function wrongCheck(id) {
@@ -23,10 +23,6 @@ const seq = Math.floor(Math.random() * 900) + 50
 const ID = idNumber('19800315', seq)
 const WORKER_PASSWORD = 'Gw-Strong-pass-2026'
 
-async function ok(r, status = 201) {
-  assert.equal(r.status, status, JSON.stringify(r.body))
-  return r.body
-}
 
 before(async () => {
   if (skip) return

@@ -9,6 +9,7 @@
 //   GG_ADMIN_USER      default "admin"
 //   GG_ADMIN_PASSWORD  required
 //   GG_CHROMIUM        default /usr/bin/chromium
+import assert from 'node:assert/strict'
 import { createRequire } from 'node:module'
 import { fileURLToPath } from 'node:url'
 import path from 'node:path'
@@ -137,6 +138,12 @@ export function apiCall(page, method, path, body) {
     },
     { method, path, body },
   )
+}
+
+/** The body of an apiCall answer that must have the given status (201 unless said), else a failure showing it. */
+export function ok(r, status = 201) {
+  assert.equal(r.status, status, JSON.stringify(r.body))
+  return r.body
 }
 
 /** A short random tag so names and codes do not collide with an earlier run on the same server. */

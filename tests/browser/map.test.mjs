@@ -7,7 +7,7 @@
 // from the first few to arrive.
 import { test, before, after } from 'node:test'
 import assert from 'node:assert/strict'
-import { launch, newPage, problems, loginAsAdmin, skip, createSubtree, apiCall, submitLogin, screenshot, ADMIN_USER, ADMIN_PASSWORD } from './helpers.mjs'
+import { launch, newPage, problems, loginAsAdmin, skip, createSubtree, apiCall, submitLogin, screenshot, ADMIN_USER, ADMIN_PASSWORD, ok } from './helpers.mjs'
 
 const rect = (x0, y0, x1, y1) => ({ type: 'Polygon', coordinates: [[[x0, y0], [x1, y0], [x1, y1], [x0, y1], [x0, y0]]] })
 const square = (lng, lat, d = 0.01) => rect(lng, lat, lng + d, lat + d)
@@ -20,10 +20,6 @@ let browser, page, tree, grids, worker, neighbour
 const seq = Math.floor(Math.random() * 900) + 50
 const WORKER_PASSWORD = 'Gw-Strong-pass-2026'
 
-async function ok(r, status = 201) {
-  assert.equal(r.status, status, JSON.stringify(r.body))
-  return r.body
-}
 
 before(async () => {
   if (skip) return

@@ -6,7 +6,7 @@
 // registration dialog show what they will save.
 import { test, before, after } from 'node:test'
 import assert from 'node:assert/strict'
-import { launch, newPage, problems, loginAsAdmin, submitLogin, apiCall, createSubtree, skip } from './helpers.mjs'
+import { launch, newPage, problems, loginAsAdmin, submitLogin, apiCall, createSubtree, skip, ok } from './helpers.mjs'
 
 const PASSWORD = 'Role-test-pass-2026'
 const RESIDENTS = 160 // a little over three pages of 50
@@ -14,10 +14,6 @@ const RESIDENTS = 160 // a little over three pages of 50
 let browser, admin, tree, grid
 const accounts = {}
 
-async function ok(r, status = 201) {
-  assert.equal(r.status, status, JSON.stringify(r.body))
-  return r.body
-}
 
 /** A page logged in as one of the accounts made in before() (first password already changed). */
 async function loginAs(role) {

@@ -4,7 +4,7 @@
 // 未成年人, and the residents list filtered by 老年人 finds the resident.
 import { test, before, after } from 'node:test'
 import assert from 'node:assert/strict'
-import { launch, newPage, problems, loginAsAdmin, skip, createSubtree, apiCall } from './helpers.mjs'
+import { launch, newPage, problems, loginAsAdmin, skip, createSubtree, apiCall, ok } from './helpers.mjs'
 
 const WEIGHTS = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2]
 /** A valid resident ID number (GB 11643) for area 420204, the date and a 3-digit sequence. */
@@ -20,10 +20,6 @@ const square = (lng, lat, d = 0.01) => ({
 
 let browser, page, elder
 
-async function ok(r, status = 201) {
-  assert.equal(r.status, status, JSON.stringify(r.body))
-  return r.body
-}
 
 before(async () => {
   if (skip) return
