@@ -4,7 +4,7 @@
 // 未成年人, and the residents list filtered by 老年人 finds the resident.
 import { test, before, after } from 'node:test'
 import assert from 'node:assert/strict'
-import { launch, newPage, problems, loginAsAdmin, skip, createSubtree, apiCall, ok } from './helpers.mjs'
+import { launch, newPage, problems, loginAsAdmin, skip, createSubtree, apiCall, ok, PHONE } from './helpers.mjs'
 
 const WEIGHTS = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2]
 /** A valid resident ID number (GB 11643) for area 420204, the date and a 3-digit sequence. */
@@ -63,4 +63,19 @@ test('a tag that follows from the birth date is shown as such and cannot be remo
   await row.waitFor()
   assert.match(await row.locator('[data-derived="true"]').innerText(), /老年人/)
   assert.deepEqual(await problems(page), [])
+})
+
+test('on a phone the residents cards show the tags too', { skip }, async () => {
+  const phone = await newPage(browser, PHONE)
+  try {
+    await loginAsAdmin(phone)
+    await phone.goto(`/residents?search=${encodeURIComponent(elder.name)}`)
+    const card = phone.getByTestId('resident-card').filter({ hasText: elder.name })
+    await card.waitFor()
+    assert.match(await card.locator('[data-testid="resident-tag"][data-derived="true"]').innerText(), /老年人/)
+    assert.equal(await card.locator('[data-testid="resident-tag"][data-derived="false"]').innerText(), '退役军人')
+    assert.deepEqual(await problems(phone), [])
+  } finally {
+    await phone.context().close()
+  }
 })
