@@ -168,6 +168,8 @@ test('without a tile source every map view loads with no failed request and draw
     await map.locator('path.gg-base-child').nth(1).waitFor()
     assert.equal(await map.locator('path.gg-base-child').count(), 2)
     assert.deepEqual((await map.locator('.gg-base-label-child').allTextContents()).sort(), [tree.community.name, neighbour.name].sort())
+    // the communities' outlines are drawn again above the grids' fills, so a street's grids show whose they are
+    assert.equal(await map.locator('path.gg-base-outline').count(), 2)
     await p.waitForLoadState('networkidle')
     await screenshot(p, 'map-base-street.png')
 
