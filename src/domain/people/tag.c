@@ -7,7 +7,7 @@
 #include "core/clock.h"
 #include "domain/identity/audit.h"
 #include "domain/change.h"
-#include "domain/tree/unit.h"
+#include "domain/setting.h"
 #include "domain/validate.h"
 
 #define TAG_COLS                                                                                             \
@@ -127,12 +127,7 @@ int gg_tag_by_code(gg_db_conn_t *c, gg_arena_t *a, const char *code, gg_tag_t *o
 
 int gg_tag_may_manage(gg_db_conn_t *c, gg_arena_t *a, const gg_auth_t *auth, int *may, gg_error_t *err)
 {
-    gg_unit_t root;
-    int found;
-    *may = 0;
-    if (gg_unit_by_code(c, a, "root", &root, &found, err) < 0) return -1;
-    *may = found && gg_auth_can(auth, GG_P_SETTINGS_MANAGE, root.path);
-    return 0;
+    return gg_settings_may_manage(c, a, auth, may, err);
 }
 
 static int tag_code_valid(const char *code, gg_error_t *err)
