@@ -1,9 +1,12 @@
 // English.  Keys mirror zh-CN.js one to one.
+import categoriesEn from './categories.en.js'
 import governance from './governance.en.js'
 import registrationEn from './registration.en.js'
 import transferEn from './transfer.en.js'
 
 export default {
+  // matter categories (categories.*.js)
+  ...categoriesEn,
   // QR registration, registration review, QR printing (registration.*.js).
   ...registrationEn,
   // bulk import and export (transfer.*.js)

@@ -1,11 +1,14 @@
 // Simplified Chinese — the default language of gridgov.
 // Keys mirror en.js one to one; vue-i18n treats { } @ | as syntax, so they are
 // avoided in the texts.
+import categoriesZh from './categories.zh-CN.js'
 import governance from './governance.zh-CN.js'
 import registrationZh from './registration.zh-CN.js'
 import transferZh from './transfer.zh-CN.js'
 
 export default {
+  // matter categories (categories.*.js)
+  ...categoriesZh,
   // QR registration, registration review, QR printing (registration.*.js).
   ...registrationZh,
   // bulk import and export (transfer.*.js)
