@@ -244,17 +244,6 @@ static int must_manage(const gg_op_t *op, gg_error_t *err)
     return 0;
 }
 
-static int code_valid(const char *code, gg_error_t *err)
-{
-    size_t n = strlen(code);
-    if (n < 2 || n > 32) return gg_err_invalid(err, "code", "a category code has 2 to 32 characters");
-    for (const char *p = code; *p; p++)
-        if (!((*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') || *p == '_'))
-            return gg_err_invalid(err, "code",
-                                  "a category code may contain only a-z, 0-9 and '_' (e.g. exposed_rubbish)");
-    return 0;
-}
-
 /* The node's own fields: names, and each policy field set on it. */
 static int fields_valid(gg_arena_t *a, gg_category_t *k, gg_error_t *err)
 {
@@ -362,8 +351,8 @@ int gg_category_create(const gg_op_t *op, const gg_category_t *in, int64_t *id, 
 {
     gg_category_t k = *in, *tree;
     int n;
-    if (must_manage(op, err) < 0 || code_valid(k.code, err) < 0 || fields_valid(op->arena, &k, err) < 0 ||
-        load_tree(op->c, op->arena, &tree, &n, err) < 0 ||
+    if (must_manage(op, err) < 0 || gg_code_valid(k.code, "a category code", "exposed_rubbish", err) < 0 ||
+        fields_valid(op->arena, &k, err) < 0 || load_tree(op->c, op->arena, &tree, &n, err) < 0 ||
         parent_valid(tree, n, 0, k.parent_id, k.code, err) < 0)
         return -1;
     int64_t now = gg_now_ms();
