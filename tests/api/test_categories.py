@@ -116,7 +116,7 @@ def test_bad_input_is_a_400_naming_the_field(world):
     expect_error(admin.post("/api/v1/categories", json={"code": code()}), 400, "name")
     expect_error(post(parent_id=987654321), 400, "parent_id")
     top = make(admin, **FULL)
-    child = make(admin, parent_id=top["id"])
+    child = make(admin, parent_id=top["id"], name="下级" + secrets.token_hex(2))
     expect_error(post(parent_id=top["id"], code=child["code"]), 400, "code")
     # no cycles: a node cannot move under itself or below itself
     for parent in (top["id"], child["id"]):
@@ -127,6 +127,14 @@ def test_bad_input_is_a_400_naming_the_field(world):
                  400, "response_limit")
     expect_error(admin.patch(f"/api/v1/categories/{top['id']}", json={"priority": None, "version": 1}),
                  400, "priority")
+    # an edit above a node must not leave the node with a response limit longer than its handling limit
+    r = admin.patch(f"/api/v1/categories/{child['id']}",
+                    json={"response_limit": 3, "response_unit": "working_days", "version": 1})
+    assert r.status_code == 200, r.text
+    err = expect_error(admin.patch(f"/api/v1/categories/{top['id']}",
+                                   json={"handling_limit": 2, "version": 1}), 400, "response_limit")
+    assert child["name"] in err["message"]
+    assert admin.get(f"/api/v1/categories/{top['id']}").json()["effective"]["handling_limit"] == 5  # rolled back
     r = admin.patch(f"/api/v1/categories/{top['id']}", json={"name": "新名", "version": 1})
     assert r.status_code == 200, r.text
     expect_error(admin.patch(f"/api/v1/categories/{top['id']}", json={"name": "旧", "version": 1}), 409, "version")

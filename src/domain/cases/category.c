@@ -282,8 +282,18 @@ static int fields_valid(gg_arena_t *a, gg_category_t *k, gg_error_t *err)
     return 0;
 }
 
-/* The node as it now stands in the tree (after the write, inside the transaction): a complete effective
- * policy, and a response limit no longer than the handling limit. */
+/* 1 when k's effective response limit is longer than its handling limit (a working day is 8 working hours).
+ */
+static int response_too_long(const gg_category_t *k)
+{
+    const gg_policy_t *e = &k->eff;
+    return gg_policy_hours(e->num[GG_POLICY_RESPONSE_LIMIT], e->text[GG_POLICY_RESPONSE_UNIT]) >
+           gg_policy_hours(e->num[GG_POLICY_HANDLING_LIMIT], e->text[GG_POLICY_HANDLING_UNIT]);
+}
+
+/* The tree as it now stands (after the write to node id, inside the transaction): the node has a complete
+ * effective policy, and no node's response limit is longer than its handling limit — an edit above a node
+ * changes what it inherits, so every node is checked, the edited one first. */
 static int effective_valid(const gg_op_t *op, int64_t id, gg_error_t *err)
 {
     gg_category_t k, *tree;
@@ -293,13 +303,17 @@ static int effective_valid(const gg_op_t *op, int64_t id, gg_error_t *err)
         if (gg_policy_fields[f].required && !k.eff.set[f])
             return gg_err_invalid(err, gg_policy_fields[f].name, "a top-level category sets %s",
                                   gg_policy_fields[f].name);
-    const gg_policy_t *e = &k.eff;
-    if (gg_policy_hours(e->num[GG_POLICY_RESPONSE_LIMIT], e->text[GG_POLICY_RESPONSE_UNIT]) >
-        gg_policy_hours(e->num[GG_POLICY_HANDLING_LIMIT], e->text[GG_POLICY_HANDLING_UNIT]))
+    for (int i = -1; i < n; i++) {
+        const gg_category_t *bad = i < 0 ? &k : &tree[i];
+        if (!response_too_long(bad)) continue;
+        const gg_policy_t *e = &bad->eff;
         return gg_err_invalid(err, "response_limit",
-                              "the response limit (%lld %s) is longer than the handling limit (%lld %s)",
-                              (long long)e->num[GG_POLICY_RESPONSE_LIMIT], e->text[GG_POLICY_RESPONSE_UNIT],
-                              (long long)e->num[GG_POLICY_HANDLING_LIMIT], e->text[GG_POLICY_HANDLING_UNIT]);
+                              "the response limit of %s (%lld %s) would be longer than its handling limit "
+                              "(%lld %s)",
+                              bad->name, (long long)e->num[GG_POLICY_RESPONSE_LIMIT],
+                              e->text[GG_POLICY_RESPONSE_UNIT], (long long)e->num[GG_POLICY_HANDLING_LIMIT],
+                              e->text[GG_POLICY_HANDLING_UNIT]);
+    }
     return 0;
 }
 
