@@ -1,7 +1,7 @@
 // 事项分类 as an administrator sees it: a seeded leaf (暴露垃圾) shows its own
 // 4-working-hour limit beside the first handler it inherits from 投诉 (marked
-// 继承自投诉); editing a child's limit in the dialog makes it its own and a new
-// policy version; retiring marks the node 已停用; on a phone the page fits.
+// 继承自投诉); editing a child's limit in the dialog (a bad one refused in Chinese)
+// makes it its own and a new policy version; retiring marks the node 已停用; on a phone the page fits.
 import { test, before, after } from 'node:test'
 import assert from 'node:assert/strict'
 import { launch, newPage, problems, loginAsAdmin, skip, apiCall, runTag, PHONE, noHorizontalScroll } from './helpers.mjs'
@@ -48,9 +48,15 @@ test('own and inherited values side by side, edited in the dialog, retired', { s
   assert.equal(await cell('category-policy-version').innerText(), '策略版本 第1版')
   await page.getByTestId('category-edit').click()
   const dialog = page.getByTestId('category-dialog')
-  await dialog.getByTestId('category-handling-limit').locator('input').fill('3')
+  // 200 working days is past the bound: the server's 400 shows in Chinese under the field
+  await dialog.getByTestId('category-handling-limit').locator('input').fill('200')
   await dialog.getByTestId('category-handling-unit').click()
   await page.locator('.el-select-dropdown:visible .el-select-dropdown__item', { hasText: '工作日' }).click()
+  await page.getByTestId('category-save').click()
+  const fieldError = dialog.locator('.el-form-item__error', { hasText: '办理时限' })
+  await fieldError.waitFor()
+  assert.equal(await fieldError.innerText(), '办理时限填写有误，请检查')
+  await dialog.getByTestId('category-handling-limit').locator('input').fill('3')
   await page.getByTestId('category-save').click()
   await dialog.waitFor({ state: 'hidden' })
   await page.waitForFunction(() => document.querySelector('[data-testid="category-policy-version"]')?.textContent.includes('第2版'))
