@@ -71,13 +71,21 @@ test('own and inherited values side by side, edited in the dialog, retired', { s
   assert.deepEqual(await problems(page), [])
 })
 
-test('the page fits a phone', { skip }, async () => {
+test('the page fits a phone, in Chinese and in English', { skip }, async () => {
   const phone = await newPage(browser, PHONE)
   await loginAsAdmin(phone)
   await phone.goto('/categories')
   await phone.getByTestId('category-tree').getByText('井盖缺损', { exact: true }).click()
   await phone.getByTestId('category-detail').waitFor()
   assert.equal(await noHorizontalScroll(phone), true)
+  // in English the same policy reads in English, names included
+  await phone.getByTestId('lang-switch').click()
+  await phone.getByRole('menuitem', { name: 'English' }).click()
+  const detail = phone.getByTestId('category-detail')
+  await detail.getByText('Damaged manhole cover', { exact: true }).waitFor()
+  assert.equal(await detail.getByTestId('effective-first_handler').innerText(), 'Grid worker')
+  assert.equal(await detail.getByTestId('source-first_handler').innerText(), 'inherited from Complaint')
+  assert.equal(await detail.getByTestId('effective-handling_limit').innerText(), '1 working day')
   assert.deepEqual(await problems(phone), [])
   await phone.close()
 })

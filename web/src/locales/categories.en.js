@@ -42,7 +42,7 @@ export default {
       open_condition: 'Conditions to open',
       close_condition: 'Conditions to close',
     },
-    units: { working_hours: 'working hours', working_days: 'working days' },
+    units: { working_hours: 'working hour | working hours', working_days: 'working day | working days' }, // plural by count
     handlers: { grid: 'Grid worker', community: 'Community', dispatcher: 'Street dispatcher' },
     priorities: { normal: 'Normal', urgent: 'Urgent' },
     yes: 'Yes',

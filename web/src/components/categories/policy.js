@@ -13,7 +13,7 @@ export function policyValue(t, f, p) {
   if (v === null || v === undefined) return ''
   if (f === 'response_limit' || f === 'handling_limit') {
     const unit = p[f.replace('_limit', '_unit')]
-    return `${v} ${unit ? t(`categories.units.${unit}`) : ''}`.trim()
+    return `${v} ${unit ? t(`categories.units.${unit}`, v) : ''}`.trim()
   }
   if (f === 'first_handler') return t(`categories.handlers.${v}`)
   if (f === 'priority') return t(`categories.priorities.${v}`)
