@@ -78,6 +78,7 @@ int gg_api_qr_routes(gg_router_t *r,
 int gg_api_transfer_routes(gg_router_t *r,
                            gg_error_t *err);            /* transfer.c: bulk import and export (CSV, XLSX) */
 int gg_api_map_routes(gg_router_t *r, gg_error_t *err); /* map.c: the maps' tile source (public) */
+int gg_api_category_routes(gg_router_t *r, gg_error_t *err); /* cases/categories.c: 事项分类 */
 /* grid_assignments.c: assignments and the staffing queries */
 int gg_api_grid_assignment_routes(gg_router_t *r, gg_error_t *err);
 

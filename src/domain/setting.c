@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "core/clock.h"
+#include "domain/tree/unit.h"
 
 int gg_setting_get(gg_db_conn_t *c, gg_arena_t *a, const char *key, const char **value, gg_error_t *err)
 {
@@ -52,4 +53,14 @@ out:
 out_arena:
     gg_arena_free(a);
     return rc;
+}
+
+int gg_settings_may_manage(gg_db_conn_t *c, gg_arena_t *a, const gg_auth_t *auth, int *may, gg_error_t *err)
+{
+    gg_unit_t root;
+    int found;
+    *may = 0;
+    if (gg_unit_by_code(c, a, "root", &root, &found, err) < 0) return -1;
+    *may = found && gg_auth_can(auth, GG_P_SETTINGS_MANAGE, root.path);
+    return 0;
 }

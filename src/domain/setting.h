@@ -8,6 +8,10 @@
 int gg_setting_get(gg_db_conn_t *c, gg_arena_t *a, const char *key, const char **value, gg_error_t *err);
 int gg_setting_put(gg_db_conn_t *c, const char *key, const char *value, gg_error_t *err);
 
+/* *may = 1 when the caller may change what the whole installation shares (dictionaries, catalogues):
+ * settings.manage at the root. */
+int gg_settings_may_manage(gg_db_conn_t *c, gg_arena_t *a, const gg_auth_t *auth, int *may, gg_error_t *err);
+
 /*
  * Load the key file for this database.  A database that has never seen a key
  * (first start, or `gridgov init`) gets a new key file and records its check

@@ -231,3 +231,14 @@ int gg_choice_valid(const char *value, const char *const *choices, const char *f
     gg_err_invalid(err, field, "%s must be one of: %s", field, list);
     return gg_error_reason(err, "not_allowed");
 }
+
+int gg_code_valid(const char *code, const char *what, const char *example, gg_error_t *err)
+{
+    size_t n = strlen(code);
+    if (n < 2 || n > 32) return gg_err_invalid(err, "code", "%s has 2 to 32 characters", what);
+    for (const char *p = code; *p; p++)
+        if (!((*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') || *p == '_'))
+            return gg_err_invalid(err, "code", "%s may contain only a-z, 0-9 and '_' (e.g. %s)", what,
+                                  example);
+    return 0;
+}

@@ -51,6 +51,10 @@ int64_t gg_date_ms(const char *date);
  */
 int gg_text_field(gg_arena_t *a, const char **s, const char *field, int required, gg_error_t *err);
 
+/* A stable code people do not see (a tag's, a category's): 2 to 32 of a-z, 0-9 and '_'; otherwise a 400
+ * naming "code" that speaks of what ("a tag code") and shows example. */
+int gg_code_valid(const char *code, const char *what, const char *example, gg_error_t *err);
+
 /* 1 when value is one of the NULL-terminated list; otherwise a 400 naming field and the choices. */
 int gg_choice_valid(const char *value, const char *const *choices, const char *field, gg_error_t *err);
 

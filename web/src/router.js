@@ -91,6 +91,13 @@ const routes = [
         component: () => import('./views/TransferView.vue'),
         meta: { title: 'transfer.title', permission: ['resident.read', 'place.read'] },
       },
+      // The matter category catalogue (事项分类) and its policies.
+      {
+        path: 'categories',
+        name: 'categories',
+        component: () => import('./views/CategoriesView.vue'),
+        meta: { title: 'categories.title', permission: 'settings.manage' },
+      },
       {
         path: 'accounts',
         name: 'accounts',

@@ -109,6 +109,15 @@ export function can(perm, unit) {
   return Array.isArray(perm) ? perm.some((p) => perms.has(p)) : perms.has(perm)
 }
 
+/**
+ * Whether the user holds perm at the root of the tree ("/1/"): what the whole installation shares
+ * (the tag dictionary, the category catalogue) changes only with such a grant.
+ */
+export function canAtRoot(perm) {
+  const grants = (state.me && state.me.grants) || []
+  return grants.some((g) => /^\/\d+\/$/.test(g.unit_path || '') && (g.permissions || []).includes(perm))
+}
+
 /** Whether the user holds perm anywhere (menus, routes): can() without a unit. */
 export function hasPermission(perm) {
   return can(perm)

@@ -7,7 +7,7 @@
 #include "core/clock.h"
 #include "domain/identity/audit.h"
 #include "domain/change.h"
-#include "domain/tree/unit.h"
+#include "domain/setting.h"
 #include "domain/validate.h"
 
 #define TAG_COLS                                                                                             \
@@ -127,23 +127,7 @@ int gg_tag_by_code(gg_db_conn_t *c, gg_arena_t *a, const char *code, gg_tag_t *o
 
 int gg_tag_may_manage(gg_db_conn_t *c, gg_arena_t *a, const gg_auth_t *auth, int *may, gg_error_t *err)
 {
-    gg_unit_t root;
-    int found;
-    *may = 0;
-    if (gg_unit_by_code(c, a, "root", &root, &found, err) < 0) return -1;
-    *may = found && gg_auth_can(auth, GG_P_SETTINGS_MANAGE, root.path);
-    return 0;
-}
-
-static int tag_code_valid(const char *code, gg_error_t *err)
-{
-    size_t n = strlen(code);
-    if (n < 2 || n > 32) return gg_err_invalid(err, "code", "a tag code has 2 to 32 characters");
-    for (const char *p = code; *p; p++)
-        if (!((*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') || *p == '_'))
-            return gg_err_invalid(err, "code",
-                                  "a tag code may contain only a-z, 0-9 and '_' (e.g. elderly_alone)");
-    return 0;
+    return gg_settings_may_manage(c, a, auth, may, err);
 }
 
 static int tag_valid(gg_arena_t *a, gg_tag_t *t, gg_error_t *err)
@@ -170,7 +154,8 @@ int gg_tag_create(const gg_op_t *op, const gg_tag_t *in, int64_t *id, gg_error_t
     gg_db_conn_t *c = op->c;
     gg_arena_t *a = op->arena;
     gg_tag_t t = *in;
-    if (must_manage(c, a, op->auth, err) < 0 || tag_code_valid(t.code, err) < 0 || tag_valid(a, &t, err) < 0)
+    if (must_manage(c, a, op->auth, err) < 0 ||
+        gg_code_valid(t.code, "a tag code", "elderly_alone", err) < 0 || tag_valid(a, &t, err) < 0)
         return -1;
     int64_t now = gg_now_ms();
     gg_db_res_t *r;

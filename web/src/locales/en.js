@@ -1,9 +1,12 @@
 // English.  Keys mirror zh-CN.js one to one.
+import categoriesEn from './categories.en.js'
 import governance from './governance.en.js'
 import registrationEn from './registration.en.js'
 import transferEn from './transfer.en.js'
 
 export default {
+  // matter categories (categories.*.js)
+  ...categoriesEn,
   // QR registration, registration review, QR printing (registration.*.js).
   ...registrationEn,
   // bulk import and export (transfer.*.js)
@@ -324,6 +327,10 @@ export default {
       resident_return: 'Resident departure undone',
       tag_create: 'Tag created',
       tag_update: 'Tag changed',
+      category_create: 'Category created',
+      category_update: 'Category changed',
+      category_retire: 'Category retired',
+      category_restore: 'Category restored',
       registration_submit: 'Registration submitted',
       registration_approve: 'Registration approved',
       registration_reject: 'Registration rejected',
@@ -526,6 +533,18 @@ export default {
       object_type: 'Object type',
       object_id: 'Object ID',
       account_id: 'Account',
+      response_limit: 'Response limit',
+      response_unit: 'Response limit unit',
+      handling_limit: 'Handling limit',
+      handling_unit: 'Handling limit unit',
+      first_handler: 'First handler',
+      department_kind: 'Department kind',
+      priority: 'Priority',
+      resident_selectable: 'Residents may pick',
+      open_condition: 'Conditions to open',
+      close_condition: 'Conditions to close',
+      name_en: 'English name',
+      sort: 'Order',
     },
     byField: {
       conflict__username: 'This username is taken',

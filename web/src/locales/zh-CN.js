@@ -1,11 +1,14 @@
 // Simplified Chinese — the default language of gridgov.
 // Keys mirror en.js one to one; vue-i18n treats { } @ | as syntax, so they are
 // avoided in the texts.
+import categoriesZh from './categories.zh-CN.js'
 import governance from './governance.zh-CN.js'
 import registrationZh from './registration.zh-CN.js'
 import transferZh from './transfer.zh-CN.js'
 
 export default {
+  // matter categories (categories.*.js)
+  ...categoriesZh,
   // QR registration, registration review, QR printing (registration.*.js).
   ...registrationZh,
   // bulk import and export (transfer.*.js)
@@ -326,6 +329,10 @@ export default {
       resident_return: '撤销居民离开登记',
       tag_create: '新建标签',
       tag_update: '修改标签',
+      category_create: '新建事项分类',
+      category_update: '修改事项分类',
+      category_retire: '停用事项分类',
+      category_restore: '恢复事项分类',
       registration_submit: '扫码登记提交',
       registration_approve: '登记通过',
       registration_reject: '登记驳回',
@@ -529,6 +536,18 @@ export default {
       object_type: '对象类型',
       object_id: '对象编号',
       account_id: '账号',
+      response_limit: '响应时限',
+      response_unit: '响应时限单位',
+      handling_limit: '办理时限',
+      handling_unit: '办理时限单位',
+      first_handler: '首办',
+      department_kind: '主办部门类别',
+      priority: '优先级',
+      resident_selectable: '居民可选',
+      open_condition: '立案条件',
+      close_condition: '结案条件',
+      name_en: '英文名称',
+      sort: '排序',
     },
     byField: {
       conflict__username: '该用户名已被使用',
