@@ -1,19 +1,14 @@
--- 0010_calendar: the working calendar (工作日历).  One row per date that differs from the Monday–Friday rule:
--- a holiday on a weekday (法定节假日) or a working weekend day (调休).  Rows with source 'chinese-days' come from
--- `gridgov import-calendar` (the chinese-days package); 'local' rows are an administrator's edits, which an
--- import never overwrites.  calendar_year records which years the package covered, so a year with no
--- holiday rows at all is still known to be covered, and a year without a row falls back to Mon–Fri.
+-- 0010_calendar: the working calendar (工作日历).  One row per date and source that differs from the
+-- Monday–Friday rule: a holiday on a weekday (法定节假日) or a working weekend day (调休).  Rows with source
+-- 'chinese-days' are written only by `gridgov import-calendar` (the chinese-days package); 'local' rows only by
+-- an administrator (PUT/DELETE /api/v1/calendar/days/{date}).  Both may exist for one date: the local row
+-- decides, and deleting it brings the package's answer back; an import never touches a local row.
 CREATE TABLE calendar_day (
-    day TEXT PRIMARY KEY CHECK (length(day) = 10),  -- YYYY-MM-DD, Asia/Shanghai
+    day TEXT NOT NULL CHECK (length(day) = 10), -- YYYY-MM-DD, Asia/Shanghai
+    source TEXT NOT NULL CHECK (source IN ('chinese-days', 'local')),
     kind TEXT NOT NULL CHECK (kind IN ('holiday', 'workday')),
     name TEXT NOT NULL,
-    source TEXT NOT NULL CHECK (source IN ('chinese-days', 'local')),
-    updated_by BIGINT REFERENCES account (id),
-    updated_at BIGINT NOT NULL
-);
-
-CREATE TABLE calendar_year (
-    year INTEGER PRIMARY KEY,
-    source TEXT NOT NULL CHECK (source IN ('chinese-days')),
-    imported_at BIGINT NOT NULL
+    updated_by BIGINT REFERENCES account (id), -- local edits: who
+    updated_at BIGINT NOT NULL,
+    PRIMARY KEY (day, source)
 );

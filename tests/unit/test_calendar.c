@@ -199,6 +199,14 @@ static void test_parse_date(void **state)
     assert_int_equal(gg_cal_parse_date("2023-02-29", &y, &m, &d), -1);
     assert_int_equal(gg_cal_parse_date("2024-2-29", &y, &m, &d), -1);
     assert_int_equal(gg_cal_parse_date("2024-13-01", &y, &m, &d), -1);
+    int64_t ms;
+    assert_int_equal(gg_cal_parse_instant("2024-09-30T10:00:00+08:00", &ms), 0);
+    assert_int_equal(ms, at(2024, 9, 30, 10, 0));
+    assert_int_equal(gg_cal_parse_instant("2024-09-30T02:00:00.250Z", &ms), 0);
+    assert_int_equal(ms, at(2024, 9, 30, 10, 0));
+    assert_int_equal(gg_cal_parse_instant("2024-09-30T10:00", &ms), -1); /* no offset: ambiguous */
+    assert_int_equal(gg_cal_parse_instant("2024-09-31T10:00:00Z", &ms), -1);
+    assert_int_equal(gg_cal_parse_instant("2024-09-30T10:00:00+08:00x", &ms), -1);
 }
 
 int main(void)

@@ -74,6 +74,48 @@ int gg_cal_parse_date(const char *t, int *y, int *m, int *d)
     return valid_date(*y, *m, *d) ? 0 : -1;
 }
 
+static int digits(const char *p, int n, int *out)
+{
+    *out = 0;
+    for (int i = 0; i < n; i++) {
+        if (p[i] < '0' || p[i] > '9') return -1;
+        *out = *out * 10 + (p[i] - '0');
+    }
+    return 0;
+}
+
+int gg_cal_parse_instant(const char *t, int64_t *ms)
+{
+    int y, mo, d, h, mi, sec = 0, oh = 0, om = 0, sign = 0;
+    char date[11];
+    if (!t || strlen(t) < 17 || (t[10] != 'T' && t[10] != 't' && t[10] != ' ')) return -1;
+    snprintf(date, sizeof date, "%.10s", t);
+    if (gg_cal_parse_date(date, &y, &mo, &d) < 0 || digits(t + 11, 2, &h) || t[13] != ':' ||
+        digits(t + 14, 2, &mi) || h > 23 || mi > 59)
+        return -1;
+    const char *p = t + 16;
+    if (*p == ':') {
+        if (digits(p + 1, 2, &sec) || sec > 60) return -1;
+        p += 3;
+        if (*p == '.') {
+            if (p[1] < '0' || p[1] > '9') return -1;
+            for (p++; *p >= '0' && *p <= '9'; p++)
+                ;
+        }
+    }
+    if ((*p == 'Z' || *p == 'z') && !p[1]) {
+        sign = 0;
+    } else if ((*p == '+' || *p == '-') && strlen(p) == 6 && !digits(p + 1, 2, &oh) && p[3] == ':' &&
+               !digits(p + 4, 2, &om) && oh <= 23 && om <= 59) {
+        sign = *p == '+' ? 1 : -1;
+    } else {
+        return -1;
+    }
+    int64_t local = (gg_cal_days_from_civil(y, mo, d) * 86400 + h * 3600 + mi * 60 + (sec > 59 ? 59 : sec));
+    *ms = (local - sign * (oh * 3600 + om * 60)) * 1000;
+    return 0;
+}
+
 /* ---- office hours ---- */
 
 static int parse_hhmm(const char *p, int *minutes)

@@ -115,5 +115,8 @@ void gg_calendar_install(gg_calendar_t *c, gg_cal_snapshot_t *s); /* takes owner
 int64_t gg_cal_days_from_civil(int y, int m, int d);
 void gg_cal_civil_from_days(int64_t z, int *y, int *m, int *d);
 int gg_cal_parse_date(const char *text, int *y, int *m, int *d);
+/* An RFC 3339 instant with its offset ("2024-09-30T10:00:00+08:00", "…Z",
+ * fractions of a second dropped) into Unix ms; -1 when it is not one. */
+int gg_cal_parse_instant(const char *text, int64_t *ms);
 
 #endif
