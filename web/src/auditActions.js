@@ -52,6 +52,10 @@ export const ACTIONS = [
   'resident.return',
   'tag.create',
   'tag.update',
+  'calendar.put',
+  'calendar.delete',
+  'calendar.put.refused',
+  'calendar.delete.refused',
   'registration.submit',
   'registration.approve',
   'registration.reject',
@@ -74,6 +78,7 @@ export const PREFIXES = [
   'resident.',
   'registration.',
   'import.',
+  'calendar.',
 ]
 
 /** Where an entry came from: an IP address, or "local" (a command run on the server) named in words. */

@@ -2,12 +2,15 @@
 import governance from './governance.en.js'
 import registrationEn from './registration.en.js'
 import transferEn from './transfer.en.js'
+import calendarEn from './calendar.en.js'
 
 export default {
   // QR registration, registration review, QR printing (registration.*.js).
   ...registrationEn,
   // bulk import and export (transfer.*.js)
   ...transferEn,
+  // the working calendar (calendar.*.js)
+  ...calendarEn,
   app: {
     name: 'Grid Governance',
   },
@@ -324,6 +327,10 @@ export default {
       resident_return: 'Resident departure undone',
       tag_create: 'Tag created',
       tag_update: 'Tag changed',
+      calendar_put: 'Working calendar day changed',
+      calendar_delete: 'Working calendar change undone',
+      calendar_put_refused: 'Working calendar change refused',
+      calendar_delete_refused: 'Working calendar undo refused',
       registration_submit: 'Registration submitted',
       registration_approve: 'Registration approved',
       registration_reject: 'Registration rejected',

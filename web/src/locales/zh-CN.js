@@ -4,12 +4,15 @@
 import governance from './governance.zh-CN.js'
 import registrationZh from './registration.zh-CN.js'
 import transferZh from './transfer.zh-CN.js'
+import calendarZh from './calendar.zh-CN.js'
 
 export default {
   // QR registration, registration review, QR printing (registration.*.js).
   ...registrationZh,
   // bulk import and export (transfer.*.js)
   ...transferZh,
+  // the working calendar (calendar.*.js)
+  ...calendarZh,
   app: {
     name: '网格化社会治理平台',
   },
@@ -326,6 +329,10 @@ export default {
       resident_return: '撤销居民离开登记',
       tag_create: '新建标签',
       tag_update: '修改标签',
+      calendar_put: '调整工作日历',
+      calendar_delete: '撤销工作日历调整',
+      calendar_put_refused: '调整工作日历被拒绝',
+      calendar_delete_refused: '撤销工作日历调整被拒绝',
       registration_submit: '扫码登记提交',
       registration_approve: '登记通过',
       registration_reject: '登记驳回',
