@@ -4,8 +4,10 @@ A server of this module's own: `gridgov import-calendar` writes the database fro
 the calendar when it starts, so the module imports and then restarts its server once.  Dates are the real
 2024 calendar: 国庆节 2024-10-01..07 off, Sunday 09-29 and Saturday 10-12 are 调休 working days.
 """
+import json
 import os
 import subprocess
+import time
 
 import pytest
 
@@ -115,6 +117,35 @@ def test_local_override_survives_import_and_is_audited(cal):
     rows = s.sql("SELECT action, object_id FROM audit_log WHERE action IN ('calendar.put', 'calendar.delete') ORDER BY seq")
     assert [tuple(r) for r in rows] == [("calendar.put", "2024-10-08"), ("calendar.put", "2024-10-12"),
                                         ("calendar.delete", "2024-10-12"), ("calendar.delete", "2024-10-08")]
+
+
+def test_a_cli_import_while_serving_is_seen(cal, tmp_path):
+    """A newer package imported by the CLI while the server runs: the import bumps the calendar generation,
+    which the server compares at most once a second, so its deadlines follow without a restart."""
+    s, world, _ = cal
+    api = world.admin.api
+    newer = tmp_path / "years"
+    newer.mkdir()
+    with open(os.path.join(SOURCE, "years", "2024.json"), encoding="utf-8") as f:
+        year = json.load(f)
+    year["holidays"]["2024-10-08"] = "Test Day,测试假日,1"
+    (newer / "2024.json").write_text(json.dumps(year, ensure_ascii=False), encoding="utf-8")
+    params = {"from": "2024-09-30T10:00:00+08:00", "days": 1}
+    assert api.get("/api/v1/calendar/deadline", params=params).json()["deadline"] == "2024-10-08T18:00:00+08:00"
+    s.cli("import-calendar", "--from", str(tmp_path))
+    until = time.time() + 5
+    while True:
+        deadline = api.get("/api/v1/calendar/deadline", params=params).json()["deadline"]
+        if deadline != "2024-10-08T18:00:00+08:00" or time.time() > until:
+            break
+        time.sleep(0.2)
+    assert deadline == "2024-10-09T18:00:00+08:00"
+    assert days_of(api.get("/api/v1/calendar", params={"year": 2024}))["2024-10-08"]["name"] == "测试假日"
+    s.cli("import-calendar", "--from", SOURCE)  # the real package again: 10-08 is an ordinary Tuesday
+    until = time.time() + 5
+    while api.get("/api/v1/calendar/deadline", params=params).json()["deadline"] != "2024-10-08T18:00:00+08:00":
+        assert time.time() < until, "the server did not pick up the second import"
+        time.sleep(0.2)
 
 
 def test_only_settings_manage_at_root_edits(cal):

@@ -177,9 +177,24 @@ static void test_local_edit_wins_and_holder(void **state)
     gg_cal_snapshot_t *before = gg_calendar_acquire(c);
     assert_false(gg_cal_is_workday(before, 2024, 10, 12, &fb)); /* the empty snapshot: Mon–Fri */
     assert_int_equal(fb, 1);
-    gg_calendar_install(c, s);
+    gg_calendar_install(c, s, 2);
     gg_cal_snapshot_t *after = gg_calendar_acquire(c);
     assert_ptr_equal(after, s);
+    assert_int_equal(gg_calendar_generation(c), 2);
+    /* a slower rebuild from older data does not replace a newer snapshot */
+    gg_cal_snapshot_t *stale = NULL;
+    assert_int_equal(gg_cal_snapshot_build(NULL, 0, &h, &stale, &err), 0);
+    gg_calendar_install(c, stale, 1);
+    gg_cal_snapshot_t *still = gg_calendar_acquire(c);
+    assert_ptr_equal(still, s);
+    gg_cal_snapshot_release(still);
+    /* the database is compared at most once a second, by one thread at a time */
+    assert_true(gg_calendar_due(c, 5000));
+    assert_false(gg_calendar_due(c, 5000)); /* another thread is checking */
+    gg_calendar_checked(c, 5000);
+    assert_false(gg_calendar_due(c, 5500));
+    assert_true(gg_calendar_due(c, 6001));
+    gg_calendar_checked(c, 6001);
     assert_int_equal(gg_cal_snapshot_hours(after)->end[0], 17 * 60);
     gg_cal_snapshot_release(before); /* the old one outlived its replacement's install */
     gg_cal_snapshot_release(after);

@@ -50,6 +50,7 @@ static int year_respond(gg_write_t *w, gg_error_t *err)
     struct year_query *q = w->state;
     gg_calendar_row_t *rows;
     int n;
+    if (gg_calendar_sync(w->op.c, calendar(w), err) < 0) return -1;
     if (gg_calendar_rows(w->op.c, w->op.arena, (int)q->year, &rows, &n, err) < 0) return -1;
     gg_cal_snapshot_t *s = gg_calendar_acquire(calendar(w));
     gg_jw_t *jw = gg_api_json(w->req, w->status);
@@ -155,6 +156,7 @@ static int deadline_parse(gg_write_t *w)
 static int deadline_respond(gg_write_t *w, gg_error_t *err)
 {
     struct deadline_query *q = w->state;
+    if (gg_calendar_sync(w->op.c, calendar(w), err) < 0) return -1;
     gg_cal_snapshot_t *s = gg_calendar_acquire(calendar(w));
     int64_t due;
     int fallback;

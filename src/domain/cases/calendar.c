@@ -29,6 +29,9 @@ struct gg_cal_snapshot {
 struct gg_calendar {
     pthread_mutex_t mu;
     gg_cal_snapshot_t *current;
+    int64_t generation;      /* of current; under mu */
+    atomic_llong last_check; /* ms */
+    atomic_int checking;
 };
 
 /* Howard Hinnant's days_from_civil / civil_from_days (proleptic Gregorian). */
@@ -380,11 +383,36 @@ gg_cal_snapshot_t *gg_calendar_acquire(gg_calendar_t *c)
     return s;
 }
 
-void gg_calendar_install(gg_calendar_t *c, gg_cal_snapshot_t *s)
+void gg_calendar_install(gg_calendar_t *c, gg_cal_snapshot_t *s, int64_t generation)
 {
     pthread_mutex_lock(&c->mu);
-    gg_cal_snapshot_t *old = c->current;
-    c->current = s;
+    gg_cal_snapshot_t *old = s;
+    if (generation >= c->generation) {
+        old = c->current;
+        c->current = s;
+        c->generation = generation;
+    }
     pthread_mutex_unlock(&c->mu);
     gg_cal_snapshot_release(old);
+}
+
+int64_t gg_calendar_generation(gg_calendar_t *c)
+{
+    pthread_mutex_lock(&c->mu);
+    int64_t g = c->generation;
+    pthread_mutex_unlock(&c->mu);
+    return g;
+}
+
+int gg_calendar_due(gg_calendar_t *c, int64_t now_ms)
+{
+    if (now_ms - atomic_load(&c->last_check) < 1000) return 0;
+    int expected = 0;
+    return atomic_compare_exchange_strong(&c->checking, &expected, 1);
+}
+
+void gg_calendar_checked(gg_calendar_t *c, int64_t now_ms)
+{
+    atomic_store(&c->last_check, (long long)now_ms);
+    atomic_store(&c->checking, 0);
 }

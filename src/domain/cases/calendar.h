@@ -108,7 +108,14 @@ void gg_calendar_free(gg_calendar_t *c);
  * default office hours before the first install); pair with
  * gg_cal_snapshot_release. */
 gg_cal_snapshot_t *gg_calendar_acquire(gg_calendar_t *c);
-void gg_calendar_install(gg_calendar_t *c, gg_cal_snapshot_t *s); /* takes ownership */
+/* Publish s (takes ownership), built from the data at generation (the calendar_generation counter,
+ * calendar_store.h).  A snapshot older than the installed one (a slower concurrent rebuild) is dropped. */
+void gg_calendar_install(gg_calendar_t *c, gg_cal_snapshot_t *s, int64_t generation);
+int64_t gg_calendar_generation(gg_calendar_t *c);
+/* 1 when the caller should compare the generation with the database now: more than a second since the last
+ * check, and no other thread checking; the caller then calls gg_calendar_checked. */
+int gg_calendar_due(gg_calendar_t *c, int64_t now_ms);
+void gg_calendar_checked(gg_calendar_t *c, int64_t now_ms);
 
 /* Civil-date helpers shared by the store and the API: days since 1970-01-01
  * and back; "YYYY-MM-DD" checked (0) or not (-1). */

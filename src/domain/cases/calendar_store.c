@@ -14,9 +14,11 @@
 #include "domain/change.h"
 #include "domain/identity/audit.h"
 #include "domain/people/tag.h"
+#include "domain/setting.h"
 #include "domain/validate.h"
 
 #define PACKAGE_SOURCE "chinese-days"
+#define GENERATION_KEY "calendar_generation"
 
 /* ---- import ---- */
 
@@ -79,7 +81,7 @@ static int import_year_tx(gg_db_conn_t *c, void *ctx, gg_error_t *err)
     if (import_kind(c, f, "holidays", "holiday", now, err) < 0 ||
         import_kind(c, f, "workdays", "workday", now, err) < 0)
         return -1;
-    return 0;
+    return gg_setting_counter_bump(c, GENERATION_KEY, err);
 }
 
 static int is_year_file(const char *name, int *year)
@@ -178,7 +180,10 @@ int gg_calendar_rows(gg_db_conn_t *c, gg_arena_t *a, int year, gg_calendar_row_t
 int gg_calendar_reload(gg_db_conn_t *c, gg_calendar_t *cal, const gg_office_hours_t *hours, gg_error_t *err)
 {
     gg_db_res_t *r;
-    if (gg_db_query(c, "SELECT day, kind, source FROM calendar_day", NULL, 0, &r, err) < 0) return -1;
+    int64_t generation; /* read first: the rows are at least this new */
+    if (gg_setting_counter_get(c, GENERATION_KEY, &generation, err) < 0 ||
+        gg_db_query(c, "SELECT day, kind, source FROM calendar_day", NULL, 0, &r, err) < 0)
+        return -1;
     gg_cal_day_t *days = NULL;
     int n = 0, cap = 0, step;
     while ((step = gg_db_next(r, err)) == 1) {
@@ -200,7 +205,25 @@ int gg_calendar_reload(gg_db_conn_t *c, gg_calendar_t *cal, const gg_office_hour
     gg_cal_snapshot_t *s = NULL;
     int rc = step < 0 ? -1 : gg_cal_snapshot_build(days, n, hours, &s, err);
     free(days);
-    if (rc == 0) gg_calendar_install(cal, s);
+    if (rc == 0) gg_calendar_install(cal, s, generation);
+    return rc;
+}
+
+static int reload_same_hours(gg_db_conn_t *c, gg_calendar_t *cal, gg_error_t *err)
+{
+    gg_cal_snapshot_t *cur = gg_calendar_acquire(cal);
+    gg_office_hours_t hours = *gg_cal_snapshot_hours(cur);
+    gg_cal_snapshot_release(cur);
+    return gg_calendar_reload(c, cal, &hours, err);
+}
+
+int gg_calendar_sync(gg_db_conn_t *c, gg_calendar_t *cal, gg_error_t *err)
+{
+    if (!cal || !gg_calendar_due(cal, gg_now_ms())) return 0;
+    int64_t generation;
+    int rc = gg_setting_counter_get(c, GENERATION_KEY, &generation, err);
+    if (rc == 0 && generation > gg_calendar_generation(cal)) rc = reload_same_hours(c, cal, err);
+    gg_calendar_checked(cal, gg_now_ms());
     return rc;
 }
 
@@ -208,12 +231,8 @@ int gg_calendar_reload(gg_db_conn_t *c, gg_calendar_t *cal, const gg_office_hour
 
 static void reload_after_commit(gg_db_conn_t *c, void *ctx)
 {
-    gg_calendar_t *cal = ctx;
-    gg_cal_snapshot_t *cur = gg_calendar_acquire(cal);
-    gg_office_hours_t hours = *gg_cal_snapshot_hours(cur);
-    gg_cal_snapshot_release(cur);
     gg_error_t err = {0};
-    if (gg_calendar_reload(c, cal, &hours, &err) < 0) gg_log_warn("calendar rebuild failed: %s", err.message);
+    if (reload_same_hours(c, ctx, &err) < 0) gg_log_warn("calendar rebuild failed: %s", err.message);
 }
 
 static int must_manage(const gg_op_t *op, gg_error_t *err)
@@ -281,7 +300,9 @@ int gg_calendar_day_put(const gg_op_t *op, gg_calendar_t *cal, const char *day, 
                           .object_type = "calendar_day",
                           .object_id = day,
                           .detail_json = gg_change_done(&ch, op->arena)};
-    if (gg_audit_append(op->c, &op->actor, &e, err) < 0) return -1;
+    if (gg_audit_append(op->c, &op->actor, &e, err) < 0 ||
+        gg_setting_counter_bump(op->c, GENERATION_KEY, err) < 0)
+        return -1;
     if (cal) gg_db_on_commit(op->c, reload_after_commit, cal);
     return 0;
 }
@@ -304,7 +325,9 @@ int gg_calendar_day_delete(const gg_op_t *op, gg_calendar_t *cal, const char *da
                           .object_type = "calendar_day",
                           .object_id = day,
                           .detail_json = gg_change_done(&ch, op->arena)};
-    if (gg_audit_append(op->c, &op->actor, &e, err) < 0) return -1;
+    if (gg_audit_append(op->c, &op->actor, &e, err) < 0 ||
+        gg_setting_counter_bump(op->c, GENERATION_KEY, err) < 0)
+        return -1;
     if (cal) gg_db_on_commit(op->c, reload_after_commit, cal);
     return 0;
 }

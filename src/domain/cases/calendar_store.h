@@ -12,7 +12,8 @@
  *    settings.manage at the root (403 otherwise), audited (calendar.put /
  *    calendar.delete with the before and after), and after the commit the
  *    process's calendar is rebuilt (gg_db_on_commit).
- *  - gg_calendar_reload builds a snapshot from every row and installs it.
+ *  - gg_calendar_reload builds a snapshot from every row and installs it; gg_calendar_sync does so when
+ *    another process has written since (the calendar_generation counter, domain/setting.h).
  */
 #ifndef GG_DOMAIN_CASES_CALENDAR_STORE_H
 #define GG_DOMAIN_CASES_CALENDAR_STORE_H
@@ -49,5 +50,13 @@ int gg_calendar_day_delete(const gg_op_t *op, gg_calendar_t *cal, const char *da
 
 /* Load every row with the office hours into a snapshot and install it in cal. */
 int gg_calendar_reload(gg_db_conn_t *c, gg_calendar_t *cal, const gg_office_hours_t *hours, gg_error_t *err);
+/* Every calendar write (import, local edit) bumps the calendar_generation counter; a reader calls sync before
+ * it acquires a snapshot: at most once a second it compares the counter and rebuilds when another process
+ * (a CLI import, another node) changed the rows. */
+int gg_calendar_sync(gg_db_conn_t *c, gg_calendar_t *cal, gg_error_t *err);
+/* Every calendar write (import, local edit) bumps the calendar_generation counter; a reader calls sync before
+ * it acquires a snapshot, which compares the counter at most once a second and rebuilds when another process
+ * (a CLI import, another node) changed the rows. */
+int gg_calendar_sync(gg_db_conn_t *c, gg_calendar_t *cal, gg_error_t *err);
 
 #endif
