@@ -154,6 +154,9 @@ def test_only_settings_manage_at_root_edits(cal):
         r = world.accounts[who].api.put("/api/v1/calendar/days/2024-11-01", json={"kind": "holiday", "name": "x"})
         assert r.status_code == 403, (who, r.text)
     assert "2024-11-01" not in days_of(world.admin.api.get("/api/v1/calendar", params={"year": 2024}))
+    # the page offers editing only to those who may
+    assert world.admin.api.get("/api/v1/calendar").json()["can_edit"] is True
+    assert world.accounts["street_admin"].api.get("/api/v1/calendar").json()["can_edit"] is False
     refused = s.sql("SELECT count(*) FROM audit_log WHERE action = 'calendar.put.refused'")
     assert int(refused[0][0]) == 3  # reaching for a shared setting is on record
 

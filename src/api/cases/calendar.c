@@ -50,7 +50,9 @@ static int year_respond(gg_write_t *w, gg_error_t *err)
     struct year_query *q = w->state;
     gg_calendar_row_t *rows;
     int n;
-    if (gg_calendar_sync(w->op.c, calendar(w), err) < 0) return -1;
+    int may_edit;
+    if (gg_calendar_sync(w->op.c, calendar(w), err) < 0 || gg_calendar_may_edit(&w->op, &may_edit, err) < 0)
+        return -1;
     if (gg_calendar_rows(w->op.c, w->op.arena, (int)q->year, &rows, &n, err) < 0) return -1;
     gg_cal_snapshot_t *s = gg_calendar_acquire(calendar(w));
     gg_jw_t *jw = gg_api_json(w->req, w->status);
@@ -59,6 +61,7 @@ static int year_respond(gg_write_t *w, gg_error_t *err)
     gg_jw_kstr(jw, "coverage", gg_cal_coverage_name(gg_cal_year_coverage(s, (int)q->year)));
     write_hours(jw, gg_cal_snapshot_hours(s));
     gg_cal_snapshot_release(s);
+    gg_jw_kbool(jw, "can_edit", may_edit);
     gg_jw_key(jw, "days");
     gg_jw_arr(jw);
     for (int i = 0; i < n; i++) {

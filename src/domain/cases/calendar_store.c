@@ -235,10 +235,16 @@ static void reload_after_commit(gg_db_conn_t *c, void *ctx)
     if (reload_same_hours(c, ctx, &err) < 0) gg_log_warn("calendar rebuild failed: %s", err.message);
 }
 
+int gg_calendar_may_edit(const gg_op_t *op, int *may, gg_error_t *err)
+{
+    /* the same rule as the shared tag dictionary: settings.manage at the root */
+    return gg_tag_may_manage(op->c, op->arena, op->auth, may, err);
+}
+
 static int must_manage(const gg_op_t *op, gg_error_t *err)
 {
     int may;
-    if (gg_tag_may_manage(op->c, op->arena, op->auth, &may, err) < 0) return -1;
+    if (gg_calendar_may_edit(op, &may, err) < 0) return -1;
     if (!may)
         return gg_err_forbidden(err, "the working calendar is shared by everyone; changing it needs "
                                      "settings.manage at the root");

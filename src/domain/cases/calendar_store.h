@@ -42,6 +42,9 @@ typedef struct gg_calendar_row {
 int gg_calendar_rows(gg_db_conn_t *c, gg_arena_t *a, int year, gg_calendar_row_t **rows, int *n,
                      gg_error_t *err);
 
+/* Whether auth may change the calendar (settings.manage at the root): what the page offers. */
+int gg_calendar_may_edit(const gg_op_t *op, int *may, gg_error_t *err);
+
 /* kind "holiday" | "workday"; name 1..32 characters.  cal is rebuilt after the commit (may be NULL). */
 int gg_calendar_day_put(const gg_op_t *op, gg_calendar_t *cal, const char *day, const char *kind,
                         const char *name, gg_error_t *err);
