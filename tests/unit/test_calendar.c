@@ -204,6 +204,10 @@ static void test_local_edit_wins_and_holder(void **state)
     gg_error_t e = {0};
     assert_int_not_equal(gg_cal_snapshot_build(bad, 1, &h, &s, &e), 0);
     assert_int_equal(e.http_status, 400);
+    gg_office_hours_t none = {0};
+    gg_error_t e2 = {0};
+    assert_int_not_equal(gg_cal_snapshot_build(NULL, 0, &none, &s, &e2), 0);
+    assert_string_equal(e2.field, "office_hours");
 }
 
 static void test_parse_date(void **state)

@@ -190,6 +190,8 @@ static int by_day_then_source(const void *a, const void *b)
 int gg_cal_snapshot_build(const gg_cal_day_t *days, int n, const gg_office_hours_t *hours,
                           gg_cal_snapshot_t **out, gg_error_t *err)
 {
+    if (!hours || hours->n < 1 || hours->n > GG_CAL_MAX_INTERVALS) /* the arithmetic needs an open interval */
+        return gg_err_invalid(err, "office_hours", "office hours need at least one interval");
     gg_cal_snapshot_t *s = calloc(1, sizeof *s);
     if (!s || (n > 0 && !(s->days = calloc((size_t)n, sizeof *s->days)))) {
         free(s);

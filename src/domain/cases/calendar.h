@@ -82,7 +82,8 @@ typedef struct gg_cal_snapshot gg_cal_snapshot_t;
 typedef struct gg_calendar gg_calendar_t;
 
 /* Build from n listed dates (copied; a date listed twice keeps the local
- * one) and the office hours.  Fails only on a date that does not exist. */
+ * one) and the office hours.  Fails only on a date that does not exist, or office hours without an
+ * interval (400 naming office_hours). */
 int gg_cal_snapshot_build(const gg_cal_day_t *days, int n, const gg_office_hours_t *hours,
                           gg_cal_snapshot_t **out, gg_error_t *err);
 void gg_cal_snapshot_release(gg_cal_snapshot_t *s); /* drop a reference (or a never-installed snapshot) */
