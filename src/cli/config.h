@@ -38,12 +38,16 @@
  *   map_tiles_subdomains           what {s} takes, e.g. abc or 01234567
  *   map_tiles_attribution          text in the map's corner
  *   map_tiles_max_zoom             1–22 (default 18, osm 19)
+ * Working calendar (domain/cases/calendar.h; file or GRIDGOV_OFFICE_HOURS):
+ *   office_hours                   Asia/Shanghai office hours that working-hour deadlines count
+ *                                  (default 08:30-12:00,14:30-18:00; up to four intervals)
  */
 #ifndef GG_CLI_CONFIG_H
 #define GG_CLI_CONFIG_H
 
 #include "core/error.h"
 #include "core/map_tiles.h"
+#include "domain/cases/calendar.h"
 #include "http/proxy.h"
 
 typedef struct gg_config {
@@ -72,6 +76,7 @@ typedef struct gg_config {
     int registration_max_per_address;
     int registration_max_per_house;
     gg_map_tiles_t map_tiles;
+    gg_office_hours_t office_hours;
 } gg_config_t;
 
 struct gg_public_limits;

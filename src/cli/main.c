@@ -59,6 +59,12 @@ static const gg_command_t commands[] = {
      "--only 420204,652901 imports those subtrees (and their ancestors); without it, the whole country.\n"
      "Running it again changes nothing; a newer vintage renames, moves and retires units.\n",
      gg_cmd_import_divisions},
+    {"import-calendar", "import the holidays and 调休 working days from chinese-days",
+     "usage: gridgov import-calendar [--from DIR] [options]\n\n"
+     "Reads years/YYYY.json of the npm package chinese-days (default:\n"
+     ".cache/chinese-days/package/dist, fetched by scripts/bootstrap.sh) into the working calendar.\n"
+     "Running it again changes nothing; local edits made in the web app are never overwritten.\n",
+     gg_cmd_import_calendar},
     {"demo", "fill the database with demonstration data and print the logins",
      "usage: gridgov demo [--source DIR] [--outlines DIR] [--seed N] [--scale X] [options]\n\n"
      "Imports the five demo counties, draws them on their real borders (the ECharts maps of the npm\n"

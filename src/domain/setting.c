@@ -27,6 +27,27 @@ int gg_setting_put(gg_db_conn_t *c, const char *key, const char *value, gg_error
         GG_ARGS(GG_TEXT(key), GG_TEXT(value), GG_I64(gg_now_ms())), NULL, err);
 }
 
+int gg_setting_counter_bump(gg_db_conn_t *c, const char *key, gg_error_t *err)
+{
+    int64_t changed = 0;
+    if (gg_db_exec(c,
+                   "UPDATE app_setting SET value = CAST(CAST(value AS BIGINT) + 1 AS TEXT), updated_at = $2 "
+                   "WHERE key = $1",
+                   GG_ARGS(GG_TEXT(key), GG_I64(gg_now_ms())), &changed, err) < 0)
+        return -1;
+    if (changed) return 0;
+    return gg_db_exec(c, "INSERT INTO app_setting (key, value, updated_at) VALUES ($1, '1', $2)",
+                      GG_ARGS(GG_TEXT(key), GG_I64(gg_now_ms())), NULL, err);
+}
+
+int gg_setting_counter_get(gg_db_conn_t *c, const char *key, int64_t *value, gg_error_t *err)
+{
+    int found = 0;
+    *value = 0;
+    return gg_db_query_i64(c, "SELECT CAST(value AS BIGINT) FROM app_setting WHERE key = $1",
+                           GG_ARGS(GG_TEXT(key)), value, &found, err);
+}
+
 int gg_keys_open(gg_db_t *db, const char *data_dir, gg_keys_t *keys, int *created, gg_error_t *err)
 {
     gg_db_conn_t *c;

@@ -7,6 +7,11 @@
 
 int gg_setting_get(gg_db_conn_t *c, gg_arena_t *a, const char *key, const char **value, gg_error_t *err);
 int gg_setting_put(gg_db_conn_t *c, const char *key, const char *value, gg_error_t *err);
+/* A generation counter kept as an app_setting row (grid_generation, calendar_generation): bump adds one in
+ * the caller's transaction (creating the row at 1); get reads it (0 when there is no row).  Caches built from
+ * the data compare it to know that another process changed the data. */
+int gg_setting_counter_bump(gg_db_conn_t *c, const char *key, gg_error_t *err);
+int gg_setting_counter_get(gg_db_conn_t *c, const char *key, int64_t *value, gg_error_t *err);
 
 /* *may = 1 when the caller may change what the whole installation shares (dictionaries, catalogues):
  * settings.manage at the root. */

@@ -73,7 +73,9 @@ def main():
         for args, stdin in ((["init"], None),
                             (["user", "add", ADMIN_USER, "--password-stdin", "--display-name", ADMIN_NAME,
                               "--unit", "root"], password + "\n"),
-                            (["user", "grant", ADMIN_USER, "admin", "root"], None)):
+                            (["user", "grant", ADMIN_USER, "admin", "root"], None),
+                            # the working calendar from chinese-days (fetched by scripts/bootstrap.sh)
+                            (["import-calendar"], None)):
             r = subprocess.run([BINARY] + args + common, input=stdin, capture_output=True, text=True)
             if r.returncode != 0:
                 print(f"serve_and_run: gridgov {' '.join(args)} failed ({r.returncode}):\n{r.stdout}{r.stderr}",

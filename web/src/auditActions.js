@@ -56,6 +56,10 @@ export const ACTIONS = [
   'category.update',
   'category.retire',
   'category.restore',
+  'calendar.put',
+  'calendar.delete',
+  'calendar.put.refused',
+  'calendar.delete.refused',
   'registration.submit',
   'registration.approve',
   'registration.reject',
@@ -78,6 +82,7 @@ export const PREFIXES = [
   'resident.',
   'registration.',
   'import.',
+  'calendar.',
 ]
 
 /** Where an entry came from: an IP address, or "local" (a command run on the server) named in words. */

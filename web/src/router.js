@@ -117,6 +117,12 @@ const routes = [
         meta: { title: 'nav.audit', permission: 'audit.read' },
       },
       {
+        path: 'calendar',
+        name: 'calendar',
+        component: () => import('./views/CalendarView.vue'),
+        meta: { title: 'calendar.title', permission: 'settings.manage' },
+      },
+      {
         path: ':pathMatch(.*)*',
         name: 'not-found',
         component: () => import('./views/NotFoundView.vue'),

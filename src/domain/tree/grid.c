@@ -8,6 +8,7 @@
 #include "core/log.h"
 #include "domain/tree/grid_internal.h"
 #include "domain/scope.h"
+#include "domain/setting.h"
 #include "domain/tree/unit.h"
 
 void gg_grid_read_row(gg_db_res_t *r, gg_arena_t *a, int with_geometry, gg_grid_t *g)
@@ -209,16 +210,7 @@ int gg_grid_select(gg_db_conn_t *c, gg_arena_t *a, const char *cond, const gg_db
 
 int gg_grid_generation_bump(gg_db_conn_t *c, gg_error_t *err)
 {
-    int64_t changed = 0;
-    if (gg_db_exec(c,
-                   "UPDATE app_setting SET value = CAST(CAST(value AS BIGINT) + 1 AS TEXT), updated_at = $1 "
-                   "WHERE key = 'grid_generation'",
-                   GG_ARGS(GG_I64(gg_now_ms())), &changed, err) < 0)
-        return -1;
-    if (changed) return 0;
-    return gg_db_exec(c,
-                      "INSERT INTO app_setting (key, value, updated_at) VALUES ('grid_generation', '1', $1)",
-                      GG_ARGS(GG_I64(gg_now_ms())), NULL, err);
+    return gg_setting_counter_bump(c, "grid_generation", err);
 }
 
 /* ---- lineage ---- */
@@ -319,10 +311,7 @@ int gg_grid_lineage(gg_db_conn_t *c, gg_arena_t *a, const gg_auth_t *auth, int64
 
 static int read_generation(gg_db_conn_t *c, int64_t *gen, gg_error_t *err)
 {
-    int found = 0;
-    *gen = 0;
-    return gg_db_query_i64(c, "SELECT CAST(value AS BIGINT) FROM app_setting WHERE key = 'grid_generation'",
-                           GG_NOARGS, gen, &found, err);
+    return gg_setting_counter_get(c, "grid_generation", gen, err);
 }
 
 static void read_ref(gg_db_res_t *r, gg_arena_t *a, int col, gg_grid_ref_t *ref)

@@ -3,6 +3,7 @@ import categoriesEn from './categories.en.js'
 import governance from './governance.en.js'
 import registrationEn from './registration.en.js'
 import transferEn from './transfer.en.js'
+import calendarEn from './calendar.en.js'
 
 export default {
   // matter categories (categories.*.js)
@@ -11,6 +12,8 @@ export default {
   ...registrationEn,
   // bulk import and export (transfer.*.js)
   ...transferEn,
+  // the working calendar (calendar.*.js)
+  ...calendarEn,
   app: {
     name: 'Grid Governance',
   },
@@ -331,6 +334,10 @@ export default {
       category_update: 'Category changed',
       category_retire: 'Category retired',
       category_restore: 'Category restored',
+      calendar_put: 'Working calendar day changed',
+      calendar_delete: 'Working calendar change undone',
+      calendar_put_refused: 'Working calendar change refused',
+      calendar_delete_refused: 'Working calendar undo refused',
       registration_submit: 'Registration submitted',
       registration_approve: 'Registration approved',
       registration_reject: 'Registration rejected',

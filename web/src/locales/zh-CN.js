@@ -5,6 +5,7 @@ import categoriesZh from './categories.zh-CN.js'
 import governance from './governance.zh-CN.js'
 import registrationZh from './registration.zh-CN.js'
 import transferZh from './transfer.zh-CN.js'
+import calendarZh from './calendar.zh-CN.js'
 
 export default {
   // matter categories (categories.*.js)
@@ -13,6 +14,8 @@ export default {
   ...registrationZh,
   // bulk import and export (transfer.*.js)
   ...transferZh,
+  // the working calendar (calendar.*.js)
+  ...calendarZh,
   app: {
     name: '网格化社会治理平台',
   },
@@ -333,6 +336,10 @@ export default {
       category_update: '修改事项分类',
       category_retire: '停用事项分类',
       category_restore: '恢复事项分类',
+      calendar_put: '调整工作日历',
+      calendar_delete: '撤销工作日历调整',
+      calendar_put_refused: '调整工作日历被拒绝',
+      calendar_delete_refused: '撤销工作日历调整被拒绝',
       registration_submit: '扫码登记提交',
       registration_approve: '登记通过',
       registration_reject: '登记驳回',
