@@ -277,6 +277,27 @@ static int day_valid(const char *day, gg_error_t *err)
     return 0;
 }
 
+/* After a local day was written or removed: the audit row (what it was, what it is), the generation other
+ * nodes watch, and this node's snapshot rebuilt once the transaction commits. */
+static int written(const gg_op_t *op, gg_calendar_t *cal, const char *action, const char *day,
+                   const char *old_kind, const char *old_name, const char *kind, const char *name,
+                   gg_error_t *err)
+{
+    gg_change_t ch;
+    gg_change_init(&ch);
+    gg_change_str(&ch, "kind", old_kind, kind);
+    gg_change_str(&ch, "name", old_name, name);
+    gg_audit_entry_t e = {.action = action,
+                          .object_type = "calendar_day",
+                          .object_id = day,
+                          .detail_json = gg_change_done(&ch, op->arena)};
+    if (gg_audit_append(op->c, &op->actor, &e, err) < 0 ||
+        gg_setting_counter_bump(op->c, GENERATION_KEY, err) < 0)
+        return -1;
+    if (cal) gg_db_on_commit(op->c, reload_after_commit, cal);
+    return 0;
+}
+
 int gg_calendar_day_put(const gg_op_t *op, gg_calendar_t *cal, const char *day, const char *kind,
                         const char *name, gg_error_t *err)
 {
@@ -297,19 +318,7 @@ int gg_calendar_day_put(const gg_op_t *op, gg_calendar_t *cal, const char *day, 
                            GG_I64(gg_now_ms())),
                    NULL, err) < 0)
         return -1;
-    gg_change_t ch;
-    gg_change_init(&ch);
-    gg_change_str(&ch, "kind", old_kind, kind);
-    gg_change_str(&ch, "name", old_name, name);
-    gg_audit_entry_t e = {.action = "calendar.put",
-                          .object_type = "calendar_day",
-                          .object_id = day,
-                          .detail_json = gg_change_done(&ch, op->arena)};
-    if (gg_audit_append(op->c, &op->actor, &e, err) < 0 ||
-        gg_setting_counter_bump(op->c, GENERATION_KEY, err) < 0)
-        return -1;
-    if (cal) gg_db_on_commit(op->c, reload_after_commit, cal);
-    return 0;
+    return written(op, cal, "calendar.put", day, old_kind, old_name, kind, name, err);
 }
 
 int gg_calendar_day_delete(const gg_op_t *op, gg_calendar_t *cal, const char *day, gg_error_t *err)
@@ -322,17 +331,5 @@ int gg_calendar_day_delete(const gg_op_t *op, gg_calendar_t *cal, const char *da
     if (gg_db_exec(op->c, "DELETE FROM calendar_day WHERE day = $1 AND source = 'local'",
                    GG_ARGS(GG_TEXT(day)), NULL, err) < 0)
         return -1;
-    gg_change_t ch;
-    gg_change_init(&ch);
-    gg_change_str(&ch, "kind", old_kind, NULL);
-    gg_change_str(&ch, "name", old_name, NULL);
-    gg_audit_entry_t e = {.action = "calendar.delete",
-                          .object_type = "calendar_day",
-                          .object_id = day,
-                          .detail_json = gg_change_done(&ch, op->arena)};
-    if (gg_audit_append(op->c, &op->actor, &e, err) < 0 ||
-        gg_setting_counter_bump(op->c, GENERATION_KEY, err) < 0)
-        return -1;
-    if (cal) gg_db_on_commit(op->c, reload_after_commit, cal);
-    return 0;
+    return written(op, cal, "calendar.delete", day, old_kind, old_name, NULL, NULL, err);
 }
