@@ -15,6 +15,7 @@
 #define GG_API_ATTACHMENTS_H
 
 #include "domain/attachment.h"
+#include "http/http.h"
 #include "json/jw.h"
 
 /* One attachment as an object: {"id", "sha256", "mime", "size", "name", "role", "created_at"}
