@@ -114,7 +114,7 @@ int gg_cmd_serve(int argc, char **argv)
         .public_url = cfg.public_url,
     };
     if (gg_server_start(&sc, router, &app, &server, &err) < 0) goto done;
-    housekeeping = (gg_housekeeping_t){.db = app.db, .sec = &app.sec};
+    housekeeping = (gg_housekeeping_t){.db = app.db, .sec = &app.sec, .data_dir = cfg.data_dir};
     worker = gg_worker_new();
     if (gg_worker_add(worker,
                       &(gg_job_t){.name = "housekeeping",

@@ -363,9 +363,8 @@ int gg_attachment_store(gg_db_conn_t *c, gg_arena_t *a, const char *data_dir, co
                      "files of type %s are not accepted: send a JPEG, PNG, WebP or HEIC photo or a PDF", mime);
         return gg_error_named(err, "type_not_allowed", "%s", mime);
     }
-    if (!gg_attachment_declared_agrees(in->declared_type, mime))
-        gg_log("attachment", "declared type %.60s is not the sniffed %s: %s kept", in->declared_type, mime,
-               mime);
+    /* the declared type is not checked against it: phones label HEIC photos octet-stream, browsers guess
+     * from the extension; the sniffed type is what is stored and served (gg_attachment_declared_agrees) */
     unsigned char h[32];
     if (in->sha256)
         memcpy(h, in->sha256, 32);
@@ -457,6 +456,9 @@ int gg_attachment_claim(const gg_op_t *op, const int64_t *ids, int n, const char
         gg_db_res_free(r);
         if (rc < 0) return -1;
         if (!mine) return not_yours(err);
+    }
+    /* every id checked before any is touched: a refused claim changes nothing even outside a transaction */
+    for (int i = 0; i < n; i++) {
         int64_t changed = 0;
         if (gg_db_exec(op->c, "UPDATE attachment SET linked_at = $2 WHERE id = $1 AND linked_at IS NULL",
                        GG_ARGS(GG_I64(ids[i]), GG_I64(now)), &changed, err) < 0)
