@@ -133,7 +133,8 @@ static void upload(gg_req_t *req)
     }
     if (gg_api_query_str(req, "name", 1000, &name) < 0) return;
     if (gg_api_begin(req, 0, &c, &auth) < 0) return;
-    if (!gg_auth_has(auth, GG_P_CASE_REPORT | GG_P_CASE_REPORT_OWN | GG_P_CASE_HANDLE)) {
+    if (!gg_auth_has(auth, GG_P_CASE_REPORT) && !gg_auth_has(auth, GG_P_CASE_REPORT_OWN) &&
+        !gg_auth_has(auth, GG_P_CASE_HANDLE)) {
         gg_err_forbidden(&err, "you may not upload attachments (needs case.report, case.report_own or case.handle)");
         goto fail;
     }
