@@ -135,7 +135,8 @@ static void upload(gg_req_t *req)
     if (gg_api_begin(req, 0, &c, &auth) < 0) return;
     if (!gg_auth_has(auth, GG_P_CASE_REPORT) && !gg_auth_has(auth, GG_P_CASE_REPORT_OWN) &&
         !gg_auth_has(auth, GG_P_CASE_HANDLE)) {
-        gg_err_forbidden(&err, "you may not upload attachments (needs case.report, case.report_own or case.handle)");
+        gg_err_forbidden(
+            &err, "you may not upload attachments (needs case.report, case.report_own or case.handle)");
         goto fail;
     }
     gg_attachment_upload_t in = {
@@ -167,7 +168,8 @@ static void public_upload(gg_req_t *req)
         too_large(req);
         return;
     }
-    if (gg_api_query_str(req, "name", 1000, &name) < 0 || gg_api_query_str(req, "upload_token", 64, &token) < 0)
+    if (gg_api_query_str(req, "name", 1000, &name) < 0 ||
+        gg_api_query_str(req, "upload_token", 64, &token) < 0)
         return;
     if (token && !token_ok(token)) {
         gg_err_invalid(&err, "upload_token", "upload_token is not one this server handed out");
@@ -227,7 +229,8 @@ static void send_content(gg_req_t *req, const gg_attachment_t *a)
     gg_resp_header(req, "ETag", etag);
     gg_resp_header(req, "Cache-Control", "private, max-age=3600");
     gg_resp_header(req, "Accept-Ranges", "bytes");
-    gg_resp_header(req, "Content-Disposition", gg_attachment_disposition(req->arena, a->name, a->id, a->mime));
+    gg_resp_header(req, "Content-Disposition",
+                   gg_attachment_disposition(req->arena, a->name, a->id, a->mime));
     req->content_type = a->mime;
     const char *inm = gg_req_header(req, "If-None-Match");
     if (inm && gg_etag_listed(inm, etag)) {
@@ -237,10 +240,13 @@ static void send_content(gg_req_t *req, const gg_attachment_t *a)
     }
     uint64_t size = (uint64_t)st.st_size, from = 0, len = size;
     const char *if_range = gg_req_header(req, "If-Range");
-    int range = (!if_range || strcmp(if_range, etag) == 0) ? gg_byte_range(gg_req_header(req, "Range"), size, &from, &len) : 0;
+    int range = (!if_range || strcmp(if_range, etag) == 0)
+                    ? gg_byte_range(gg_req_header(req, "Range"), size, &from, &len)
+                    : 0;
     if (range < 0) {
         close(fd);
-        gg_resp_header(req, "Content-Range", gg_sprintf(req->arena, "bytes */%llu", (unsigned long long)size));
+        gg_resp_header(req, "Content-Range",
+                       gg_sprintf(req->arena, "bytes */%llu", (unsigned long long)size));
         req->status = 416;
         req->content_type = "text/plain; charset=utf-8";
         return;

@@ -39,7 +39,7 @@ int64_t gg_attachment_max_bytes(void)
 static const struct {
     const char *mime, *ext;
 } ALLOWED[] = {
-    {"image/jpeg", "jpg"}, {"image/png", "png"},  {"image/webp", "webp"},
+    {"image/jpeg", "jpg"},  {"image/png", "png"},   {"image/webp", "webp"},
     {"image/heic", "heic"}, {"image/heif", "heif"}, {"application/pdf", "pdf"},
 };
 #define NALLOWED ((int)(sizeof ALLOWED / sizeof ALLOWED[0]))
@@ -139,7 +139,8 @@ const char *gg_attachment_disposition(gg_arena_t *a, const char *name, int64_t i
         else if (c < 0x80 || (c & 0xc0) == 0xc0)
             ascii[i++] = '_';
         /* RFC 5987 attr-char */
-        if ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || strchr("!#$&+-.^_`|~", c))
+        if ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
+            strchr("!#$&+-.^_`|~", c))
             pct[j++] = (char)c;
         else
             j += (size_t)snprintf(pct + j, 4, "%%%02X", c);
@@ -237,7 +238,8 @@ static int copy_fd(int from, int to, int64_t size)
 
 /* Put the content of fd (size bytes, sha256 hex) at its place under data_dir unless it is there already;
  * durable (file and directory fsynced) before it returns 0. */
-static int put_content(gg_arena_t *a, const char *data_dir, int fd, int64_t size, const char *hex, gg_error_t *err)
+static int put_content(gg_arena_t *a, const char *data_dir, int fd, int64_t size, const char *hex,
+                       gg_error_t *err)
 {
     const char *final = gg_attachment_path(a, data_dir, hex);
     struct stat st;
@@ -267,8 +269,10 @@ static int put_content(gg_arena_t *a, const char *data_dir, int fd, int64_t size
         char proc[64];
         snprintf(proc, sizeof proc, "/proc/self/fd/%d", fd);
         if (linkat(AT_FDCWD, proc, AT_FDCWD, tmp, AT_SYMLINK_FOLLOW) == 0) {
-            if (stat(tmp, &st) == 0 && st.st_size == size) ok = 1;
-            else unlink(tmp);
+            if (stat(tmp, &st) == 0 && st.st_size == size)
+                ok = 1;
+            else
+                unlink(tmp);
         }
     }
     if (!ok) {
@@ -278,7 +282,8 @@ static int put_content(gg_arena_t *a, const char *data_dir, int fd, int64_t size
             if (out >= 0) close(out);
             unlink(tmp);
             gg_log("attachment", "cannot write %s: %s", tmp, strerror(e));
-            return gg_error_set(err, 507, "insufficient_storage", "file", "the server could not store the file");
+            return gg_error_set(err, 507, "insufficient_storage", "file",
+                                "the server could not store the file");
         }
         close(out);
     }
@@ -340,8 +345,8 @@ static void read_row(gg_db_res_t *r, gg_arena_t *a, gg_attachment_t *out)
     out->created_at = gg_db_i64(r, 7);
 }
 
-int gg_attachment_store(gg_db_conn_t *c, gg_arena_t *a, const char *data_dir, const gg_attachment_upload_t *in,
-                        gg_attachment_t *out, gg_error_t *err)
+int gg_attachment_store(gg_db_conn_t *c, gg_arena_t *a, const char *data_dir,
+                        const gg_attachment_upload_t *in, gg_attachment_t *out, gg_error_t *err)
 {
     if (in->fd < 0 || in->size <= 0) {
         gg_err_invalid(err, "file", "the upload is empty: send the file as the request body");
@@ -360,7 +365,8 @@ int gg_attachment_store(gg_db_conn_t *c, gg_arena_t *a, const char *data_dir, co
     if (gg_attachment_sniff(a, head, (size_t)got, &mime, err) < 0) return -1;
     if (!gg_attachment_mime_allowed(mime)) {
         gg_error_set(err, 415, "unsupported_media_type", "file",
-                     "files of type %s are not accepted: send a JPEG, PNG, WebP or HEIC photo or a PDF", mime);
+                     "files of type %s are not accepted: send a JPEG, PNG, WebP or HEIC photo or a PDF",
+                     mime);
         return gg_error_named(err, "type_not_allowed", "%s", mime);
     }
     /* the declared type is not checked against it: phones label HEIC photos octet-stream, browsers guess
@@ -425,7 +431,8 @@ int gg_attachment_claim(const gg_op_t *op, const int64_t *ids, int n, const char
 {
     if (n <= 0) return 0;
     if (n > GG_ATTACHMENT_MAX_PER_CLAIM) {
-        gg_err_invalid(err, "attachment_ids", "at most %d attachments at a time", GG_ATTACHMENT_MAX_PER_CLAIM);
+        gg_err_invalid(err, "attachment_ids", "at most %d attachments at a time",
+                       GG_ATTACHMENT_MAX_PER_CLAIM);
         return gg_error_limits(err, "too_many", 0, 0, 1, GG_ATTACHMENT_MAX_PER_CLAIM);
     }
     if (!valid_word(owner_type, 32) || !valid_word(role, 32) || owner_id <= 0)
@@ -443,8 +450,10 @@ int gg_attachment_claim(const gg_op_t *op, const int64_t *ids, int n, const char
     for (int i = 0; i < n; i++) {
         if (ids[i] <= 0) return not_yours(err);
         gg_db_res_t *r;
-        if (gg_db_query(op->c, "SELECT uploaded_by, upload_token_hash FROM attachment WHERE id = $1 AND linked_at IS NULL",
-                        GG_ARGS(GG_I64(ids[i])), &r, err) < 0)
+        if (gg_db_query(
+                op->c,
+                "SELECT uploaded_by, upload_token_hash FROM attachment WHERE id = $1 AND linked_at IS NULL",
+                GG_ARGS(GG_I64(ids[i])), &r, err) < 0)
             return -1;
         int rc = gg_db_next(r, err);
         int mine = 0;
@@ -464,11 +473,12 @@ int gg_attachment_claim(const gg_op_t *op, const int64_t *ids, int n, const char
                        GG_ARGS(GG_I64(ids[i]), GG_I64(now)), &changed, err) < 0)
             return -1;
         if (changed != 1) return not_yours(err);
-        if (gg_db_exec(op->c,
-                       "INSERT INTO attachment_link (attachment_id, owner_type, owner_id, role, created_at) "
-                       "VALUES ($1, $2, $3, $4, $5)",
-                       GG_ARGS(GG_I64(ids[i]), GG_TEXT(owner_type), GG_I64(owner_id), GG_TEXT(role), GG_I64(now)),
-                       NULL, err) < 0)
+        if (gg_db_exec(
+                op->c,
+                "INSERT INTO attachment_link (attachment_id, owner_type, owner_id, role, created_at) "
+                "VALUES ($1, $2, $3, $4, $5)",
+                GG_ARGS(GG_I64(ids[i]), GG_TEXT(owner_type), GG_I64(owner_id), GG_TEXT(role), GG_I64(now)),
+                NULL, err) < 0)
             return -1;
     }
     return 0;
@@ -476,8 +486,8 @@ int gg_attachment_claim(const gg_op_t *op, const int64_t *ids, int n, const char
 
 #define LIST_BATCH 100
 
-int gg_attachment_list(gg_db_conn_t *c, gg_arena_t *a, const char *owner_type, const int64_t *owner_ids, int n,
-                       gg_attachment_t **rows, int *nrows, gg_error_t *err)
+int gg_attachment_list(gg_db_conn_t *c, gg_arena_t *a, const char *owner_type, const int64_t *owner_ids,
+                       int n, gg_attachment_t **rows, int *nrows, gg_error_t *err)
 {
     *rows = NULL;
     *nrows = 0;
@@ -486,8 +496,9 @@ int gg_attachment_list(gg_db_conn_t *c, gg_arena_t *a, const char *owner_type, c
         int k = n - from < LIST_BATCH ? n - from : LIST_BATCH;
         gg_buf_t sql;
         gg_buf_init(&sql, 512);
-        gg_buf_puts(&sql, "SELECT " COLS ", l.owner_type, l.owner_id, l.role FROM attachment_link l "
-                          "JOIN attachment a ON a.id = l.attachment_id WHERE l.owner_type = $1 AND l.owner_id IN (");
+        gg_buf_puts(
+            &sql, "SELECT " COLS ", l.owner_type, l.owner_id, l.role FROM attachment_link l "
+                  "JOIN attachment a ON a.id = l.attachment_id WHERE l.owner_type = $1 AND l.owner_id IN (");
         gg_db_arg_t args[LIST_BATCH + 1];
         args[0] = GG_TEXT(owner_type);
         for (int i = 0; i < k; i++) {
@@ -557,7 +568,8 @@ static int nobody(gg_error_t *err)
 int gg_attachment_get(const gg_op_t *op, int64_t id, gg_attachment_t *out, gg_error_t *err)
 {
     gg_db_res_t *r;
-    if (gg_db_query(op->c, "SELECT " COLS " FROM attachment a WHERE a.id = $1", GG_ARGS(GG_I64(id)), &r, err) < 0)
+    if (gg_db_query(op->c, "SELECT " COLS " FROM attachment a WHERE a.id = $1", GG_ARGS(GG_I64(id)), &r,
+                    err) < 0)
         return -1;
     int rc = gg_db_next(r, err);
     if (rc > 0) read_row(r, op->arena, out);
@@ -567,8 +579,9 @@ int gg_attachment_get(const gg_op_t *op, int64_t id, gg_attachment_t *out, gg_er
     int64_t me = op->auth ? op->auth->account_id : 0;
     if (!out->linked_at) return me && out->uploaded_by == me ? 0 : nobody(err);
     /* linked: visible through any of its owners */
-    if (gg_db_query(op->c, "SELECT owner_type, owner_id, role FROM attachment_link WHERE attachment_id = $1 "
-                           "ORDER BY created_at, owner_type, owner_id",
+    if (gg_db_query(op->c,
+                    "SELECT owner_type, owner_id, role FROM attachment_link WHERE attachment_id = $1 "
+                    "ORDER BY created_at, owner_type, owner_id",
                     GG_ARGS(GG_I64(id)), &r, err) < 0)
         return -1;
     int n = 0;
@@ -606,7 +619,8 @@ int gg_attachment_get(const gg_op_t *op, int64_t id, gg_attachment_t *out, gg_er
 int gg_attachment_public_get(gg_db_conn_t *c, gg_arena_t *a, const char *case_number, const char *secret,
                              int64_t id, gg_attachment_t *out, gg_error_t *err)
 {
-    if (!case_number || !*case_number || !secret || !*secret || strlen(secret) > 200 || strlen(case_number) > 40)
+    if (!case_number || !*case_number || !secret || !*secret || strlen(secret) > 200 ||
+        strlen(case_number) > 40)
         return nobody(err);
     char h[65];
     gg_sha256_hex(secret, strlen(secret), h);
@@ -667,15 +681,14 @@ static void purge_tmp(const char *data_dir, int64_t now_ms, int64_t max_age_ms)
         char path[1500];
         snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
         struct stat st;
-        if (stat(path, &st) == 0 && S_ISREG(st.st_mode) &&
-            (int64_t)st.st_mtime * 1000 < now_ms - max_age_ms)
+        if (stat(path, &st) == 0 && S_ISREG(st.st_mode) && (int64_t)st.st_mtime * 1000 < now_ms - max_age_ms)
             unlink(path);
     }
     closedir(d);
 }
 
-int gg_attachment_purge(gg_db_conn_t *c, const char *data_dir, int64_t now_ms, int64_t max_age_ms, int *deleted,
-                        gg_error_t *err)
+int gg_attachment_purge(gg_db_conn_t *c, const char *data_dir, int64_t now_ms, int64_t max_age_ms,
+                        int *deleted, gg_error_t *err)
 {
     *deleted = 0;
     gg_arena_t *a = gg_arena_new(4096);
@@ -710,8 +723,8 @@ int gg_attachment_purge(gg_db_conn_t *c, const char *data_dir, int64_t now_ms, i
     for (int i = 0; i < n; i++) {
         int64_t changed = 0;
         /* still unlinked: a claim may have come in since the select */
-        if (gg_db_exec(c, "DELETE FROM attachment WHERE id = $1 AND linked_at IS NULL", GG_ARGS(GG_I64(ids[i])),
-                       &changed, err) < 0)
+        if (gg_db_exec(c, "DELETE FROM attachment WHERE id = $1 AND linked_at IS NULL",
+                       GG_ARGS(GG_I64(ids[i])), &changed, err) < 0)
             goto out;
         *deleted += (int)changed;
     }

@@ -44,13 +44,13 @@
 
 typedef struct gg_attachment {
     int64_t id;
-    const char *sha256; /* 64 lower-case hex digits: also the ETag and the file's name on disk */
-    const char *mime;   /* the sniffed type, one of the allow-list */
-    int64_t size;       /* bytes */
-    const char *name;   /* the original file name, sanitised; NULL when none was given */
-    int64_t uploaded_by;  /* account id; 0 for an anonymous upload */
-    int64_t linked_at;    /* 0 while unlinked */
-    int64_t created_at;   /* Unix ms */
+    const char *sha256;  /* 64 lower-case hex digits: also the ETag and the file's name on disk */
+    const char *mime;    /* the sniffed type, one of the allow-list */
+    int64_t size;        /* bytes */
+    const char *name;    /* the original file name, sanitised; NULL when none was given */
+    int64_t uploaded_by; /* account id; 0 for an anonymous upload */
+    int64_t linked_at;   /* 0 while unlinked */
+    int64_t created_at;  /* Unix ms */
     /* filled by gg_attachment_list (the link the row was found through), NULL/0 elsewhere */
     const char *owner_type;
     int64_t owner_id;
@@ -94,13 +94,13 @@ int gg_attachment_sha256_valid(const char *s);
 int gg_attachment_sniff(gg_arena_t *a, const void *buf, size_t n, const char **mime, gg_error_t *err);
 
 typedef struct gg_attachment_upload {
-    int fd;                       /* the body, readable from offset 0 (the server's unlinked spool file) */
-    int64_t size;                 /* its length in bytes */
-    const unsigned char *sha256;  /* 32 bytes hashed while it streamed in; NULL: computed here */
-    const char *declared_type;    /* Content-Type as sent; may be NULL */
-    const char *name;             /* ?name= as sent; may be NULL (cleaned here) */
-    int64_t account_id;           /* the uploader, 0 when anonymous */
-    const char *upload_token;     /* anonymous: the token (plain); its sha256 is stored */
+    int fd;                      /* the body, readable from offset 0 (the server's unlinked spool file) */
+    int64_t size;                /* its length in bytes */
+    const unsigned char *sha256; /* 32 bytes hashed while it streamed in; NULL: computed here */
+    const char *declared_type;   /* Content-Type as sent; may be NULL */
+    const char *name;            /* ?name= as sent; may be NULL (cleaned here) */
+    int64_t account_id;          /* the uploader, 0 when anonymous */
+    const char *upload_token;    /* anonymous: the token (plain); its sha256 is stored */
     const char *client_ip;
 } gg_attachment_upload_t;
 
@@ -108,8 +108,8 @@ typedef struct gg_attachment_upload {
  * with max; a type off the allow-list → 415 `file` "type_not_allowed" naming the sniffed type.  Else the
  * content is put in place (once per sha256, fsynced) and an unlinked row inserted (own short
  * transaction); out is filled.  data_dir: where attachments/ lives. */
-int gg_attachment_store(gg_db_conn_t *c, gg_arena_t *a, const char *data_dir, const gg_attachment_upload_t *in,
-                        gg_attachment_t *out, gg_error_t *err);
+int gg_attachment_store(gg_db_conn_t *c, gg_arena_t *a, const char *data_dir,
+                        const gg_attachment_upload_t *in, gg_attachment_t *out, gg_error_t *err);
 
 /* ---- linking (inside the caller's transaction) ---- */
 
@@ -125,8 +125,8 @@ int gg_attachment_claim(const gg_op_t *op, const int64_t *ids, int n, const char
 /* The attachments linked to any of owner_ids[0..n) of owner_type, ordered by owner_id then id; each row's
  * owner_type/owner_id/role say which link it came through.  No visibility check: the caller has already
  * decided the owners are visible (a timeline it is allowed to show). */
-int gg_attachment_list(gg_db_conn_t *c, gg_arena_t *a, const char *owner_type, const int64_t *owner_ids, int n,
-                       gg_attachment_t **rows, int *nrows, gg_error_t *err);
+int gg_attachment_list(gg_db_conn_t *c, gg_arena_t *a, const char *owner_type, const int64_t *owner_ids,
+                       int n, gg_attachment_t **rows, int *nrows, gg_error_t *err);
 
 /* ---- who may see a linked attachment ---- */
 
@@ -149,7 +149,7 @@ int gg_attachment_public_get(gg_db_conn_t *c, gg_arena_t *a, const char *case_nu
 
 /* Delete unlinked rows created before now_ms - max_age_ms, and the files no row needs any more; also
  * temp files in attachments/tmp older than max_age_ms (a crash between write and rename).  *deleted: rows. */
-int gg_attachment_purge(gg_db_conn_t *c, const char *data_dir, int64_t now_ms, int64_t max_age_ms, int *deleted,
-                        gg_error_t *err);
+int gg_attachment_purge(gg_db_conn_t *c, const char *data_dir, int64_t now_ms, int64_t max_age_ms,
+                        int *deleted, gg_error_t *err);
 
 #endif

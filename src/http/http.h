@@ -49,15 +49,15 @@ struct gg_req {
 
     gg_method_t method;
     const char *method_name;
-    const char *path; /* percent-decoded path, without the query */
-    const char *body; /* NUL-terminated; NULL when there was none (and on upload routes) */
-    size_t body_len;  /* bytes of body, or of the upload in body_fd */
-    int body_fd;      /* upload routes: the body in an unlinked temp file at offset 0 (the server
-                         closes it); -1 otherwise or when there was no body */
-    int body_sha256_ok;              /* GG_UPLOAD_SHA256 routes: body_sha256 holds the body's hash */
-    unsigned char body_sha256[32];   /* SHA-256 of the body_len bytes in body_fd (of nothing when empty) */
-    int body_too_large;              /* GG_UPLOAD_OWN_413 routes: the body passed body_limit (and is gone) */
-    size_t body_limit;               /* the limit the body was held to */
+    const char *path;              /* percent-decoded path, without the query */
+    const char *body;              /* NUL-terminated; NULL when there was none (and on upload routes) */
+    size_t body_len;               /* bytes of body, or of the upload in body_fd */
+    int body_fd;                   /* upload routes: the body in an unlinked temp file at offset 0 (the server
+                                      closes it); -1 otherwise or when there was no body */
+    int body_sha256_ok;            /* GG_UPLOAD_SHA256 routes: body_sha256 holds the body's hash */
+    unsigned char body_sha256[32]; /* SHA-256 of the body_len bytes in body_fd (of nothing when empty) */
+    int body_too_large;            /* GG_UPLOAD_OWN_413 routes: the body passed body_limit (and is gone) */
+    size_t body_limit;             /* the limit the body was held to */
     int nparams;
     const char *param_name[GG_MAX_PATH_PARAMS];
     const char *param_value[GG_MAX_PATH_PARAMS];

@@ -23,7 +23,7 @@ struct node {
     struct node *param;
     gg_handler_fn fn[GG_METHOD_COUNT];
     const void *data[GG_METHOD_COUNT];
-    unsigned char upload[GG_METHOD_COUNT]; /* gg_router_add_upload: large body to a temp file */
+    unsigned char upload[GG_METHOD_COUNT];       /* gg_router_add_upload: large body to a temp file */
     unsigned char upload_flags[GG_METHOD_COUNT]; /* GG_UPLOAD_* of gg_router_add_upload_ex */
     size_t upload_max[GG_METHOD_COUNT];          /* the route's own limit; 0 = the server's max_upload */
 };

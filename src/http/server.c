@@ -69,12 +69,12 @@ struct gg_server {
 typedef struct req_priv {
     gg_req_t req;
     gg_buf_t body_in;
-    size_t limit;   /* max_body, or max_upload (or the route's own limit) on an upload route */
-    size_t drain;   /* read and drop at most this much of an oversized body (DRAIN_LIMIT or more) */
-    int upload;     /* an upload route: the body goes to req.body_fd */
-    unsigned upload_flags;          /* GG_UPLOAD_* of the route */
-    crypto_hash_sha256_state sha;   /* GG_UPLOAD_SHA256: the body's hash so far */
-    int upload_err; /* the temp file could not be written (errno) */
+    size_t limit;          /* max_body, or max_upload (or the route's own limit) on an upload route */
+    size_t drain;          /* read and drop at most this much of an oversized body (DRAIN_LIMIT or more) */
+    int upload;            /* an upload route: the body goes to req.body_fd */
+    unsigned upload_flags; /* GG_UPLOAD_* of the route */
+    crypto_hash_sha256_state sha; /* GG_UPLOAD_SHA256: the body's hash so far */
+    int upload_err;               /* the temp file could not be written (errno) */
     size_t drained;
     size_t resp_bytes;
     const char *bad_uri_field; /* "path" or "query" when the raw URI holds a control character */
@@ -475,7 +475,8 @@ static int spool(gg_server_t *s, req_priv_t *p, const char *data, size_t n)
         }
         req->body_fd = fd;
     }
-    if (p->upload_flags & GG_UPLOAD_SHA256) crypto_hash_sha256_update(&p->sha, (const unsigned char *)data, n);
+    if (p->upload_flags & GG_UPLOAD_SHA256)
+        crypto_hash_sha256_update(&p->sha, (const unsigned char *)data, n);
     while (n) {
         ssize_t w = write(req->body_fd, data, n);
         if (w < 0 && errno == EINTR) continue;

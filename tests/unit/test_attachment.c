@@ -17,11 +17,12 @@
 static void allow_list(void **state)
 {
     (void)state;
-    const char *yes[] = {"image/jpeg", "image/png", "image/webp", "image/heic", "image/heif", "application/pdf"};
+    const char *yes[] = {"image/jpeg", "image/png",  "image/webp",
+                         "image/heic", "image/heif", "application/pdf"};
     for (size_t i = 0; i < sizeof yes / sizeof yes[0]; i++)
         assert_true(gg_attachment_mime_allowed(yes[i]));
-    const char *no[] = {"text/plain", "image/svg+xml", "text/html", "image/gif", "application/zip",
-                        "IMAGE/JPEG", "image/jpeg; charset=x", "", NULL};
+    const char *no[] = {"text/plain", "image/svg+xml",         "text/html", "image/gif", "application/zip",
+                        "IMAGE/JPEG", "image/jpeg; charset=x", "",          NULL};
     for (size_t i = 0; i < sizeof no / sizeof no[0]; i++)
         assert_false(gg_attachment_mime_allowed(no[i]));
 }
@@ -53,7 +54,9 @@ static void clean_names(void **state)
     assert_string_equal(gg_attachment_clean_name(a, ".hidden"), "hidden");
     assert_string_equal(gg_attachment_clean_name(a, "a\"b\r\nc;d.pdf"), "a_b__c_d.pdf");
     assert_string_equal(gg_attachment_clean_name(a, "垃圾 堆放.jpg"), "垃圾 堆放.jpg");
-    assert_string_equal(gg_attachment_clean_name(a, "x\xe2\x80\xae" "gpj.exe"), "x_gpj.exe"); /* RTL override */
+    assert_string_equal(gg_attachment_clean_name(a, "x\xe2\x80\xae"
+                                                    "gpj.exe"),
+                        "x_gpj.exe"); /* RTL override */
     char longname[700];
     memset(longname, 'n', sizeof longname - 1);
     longname[sizeof longname - 1] = 0;
@@ -80,9 +83,12 @@ static void paths_and_hashes(void **state)
     gg_arena_t *a = gg_arena_new(1024);
     const char *h = "5a838678058f6de375e8635b5f2fea47a4e5f07cb1a882a44b10f39abc6f34ff";
     assert_true(gg_attachment_sha256_valid(h));
-    assert_false(gg_attachment_sha256_valid("5A838678058f6de375e8635b5f2fea47a4e5f07cb1a882a44b10f39abc6f34ff"));
+    assert_false(
+        gg_attachment_sha256_valid("5A838678058f6de375e8635b5f2fea47a4e5f07cb1a882a44b10f39abc6f34ff"));
     assert_false(gg_attachment_sha256_valid("../etc"));
-    assert_string_equal(gg_attachment_path(a, "/d", h), "/d/attachments/5a/83/" "5a838678058f6de375e8635b5f2fea47a4e5f07cb1a882a44b10f39abc6f34ff");
+    assert_string_equal(gg_attachment_path(a, "/d", h),
+                        "/d/attachments/5a/83/"
+                        "5a838678058f6de375e8635b5f2fea47a4e5f07cb1a882a44b10f39abc6f34ff");
     gg_arena_free(a);
 }
 
@@ -92,8 +98,9 @@ static void sniffing(void **state)
     gg_arena_t *a = gg_arena_new(1024);
     gg_error_t err;
     const char *mime;
-    static const unsigned char png[] = {0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n', 0, 0, 0, 13, 'I', 'H', 'D', 'R',
-                                        0, 0, 0, 1, 0, 0, 0, 1, 8, 6, 0, 0, 0, 0x1f, 0x15, 0xc4, 0x89};
+    static const unsigned char png[] = {0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n', 0,    0,    0,
+                                        13,   'I', 'H', 'D', 'R',  0,    0,    0,    1,    0,    0,
+                                        0,    1,   8,   6,   0,    0,    0,    0x1f, 0x15, 0xc4, 0x89};
     assert_int_equal(gg_attachment_sniff(a, png, sizeof png, &mime, &err), 0);
     assert_string_equal(mime, "image/png");
     assert_int_equal(gg_attachment_sniff(a, "%PDF-1.4\n%%EOF\n", 15, &mime, &err), 0);
@@ -156,8 +163,11 @@ static int64_t store_pdf(fixture_t *f, const char *body, const char *token)
     FILE *fp = fopen(path, "w+");
     fputs(body, fp);
     fflush(fp);
-    gg_attachment_upload_t in = {.fd = fileno(fp), .size = (int64_t)strlen(body), .name = "a/b.pdf",
-                                 .upload_token = token, .client_ip = "127.0.0.1"};
+    gg_attachment_upload_t in = {.fd = fileno(fp),
+                                 .size = (int64_t)strlen(body),
+                                 .name = "a/b.pdf",
+                                 .upload_token = token,
+                                 .client_ip = "127.0.0.1"};
     gg_attachment_t out;
     gg_error_t err = {0};
     int rc = gg_attachment_store(f->c, f->a, f->dir, &in, &out, &err);
@@ -186,24 +196,30 @@ static void claim_list_get(void **state)
     gg_op_t op = {.c = f->c, .arena = f->a, .auth = NULL};
     /* someone else's upload: refused with the one message, nothing linked */
     int64_t ids[] = {a1, b1};
-    assert_true(gg_attachment_claim(&op, ids, 2, "tok-aaaaaaaaaaaaaaaaaaaaaaaa", "case_event", 100, "report", &err) < 0);
+    assert_true(gg_attachment_claim(&op, ids, 2, "tok-aaaaaaaaaaaaaaaaaaaaaaaa", "case_event", 100, "report",
+                                    &err) < 0);
     assert_int_equal(err.http_status, 400);
     assert_string_equal(err.field, "attachment_ids");
     assert_string_equal(err.reason, "not_yours");
     int64_t dup[] = {a1, a1};
-    assert_true(gg_attachment_claim(&op, dup, 2, "tok-aaaaaaaaaaaaaaaaaaaaaaaa", "case_event", 100, "report", &err) < 0);
+    assert_true(gg_attachment_claim(&op, dup, 2, "tok-aaaaaaaaaaaaaaaaaaaaaaaa", "case_event", 100, "report",
+                                    &err) < 0);
     assert_string_equal(err.reason, "duplicate");
     int64_t many[10] = {1, 2, 3, 4, 5, 6, 7, 8, 9, 10};
     assert_true(gg_attachment_claim(&op, many, 10, NULL, "case_event", 100, "report", &err) < 0);
     assert_string_equal(err.reason, "too_many");
     int64_t unknown[] = {99999};
-    assert_true(gg_attachment_claim(&op, unknown, 1, "tok-aaaaaaaaaaaaaaaaaaaaaaaa", "case_event", 100, "report", &err) < 0);
+    assert_true(gg_attachment_claim(&op, unknown, 1, "tok-aaaaaaaaaaaaaaaaaaaaaaaa", "case_event", 100,
+                                    "report", &err) < 0);
     assert_string_equal(err.reason, "not_yours");
     /* the own ones */
     int64_t mine[] = {a1, a2};
-    assert_int_equal(gg_attachment_claim(&op, mine, 2, "tok-aaaaaaaaaaaaaaaaaaaaaaaa", "case_event", 100, "report", &err), 0);
+    assert_int_equal(
+        gg_attachment_claim(&op, mine, 2, "tok-aaaaaaaaaaaaaaaaaaaaaaaa", "case_event", 100, "report", &err),
+        0);
     /* once linked, not again */
-    assert_true(gg_attachment_claim(&op, mine, 1, "tok-aaaaaaaaaaaaaaaaaaaaaaaa", "case_event", 101, "after", &err) < 0);
+    assert_true(gg_attachment_claim(&op, mine, 1, "tok-aaaaaaaaaaaaaaaaaaaaaaaa", "case_event", 101, "after",
+                                    &err) < 0);
     assert_string_equal(err.reason, "not_yours");
     gg_attachment_t *rows;
     int n;
@@ -227,7 +243,8 @@ static void claim_list_get(void **state)
     /* purge: only the unlinked one goes; the shared file stays, b1's goes once old enough */
     char sha_b[65];
     gg_db_res_t *r;
-    assert_int_equal(gg_db_query(f->c, "SELECT sha256 FROM attachment WHERE id = $1", GG_ARGS(GG_I64(b1)), &r, &err), 0);
+    assert_int_equal(
+        gg_db_query(f->c, "SELECT sha256 FROM attachment WHERE id = $1", GG_ARGS(GG_I64(b1)), &r, &err), 0);
     assert_int_equal(gg_db_next(r, &err), 1);
     snprintf(sha_b, sizeof sha_b, "%s", gg_db_text(r, 0));
     gg_db_res_free(r);
