@@ -600,7 +600,7 @@ int gg_attachment_get(const gg_op_t *op, int64_t id, gg_attachment_t *out, gg_er
     for (int i = 0; i < n; i++) {
         gg_attachment_owner_fn fn = owner_fn(links[i].type);
         if (!fn) continue;
-        gg_error_t e2;
+        gg_error_t e2 = {0};
         int vrc = fn(op, links[i].id, &e2);
         if (vrc == 0) {
             out->owner_type = links[i].type;
