@@ -439,6 +439,15 @@ export default {
     text: 'The page does not exist, or you may not view it.',
     back: 'Back to home',
   },
+  // components/attachments: photos and PDFs of cases
+  attachments: {
+    add: 'Add photo',
+    remove: 'Remove {name}',
+    uploading: 'Uploading…',
+    hint: 'Up to {max}: JPEG, PNG, WebP or HEIC photos and PDFs',
+    tooMany: 'At most {max} attachments',
+    photo: 'Photo',
+  },
   errors: {
     network: 'Cannot reach the server. Please check your network and try again',
     unknown: 'Something went wrong. Please try again later',

@@ -441,6 +441,15 @@ export default {
     text: '您访问的页面不存在，或您没有权限查看。',
     back: '返回首页',
   },
+  // components/attachments: photos and PDFs of cases
+  attachments: {
+    add: '添加照片',
+    remove: '移除 {name}',
+    uploading: '上传中…',
+    hint: '最多 {max} 个，支持 JPEG、PNG、WebP、HEIC 照片和 PDF',
+    tooMany: '最多 {max} 个附件',
+    photo: '照片',
+  },
   errors: {
     network: '无法连接服务器，请检查网络后重试',
     unknown: '操作失败，请稍后重试',
