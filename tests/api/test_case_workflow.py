@@ -13,7 +13,7 @@ import pytest
 import requests
 
 from casekit import CaseWorld, public_case
-from conftest import ROOT, Server, World, bearer, error_of
+from conftest import ROOT, Server, World, assert_clean_log, bearer, error_of
 
 SOURCE = os.path.join(ROOT, ".cache", "chinese-days", "package", "dist")
 CST = datetime.timezone(datetime.timedelta(hours=8))
@@ -96,7 +96,8 @@ def wf(tmp_path_factory):
         assert r.status_code == 201, r.text
         x.categories[code] = r.json()["id"]
     yield x
-    s.stop()
+    assert s.stop() == 0
+    assert_clean_log(s.read_log())
 
 
 def events(wf, case, by="dispatcher"):
@@ -137,6 +138,9 @@ def test_report_to_rating(wf):
     assert k["state"] == "rated" and k["rating"] == "satisfied"
     assert events(wf, k) == ["report", "accept", "register", "dispatch", "receive", "feedback", "verify_pass",
                              "rate"]
+    # the dispatcher's instruction stays internal, the handler's result is for the public
+    flags = dict(wf.s.sql(f"SELECT action, public FROM case_event WHERE case_id = {k['id']}"))
+    assert int(flags["dispatch"]) == 0 and int(flags["feedback"]) == 1 and int(flags["accept"]) == 1
     audit = wf.w.admin.api.get("/api/v1/audit", params={"action": "case.transition"}).json()["items"]
     assert any(e["object_id"] == str(k["id"]) for e in audit)
 
@@ -300,6 +304,8 @@ def test_supervise(wf):
     assert r.status_code == 409 and error_of(r)["code"] == "illegal_transition"
     r = wf.act(k, "supervise", "dispatcher")
     assert r.status_code == 400 and error_of(r)["field"] == "note"
+    r = wf.act(k, "supervise", "dispatcher", note="请加快办理", due_at="2026-09-14T18:00:00+08:00")
+    assert r.status_code == 400 and error_of(r)["field"] == "due_at" and error_of(r)["reason"] == "in_the_past"
     k = wf.ok(k, "supervise", "dispatcher", note="请加快办理", due_at="2026-09-17T18:00:00+08:00")
     assert k["supervised"] is True and k["supervise_due_at"] == "2026-09-17T18:00:00+08:00"
     assert events(wf, k)[-1] == "supervise"

@@ -461,6 +461,8 @@ export default {
     // Why a field was refused (the server's error.reason), with the field's name when known.
     reasons: {
       // the case loop's steps (POST /cases/{id}/actions/…)
+      in_the_past: '{field} lies in the past',
+      in_the_past_nofield: 'Lies in the past',
       not_reachable: '{name} cannot receive this case from its current owner',
       not_reachable_nofield: '{name} cannot receive this case from its current owner',
       cannot_handle: 'The chosen person cannot handle cases at {name}',

@@ -463,6 +463,8 @@ export default {
     // Why a field was refused (the server's error.reason), with the field's name when known.
     reasons: {
       // the case loop's steps (POST /cases/{id}/actions/…)
+      in_the_past: '{field}不能早于现在',
+      in_the_past_nofield: '不能早于现在',
       not_reachable: '{name} 不能从当前责任主体接收此事件',
       not_reachable_nofield: '{name} 不能从当前责任主体接收此事件',
       cannot_handle: '所选人员不能在 {name} 承办事件',
