@@ -462,3 +462,18 @@ def test_deadlines_cross_the_holidays(wf):
     wf.at("2026-09-18T16:00:00+08:00")
     k = wf.ok(wf.new_case("wf_dispatch"), "register", "dispatcher")
     assert k["due_at"] == "2026-09-24T18:00:00+08:00"
+
+
+def test_the_docs_hold_the_generated_table():
+    import subprocess
+
+    from conftest import BINARY
+
+    out = subprocess.run([BINARY, "workflow", "--markdown"], capture_output=True, text=True, check=True).stdout
+    with open(os.path.join(ROOT, "docs", "cases.md"), encoding="utf-8") as f:
+        doc = f.read()
+    begin, end = "<!-- workflow-table:begin -->\n", "<!-- workflow-table:end -->"
+    assert doc[doc.index(begin) + len(begin):doc.index(end)] == out
+    assert "| closed, rated | `reopen` | registered | reporter | reason | 重新办理 | Reopen |" in out
+    bad = subprocess.run([BINARY, "workflow"], capture_output=True, text=True)
+    assert bad.returncode == 2 and "usage" in bad.stderr
