@@ -19,6 +19,8 @@
 #include "domain/cases/calendar_store.h"
 #include "domain/cases/case_create.h"
 #include "domain/cases/case_list.h"
+#include "domain/cases/transition.h"
+#include "domain/cases/workflow.h"
 #include "domain/identity/audit.h"
 #include "domain/tree/grid.h"
 #include "domain/validate.h"
@@ -251,8 +253,11 @@ int gg_api_case_respond_full(gg_write_t *w, int64_t id, gg_reveal_t *rv, gg_erro
     gg_case_task_t *tasks;
     gg_case_ref_t *dups;
     int ntasks, ndups;
+    const char *actions[GG_CA_COUNT];
+    int nactions;
     if (gg_case_tasks(op, k.id, &tasks, &ntasks, err) < 0 ||
-        gg_case_duplicates(op, k.id, &dups, &ndups, err) < 0)
+        gg_case_duplicates(op, k.id, &dups, &ndups, err) < 0 ||
+        (nactions = gg_case_allowed_actions(op, &k, actions, GG_CA_COUNT, err)) < 0)
         return -1;
     gg_cal_snapshot_t *cal = gg_api_case_calendar(w->req, op->c);
     gg_jw_t *jw = gg_api_json(w->req, w->status);
@@ -272,6 +277,12 @@ int gg_api_case_respond_full(gg_write_t *w, int64_t id, gg_reveal_t *rv, gg_erro
     }
     gg_jw_arr_end(jw);
     gg_jw_kbool(jw, "staff", staff);
+    /* what this caller may do now (domain/cases/transition.h, the table of workflow.c) */
+    gg_jw_key(jw, "actions");
+    gg_jw_arr(jw);
+    for (int i = 0; i < nactions; i++)
+        gg_jw_str(jw, actions[i]);
+    gg_jw_arr_end(jw);
     gg_jw_obj_end(jw);
     if (cal) gg_cal_snapshot_release(cal);
     return 0;
