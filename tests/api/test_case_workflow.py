@@ -236,7 +236,9 @@ def test_dispatch_targets(wf):
     assert r.status_code == 400 and error_of(r)["field"] == "account_id"
     k = wf.ok(k, "dispatch", "dispatcher", unit_id=wf.w.units["dept_a"], account_id=wf.w.accounts["dept"].id)
     # reassign: to the grid; the department's task is withdrawn
-    k = wf.ok(k, "reassign", "dispatcher", unit_id=wf.w.units["grid_a"])
+    k = wf.ok(k, "reassign", "dispatcher", unit_id=wf.w.units["grid_a"], reason="属网格职责")
+    assert wf.s.sql(f"SELECT note FROM case_event WHERE case_id = {k['id']} AND action = 'reassign'")[0][0] == \
+        "属网格职责"
     assert k["state"] == "dispatched"
     rows = wf.s.sql(f"SELECT state FROM case_task WHERE case_id = {k['id']} ORDER BY id")
     assert [r[0] for r in rows] == ["withdrawn", "open"]

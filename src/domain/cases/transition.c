@@ -760,7 +760,9 @@ static int act_on(gg_op_t *op, gg_case_t *k, const char *action, const gg_case_a
     if (inputs_present(s.rule, in, err) < 0 || gg_case_settings(op->c, op->arena, &s.settings, err) < 0)
         return -1;
     if (!in->cal) return gg_err_internal(err, "no working calendar");
-    s.note = s.rule->inputs & GG_WF_IN_REASON ? in->reason : in->note;
+    /* the event's text: the reason where the rule asks for one, else the note, else a reason given anyway
+     * (a reassignment's) */
+    s.note = s.rule->inputs & GG_WF_IN_REASON ? in->reason : in->note && *in->note ? in->note : in->reason;
     s.is_public = in->public_set ? in->is_public : public_by_default(s.action, s.note);
     if (s.rule->to >= 0) s.next.state = gg_case_state_code(s.rule->to);
     if (effects(&s, err) < 0 || write_case(&s, err) < 0) return -1;
