@@ -7,6 +7,7 @@
 
 #include "auth/crypto.h"
 #include "core/clock.h"
+#include "domain/attachment.h"
 #include "domain/cases/deadline.h"
 #include "domain/cases/workflow.h"
 #include "domain/identity/audit.h"
@@ -779,6 +780,12 @@ static int act_on(gg_op_t *op, gg_case_t *k, const char *action, const gg_case_a
     int64_t event_id = 0;
     if (gg_case_event_add(op, &e, &event_id, err) < 0) return -1;
     if (in->event_id) *in->event_id = event_id;
+    if (in->nattachments > 0) {
+        const char *role = s.action == GG_CA_FEEDBACK || s.action == GG_CA_ASSIST_REPORT ? "after" : "note";
+        if (gg_attachment_claim(op, in->attachment_ids, in->nattachments, NULL, "case_event", event_id, role,
+                                err) < 0)
+            return -1;
+    }
     char id[24];
     snprintf(id, sizeof id, "%lld", (long long)k->id);
     const char *detail =
