@@ -5,7 +5,6 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "auth/crypto.h"
 #include "core/clock.h"
 #include "domain/attachment.h"
 #include "domain/cases/deadline.h"
@@ -814,23 +813,13 @@ int gg_case_act(gg_op_t *op, int64_t case_id, const char *action, const gg_case_
 int gg_case_act_public(gg_op_t *op, const char *number, const char *secret, const char *action,
                        const gg_case_act_in_t *in, int64_t *case_id, gg_error_t *err)
 {
-    char hash[65];
-    gg_sha256_hex(secret ? secret : "", secret ? strlen(secret) : 0, hash);
+    /* the row lock first, as gg_case_load takes it */
     if (gg_db_exec(op->c, "UPDATE case_item SET version = version WHERE number = $1",
-                   GG_ARGS(GG_TEXT(number)), NULL, err) < 0)
+                   GG_ARGS(GG_TEXT(number ? number : "")), NULL, err) < 0)
         return -1;
-    const char *sql = gg_sprintf(op->arena, "SELECT %s FROM case_item c %s WHERE c.number = $1",
-                                 gg_case_columns, gg_case_joins);
-    gg_db_res_t *r;
     gg_case_t k;
-    if (gg_db_query(op->c, sql, GG_ARGS(GG_TEXT(number)), &r, err) < 0) return -1;
-    int step = gg_db_next(r, err);
-    if (step == 1) gg_case_row(r, op->arena, op->keys, &k);
-    gg_db_res_free(r);
-    if (step < 0) return -1;
     /* a wrong secret is the same answer as no such number */
-    if (step == 0 || !k.secret_hash || !secret || !*secret || strcmp(k.secret_hash, hash) != 0)
-        return gg_err_not_found(err, "no case %s with this tracking secret", number);
+    if (gg_case_load_tracked(op->c, op->arena, number, secret, &k, err) < 0) return -1;
     *case_id = k.id;
     gg_case_act_in_t mine = *in;
     mine.reporter = 1;
