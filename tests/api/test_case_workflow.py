@@ -500,3 +500,26 @@ def test_the_docs_hold_the_generated_table():
     assert "| closed, rated | `reopen` | registered | reporter | reason | 重新办理 | Reopen |" in out
     bad = subprocess.run([BINARY, "workflow"], capture_output=True, text=True)
     assert bad.returncode == 2 and "usage" in bad.stderr
+
+
+def test_two_steps_at_once_one_wins(wf):
+    """Two dispatchers act on the same version at the same moment: one step is taken, the other is told the
+    case moved on (version_conflict, or illegal_transition when it saw the new state)."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    wf.at("2026-09-22T09:00:00+08:00")
+    k = wf.new_case("wf_dispatch")
+    api = wf.api("dispatcher")
+
+    def step(action):
+        return api.post(f"/api/v1/cases/{k['id']}/actions/{action}", json={"version": k["version"],
+                                                                             **({"reason": "重复"} if action == "reject" else {})})
+
+    with ThreadPoolExecutor(4) as pool:
+        results = list(pool.map(step, ["accept", "reject", "register", "accept"]))
+    codes = sorted(r.status_code for r in results)
+    assert codes.count(200) == 1, [r.text for r in results]
+    assert all(error_of(r)["code"] in ("version_conflict", "illegal_transition") for r in results
+               if r.status_code != 200)
+    n = int(wf.s.sql(f"SELECT COUNT(*) FROM case_event WHERE case_id = {k['id']}")[0][0])
+    assert n == 2  # the report and the one step
