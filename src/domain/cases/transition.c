@@ -99,6 +99,14 @@ static int facts_of(const gg_case_t *k)
     return k->extension_pending ? GG_WF_FACT_EXT_PENDING : 0;
 }
 
+/* Why the reporter may not reopen k at now (NULL: they may): a satisfied rating, or past the window. */
+static const char *reopen_refusal(const gg_case_t *k, int64_t now, int reopen_days)
+{
+    if (k->rating && strcmp(k->rating, "unsatisfied") != 0) return "rated_satisfied";
+    if (!k->closed_at || now > k->closed_at + (int64_t)reopen_days * DAY_MS) return "window_passed";
+    return NULL;
+}
+
 static int allowed_codes(const gg_case_t *k, int mask, const char **out, int max)
 {
     int a[GG_CA_COUNT];
@@ -109,11 +117,33 @@ static int allowed_codes(const gg_case_t *k, int mask, const char **out, int max
     return m;
 }
 
+/* Drop reopen from out[0..n) when the reporter may not reopen now (the buttons should not offer a refusal).
+ */
+static int without_refused_reopen(gg_db_conn_t *c, gg_arena_t *a, const gg_case_t *k, const char **out, int n,
+                                  gg_error_t *err)
+{
+    int at = -1;
+    for (int i = 0; i < n; i++)
+        if (!strcmp(out[i], "reopen")) at = i;
+    if (at < 0) return n;
+    gg_case_settings_t st;
+    if (gg_case_settings(c, a, &st, err) < 0) return -1;
+    if (!reopen_refusal(k, gg_now_ms(), st.reopen_days)) return n;
+    memmove(out + at, out + at + 1, sizeof *out * (size_t)(n - at - 1));
+    return n - 1;
+}
+
 int gg_case_allowed_actions(gg_op_t *op, const gg_case_t *k, const char **out, int max, gg_error_t *err)
 {
     int mask;
     if (gg_case_actor_mask(op, k, &mask, err) < 0) return -1;
-    return allowed_codes(k, mask, out, max);
+    return without_refused_reopen(op->c, op->arena, k, out, allowed_codes(k, mask, out, max), err);
+}
+
+int gg_case_reporter_actions(gg_db_conn_t *c, gg_arena_t *a, const gg_case_t *k, const char **out, int max,
+                             gg_error_t *err)
+{
+    return without_refused_reopen(c, a, k, out, allowed_codes(k, GG_ACTOR_REPORTER, out, max), err);
 }
 
 /* 409 illegal_transition with the actions this caller may take now. */
@@ -566,11 +596,12 @@ static int do_rate(step_t *s, gg_error_t *err)
 static int do_reopen(step_t *s, gg_error_t *err)
 {
     const gg_case_t *k = &s->cur;
-    if (k->rating && strcmp(k->rating, "unsatisfied") != 0) {
+    const char *refusal = reopen_refusal(k, s->now, s->settings.reopen_days);
+    if (refusal && !strcmp(refusal, "rated_satisfied")) {
         gg_error_set(err, 409, "reopen_refused", NULL, "the case was rated %s", k->rating);
         return gg_error_reason(err, "rated_satisfied");
     }
-    if (!k->closed_at || s->now > k->closed_at + (int64_t)s->settings.reopen_days * DAY_MS) {
+    if (refusal) {
         gg_error_set(err, 409, "reopen_refused", NULL, "a case can be reopened within %d days of closing",
                      s->settings.reopen_days);
         return gg_error_limits(err, "window_passed", 0, 0, 1, s->settings.reopen_days);
