@@ -426,6 +426,10 @@ def test_rate_unsatisfied_reopen_and_the_window(wf):
     assert r.status_code == 409 and error_of(r)["reason"] == "window_passed"
     assert error_of(r)["params"]["max"] == 7
     assert track()["actions"] == ["rate"]  # the window has passed: rating is all that is left
+    r = pub.post(base + "/rate", json={"secret": secret, "rating": "satisfied"}, timeout=30)
+    assert r.status_code == 200
+    r = pub.post(base + "/rate", json={"secret": secret, "rating": "satisfied"}, timeout=30)
+    assert r.status_code == 409 and error_of(r)["allowed"] == []  # rated, and too late to reopen
     # a satisfied rating closes the matter for good (the logged-in reporter this time)
     wf.at("2026-09-26T11:00:00+08:00")
     k2 = wf.ok(wf.new_case("wf_dispatch"), "close", "dispatcher", note="已答复")

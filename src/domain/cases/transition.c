@@ -146,16 +146,23 @@ int gg_case_reporter_actions(gg_db_conn_t *c, gg_arena_t *a, const gg_case_t *k,
     return without_refused_reopen(c, a, k, out, allowed_codes(k, GG_ACTOR_REPORTER, out, max), err);
 }
 
-/* 409 illegal_transition with the actions this caller may take now. */
-static int illegal(gg_error_t *err, const gg_case_t *k, int mask, const char *action, const char *reason)
+/* 409 illegal_transition with the actions this caller may take now (reopen_days < 0: reopen not filtered). */
+static int illegal(gg_error_t *err, const gg_case_t *k, int mask, int reopen_days, const char *action,
+                   const char *reason)
 {
     gg_error_set(err, 409, "illegal_transition", "action",
                  "%s is not possible on case %s in state %s for you", action, k->number, k->state);
     if (reason) gg_error_reason(err, reason);
     if (err) {
         err->has_allowed = 1;
-        err->nallowed =
-            allowed_codes(k, mask, err->allowed, (int)(sizeof err->allowed / sizeof err->allowed[0]));
+        int n = allowed_codes(k, mask, err->allowed, (int)(sizeof err->allowed / sizeof err->allowed[0]));
+        for (int i = 0; reopen_days >= 0 && i < n; i++)
+            if (!strcmp(err->allowed[i], "reopen") && reopen_refusal(k, gg_now_ms(), reopen_days)) {
+                memmove(err->allowed + i, err->allowed + i + 1, sizeof err->allowed[0] * (size_t)(n - i - 1));
+                n--;
+                break;
+            }
+        err->nallowed = n;
     }
     return -409;
 }
@@ -374,7 +381,7 @@ static int do_escalate(step_t *s, gg_error_t *err)
         if (!strcmp(owner.level, order[i])) level = i;
     if (level == 2 || !strcmp(owner.level, "county") || !strcmp(owner.level, "city") ||
         !strcmp(owner.level, "province") || !strcmp(owner.level, "root"))
-        return illegal(err, &s->cur, s->mask, "escalate", "at_county");
+        return illegal(err, &s->cur, s->mask, s->settings.reopen_days, "escalate", "at_county");
     if (gg_unit_ancestors(s->op->c, s->op->arena, &owner, &anc, &n, err) < 0) return -1;
     const gg_unit_t *up = NULL;
     for (int i = n - 1; i >= 0 && !up; i--)
@@ -383,7 +390,7 @@ static int do_escalate(step_t *s, gg_error_t *err)
                 up = &anc[i];
                 break;
             }
-    if (!up) return illegal(err, &s->cur, s->mask, "escalate", "at_county");
+    if (!up) return illegal(err, &s->cur, s->mask, s->settings.reopen_days, "escalate", "at_county");
     if (withdraw_tasks(s, err) < 0) return -1;
     clear_handler(&s->next);
     s->next.owner_unit_id = up->id;
@@ -401,7 +408,7 @@ static int do_assist_report(step_t *s, gg_error_t *err)
         if (assist_mine(s->op->auth, &s->tasks[i]) &&
             (!s->in->unit_id || s->tasks[i].unit_id == s->in->unit_id))
             mine = &s->tasks[i];
-    if (!mine) return illegal(err, &s->cur, s->mask, "assist_report", NULL);
+    if (!mine) return illegal(err, &s->cur, s->mask, s->settings.reopen_days, "assist_report", NULL);
     if (gg_db_exec(s->op->c,
                    "UPDATE case_task SET state = 'reported', note = $2, reported_at = $3 WHERE id = $1",
                    GG_ARGS(GG_I64(mine->id), GG_TEXT(s->in->note), GG_I64(s->now)), NULL, err) < 0)
@@ -427,7 +434,7 @@ static int do_feedback(step_t *s, gg_error_t *err)
     }
     gg_buf_free(&names);
     const task_t *lead = lead_of(s->tasks, s->ntasks);
-    if (!lead) return illegal(err, &s->cur, s->mask, "feedback", NULL);
+    if (!lead) return illegal(err, &s->cur, s->mask, s->settings.reopen_days, "feedback", NULL);
     s->ev_unit = lead->unit_id;
     return gg_db_exec(s->op->c,
                       "UPDATE case_task SET state = 'reported', note = $2, reported_at = $3 WHERE id = $1",
@@ -785,11 +792,11 @@ static int act_on(gg_op_t *op, gg_case_t *k, const char *action, const gg_case_a
     }
     s.rule = gg_wf_find(state, s.action);
     int facts = facts_of(k);
+    if (gg_case_settings(op->c, op->arena, &s.settings, err) < 0) return -1;
     if (!s.rule || !(s.rule->actors & s.mask) || (s.rule->need & facts) != s.rule->need ||
         (s.rule->need_not & facts))
-        return illegal(err, k, s.mask, action, NULL);
-    if (inputs_present(s.rule, in, err) < 0 || gg_case_settings(op->c, op->arena, &s.settings, err) < 0)
-        return -1;
+        return illegal(err, k, s.mask, s.settings.reopen_days, action, NULL);
+    if (inputs_present(s.rule, in, err) < 0) return -1;
     if (!in->cal) return gg_err_internal(err, "no working calendar");
     /* the event's text: the reason where the rule asks for one, else the note, else a reason given anyway
      * (a reassignment's) */
