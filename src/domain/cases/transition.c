@@ -203,8 +203,10 @@ static int live_unit(gg_op_t *op, int64_t id, const char *field, gg_unit_t *u, g
 {
     int found;
     if (gg_unit_by_id(op->c, op->arena, id, u, &found, err) < 0) return -1;
-    if (!found || u->retired_at)
-        return gg_err_invalid(err, field, "unit %lld does not exist or is retired", (long long)id);
+    if (!found || u->retired_at) {
+        gg_err_invalid(err, field, "unit %lld does not exist or is retired", (long long)id);
+        return gg_error_reason(err, "not_found");
+    }
     return 0;
 }
 
@@ -231,9 +233,11 @@ static int target_reachable(gg_op_t *op, const gg_case_t *k, const gg_unit_t *t,
             if (county && gg_path_within(parent.path, county)) return 0;
         }
     }
-    gg_err_invalid(err, field, "%s is neither inside the owner unit nor a department it may dispatch to",
-                   t->name);
-    return gg_error_named(err, "not_reachable", "%s (%s)", t->name, t->code);
+    /* not named: the unit may lie outside what the caller may read (the UI knows which one it picked) */
+    gg_err_invalid(err, field,
+                   "unit %lld is neither inside the owner unit nor a department it may dispatch to",
+                   (long long)t->id);
+    return gg_error_reason(err, "not_reachable");
 }
 
 /* The account must be active and hold case.handle covering unit path. */
