@@ -87,6 +87,11 @@ static const gg_command_t commands[] = {
      "server writes, and back up first if the database matters.  --calendar: the chinese-days data\n"
      "loaded first (default .cache/chinese-days/package/dist).\n",
      gg_cmd_demo_cases},
+    {"workflow", "print the case loop's transition table",
+     "usage: gridgov workflow --markdown\n\nPrints the states, actions and who may take them "
+     "(src/domain/cases/"
+     "workflow.c)\nas the markdown table of docs/cases.md.\n",
+     gg_cmd_workflow},
     {"version", "print the version", "usage: gridgov version\n", cmd_version},
     {"help", "show help for a command", "usage: gridgov help [COMMAND]\n", cmd_help},
 };
@@ -107,7 +112,8 @@ static void usage(FILE *f)
 static void command_help(const gg_command_t *c)
 {
     fputs(c->usage, stdout);
-    if (c->run != cmd_version && c->run != cmd_help) printf("\ncommon options:\n%s", gg_common_flags_help);
+    if (c->run != cmd_version && c->run != cmd_help && c->run != gg_cmd_workflow)
+        printf("\ncommon options:\n%s", gg_common_flags_help);
 }
 
 static int cmd_help(int argc, char **argv)
