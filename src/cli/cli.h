@@ -33,8 +33,9 @@ struct gg_demo_cases_stats;
 struct gg_security;
 /* Load the working calendar (import chinese-days from calendar_dir, default .cache/chinese-days/package/dist)
  * and generate cases (domain/demo_cases.h) with it: `gridgov demo` and `gridgov demo-cases`. */
-int gg_cli_demo_cases(const gg_config_t *cfg, gg_db_t *db, const struct gg_security *sec, const char *calendar_dir,
-                      struct gg_demo_cases_options *o, struct gg_demo_cases_stats *st, gg_error_t *err);
+int gg_cli_demo_cases(const gg_config_t *cfg, gg_db_t *db, const struct gg_security *sec,
+                      const char *calendar_dir, struct gg_demo_cases_options *o,
+                      struct gg_demo_cases_stats *st, gg_error_t *err);
 void gg_cli_demo_cases_print(const char *who, const struct gg_demo_cases_stats *st, double seconds);
 
 extern const char gg_common_flags_help[];

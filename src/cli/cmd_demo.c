@@ -120,12 +120,9 @@ int gg_cmd_demo(int argc, char **argv)
     const char *pos[1];
     int nrest, npos;
     if (argc > 64) return fprintf(stderr, "gridgov: too many arguments\n"), 2;
-    const gg_cli_opt_t spec[] = {{"--source", &source, NULL},
-                                 {"--outlines", &outlines, NULL},
-                                 {"--seed", &seed_s, NULL},
-                                 {"--scale", &scale_s, NULL},
-                                 {"--sample-ids", &sample_path, NULL},
-                                 {"--calendar", &calendar, NULL}};
+    const gg_cli_opt_t spec[] = {
+        {"--source", &source, NULL}, {"--outlines", &outlines, NULL},      {"--seed", &seed_s, NULL},
+        {"--scale", &scale_s, NULL}, {"--sample-ids", &sample_path, NULL}, {"--calendar", &calendar, NULL}};
     if (gg_cli_take_opts(argc, argv, spec, 6, rest, &nrest, &err) < 0) return gg_cli_fail(&err);
     if (gg_config_load(&cfg, nrest, rest, 2, pos, 0, &npos, &err) < 0) return gg_cli_fail(&err);
     gg_demo_options_t o = {

@@ -23,7 +23,8 @@
 
 static void progress(void *ctx, int64_t done, int64_t total)
 {
-    if (*(int *)ctx) fprintf(stderr, "\r\033[Kdemo-cases: %lld of %lld cases", (long long)done, (long long)total);
+    if (*(int *)ctx)
+        fprintf(stderr, "\r\033[Kdemo-cases: %lld of %lld cases", (long long)done, (long long)total);
 }
 
 int gg_cli_demo_cases(const gg_config_t *cfg, gg_db_t *db, const gg_security_t *sec, const char *calendar_dir,
@@ -70,8 +71,10 @@ int gg_cmd_demo_cases(int argc, char **argv)
     const char *pos[1];
     int nrest, npos;
     if (argc > 64) return fprintf(stderr, "gridgov: too many arguments\n"), 2;
-    const gg_cli_opt_t spec[] = {
-        {"--count", &count_s, NULL}, {"--seed", &seed_s, NULL}, {"--calendar", &calendar, NULL}, {"--bulk", &bulk_s, NULL}};
+    const gg_cli_opt_t spec[] = {{"--count", &count_s, NULL},
+                                 {"--seed", &seed_s, NULL},
+                                 {"--calendar", &calendar, NULL},
+                                 {"--bulk", &bulk_s, NULL}};
     if (gg_cli_take_opts(argc, argv, spec, 4, rest, &nrest, &err) < 0) return gg_cli_fail(&err);
     if (gg_config_load(&cfg, nrest, rest, 2, pos, 0, &npos, &err) < 0) return gg_cli_fail(&err);
     char *end;
@@ -99,7 +102,8 @@ int gg_cmd_demo_cases(int argc, char **argv)
     gg_db_close(db);
     if (rc < 0) return gg_cli_fail(&err);
     if (st.cases == 0)
-        return gg_err_invalid(&err, "database", "no demo counties with buildings here (run gridgov demo first)"),
+        return gg_err_invalid(&err, "database",
+                              "no demo counties with buildings here (run gridgov demo first)"),
                gg_cli_fail(&err);
     gg_cli_demo_cases_print("demo-cases", &st, (double)(gg_mono_us() - t0) / 1e6);
     return 0;

@@ -9,14 +9,15 @@
 
 #include "auth/crypto.h"
 #include "core/clock.h"
+#include "domain/cases/workflow.h"
 #include "domain/demo.h"
 #include "domain/identity/audit.h"
 #include "domain/setting.h"
 #include "domain/tree/unit.h"
 
-const char *const gg_demo_case_states[] = {"reported",  "accepted",  "registered", "dispatched",
-                                           "in_progress", "awaiting_verification", "suspended", "closed",
-                                           "rated",     "rejected",  "merged",     NULL};
+const char *const gg_demo_case_states[] = {
+    "reported",  "accepted", "registered", "dispatched", "in_progress", "awaiting_verification",
+    "suspended", "closed",   "rated",      "rejected",   "merged",      NULL};
 
 #define NUM(a) ((int)(sizeof(a) / sizeof((a)[0])))
 #define MIN_MS 60000LL
@@ -64,8 +65,8 @@ static int64_t between(rng_t *r, int64_t lo, int64_t hi) /* lo .. hi */
 enum { FH_GRID, FH_COMMUNITY, FH_DISPATCHER };
 enum { F_CITIZEN = 1, F_VISIBLE = 2, F_SPOT = 4, F_PROPERTY = 8 };
 
-/* Weights like a city centre's year: 市容环境 and 街面秩序 lead, then noise, facilities, disputes, hazards and
- * consultations.  F_CITIZEN: only residents report it (no patrol or camera); F_VISIBLE: a camera sees it;
+/* Weights like a city centre's year: 市容环境 and 街面秩序 lead, then noise, facilities, disputes, hazards
+ * and consultations.  F_CITIZEN: only residents report it (no patrol or camera); F_VISIBLE: a camera sees it;
  * F_SPOT: a grid worker often fixes it on the spot (随手办); F_PROPERTY: a 物业 may handle it. */
 static const struct {
     const char *code;
@@ -73,19 +74,36 @@ static const struct {
     int flags;
     const char *what[3]; /* descriptions: "%s" is the place */
 } mix[] = {
-    {"exposed_rubbish", 12, F_VISIBLE | F_SPOT | F_PROPERTY,
-     {"%s旁边有生活垃圾堆放多日无人清运，气味很大", "%s路边暴露垃圾，影响环境", "%s绿化带内有建筑垃圾和生活垃圾"}},
-    {"overflowing_bins", 6, F_VISIBLE | F_SPOT | F_PROPERTY,
+    {"exposed_rubbish",
+     12,
+     F_VISIBLE | F_SPOT | F_PROPERTY,
+     {"%s旁边有生活垃圾堆放多日无人清运，气味很大", "%s路边暴露垃圾，影响环境",
+      "%s绿化带内有建筑垃圾和生活垃圾"}},
+    {"overflowing_bins",
+     6,
+     F_VISIBLE | F_SPOT | F_PROPERTY,
      {"%s的垃圾桶已经满溢，垃圾散落一地", "%s垃圾分类桶满了没人清理", NULL}},
     {"illegal_ads", 5, F_SPOT, {"%s单元门和墙面被贴满小广告", "%s电线杆上乱贴开锁、通下水道小广告", NULL}},
-    {"dirty_road", 4, F_VISIBLE, {"%s门前道路有泥浆和油污，行人容易滑倒", "%s路面积水积泥，清扫不及时", NULL}},
-    {"street_vending", 9, F_VISIBLE | F_SPOT,
+    {"dirty_road",
+     4,
+     F_VISIBLE,
+     {"%s门前道路有泥浆和油污，行人容易滑倒", "%s路面积水积泥，清扫不及时", NULL}},
+    {"street_vending",
+     9,
+     F_VISIBLE | F_SPOT,
      {"%s路口有流动摊贩占道经营，早晚高峰堵塞交通", "%s人行道上有人摆摊卖水果", "%s夜市摊点占用盲道"}},
-    {"out_of_store", 5, F_VISIBLE | F_SPOT, {"%s临街门店把货物摆到店外人行道上", "%s餐馆在店外搭棚经营", NULL}},
-    {"illegal_parking", 5, F_VISIBLE | F_SPOT,
+    {"out_of_store",
+     5,
+     F_VISIBLE | F_SPOT,
+     {"%s临街门店把货物摆到店外人行道上", "%s餐馆在店外搭棚经营", NULL}},
+    {"illegal_parking",
+     5,
+     F_VISIBLE | F_SPOT,
      {"%s门口电动车、共享单车乱停放，堵住通道", "%s消防通道口停满非机动车", NULL}},
     {"materials_piled", 2, F_VISIBLE, {"%s装修户把沙石和砖块堆在楼道口", NULL, NULL}},
-    {"construction_noise", 6, F_CITIZEN,
+    {"construction_noise",
+     6,
+     F_CITIZEN,
      {"%s附近工地夜间施工，噪音扰民，影响休息", "%s楼上装修每天早上七点就开始电钻作业", NULL}},
     {"muck_spill", 2, F_VISIBLE, {"%s路段渣土车撒漏，路面全是泥土", NULL, NULL}},
     {"manhole_cover", 3, 0, {"%s人行道上井盖破损，有行人踩空的危险", "%s路口井盖缺失，已临时放了树枝", NULL}},
@@ -94,20 +112,34 @@ static const struct {
     {"greenery_damage", 2, F_PROPERTY, {"%s绿地被人毁坏种菜", "%s草坪被车辆碾压损毁", NULL}},
     {"dangerous_tree", 1, 0, {"%s有大树倾斜，随时可能倒伏砸到行人", NULL, NULL}},
     {"illegal_building", 2, 0, {"%s顶楼住户在楼顶搭建彩钢棚", "%s一楼住户私自扩建院墙", NULL}},
-    {"water_leak", 3, F_CITIZEN | F_PROPERTY, {"%s楼上漏水，墙面发霉，多次协商未果", "%s外墙渗水，下雨天屋里漏水", NULL}},
-    {"neighbour_dispute", 4, F_CITIZEN, {"%s邻居之间因为楼道堆物发生争吵", "%s楼上楼下因漏水和噪音产生矛盾", NULL}},
+    {"water_leak",
+     3,
+     F_CITIZEN | F_PROPERTY,
+     {"%s楼上漏水，墙面发霉，多次协商未果", "%s外墙渗水，下雨天屋里漏水", NULL}},
+    {"neighbour_dispute",
+     4,
+     F_CITIZEN,
+     {"%s邻居之间因为楼道堆物发生争吵", "%s楼上楼下因漏水和噪音产生矛盾", NULL}},
     {"family_dispute", 1.5, F_CITIZEN, {"%s一户家庭因赡养老人问题发生纠纷", NULL, NULL}},
-    {"property_dispute", 3, F_CITIZEN | F_PROPERTY,
+    {"property_dispute",
+     3,
+     F_CITIZEN | F_PROPERTY,
      {"%s居民对物业收费和服务不满，要求协调", "%s电梯经常故障，物业推诿不修", NULL}},
     {"wage_arrears", 1.5, F_CITIZEN, {"在%s附近工地务工，工资被拖欠三个月", NULL, NULL}},
     {"fire_lane_blocked", 2, F_VISIBLE | F_SPOT | F_PROPERTY, {"%s消防通道被杂物和车辆堵塞", NULL, NULL}},
     {"gas_hazard", 1, 0, {"%s楼道里有燃气味，担心泄漏", "%s餐馆使用液化气罐不规范", NULL}},
-    {"ebike_charging", 3, F_VISIBLE | F_SPOT, {"%s有人从楼上拉电线给电动车充电", "%s楼道内停放电动车充电", NULL}},
+    {"ebike_charging",
+     3,
+     F_VISIBLE | F_SPOT,
+     {"%s有人从楼上拉电线给电动车充电", "%s楼道内停放电动车充电", NULL}},
     {"elderly_care", 1, F_CITIZEN, {"%s独居老人行动不便，希望社区提供上门服务", NULL, NULL}},
     {"social_assistance", 1, F_CITIZEN, {"%s一户家庭因病致贫，咨询申请救助", NULL, NULL}},
     {"certificates", 1, F_CITIZEN, {"需要开具居住证明，住在%s", NULL, NULL}},
-    {"consultation", 6, F_CITIZEN,
-     {"咨询%s附近的老旧小区改造什么时候开始", "咨询住在%s办理居住证需要哪些材料", "咨询%s附近的医保缴费地点"}},
+    {"consultation",
+     6,
+     F_CITIZEN,
+     {"咨询%s附近的老旧小区改造什么时候开始", "咨询住在%s办理居住证需要哪些材料",
+      "咨询%s附近的医保缴费地点"}},
     {"report", 1.5, F_CITIZEN, {"举报%s有人非法经营黑作坊", "举报%s有人私自开设棋牌室", NULL}},
     {"suggestion", 1, F_CITIZEN, {"建议在%s增设休闲座椅和健身器材", "建议%s路口增设红绿灯", NULL}},
     {"praise", 0.5, F_CITIZEN, {"表扬%s的网格员热心帮助独居老人", NULL, NULL}},
@@ -117,15 +149,17 @@ static const struct {
  * so 城管 is the demo's 420204900001 下陆区城市管理执法局). */
 static const struct {
     const char *kind, *name;
-} dept_kinds[] = {{"城管", "城市管理执法局"},   {"住建", "住房和城乡建设局"}, {"市政", "市政设施管理处"},
-                  {"园林", "园林局"},           {"环卫", "环境卫生管理处"},   {"应急", "应急管理局"},
-                  {"生态环境", "生态环境分局"}, {"司法", "司法局"},           {"民政", "民政局"},
-                  {"人社", "人力资源和社会保障局"}, {"消防", "消防救援大队"},   {"燃气", "燃气公司"}};
+} dept_kinds[] = {{"城管", "城市管理执法局"},   {"住建", "住房和城乡建设局"},
+                  {"市政", "市政设施管理处"},   {"园林", "园林局"},
+                  {"环卫", "环境卫生管理处"},   {"应急", "应急管理局"},
+                  {"生态环境", "生态环境分局"}, {"司法", "司法局"},
+                  {"民政", "民政局"},           {"人社", "人力资源和社会保障局"},
+                  {"消防", "消防救援大队"},     {"燃气", "燃气公司"}};
 #define NKINDS NUM(dept_kinds)
 
 static const char *const surnames[] = {"王", "李", "张", "刘", "陈", "杨", "黄", "赵", "吴", "周",
                                        "徐", "孙", "马", "朱", "胡", "郭", "何", "高", "林", "罗"};
-static const char *const given[] = {"伟", "芳", "娜", "敏", "静", "强", "磊", "军", "洋", "勇",
+static const char *const given[] = {"伟", "芳", "娜", "敏", "静", "强", "磊",   "军",   "洋",   "勇",
                                     "艳", "杰", "娟", "涛", "明", "超", "秀英", "建国", "桂英", "志强"};
 
 /* ---- the world the cases happen in ---- */
@@ -138,7 +172,8 @@ typedef struct actor {
 typedef struct uref {
     int64_t id;
     const char *path, *name;
-    actor_t who; /* who dispatches (community, street, county) or handles (grid, department, property) there */
+    actor_t
+        who; /* who dispatches (community, street, county) or handles (grid, department, property) there */
 } uref_t;
 
 typedef struct bld {
@@ -240,6 +275,7 @@ typedef struct kase {
     const char *state, *susp_from;
     int64_t susp_left;
     int64_t created, response_due, registered, due, yellow;
+    int64_t hwork; /* the handling time in working ms */
     int fallback;
     int ext_pending;
     int64_t ext_ms;
@@ -292,6 +328,8 @@ typedef struct gen {
     int ndays;
     int64_t *last_case; /* per (grid slot, category): the newest case id, for merges */
     int nslots;
+    int64_t illegal; /* events the workflow table does not allow (a bug of this file) */
+    char illegal_what[128];
     kase_t kc;
 } gen_t;
 
@@ -310,6 +348,14 @@ static int64_t local_day(int64_t t)
 static int64_t day_start(int64_t day) /* the instant of local midnight */
 {
     return day * DAY_MS - GG_CAL_UTC_OFFSET_MS;
+}
+
+/* "YYYYMMDD" of t's local date */
+static void local_date(int64_t t, char out[16])
+{
+    int y, m, d;
+    gg_cal_civil_from_days(local_day(t), &y, &m, &d);
+    snprintf(out, 16, "%04d%02d%02d", y % 10000, m % 100, d % 100);
 }
 
 static int is_workday(const gg_cal_snapshot_t *s, int64_t day)
@@ -393,6 +439,19 @@ static int emit(gen_t *g, kase_t *k, int64_t at, const char *action, const char 
                 .note = note,
                 .detail = detail,
                 .pub = pub};
+    if (e->from) { /* every step is one the workflow table allows */
+        int from = gg_case_state_parse(e->from), act = gg_case_action_parse(action);
+        const gg_wf_rule_t *rule = gg_wf_find(from, act);
+        int want = !rule                              ? -3
+                   : rule->to == GG_WF_SAME           ? from
+                   : rule->to == GG_WF_SUSPENDED_FROM ? gg_case_state_parse(k->susp_from ? k->susp_from : "")
+                                                      : rule->to;
+        if (want != gg_case_state_parse(e->to)) {
+            if (!g->illegal)
+                snprintf(g->illegal_what, sizeof g->illegal_what, "%s --%s--> %s", e->from, action, e->to);
+            g->illegal++;
+        }
+    }
     k->state = e->to;
     k->last_at = at;
     if (k->nev > 1 && strcmp(action, "note") != 0) k->version++;
@@ -412,6 +471,7 @@ static void registered(gen_t *g, kase_t *k, int64_t t)
     k->registered = t;
     k->due = deadline(g, t, k->cat->hl, k->cat->hunit, &k->fallback);
     k->yellow = yellow_at(g, t, k->due);
+    k->hwork = working(g, t, k->due);
 }
 
 static void withdraw_leads(kase_t *k)
@@ -487,13 +547,15 @@ static int dispatch(gen_t *g, kase_t *k, int64_t at, const char *action, const u
     int na = 0;
     county_t *c = k->k;
     int dept = t != &k->grid->u && t != &comm_of(k)->u;
-    if (dept && !(k->force & FORCE_PLAIN) && chance(r, 0.18)) { /* 联合派遣: another department, the community */
+    if (dept && !(k->force & FORCE_PLAIN) &&
+        chance(r, 0.18)) { /* 联合派遣: another department, the community */
         const uref_t *o = dept_of(c, pick(r, NKINDS));
         if (o && o != t) assist[na++] = o;
         if (chance(r, 0.5)) assist[na++] = &comm_of(k)->u;
     }
     char *detail = gg_sprintf(g->tmp, "{\"unit_id\":%lld", (long long)t->id);
-    if (t->who.account) detail = gg_sprintf(g->tmp, "%s,\"account_id\":%lld", detail, (long long)t->who.account);
+    if (t->who.account)
+        detail = gg_sprintf(g->tmp, "%s,\"account_id\":%lld", detail, (long long)t->who.account);
     if (na) {
         detail = gg_sprintf(g->tmp, "%s,\"assist_unit_ids\":[%lld", detail, (long long)assist[0]->id);
         if (na > 1) detail = gg_sprintf(g->tmp, "%s,%lld", detail, (long long)assist[1]->id);
@@ -513,9 +575,13 @@ static int dispatch(gen_t *g, kase_t *k, int64_t at, const char *action, const u
     return 1;
 }
 
-static int64_t work_min(gen_t *g, int64_t t, int lo, int hi)
+/* t plus lo..hi minutes of working time, at most a fifteenth of the case's handling time (a 4-hour matter is
+ * not dispatched two hours later) */
+static int64_t work_min(gen_t *g, kase_t *k, int64_t t, int lo, int hi)
 {
-    return add_work(g->cal, t, between(&g->r, lo, hi) * MIN_MS);
+    int64_t ms = between(&g->r, lo, hi) * MIN_MS;
+    if (k->hwork && ms > k->hwork / 15) ms = k->hwork / 15 + between(&g->r, 0, 5) * MIN_MS;
+    return add_work(g->cal, t, ms);
 }
 
 static const char *const rate_good[] = {"处理很及时，谢谢！", "网格员很负责", "满意", "问题解决了，点赞"};
@@ -533,23 +599,24 @@ again:
         if (!dispatch(g, k, t, "dispatch", &k->grid->u, sys)) return;
     } else {
         if (!plain && k->owner_level < 2 && chance(r, 0.02)) { /* 上报: beyond the owner, one level up */
-            t = work_min(g, t, 10, 90);
-            EMIT(g, k, t, "escalate", "registered", k->owner->who, k->owner->id, 0, "超出本级处置能力，提请上级协调",
-                 0, NULL);
+            t = work_min(g, k, t, 10, 90);
+            EMIT(g, k, t, "escalate", "registered", k->owner->who, k->owner->id, 0,
+                 "超出本级处置能力，提请上级协调", 0, NULL);
             set_owner(k, k->owner_level + 1);
         }
-        t = work_min(g, t, 10, 120);
+        t = work_min(g, k, t, 10, 120);
         if (!dispatch(g, k, t, "dispatch", target(g, k, NULL), k->owner->who)) return;
     }
     auto_grid = 0;
-    t = work_min(g, k->last_at, 5, 90);
+    t = work_min(g, k, k->last_at, 5, 90);
     if (!plain && chance(r, 0.03)) { /* 回退: not this unit's job */
         const uref_t *was = k->handler;
-        EMIT(g, k, t, "return", "registered", was->who, was->id, 0, "不属于本单位职责范围，申请退回", 0, NULL);
+        EMIT(g, k, t, "return", "registered", was->who, was->id, 0, "不属于本单位职责范围，申请退回", 0,
+             NULL);
         withdraw_leads(k);
-        t = work_min(g, t, 20, 120);
+        t = work_min(g, k, t, 20, 120);
         if (!dispatch(g, k, t, "dispatch", target(g, k, was), k->owner->who)) return;
-        t = work_min(g, t, 5, 60);
+        t = work_min(g, k, t, 5, 60);
     }
     EMIT(g, k, t, "receive", "in_progress", k->handler->who, k->handler->id, 0, NULL, 1, NULL);
     task_t *lead = lead_task(k);
@@ -559,23 +626,25 @@ again:
     /* 网格员上报: the grid worker finds it beyond the grid; the street dispatches to a department */
     if ((k->force & FORCE_ESCALATE) ||
         (!plain && k->handler == &k->grid->u && dept_of(k->k, c->kind) && chance(r, 0.12))) {
-        t = work_min(g, t, 10, 120);
-        EMIT(g, k, t, "escalate", "registered", k->handler->who, k->handler->id, 0, "需职能部门执法处置，提请街道派遣",
-             0, NULL);
+        t = work_min(g, k, t, 10, 120);
+        EMIT(g, k, t, "escalate", "registered", k->handler->who, k->handler->id, 0,
+             "需职能部门执法处置，提请街道派遣", 0, NULL);
         withdraw_leads(k);
         set_owner(k, 1);
-        t = work_min(g, t, 10, 90);
+        t = work_min(g, k, t, 10, 90);
         const uref_t *d = dept_of(k->k, c->kind);
         if (!dispatch(g, k, t, "dispatch", d ? d : target(g, k, NULL), k->owner->who)) return;
-        t = work_min(g, t, 5, 60);
+        t = work_min(g, k, t, 5, 60);
         EMIT(g, k, t, "receive", "in_progress", k->handler->who, k->handler->id, 0, NULL, 1, NULL);
         if ((lead = lead_task(k))) lead->state = "received";
         for (int i = 0; i < k->ntask; i++)
             if (!strcmp(k->task[i].state, "open")) k->task[i].state = "received";
     }
-    if ((k->force & FORCE_SUSPEND) || (!plain && chance(r, 0.025))) { /* 挂账: waits for money or a decision */
-        t = work_min(g, t, 30, 480);
-        EMIT(g, k, t, "suspend", "suspended", k->owner->who, 0, 0, "需协调资金和多部门意见，暂缓办理", 0, NULL);
+    if ((k->force & FORCE_SUSPEND) ||
+        (!plain && chance(r, 0.025))) { /* 挂账: waits for money or a decision */
+        t = work_min(g, k, t, 30, 480);
+        EMIT(g, k, t, "suspend", "suspended", k->owner->who, 0, 0, "需协调资金和多部门意见，暂缓办理", 0,
+             NULL);
         k->susp_from = "in_progress";
         k->susp_left = working(g, t, k->due);
         t += between(r, 5, 40) * DAY_MS;
@@ -590,11 +659,11 @@ again:
     if (!plain && chance(r, 0.04)) { /* 申请延期 */
         int64_t tr = add_work(g->cal, k->registered, h / 2);
         if (tr < t) tr = t;
-        EMIT(g, k, tr, "extend_request", NULL, k->handler->who, k->handler->id, 0, "涉及多方协调，申请延期3个工作日", 0,
-             "{\"days\":3}");
+        EMIT(g, k, tr, "extend_request", NULL, k->handler->who, k->handler->id, 0,
+             "涉及多方协调，申请延期3个工作日", 0, "{\"days\":3}");
         k->ext_pending = 1;
         k->ext_reason = "涉及多方协调";
-        t = work_min(g, tr, 30, 240);
+        t = work_min(g, k, tr, 30, 240);
         if (chance(r, 0.8)) {
             int64_t nd = deadline(g, k->due, 3, "working_days", &k->fallback);
             EMIT(g, k, t, "extend_approve", NULL, k->owner->who, 0, 0, NULL, 0, "{\"days\":3}");
@@ -610,18 +679,18 @@ again:
     for (int i = 0; i < k->ntask; i++) { /* 协办反馈 */
         task_t *a = &k->task[i];
         if (a->lead || strcmp(a->state, "received") != 0) continue;
-        t = work_min(g, t, 30, 600);
+        t = work_min(g, k, t, 30, 600);
         EMIT(g, k, t, "assist_report", NULL, a->u->who, a->u->id, 0, "协办事项已完成", 0, NULL);
         a->state = "reported";
         a->reported = k->last_at;
     }
     /* the handling time used: mostly well inside the limit, about one in twelve late */
     double f = (k->force & FORCE_LATE) || (!plain && chance(r, 0.08)) ? 1.05 + uniform(r)
-                                                                       : 0.05 + 0.9 * pow(uniform(r), 1.5);
-    int64_t tf = add_work(g->cal, k->registered, (int64_t)(f * (double)h));
-    if (tf < t + 10 * MIN_MS) tf = work_min(g, t, 10, 60);
+                                                                      : 0.05 + 0.9 * pow(uniform(r), 1.5);
+    int64_t tf = add_work(g->cal, k->registered, (int64_t)(0.9 * f * (double)h)); /* verification follows */
+    if (tf < t + 10 * MIN_MS) tf = work_min(g, k, t, 10, 60);
     if ((k->force & FORCE_SUPERVISE) || (f > 1 && chance(r, 0.6)) || (!plain && chance(r, 0.015))) {
-        int64_t ts = f > 1 ? work_min(g, k->due, 30, 240) : work_min(g, t, 30, 240);
+        int64_t ts = f > 1 ? work_min(g, k, k->due, 30, 240) : work_min(g, k, t, 30, 240);
         if (ts < tf || (k->force & FORCE_SUPERVISE)) {
             EMIT(g, k, ts, "supervise", NULL, k->k->supervisor, k->owner->id, 0,
                  f > 1 ? "已超期，请加快办理并反馈" : "群众反映强烈，请优先办理", 0, NULL);
@@ -633,19 +702,20 @@ again:
         int64_t tn = t + (tf - t) / 2;
         EMIT(g, k, tn, "note", NULL, k->handler->who, 0, 0, "已联系当事人，约定现场查看", 0, NULL);
     }
-    EMIT(g, k, tf, "feedback", "awaiting_verification", k->handler->who, k->handler->id, 0, "已处置完毕，附处置后照片",
-         1, NULL);
+    EMIT(g, k, tf, "feedback", "awaiting_verification", k->handler->who, k->handler->id, 0,
+         "已处置完毕，附处置后照片", 1, NULL);
     if ((lead = lead_task(k))) lead->state = "reported", lead->reported = k->last_at;
-    t = work_min(g, k->last_at, 20, 480);
+    t = work_min(g, k, k->last_at, 20, 480);
     if (!plain && chance(r, 0.05)) { /* 核查不通过 → 返工 */
-        EMIT(g, k, t, "verify_fail", "in_progress", k->owner->who, 0, 0, "现场核查问题仍然存在，请重新处置", 0, NULL);
+        EMIT(g, k, t, "verify_fail", "in_progress", k->owner->who, 0, 0, "现场核查问题仍然存在，请重新处置",
+             0, NULL);
         k->rework++;
         if ((lead = lead_task(k))) lead->state = "received", lead->reported = 0;
         t = add_work(g->cal, t, (int64_t)((0.1 + 0.3 * uniform(r)) * (double)h));
-        EMIT(g, k, t, "feedback", "awaiting_verification", k->handler->who, k->handler->id, 0, "已重新处置到位", 1,
-             NULL);
+        EMIT(g, k, t, "feedback", "awaiting_verification", k->handler->who, k->handler->id, 0,
+             "已重新处置到位", 1, NULL);
         if ((lead = lead_task(k))) lead->state = "reported", lead->reported = k->last_at;
-        t = work_min(g, t, 20, 240);
+        t = work_min(g, k, t, 20, 240);
     }
     EMIT(g, k, t, "verify_pass", "closed", k->owner->who, 0, 0, "经现场核查已处置到位，予以结案", 1, NULL);
     k->closed_at = k->last_at;
@@ -657,8 +727,8 @@ again:
         const char *rating = u < 0.84 ? "satisfied" : u < 0.95 ? "basically_satisfied" : "unsatisfied";
         if (k->force & FORCE_RATE) rating = "satisfied";
         const char *comment = !strcmp(rating, "unsatisfied") ? "问题没有彻底解决"
-                              : chance(r, 0.3)                ? rate_good[pick(r, NUM(rate_good))]
-                                                              : NULL;
+                              : chance(r, 0.3)               ? rate_good[pick(r, NUM(rate_good))]
+                                                             : NULL;
         EMIT(g, k, t, "rate", "rated", k->reporter, 0, 0, comment, 1,
              gg_sprintf(g->tmp, "{\"rating\":\"%s\"}", rating));
         k->rating = rating;
@@ -690,7 +760,8 @@ static void simulate(gen_t *g, kase_t *k)
 {
     rng_t *r = &g->r;
     const cat_t *c = k->cat;
-    int citizen = !strcmp(k->channel, "app") || !strcmp(k->channel, "hotline") || !strcmp(k->channel, "open311");
+    int citizen =
+        !strcmp(k->channel, "app") || !strcmp(k->channel, "hotline") || !strcmp(k->channel, "open311");
     int plain = k->force & FORCE_PLAIN;
     int64_t t = k->created;
     k->response_due = deadline(g, t, c->rl, c->runit, &k->fallback);
@@ -698,7 +769,8 @@ static void simulate(gen_t *g, kase_t *k)
     set_owner(k, c->fh == FH_DISPATCHER ? 1 : 0);
     EMIT(g, k, t, "report", s0, k->reporter, k->grid->u.id, 0, NULL, 1, NULL);
     if (!strcmp(s0, "registered")) registered(g, k, t);
-    if (!plain && !strcmp(k->channel, "patrol") && c->fh == FH_GRID && (c->flags & F_SPOT) && chance(r, 0.4)) {
+    if (!plain && !strcmp(k->channel, "patrol") && c->fh == FH_GRID && (c->flags & F_SPOT) &&
+        chance(r, 0.4)) {
         /* 随手办: found and fixed by the grid worker on the spot, recorded as a full timeline */
         actor_t w = k->grid->u.who;
         if (!dispatch(g, k, t, "dispatch", &k->grid->u, w)) return;
@@ -732,7 +804,8 @@ static void simulate(gen_t *g, kase_t *k)
             return;
         }
         if ((k->force & FORCE_REJECT) || (!plain && u > 0.97)) {
-            EMIT(g, k, t, "reject", "rejected", k->owner->who, 0, 0, "不属于本辖区受理范围，已告知诉求人", 1, NULL);
+            EMIT(g, k, t, "reject", "rejected", k->owner->who, 0, 0, "不属于本辖区受理范围，已告知诉求人", 1,
+                 NULL);
             return;
         }
         int64_t *last = &g->last_case[k->grid->slot * g->ncats + (c - g->cats)];
@@ -744,7 +817,7 @@ static void simulate(gen_t *g, kase_t *k)
         }
         if ((k->force & FORCE_ACCEPT) || (!plain && chance(r, 0.25))) {
             EMIT(g, k, t, "accept", "accepted", k->owner->who, 0, 0, NULL, 1, NULL);
-            t = work_min(g, t, 10, 60);
+            t = work_min(g, k, t, 10, 60);
         }
         EMIT(g, k, t, "register", "registered", k->owner->who, 0, 0, NULL, 1, NULL);
         registered(g, k, k->last_at);
@@ -773,11 +846,12 @@ static int load_grants(gg_db_conn_t *c, gen_t *g, gg_error_t *err)
     gg_db_res_t *res;
     int step, cap = 256;
     g->grants = gg_alloc(g->a, sizeof(grant_t) * (size_t)cap);
-    if (gg_db_query(c,
-                    "SELECT g.unit_id, g.role, a.id, a.username, a.display_name FROM role_grant g JOIN account a "
-                    "ON a.id = g.account_id WHERE a.status = 'active' AND g.role IN ('grid_worker', 'community', "
-                    "'dispatcher', 'department', 'resident') ORDER BY a.id",
-                    GG_NOARGS, &res, err) < 0)
+    if (gg_db_query(
+            c,
+            "SELECT g.unit_id, g.role, a.id, a.username, a.display_name FROM role_grant g JOIN account a "
+            "ON a.id = g.account_id WHERE a.status = 'active' AND g.role IN ('grid_worker', 'community', "
+            "'dispatcher', 'department', 'resident') ORDER BY a.id",
+            GG_NOARGS, &res, err) < 0)
         return -1;
     while ((step = gg_db_next(res, err)) == 1) {
         if (g->ngrants == cap) {
@@ -802,12 +876,13 @@ static int load_categories(gg_db_conn_t *c, gen_t *g, gg_error_t *err)
     int step;
     g->cats = gg_zalloc(g->a, sizeof(cat_t) * NUM(mix));
     g->cum = gg_zalloc(g->a, sizeof(double) * NUM(mix));
-    if (gg_db_query(c,
-                    "SELECT c.code, c.id, v.id, c.name, v.response_limit, v.response_unit, v.handling_limit, "
-                    "v.handling_unit, v.first_handler, v.department_kind, v.priority FROM category c JOIN "
-                    "category_version v ON v.category_id = c.id WHERE c.retired_at IS NULL AND v.seq = (SELECT "
-                    "max(w.seq) FROM category_version w WHERE w.category_id = c.id) ORDER BY c.id",
-                    GG_NOARGS, &res, err) < 0)
+    if (gg_db_query(
+            c,
+            "SELECT c.code, c.id, v.id, c.name, v.response_limit, v.response_unit, v.handling_limit, "
+            "v.handling_unit, v.first_handler, v.department_kind, v.priority FROM category c JOIN "
+            "category_version v ON v.category_id = c.id WHERE c.retired_at IS NULL AND v.seq = (SELECT "
+            "max(w.seq) FROM category_version w WHERE w.category_id = c.id) ORDER BY c.id",
+            GG_NOARGS, &res, err) < 0)
         return -1;
     while ((step = gg_db_next(res, err)) == 1) {
         const char *code = gg_db_text(res, 0);
@@ -888,13 +963,15 @@ static int load_county(gg_db_conn_t *c, gen_t *g, county_t *k, gg_error_t *err)
     int64_t id;
     k->showcase_grid = -1;
     const char *ccode = gg_sprintf(a, "%s000000", k->code);
-    if (gg_db_query_i64(c, "SELECT id FROM unit WHERE code = $1", GG_ARGS(GG_TEXT(ccode)), &id, &found, err) < 0)
+    if (gg_db_query_i64(c, "SELECT id FROM unit WHERE code = $1", GG_ARGS(GG_TEXT(ccode)), &id, &found, err) <
+        0)
         return -1;
     if (!found) return 0; /* not in this database */
     if (gg_db_query(c, "SELECT id, path, name FROM unit WHERE id = $1", GG_ARGS(GG_I64(id)), &res, err) < 0)
         return -1;
     if ((step = gg_db_next(res, err)) == 1)
-        k->u = (uref_t){.id = id, .path = gg_strdup(a, gg_db_text(res, 1)), .name = gg_strdup(a, gg_db_text(res, 2))};
+        k->u = (uref_t){
+            .id = id, .path = gg_strdup(a, gg_db_text(res, 1)), .name = gg_strdup(a, gg_db_text(res, 2))};
     gg_db_res_free(res);
     if (step < 0) return -1;
     const char *like = gg_sprintf(a, "%s%%", k->u.path);
@@ -907,10 +984,11 @@ static int load_county(gg_db_conn_t *c, gen_t *g, county_t *k, gg_error_t *err)
         parent[i] = gg_alloc(a, sizeof(int64_t) * (size_t)cap[i]);
     }
     const char **gcode = gg_alloc(a, sizeof(char *) * (size_t)cap[2]);
-    if (gg_db_query(c,
-                    "SELECT level, id, parent_id, path, name, code FROM unit WHERE path LIKE $1 AND retired_at IS "
-                    "NULL AND level IN ('street', 'community', 'grid', 'property') ORDER BY id",
-                    GG_ARGS(GG_TEXT(like)), &res, err) < 0)
+    if (gg_db_query(
+            c,
+            "SELECT level, id, parent_id, path, name, code FROM unit WHERE path LIKE $1 AND retired_at IS "
+            "NULL AND level IN ('street', 'community', 'grid', 'property') ORDER BY id",
+            GG_ARGS(GG_TEXT(like)), &res, err) < 0)
         return -1;
     while ((step = gg_db_next(res, err)) == 1) {
         const char *lv = gg_db_text(res, 0);
@@ -980,12 +1058,13 @@ static int load_county(gg_db_conn_t *c, gen_t *g, county_t *k, gg_error_t *err)
     /* buildings with their houses (inserted consecutively by the demo, so first id + offset is a house) */
     int bcap = 1024;
     k->b = gg_alloc(a, sizeof(bld_t) * (size_t)bcap);
-    if (gg_db_query(c,
-                    "SELECT b.grid_id, b.id, b.lat, b.lon, b.address, b.name, min(h.id), count(h.id), "
-                    "max(h.id) FROM building b JOIN house h ON h.building_id = b.id WHERE b.unit_path LIKE $1 "
-                    "AND b.retired_at IS NULL AND b.lat IS NOT NULL GROUP BY b.grid_id, b.id, b.lat, b.lon, "
-                    "b.address, b.name ORDER BY b.grid_id, b.id",
-                    GG_ARGS(GG_TEXT(like)), &res, err) < 0)
+    if (gg_db_query(
+            c,
+            "SELECT b.grid_id, b.id, b.lat, b.lon, b.address, b.name, min(h.id), count(h.id), "
+            "max(h.id) FROM building b JOIN house h ON h.building_id = b.id WHERE b.unit_path LIKE $1 "
+            "AND b.retired_at IS NULL AND b.lat IS NOT NULL GROUP BY b.grid_id, b.id, b.lat, b.lon, "
+            "b.address, b.name ORDER BY b.grid_id, b.id",
+            GG_ARGS(GG_TEXT(like)), &res, err) < 0)
         return -1;
     while ((step = gg_db_next(res, err)) == 1) {
         int gi = find_grid(k, gg_db_i64(res, 0));
@@ -1009,10 +1088,11 @@ static int load_county(gg_db_conn_t *c, gen_t *g, county_t *k, gg_error_t *err)
     gg_db_res_free(res);
     if (step < 0) return -1;
     /* hotline lines whose unit is the county or inside it */
-    if (gg_db_query(c,
-                    "SELECT h.id, u.path FROM hotline_line h JOIN unit u ON u.id = h.unit_id WHERE h.retired_at IS "
-                    "NULL AND u.path LIKE $1 ORDER BY length(u.path), h.id",
-                    GG_ARGS(GG_TEXT(like)), &res, err) < 0)
+    if (gg_db_query(
+            c,
+            "SELECT h.id, u.path FROM hotline_line h JOIN unit u ON u.id = h.unit_id WHERE h.retired_at IS "
+            "NULL AND u.path LIKE $1 ORDER BY length(u.path), h.id",
+            GG_ARGS(GG_TEXT(like)), &res, err) < 0)
         return -1;
     while ((step = gg_db_next(res, err)) == 1 && k->nlines < NUM(k->lines)) {
         k->lines[k->nlines].id = gg_db_i64(res, 0);
@@ -1077,15 +1157,19 @@ static int depts_tx(gg_db_conn_t *c, void *vctx, gg_error_t *err)
 
 static const char *const case_sql =
     "INSERT INTO case_item (number, secret_hash, channel, line_id, external_no, category_id, "
-    "category_version_id, priority, description, address, lat, lon, place_id, unit_id, unit_path, owner_unit_id, "
+    "category_version_id, priority, description, address, lat, lon, place_id, unit_id, unit_path, "
+    "owner_unit_id, "
     "owner_unit_path, handler_unit_id, handler_unit_path, handler_account_id, state, suspended_from, "
     "suspended_left_ms, reporter_account_id, anonymous, reporter_name_enc, reporter_phone_enc, "
     "reporter_phone_bidx, response_limit, response_unit, handling_limit, handling_unit, response_due_at, "
     "registered_at, due_at, yellow_at, calendar_fallback, extension_pending, extension_ms, extension_reason, "
     "supervised, supervise_due_at, rework_count, merged_into, rating, rating_comment, rated_at, closed_at, "
-    "reopen_count, created_by, created_at, updated_at, version) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, "
-    "$11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, $25, $26, $27, $28, $29, $30, $31, "
-    "$32, $33, $34, $35, $36, $37, $38, $39, $40, $41, $42, $43, $44, $45, $46, $47, $48, $49, $50, $51, $52, "
+    "reopen_count, created_by, created_at, updated_at, version) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, "
+    "$10, "
+    "$11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, $25, $26, $27, $28, $29, $30, "
+    "$31, "
+    "$32, $33, $34, $35, $36, $37, $38, $39, $40, $41, $42, $43, $44, $45, $46, $47, $48, $49, $50, $51, "
+    "$52, "
     "$53) RETURNING id";
 
 #define OPT_I64(v) ((v) ? GG_I64(v) : GG_NULL)
@@ -1140,7 +1224,8 @@ static int one_case(gg_db_conn_t *c, gen_t *g, const plan_t *p, gg_error_t *err)
     static const struct {
         const char *channel;
         double w;
-    } channels[] = {{"app", 35}, {"hotline", 30}, {"patrol", 25}, {"walk_in", 4}, {"open311", 3}, {"video_alarm", 3}};
+    } channels[] = {{"app", 35},    {"hotline", 30}, {"patrol", 25},
+                    {"walk_in", 4}, {"open311", 3},  {"video_alarm", 3}};
     if (p->showcase >= 0) {
         x->channel = showcases[p->showcase].channel;
         x->cat = cat_by_code(g, showcases[p->showcase].category);
@@ -1167,7 +1252,8 @@ static int one_case(gg_db_conn_t *c, gen_t *g, const plan_t *p, gg_error_t *err)
     if (!x->cat) x->cat = &g->cats[0];
     const cat_t *cat = x->cat;
     const char *ch = x->channel;
-    int citizen = !strcmp(ch, "app") || !strcmp(ch, "hotline") || !strcmp(ch, "open311") || !strcmp(ch, "walk_in");
+    int citizen =
+        !strcmp(ch, "app") || !strcmp(ch, "hotline") || !strcmp(ch, "open311") || !strcmp(ch, "walk_in");
     /* where: the building, a few metres off (it keeps 10 m from its grid's border), the house if named */
     double lat = x->b->lat + (uniform(r) - 0.5) * 0.00006, lon = x->b->lon + (uniform(r) - 0.5) * 0.00006;
     if ((!strcmp(ch, "app") || !strcmp(ch, "patrol")) && chance(r, 0.4))
@@ -1180,7 +1266,8 @@ static int one_case(gg_db_conn_t *c, gen_t *g, const plan_t *p, gg_error_t *err)
         x->reporter_account = x->created_by = x->grid->resident;
         x->anonymous = 0;
         for (int i = 0; i < g->ngrants; i++)
-            if (g->grants[i].account == x->grid->resident) snprintf(name, sizeof name, "%s", g->grants[i].name);
+            if (g->grants[i].account == x->grid->resident)
+                snprintf(name, sizeof name, "%s", g->grants[i].name);
     }
     if (!strcmp(ch, "patrol")) {
         x->reporter = x->grid->u.who;
@@ -1204,17 +1291,17 @@ static int one_case(gg_db_conn_t *c, gen_t *g, const plan_t *p, gg_error_t *err)
         for (int i = 1; i < k->nlines; i++)
             if (!strncmp(x->grid->u.path, k->lines[i].path, strlen(k->lines[i].path)) && chance(r, 0.5))
                 line = k->lines[i].id;
-        char day[32];
-        gg_time_rfc3339(p->at + GG_CAL_UTC_OFFSET_MS, day);
-        snprintf(ext, sizeof ext, "%.4s%.2s%.2s%05d", day, day + 5, day + 8, (int)between(r, 1, 99999));
+        char day[16];
+        local_date(p->at, day);
+        snprintf(ext, sizeof ext, "%s%05d", day, (int)between(r, 1, 99999));
     }
     x->state = NULL;
     simulate(g, x);
     if (x->nev == 0) return 0; /* reported after now: nothing (cannot happen: the plan is before now) */
     /* the number and the tracking secret */
-    char number[32], day[32], secret[32], hash[65];
-    gg_time_rfc3339(p->at + GG_CAL_UTC_OFFSET_MS, day);
-    snprintf(number, sizeof number, "GG%.4s%.2s%.2s%06d", day, day + 5, day + 8, p->serial);
+    char number[32], day[16], secret[32], hash[65];
+    local_date(p->at, day);
+    snprintf(number, sizeof number, "GG%s%06d", day, p->serial);
     snprintf(secret, sizeof secret, "%016llx", (unsigned long long)next(r));
     gg_sha256_hex(secret, strlen(secret), hash);
     const char *desc = description(g, cat, x->b);
@@ -1232,20 +1319,21 @@ static int one_case(gg_db_conn_t *c, gen_t *g, const plan_t *p, gg_error_t *err)
     if (gg_db_query(
             c, case_sql,
             GG_ARGS(GG_TEXT(number), GG_TEXT(hash), GG_TEXT(ch), OPT_I64(line), GG_TEXT(ext[0] ? ext : NULL),
-                    GG_I64(cat->id), GG_I64(cat->ver), GG_TEXT(cat->priority), GG_TEXT(desc), GG_TEXT(x->b->addr),
-                    GG_F64(lat), GG_F64(lon), OPT_I64(x->place_id), GG_I64(x->grid->u.id), GG_TEXT(x->grid->u.path),
-                    GG_I64(x->owner->id), GG_TEXT(x->owner->path), h ? GG_I64(h->id) : GG_NULL,
-                    GG_TEXT(h ? h->path : NULL), OPT_I64(x->handler_account), GG_TEXT(x->state),
-                    GG_TEXT(x->susp_from), open_susp ? GG_I64(x->susp_left) : GG_NULL, OPT_I64(x->reporter_account),
+                    GG_I64(cat->id), GG_I64(cat->ver), GG_TEXT(cat->priority), GG_TEXT(desc),
+                    GG_TEXT(x->b->addr), GG_F64(lat), GG_F64(lon), OPT_I64(x->place_id),
+                    GG_I64(x->grid->u.id), GG_TEXT(x->grid->u.path), GG_I64(x->owner->id),
+                    GG_TEXT(x->owner->path), h ? GG_I64(h->id) : GG_NULL, GG_TEXT(h ? h->path : NULL),
+                    OPT_I64(x->handler_account), GG_TEXT(x->state), GG_TEXT(x->susp_from),
+                    open_susp ? GG_I64(x->susp_left) : GG_NULL, OPT_I64(x->reporter_account),
                     GG_I64(x->anonymous), GG_TEXT(name_enc), GG_TEXT(phone_enc), GG_TEXT(phone_bidx),
                     GG_I64(cat->rl), GG_TEXT(cat->runit), GG_I64(cat->hl), GG_TEXT(cat->hunit),
                     GG_I64(x->response_due), OPT_I64(x->registered), OPT_I64(x->registered ? x->due : 0),
                     OPT_I64(x->registered ? x->yellow : 0), GG_I64(x->fallback), GG_I64(x->ext_pending),
                     OPT_I64(x->ext_ms), GG_TEXT(x->ext_pending || x->ext_ms ? x->ext_reason : NULL),
-                    GG_I64(x->supervised), OPT_I64(x->supervise_due), GG_I64(x->rework), OPT_I64(x->merged_into),
-                    GG_TEXT(x->rating), GG_TEXT(x->rating_comment), OPT_I64(x->rated_at), OPT_I64(x->closed_at),
-                    GG_I64(x->reopen), OPT_I64(x->created_by), GG_I64(x->created), GG_I64(x->last_at),
-                    GG_I64(x->version)),
+                    GG_I64(x->supervised), OPT_I64(x->supervise_due), GG_I64(x->rework),
+                    OPT_I64(x->merged_into), GG_TEXT(x->rating), GG_TEXT(x->rating_comment),
+                    OPT_I64(x->rated_at), OPT_I64(x->closed_at), GG_I64(x->reopen), OPT_I64(x->created_by),
+                    GG_I64(x->created), GG_I64(x->last_at), GG_I64(x->version)),
             &res, err) < 0)
         return -1;
     int step = gg_db_next(res, err);
@@ -1254,25 +1342,27 @@ static int one_case(gg_db_conn_t *c, gen_t *g, const plan_t *p, gg_error_t *err)
     if (step != 1) return step < 0 ? -1 : gg_err_internal(err, "case insert returned no id");
     for (int i = 0; i < x->ntask; i++) {
         const task_t *t = &x->task[i];
-        if (gg_db_exec(c,
-                       "INSERT INTO case_task (case_id, unit_id, unit_path, account_id, role, state, created_at, "
-                       "reported_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
-                       GG_ARGS(GG_I64(id), GG_I64(t->u->id), GG_TEXT(t->u->path), OPT_I64(t->account),
-                               GG_TEXT(t->lead ? "lead" : "assist"), GG_TEXT(t->state), GG_I64(t->created),
-                               OPT_I64(t->reported)),
-                       NULL, err) < 0)
+        if (gg_db_exec(
+                c,
+                "INSERT INTO case_task (case_id, unit_id, unit_path, account_id, role, state, created_at, "
+                "reported_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+                GG_ARGS(GG_I64(id), GG_I64(t->u->id), GG_TEXT(t->u->path), OPT_I64(t->account),
+                        GG_TEXT(t->lead ? "lead" : "assist"), GG_TEXT(t->state), GG_I64(t->created),
+                        OPT_I64(t->reported)),
+                NULL, err) < 0)
             return -1;
     }
     for (int i = 0; i < x->nev; i++) {
         const ev_t *e = &x->ev[i];
-        if (gg_db_exec(c,
-                       "INSERT INTO case_event (case_id, at, account_id, actor_name, action, from_state, to_state, "
-                       "unit_id, account_target, note, public, detail) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, "
-                       "$10, $11, $12)",
-                       GG_ARGS(GG_I64(id), GG_I64(e->at), OPT_I64(e->account), GG_TEXT(e->actor),
-                               GG_TEXT(e->action), GG_TEXT(e->from), GG_TEXT(e->to), OPT_I64(e->unit),
-                               OPT_I64(e->target), GG_TEXT(e->note), GG_I64(e->pub), GG_TEXT(e->detail)),
-                       NULL, err) < 0)
+        if (gg_db_exec(
+                c,
+                "INSERT INTO case_event (case_id, at, account_id, actor_name, action, from_state, to_state, "
+                "unit_id, account_target, note, public, detail) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, "
+                "$10, $11, $12)",
+                GG_ARGS(GG_I64(id), GG_I64(e->at), OPT_I64(e->account), GG_TEXT(e->actor), GG_TEXT(e->action),
+                        GG_TEXT(e->from), GG_TEXT(e->to), OPT_I64(e->unit), OPT_I64(e->target),
+                        GG_TEXT(e->note), GG_I64(e->pub), GG_TEXT(e->detail)),
+                NULL, err) < 0)
             return -1;
     }
     g->st->cases++;
@@ -1316,8 +1406,8 @@ static int cmp_plan(const void *a, const void *b)
 static int64_t report_time(gen_t *g, int patrolish)
 {
     rng_t *r = &g->r;
-    static const double hours[24] = {0.2, 0.1, 0.1, 0.1, 0.1, 0.3, 0.8, 2, 5, 7, 7, 6,
-                                     3,   3,   5,   6,   6,   5,   3, 3.5, 3.5, 2.5, 1.5, 0.6};
+    static const double hours[24] = {0.2, 0.1, 0.1, 0.1, 0.1, 0.3, 0.8, 2,   5,   7,   7,   6,
+                                     3,   3,   5,   6,   6,   5,   3,   3.5, 3.5, 2.5, 1.5, 0.6};
     for (;;) {
         int64_t d = pick(r, 365);
         if (uniform(r) > (1.0 - 0.2 * (double)d / 365.0)) continue;
@@ -1374,15 +1464,16 @@ static int finish_tx(gg_db_conn_t *c, void *vctx, gg_error_t *err)
         gg_cal_civil_from_days(g->first_day + i, &y, &m, &d);
         char day[16];
         snprintf(day, sizeof day, "%04d%02d%02d", y, m, d);
-        if (gg_db_exec(c,
-                       "INSERT INTO case_counter (day, last) VALUES ($1, $2) ON CONFLICT (day) DO UPDATE SET last = "
-                       "excluded.last",
-                       GG_ARGS(GG_TEXT(day), GG_I64(g->counter[i])), NULL, err) < 0)
+        if (gg_db_exec(
+                c,
+                "INSERT INTO case_counter (day, last) VALUES ($1, $2) ON CONFLICT (day) DO UPDATE SET last = "
+                "excluded.last",
+                GG_ARGS(GG_TEXT(day), GG_I64(g->counter[i])), NULL, err) < 0)
             return -1;
     }
     if (!g->o->count && gg_setting_put(c, "demo_cases", "1", err) < 0) return -1;
-    char *detail = gg_sprintf(g->tmp, "{\"cases\":%lld,\"events\":%lld,\"tasks\":%lld}", (long long)g->st->cases,
-                              (long long)g->st->events, (long long)g->st->tasks);
+    char *detail = gg_sprintf(g->tmp, "{\"cases\":%lld,\"events\":%lld,\"tasks\":%lld}",
+                              (long long)g->st->cases, (long long)g->st->events, (long long)g->st->tasks);
     gg_audit_entry_t e = {.action = "demo.generate", .object_type = "unit", .detail_json = detail};
     return gg_audit_append(c, &demo_actor, &e, err);
 }
@@ -1398,10 +1489,11 @@ static int drop_indexes(gg_db_conn_t *c, saved_index_t **out, int *n, gg_error_t
     int step, cap = 32;
     *n = 0;
     *out = gg_xcalloc((size_t)cap, sizeof(saved_index_t));
-    if (gg_db_query(c,
-                    "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL AND tbl_name IN "
-                    "('case_item', 'case_task', 'case_event') ORDER BY name",
-                    GG_NOARGS, &res, err) < 0)
+    if (gg_db_query(
+            c,
+            "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL AND tbl_name IN "
+            "('case_item', 'case_task', 'case_event') ORDER BY name",
+            GG_NOARGS, &res, err) < 0)
         return -1;
     while ((step = gg_db_next(res, err)) == 1 && *n < cap) {
         (*out)[*n].name = strdup(gg_db_text(res, 0));
@@ -1452,7 +1544,8 @@ static int plan_cases(gen_t *g)
     for (int i = 0; i < g->nk; i++) {
         county_t *k = &g->k[i];
         for (int64_t j = 0; j < k->want; j++)
-            g->plan[g->nplan++] = (plan_t){.at = report_time(g, chance(&g->r, 0.25)), .county = i, .showcase = -1};
+            g->plan[g->nplan++] =
+                (plan_t){.at = report_time(g, chance(&g->r, 0.25)), .county = i, .showcase = -1};
     }
     for (int s = 0; s < nshow; s++) {
         int64_t at = g->now - showcases[s].days_ago * DAY_MS - between(&g->r, 0, 6 * HOUR_MS) - s * MIN_MS;
@@ -1517,14 +1610,15 @@ int gg_demo_cases_generate(gg_db_t *db, const gg_security_t *sec, const gg_demo_
         g->plan[i].serial = ++g->counter[d];
     }
     if (bulk) {
-        if (gg_db_exec_script(c, "PRAGMA synchronous=OFF; PRAGMA foreign_keys=OFF; PRAGMA cache_size=-262144;",
-                              err) < 0 ||
+        if (gg_db_exec_script(
+                c, "PRAGMA synchronous=OFF; PRAGMA foreign_keys=OFF; PRAGMA cache_size=-262144;", err) < 0 ||
             drop_indexes(c, &ix, &nix, err) < 0)
             goto out;
     }
     int per = o->per_tx > 0 ? o->per_tx : bulk ? 50000 : 5000;
     for (int64_t i = 0; i < g->nplan; i += per) {
-        struct batch_ctx b = {.g = g, .from = i, .to = i + per < g->nplan ? i + per : g->nplan, .r0 = g->r, .st0 = *st};
+        struct batch_ctx b = {
+            .g = g, .from = i, .to = i + per < g->nplan ? i + per : g->nplan, .r0 = g->r, .st0 = *st};
         if (gg_db_tx(c, batch_tx, &b, err) < 0) goto out;
         if (o->progress) o->progress(o->progress_ctx, b.to, g->nplan);
     }
@@ -1533,12 +1627,19 @@ int gg_demo_cases_generate(gg_db_t *db, const gg_security_t *sec, const gg_demo_
         ix = NULL;
         if (r2 < 0) goto out;
     }
+    if (g->illegal) {
+        gg_err_internal(err, "demo cases: %lld events against the workflow table, e.g. %s",
+                        (long long)g->illegal, g->illegal_what);
+        goto out;
+    }
     struct finish_ctx f = {g};
     if (gg_db_tx(c, finish_tx, &f, err) < 0) goto out;
     rc = 0;
 out:
     if (ix) restore_indexes(c, ix, nix, err);
-    if (bulk) gg_db_exec_script(c, "PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON; PRAGMA cache_size=-2000;", err);
+    if (bulk)
+        gg_db_exec_script(c, "PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON; PRAGMA cache_size=-2000;",
+                          err);
     gg_db_release(db, c);
 out_free:
     free(g->plan);
