@@ -292,6 +292,7 @@ typedef struct kase {
     int version, stopped, force;
     const char *stop_after; /* a state or an action: the timeline ends the stop_nth time it is reached */
     int stop_hits, stop_nth;
+    int creating; /* the events of the creating transaction (report, register, dispatch, 随手办) */
     int64_t last_at;
     ev_t ev[MAXEV];
     int nev;
@@ -454,7 +455,7 @@ static int emit(gen_t *g, kase_t *k, int64_t at, const char *action, const char 
     }
     k->state = e->to;
     k->last_at = at;
-    if (k->nev > 1 && strcmp(action, "note") != 0) k->version++;
+    if (!k->creating) k->version++; /* every action after the creating transaction writes the row */
     if (k->stop_after && (!strcmp(k->state, k->stop_after) || !strcmp(action, k->stop_after)) &&
         ++k->stop_hits >= k->stop_nth)
         k->stopped = 1;
@@ -474,11 +475,13 @@ static void registered(gen_t *g, kase_t *k, int64_t t)
     k->hwork = working(g, t, k->due);
 }
 
-static void withdraw_leads(kase_t *k)
+/* dispatch, return, escalate and reopen withdraw every earlier task; return, escalate and reopen also clear
+ * the handler (as transition.c does) */
+static void withdraw_tasks(kase_t *k, int clear_handler)
 {
     for (int i = 0; i < k->ntask; i++)
-        if (k->task[i].lead && (!strcmp(k->task[i].state, "open") || !strcmp(k->task[i].state, "received")))
-            k->task[i].state = "withdrawn";
+        k->task[i].state = "withdrawn";
+    if (clear_handler) k->handler = NULL, k->handler_account = 0;
 }
 
 static task_t *lead_task(kase_t *k)
@@ -540,7 +543,8 @@ static void set_owner(kase_t *k, int level)
 }
 
 /* dispatch to t from the current state (registered), with assisting units for a joint dispatch */
-static int dispatch(gen_t *g, kase_t *k, int64_t at, const char *action, const uref_t *t, actor_t who)
+static int dispatch(gen_t *g, kase_t *k, int64_t at, const char *action, const uref_t *t, actor_t who,
+                    int with_account)
 {
     rng_t *r = &g->r;
     const uref_t *assist[2];
@@ -553,25 +557,21 @@ static int dispatch(gen_t *g, kase_t *k, int64_t at, const char *action, const u
         if (o && o != t) assist[na++] = o;
         if (chance(r, 0.5)) assist[na++] = &comm_of(k)->u;
     }
+    int64_t acc = with_account ? t->who.account : 0;
     char *detail = gg_sprintf(g->tmp, "{\"unit_id\":%lld", (long long)t->id);
-    if (t->who.account)
-        detail = gg_sprintf(g->tmp, "%s,\"account_id\":%lld", detail, (long long)t->who.account);
-    if (na) {
-        detail = gg_sprintf(g->tmp, "%s,\"assist_unit_ids\":[%lld", detail, (long long)assist[0]->id);
-        if (na > 1) detail = gg_sprintf(g->tmp, "%s,%lld", detail, (long long)assist[1]->id);
-        detail = gg_sprintf(g->tmp, "%s]", detail);
-    }
-    detail = gg_sprintf(g->tmp, "%s}", detail);
-    const char *note = na ? gg_sprintf(g->tmp, "联合派遣：%s主办", t->name) : NULL;
-    if (!emit(g, k, at, action, "dispatched", who, t->id, t->who.account, note, 1, detail)) return 0;
-    withdraw_leads(k);
-    for (int i = 0; i < k->ntask; i++)
-        if (!k->task[i].lead && strcmp(k->task[i].state, "reported") != 0) k->task[i].state = "withdrawn";
-    add_task(k, t, t->who.account, 1, k->last_at);
+    if (acc) detail = gg_sprintf(g->tmp, "%s,\"account_id\":%lld", detail, (long long)acc);
+    detail = gg_sprintf(g->tmp, "%s,\"assist_unit_ids\":[", detail);
     for (int i = 0; i < na; i++)
-        add_task(k, assist[i], assist[i]->who.account, 0, k->last_at);
+        detail = gg_sprintf(g->tmp, "%s%s%lld", detail, i ? "," : "", (long long)assist[i]->id);
+    detail = gg_sprintf(g->tmp, "%s]}", detail);
+    const char *note = na ? gg_sprintf(g->tmp, "联合派遣：%s主办", t->name) : NULL;
+    if (!emit(g, k, at, action, "dispatched", who, t->id, acc, note, 1, detail)) return 0;
+    withdraw_tasks(k, 0);
+    add_task(k, t, acc, 1, k->last_at);
+    for (int i = 0; i < na; i++)
+        add_task(k, assist[i], 0, 0, k->last_at);
     k->handler = t;
-    k->handler_account = t->who.account;
+    k->handler_account = acc;
     return 1;
 }
 
@@ -587,58 +587,70 @@ static int64_t work_min(gen_t *g, kase_t *k, int64_t t, int lo, int hi)
 static const char *const rate_good[] = {"处理很及时，谢谢！", "网格员很负责", "满意", "问题解决了，点赞"};
 
 /* From dispatch to closure, then the rating (and possibly one reopening). */
-static void handle(gen_t *g, kase_t *k, int auto_grid)
+static void lead_to(kase_t *k, const char *state)
+{
+    task_t *lead = lead_task(k);
+    if (lead) {
+        lead->state = state;
+        lead->reported = !strcmp(state, "reported") ? k->last_at : 0;
+    }
+}
+
+static void receive_all(kase_t *k) /* the lead and the assisting units take it up */
+{
+    for (int i = 0; i < k->ntask; i++)
+        if (!strcmp(k->task[i].state, "open")) k->task[i].state = "received";
+}
+
+/* From dispatch to closure, then the rating (and possibly one reopening).  dispatched: the case was
+ * dispatched when it was created (a grid-first matter). */
+static void handle(gen_t *g, kase_t *k, int dispatched)
 {
     rng_t *r = &g->r;
     const cat_t *c = k->cat;
     int plain = k->force & FORCE_PLAIN;
-    const actor_t sys = {0, "系统（自动派遣）"};
     int64_t t = k->last_at;
 again:
-    if (auto_grid) {
-        if (!dispatch(g, k, t, "dispatch", &k->grid->u, sys)) return;
-    } else {
+    if (!dispatched) {
         if (!plain && k->owner_level < 2 && chance(r, 0.02)) { /* 上报: beyond the owner, one level up */
             t = work_min(g, k, t, 10, 90);
             EMIT(g, k, t, "escalate", "registered", k->owner->who, k->owner->id, 0,
                  "超出本级处置能力，提请上级协调", 0, NULL);
+            withdraw_tasks(k, 1);
             set_owner(k, k->owner_level + 1);
         }
         t = work_min(g, k, t, 10, 120);
-        if (!dispatch(g, k, t, "dispatch", target(g, k, NULL), k->owner->who)) return;
+        if (!dispatch(g, k, t, "dispatch", target(g, k, NULL), k->owner->who, chance(r, 0.5))) return;
     }
-    auto_grid = 0;
+    dispatched = 0;
     t = work_min(g, k, k->last_at, 5, 90);
     if (!plain && chance(r, 0.03)) { /* 回退: not this unit's job */
         const uref_t *was = k->handler;
         EMIT(g, k, t, "return", "registered", was->who, was->id, 0, "不属于本单位职责范围，申请退回", 0,
              NULL);
-        withdraw_leads(k);
+        withdraw_tasks(k, 1);
         t = work_min(g, k, t, 20, 120);
-        if (!dispatch(g, k, t, "dispatch", target(g, k, was), k->owner->who)) return;
+        if (!dispatch(g, k, t, "dispatch", target(g, k, was), k->owner->who, 1)) return;
         t = work_min(g, k, t, 5, 60);
     }
     EMIT(g, k, t, "receive", "in_progress", k->handler->who, k->handler->id, 0, NULL, 1, NULL);
-    task_t *lead = lead_task(k);
-    if (lead) lead->state = "received";
-    for (int i = 0; i < k->ntask; i++)
-        if (!strcmp(k->task[i].state, "open")) k->task[i].state = "received";
+    lead_to(k, "received");
+    receive_all(k);
     /* 网格员上报: the grid worker finds it beyond the grid; the street dispatches to a department */
-    if ((k->force & FORCE_ESCALATE) ||
-        (!plain && k->handler == &k->grid->u && dept_of(k->k, c->kind) && chance(r, 0.12))) {
+    if ((k->force & FORCE_ESCALATE) || (!plain && k->handler == &k->grid->u && k->owner_level == 0 &&
+                                        dept_of(k->k, c->kind) && chance(r, 0.12))) {
         t = work_min(g, k, t, 10, 120);
-        EMIT(g, k, t, "escalate", "registered", k->handler->who, k->handler->id, 0,
+        EMIT(g, k, t, "escalate", "registered", k->handler->who, k->owner->id, 0,
              "需职能部门执法处置，提请街道派遣", 0, NULL);
-        withdraw_leads(k);
+        withdraw_tasks(k, 1);
         set_owner(k, 1);
         t = work_min(g, k, t, 10, 90);
         const uref_t *d = dept_of(k->k, c->kind);
-        if (!dispatch(g, k, t, "dispatch", d ? d : target(g, k, NULL), k->owner->who)) return;
+        if (!dispatch(g, k, t, "dispatch", d ? d : target(g, k, NULL), k->owner->who, 1)) return;
         t = work_min(g, k, t, 5, 60);
         EMIT(g, k, t, "receive", "in_progress", k->handler->who, k->handler->id, 0, NULL, 1, NULL);
-        if ((lead = lead_task(k))) lead->state = "received";
-        for (int i = 0; i < k->ntask; i++)
-            if (!strcmp(k->task[i].state, "open")) k->task[i].state = "received";
+        lead_to(k, "received");
+        receive_all(k);
     }
     if ((k->force & FORCE_SUSPEND) ||
         (!plain && chance(r, 0.025))) { /* 挂账: waits for money or a decision */
@@ -647,9 +659,9 @@ again:
              NULL);
         k->susp_from = "in_progress";
         k->susp_left = working(g, t, k->due);
+        int64_t red = (int64_t)((1 - g->yellow_share) * (double)k->hwork);
         t += between(r, 5, 40) * DAY_MS;
         EMIT(g, k, t, "resume", "in_progress", k->owner->who, 0, 0, "条件已具备，恢复办理", 0, NULL);
-        int64_t red = (int64_t)((1 - g->yellow_share) * (double)working(g, k->registered, k->due));
         k->due = add_work(g->cal, t, k->susp_left);
         k->yellow = add_work(g->cal, t, k->susp_left > red ? k->susp_left - red : 0);
         k->susp_from = NULL;
@@ -661,13 +673,14 @@ again:
         if (tr < t) tr = t;
         EMIT(g, k, tr, "extend_request", NULL, k->handler->who, k->handler->id, 0,
              "涉及多方协调，申请延期3个工作日", 0, "{\"days\":3}");
+        int64_t nd = deadline(g, k->due, 3, "working_days", &k->fallback);
         k->ext_pending = 1;
-        k->ext_reason = "涉及多方协调";
+        k->ext_ms = working(g, k->due, nd);
+        k->ext_reason = "涉及多方协调，申请延期3个工作日";
         t = work_min(g, k, tr, 30, 240);
         if (chance(r, 0.8)) {
-            int64_t nd = deadline(g, k->due, 3, "working_days", &k->fallback);
-            EMIT(g, k, t, "extend_approve", NULL, k->owner->who, 0, 0, NULL, 0, "{\"days\":3}");
-            k->ext_ms = working(g, k->due, nd);
+            EMIT(g, k, t, "extend_approve", NULL, k->owner->who, 0, 0, NULL, 0,
+                 gg_sprintf(g->tmp, "{\"due_at\":%lld}", (long long)nd));
             k->due = nd;
             k->yellow = yellow_at(g, k->registered, nd);
             h = working(g, k->registered, k->due);
@@ -675,6 +688,8 @@ again:
             EMIT(g, k, t, "extend_reject", NULL, k->owner->who, 0, 0, "时限内可以办结，请抓紧办理", 0, NULL);
         }
         k->ext_pending = 0;
+        k->ext_ms = 0;
+        k->ext_reason = NULL;
     }
     for (int i = 0; i < k->ntask; i++) { /* 协办反馈 */
         task_t *a = &k->task[i];
@@ -692,10 +707,12 @@ again:
     if ((k->force & FORCE_SUPERVISE) || (f > 1 && chance(r, 0.6)) || (!plain && chance(r, 0.015))) {
         int64_t ts = f > 1 ? work_min(g, k, k->due, 30, 240) : work_min(g, k, t, 30, 240);
         if (ts < tf || (k->force & FORCE_SUPERVISE)) {
+            int64_t sdue = deadline(g, ts, 1, "working_days", NULL);
             EMIT(g, k, ts, "supervise", NULL, k->k->supervisor, k->owner->id, 0,
-                 f > 1 ? "已超期，请加快办理并反馈" : "群众反映强烈，请优先办理", 0, NULL);
+                 f > 1 ? "已超期，请加快办理并反馈" : "群众反映强烈，请优先办理", 0,
+                 gg_sprintf(g->tmp, "{\"due_at\":%lld}", (long long)sdue));
             k->supervised = 1;
-            k->supervise_due = deadline(g, k->last_at, 1, "working_days", NULL);
+            k->supervise_due = sdue;
         }
     }
     if (!plain && chance(r, 0.08)) {
@@ -704,20 +721,21 @@ again:
     }
     EMIT(g, k, tf, "feedback", "awaiting_verification", k->handler->who, k->handler->id, 0,
          "已处置完毕，附处置后照片", 1, NULL);
-    if ((lead = lead_task(k))) lead->state = "reported", lead->reported = k->last_at;
+    lead_to(k, "reported");
     t = work_min(g, k, k->last_at, 20, 480);
     if (!plain && chance(r, 0.05)) { /* 核查不通过 → 返工 */
         EMIT(g, k, t, "verify_fail", "in_progress", k->owner->who, 0, 0, "现场核查问题仍然存在，请重新处置",
-             0, NULL);
+             0, gg_sprintf(g->tmp, "{\"rework_count\":%d}", k->rework + 1));
         k->rework++;
-        if ((lead = lead_task(k))) lead->state = "received", lead->reported = 0;
+        lead_to(k, "received");
         t = add_work(g->cal, t, (int64_t)((0.1 + 0.3 * uniform(r)) * (double)h));
         EMIT(g, k, t, "feedback", "awaiting_verification", k->handler->who, k->handler->id, 0,
              "已重新处置到位", 1, NULL);
-        if ((lead = lead_task(k))) lead->state = "reported", lead->reported = k->last_at;
+        lead_to(k, "reported");
         t = work_min(g, k, t, 20, 240);
     }
-    EMIT(g, k, t, "verify_pass", "closed", k->owner->who, 0, 0, "经现场核查已处置到位，予以结案", 1, NULL);
+    EMIT(g, k, t, "verify_pass", "closed", k->owner->who, k->owner->id, 0, "经现场核查已处置到位，予以结案",
+         1, NULL);
     k->closed_at = k->last_at;
     /* the reporter rates it (residents and callers who left a way to reach them) */
     int can_rate = strcmp(k->channel, "patrol") != 0 && strcmp(k->channel, "video_alarm") != 0;
@@ -736,10 +754,14 @@ again:
         k->rated_at = k->last_at;
         if (!strcmp(rating, "unsatisfied") && k->rounds == 0 && chance(r, 0.35)) { /* 重新办理 */
             t = k->last_at + between(r, 60, 2 * 24 * 60) * MIN_MS;
-            EMIT(g, k, t, "reopen", "registered", k->reporter, 0, 0, "问题仍未解决，申请重新办理", 1, NULL);
+            EMIT(g, k, t, "reopen", "registered", k->reporter, 0, 0, "问题仍未解决，申请重新办理", 1,
+                 gg_sprintf(g->tmp, "{\"reopen_count\":%d,\"rating\":\"unsatisfied\"}", k->reopen + 1));
             k->reopen++;
             k->rounds++;
             k->closed_at = 0;
+            k->rating = k->rating_comment = NULL;
+            k->rated_at = 0;
+            withdraw_tasks(k, 1);
             registered(g, k, k->last_at);
             t = k->last_at;
             goto again;
@@ -756,6 +778,9 @@ static const char *description(gen_t *g, const cat_t *c, const bld_t *b)
 }
 
 /* The whole life of one case from its report, up to now (or its stop state). */
+/* The whole life of one case from its report, up to now (or its stop state).  The creating transaction
+ * writes what case_create.c writes: report (→ reported), then register and, for a grid-first matter in a
+ * grid, dispatch at the same instant; 随手办 adds receive, feedback and verify_pass. */
 static void simulate(gen_t *g, kase_t *k)
 {
     rng_t *r = &g->r;
@@ -765,27 +790,32 @@ static void simulate(gen_t *g, kase_t *k)
     int plain = k->force & FORCE_PLAIN;
     int64_t t = k->created;
     k->response_due = deadline(g, t, c->rl, c->runit, &k->fallback);
-    const char *s0 = c->fh == FH_DISPATCHER && citizen ? "reported" : "registered";
+    int must_accept = c->fh == FH_DISPATCHER && citizen;
     set_owner(k, c->fh == FH_DISPATCHER ? 1 : 0);
-    EMIT(g, k, t, "report", s0, k->reporter, k->grid->u.id, 0, NULL, 1, NULL);
-    if (!strcmp(s0, "registered")) registered(g, k, t);
+    k->creating = 1;
+    EMIT(g, k, t, "report", "reported", k->reporter, k->grid->u.id, 0, NULL, 1, NULL);
+    if (!must_accept) {
+        EMIT(g, k, t, "register", "registered", k->reporter, k->owner->id, 0, NULL, 1, NULL);
+        registered(g, k, t);
+    }
     if (!plain && !strcmp(k->channel, "patrol") && c->fh == FH_GRID && (c->flags & F_SPOT) &&
         chance(r, 0.4)) {
-        /* 随手办: found and fixed by the grid worker on the spot, recorded as a full timeline */
+        /* 随手办: found and fixed by the grid worker on the spot, recorded as a full timeline at once */
         actor_t w = k->grid->u.who;
-        if (!dispatch(g, k, t, "dispatch", &k->grid->u, w)) return;
+        if (!dispatch(g, k, t, "dispatch", &k->grid->u, w, 1)) return;
         EMIT(g, k, t, "receive", "in_progress", w, k->grid->u.id, 0, NULL, 1, NULL);
-        task_t *lead = lead_task(k);
-        if (lead) lead->state = "received";
-        t += between(r, 5, 40) * MIN_MS;
-        EMIT(g, k, t, "feedback", "awaiting_verification", w, k->grid->u.id, 0, "随手办：已现场处置", 1,
-             "{\"handled_on_spot\":true}");
-        if (lead) lead->state = "reported", lead->reported = k->last_at;
-        EMIT(g, k, t, "verify_pass", "closed", w, 0, 0, "随手办结案", 1, "{\"handled_on_spot\":true}");
+        EMIT(g, k, t, "feedback", "awaiting_verification", w, k->grid->u.id, 0, "随手办：现场已处置", 1,
+             NULL);
+        lead_to(k, "reported");
+        EMIT(g, k, t, "verify_pass", "closed", w, k->owner->id, 0, NULL, 1, NULL);
         k->closed_at = k->last_at;
+        k->creating = 0;
         return;
     }
-    if (!strcmp(s0, "reported")) {
+    int at_once = c->fh == FH_GRID;
+    if (at_once && !dispatch(g, k, t, "dispatch", &k->grid->u, k->reporter, 0)) return;
+    k->creating = 0;
+    if (must_accept) {
         int64_t resp = working(g, t, k->response_due);
         double f = !plain && chance(r, 0.1) ? 1.05 + uniform(r) : 0.05 + 0.85 * uniform(r);
         t = add_work(g->cal, t, (int64_t)(f * (double)resp));
@@ -822,7 +852,7 @@ static void simulate(gen_t *g, kase_t *k)
         EMIT(g, k, t, "register", "registered", k->owner->who, 0, 0, NULL, 1, NULL);
         registered(g, k, k->last_at);
     }
-    handle(g, k, c->fh == FH_GRID);
+    handle(g, k, at_once);
 }
 
 /* ---- loading the world ---- */
