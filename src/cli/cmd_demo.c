@@ -167,6 +167,7 @@ int gg_cmd_demo(int argc, char **argv)
         rc = gg_db_tx(c, accounts_tx, &x, &err);
         gg_db_release(db, c);
     }
+    double demo_seconds = (double)(gg_mono_us() - t0) / 1e6;
     /* a year of cases, once the accounts that handle them exist (the calendar is loaded first) */
     gg_demo_cases_options_t co = {.seed = o.seed, .showcase = 1};
     gg_demo_cases_stats_t cst = {0};
@@ -183,8 +184,7 @@ int gg_cmd_demo(int argc, char **argv)
         printf("demo: %lld divisions imported; %lld grids, %lld buildings, %lld houses, %lld households, "
                "%lld residents, %lld grid-worker assignments generated in %.1f s\n",
                (long long)ds.inserted, (long long)st.grids, (long long)st.buildings, (long long)st.houses,
-               (long long)st.households, (long long)st.residents, (long long)st.assignments,
-               (double)(gg_mono_us() - t0) / 1e6);
+               (long long)st.households, (long long)st.residents, (long long)st.assignments, demo_seconds);
     if (!cst.already) gg_cli_demo_cases_print("demo", &cst, case_seconds);
     printf("demo: %d account(s) created\n\n  Demo logins (password %s for all):\n", x.created, DEMO_PASSWORD);
     for (int i = 0; i < NACCOUNTS; i++)

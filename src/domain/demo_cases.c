@@ -1211,24 +1211,27 @@ static int state_index(const char *s)
     return 11;
 }
 
-/* Showcase cases: what the demo accounts find in their boxes, every state once in 马鞍山社区第1网格. */
+/* Showcase cases: what the demo accounts find in their boxes, every state once in 马鞍山社区第1网格.  Each is
+ * reported at least days_ago days and work_days working days before now, so its timeline reaches its stop
+ * (a state, or an action the stop_nth time) whatever the hour and weekday now; after: reported a minute after
+ * that showcase (the merge needs the earlier report it is merged into). */
 static const struct {
     const char *category, *channel, *stop;
-    int nth, force, days_ago;
+    int nth, force, days_ago, work_days, after;
 } showcases[] = {
-    {"report", "app", "reported", 1, FORCE_RESIDENT | FORCE_PLAIN, 1},
-    {"suggestion", "hotline", "accepted", 1, FORCE_ACCEPT | FORCE_PLAIN, 1},
-    {"neighbour_dispute", "walk_in", "registered", 1, FORCE_PLAIN, 1},
-    {"exposed_rubbish", "app", "dispatched", 1, FORCE_RESIDENT | FORCE_PLAIN, 1},
-    {"street_vending", "patrol", "in_progress", 1, FORCE_PLAIN, 2},
-    {"illegal_parking", "video_alarm", "awaiting_verification", 1, FORCE_PLAIN, 3},
-    {"water_leak", "hotline", "suspended", 1, FORCE_SUSPEND | FORCE_PLAIN, 6},
-    {"dirty_road", "app", "supervise", 1, FORCE_SUPERVISE | FORCE_LATE | FORCE_PLAIN, 6},
-    {"street_vending", "patrol", "receive", 2, FORCE_ESCALATE | FORCE_PLAIN, 3},
-    {"manhole_cover", "hotline", "closed", 1, FORCE_PLAIN, 8},
-    {"exposed_rubbish", "app", "rated", 1, FORCE_RESIDENT | FORCE_RATE | FORCE_PLAIN, 12},
-    {"report", "app", "rejected", 1, FORCE_REJECT | FORCE_PLAIN, 4},
-    {"report", "hotline", "merged", 1, FORCE_MERGE | FORCE_PLAIN, 0},
+    {"report", "app", "reported", 1, FORCE_RESIDENT | FORCE_PLAIN, 2, 1, -1},
+    {"suggestion", "hotline", "accepted", 1, FORCE_ACCEPT | FORCE_PLAIN, 1, 1, -1},
+    {"neighbour_dispute", "walk_in", "registered", 1, FORCE_PLAIN, 1, 1, -1},
+    {"exposed_rubbish", "app", "dispatched", 1, FORCE_RESIDENT | FORCE_PLAIN, 1, 1, -1},
+    {"street_vending", "patrol", "in_progress", 1, FORCE_PLAIN, 2, 1, -1},
+    {"illegal_parking", "video_alarm", "awaiting_verification", 1, FORCE_PLAIN, 3, 2, -1},
+    {"water_leak", "hotline", "suspended", 1, FORCE_SUSPEND | FORCE_PLAIN, 6, 3, -1},
+    {"dirty_road", "app", "supervise", 1, FORCE_SUPERVISE | FORCE_LATE | FORCE_PLAIN, 6, 4, -1},
+    {"street_vending", "patrol", "receive", 2, FORCE_ESCALATE | FORCE_PLAIN, 3, 2, -1},
+    {"manhole_cover", "hotline", "closed", 1, FORCE_PLAIN, 8, 4, -1},
+    {"exposed_rubbish", "app", "rated", 1, FORCE_RESIDENT | FORCE_RATE | FORCE_PLAIN, 12, 5, -1},
+    {"report", "app", "rejected", 1, FORCE_REJECT | FORCE_PLAIN, 4, 2, -1},
+    {"report", "hotline", "merged", 1, FORCE_MERGE | FORCE_PLAIN, 1, 1, 0},
 };
 
 static void person(gen_t *g, char *name, size_t nn, char *phone)
@@ -1577,8 +1580,13 @@ static int plan_cases(gen_t *g)
             g->plan[g->nplan++] =
                 (plan_t){.at = report_time(g, chance(&g->r, 0.25)), .county = i, .showcase = -1};
     }
+    int64_t show_at[NUM(showcases)];
     for (int s = 0; s < nshow; s++) {
-        int64_t at = g->now - showcases[s].days_ago * DAY_MS - between(&g->r, 0, 6 * HOUR_MS) - s * MIN_MS;
+        int64_t at = g->now - showcases[s].days_ago * DAY_MS - between(&g->r, 0, 6 * HOUR_MS);
+        while (working(g, at, g->now) < showcases[s].work_days * 7 * HOUR_MS)
+            at -= DAY_MS;
+        if (showcases[s].after >= 0) at = show_at[showcases[s].after] + MIN_MS;
+        show_at[s] = at;
         g->plan[g->nplan++] = (plan_t){.at = at, .county = 0, .showcase = s};
     }
     qsort(g->plan, (size_t)g->nplan, sizeof(plan_t), cmp_plan);
