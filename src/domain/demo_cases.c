@@ -1289,6 +1289,8 @@ static int one_case(gg_db_conn_t *c, gen_t *g, const plan_t *p, gg_error_t *err)
         !strcmp(ch, "app") || !strcmp(ch, "hotline") || !strcmp(ch, "open311") || !strcmp(ch, "walk_in");
     /* where: the building, a few metres off (it keeps 10 m from its grid's border), the house if named */
     double lat = x->b->lat + (uniform(r) - 0.5) * 0.00006, lon = x->b->lon + (uniform(r) - 0.5) * 0.00006;
+    lat = round(lat * 1e6) / 1e6; /* six decimals (~0.1 m), what a phone's or the map's point carries */
+    lon = round(lon * 1e6) / 1e6;
     if ((!strcmp(ch, "app") || !strcmp(ch, "patrol")) && chance(r, 0.4))
         x->place_id = x->b->house0 + pick(r, x->b->nhouses);
     /* who: a resident (perhaps the demo's account), a caller, the grid worker, a camera */
