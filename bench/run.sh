@@ -152,7 +152,7 @@ if [ -z "${BENCH_SKIP_1M:-}" ]; then
 fi
 
 # Cases at 1,000,000 (the case loop): `gridgov demo-cases` tops the demo's own year of cases up in the same
-# database to BENCH_CASES (cached: ready-cases-N; about two minutes the first time, a bulk load that writes
+# database to BENCH_CASES (cached: ready-cases-N; about a minute and a half the first time, a bulk load that writes
 # with synchronous=OFF for that command only, docs/operations.md), then a server with one pinned worker like
 # the ratio servers above: /healthz and each endpoint back to back, the median of the rounds' ratios.
 # Set BENCH_SKIP_CASES=1 to leave it out.
