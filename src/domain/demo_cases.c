@@ -1220,7 +1220,8 @@ static const struct {
     int nth, force, days_ago, work_days, after;
 } showcases[] = {
     {"report", "app", "reported", 1, FORCE_RESIDENT | FORCE_PLAIN, 2, 1, -1},
-    {"suggestion", "hotline", "accepted", 1, FORCE_ACCEPT | FORCE_PLAIN, 1, 1, -1},
+    {"suggestion", "hotline", "accepted", 1, FORCE_ACCEPT | FORCE_PLAIN, 3, 3,
+     -1}, /* 1 working day to accept */
     {"neighbour_dispute", "walk_in", "registered", 1, FORCE_PLAIN, 1, 1, -1},
     {"exposed_rubbish", "app", "dispatched", 1, FORCE_RESIDENT | FORCE_PLAIN, 1, 1, -1},
     {"street_vending", "patrol", "in_progress", 1, FORCE_PLAIN, 2, 1, -1},
