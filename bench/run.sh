@@ -7,6 +7,11 @@
 #   ratio me_vs_healthz      authenticated GET /api/v1/me vs. /healthz (same server)
 #   rate locate_direct       point-in-grid lookups/s over 1,000 grids, in-process (bench/locate.c; >= 100,000)
 #   rate locate_api          GET /api/v1/locate/s over the same 1,000 grids in the bench server (bench/locate.lua)
+#   ratio inbox_vs_healthz   GET /api/v1/cases?box=dispatch&limit=50 as 下陆区's county dispatcher vs. /healthz,
+#                            at 1,000,000 cases (one pinned worker, like the ratios above); the same as a grid
+#                            worker's box=mine is `ratio inbox_worker_vs_healthz` (target for both: >= 0.40)
+#   ratio case_page_vs_healthz  a case page, GET /api/v1/cases/{id} and then its /events (random ids in the
+#                            dispatcher's scope; bench/case_page.lua), per request vs. /healthz (>= 0.40)
 # The two servers of the ratios run one worker thread each, pinned to the last CPU, and wrk runs
 # on the others: each side then gets exactly one core, so the ratio compares the CPU a request
 # costs instead of how the scheduler happened to place five busy threads on two cores (unpinned,
@@ -110,18 +115,23 @@ if [ -x "$BUILD/bench_locate" ]; then
     fi
 fi
 
-# Resident search by ID number at 1,000,000 residents (issue 5): the demo generator at a larger scale
-# (cached in $BUILD/bench-data, ~5 minutes the first time), then wrk with few connections so the
-# percentiles are latencies, not queueing.  Set BENCH_SKIP_1M=1 to leave it out.
-if [ -z "${BENCH_SKIP_1M:-}" ]; then
-    data=$BUILD/bench-data
-    scale=${BENCH_1M_SCALE:-6.4}
+# The large database: the demo generator at a larger scale, 1,000,000 residents (cached in $BUILD/bench-data,
+# ~5 minutes the first time).
+data=$BUILD/bench-data
+bench_data() {
+    local scale=${BENCH_1M_SCALE:-6.4}
     if [ ! -f "$data/ready-$scale" ]; then
         rm -rf "$data"; mkdir -p "$data"
         "$BUILD/gridgov" demo --scale "$scale" --sample-ids "$data/ids.txt" --database "sqlite:$data/gridgov.db" \
             --data-dir "$data" >"$data/demo.log" 2>&1 || { cat "$data/demo.log" >&2; exit 1; }
         touch "$data/ready-$scale"
     fi
+}
+
+# Resident search by ID number at 1,000,000 residents (issue 5): wrk with few connections so the
+# percentiles are latencies, not queueing.  Set BENCH_SKIP_1M=1 to leave it out.
+if [ -z "${BENCH_SKIP_1M:-}" ]; then
+    bench_data
     residents=$(grep -oE '[0-9]+ residents' "$data/demo.log" | grep -oE '[0-9]+')
     P=$(free_port)
     "$BUILD/gridgov" serve --listen "127.0.0.1:$P" --database "sqlite:$data/gridgov.db" --data-dir "$data" \
@@ -139,4 +149,74 @@ if [ -z "${BENCH_SKIP_1M:-}" ]; then
     echo "rate resident_search_p50 $(echo "$out" | to_ms 50%) ms"
     echo "rate resident_search_p99 $(echo "$out" | to_ms 99%) ms"
     echo "$out" | awk '/Requests\/sec/ { printf "rate resident_search_rps %.0f req_per_s\n", $2 }'
+fi
+
+# Cases at 1,000,000 (the case loop): `gridgov demo-cases` tops the demo's own year of cases up in the same
+# database to BENCH_CASES (cached: ready-cases-N; about a minute and a half the first time, a bulk load that writes
+# with synchronous=OFF for that command only, docs/operations.md), then a server with one pinned worker like
+# the ratio servers above: /healthz and each endpoint back to back, the median of the rounds' ratios.
+# Set BENCH_SKIP_CASES=1 to leave it out.
+if [ -z "${BENCH_SKIP_CASES:-}" ]; then
+    bench_data
+    ncases=${BENCH_CASES:-1000000}
+    count_cases() { python3 -c 'import sqlite3, sys; print(sqlite3.connect(sys.argv[1]).execute("SELECT count(*) FROM case_item").fetchone()[0])' "$data/gridgov.db"; }
+    if [ ! -f "$data/ready-cases-$ncases" ]; then
+        "$BUILD/gridgov" migrate --database "sqlite:$data/gridgov.db" --data-dir "$data" >/dev/null
+        have=$(count_cases)
+        if [ "$have" -lt "$ncases" ]; then
+            "$BUILD/gridgov" demo-cases --count $((ncases - have)) --database "sqlite:$data/gridgov.db" \
+                --data-dir "$data" >"$data/cases.log" 2>&1 || { cat "$data/cases.log" >&2; exit 1; }
+        fi
+        touch "$data/ready-cases-$ncases"
+    fi
+    P3=$(free_port)
+    "${SRV[@]}" "$BUILD/gridgov" serve --listen "127.0.0.1:$P3" --database "sqlite:$data/gridgov.db" --data-dir "$data" \
+        --threads "$RATIO_THREADS" --access-log off >"$tmp/cases-server.log" 2>&1 & pids+=($!)
+    wait_http "http://127.0.0.1:$P3/healthz" 300
+    token() { curl -fsS -H 'Content-Type: application/json' -d "{\"username\":\"$1\",\"password\":\"Demo-gridgov-2026\",\"mode\":\"bearer\"}" \
+        "http://127.0.0.1:$P3/api/v1/session" | python3 -c 'import json,sys; print(json.load(sys.stdin)["token"])'; }
+    TD="Authorization: Bearer $(token xialu_dispatch)"
+    TW="Authorization: Bearer $(token grid_worker1)"
+    # 1,000 random cases of 下陆区 (the dispatcher's scope) for the case pages
+    python3 - "$data/gridgov.db" >"$tmp/case_ids.txt" <<'PY'
+import sqlite3, sys
+db = sqlite3.connect(sys.argv[1])
+path = db.execute("SELECT path FROM unit WHERE code = '420204000000'").fetchone()[0]
+hi = db.execute("SELECT max(id) FROM case_item").fetchone()[0]
+import random
+random.seed(7)
+ids = []
+while len(ids) < 1000:
+    row = db.execute("SELECT id, unit_path FROM case_item WHERE id >= ? ORDER BY id LIMIT 1", (random.randint(1, hi),)).fetchone()
+    if row and row[1].startswith(path):
+        ids.append(row[0])
+print("\n".join(map(str, ids)))
+PY
+    INBOX="http://127.0.0.1:$P3/api/v1/cases?box=dispatch&limit=50"
+    MINE="http://127.0.0.1:$P3/api/v1/cases?box=mine&limit=50"
+    page() {
+        local out
+        out=$("${CLI[@]}" wrk -t1 -c"$CONNS" -d"${DUR}s" -H "$TD" -s bench/case_page.lua "http://127.0.0.1:$P3" -- "$tmp/case_ids.txt")
+        if echo "$out" | grep -q 'Non-2xx'; then echo "bench: non-2xx answers from the case pages" >&2; echo "$out" >&2; return 1; fi
+        echo "$out" | awk '/Requests\/sec/ {print $2}'
+    }
+    hz=() ib=() iw=() pg=() r_ib=() r_iw=() r_pg=()
+    for round in $(seq "$ROUNDS"); do
+        g=$(measure "http://127.0.0.1:$P3/healthz")
+        d=$(measure "$INBOX" "$TD")
+        w=$(measure "$MINE" "$TW")
+        c=$(page)
+        hz+=("$g") ib+=("$d") iw+=("$w") pg+=("$c")
+        r_ib+=("$(awk -v a="$d" -v b="$g" 'BEGIN { print (b > 0 ? a / b : 0) }')")
+        r_iw+=("$(awk -v a="$w" -v b="$g" 'BEGIN { print (b > 0 ? a / b : 0) }')")
+        r_pg+=("$(awk -v a="$c" -v b="$g" 'BEGIN { print (b > 0 ? a / b : 0) }')")
+    done
+    echo "rate case_count $(count_cases) cases"
+    awk -v v="$(median "${hz[@]}")" 'BEGIN { printf "rate cases_healthz_rps %.0f req_per_s\n", v }'
+    awk -v v="$(median "${ib[@]}")" 'BEGIN { printf "rate inbox_dispatch_rps %.0f req_per_s\n", v }'
+    awk -v v="$(median "${iw[@]}")" 'BEGIN { printf "rate inbox_worker_rps %.0f req_per_s\n", v }'
+    awk -v v="$(median "${pg[@]}")" 'BEGIN { printf "rate case_page_rps %.0f req_per_s\n", v }'
+    awk -v v="$(median "${r_ib[@]}")" 'BEGIN { if (v <= 0) exit 1; printf "ratio inbox_vs_healthz %.3f\n", v }'
+    awk -v v="$(median "${r_iw[@]}")" 'BEGIN { if (v <= 0) exit 1; printf "ratio inbox_worker_vs_healthz %.3f\n", v }'
+    awk -v v="$(median "${r_pg[@]}")" 'BEGIN { if (v <= 0) exit 1; printf "ratio case_page_vs_healthz %.3f\n", v }'
 fi

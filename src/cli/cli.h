@@ -20,12 +20,23 @@ int gg_cmd_verify_audit(int argc, char **argv);
 int gg_cmd_demo(int argc, char **argv);
 int gg_cmd_import_divisions(int argc, char **argv);
 int gg_cmd_import_calendar(int argc, char **argv);
+int gg_cmd_demo_cases(int argc, char **argv);
 int gg_cmd_workflow(int argc, char **argv);
 
 struct gg_division_stats;
 /* The import as `gridgov demo` also uses it; only: "420204,652901" or NULL. */
 int gg_import_divisions_run(const gg_config_t *cfg, gg_db_t *db, const char *source, const char *only,
                             int quiet, struct gg_division_stats *st, gg_error_t *err);
+
+struct gg_demo_cases_options;
+struct gg_demo_cases_stats;
+struct gg_security;
+/* Load the working calendar (import chinese-days from calendar_dir, default .cache/chinese-days/package/dist)
+ * and generate cases (domain/demo_cases.h) with it: `gridgov demo` and `gridgov demo-cases`. */
+int gg_cli_demo_cases(const gg_config_t *cfg, gg_db_t *db, const struct gg_security *sec,
+                      const char *calendar_dir, struct gg_demo_cases_options *o,
+                      struct gg_demo_cases_stats *st, gg_error_t *err);
+void gg_cli_demo_cases_print(const char *who, const struct gg_demo_cases_stats *st, double seconds);
 
 extern const char gg_common_flags_help[];
 

@@ -14,6 +14,7 @@
 #include "domain/identity/account.h"
 #include "domain/tree/assignment.h"
 #include "domain/demo.h"
+#include "domain/demo_cases.h"
 #include "domain/tree/division.h"
 #include "domain/tree/unit.h"
 
@@ -113,17 +114,16 @@ int gg_cmd_demo(int argc, char **argv)
 {
     gg_config_t cfg;
     gg_error_t err = {0};
-    const char *source = NULL, *outlines = NULL, *seed_s = NULL, *scale_s = NULL, *sample_path = NULL;
+    const char *source = NULL, *outlines = NULL, *seed_s = NULL, *scale_s = NULL, *sample_path = NULL,
+               *calendar = NULL;
     char *rest[64];
     const char *pos[1];
     int nrest, npos;
     if (argc > 64) return fprintf(stderr, "gridgov: too many arguments\n"), 2;
-    const gg_cli_opt_t spec[] = {{"--source", &source, NULL},
-                                 {"--outlines", &outlines, NULL},
-                                 {"--seed", &seed_s, NULL},
-                                 {"--scale", &scale_s, NULL},
-                                 {"--sample-ids", &sample_path, NULL}};
-    if (gg_cli_take_opts(argc, argv, spec, 5, rest, &nrest, &err) < 0) return gg_cli_fail(&err);
+    const gg_cli_opt_t spec[] = {
+        {"--source", &source, NULL}, {"--outlines", &outlines, NULL},      {"--seed", &seed_s, NULL},
+        {"--scale", &scale_s, NULL}, {"--sample-ids", &sample_path, NULL}, {"--calendar", &calendar, NULL}};
+    if (gg_cli_take_opts(argc, argv, spec, 6, rest, &nrest, &err) < 0) return gg_cli_fail(&err);
     if (gg_config_load(&cfg, nrest, rest, 2, pos, 0, &npos, &err) < 0) return gg_cli_fail(&err);
     gg_demo_options_t o = {
         .seed = 20261123, .scale = 1.0, .outlines = outlines ? outlines : DEFAULT_OUTLINES};
@@ -167,6 +167,13 @@ int gg_cmd_demo(int argc, char **argv)
         rc = gg_db_tx(c, accounts_tx, &x, &err);
         gg_db_release(db, c);
     }
+    double demo_seconds = (double)(gg_mono_us() - t0) / 1e6;
+    /* a year of cases, once the accounts that handle them exist (the calendar is loaded first) */
+    gg_demo_cases_options_t co = {.seed = o.seed, .showcase = 1};
+    gg_demo_cases_stats_t cst = {0};
+    int64_t t1 = gg_mono_us();
+    if (rc == 0) rc = gg_cli_demo_cases(&cfg, db, &sec, calendar, &co, &cst, &err);
+    double case_seconds = (double)(gg_mono_us() - t1) / 1e6;
     gg_arena_free(a);
     gg_db_close(db);
     if (sample) fclose(sample);
@@ -177,8 +184,8 @@ int gg_cmd_demo(int argc, char **argv)
         printf("demo: %lld divisions imported; %lld grids, %lld buildings, %lld houses, %lld households, "
                "%lld residents, %lld grid-worker assignments generated in %.1f s\n",
                (long long)ds.inserted, (long long)st.grids, (long long)st.buildings, (long long)st.houses,
-               (long long)st.households, (long long)st.residents, (long long)st.assignments,
-               (double)(gg_mono_us() - t0) / 1e6);
+               (long long)st.households, (long long)st.residents, (long long)st.assignments, demo_seconds);
+    if (!cst.already) gg_cli_demo_cases_print("demo", &cst, case_seconds);
     printf("demo: %d account(s) created\n\n  Demo logins (password %s for all):\n", x.created, DEMO_PASSWORD);
     for (int i = 0; i < NACCOUNTS; i++)
         printf("    %-16s %-12s %s\n", demo_accounts[i].username, demo_accounts[i].role,

