@@ -4,8 +4,11 @@ import governance from './governance.en.js'
 import registrationEn from './registration.en.js'
 import transferEn from './transfer.en.js'
 import calendarEn from './calendar.en.js'
+import casesEn from './cases.en.js'
 
 export default {
+  // the case loop (cases.*.js)
+  ...casesEn,
   // matter categories (categories.*.js)
   ...categoriesEn,
   // QR registration, registration review, QR printing (registration.*.js).
@@ -128,6 +131,7 @@ export default {
       grid: 'Grid',
       micro_grid: 'Micro-grid',
       department: 'Department',
+      property: 'Property manager',
     },
     retired: 'Retired',
     search: 'Search units',

@@ -6,8 +6,11 @@ import governance from './governance.zh-CN.js'
 import registrationZh from './registration.zh-CN.js'
 import transferZh from './transfer.zh-CN.js'
 import calendarZh from './calendar.zh-CN.js'
+import casesZh from './cases.zh-CN.js'
 
 export default {
+  // the case loop (cases.*.js)
+  ...casesZh,
   // matter categories (categories.*.js)
   ...categoriesZh,
   // QR registration, registration review, QR printing (registration.*.js).
@@ -130,6 +133,7 @@ export default {
       grid: '网格',
       micro_grid: '微网格',
       department: '职能部门',
+      property: '物业服务企业',
     },
     retired: '已撤销',
     search: '搜索单位',
