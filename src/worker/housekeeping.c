@@ -3,7 +3,11 @@
 
 #include "core/clock.h"
 #include "core/log.h"
+#include "domain/attachment.h"
 #include "domain/identity/session.h"
+
+/* An upload nobody linked to anything within this long is dropped (attachment.h). */
+#define ATTACHMENT_UNCLAIMED_MS (24LL * 3600 * 1000)
 
 int gg_housekeeping_run(void *ctx, gg_error_t *err)
 {
@@ -12,9 +16,14 @@ int gg_housekeeping_run(void *ctx, gg_error_t *err)
     gg_session_purged_t purged;
     if (gg_db_acquire(h->db, &c, err) < 0) return -1;
     int rc = gg_session_purge(c, h->sec, gg_now_ms(), &purged, err);
+    int attachments = 0;
+    if (rc == 0 && h->data_dir)
+        rc = gg_attachment_purge(c, h->data_dir, gg_now_ms(), ATTACHMENT_UNCLAIMED_MS, &attachments, err);
     gg_db_release(h->db, c);
     if (rc == 0 && (purged.sessions || purged.throttles))
         gg_log_info("housekeeping: deleted %lld ended sessions and %lld spent login throttles",
                     (long long)purged.sessions, (long long)purged.throttles);
+    if (rc == 0 && attachments)
+        gg_log_info("housekeeping: deleted %d attachments nobody claimed within a day", attachments);
     return rc;
 }

@@ -60,6 +60,8 @@ export const ACTIONS = [
   'calendar.delete',
   'calendar.put.refused',
   'calendar.delete.refused',
+  'case.transition',
+  'case.refused',
   'registration.submit',
   'registration.approve',
   'registration.reject',

@@ -342,6 +342,8 @@ export default {
       calendar_delete: 'Working calendar change undone',
       calendar_put_refused: 'Working calendar change refused',
       calendar_delete_refused: 'Working calendar undo refused',
+      case_transition: 'Case step taken',
+      case_refused: 'Case step refused',
       registration_submit: 'Registration submitted',
       registration_approve: 'Registration approved',
       registration_reject: 'Registration rejected',

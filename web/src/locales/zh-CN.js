@@ -344,6 +344,8 @@ export default {
       calendar_delete: '撤销工作日历调整',
       calendar_put_refused: '调整工作日历被拒绝',
       calendar_delete_refused: '撤销工作日历调整被拒绝',
+      case_transition: '事件办理环节',
+      case_refused: '事件办理被拒绝',
       registration_submit: '扫码登记提交',
       registration_approve: '登记通过',
       registration_reject: '登记驳回',
