@@ -262,7 +262,7 @@ export default {
       name: 'Your name',
       phone: 'Phone',
       anonymous: 'Report anonymously',
-      photos: 'Photos (up to 9)',
+      photos: 'Photos',
       submit: 'Submit',
       done: 'Received',
       number: 'Case number',

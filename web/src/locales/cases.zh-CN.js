@@ -262,7 +262,7 @@ export default {
       name: '您的称呼',
       phone: '联系电话',
       anonymous: '匿名反映',
-      photos: '照片（最多 9 张）',
+      photos: '照片',
       submit: '提交',
       done: '提交成功',
       number: '事件编号',
