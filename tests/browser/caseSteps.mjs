@@ -20,14 +20,14 @@ export async function caseArea(admin, { label = 'C', lng = 114.9, lat = 30.2, fi
   const c = tree.community
   const grid = await ok(await apiCall(admin, 'POST', '/api/v1/grids', { parent_id: c.id, name: `${c.name}第一网格`, geometry: square(lng, lat) }))
   const department = await ok(
-    await apiCall(admin, 'POST', '/api/v1/units', { parent_id: tree.street.id, level: 'department', code: `${tree.street.code.slice(0, 9)}D01`, name: `城管中队${tree.tag}` }),
+    await apiCall(admin, 'POST', '/api/v1/units', { parent_id: tree.street.id, level: 'department', code: `${tree.street.code.slice(0, 9)}901`, name: `城管中队${tree.tag}` }),
   )
   const cats = await ok(await apiCall(admin, 'GET', '/api/v1/categories'), 200)
   const complaint = cats.items.find((x) => x.code === 'complaint')
   const category = await ok(
     await apiCall(admin, 'POST', '/api/v1/categories', {
       parent_id: complaint.id,
-      code: `t${tree.tag}${Math.floor(Math.random() * 1e6)}`,
+      code: `t${tree.tag.toLowerCase()}_${Math.floor(Math.random() * 1e6)}`,
       name: `测试乱堆${tree.tag}${Math.floor(Math.random() * 1000)}`,
       first_handler: firstHandler,
       resident_selectable: true,

@@ -463,6 +463,12 @@ export default {
     },
     // Why a field was refused (the server's error.reason), with the field's name when known.
     reasons: {
+      rated_satisfied: 'A case rated satisfied cannot be reopened',
+      rated_satisfied_nofield: 'A case rated satisfied cannot be reopened',
+      self: 'A case cannot be merged into itself',
+      self_nofield: 'A case cannot be merged into itself',
+      unknown_action: 'Unknown case action',
+      unknown_action_nofield: 'Unknown case action',
       outside_grids: 'This place lies outside every grid: pick a point inside a grid, or a house or unit instead',
       outside_grids_nofield: 'This place lies outside every grid: pick a point inside a grid, or a house or unit instead',
       not_found: 'The selected {field} does not exist or is no longer in use',

@@ -465,6 +465,12 @@ export default {
     },
     // Why a field was refused (the server's error.reason), with the field's name when known.
     reasons: {
+      rated_satisfied: '已评价满意的事件不能重新办理',
+      rated_satisfied_nofield: '已评价满意的事件不能重新办理',
+      self: '不能合并到事件本身',
+      self_nofield: '不能合并到事件本身',
+      unknown_action: '不支持的办理操作',
+      unknown_action_nofield: '不支持的办理操作',
       outside_grids: '该位置不在任何网格内：请在网格范围内选点，或改选房屋/所属单位',
       outside_grids_nofield: '该位置不在任何网格内：请在网格范围内选点，或改选房屋/所属单位',
       not_found: '所选{field}不存在或已停用',

@@ -63,7 +63,7 @@ export function publicReopen(number, body) {
 
 // Hotline lines (热线线路, settings.manage).
 export async function listHotlineLines({ all } = {}) {
-  const body = await api.get(withQuery('/api/v1/hotline-lines', { all: all ? 1 : undefined }))
+  const body = await api.get(withQuery('/api/v1/hotline-lines', { include_retired: all ? 1 : undefined }))
   return body && Array.isArray(body.items) ? body.items : []
 }
 export function createHotlineLine(body) {

@@ -73,10 +73,14 @@ export function dateTime(ms) {
   return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())} ${pad(d.getHours())}:${pad(d.getMinutes())}`
 }
 
-/** The attachments of a case or an event: `attachments` (objects) or `attachment_ids`. */
+/**
+ * The attachments of a case or an event: `attachments` (objects, docs/api.md "Attachments"), else the ids
+ * the event's detail names (`attachment_ids`, `after_attachment_ids`: staff see the detail).
+ */
 export function attachmentsOf(x) {
   if (!x) return []
   if (Array.isArray(x.attachments)) return x.attachments
-  if (Array.isArray(x.attachment_ids)) return x.attachment_ids.map((id) => ({ id }))
-  return []
+  const d = obj(x.detail) || {}
+  const ids = [...(Array.isArray(x.attachment_ids) ? x.attachment_ids : []), ...(Array.isArray(d.attachment_ids) ? d.attachment_ids : []), ...(Array.isArray(d.after_attachment_ids) ? d.after_attachment_ids : [])]
+  return ids.filter((id) => Number.isFinite(id)).map((id) => ({ id }))
 }
