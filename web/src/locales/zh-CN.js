@@ -572,7 +572,7 @@ export default {
       rating: '满意度',
       comment: '评价意见',
       secret: '查询码',
-      number: '编号',
+      number: '号码',
       assist_unit_ids: '协办单位',
       upload_token: '上传凭证',
       name: '名称',
