@@ -19,6 +19,7 @@
 #include "core/clock.h"
 #include "core/log.h"
 #include "core/utf8.h"
+#include "domain/cases/case.h"
 
 /* ---- settings ---- */
 
@@ -600,7 +601,7 @@ int gg_attachment_get(const gg_op_t *op, int64_t id, gg_attachment_t *out, gg_er
     for (int i = 0; i < n; i++) {
         gg_attachment_owner_fn fn = owner_fn(links[i].type);
         if (!fn) continue;
-        gg_error_t e2;
+        gg_error_t e2 = {0};
         int vrc = fn(op, links[i].id, &e2);
         if (vrc == 0) {
             out->owner_type = links[i].type;
@@ -647,9 +648,31 @@ int gg_attachment_public_get(gg_db_conn_t *c, gg_arena_t *a, const char *case_nu
 
 /* ---- owner checkers ---- */
 
+/* A case event's attachments: whoever may see the case (gg_case_load: the visibility of docs/cases.md) sees
+ * those of its public events; those of internal events (an internal note) only staff of the case, as the
+ * timeline shows them (gg_case_events). */
+static int case_event_visible(const gg_op_t *op, int64_t event_id, gg_error_t *err)
+{
+    if (!op->auth) return nobody(err);
+    gg_db_res_t *r;
+    if (gg_db_query(op->c, "SELECT case_id, public FROM case_event WHERE id = $1", GG_ARGS(GG_I64(event_id)),
+                    &r, err) < 0)
+        return -1;
+    int rc = gg_db_next(r, err);
+    int64_t case_id = rc > 0 ? gg_db_i64(r, 0) : 0;
+    int public = rc > 0 && gg_db_i64(r, 1) != 0;
+    gg_db_res_free(r);
+    if (rc < 0) return -1;
+    if (rc == 0) return nobody(err);
+    gg_op_t o = *op;
+    gg_case_t k;
+    if (gg_case_load(&o, case_id, 0, &k, err) < 0) return -1;
+    return public || gg_case_is_staff(op->auth, &k) ? 0 : nobody(err);
+}
+
 void gg_attachment_owners_init(void)
 {
-    /* "case_event": registered here once domain/cases provides gg_case_visible */
+    gg_attachment_owner_register("case_event", case_event_visible);
 }
 
 /* ---- housekeeping ---- */

@@ -9,6 +9,7 @@ import zlib
 import pytest
 import requests
 
+from casekit import cw, make_case, public_case  # noqa: F401  (cw is a fixture)
 from conftest import Server, assert_clean_log, error_of
 
 LIMIT = 8 * 1024 * 1024
@@ -76,7 +77,9 @@ def test_allowed_types_are_accepted_and_kept_by_hash(world, server, name, mime, 
         assert f.read() == data
     assert os.stat(path).st_mode & 0o077 == 0  # private to the server's user
     # outside the web root: the content is never a static file
-    assert requests.get(server.url(f"/attachments/{body['sha256']}"), timeout=10).status_code != 200
+    for guess in (f"/attachments/{body['sha256']}", f"/attachments/{body['sha256'][:2]}/{body['sha256'][2:4]}/{body['sha256']}"):
+        r = requests.get(server.url(guess), timeout=10)
+        assert r.content != data  # 404, or the web app's index.html for a path without an extension
 
 
 def test_a_text_file_named_jpg_is_refused_naming_what_it_is(world):
@@ -122,7 +125,19 @@ def test_too_large_is_413_and_leaves_no_temp_file(world, server):
     leftovers = [p for p in files_under(os.path.join(server.data_dir, "tmp"),
                                         os.path.join(server.data_dir, "attachments", "tmp"))]
     assert leftovers == []
-    assert not any(os.path.getsize(p) > LIMIT for p in files_under(os.path.join(server.data_dir, "attachments")))
+    # and no nameless spool file is still held open (O_TMPFILE or unlinked: only /proc sees it)
+    def held():
+        fd_dir, out = f"/proc/{server.proc.pid}/fd", []
+        for fd in os.listdir(fd_dir):
+            try:
+                out.append(os.readlink(os.path.join(fd_dir, fd)))
+            except OSError:
+                pass
+        return [t for t in out if t.startswith(os.path.join(server.data_dir, "tmp"))]
+    deadline = time.time() + 5  # the server closes a request's spool file just after the answer has gone
+    while held() and time.time() < deadline:
+        time.sleep(0.05)
+    assert held() == []
 
 
 def test_same_content_twice_is_one_file(world, server):
@@ -243,3 +258,53 @@ def test_anonymous_uploads_are_rate_limited_and_unclaimed_ones_purged(limited_se
     assert [int(r[0]) for r in s.sql("SELECT id FROM attachment")] == [ids[2]["id"]]
     assert not os.path.exists(stored(s, ids[0]["sha256"])) and not os.path.exists(stored(s, ids[1]["sha256"]))
     assert os.path.exists(stored(s, ids[2]["sha256"]))
+
+
+# ---- linked to a case event: visible through the case ----
+
+def link(server, attachment_id, event_id, role="report"):
+    """What gg_attachment_claim writes, done behind the server's back (the case operations call it)."""
+    server.sql(f"UPDATE attachment SET linked_at = 1 WHERE id = {attachment_id}")
+    server.sql(f"INSERT INTO attachment_link (attachment_id, owner_type, owner_id, role, created_at) "
+               f"VALUES ({attachment_id}, 'case_event', {event_id}, '{role}', 1)")
+
+
+def test_linked_attachments_follow_the_case(cw):
+    server = cw.world.server
+    gwa, gwb, res = cw.api("grid_worker_a"), cw.api("grid_worker_b"), cw.api("resident")
+    # a resident's report with a photo: the report event is public
+    p = public_case(cw, api=res)
+    case_id = int(server.sql(f"SELECT id FROM case_item WHERE number = '{p['number']}'")[0][0])
+    report = int(server.sql(f"SELECT id FROM case_event WHERE case_id = {case_id} AND action = 'report'")[0][0])
+    photo = upload(res, png_bytes((4, 5, 6)), name="现场.png").json()
+    link(server, photo["id"], report)
+    # an internal note of the staff with a photo
+    server.sql(f"INSERT INTO case_event (case_id, at, action, public, note) VALUES ({case_id}, 2, 'note', 0, 'x')")
+    note = int(server.sql(f"SELECT MAX(id) FROM case_event WHERE case_id = {case_id}")[0][0])
+    inner = upload(gwa, png_bytes((6, 5, 4)), name="内部.png").json()
+    link(server, inner["id"], note, "note")
+
+    def status(api, a):
+        return api.get(f"/api/v1/attachments/{a['id']}/content").status_code
+
+    # staff who see the case see both; the reporter sees the public event's; others nothing
+    assert status(gwa, photo) == 200 and status(gwa, inner) == 200
+    assert status(cw.api("leader"), photo) == 200 and status(cw.api("leader"), inner) == 200
+    assert status(res, photo) == 200 and status(res, inner) == 404
+    assert status(gwb, photo) == 404 and status(gwb, inner) == 404
+    assert status(cw.api("department"), photo) == 404
+    meta = res.get(f"/api/v1/attachments/{photo['id']}").json()
+    assert meta["linked"] is True
+    # the tracking page: number and secret, public events only
+    url = server.url(f"/api/v1/public/cases/{p['number']}/attachments/{photo['id']}")
+    t = requests.get(url, params={"secret": p["secret"]}, timeout=30)
+    assert t.status_code == 200 and t.content == png_bytes((4, 5, 6))
+    assert t.headers["Content-Type"] == "image/png" and t.headers["X-Content-Type-Options"] == "nosniff"
+    assert t.headers["Content-Disposition"].startswith("inline; ")
+    assert requests.get(url, params={"secret": "x" + p["secret"][1:]}, timeout=30).status_code == 404
+    inner_url = server.url(f"/api/v1/public/cases/{p['number']}/attachments/{inner['id']}")
+    assert requests.get(inner_url, params={"secret": p["secret"]}, timeout=30).status_code == 404
+    # another case's number with its own secret does not open this photo
+    other = make_case(cw)
+    other_url = server.url(f"/api/v1/public/cases/{other['number']}/attachments/{photo['id']}")
+    assert requests.get(other_url, params={"secret": other["secret"]}, timeout=30).status_code == 404
