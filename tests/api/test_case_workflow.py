@@ -8,6 +8,8 @@ working days; office hours 08:30-12:00 and 14:30-18:00 (7 working hours a day).
 """
 import datetime
 import os
+import struct
+import zlib
 
 import pytest
 import requests
@@ -98,6 +100,13 @@ def wf(tmp_path_factory):
     yield x
     assert s.stop() == 0
     assert_clean_log(s.read_log())
+
+
+def png_bytes():
+    def chunk(kind, data):
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", 1, 1, 8, 2, 0, 0, 0)) +
+            chunk(b"IDAT", zlib.compress(b"\x00\xff\x00\x00")) + chunk(b"IEND", b""))
 
 
 def events(wf, case, by="dispatcher"):
@@ -194,7 +203,19 @@ def test_verify_fail_counts_rework(wf):
     k = wf.ok(k, "feedback", "grid_worker", note="已处理")
     k = wf.ok(wf.get(k, "community"), "verify_fail", "community", reason="现场仍有垃圾")
     assert k["state"] == "in_progress" and k["rework_count"] == 1
-    k = wf.ok(wf.get(k, "grid_worker"), "feedback", "grid_worker", note="已再次清理")
+    # the photo of the rework goes with the feedback (linked to its event); someone else's upload does not
+    photo = wf.api("grid_worker").post("/api/v1/attachments", data=png_bytes(), params={"name": "after.png"},
+                                       headers={"Content-Type": "image/png"})
+    assert photo.status_code == 201, photo.text
+    theirs = wf.api("community").post("/api/v1/attachments", data=png_bytes(), params={"name": "x.png"},
+                                      headers={"Content-Type": "image/png"}).json()["id"]
+    r = wf.act(wf.get(k, "grid_worker"), "feedback", "grid_worker", note="已再次清理", attachment_ids=[theirs])
+    assert r.status_code == 400 and error_of(r)["field"] == "attachment_ids"
+    k = wf.ok(wf.get(k, "grid_worker"), "feedback", "grid_worker", note="已再次清理",
+              attachment_ids=[photo.json()["id"]])
+    links = wf.s.sql(f"SELECT l.role, e.action FROM attachment_link l JOIN case_event e ON e.id = l.owner_id "
+                     f"WHERE l.owner_type = 'case_event' AND e.case_id = {k['id']}")
+    assert [tuple(x) for x in links] == [("after", "feedback")]
     k = wf.ok(wf.get(k, "community"), "verify_pass", "community")
     assert k["state"] == "closed" and k["rework_count"] == 1
 
@@ -236,7 +257,9 @@ def test_dispatch_targets(wf):
     assert r.status_code == 400 and error_of(r)["field"] == "account_id"
     k = wf.ok(k, "dispatch", "dispatcher", unit_id=wf.w.units["dept_a"], account_id=wf.w.accounts["dept"].id)
     # reassign: to the grid; the department's task is withdrawn
-    k = wf.ok(k, "reassign", "dispatcher", unit_id=wf.w.units["grid_a"])
+    k = wf.ok(k, "reassign", "dispatcher", unit_id=wf.w.units["grid_a"], reason="属网格职责")
+    assert wf.s.sql(f"SELECT note FROM case_event WHERE case_id = {k['id']} AND action = 'reassign'")[0][0] == \
+        "属网格职责"
     assert k["state"] == "dispatched"
     rows = wf.s.sql(f"SELECT state FROM case_task WHERE case_id = {k['id']} ORDER BY id")
     assert [r[0] for r in rows] == ["withdrawn", "open"]

@@ -5,8 +5,8 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "auth/crypto.h"
 #include "core/clock.h"
+#include "domain/attachment.h"
 #include "domain/cases/deadline.h"
 #include "domain/cases/workflow.h"
 #include "domain/identity/audit.h"
@@ -760,7 +760,9 @@ static int act_on(gg_op_t *op, gg_case_t *k, const char *action, const gg_case_a
     if (inputs_present(s.rule, in, err) < 0 || gg_case_settings(op->c, op->arena, &s.settings, err) < 0)
         return -1;
     if (!in->cal) return gg_err_internal(err, "no working calendar");
-    s.note = s.rule->inputs & GG_WF_IN_REASON ? in->reason : in->note;
+    /* the event's text: the reason where the rule asks for one, else the note, else a reason given anyway
+     * (a reassignment's) */
+    s.note = s.rule->inputs & GG_WF_IN_REASON ? in->reason : in->note && *in->note ? in->note : in->reason;
     s.is_public = in->public_set ? in->is_public : public_by_default(s.action, s.note);
     if (s.rule->to >= 0) s.next.state = gg_case_state_code(s.rule->to);
     if (effects(&s, err) < 0 || write_case(&s, err) < 0) return -1;
@@ -777,6 +779,12 @@ static int act_on(gg_op_t *op, gg_case_t *k, const char *action, const gg_case_a
     int64_t event_id = 0;
     if (gg_case_event_add(op, &e, &event_id, err) < 0) return -1;
     if (in->event_id) *in->event_id = event_id;
+    if (in->nattachments > 0) {
+        const char *role = s.action == GG_CA_FEEDBACK || s.action == GG_CA_ASSIST_REPORT ? "after" : "note";
+        if (gg_attachment_claim(op, in->attachment_ids, in->nattachments, NULL, "case_event", event_id, role,
+                                err) < 0)
+            return -1;
+    }
     char id[24];
     snprintf(id, sizeof id, "%lld", (long long)k->id);
     const char *detail =
@@ -805,23 +813,13 @@ int gg_case_act(gg_op_t *op, int64_t case_id, const char *action, const gg_case_
 int gg_case_act_public(gg_op_t *op, const char *number, const char *secret, const char *action,
                        const gg_case_act_in_t *in, int64_t *case_id, gg_error_t *err)
 {
-    char hash[65];
-    gg_sha256_hex(secret ? secret : "", secret ? strlen(secret) : 0, hash);
+    /* the row lock first, as gg_case_load takes it */
     if (gg_db_exec(op->c, "UPDATE case_item SET version = version WHERE number = $1",
-                   GG_ARGS(GG_TEXT(number)), NULL, err) < 0)
+                   GG_ARGS(GG_TEXT(number ? number : "")), NULL, err) < 0)
         return -1;
-    const char *sql = gg_sprintf(op->arena, "SELECT %s FROM case_item c %s WHERE c.number = $1",
-                                 gg_case_columns, gg_case_joins);
-    gg_db_res_t *r;
     gg_case_t k;
-    if (gg_db_query(op->c, sql, GG_ARGS(GG_TEXT(number)), &r, err) < 0) return -1;
-    int step = gg_db_next(r, err);
-    if (step == 1) gg_case_row(r, op->arena, op->keys, &k);
-    gg_db_res_free(r);
-    if (step < 0) return -1;
     /* a wrong secret is the same answer as no such number */
-    if (step == 0 || !k.secret_hash || !secret || !*secret || strcmp(k.secret_hash, hash) != 0)
-        return gg_err_not_found(err, "no case %s with this tracking secret", number);
+    if (gg_case_load_tracked(op->c, op->arena, number, secret, &k, err) < 0) return -1;
     *case_id = k.id;
     gg_case_act_in_t mine = *in;
     mine.reporter = 1;

@@ -44,6 +44,10 @@ typedef struct gg_case_act_in {
     const gg_cal_snapshot_t *cal;
     gg_case_t *result; /* optional: the case as the step left it (joined names as loaded before it) */
     int64_t *event_id; /* optional: the step's case_event (attachments link to it: attachment_link) */
+    /* the caller's uploads to link to the step's event (gg_attachment_claim: role "after" for feedback and
+     * assist_report, "note" otherwise; 400 attachment_ids when not the caller's own or already linked) */
+    const int64_t *attachment_ids;
+    int nattachments;
 } gg_case_act_in_t;
 
 /* Apply action to case case_id as op->auth (see the contract above). */
