@@ -85,8 +85,18 @@ test('the dispatcher registers the case and dispatches it to a department', { sk
   assert.ok(first.includes('register') && first.includes('reject'), first.join(','))
   assert.ok(!first.includes('receive') && !first.includes('feedback') && !first.includes('rate'), first.join(','))
 
-  // 立案
+  // Someone else accepts it while the dialog is open: the stale version is refused, said so, and the page
+  // shows the case as it is now (已受理), with the buttons of that state.
   let dialog = await openAction(page, 'register')
+  const before = ok(await apiCall(admin, 'GET', `/api/v1/cases/${seen.id}`), 200)
+  ok(await apiCall(admin, 'POST', `/api/v1/cases/${seen.id}/actions/accept`, { version: before.version }), 200)
+  await dialog.getByTestId('case-action-submit').click()
+  await dialog.waitFor({ state: 'hidden' })
+  await page.getByText('事件已被他人处理，已刷新为最新状态').waitFor()
+  await page.getByTestId('case-state').getByText('已受理', { exact: true }).waitFor()
+  assert.ok(!(await buttons(page)).includes('accept'))
+  // 立案, now with the fresh version
+  dialog = await openAction(page, 'register')
   await submitAction(page, dialog, '已立案')
   // 派遣: the unit is required; then the department chosen by name.
   dialog = await openAction(page, 'dispatch')
