@@ -67,4 +67,10 @@ int gg_case_actor_mask(gg_op_t *op, const gg_case_t *k, int *mask, gg_error_t *e
  * `actions`.  Fills out[0..max), returns the count or <0 on a database error. */
 int gg_case_allowed_actions(gg_op_t *op, const gg_case_t *k, const char **out, int max, gg_error_t *err);
 
+/* The reporter's actions on case k now, for the public tracking page's buttons: the table's reporter rules,
+ * without reopen when it would be refused (rated satisfied, or past case_reopen_days).
+ * gg_case_allowed_actions drops a refused reopen the same way. */
+int gg_case_reporter_actions(gg_db_conn_t *c, gg_arena_t *a, const gg_case_t *k, const char **out, int max,
+                             gg_error_t *err);
+
 #endif
