@@ -133,6 +133,7 @@ export default {
       responseDue: 'Response due',
       due: 'Handling due',
       remaining: 'Working time left',
+      overdue: 'Overdue',
       overdueBy: 'Overdue by {time}',
       left: '{time} left',
       suspendedLeft: 'Suspended, {time} left (clock stopped)',

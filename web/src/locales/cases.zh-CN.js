@@ -133,6 +133,7 @@ export default {
       responseDue: '响应期限',
       due: '办理期限',
       remaining: '剩余工作时间',
+      overdue: '已超期',
       overdueBy: '已超期 {time}',
       left: '剩余 {time}',
       suspendedLeft: '挂账中，剩余 {time}（暂停计时）',

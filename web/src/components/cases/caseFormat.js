@@ -53,7 +53,13 @@ export function remainingOf(c) {
   if (!r || typeof r.working_ms !== 'number') return null
   const mark = r.mark || 'none'
   if (c.state === 'suspended') return { text: t('cases.detail.suspendedLeft', { time: workingTime(r.working_ms) }), mark: 'none', fallback: !!r.calendar_fallback }
-  const text = r.working_ms < 0 ? t('cases.detail.overdueBy', { time: workingTime(r.working_ms) }) : t('cases.detail.left', { time: workingTime(r.working_ms) })
+  // Past the deadline the server may answer 0 left (red) or how far past it is (negative).
+  const text =
+    r.working_ms < 0
+      ? t('cases.detail.overdueBy', { time: workingTime(r.working_ms) })
+      : r.working_ms === 0 && mark === 'red'
+        ? t('cases.detail.overdue')
+        : t('cases.detail.left', { time: workingTime(r.working_ms) })
   return { text, mark, fallback: !!r.calendar_fallback }
 }
 
