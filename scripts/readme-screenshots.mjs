@@ -33,14 +33,14 @@ try {
   await desk.waitForTimeout(1000)
   await desk.screenshot({ path: path.join(root, 'docs', 'screenshot-map.png') })
 
-  const phone = await browser.newPage({ viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true, locale: 'zh-CN' })
+  const phone = await browser.newPage({ viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true, locale: 'zh-CN', timezoneId: 'Asia/Shanghai' })
   await login(phone, 'grid_worker1')
   await phone.goto(`${base}/residents`)
   await phone.getByTestId('resident-card').first().waitFor({ timeout: 30000 }).catch(() => {})
   await phone.waitForTimeout(1000)
   await phone.screenshot({ path: path.join(root, 'docs', 'screenshot-phone.png') })
 
-  const cases = await browser.newPage({ viewport: { width: 1440, height: 900 }, locale: 'zh-CN' })
+  const cases = await browser.newPage({ viewport: { width: 1440, height: 900 }, locale: 'zh-CN', timezoneId: 'Asia/Shanghai' })
   await login(cases, 'tcs_dispatch')
   await cases.goto(`${base}/cases?box=all`)
   await cases.getByTestId('case-number').first().waitFor({ timeout: 30000 })

@@ -79,6 +79,12 @@ export function dateTime(ms) {
   return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())} ${pad(d.getHours())}:${pad(d.getMinutes())}`
 }
 
+/** Unix ms or RFC 3339 → "12-04 15:07" this year, else the whole dateTime (lists, where width is scarce). */
+export function dateShort(ms) {
+  const full = dateTime(ms)
+  return full && full.startsWith(`${new Date().getFullYear()}-`) ? full.slice(5) : full
+}
+
 /**
  * The attachments of a case or an event: `attachments` (objects, docs/api.md "Attachments"), else the ids
  * the event's detail names (`attachment_ids`, `after_attachment_ids`: staff see the detail).
