@@ -87,6 +87,7 @@ export default {
       text: 'Number, description or address',
       search: 'Search',
       clear: 'Clear filters',
+      more: 'Filters',
     },
     list: {
       number: 'Number',
@@ -132,7 +133,7 @@ export default {
       created: 'Reported at',
       responseDue: 'Response due',
       due: 'Handling due',
-      remaining: 'Working time left',
+      remainingLine: 'Deadline: {text}',
       overdue: 'Overdue',
       overdueBy: 'Overdue by {time}',
       left: '{time} left',

@@ -87,6 +87,7 @@ export default {
       text: '编号、描述或地址',
       search: '搜索',
       clear: '清除筛选',
+      more: '筛选',
     },
     list: {
       number: '编号',
@@ -132,7 +133,7 @@ export default {
       created: '上报时间',
       responseDue: '响应期限',
       due: '办理期限',
-      remaining: '剩余工作时间',
+      remainingLine: '办理时限：{text}',
       overdue: '已超期',
       overdueBy: '已超期 {time}',
       left: '剩余 {time}',
