@@ -127,6 +127,18 @@ test('the department receives it and feeds back with a photo', { skip }, async (
   assert.ok(!offered.includes('dispatch') && !offered.includes('verify_pass'), offered.join(','))
   await submitAction(page, await openAction(page, 'receive'), '处置中')
 
+  // 申请延期: a reason and days (or hours); the request waits for the dispatcher.
+  let ext = await openAction(page, 'extend_request')
+  await ext.getByTestId('case-action-per').getByText('工作日', { exact: true }).click()
+  await ext.getByTestId('case-action-amount').locator('input').fill('2')
+  await ext.getByTestId('case-action-submit').click()
+  await ext.getByText('请填写原因').waitFor()
+  await ext.getByTestId('case-action-reason').fill('需协调环卫车辆')
+  await ext.getByTestId('case-action-submit').click()
+  await ext.waitFor({ state: 'hidden' })
+  await page.getByTestId('case-extension-pending').waitFor()
+  assert.ok(!(await buttons(page)).includes('extend_request'), 'one request at a time')
+
   const dialog = await openAction(page, 'feedback')
   await dialog.getByTestId('case-action-submit').click()
   await dialog.getByText('请填写说明').waitFor()
@@ -144,6 +156,16 @@ test('the dispatcher verifies and closes it', { skip }, async () => {
   await page.getByTestId('case-table').locator('tr', { hasText: seen.number }).getByText('待核查').waitFor()
   await page.goto(`/cases/${seen.id}`)
   await page.getByTestId('case-state').getByText('待核查').waitFor()
+  // 督办 with a due date
+  const sup = await openAction(page, 'supervise')
+  const due = sup.getByTestId('case-action-due').locator('input')
+  await due.fill('2030-01-10 18:00:00')
+  await due.press('Enter')
+  await sup.getByTestId('case-action-note').fill('请尽快核查')
+  await sup.getByTestId('case-action-submit').click()
+  await sup.waitFor({ state: 'hidden' })
+  await page.getByTestId('case-supervised').waitFor()
+  await page.getByText('督办期限 2030-01-10 18:00').waitFor()
   // before and after photos
   await page.locator('[data-testid="case-photos-item"][data-loaded="1"]').nth(1).waitFor()
   await submitAction(page, await openAction(page, 'verify_pass'), '已结案')
