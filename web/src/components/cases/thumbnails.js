@@ -65,10 +65,37 @@ export async function shrinkForUpload(file) {
   }
 }
 
-/** A thumbnail of an attachment's content: fetched with the session cookie, made small here. */
-export async function thumbnailOfUrl(url) {
-  const res = await fetch(url, { credentials: 'same-origin' })
-  if (!res.ok) throw new Error(`HTTP ${res.status}`)
-  const blob = await res.blob()
-  return { thumb: await thumbnailUrl(blob), full: URL.createObjectURL(blob) }
+// The last CACHE_MAX attachments shown, by URL: the case page shows a photo in its 照片 card and again at
+// its event in the timeline, and a page reloaded after an action shows them all again — one download each.
+const CACHE_MAX = 60
+const cache = new Map() // url → Promise<{thumb, full}>
+
+/**
+ * A thumbnail of an attachment's content: fetched with the session cookie, made small here; {thumb, full}
+ * object URLs, owned by the cache (callers never revoke them).
+ */
+export function thumbnailOfUrl(url) {
+  if (cache.has(url)) {
+    const hit = cache.get(url)
+    cache.delete(url) // most recent last
+    cache.set(url, hit)
+    return hit
+  }
+  const made = (async () => {
+    const res = await fetch(url, { credentials: 'same-origin' })
+    if (!res.ok) throw new Error(`HTTP ${res.status}`)
+    const blob = await res.blob()
+    return { thumb: await thumbnailUrl(blob), full: URL.createObjectURL(blob) }
+  })()
+  made.catch(() => cache.delete(url)) // a failure is asked again next time
+  cache.set(url, made)
+  while (cache.size > CACHE_MAX) {
+    const [oldest, p] = cache.entries().next().value
+    cache.delete(oldest)
+    p.then((x) => {
+      URL.revokeObjectURL(x.full)
+      if (x.thumb) URL.revokeObjectURL(x.thumb)
+    }, () => {})
+  }
+  return made
 }
