@@ -110,7 +110,7 @@ export async function pickRemote(page, field, typed, optionText = typed) {
 
 /** Opens the action's dialog on the case page and returns it. */
 export async function openAction(page, action) {
-  await page.getByTestId(`case-action-${action}`).click()
+  await page.getByTestId(`case-do-${action}`).click()
   const dialog = page.getByTestId('case-action-dialog')
   await dialog.waitFor()
   return dialog

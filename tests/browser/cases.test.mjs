@@ -27,7 +27,7 @@ after(async () => {
 })
 
 const buttons = async (page) =>
-  (await page.getByTestId('case-actions').locator('button').evaluateAll((bs) => bs.map((b) => b.dataset.testid))).map((x) => x.replace('case-action-', '')).sort()
+  (await page.getByTestId('case-actions').locator('button').evaluateAll((bs) => bs.map((b) => b.dataset.testid))).map((x) => x.replace('case-do-', '')).sort()
 
 test('a resident reports with a photo on a phone and is shown the number and the secret once', { skip }, async () => {
   const page = await newPage(browser, { ...PHONE, geolocation: area.point, permissions: ['geolocation'] })
@@ -168,6 +168,16 @@ test('the dispatcher verifies and closes it', { skip }, async () => {
   await page.getByText('督办期限 2030-01-10 18:00').waitFor()
   // before and after photos
   await page.locator('[data-testid="case-photos-item"][data-loaded="1"]').nth(1).waitFor()
+  // a note for the reporter (公开) and one for staff only (内部)
+  for (const [text, pub] of [['已复核现场，问题已解决', true], ['复核人：城管中队', false]]) {
+    const d = await openAction(page, 'note')
+    await d.getByTestId('case-action-note').fill(text)
+    if (pub) await d.getByTestId('case-action-public').click()
+    await d.getByTestId('case-action-submit').click()
+    await d.waitFor({ state: 'hidden' })
+    const ev = page.getByTestId('case-event').filter({ hasText: text })
+    await ev.getByTestId('case-event-visibility').getByText(pub ? '公开' : '内部').waitFor()
+  }
   await submitAction(page, await openAction(page, 'verify_pass'), '已结案')
   const left = await buttons(page)
   assert.ok(!left.includes('verify_pass') && !left.includes('feedback'), left.join(','))
@@ -191,6 +201,8 @@ test('the resident tracks it by number and secret, rates it 不满意 and has it
   await result.getByText(area.category.name).waitFor()
   const timeline = page.getByTestId('case-timeline')
   await timeline.getByText('纸箱已清运，现场已清扫').waitFor()
+  await timeline.getByText('已复核现场，问题已解决').waitFor()
+  assert.equal(await timeline.getByText('复核人：城管中队').count(), 0, 'internal notes stay inside')
   // internal words never reach the public page
   assert.equal(await page.getByText('内部').count(), 0)
   assert.ok(await noHorizontalScroll(page))

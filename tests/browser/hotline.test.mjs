@@ -106,6 +106,11 @@ test('a hotline call is typed from the keyboard, with the caller’s earlier cas
   assert.equal(await page.getByTestId('case-search').inputValue(), area.tree.tag)
   await page.reload()
   await table.getByText(earlier.number).waitFor()
+  // the export takes the same filters
+  const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('case-export-csv').click()])
+  const csv = await (await import('node:fs')).promises.readFile(await download.path(), 'utf8')
+  assert.ok(csv.includes(earlier.number), 'the earlier call is in the export')
+  assert.equal(csv.split('\n').filter((l) => /GG\d{14}/.test(l)).length, 2, 'both calls of this test, nothing else')
   assert.deepEqual(await problems(page), [])
   await page.context().close()
 })
