@@ -2,8 +2,10 @@
 // (`make demo`) with the same Chromium the browser tests use:
 //   node scripts/readme-screenshots.mjs http://127.0.0.1:8080
 // Writes docs/screenshot-map.png (下陆区's grids coloured by staffing, as its
-// county dispatcher sees them) and docs/screenshot-phone.png (a grid worker's
-// residents on a phone).
+// county dispatcher sees them), docs/screenshot-phone.png (a grid worker's
+// residents on a phone), docs/screenshot-cases.png (the street dispatcher's
+// case workbench) and docs/screenshot-case-phone.png (a case on a grid
+// worker's phone, with its timeline and the actions they may take).
 import { createRequire } from 'node:module'
 import { fileURLToPath } from 'node:url'
 import path from 'node:path'
@@ -31,12 +33,25 @@ try {
   await desk.waitForTimeout(1000)
   await desk.screenshot({ path: path.join(root, 'docs', 'screenshot-map.png') })
 
-  const phone = await browser.newPage({ viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true, locale: 'zh-CN' })
+  const phone = await browser.newPage({ viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true, locale: 'zh-CN', timezoneId: 'Asia/Shanghai' })
   await login(phone, 'grid_worker1')
   await phone.goto(`${base}/residents`)
   await phone.getByTestId('resident-card').first().waitFor({ timeout: 30000 }).catch(() => {})
   await phone.waitForTimeout(1000)
   await phone.screenshot({ path: path.join(root, 'docs', 'screenshot-phone.png') })
+
+  const cases = await browser.newPage({ viewport: { width: 1440, height: 900 }, locale: 'zh-CN', timezoneId: 'Asia/Shanghai' })
+  await login(cases, 'tcs_dispatch')
+  await cases.goto(`${base}/cases?box=all`)
+  await cases.getByTestId('case-number').first().waitFor({ timeout: 30000 })
+  await cases.waitForTimeout(500)
+  await cases.screenshot({ path: path.join(root, 'docs', 'screenshot-cases.png') })
+
+  await phone.goto(`${base}/cases?box=mine`)
+  await phone.getByTestId('case-card').first().click({ timeout: 30000 })
+  await phone.getByTestId('case-timeline').waitFor({ timeout: 30000 })
+  await phone.waitForTimeout(1000)
+  await phone.screenshot({ path: path.join(root, 'docs', 'screenshot-case-phone.png') })
 } finally {
   await browser.close()
 }

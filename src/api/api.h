@@ -89,6 +89,8 @@ int gg_api_public_case_routes(gg_router_t *r, gg_error_t *err); /* cases/public_
 int gg_api_hotline_line_routes(gg_router_t *r, gg_error_t *err); /* cases/hotline_lines.c */
 /* cases/case_actions.c: POST /cases/{id}/actions/{action}, the reporter's public rate and reopen */
 int gg_api_case_action_routes(gg_router_t *r, gg_error_t *err);
+/* cases/public_categories.c: what residents may pick, for 随手拍 without a login */
+int gg_api_public_category_routes(gg_router_t *r, gg_error_t *err);
 /* grid_assignments.c: assignments and the staffing queries */
 int gg_api_grid_assignment_routes(gg_router_t *r, gg_error_t *err);
 

@@ -1,10 +1,13 @@
 // menu.js — the left menu.  An item shows when the user holds its permission
 // (any of them, for an array); the server enforces the same rule on the API.
 // Pages added later append an entry here and a route in router.js.
-import { House, User, Document, OfficeBuilding, MapLocation, UserFilled, School, Postcard, Files, Collection, Calendar } from '@element-plus/icons-vue'
+import { House, User, Document, OfficeBuilding, MapLocation, UserFilled, School, Postcard, Files, Collection, Calendar, Tickets, Camera, Phone, Memo } from '@element-plus/icons-vue'
 
 export const menuItems = [
   { route: 'home', label: 'nav.home', icon: House },
+  { route: 'cases', label: 'cases.nav', icon: Tickets, permission: ['case.dispatch', 'case.handle', 'case.report'] },
+  { route: 'report', label: 'cases.navReport', icon: Camera, permission: 'case.report_own' },
+  { route: 'my-cases', label: 'cases.navMine', icon: Memo, permission: 'case.report_own' },
   { route: 'units', label: 'nav.units', icon: OfficeBuilding, permission: 'unit.read' },
   { route: 'grid-map', label: 'nav.gridMap', icon: MapLocation, permission: 'unit.read' },
   { route: 'buildings', label: 'nav.buildings', icon: School, permission: 'place.read' },
@@ -14,5 +17,6 @@ export const menuItems = [
   { route: 'categories', label: 'categories.nav', icon: Collection, permission: 'settings.manage' },
   { route: 'accounts', label: 'nav.accounts', icon: User, permission: 'account.read' },
   { route: 'audit', label: 'nav.audit', icon: Document, permission: 'audit.read' },
+  { route: 'hotline-lines', label: 'cases.navHotline', icon: Phone, permission: 'settings.manage' },
   { route: 'calendar', label: 'calendar.nav', icon: Calendar, permission: 'settings.manage' },
 ]

@@ -17,6 +17,20 @@ const routes = [
     component: () => import('./views/PublicRegisterView.vue'),
     meta: { public: true, title: 'register.title' },
   },
+  // The resident's pages of the case loop: 随手拍 (logged in or not, ?qr= from a door's code) and tracking
+  // by number + secret; no app chrome.
+  {
+    path: '/report',
+    name: 'report',
+    component: () => import('./views/ReportView.vue'),
+    meta: { public: true, title: 'cases.report.title' },
+  },
+  {
+    path: '/track',
+    name: 'track',
+    component: () => import('./views/TrackView.vue'),
+    meta: { public: true, title: 'cases.track.title' },
+  },
   {
     path: '/password',
     name: 'password',
@@ -121,6 +135,38 @@ const routes = [
         name: 'calendar',
         component: () => import('./views/CalendarView.vue'),
         meta: { title: 'calendar.title', permission: 'settings.manage' },
+      },
+      // The case loop (docs/cases.md): the workbench, one case, staff intake, a resident's own reports.
+      {
+        path: 'cases',
+        name: 'cases',
+        component: () => import('./views/CasesView.vue'),
+        meta: { title: 'cases.title', permission: ['case.dispatch', 'case.handle', 'case.report'] },
+      },
+      {
+        path: 'cases/new',
+        name: 'case-new',
+        component: () => import('./views/CaseIntakeView.vue'),
+        meta: { title: 'cases.navIntake', permission: ['case.dispatch', 'case.report'] },
+      },
+      {
+        // Staff and the reporter alike: the server answers 404 to anyone who may not see it.
+        path: 'cases/:id(\\d+)',
+        name: 'case',
+        component: () => import('./views/CaseView.vue'),
+        meta: { title: 'cases.detail.title' },
+      },
+      {
+        path: 'me/cases',
+        name: 'my-cases',
+        component: () => import('./views/MyCasesView.vue'),
+        meta: { title: 'cases.mine.title', permission: 'case.report_own' },
+      },
+      {
+        path: 'settings/hotline-lines',
+        name: 'hotline-lines',
+        component: () => import('./views/HotlineLinesView.vue'),
+        meta: { title: 'cases.lines.title', permission: 'settings.manage' },
       },
       {
         path: ':pathMatch(.*)*',

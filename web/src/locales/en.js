@@ -4,8 +4,11 @@ import governance from './governance.en.js'
 import registrationEn from './registration.en.js'
 import transferEn from './transfer.en.js'
 import calendarEn from './calendar.en.js'
+import casesEn from './cases.en.js'
 
 export default {
+  // the case loop (cases.*.js)
+  ...casesEn,
   // matter categories (categories.*.js)
   ...categoriesEn,
   // QR registration, registration review, QR printing (registration.*.js).
@@ -478,8 +481,6 @@ export default {
       not_reachable_nofield: 'This unit cannot receive the case from its current owner: choose a unit inside it, or a department of its street or county',
       cannot_handle: 'The chosen person cannot handle cases at {name}',
       cannot_handle_nofield: 'The chosen person cannot handle cases at {name}',
-      duplicate: '{field} lists a unit twice, or the lead unit again',
-      duplicate_nofield: 'Lists a unit twice, or the lead unit again',
       not_open: 'Case {name} is no longer open',
       not_open_nofield: 'Case {name} is no longer open',
       self: 'A case cannot be merged into itself',
@@ -494,6 +495,8 @@ export default {
       rated_satisfied_nofield: 'The case was rated satisfied: it cannot be reopened',
       assists_pending: 'The assisting units have not all reported yet: {name}',
       assists_pending_nofield: 'The assisting units have not all reported yet: {name}',
+      unknown_action: 'Unknown case action',
+      unknown_action_nofield: 'Unknown case action',
       outside_grids: 'This place lies outside every grid: pick a point inside a grid, or a house or unit instead',
       outside_grids_nofield: 'This place lies outside every grid: pick a point inside a grid, or a house or unit instead',
       not_found: 'The selected {field} does not exist or is no longer in use',
@@ -502,8 +505,6 @@ export default {
       retired_nofield: 'This item is retired: choose another',
       not_resident_selectable: 'Residents cannot choose this {field}: choose another',
       not_resident_selectable_nofield: 'Residents cannot choose this category: choose another',
-      too_many: '{field}: at most {max}',
-      too_many_nofield: 'At most {max}',
       overlaps: 'The border overlaps {name} by more than about 1 m: move it so the two only touch',
       overlaps_nofield: 'The border overlaps {name} by more than about 1 m: move it so the two only touch',
       overlaps_hidden: 'The border overlaps a grid outside your scope by more than about 1 m: move it so the two only touch',
@@ -572,13 +573,6 @@ export default {
       conflict: 'This conflicts with existing data; please reload and try again',
     },
     fields: {
-      assist_unit_ids: 'Assisting units',
-      days: 'Working days',
-      hours: 'Working hours',
-      due_at: 'Deadline',
-      rating: 'Rating',
-      comment: 'Comment',
-      into_case_id: 'Merge into',
       version: 'Version',
       action: 'Step',
       category_id: 'Category',
@@ -591,13 +585,21 @@ export default {
       reporter_name: 'Reporter name',
       reporter_phone: 'Contact phone',
       caller_phone: 'Caller phone',
-      attachment_ids: 'Attachments',
       after_attachment_ids: 'After photos',
       handled_on_spot: 'Handled on the spot',
       line_id: 'Hotline',
       external_no: 'Hotline work-order number',
       channel: 'Channel',
       box: 'Box',
+      into_case_id: 'Case to merge into',
+      days: 'Days',
+      hours: 'Hours',
+      due_at: 'Due date',
+      rating: 'Rating',
+      comment: 'Comment',
+      secret: 'Tracking code',
+      number: 'Number',
+      assist_unit_ids: 'Assisting units',
       name: 'Name',
       username: 'Username',
       display_name: 'Name',

@@ -6,8 +6,11 @@ import governance from './governance.zh-CN.js'
 import registrationZh from './registration.zh-CN.js'
 import transferZh from './transfer.zh-CN.js'
 import calendarZh from './calendar.zh-CN.js'
+import casesZh from './cases.zh-CN.js'
 
 export default {
+  // the case loop (cases.*.js)
+  ...casesZh,
   // matter categories (categories.*.js)
   ...categoriesZh,
   // QR registration, registration review, QR printing (registration.*.js).
@@ -480,8 +483,6 @@ export default {
       not_reachable_nofield: '该单位不能从当前责任主体接收此事件：请选择其辖区内的单位，或所在街道、区县的职能部门',
       cannot_handle: '所选人员不能在 {name} 承办事件',
       cannot_handle_nofield: '所选人员不能在 {name} 承办事件',
-      duplicate: '{field}中有重复的单位，或包含了主办单位',
-      duplicate_nofield: '有重复的单位，或包含了主办单位',
       not_open: '事件 {name} 已办结或已关闭',
       not_open_nofield: '事件 {name} 已办结或已关闭',
       self: '事件不能合并到自身',
@@ -496,6 +497,8 @@ export default {
       rated_satisfied_nofield: '已评价为满意的事件不能重新办理',
       assists_pending: '协办单位尚未全部反馈：{name}',
       assists_pending_nofield: '协办单位尚未全部反馈：{name}',
+      unknown_action: '不支持的办理操作',
+      unknown_action_nofield: '不支持的办理操作',
       outside_grids: '该位置不在任何网格内：请在网格范围内选点，或改选房屋/所属单位',
       outside_grids_nofield: '该位置不在任何网格内：请在网格范围内选点，或改选房屋/所属单位',
       not_found: '所选{field}不存在或已停用',
@@ -504,8 +507,6 @@ export default {
       retired_nofield: '所选项已停用，请另选',
       not_resident_selectable: '居民不能选择此{field}，请另选',
       not_resident_selectable_nofield: '居民不能选择此事项分类，请另选',
-      too_many: '{field}最多 {max} 个',
-      too_many_nofield: '最多 {max} 个',
       overlaps: '边界与{name}重叠超过约 1 米：请调整边界，使两者只相接',
       overlaps_nofield: '边界与{name}重叠超过约 1 米：请调整边界，使两者只相接',
       overlaps_hidden: '边界与一个您辖区外的网格重叠超过约 1 米：请调整边界，使两者只相接',
@@ -575,13 +576,6 @@ export default {
     },
     // Field names as the forms call them (for the sentences above).
     fields: {
-      assist_unit_ids: '协办单位',
-      days: '延期工作日',
-      hours: '延期工作小时',
-      due_at: '期限',
-      rating: '评价',
-      comment: '评价意见',
-      into_case_id: '合并到',
       version: '版本',
       action: '操作',
       category_id: '事项分类',
@@ -594,13 +588,21 @@ export default {
       reporter_name: '报告人姓名',
       reporter_phone: '联系电话',
       caller_phone: '来电号码',
-      attachment_ids: '附件',
       after_attachment_ids: '处置后照片',
       handled_on_spot: '随手办',
       line_id: '热线',
       external_no: '热线工单号',
       channel: '来源渠道',
       box: '工作箱',
+      into_case_id: '合并目标事件',
+      days: '延期天数',
+      hours: '延期小时数',
+      due_at: '期限',
+      rating: '满意度',
+      comment: '评价意见',
+      secret: '查询码',
+      number: '号码',
+      assist_unit_ids: '协办单位',
       name: '名称',
       username: '用户名',
       display_name: '姓名',
