@@ -74,7 +74,7 @@ class Server:
         # deployment (20 reports an hour) would make a shared server's later tests fail by how many ran
         # before within the hour.  The tests of the limits start servers that set them low again
         # (flags and env given here win).
-        self.env = dict(os.environ, **PUBLIC_LIMITS_FOR_TESTS, **(env or {}))
+        self.env = {**os.environ, **PUBLIC_LIMITS_FOR_TESTS, **(env or {})}
         self.proc = None
         self.start()
 
