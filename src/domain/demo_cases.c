@@ -9,6 +9,7 @@
 
 #include "auth/crypto.h"
 #include "core/clock.h"
+#include "domain/cases/case_number.h"
 #include "domain/cases/workflow.h"
 #include "domain/demo.h"
 #include "domain/identity/audit.h"
@@ -1338,8 +1339,8 @@ static int one_case(gg_db_conn_t *c, gen_t *g, const plan_t *p, gg_error_t *err)
     char number[32], day[16], secret[32], hash[65];
     local_date(p->at, day);
     snprintf(number, sizeof number, "GG%s%06d", day, p->serial);
-    snprintf(secret, sizeof secret, "%016llx", (unsigned long long)next(r));
-    gg_sha256_hex(secret, strlen(secret), hash);
+    gg_case_code_new(secret); /* nobody knows a demo case's code: its hash only has to be well-formed */
+    gg_case_code_hash(number, secret, hash);
     const char *desc = description(g, cat, x->b);
     const char *name_enc = name[0] && !x->anonymous ? gg_pii_encrypt(keys, g->tmp, name) : NULL;
     const char *phone_enc = phone[0] && !x->anonymous ? gg_pii_encrypt(keys, g->tmp, phone) : NULL;

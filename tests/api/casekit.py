@@ -177,3 +177,12 @@ def count(server, table):
 @pytest.fixture(scope="module")
 def cw(world):
     return CaseWorld(world)
+
+
+CODE = r"[0-9A-HJKMNP-TV-Z]{4}-[0-9A-HJKMNP-TV-Z]{4}"  # a tracking code (查询码) as the server writes it
+
+
+def wrong_code(code):
+    """The tracking code with its last character changed: well-formed, and not this case's."""
+    last = "0" if code[-1] != "0" else "1"
+    return code[:-1] + last

@@ -9,7 +9,7 @@ import zlib
 import pytest
 import requests
 
-from casekit import cw, make_case, public_case  # noqa: F401  (cw is a fixture)
+from casekit import cw, make_case, public_case, wrong_code  # noqa: F401  (cw is a fixture)
 from conftest import Server, assert_clean_log, error_of
 
 LIMIT = 8 * 1024 * 1024
@@ -326,7 +326,7 @@ def test_linked_attachments_follow_the_case(cw):
     assert t.status_code == 200 and t.content == png_bytes((4, 5, 6))
     assert t.headers["Content-Type"] == "image/png" and t.headers["X-Content-Type-Options"] == "nosniff"
     assert t.headers["Content-Disposition"].startswith("inline; ")
-    assert requests.get(url, params={"secret": "x" + p["secret"][1:]}, timeout=30).status_code == 404
+    assert requests.get(url, params={"secret": wrong_code(p["secret"])}, timeout=30).status_code == 404
     inner_url = server.url(f"/api/v1/public/cases/{p['number']}/attachments/{inner['id']}")
     assert requests.get(inner_url, params={"secret": p["secret"]}, timeout=30).status_code == 404
     # another case's number with its own secret does not open this photo

@@ -10,7 +10,7 @@ import zipfile
 
 import requests
 
-from casekit import (count, cw, expect_field, make_case, public_case, upload_photo,  # noqa: F401  (cw: fixture)
+from casekit import (CODE, count, cw, wrong_code, expect_field, make_case, public_case, upload_photo,  # noqa: F401  (cw: fixture)
                      upload_public_photo)
 from conftest import Server, add_root_admin, assert_clean_log, error_of
 
@@ -37,7 +37,7 @@ def test_walk_in_at_a_point_is_routed_to_its_grid_and_dispatched(cw):
     assert k["unit_id"] == cw.grid_a and k["owner_unit_id"] == cw.community
     assert k["state"] == "dispatched" and k["handler_unit"]["id"] == cw.grid_a
     assert k["channel"] == "walk_in" and k["category"]["code"] == "exposed_rubbish"
-    assert re.fullmatch(r"[A-Za-z0-9_-]{43}", k["secret"])
+    assert re.fullmatch(CODE, k["secret"])
     assert k["reporter"] == {"name": "张**", "phone": "139****5678", "masked": True}
     assert k["limits"] == {"response_limit": 1, "response_unit": "working_hours", "handling_limit": 4,
                            "handling_unit": "working_hours"}
@@ -186,10 +186,16 @@ def test_a_resident_reports_and_tracks(cw):
     body = t.json()
     assert body["number"] == p["number"] and body["state"] == "dispatched" and body["events"]
     assert "reporter" not in body and "secret" not in body
-    wrong = requests.get(url, params={"secret": "x" + p["secret"][1:]}, timeout=30)
+    wrong = requests.get(url, params={"secret": wrong_code(p["secret"])}, timeout=30)
     unknown = requests.get(cw.world.server.url("/api/v1/public/cases/GG20000101000001"),
                            params={"secret": p["secret"]}, timeout=30)
     assert wrong.status_code == unknown.status_code == 404
+    # the code as people type it back: lower case, without the dash, with spaces
+    typed = p["secret"].lower().replace("-", " ")
+    assert requests.get(url, params={"secret": typed}, timeout=30).status_code == 200
+    # nor does another case's code open this one
+    other = public_case(cw)
+    assert requests.get(url, params={"secret": other["secret"]}, timeout=30).status_code == 404
     assert error_of(wrong)["message"] == error_of(unknown)["message"]
     # anonymous, without a login, with photos uploaded under one upload token
     pid, token = upload_public_photo(cw.world.server)

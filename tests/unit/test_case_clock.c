@@ -64,6 +64,38 @@ static void test_numbers(void **state)
     assert_false(gg_case_number_valid(NULL));
 }
 
+/* Tracking codes: shape, the forgiving read-back, and hashes salted by the number. */
+static void test_tracking_codes(void **state)
+{
+    (void)state;
+    char code[GG_CASE_CODE_LEN + 2], norm[GG_CASE_CODE_LEN + 1], h1[65], h2[65], h3[65];
+    for (int i = 0; i < 200; i++) {
+        gg_case_code_new(code);
+        assert_int_equal(strlen(code), 9);
+        assert_int_equal(code[4], '-');
+        for (int k = 0; k < 9; k++)
+            if (k != 4) assert_non_null(strchr("0123456789ABCDEFGHJKMNPQRSTVWXYZ", code[k]));
+        assert_int_equal(gg_case_code_normalize(code, norm), 0);
+    }
+    assert_int_equal(gg_case_code_normalize("ab1k-z9o0", norm), 0);
+    assert_string_equal(norm, "AB1KZ900");
+    assert_int_equal(gg_case_code_normalize(" i l o 2-3 4 5 6", norm), 0);
+    assert_string_equal(norm, "11023456");
+    assert_int_equal(gg_case_code_normalize("ABCD-EFG", norm), -1);   /* too short */
+    assert_int_equal(gg_case_code_normalize("ABCD-EFGHJ", norm), -1); /* too long */
+    assert_int_equal(gg_case_code_normalize("ABCD-EFGU", norm), -1);  /* U is not in the alphabet */
+    assert_int_equal(gg_case_code_normalize("ABCD_EFGH", norm), -1);
+    assert_int_equal(gg_case_code_normalize(NULL, norm), -1);
+    gg_case_code_hash("GG20261204000001", "abcd efgh", h1);
+    gg_case_code_hash("GG20261204000001", "ABCD-EFGH", h2);
+    gg_case_code_hash("GG20261204000002", "ABCD-EFGH", h3);
+    assert_string_equal(h1, h2);
+    assert_string_not_equal(h1, h3);
+    assert_int_equal(strlen(h1), 64);
+    gg_case_code_hash("GG20261204000001", "no code!", h1);
+    assert_string_equal(h1, "");
+}
+
 static void test_due_in_days_and_hours(void **state)
 {
     (void)state;
@@ -130,6 +162,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_numbers),
+        cmocka_unit_test(test_tracking_codes),
         cmocka_unit_test(test_due_in_days_and_hours),
         cmocka_unit_test(test_yellow_and_mark),
     };

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "core/clock.h"
+#include "domain/cases/case_number.h"
 #include "domain/scope.h"
 #include "domain/setting.h"
 
@@ -206,8 +207,8 @@ int gg_case_load_tracked(gg_db_conn_t *c, gg_arena_t *a, const char *number, con
     gg_db_res_free(r);
     if (step < 0) return -1;
     char hash[65];
-    gg_sha256_hex(secret ? secret : "", secret ? strlen(secret) : 0, hash);
-    if (step == 0 || !secret || !*secret || !gg_ct_streq(hash, out->secret_hash))
+    gg_case_code_hash(number, secret, hash);
+    if (step == 0 || !hash[0] || !gg_ct_streq(hash, out->secret_hash))
         return gg_err_not_found(err, "no case with this number and tracking code");
     return 0;
 }

@@ -354,8 +354,8 @@ int gg_case_create(gg_op_t *op, const gg_case_env_t *env, const gg_case_in_t *in
 
     char number[32], hash[65];
     if (gg_case_number_next(op->c, now, number, err) < 0) return -1;
-    gg_random_token(secret);
-    gg_sha256_hex(secret, strlen(secret), hash);
+    gg_case_code_new(secret);
+    gg_case_code_hash(number, secret, hash);
     const char *name = in->reporter_name && *in->reporter_name ? in->reporter_name : NULL;
     const char *phone = in->reporter_phone && *in->reporter_phone ? in->reporter_phone : NULL;
     int64_t reporter = in->public && op->auth ? op->auth->account_id : 0;

@@ -1,9 +1,12 @@
-/* case_number.c — case numbers from the per-day counter (case_number.h). */
+/* case_number.c — case numbers from the per-day counter, and tracking codes (case_number.h). */
 #include "domain/cases/case_number.h"
 
 #include <stdio.h>
 #include <string.h>
 
+#include <sodium.h>
+
+#include "auth/crypto.h"
 #include "domain/cases/calendar.h"
 
 void gg_case_day(int64_t ms, char out[9])
@@ -46,4 +49,43 @@ int gg_case_number_next(gg_db_conn_t *c, int64_t now, char out[32], gg_error_t *
     if (!found) return gg_err_internal(err, "the case counter gave no serial");
     gg_case_number_format(day, serial, out, 32);
     return 0;
+}
+
+static const char code_alphabet[] = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"; /* Crockford's base32 */
+
+void gg_case_code_new(char out[GG_CASE_CODE_LEN + 2])
+{
+    int k = 0;
+    for (int i = 0; i < GG_CASE_CODE_LEN; i++) {
+        if (i == GG_CASE_CODE_LEN / 2) out[k++] = '-';
+        out[k++] = code_alphabet[randombytes_uniform(32)];
+    }
+    out[k] = 0;
+}
+
+int gg_case_code_normalize(const char *typed, char out[GG_CASE_CODE_LEN + 1])
+{
+    int n = 0;
+    for (const char *p = typed ? typed : ""; *p; p++) {
+        char ch = *p;
+        if (ch == '-' || ch == ' ') continue;
+        if (ch >= 'a' && ch <= 'z') ch = (char)(ch - 'a' + 'A');
+        if (ch == 'O') ch = '0';
+        if (ch == 'I' || ch == 'L') ch = '1';
+        if (!strchr(code_alphabet, ch) || ch == 0 || n == GG_CASE_CODE_LEN) return -1;
+        out[n++] = ch;
+    }
+    out[n] = 0;
+    return n == GG_CASE_CODE_LEN ? 0 : -1;
+}
+
+void gg_case_code_hash(const char *number, const char *typed, char out[65])
+{
+    char code[GG_CASE_CODE_LEN + 1], salted[64];
+    if (gg_case_code_normalize(typed, code) < 0) {
+        out[0] = 0;
+        return;
+    }
+    int n = snprintf(salted, sizeof salted, "%.31s:%s", number ? number : "", code);
+    gg_sha256_hex(salted, (size_t)n, out);
 }
