@@ -2,6 +2,7 @@
 #include "api/api.h"
 
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -10,6 +11,7 @@
 #include "api/body.h"
 #include "core/utf8.h"
 #include "domain/identity/session.h"
+#include "domain/people/registration.h"
 
 int gg_api_register(gg_router_t *r, gg_error_t *err)
 {
@@ -60,6 +62,37 @@ int gg_api_add_routes(gg_router_t *r, const gg_api_route_t *routes, int n, gg_er
 void gg_api_error(gg_req_t *req, const gg_error_t *e)
 {
     gg_resp_error(req, e, NULL);
+}
+
+void gg_api_error_retry(gg_req_t *req, const gg_error_t *e, int retry_after_s)
+{
+    if (e->http_status != 429 || retry_after_s <= 0) {
+        gg_api_error(req, e);
+        return;
+    }
+    char extra[48], secs[16];
+    snprintf(extra, sizeof extra, "\"retry_after\":%d", retry_after_s);
+    snprintf(secs, sizeof secs, "%d", retry_after_s);
+    gg_resp_header(req, "Retry-After", secs);
+    gg_resp_error(req, e, extra);
+}
+
+int gg_api_public_hit(gg_req_t *req, gg_db_conn_t *c, const char *prefix, int max)
+{
+    gg_app_t *app = req->app;
+    gg_error_t err;
+    int retry = 0;
+    const char *key = gg_sprintf(req->arena, "%s:%s", prefix, gg_req_client_ip(req));
+    if (gg_rate_limit_hit(c, key, max, app->public_limits.window_ms, &retry, &err) < 0) {
+        gg_api_error_retry(req, &err, retry);
+        return -1;
+    }
+    return 0;
+}
+
+int gg_api_public_lookup(gg_req_t *req, gg_db_conn_t *c)
+{
+    return gg_api_public_hit(req, c, "public", ((gg_app_t *)req->app)->public_limits.lookups_per_address);
 }
 
 gg_jw_t *gg_api_json(gg_req_t *req, int status)

@@ -96,6 +96,15 @@ int gg_api_grid_assignment_routes(gg_router_t *r, gg_error_t *err);
 
 /* Write e as the JSON error response. */
 void gg_api_error(gg_req_t *req, const gg_error_t *e);
+/* The same, and when e is a 429 with retry_after_s > 0: the Retry-After header and "retry_after" in the
+ * error object, so a client knows how long to wait. */
+void gg_api_error_retry(gg_req_t *req, const gg_error_t *e, int retry_after_s);
+/* Count one request of the client address against the public limit max (per the configured window) under
+ * key "prefix:address".  0, or -1 with the 429 (or the database's error) written; the caller still releases
+ * its connection.  Every endpoint reachable without a login goes through here. */
+int gg_api_public_hit(gg_req_t *req, gg_db_conn_t *c, const char *prefix, int max);
+/* The lookup every public read and step counts: prefix "public", the lookups_per_address limit. */
+int gg_api_public_lookup(gg_req_t *req, gg_db_conn_t *c);
 
 /* Start a JSON response body with the given status; returns the writer. */
 gg_jw_t *gg_api_json(gg_req_t *req, int status);

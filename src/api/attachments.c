@@ -50,33 +50,6 @@ static void too_large(gg_req_t *req)
     gg_api_error(req, &err);
 }
 
-static void error_429(gg_req_t *req, const gg_error_t *err, int retry_after_s)
-{
-    if (err->http_status != 429) {
-        gg_api_error(req, err);
-        return;
-    }
-    char extra[48], secs[16];
-    snprintf(extra, sizeof extra, "\"retry_after\":%d", retry_after_s);
-    snprintf(secs, sizeof secs, "%d", retry_after_s);
-    gg_resp_header(req, "Retry-After", secs);
-    gg_resp_error(req, err, extra);
-}
-
-/* Count one public request of the client address against key's limit; on failure the response is written. */
-static int public_hit(gg_req_t *req, gg_db_conn_t *c, const char *prefix, int max)
-{
-    gg_app_t *app = req->app;
-    gg_error_t err;
-    int retry = 0;
-    const char *key = gg_sprintf(req->arena, "%s:%s", prefix, gg_req_client_ip(req));
-    if (gg_rate_limit_hit(c, key, max, app->public_limits.window_ms, &retry, &err) < 0) {
-        error_429(req, &err, retry);
-        return -1;
-    }
-    return 0;
-}
-
 /* The body as a descriptor: the spool file, or (a server without an upload dir: unit tests) a memfd. */
 static int body_fd(gg_req_t *req)
 {
@@ -178,8 +151,8 @@ static void public_upload(gg_req_t *req)
         return;
     }
     if (gg_api_conn(req, &c) < 0) return;
-    if (public_hit(req, c, "public", app->public_limits.lookups_per_address) < 0 ||
-        public_hit(req, c, "attachment", app->public_limits.attachments_per_address) < 0) {
+    if (gg_api_public_lookup(req, c) < 0 ||
+        gg_api_public_hit(req, c, "attachment", app->public_limits.attachments_per_address) < 0) {
         gg_api_release(req, c);
         return;
     }
@@ -310,14 +283,13 @@ static void get_content(gg_req_t *req)
 
 static void public_content(gg_req_t *req)
 {
-    gg_app_t *app = req->app;
     gg_db_conn_t *c;
     gg_error_t err;
     int64_t id;
     const char *number = gg_req_param(req, "number"), *secret;
     if (gg_api_path_id(req, "id", &id) < 0 || gg_api_query_str(req, "secret", 200, &secret) < 0) return;
     if (gg_api_conn(req, &c) < 0) return;
-    if (public_hit(req, c, "public", app->public_limits.lookups_per_address) < 0) {
+    if (gg_api_public_lookup(req, c) < 0) {
         gg_api_release(req, c);
         return;
     }

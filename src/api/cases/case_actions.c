@@ -184,13 +184,8 @@ static void public_step(gg_req_t *req, const char *action, const gg_field_t *fie
     gg_error_t err = {0};
     json_t *body;
     if (gg_api_conn(req, &c) < 0) return;
-    int retry = 0;
-    const char *key = gg_sprintf(req->arena, "public:%s", gg_req_client_ip(req));
-    if (gg_rate_limit_hit(c, key, app->public_limits.lookups_per_address, app->public_limits.window_ms,
-                          &retry, &err) < 0) {
+    if (gg_api_public_lookup(req, c) < 0) {
         gg_api_release(req, c);
-        if (retry > 0) gg_resp_header(req, "Retry-After", gg_sprintf(req->arena, "%d", retry));
-        gg_api_error(req, &err);
         return;
     }
     if (gg_api_body(req, fields, nfields, &body) < 0) {

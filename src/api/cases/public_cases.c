@@ -19,33 +19,6 @@
 #include "domain/cases/workflow.h"
 #include "domain/people/registration.h"
 
-static void error_429(gg_req_t *req, const gg_error_t *err, int retry_after_s)
-{
-    if (err->http_status != 429) {
-        gg_api_error(req, err);
-        return;
-    }
-    char extra[48], secs[16];
-    snprintf(extra, sizeof extra, "\"retry_after\":%d", retry_after_s);
-    snprintf(secs, sizeof secs, "%d", retry_after_s);
-    gg_resp_header(req, "Retry-After", secs);
-    gg_resp_error(req, err, extra);
-}
-
-/* Count one request against key (max per window); on failure the response is written. */
-static int hit(gg_req_t *req, gg_db_conn_t *c, const char *kind, int max)
-{
-    gg_app_t *app = req->app;
-    gg_error_t err;
-    int retry = 0;
-    const char *key = gg_sprintf(req->arena, "%s:%s", kind, gg_req_client_ip(req));
-    if (gg_rate_limit_hit(c, key, max, app->public_limits.window_ms, &retry, &err) < 0) {
-        error_429(req, &err, retry);
-        return -1;
-    }
-    return 0;
-}
-
 /* ---- POST /public/cases ---- */
 
 typedef struct public_create {
@@ -91,7 +64,7 @@ static void public_create(gg_req_t *req)
     } else if (gg_api_conn(req, &c) < 0) {
         return;
     }
-    if (hit(req, c, "public", app->public_limits.lookups_per_address) < 0) goto out;
+    if (gg_api_public_lookup(req, c) < 0) goto out;
     if (gg_api_body(req, fields, sizeof fields / sizeof fields[0], &body) < 0) goto out;
     gg_case_in_t in = {.channel = "app", .public = 1};
     in.category_id = gg_json_int(body, "category_id", 0);
@@ -108,7 +81,7 @@ static void public_create(gg_req_t *req)
         gg_case_in_check(&in, &err) < 0)
         goto fail;
     /* only what passed the checks counts against the submission limit */
-    if (hit(req, c, "public-case", app->public_limits.submissions_per_address) < 0) goto out;
+    if (gg_api_public_hit(req, c, "public-case", app->public_limits.submissions_per_address) < 0) goto out;
     gg_api_case_sync_grids(req, c);
     gg_op_t op =
         auth ? gg_op_make(c, req->arena, auth, &app->keys)
@@ -143,7 +116,7 @@ static void public_create(gg_req_t *req)
     gg_jw_obj_end(w);
     goto out;
 fail:
-    error_429(req, &err, 0);
+    gg_api_error_retry(req, &err, 0);
 out:
     if (body) json_decref(body);
     if (auth)
@@ -163,7 +136,7 @@ static void public_track(gg_req_t *req)
     const char *secret;
     if (gg_api_query_str(req, "secret", 64, &secret) < 0) return;
     if (gg_api_conn(req, &c) < 0) return;
-    if (hit(req, c, "public", app->public_limits.lookups_per_address) < 0) {
+    if (gg_api_public_lookup(req, c) < 0) {
         gg_api_release(req, c);
         return;
     }

@@ -12,24 +12,11 @@
 
 static void public_categories(gg_req_t *req)
 {
-    gg_app_t *app = req->app;
     gg_db_conn_t *c;
     gg_error_t err;
     if (gg_api_conn(req, &c) < 0) return;
-    int retry = 0;
-    const char *key = gg_sprintf(req->arena, "public:%s", gg_req_client_ip(req));
-    if (gg_rate_limit_hit(c, key, app->public_limits.lookups_per_address, app->public_limits.window_ms,
-                          &retry, &err) < 0) {
+    if (gg_api_public_lookup(req, c) < 0) {
         gg_api_release(req, c);
-        if (err.http_status != 429) {
-            gg_api_error(req, &err);
-            return;
-        }
-        char extra[48], secs[16];
-        snprintf(extra, sizeof extra, "\"retry_after\":%d", retry);
-        snprintf(secs, sizeof secs, "%d", retry);
-        gg_resp_header(req, "Retry-After", secs);
-        gg_resp_error(req, &err, extra);
         return;
     }
     gg_category_t *rows;

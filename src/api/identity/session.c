@@ -67,14 +67,7 @@ static void login(gg_req_t *req)
     json_decref(body);
     gg_login_result_t res;
     if (gg_session_login(app->db, req->arena, &app->sec, &in, &res, &err) < 0) {
-        if (err.http_status == 429) {
-            char extra[48];
-            snprintf(extra, sizeof extra, "\"retry_after\":%d", res.retry_after_s);
-            gg_resp_header(req, "Retry-After", extra + 14);
-            gg_resp_error(req, &err, extra);
-        } else {
-            gg_api_error(req, &err);
-        }
+        gg_api_error_retry(req, &err, res.retry_after_s);
         return;
     }
     gg_db_conn_t *c;

@@ -24,34 +24,6 @@
 
 /* ---- helpers ---- */
 
-static void error_429(gg_req_t *req, const gg_error_t *err, int retry_after_s)
-{
-    if (err->http_status != 429) {
-        gg_api_error(req, err);
-        return;
-    }
-    char extra[48], secs[16];
-    snprintf(extra, sizeof extra, "\"retry_after\":%d", retry_after_s);
-    snprintf(secs, sizeof secs, "%d", retry_after_s);
-    gg_resp_header(req, "Retry-After", secs);
-    gg_resp_error(req, err, extra);
-}
-
-/* The client address's public request counter; on failure the response is written. */
-static int public_hit(gg_req_t *req, gg_db_conn_t *c)
-{
-    gg_app_t *app = req->app;
-    gg_error_t err;
-    int retry = 0;
-    const char *key = gg_sprintf(req->arena, "public:%s", gg_req_client_ip(req));
-    if (gg_rate_limit_hit(c, key, app->public_limits.lookups_per_address, app->public_limits.window_ms,
-                          &retry, &err) < 0) {
-        error_429(req, &err, retry);
-        return -1;
-    }
-    return 0;
-}
-
 /* A house the caller may read (place.read) whose code still works. */
 static int qr_house(gg_req_t *req, gg_house_t *h)
 {
@@ -256,7 +228,7 @@ static void public_house(gg_req_t *req)
     gg_error_t err;
     const char *token = gg_req_param(req, "token");
     if (gg_api_conn(req, &c) < 0) return;
-    if (public_hit(req, c) < 0) {
+    if (gg_api_public_lookup(req, c) < 0) {
         gg_api_release(req, c);
         return;
     }
@@ -294,7 +266,7 @@ static void public_submit(gg_req_t *req)
     json_t *body;
     const char *token = gg_req_param(req, "token");
     if (gg_api_conn(req, &c) < 0) return;
-    if (public_hit(req, c) < 0) {
+    if (gg_api_public_lookup(req, c) < 0) {
         gg_api_release(req, c);
         return;
     }
@@ -313,7 +285,7 @@ static void public_submit(gg_req_t *req)
     int rc = gg_registration_submit(c, req->arena, &app->keys, &app->public_limits, token, &in, &retry, &err);
     gg_api_release(req, c);
     if (rc < 0) {
-        error_429(req, &err, retry);
+        gg_api_error_retry(req, &err, retry);
         return;
     }
     /* no id and no echo of the data: the answer must not tell a stranger anything they did not type */
