@@ -79,6 +79,8 @@ static void doc_start(doc_t *d, gg_req_t *req, int xml, int status)
     d->xml = xml;
     req->status = status;
     req->out.len = 0;
+    /* public reads for pages of other sites (no cookie is ever read here, so no credentials) */
+    if (req->method == GG_GET) gg_resp_header(req, "Access-Control-Allow-Origin", "*");
     if (xml) {
         req->content_type = "text/xml; charset=utf-8";
         d->b = &req->out;

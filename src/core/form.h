@@ -21,7 +21,7 @@ typedef struct gg_form {
     int n;
 } gg_form_t;
 
-/* Parse body[0..n) (NULL or empty: no pairs).  0, or -1 with err. */
+/* Parse body[0..n) (NULL or empty: no pairs).  0, or < 0 with err. */
 int gg_form_parse(gg_arena_t *a, const char *body, size_t n, int max_pairs, gg_form_t *out, gg_error_t *err);
 /* The first value of key, or NULL. */
 const char *gg_form_get(const gg_form_t *f, const char *key);

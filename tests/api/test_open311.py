@@ -115,6 +115,7 @@ def test_discovery_json_and_xml(cw):
     ep = d["endpoints"][0]
     assert ep["specification"] == "http://wiki.open311.org/GeoReport_v2"
     assert ep["url"].endswith("/open311/v2") and set(ep["formats"]) == {"text/xml", "application/json"}
+    assert r.headers["Access-Control-Allow-Origin"] == "*"  # public reads for pages of other sites
     r = get(cw, "discovery.xml")
     assert r.status_code == 200 and r.headers["Content-Type"] == "text/xml; charset=utf-8"
     root = ET.fromstring(r.content)
