@@ -61,6 +61,8 @@ CREATE TABLE case_attribute (
     sort INTEGER NOT NULL DEFAULT 0
 );
 CREATE INDEX case_attribute_case ON case_attribute (case_id, sort);
+-- the public listing (GET /open311/v2/requests): newest Open311 cases first
+CREATE INDEX case_item_open311 ON case_item (created_at, id) WHERE channel = 'open311';
 
 -- the demo catalogue's questions and keywords
 UPDATE category SET open311_keywords = '垃圾,卫生,rubbish,garbage' WHERE code = 'exposed_rubbish';

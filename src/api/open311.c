@@ -16,6 +16,7 @@
  * +08:00 offset.  An api_key given with a GET limits it to the key's subtree.  No answer has a name, a phone
  * or an e-mail.
  */
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -79,8 +80,9 @@ static void doc_start(doc_t *d, gg_req_t *req, int xml, int status)
     d->xml = xml;
     req->status = status;
     req->out.len = 0;
-    /* public reads for pages of other sites (no cookie is ever read here, so no credentials) */
-    if (req->method == GG_GET) gg_resp_header(req, "Access-Control-Allow-Origin", "*");
+    /* for pages of other sites: no cookie is ever read here (a POST carries its api_key), so no credentials
+     */
+    gg_resp_header(req, "Access-Control-Allow-Origin", "*");
     if (xml) {
         req->content_type = "text/xml; charset=utf-8";
         d->b = &req->out;
@@ -166,29 +168,90 @@ static void d_int(doc_t *d, const char *k, int64_t v)
         gg_jw_kint(d->jw, k, v);
 }
 
+/* A coordinate with at most 7 decimals (about 1 cm), trailing zeros dropped, written without printf (a
+ * listing has two per request). */
+static const char *coord_text(char out[32], double v)
+{
+    int64_t u = (int64_t)llround((v < 0 ? -v : v) * 10000000.0);
+    char digits[24];
+    int n = 0;
+    int64_t whole = u / 10000000, frac = u % 10000000;
+    do {
+        digits[n++] = (char)('0' + whole % 10);
+        whole /= 10;
+    } while (whole);
+    char *p = out;
+    if (v < 0 && u) *p++ = '-';
+    while (n)
+        *p++ = digits[--n];
+    if (frac) {
+        char f[7];
+        for (int i = 6; i >= 0; i--) {
+            f[i] = (char)('0' + frac % 10);
+            frac /= 10;
+        }
+        int len = 7;
+        while (len && f[len - 1] == '0')
+            len--;
+        *p++ = '.';
+        memcpy(p, f, (size_t)len);
+        p += len;
+    }
+    *p = '\0';
+    return out;
+}
+
 static void d_num(doc_t *d, const char *k, int has, double v)
 {
+    char buf[32];
     if (!has) {
         if (d->xml)
             d_str(d, k, "");
         else
             gg_jw_knull(d->jw, k);
     } else if (d->xml) {
-        d_str(d, k, gg_sprintf(d->req->arena, "%.7f", v));
+        d_str(d, k, coord_text(buf, v));
     } else {
-        gg_jw_knum(d->jw, k, v);
+        gg_jw_key(d->jw, k);
+        coord_text(buf, v);
+        gg_jw_raw(d->jw, buf, strlen(buf));
     }
 }
 
-/* An instant as RFC 3339 at +08:00 ("2026-12-04T20:41:02+08:00"); 0 is null. */
+static void two(char *p, int v)
+{
+    p[0] = (char)('0' + v / 10 % 10);
+    p[1] = (char)('0' + v % 10);
+}
+
+/* An instant as RFC 3339 at +08:00 ("2026-12-04T20:41:02+08:00"); 0 is null.  Without printf: a listing has
+ * three per request. */
 static const char *local_time(gg_arena_t *a, int64_t ms)
 {
     if (!ms) return NULL;
     time_t t = (time_t)(ms / 1000) + OFFSET_MIN * 60;
     struct tm tm;
     gmtime_r(&t, &tm);
-    return gg_sprintf(a, "%04d-%02d-%02dT%02d:%02d:%02d+%02d:%02d", tm.tm_year + 1900, tm.tm_mon + 1,
-                      tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, OFFSET_MIN / 60, OFFSET_MIN % 60);
+    char *s = gg_alloc(a, 26);
+    int y = tm.tm_year + 1900;
+    two(s, y / 100);
+    two(s + 2, y % 100);
+    s[4] = '-';
+    two(s + 5, tm.tm_mon + 1);
+    s[7] = '-';
+    two(s + 8, tm.tm_mday);
+    s[10] = 'T';
+    two(s + 11, tm.tm_hour);
+    s[13] = ':';
+    two(s + 14, tm.tm_min);
+    s[16] = ':';
+    two(s + 17, tm.tm_sec);
+    s[19] = '+';
+    two(s + 20, OFFSET_MIN / 60);
+    s[22] = ':';
+    two(s + 23, OFFSET_MIN % 60);
+    s[25] = '\0';
+    return s;
 }
 
 static void d_time(doc_t *d, const char *k, int64_t ms)

@@ -494,7 +494,7 @@ int gg_o311_requests(gg_db_conn_t *c, gg_arena_t *a, const gg_o311_filter_t *f, 
     *rows = NULL;
     *n = 0;
     if (f->ncategories < 0 || f->nnumbers < 0) return 0;
-    gg_db_arg_t args[2100];
+    gg_db_arg_t *args = gg_alloc(a, sizeof *args * (size_t)(1000 + 500 + 8));
     int na = 0;
     gg_buf_t w = {0};
     gg_buf_puts(&w, "c.channel = 'open311'");
@@ -539,10 +539,10 @@ int gg_o311_requests(gg_db_conn_t *c, gg_arena_t *a, const gg_o311_filter_t *f, 
         "c.address, c.lat, c.lon, c.created_at, c.updated_at, COALESCE(c.due_at, c.response_due_at), "
         "(SELECT e.note FROM case_event e WHERE e.case_id = c.id AND e.public = 1 AND e.note IS NOT NULL "
         "AND e.note <> '' ORDER BY e.id DESC LIMIT 1), "
-        "(SELECT MIN(l.attachment_id) FROM case_event e JOIN attachment_link l ON l.owner_type = "
-        "'case_event' "
-        "AND l.owner_id = e.id JOIN attachment t ON t.id = l.attachment_id WHERE e.case_id = c.id AND "
-        "e.public = 1 AND t.mime LIKE 'image/%%'), r.media_url, r.token "
+        /* from the case's few events to their links (CROSS JOIN: SQLite must not start at every link) */
+        "(SELECT MIN(l.attachment_id) FROM case_event e CROSS JOIN attachment_link l WHERE e.case_id = c.id "
+        "AND e.public = 1 AND l.owner_type = 'case_event' AND l.owner_id = e.id AND EXISTS (SELECT 1 FROM "
+        "attachment t WHERE t.id = l.attachment_id AND t.mime LIKE 'image/%%')), r.media_url, r.token "
         "FROM case_item c JOIN category k ON k.id = c.category_id JOIN unit o ON o.id = c.owner_unit_id "
         "LEFT JOIN unit h ON h.id = c.handler_unit_id LEFT JOIN open311_request r ON r.case_id = c.id "
         "WHERE %s ORDER BY c.created_at DESC, c.id DESC LIMIT %d",
@@ -550,8 +550,6 @@ int gg_o311_requests(gg_db_conn_t *c, gg_arena_t *a, const gg_o311_filter_t *f, 
     gg_buf_free(&w);
     gg_db_res_t *r;
     if (gg_db_query(c, sql, args, na, &r, err) < 0) return -1;
-    gg_o311_service_t *svcs = NULL;
-    int nsvc = -1;
     int cap = 0, step;
     while ((step = gg_db_next(r, err)) == 1) {
         gg_o311_request_t *q = grow(a, (void **)rows, *n, &cap, sizeof **rows);
@@ -575,21 +573,38 @@ int gg_o311_requests(gg_db_conn_t *c, gg_arena_t *a, const gg_o311_filter_t *f, 
         q->photo_id = i64_or0(r, 14);
         q->media_url = dup(a, r, 15);
         q->token = dup(a, r, 16);
-        q->service_code = gg_sprintf(a, "%lld", (long long)cat); /* replaced by the code path below */
+        q->category_id = cat; /* its service_code (the code path) is filled in below */
         (*n)++;
     }
     gg_db_res_free(r);
     if (step < 0) return -1;
-    /* service codes: the code paths of the whole catalogue (a retired category keeps its code) */
+    /* service codes: the code paths of the whole catalogue (a retired category keeps its code), from one
+     * light read of (id, parent_id, code) rather than the policy tree */
     if (*n) {
-        gg_category_t *all;
-        int nall;
-        (void)svcs;
-        (void)nsvc;
-        if (gg_category_tree(c, a, 0, &all, &nall, err) < 0) return -1;
+        if (gg_db_query(c, "SELECT id, parent_id, code FROM category", GG_NOARGS, &r, err) < 0) return -1;
+        int m = 0, mcap = 0;
+        gg_category_t *all = NULL;
+        while ((step = gg_db_next(r, err)) == 1) {
+            gg_category_t *k = grow(a, (void **)&all, m, &mcap, sizeof *all);
+            memset(k, 0, sizeof *k);
+            k->id = gg_db_i64(r, 0);
+            k->parent_id = i64_or0(r, 1);
+            k->code = dup(a, r, 2);
+            m++;
+        }
+        gg_db_res_free(r);
+        if (step < 0) return -1;
+        /* one path per category, however many requests share it */
+        int64_t last_cat = 0;
+        const char *last_path = NULL;
         for (int i = 0; i < *n; i++) {
-            const gg_category_t *k = by_id(all, nall, strtoll((*rows)[i].service_code, NULL, 10));
-            if (k) (*rows)[i].service_code = code_path(a, all, nall, k);
+            int64_t cat = (*rows)[i].category_id;
+            if (cat != last_cat || !last_path) {
+                const gg_category_t *k = by_id(all, m, cat);
+                last_path = k ? code_path(a, all, m, k) : "";
+                last_cat = cat;
+            }
+            (*rows)[i].service_code = last_path;
         }
     }
     return 0;

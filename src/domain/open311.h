@@ -107,7 +107,7 @@ typedef struct gg_o311_filter {
 } gg_o311_filter_t;
 
 typedef struct gg_o311_request {
-    int64_t case_id;
+    int64_t case_id, category_id;
     const char *number, *state, *status, *service_code, *service_name, *description, *agency, *address;
     const char *status_notes, *media_url, *token;
     int has_point;

@@ -183,6 +183,10 @@ def test_post_creates_a_routed_open311_case(cw, o3):
     tx = ET.fromstring(get(cw, f"tokens/{sr['token']}.xml").content)
     assert tx.findtext("request/service_request_id") == sr["service_request_id"]
     error_json(get(cw, "tokens/nope.json"), 404)
+    # a page of another site may post (the key authenticates, never a cookie) and read the answer
+    r = requests.post(url(cw, "requests.json"), data={**rubbish_form(cw), "api_key": o3["county"]["key"]},
+                      headers={"Origin": "https://portal.example.gov.cn"}, timeout=30)
+    assert r.status_code == 201 and r.headers["Access-Control-Allow-Origin"] == "*", r.text
     # XML answer to an XML POST, multivaluelist with attribute[CODE][]
     r = requests.post(url(cw, "requests.xml"), timeout=30,
                       data=[("api_key", o3["county"]["key"]), ("service_code", VENDING),
