@@ -63,6 +63,8 @@ CREATE TABLE case_attribute (
 CREATE INDEX case_attribute_case ON case_attribute (case_id, sort);
 -- the public listing (GET /open311/v2/requests): newest Open311 cases first
 CREATE INDEX case_item_open311 ON case_item (created_at, id) WHERE channel = 'open311';
+-- what a kept listing is valid for (api/open311.c): the newest change of an Open311 case
+CREATE INDEX case_item_open311_updated ON case_item (updated_at) WHERE channel = 'open311';
 
 -- the demo catalogue's questions and keywords
 UPDATE category SET open311_keywords = '垃圾,卫生,rubbish,garbage' WHERE code = 'exposed_rubbish';

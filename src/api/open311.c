@@ -17,6 +17,7 @@
  * or an e-mail.
  */
 #include <math.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -564,6 +565,81 @@ static int time_param(gg_req_t *req, int xml, const char *name, int64_t *out)
     return 0;
 }
 
+/* ---- the listing's short cache ----
+ * GET requests is public and the same for everyone asking the same question, and clients poll it: an answer
+ * is kept for at most a second, and only while no Open311 case changed (the newest updated_at of the open311
+ * cases, read through its index on every request, on any node).  So an answer is never older than a change
+ * by more than a second's window, and usually not at all. */
+#define LIST_CACHE_N 16
+#define LIST_CACHE_MS 1000
+
+typedef struct list_entry {
+    char *key, *body;
+    size_t len;
+    int64_t version, at_ms;
+} list_entry_t;
+
+static list_entry_t list_cache[LIST_CACHE_N];
+static unsigned list_next;
+static pthread_mutex_t list_mu = PTHREAD_MUTEX_INITIALIZER;
+
+static int add_query(void *ctx, const char *key, const char *value)
+{
+    gg_buf_t *b = ctx;
+    gg_buf_puts(b, key);
+    gg_buf_putc(b, '=');
+    gg_buf_puts(b, value ? value : "");
+    gg_buf_putc(b, '\x1f');
+    return 0;
+}
+
+/* The question as one string: the format and every query argument in order. */
+static const char *list_key(gg_req_t *req, int xml)
+{
+    gg_buf_t b = {0};
+    gg_buf_puts(&b, xml ? "xml?" : "json?");
+    gg_req_query_each(req, add_query, &b);
+    const char *k = gg_strdup(req->arena, b.data);
+    gg_buf_free(&b);
+    return k;
+}
+
+/* 1 and the answer written when a fresh copy is kept. */
+static int list_cached(gg_req_t *req, int xml, const char *key, int64_t version)
+{
+    int64_t now = gg_now_ms();
+    int hit = 0;
+    pthread_mutex_lock(&list_mu);
+    for (int i = 0; i < LIST_CACHE_N && !hit; i++) {
+        list_entry_t *e = &list_cache[i];
+        if (e->key && e->version == version && now - e->at_ms < LIST_CACHE_MS && now >= e->at_ms &&
+            !strcmp(e->key, key)) {
+            doc_t d;
+            doc_start(&d, req, xml, 200);
+            req->out.len = 0;
+            gg_buf_append(&req->out, e->body, e->len);
+            hit = 1;
+        }
+    }
+    pthread_mutex_unlock(&list_mu);
+    return hit;
+}
+
+static void list_keep(gg_req_t *req, const char *key, int64_t version, int64_t at_ms)
+{
+    pthread_mutex_lock(&list_mu);
+    list_entry_t *e = &list_cache[list_next++ % LIST_CACHE_N];
+    free(e->key);
+    free(e->body);
+    e->key = gg_xstrdup(key);
+    e->body = gg_xmalloc(req->out.len ? req->out.len : 1);
+    memcpy(e->body, req->out.data, req->out.len);
+    e->len = req->out.len;
+    e->version = version;
+    e->at_ms = at_ms;
+    pthread_mutex_unlock(&list_mu);
+}
+
 static void list_requests(gg_req_t *req, int xml)
 {
     gg_db_conn_t *c;
@@ -603,6 +679,13 @@ static void list_requests(gg_req_t *req, int xml)
         return;
     }
     if (has_key) f.within_path = key.unit_path;
+    int64_t version = 0, started = gg_now_ms();
+    const char *ckey = list_key(req, xml);
+    if (gg_o311_list_version(c, &version, &err) < 0) version = -1; /* unknown: neither served nor kept */
+    if (version >= 0 && list_cached(req, xml, ckey, version)) {
+        end(req, c);
+        return;
+    }
     const char *codes = gg_req_query(req, "service_code");
     if (codes && *codes) {
         const char **list;
@@ -630,6 +713,7 @@ static void list_requests(gg_req_t *req, int xml)
         return;
     }
     write_requests(req, xml, rows, n);
+    if (version >= 0) list_keep(req, ckey, version, started);
 }
 
 static void one_request(gg_req_t *req)

@@ -483,6 +483,17 @@ int gg_o311_request_create(gg_op_t *op, const gg_case_env_t *env, const gg_o311_
     return found == 1 ? 0 : found < 0 ? -1 : gg_err_internal(err, "the case vanished");
 }
 
+int gg_o311_list_version(gg_db_conn_t *c, int64_t *version, gg_error_t *err)
+{
+    int found = 0;
+    *version = 0;
+    if (gg_db_query_i64(c, "SELECT MAX(updated_at) FROM case_item WHERE channel = 'open311'", GG_NOARGS,
+                        version, &found, err) < 0)
+        return -1;
+    if (!found) *version = 0;
+    return 0;
+}
+
 const char *gg_o311_status(const char *state)
 {
     return gg_case_state_open(state) ? "open" : "closed";

@@ -116,6 +116,8 @@ typedef struct gg_o311_request {
     int64_t photo_id; /* the first photo of a public event (0: none) */
 } gg_o311_request_t;
 
+/* The newest updated_at of the open311 cases (0: none): what a kept listing is valid for. */
+int gg_o311_list_version(gg_db_conn_t *c, int64_t *version, gg_error_t *err);
 /* "open" or "closed" for a case state. */
 const char *gg_o311_status(const char *state);
 int gg_o311_requests(gg_db_conn_t *c, gg_arena_t *a, const gg_o311_filter_t *f, gg_o311_request_t **rows,

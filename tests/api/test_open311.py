@@ -352,6 +352,9 @@ def test_list_filters_and_defaults(cw, o3):
     step(cw, "grid_worker_a", k, "receive")
     step(cw, "grid_worker_a", k, "feedback", note="已清理")
     step(cw, "community", k, "verify_pass")
+    # the same question asked again after the change sees it (a kept listing lasts only until a case changes)
+    again = {q["service_request_id"]: q["status"] for q in get(cw, "requests.json", service_request_id=ids).json()}
+    assert again[made[0]] == "closed", again
     closed = {q["service_request_id"] for q in get(cw, "requests.json", service_request_id=ids, status="closed").json()}
     opened = {q["service_request_id"] for q in get(cw, "requests.json", service_request_id=ids, status="open").json()}
     assert closed == {made[0]} and opened == set(made[1:])
