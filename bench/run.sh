@@ -12,6 +12,7 @@
 #                            worker's box=mine is `ratio inbox_worker_vs_healthz` (target for both: >= 0.40)
 #   ratio case_page_vs_healthz  a case page, GET /api/v1/cases/{id} and then its /events (random ids in the
 #                            dispatcher's scope; bench/case_page.lua), per request vs. /healthz (>= 0.40)
+#   ratio open311_list_vs_healthz   GET /open311/v2/requests.json (a page of 50 requests) vs. /healthz (>= 0.30)
 # The two servers of the ratios run one worker thread each, pinned to the last CPU, and wrk runs
 # on the others: each side then gets exactly one core, so the ratio compares the CPU a request
 # costs instead of how the scheduler happened to place five busy threads on two cores (unpinned,
@@ -68,10 +69,18 @@ if "$BUILD/gridgov" help user >/dev/null 2>&1; then
     AUTH="Authorization: Bearer $TOKEN"
 fi
 
+# Open311 (issue 10): 50 requests filed as a client files them, then their public listing is measured
+# against /healthz in the same rounds.
+O311=""
+if [ -n "$AUTH" ] && [ -f bench/open311_setup.py ]; then
+    python3 bench/open311_setup.py "http://127.0.0.1:$GG_PORT" "$TOKEN" >/dev/null
+    O311="http://127.0.0.1:$GG_PORT/open311/v2/requests.json"
+fi
+
 # Each round measures the sides back to back and gives one ratio per pair; the median of the rounds'
 # ratios is reported (a slow drift of the machine's load moves both sides of a pair alike, and one
 # lucky or unlucky round does not decide it).  Rates are the medians of the rounds.
-hellos=() healthzs=() mes=() r_health=() r_me=()
+hellos=() healthzs=() mes=() r_health=() r_me=() o311s=() r_o311=()
 for round in $(seq "$ROUNDS"); do
     # alternate who goes first, so a drift in machine load does not favour one side
     if [ $((round % 2)) = 1 ]; then
@@ -88,6 +97,11 @@ for round in $(seq "$ROUNDS"); do
         mes+=("$m")
         r_me+=("$(awk -v a="$m" -v b="$g" 'BEGIN { print (b > 0 ? a / b : 0) }')")
     fi
+    if [ -n "$O311" ]; then
+        o=$(measure "$O311")
+        o311s+=("$o")
+        r_o311+=("$(awk -v a="$o" -v b="$g" 'BEGIN { print (b > 0 ? a / b : 0) }')")
+    fi
 done
 median() { printf '%s\n' "$@" | sort -g | awk '{ v[NR] = $1 } END { if (NR == 0) exit 1; print (NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2) }'; }
 
@@ -97,6 +111,10 @@ awk -v v="$(median "${r_health[@]}")" 'BEGIN { if (v <= 0) exit 1; printf "ratio
 if [ -n "$AUTH" ]; then
     awk -v v="$(median "${mes[@]}")" 'BEGIN { printf "rate me_rps %.0f req_per_s\n", v }'
     awk -v v="$(median "${r_me[@]}")" 'BEGIN { if (v <= 0) exit 1; printf "ratio me_vs_healthz %.3f\n", v }'
+fi
+if [ -n "$O311" ]; then
+    awk -v v="$(median "${o311s[@]}")" 'BEGIN { printf "rate open311_list_rps %.0f req_per_s\n", v }'
+    awk -v v="$(median "${r_o311[@]}")" 'BEGIN { if (v <= 0) exit 1; printf "ratio open311_list_vs_healthz %.3f\n", v }'
 fi
 
 # Point-in-grid lookups (issue 5): the index directly, then through the API over the same 1,000 grids.

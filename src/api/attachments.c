@@ -182,9 +182,9 @@ static void public_upload(gg_req_t *req)
 
 /* ---- reading ---- */
 
-/* Send the file of a (visible to this caller: checked) with its headers; ranges and If-None-Match as the
- * static files have them, ETag the sha256. */
-static void send_content(gg_req_t *req, const gg_attachment_t *a)
+/* Send the file of a (visible to this caller: checked by the caller; api/attachments.h) with its headers;
+ * ranges and If-None-Match as the static files have them, ETag the sha256. */
+void gg_api_attachment_send(gg_req_t *req, const gg_attachment_t *a)
 {
     gg_app_t *app = req->app;
     const char *path = gg_attachment_path(req->arena, app->data_dir, a->sha256);
@@ -278,7 +278,7 @@ static void get_content(gg_req_t *req)
 {
     gg_attachment_t a;
     if (visible(req, &a) < 0) return;
-    send_content(req, &a);
+    gg_api_attachment_send(req, &a);
 }
 
 static void public_content(gg_req_t *req)
@@ -302,7 +302,7 @@ static void public_content(gg_req_t *req)
         gg_api_error(req, &err);
         return;
     }
-    send_content(req, &a);
+    gg_api_attachment_send(req, &a);
 }
 
 int gg_api_attachment_routes(gg_router_t *r, gg_error_t *err)

@@ -25,6 +25,10 @@ void gg_api_attachment_json(gg_jw_t *w, const gg_attachment_t *a);
  * (owner_id 0: all rows), in order. */
 void gg_api_attachments_json(gg_jw_t *w, const gg_attachment_t *rows, int n, int64_t owner_id);
 
+/* Answer with the file of a (the caller has checked that this request may see it): ETag, ranges,
+ * Content-Disposition, nosniff.  Also for /open311/v2/media/{id} (api/open311.c). */
+void gg_api_attachment_send(gg_req_t *req, const gg_attachment_t *a);
+
 int gg_api_attachment_routes(gg_router_t *r, gg_error_t *err);
 
 #endif

@@ -60,6 +60,8 @@ export const ACTIONS = [
   'case.caller_lookup',
   'hotline_line.create',
   'hotline_line.update',
+  'open311_key.create',
+  'open311_key.revoke',
   'calendar.put',
   'calendar.delete',
   'calendar.put.refused',

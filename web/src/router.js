@@ -169,6 +169,12 @@ const routes = [
         meta: { title: 'cases.lines.title', permission: 'settings.manage' },
       },
       {
+        path: 'open311-keys',
+        name: 'open311-keys',
+        component: () => import('./views/Open311KeysView.vue'),
+        meta: { title: 'open311.title', permission: 'settings.manage' },
+      },
+      {
         path: ':pathMatch(.*)*',
         name: 'not-found',
         component: () => import('./views/NotFoundView.vue'),

@@ -63,8 +63,8 @@ int gg_case_in_check(const gg_case_in_t *in, gg_error_t *err)
         gg_err_invalid(err, "handled_on_spot", "only a patrol case can be handled on the spot");
         return gg_error_reason(err, "not_allowed");
     }
-    if (in->public && strcmp(in->channel, "app")) {
-        gg_err_invalid(err, "channel", "a resident reports through the app channel");
+    if (in->public && strcmp(in->channel, "app") && strcmp(in->channel, "open311")) {
+        gg_err_invalid(err, "channel", "a resident reports through the app or the open311 channel");
         return gg_error_reason(err, "not_allowed");
     }
     if (!in->public && !strcmp(in->channel, "app")) {
@@ -332,6 +332,11 @@ int gg_case_create(gg_op_t *op, const gg_case_env_t *env, const gg_case_in_t *in
     memset(&p, 0, sizeof p);
     int64_t house = 0;
     if (route(op, env, in, &p.loc, &house, err) < 0) return -1;
+    if (in->within_path && strncmp(p.loc.path, in->within_path, strlen(in->within_path)) != 0) {
+        gg_err_invalid(err, in->within_field ? in->within_field : "location",
+                       "the place lies outside the area this client may report in");
+        return gg_error_reason(err, "outside_key_area");
+    }
     if (!in->public && !gg_auth_can(op->auth, GG_P_CASE_REPORT, p.loc.path)) {
         gg_err_forbidden(err, "you may not report cases in %s", p.loc.name);
         return gg_error_reason(err, "not_allowed");

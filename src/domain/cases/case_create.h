@@ -12,7 +12,9 @@
  * Who may: staff (op->auth set, public = 0) need case.report at the location
  * unit; the public intake (public = 1) needs nobody (op->auth NULL:
  * anonymous) or a logged-in resident (reporter_account_id), and only a
- * category a resident may pick (resident_selectable).
+ * category a resident may pick (resident_selectable).  The public intake is
+ * channel app (POST /public/cases) or open311 (an Open311 client's key,
+ * within_path its subtree).
  */
 #ifndef GG_DOMAIN_CASES_CASE_CREATE_H
 #define GG_DOMAIN_CASES_CASE_CREATE_H
@@ -45,6 +47,9 @@ typedef struct gg_case_in {
     int nafter;
     int handled_on_spot; /* 随手办 (patrol) */
     const char *note;
+    /* An Open311 client's intake (public = 1, channel open311: api/open311.c): the case must lie in this unit
+     * subtree (the client key's), else 400 naming within_field (reason outside_key_area); NULL: anywhere. */
+    const char *within_path, *within_field;
 } gg_case_in_t;
 
 /* What creation reads besides the database: the point-in-grid snapshot (NULL: none loaded), the calendar

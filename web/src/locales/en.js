@@ -5,6 +5,7 @@ import registrationEn from './registration.en.js'
 import transferEn from './transfer.en.js'
 import calendarEn from './calendar.en.js'
 import casesEn from './cases.en.js'
+import open311En from './open311.en.js'
 
 export default {
   // the case loop (cases.*.js)
@@ -17,6 +18,8 @@ export default {
   ...transferEn,
   // the working calendar (calendar.*.js)
   ...calendarEn,
+  // Open311 API keys (open311.*.js)
+  ...open311En,
   app: {
     name: 'Grid Governance',
   },
@@ -342,6 +345,8 @@ export default {
       case_caller_lookup: 'Cases looked up by caller phone',
       hotline_line_create: 'Hotline line added',
       hotline_line_update: 'Hotline line changed',
+      open311_key_create: 'Open311 API key created',
+      open311_key_revoke: 'Open311 API key revoked',
       calendar_put: 'Working calendar day changed',
       calendar_delete: 'Working calendar change undone',
       calendar_put_refused: 'Working calendar change refused',

@@ -7,6 +7,7 @@ import registrationZh from './registration.zh-CN.js'
 import transferZh from './transfer.zh-CN.js'
 import calendarZh from './calendar.zh-CN.js'
 import casesZh from './cases.zh-CN.js'
+import open311Zh from './open311.zh-CN.js'
 
 export default {
   // the case loop (cases.*.js)
@@ -19,6 +20,8 @@ export default {
   ...transferZh,
   // the working calendar (calendar.*.js)
   ...calendarZh,
+  // Open311 API keys (open311.*.js)
+  ...open311Zh,
   app: {
     name: '网格化社会治理平台',
   },
@@ -344,6 +347,8 @@ export default {
       case_caller_lookup: '按来电号码查询事件',
       hotline_line_create: '新建热线',
       hotline_line_update: '修改热线',
+      open311_key_create: '新建 Open311 接口密钥',
+      open311_key_revoke: '作废 Open311 接口密钥',
       calendar_put: '调整工作日历',
       calendar_delete: '撤销工作日历调整',
       calendar_put_refused: '调整工作日历被拒绝',

@@ -1,0 +1,28 @@
+// Open311 API keys (the Open311 clients' keys) — English.  Spread into en.js; keys mirror open311.zh-CN.js.
+export default {
+  open311: {
+    nav: 'Open311 API keys',
+    title: 'Open311 API keys',
+    intro: 'Keys for third-party applications that submit requests through Open311 GeoReport v2 (/open311/v2/). Each key is limited to an area and rate-limited per minute.',
+    create: 'New key',
+    none: 'No keys yet',
+    name: 'Application name',
+    nameRequired: 'Enter the application name',
+    unit: 'Area',
+    unitRequired: 'Choose the area',
+    ratePerMinute: 'Requests per minute at most',
+    rate: '{n} per minute',
+    lastUsed: 'Last used {at}',
+    neverUsed: 'Never used',
+    revoke: 'Revoke',
+    revokeConfirm: 'After revoking the key of “{name}”, that application can no longer submit requests. Revoke it?',
+    revoked: 'Key revoked',
+    revokedTag: 'Revoked',
+    createdTitle: 'Key created',
+    shownOnce: 'The key is shown this once: copy it now and hand it to the application’s developers. It cannot be shown again.',
+    copy: 'Copy',
+    copied: 'Copied to the clipboard',
+    copyFailed: 'The clipboard is not available; select the key and copy it by hand',
+    done: 'I have saved it',
+  },
+}

@@ -1,0 +1,28 @@
+// Open311 接口密钥 (the Open311 clients' API keys) — Simplified Chinese.  Spread into zh-CN.js; keys mirror open311.en.js.
+export default {
+  open311: {
+    nav: 'Open311 接口密钥',
+    title: 'Open311 接口密钥',
+    intro: '第三方应用通过 Open311 GeoReport v2 接口（/open311/v2/）提交诉求时使用的密钥。每个密钥限定可提交和查看的区域，并按分钟限流。',
+    create: '新建密钥',
+    none: '还没有密钥',
+    name: '应用名称',
+    nameRequired: '请输入应用名称',
+    unit: '可用区域',
+    unitRequired: '请选择可用区域',
+    ratePerMinute: '每分钟最多提交',
+    rate: '每分钟 {n} 次',
+    lastUsed: '最近使用 {at}',
+    neverUsed: '尚未使用',
+    revoke: '作废',
+    revokeConfirm: '作废“{name}”的密钥后，该应用将无法再提交诉求。确定作废吗？',
+    revoked: '密钥已作废',
+    revokedTag: '已作废',
+    createdTitle: '密钥已生成',
+    shownOnce: '密钥只显示这一次，请立即复制并交给应用的开发方；关闭后无法再次查看。',
+    copy: '复制',
+    copied: '已复制到剪贴板',
+    copyFailed: '无法访问剪贴板，请手动选中复制',
+    done: '我已保存',
+  },
+}
