@@ -390,7 +390,8 @@ int gg_case_create(gg_op_t *op, const gg_case_env_t *env, const gg_case_in_t *in
                     GG_TEXT(runit), GG_I64(hlimit), GG_TEXT(hunit), GG_I64(response_due),
                     p.registered ? GG_I64(now) : GG_NULL, due ? GG_I64(due) : GG_NULL,
                     yellow ? GG_I64(yellow) : GG_NULL, GG_I64(fallback), p.on_spot ? GG_I64(now) : GG_NULL,
-                    op->auth && !in->public ? GG_I64(op->auth->account_id) : GG_NULL, GG_I64(now)),
+                    op->auth && !in->public && op->auth->account_id ? GG_I64(op->auth->account_id) : GG_NULL,
+                    GG_I64(now)),
             &r, err) < 0)
         return -1;
     int step = gg_db_next(r, err);
