@@ -69,3 +69,58 @@ CREATE TABLE hotline_link (
 -- a pushed work order is recognised by its line and external number: a duplicate push finds its case
 DROP INDEX case_item_line;
 CREATE UNIQUE INDEX case_item_line ON case_item (line_id, external_no) WHERE external_no IS NOT NULL;
+
+-- Video alarms (domain/video.h).  video_source: a camera platform (雪亮工程) that signs its alarms with its
+-- own secret (encrypted).  camera: a camera of a source, its place (an alarm's case is routed by this point).
+CREATE TABLE video_source (
+    id @ID@,
+    name TEXT NOT NULL,
+    secret_enc TEXT NOT NULL,
+    active INTEGER NOT NULL DEFAULT 1,
+    created_at BIGINT NOT NULL,
+    updated_at BIGINT NOT NULL
+);
+
+CREATE TABLE camera (
+    id @ID@,
+    source_id BIGINT NOT NULL REFERENCES video_source (id),
+    external_id TEXT NOT NULL,            -- the platform's camera id (国标编码 …)
+    name TEXT NOT NULL,
+    lat DOUBLE PRECISION NOT NULL,
+    lon DOUBLE PRECISION NOT NULL,
+    active INTEGER NOT NULL DEFAULT 1,
+    created_at BIGINT NOT NULL,
+    updated_at BIGINT NOT NULL,
+    version INTEGER NOT NULL DEFAULT 1,
+    UNIQUE (source_id, external_id)
+);
+
+-- video_alarm_type: the category an alarm type opens its case under (one mapping for every source).
+CREATE TABLE video_alarm_type (
+    alarm_type TEXT PRIMARY KEY,          -- the platform's code: 'garbage_overflow', 'illegal_parking' …
+    category_id BIGINT NOT NULL REFERENCES category (id),
+    updated_at BIGINT NOT NULL
+);
+
+-- video_nonce: the nonces seen within the signature window (a replay is refused); housekeeping purges
+-- the ones older than twice the window.
+CREATE TABLE video_nonce (
+    source_id BIGINT NOT NULL,
+    nonce TEXT NOT NULL,
+    created_at BIGINT NOT NULL,
+    PRIMARY KEY (source_id, nonce)
+);
+CREATE INDEX video_nonce_age ON video_nonce (created_at);
+
+-- video_case: the case an alarm of (camera, type) opened and how many alarms it has gathered; an alarm
+-- within video_dedup_minutes of last_at of an open case adds to it instead of opening another.
+CREATE TABLE video_case (
+    case_id BIGINT PRIMARY KEY REFERENCES case_item (id),
+    camera_id BIGINT NOT NULL REFERENCES camera (id),
+    alarm_type TEXT NOT NULL,
+    alarm_count INTEGER NOT NULL DEFAULT 1,
+    first_at BIGINT NOT NULL,
+    last_at BIGINT NOT NULL,
+    last_attachment_id BIGINT REFERENCES attachment (id)
+);
+CREATE INDEX video_case_camera ON video_case (camera_id, alarm_type, last_at);

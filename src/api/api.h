@@ -90,6 +90,7 @@ int gg_api_hotline_line_routes(gg_router_t *r, gg_error_t *err); /* cases/hotlin
 int gg_api_webhook_routes(gg_router_t *r, gg_error_t *err);      /* webhooks.c: outbox subscriptions */
 /* cases/hotline_orders.c: the 12345 platform link (signed pushes, the line's link settings) */
 int gg_api_hotline_link_routes(gg_router_t *r, gg_error_t *err);
+int gg_api_video_routes(gg_router_t *r, gg_error_t *err); /* video.c: cameras and signed video alarms */
 /* cases/case_actions.c: POST /cases/{id}/actions/{action}, the reporter's public rate and reopen */
 int gg_api_case_action_routes(gg_router_t *r, gg_error_t *err);
 /* grid_assignments.c: assignments and the staffing queries */

@@ -339,6 +339,14 @@ export default {
       case_caller_lookup: 'Cases looked up by caller phone',
       hotline_line_create: 'Hotline line added',
       hotline_line_update: 'Hotline line changed',
+      hotline_link_update: '12345 platform link changed',
+      webhook_create: 'Webhook added',
+      webhook_update: 'Webhook changed',
+      webhook_retry: 'Webhook delivery retried',
+      video_source_create: 'Video platform added',
+      camera_create: 'Camera added',
+      camera_update: 'Camera changed',
+      video_alarm_type_put: 'Video alarm type mapped',
       calendar_put: 'Working calendar day changed',
       calendar_delete: 'Working calendar change undone',
       calendar_put_refused: 'Working calendar change refused',
@@ -471,6 +479,8 @@ export default {
     },
     // Why a field was refused (the server's error.reason), with the field's name when known.
     reasons: {
+      already_delivered: 'This delivery has already been delivered',
+      already_delivered_nofield: 'This delivery has already been delivered',
       // the case loop's steps (POST /cases/{id}/actions/…)
       in_the_past: '{field} lies in the past',
       in_the_past_nofield: 'Lies in the past',

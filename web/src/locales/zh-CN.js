@@ -341,6 +341,14 @@ export default {
       case_caller_lookup: '按来电号码查询事件',
       hotline_line_create: '新建热线',
       hotline_line_update: '修改热线',
+      hotline_link_update: '修改12345平台对接',
+      webhook_create: '新建Webhook订阅',
+      webhook_update: '修改Webhook订阅',
+      webhook_retry: '重新投递Webhook',
+      video_source_create: '新建视频平台',
+      camera_create: '新建摄像头',
+      camera_update: '修改摄像头',
+      video_alarm_type_put: '设置告警类型对应分类',
       calendar_put: '调整工作日历',
       calendar_delete: '撤销工作日历调整',
       calendar_put_refused: '调整工作日历被拒绝',
@@ -473,6 +481,8 @@ export default {
     },
     // Why a field was refused (the server's error.reason), with the field's name when known.
     reasons: {
+      already_delivered: '该投递已成功，无需重试',
+      already_delivered_nofield: '该投递已成功，无需重试',
       // the case loop's steps (POST /cases/{id}/actions/…)
       in_the_past: '{field}不能早于现在',
       in_the_past_nofield: '不能早于现在',
