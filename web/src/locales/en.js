@@ -4,6 +4,7 @@ import governance from './governance.en.js'
 import registrationEn from './registration.en.js'
 import transferEn from './transfer.en.js'
 import calendarEn from './calendar.en.js'
+import webhooksEn from './webhooks.en.js'
 
 export default {
   // matter categories (categories.*.js)
@@ -14,6 +15,8 @@ export default {
   ...transferEn,
   // the working calendar (calendar.*.js)
   ...calendarEn,
+  // webhooks, deliveries, cameras (webhooks.*.js)
+  ...webhooksEn,
   app: {
     name: 'Grid Governance',
   },

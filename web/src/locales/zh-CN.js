@@ -6,6 +6,7 @@ import governance from './governance.zh-CN.js'
 import registrationZh from './registration.zh-CN.js'
 import transferZh from './transfer.zh-CN.js'
 import calendarZh from './calendar.zh-CN.js'
+import webhooksZh from './webhooks.zh-CN.js'
 
 export default {
   // matter categories (categories.*.js)
@@ -16,6 +17,8 @@ export default {
   ...transferZh,
   // the working calendar (calendar.*.js)
   ...calendarZh,
+  // webhooks, deliveries, cameras (webhooks.*.js)
+  ...webhooksZh,
   app: {
     name: '网格化社会治理平台',
   },
