@@ -123,3 +123,37 @@ def test_the_unit_subtree_filters(cw, world, fake, fast):
     assert not fake.matching(lambda r: r["path"] == "/theirs")
     deactivate(cw, mine)
     deactivate(cw, theirs)
+
+
+def test_fails_twice_then_delivered_exactly_once(cw, fake, fast):
+    sub = subscribe(cw, fake, path="/twice", event_types=["case.created"])
+    fake.statuses = [500, 502]
+    k = make_case(cw)
+    ok = fake.wait(lambda r: r["path"] == "/twice" and r["json"]["case"]["id"] == k["id"] and r["status"] == 200)
+    assert verify(sub["secret"], ok[0]["headers"]["X-Gridgov-Signature"], ok[0]["body"])
+    time.sleep(1.5)
+    tries = fake.matching(lambda r: r["path"] == "/twice" and r["json"]["case"]["id"] == k["id"])
+    assert [t["status"] for t in tries] == [500, 502, 200]
+    assert len({t["headers"]["X-Gridgov-Delivery"] for t in tries}) == 1  # one delivery, three tries
+    deactivate(cw, sub)
+
+
+def test_a_crash_mid_delivery_is_retried_after_restart(cw, server, fake, fast):
+    """The server dies (SIGKILL) while the receiver holds its request: the delivery's lease runs out after the
+    restart and it is sent again — at least once, never lost."""
+    server.sql("UPDATE app_setting SET value = '2000' WHERE key = 'webhook_timeout_ms'")
+    try:
+        sub = subscribe(cw, fake, path="/crash", event_types=["case.created"])
+        fake.delays = [4]
+        k = make_case(cw)
+        deadline = time.time() + 10
+        while not fake.arrived and time.time() < deadline:
+            time.sleep(0.02)
+        assert fake.arrived, "the first try never arrived"
+        server.stop(sig="KILL")
+        server.start()
+        got = fake.wait(lambda r: r["path"] == "/crash" and r["json"]["case"]["id"] == k["id"], count=2, timeout=30)
+        assert verify(sub["secret"], got[-1]["headers"]["X-Gridgov-Signature"], got[-1]["body"])
+        deactivate(cw, sub)
+    finally:
+        server.sql("UPDATE app_setting SET value = '3000' WHERE key = 'webhook_timeout_ms'")
