@@ -482,6 +482,10 @@ export default {
     },
     // Why a field was refused (the server's error.reason), with the field's name when known.
     reasons: {
+      work_order_taken: 'This hotline work order is case {name} already',
+      work_order_taken_nofield: 'This hotline work order is case {name} already',
+      taken: '{field} is in use already',
+      taken_nofield: 'This is in use already',
       already_delivered: 'This delivery has already been delivered',
       already_delivered_nofield: 'This delivery has already been delivered',
       // the case loop's steps (POST /cases/{id}/actions/…)
