@@ -552,7 +552,8 @@ int gg_webhook_fanout(gg_db_conn_t *c, gg_arena_t *a, int pg, int *made, gg_erro
     int64_t one;
     int found;
     *made = 0;
-    if (gg_db_query_i64(c, "SELECT 1 FROM outbox WHERE fanned_at IS NULL LIMIT 1", GG_NOARGS, &one, &found, err) < 0)
+    if (gg_db_query_i64(c, "SELECT 1 FROM outbox WHERE fanned_at IS NULL LIMIT 1", GG_NOARGS, &one, &found,
+                        err) < 0)
         return -1;
     if (!found) return 0;
     fan_t f = {.a = a, .pg = pg};
