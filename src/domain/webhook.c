@@ -261,8 +261,8 @@ static int audit(gg_op_t *op, const char *action, int64_t id, const char *url, g
     return gg_audit_append(op->c, &op->actor, &e, err);
 }
 
-int gg_webhook_create(gg_op_t *op, const gg_webhook_t *in, const char *secret, char secret_out[64],
-                      int64_t *id, gg_error_t *err)
+int gg_webhook_create(gg_op_t *op, const gg_webhook_t *in, const char *secret,
+                      char secret_out[GG_WEBHOOK_SECRET_MAX], int64_t *id, gg_error_t *err)
 {
     if (must_manage(op, err) < 0) return -1;
     if (!in->name || !*in->name) {
@@ -276,11 +276,11 @@ int gg_webhook_create(gg_op_t *op, const gg_webhook_t *in, const char *secret, c
         return -1;
     if (secret) {
         if (check_secret(secret, err) < 0) return -1;
-        snprintf(secret_out, 64, "%s", secret);
+        snprintf(secret_out, GG_WEBHOOK_SECRET_MAX, "%s", secret);
     } else {
         char tok[44];
         gg_random_token(tok);
-        snprintf(secret_out, 64, "whsec_%s", tok);
+        snprintf(secret_out, GG_WEBHOOK_SECRET_MAX, "whsec_%s", tok);
     }
     int64_t now = gg_now_ms();
     int found;

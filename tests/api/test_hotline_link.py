@@ -13,7 +13,7 @@ from casekit import cw  # noqa: F401
 from conftest import error_of
 from fakeremote import FakeRemote, sign, verify
 
-SECRET = "test-12345-platform-secret"
+SECRET = "test-12345-platform-secret-" + "x" * 90  # longer than 64: the whole secret signs
 
 
 @pytest.fixture(scope="module")
