@@ -38,6 +38,9 @@ int gg_api_register(gg_router_t *r, gg_error_t *err)
         gg_api_public_category_routes,
         gg_api_open311_routes,
         gg_api_open311_key_routes,
+        gg_api_webhook_routes,
+        gg_api_hotline_link_routes,
+        gg_api_video_routes,
     };
     for (size_t i = 0; i < sizeof resources / sizeof resources[0]; i++)
         if (resources[i](r, err) < 0) return -1;

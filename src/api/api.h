@@ -87,6 +87,10 @@ int gg_api_category_routes(gg_router_t *r, gg_error_t *err); /* cases/categories
 int gg_api_case_routes(gg_router_t *r, gg_error_t *err);     /* cases/cases.c: intake, read, boxes, export */
 int gg_api_public_case_routes(gg_router_t *r, gg_error_t *err); /* cases/public_cases.c: 随手拍, tracking */
 int gg_api_hotline_line_routes(gg_router_t *r, gg_error_t *err); /* cases/hotline_lines.c */
+int gg_api_webhook_routes(gg_router_t *r, gg_error_t *err);      /* webhooks.c: outbox subscriptions */
+/* cases/hotline_orders.c: the 12345 platform link (signed pushes, the line's link settings) */
+int gg_api_hotline_link_routes(gg_router_t *r, gg_error_t *err);
+int gg_api_video_routes(gg_router_t *r, gg_error_t *err); /* video.c: cameras and signed video alarms */
 /* cases/case_actions.c: POST /cases/{id}/actions/{action}, the reporter's public rate and reopen */
 int gg_api_case_action_routes(gg_router_t *r, gg_error_t *err);
 /* cases/public_categories.c: what residents may pick, for 随手拍 without a login */

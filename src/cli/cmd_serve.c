@@ -19,6 +19,7 @@
 #include "domain/cases/calendar_store.h"
 #include "domain/tree/grid.h"
 #include "worker/housekeeping.h"
+#include "worker/webhook_worker.h"
 #include "worker/worker.h"
 
 static int load_grid_index(gg_app_t *app, gg_error_t *err)
@@ -63,6 +64,8 @@ int gg_cmd_serve(int argc, char **argv)
     gg_server_t *server = NULL;
     gg_worker_t *worker = NULL;
     gg_housekeeping_t housekeeping = {0}; /* the purge job's context, used by the worker until it stops */
+    gg_worker_t *deliverer = NULL; /* the outbox's runner: a slow endpoint must not delay housekeeping */
+    gg_webhook_worker_t webhooks = {0};
     gg_app_t app = {.data_dir = cfg.data_dir, .version = GG_VERSION, .public_url = cfg.public_url};
     gg_config_public_limits(&cfg, &app.public_limits);
     app.map_tiles = &cfg.map_tiles;
@@ -124,6 +127,16 @@ int gg_cmd_serve(int argc, char **argv)
                       &err) < 0 ||
         gg_worker_start(worker, &err) < 0)
         goto done;
+    webhooks = (gg_webhook_worker_t){.db = app.db, .keys = &app.keys};
+    deliverer = gg_worker_new();
+    if (gg_webhook_worker_init(&err) < 0 ||
+        gg_worker_add(
+            deliverer,
+            &(gg_job_t){
+                .name = "webhooks", .interval_ms = 500, .run = gg_webhook_worker_run, .ctx = &webhooks},
+            &err) < 0 ||
+        gg_worker_start(deliverer, &err) < 0)
+        goto done;
     gg_log_info("gridgov %s listening on http://%s:%d/ (database %s, %d threads)", GG_VERSION,
                 cfg.listen_host, gg_server_port(server),
                 gg_db_kind(app.db) == GG_DB_SQLITE ? "sqlite" : "postgresql", threads);
@@ -134,6 +147,7 @@ int gg_cmd_serve(int argc, char **argv)
     rc = 0;
 
 done:
+    gg_worker_free(deliverer);
     gg_worker_free(worker); /* first: its jobs use the database; it wakes, lets a running job finish, joins */
     if (server) gg_server_stop(server, 10000);
     if (router) gg_router_free(router);

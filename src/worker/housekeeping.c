@@ -5,6 +5,7 @@
 #include "core/log.h"
 #include "domain/attachment.h"
 #include "domain/identity/session.h"
+#include "domain/video.h"
 
 /* An upload nobody linked to anything within this long is dropped (attachment.h). */
 #define ATTACHMENT_UNCLAIMED_MS (24LL * 3600 * 1000)
@@ -19,6 +20,8 @@ int gg_housekeeping_run(void *ctx, gg_error_t *err)
     int attachments = 0;
     if (rc == 0 && h->data_dir)
         rc = gg_attachment_purge(c, h->data_dir, gg_now_ms(), ATTACHMENT_UNCLAIMED_MS, &attachments, err);
+    int64_t nonces = 0;
+    if (rc == 0) rc = gg_video_nonce_purge(c, gg_now_ms(), &nonces, err); /* past the alarms' window */
     gg_db_release(h->db, c);
     if (rc == 0 && (purged.sessions || purged.throttles))
         gg_log_info("housekeeping: deleted %lld ended sessions and %lld spent login throttles",

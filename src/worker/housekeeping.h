@@ -1,7 +1,8 @@
 /*
  * housekeeping.h — the job that deletes what can no longer matter: ended sessions and spent login
  * throttles (gg_session_purge in domain/session.h), and attachments nobody claimed within a day with their
- * files (gg_attachment_purge in domain/attachment.h), every housekeeping_seconds (cli/config.h).
+ * files (gg_attachment_purge in domain/attachment.h), the video alarms' spent nonces (gg_video_nonce_purge in
+ * domain/video.h), every housekeeping_seconds (cli/config.h).
  */
 #ifndef GG_WORKER_HOUSEKEEPING_H
 #define GG_WORKER_HOUSEKEEPING_H

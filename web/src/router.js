@@ -175,6 +175,12 @@ const routes = [
         meta: { title: 'open311.title', permission: 'settings.manage' },
       },
       {
+        path: 'webhooks',
+        name: 'webhooks',
+        component: () => import('./views/WebhooksView.vue'),
+        meta: { title: 'webhooks.title', permission: 'settings.manage' },
+      },
+      {
         path: ':pathMatch(.*)*',
         name: 'not-found',
         component: () => import('./views/NotFoundView.vue'),

@@ -7,6 +7,7 @@
 
 #include "core/clock.h"
 #include "domain/cases/case_number.h"
+#include "domain/outbox.h"
 #include "domain/scope.h"
 #include "domain/setting.h"
 
@@ -251,10 +252,13 @@ int gg_case_event_add(gg_op_t *op, const gg_case_event_t *e, int64_t *event_id, 
             &r, err) < 0)
         return -1;
     int step = gg_db_next(r, err);
-    if (step == 1 && event_id) *event_id = gg_db_i64(r, 0);
+    int64_t id = step == 1 ? gg_db_i64(r, 0) : 0;
     gg_db_res_free(r);
     if (step < 0) return -1;
-    return step == 1 ? 0 : gg_err_internal(err, "the event was not stored");
+    if (step == 0) return gg_err_internal(err, "the event was not stored");
+    if (event_id) *event_id = id;
+    /* the event leaves the process through the outbox, in this same transaction (domain/outbox.h) */
+    return gg_outbox_case_event(op, e, id, at, err);
 }
 
 int gg_case_events(gg_op_t *op, int64_t id, int staff, gg_case_event_t **rows, int *n, gg_error_t *err)

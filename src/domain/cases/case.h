@@ -23,7 +23,8 @@
  *  - gg_case_event_add(op, e, event_id, err): append one event in the
  *    caller's transaction; at = now when e->at is 0, account_id and
  *    actor_name from op->actor when e->account_id is 0 and op->auth is set.
- *    Events are never updated or deleted.
+ *    Events are never updated or deleted.  Each event also writes its outbox
+ *    row (domain/outbox.h) in the same transaction: webhooks and callbacks.
  *  - Visibility SQL: gg_case_visible_sql(a, auth, alias) is a boolean SQL
  *    expression over the case_item alias, built from the caller's grants
  *    (paths are digits and slashes, the account id an integer: no user input).

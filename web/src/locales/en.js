@@ -6,6 +6,7 @@ import transferEn from './transfer.en.js'
 import calendarEn from './calendar.en.js'
 import casesEn from './cases.en.js'
 import open311En from './open311.en.js'
+import webhooksEn from './webhooks.en.js'
 
 export default {
   // the case loop (cases.*.js)
@@ -20,6 +21,8 @@ export default {
   ...calendarEn,
   // Open311 API keys (open311.*.js)
   ...open311En,
+  // webhooks, deliveries, cameras (webhooks.*.js)
+  ...webhooksEn,
   app: {
     name: 'Grid Governance',
   },
@@ -347,6 +350,14 @@ export default {
       hotline_line_update: 'Hotline line changed',
       open311_key_create: 'Open311 API key created',
       open311_key_revoke: 'Open311 API key revoked',
+      hotline_link_update: '12345 platform link changed',
+      webhook_create: 'Webhook added',
+      webhook_update: 'Webhook changed',
+      webhook_retry: 'Webhook delivery retried',
+      video_source_create: 'Video platform added',
+      camera_create: 'Camera added',
+      camera_update: 'Camera changed',
+      video_alarm_type_put: 'Video alarm type mapped',
       calendar_put: 'Working calendar day changed',
       calendar_delete: 'Working calendar change undone',
       calendar_put_refused: 'Working calendar change refused',
@@ -479,6 +490,12 @@ export default {
     },
     // Why a field was refused (the server's error.reason), with the field's name when known.
     reasons: {
+      work_order_taken: 'This hotline work order is case {name} already',
+      work_order_taken_nofield: 'This hotline work order is case {name} already',
+      taken: '{field} is in use already',
+      taken_nofield: 'This is in use already',
+      already_delivered: 'This delivery has already been delivered',
+      already_delivered_nofield: 'This delivery has already been delivered',
       // the case loop's steps (POST /cases/{id}/actions/…)
       in_the_past: '{field} lies in the past',
       in_the_past_nofield: 'Lies in the past',

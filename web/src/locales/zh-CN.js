@@ -8,6 +8,7 @@ import transferZh from './transfer.zh-CN.js'
 import calendarZh from './calendar.zh-CN.js'
 import casesZh from './cases.zh-CN.js'
 import open311Zh from './open311.zh-CN.js'
+import webhooksZh from './webhooks.zh-CN.js'
 
 export default {
   // the case loop (cases.*.js)
@@ -22,6 +23,8 @@ export default {
   ...calendarZh,
   // Open311 API keys (open311.*.js)
   ...open311Zh,
+  // webhooks, deliveries, cameras (webhooks.*.js)
+  ...webhooksZh,
   app: {
     name: '网格化社会治理平台',
   },
@@ -349,6 +352,14 @@ export default {
       hotline_line_update: '修改热线',
       open311_key_create: '新建 Open311 接口密钥',
       open311_key_revoke: '作废 Open311 接口密钥',
+      hotline_link_update: '修改12345平台对接',
+      webhook_create: '新建Webhook订阅',
+      webhook_update: '修改Webhook订阅',
+      webhook_retry: '重新投递Webhook',
+      video_source_create: '新建视频平台',
+      camera_create: '新建摄像头',
+      camera_update: '修改摄像头',
+      video_alarm_type_put: '设置告警类型对应分类',
       calendar_put: '调整工作日历',
       calendar_delete: '撤销工作日历调整',
       calendar_put_refused: '调整工作日历被拒绝',
@@ -481,6 +492,12 @@ export default {
     },
     // Why a field was refused (the server's error.reason), with the field's name when known.
     reasons: {
+      work_order_taken: '该热线工单已登记为事件 {name}',
+      work_order_taken_nofield: '该热线工单已登记为事件 {name}',
+      taken: '{field}已被使用',
+      taken_nofield: '已被使用',
+      already_delivered: '该投递已成功，无需重试',
+      already_delivered_nofield: '该投递已成功，无需重试',
       // the case loop's steps (POST /cases/{id}/actions/…)
       in_the_past: '{field}不能早于现在',
       in_the_past_nofield: '不能早于现在',
