@@ -41,6 +41,11 @@
  *  8. The body is released (it lives through respond), the connection
  *     returned, an error from steps 5–7 written with gg_api_error.
  * A descriptor without run is a read: steps 1, 2, 3, 7, 8.
+ * Idempotency-Key: a POST with run (unless no_idempotency) that carries the header has its key checked
+ * after step 2 (400 naming Idempotency-Key), claimed inside run's transaction before run, and stored
+ * with w->status and w->result in that same transaction.  A retry with the same key, method, path and
+ * body skips run and goes to respond with the first result (w->replayed = 1, header Idempotent-Replayed:
+ * true); the same key for another request is 422 idempotency_key_reused.  A failed run stores nothing.
  * state: state_size zeroed bytes from the request arena, the operation's own
  * struct, alive from parse to respond.
  */
@@ -61,6 +66,9 @@ typedef struct gg_write {
     int64_t result;                /* the id respond answers with; starts as id */
     int status;                    /* the status respond writes (the descriptor's, default 200) */
     void *state;                   /* state_size zeroed bytes from the arena */
+    int replayed;                  /* 1: an Idempotency-Key replay (run skipped; result and status are the
+                                      first request's) — respond may say less (a secret shown once) */
+    void *idem_;                   /* private to write.c */
 } gg_write_t;
 
 typedef struct gg_write_op {
@@ -82,6 +90,8 @@ typedef struct gg_write_op {
      * (refused_type, path id) is written in a transaction of its own (the refused change rolled back). */
     const char *refused_action;
     const char *refused_type;
+    /* Idempotency-Key (domain/idempotency.h) is honoured by every POST with run; 1 opts out. */
+    int no_idempotency;
 } gg_write_op_t;
 
 /* A field list for a descriptor: .fields = GG_FIELDS(resident_fields) sets fields and nfields. */

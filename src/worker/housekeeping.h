@@ -1,6 +1,7 @@
 /*
  * housekeeping.h — the job that deletes what can no longer matter: ended sessions and spent login
- * throttles (gg_session_purge in domain/session.h), every housekeeping_seconds (cli/config.h).
+ * throttles (gg_session_purge in domain/session.h) and Idempotency-Keys older than 24 hours
+ * (gg_idem_purge in domain/idempotency.h), every housekeeping_seconds (cli/config.h).
  */
 #ifndef GG_WORKER_HOUSEKEEPING_H
 #define GG_WORKER_HOUSEKEEPING_H

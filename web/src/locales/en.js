@@ -446,6 +446,7 @@ export default {
       too_many_attempts: 'Too many attempts; please try again later',
       payload_too_large: 'What you sent is too large',
       database_unavailable: 'The database is unavailable; please try again later',
+      idempotency_key_reused: 'This request was already sent with different content; please reload and try again',
       internal: 'Server error; please try again later',
     },
     // Why a field was refused (the server's error.reason), with the field's name when known.

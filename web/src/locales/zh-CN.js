@@ -448,6 +448,7 @@ export default {
       too_many_attempts: '尝试次数过多，请稍后再试',
       payload_too_large: '提交的内容过大',
       database_unavailable: '数据库暂时不可用，请稍后重试',
+      idempotency_key_reused: '该请求已以不同内容提交过，请刷新后重试',
       internal: '服务器内部错误，请稍后重试',
     },
     // Why a field was refused (the server's error.reason), with the field's name when known.

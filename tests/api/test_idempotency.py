@@ -1,0 +1,145 @@
+"""Idempotency-Key (DESIGN §5, §6 rule 8; domain/idempotency.c, api/write.c): a retried POST returns what
+the first one answered and makes nothing new — also when the retries race — on SQLite and PostgreSQL.
+Driven on an existing create endpoint (POST /api/v1/buildings: each call makes a building with a fresh
+code, so a duplicate would show), and on POST /api/v1/cases once that endpoint exists."""
+import secrets
+import threading
+import time
+
+import pytest
+import requests
+
+from conftest import Server, assert_clean_log, error_of
+
+
+def key():
+    return "t-" + secrets.token_hex(12)
+
+
+def buildings_named(server, name):
+    return server.sql(f"SELECT id FROM building WHERE name = '{name}'")
+
+
+def test_same_key_twice_makes_one_building_and_the_same_answer(server, world):
+    gw = world.accounts["grid_worker"].api
+    name = "幂等楼 " + secrets.token_hex(3)
+    body = {"grid_id": world.units["grid_a"], "name": name}
+    k = key()
+    r1 = gw.post("/api/v1/buildings", json=body, headers={"Idempotency-Key": k})
+    assert r1.status_code == 201, r1.text
+    assert "Idempotent-Replayed" not in r1.headers
+    r2 = gw.post("/api/v1/buildings", json=body, headers={"Idempotency-Key": k})
+    assert r2.status_code == 201, r2.text
+    assert r2.headers["Idempotent-Replayed"] == "true"
+    assert r2.json() == r1.json()
+    assert r2.headers["Location"] == r1.headers["Location"]
+    assert len(buildings_named(server, name)) == 1
+    # without a key the same body is a new request (and makes a second building)
+    r3 = gw.post("/api/v1/buildings", json=body)
+    assert r3.status_code == 201 and r3.json()["id"] != r1.json()["id"]
+    # the key belongs to its caller: another account with the same key makes its own
+    staff = world.accounts["community"].api
+    r4 = staff.post("/api/v1/buildings", json=body, headers={"Idempotency-Key": k})
+    assert r4.status_code == 201, r4.text
+    assert r4.json()["id"] not in (r1.json()["id"], r3.json()["id"])
+    assert len(buildings_named(server, name)) == 3
+    stored = server.sql(f"SELECT method, path, status, result_id FROM idempotency_key WHERE key = '{k}' "
+                        "ORDER BY caller")
+    assert sorted(tuple(str(v) for v in row) for row in stored) == sorted(
+        [("POST", "/api/v1/buildings", "201", str(r1.json()["id"])),
+         ("POST", "/api/v1/buildings", "201", str(r4.json()["id"]))])
+
+
+def test_racing_retries_make_one_building(server, world):
+    gw_token = world.accounts["grid_worker"].api.token
+    name = "抢跑楼 " + secrets.token_hex(3)
+    body = {"grid_id": world.units["grid_a"], "name": name}
+    k = key()
+    barrier = threading.Barrier(8)
+    answers = [None] * 8
+
+    def go(i):
+        s = requests.Session()
+        barrier.wait()
+        answers[i] = s.post(server.url("/api/v1/buildings"), json=body, timeout=30,
+                            headers={"Idempotency-Key": k, "Authorization": "Bearer " + gw_token})
+
+    threads = [threading.Thread(target=go, args=(i,)) for i in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert all(a.status_code == 201 for a in answers), [(a.status_code, a.text) for a in answers]
+    assert len({a.json()["id"] for a in answers}) == 1
+    assert sum(1 for a in answers if "Idempotent-Replayed" not in a.headers) == 1
+    assert len(buildings_named(server, name)) == 1
+
+
+def test_same_key_for_another_request_is_422(world):
+    gw = world.accounts["grid_worker"].api
+    k = key()
+    body = {"grid_id": world.units["grid_a"], "name": "一号 " + secrets.token_hex(3)}
+    assert gw.post("/api/v1/buildings", json=body, headers={"Idempotency-Key": k}).status_code == 201
+    r = gw.post("/api/v1/buildings", json=dict(body, name="另一个"), headers={"Idempotency-Key": k})
+    assert r.status_code == 422, r.text
+    err = error_of(r)
+    assert err["code"] == "idempotency_key_reused" and err["field"] == "Idempotency-Key"
+    # another path with the same key and body
+    b = gw.get(r"/api/v1/buildings?grid_id=%d" % world.units["grid_a"])
+    assert b.status_code == 200
+    bid = b.json()["items"][0]["id"]
+    r = gw.post(f"/api/v1/buildings/{bid}/houses", json=body, headers={"Idempotency-Key": k})
+    assert r.status_code in (400, 422), r.text  # the body check may refuse it first
+    r = gw.post(f"/api/v1/buildings/{bid}/houses", json={"room": "9" + secrets.token_hex(2)},
+                headers={"Idempotency-Key": k})
+    assert r.status_code == 422 and error_of(r)["code"] == "idempotency_key_reused"
+
+
+def test_a_refused_request_keeps_no_key(world):
+    gw = world.accounts["grid_worker"].api
+    k = key()
+    r = gw.post("/api/v1/buildings", json={"grid_id": world.units["grid_a"], "name": ""},
+                headers={"Idempotency-Key": k})
+    assert r.status_code == 400
+    r = gw.post("/api/v1/buildings", json={"grid_id": world.units["grid_a"], "name": "改正后 " + k[-4:]},
+                headers={"Idempotency-Key": k})
+    assert r.status_code == 201, r.text
+
+
+@pytest.mark.parametrize("bad", ["", "x" * 129, "has space", "tab\there", "非ascii"])
+def test_bad_key_is_400_naming_the_header(world, bad):
+    gw = world.accounts["grid_worker"].api
+    r = gw.post("/api/v1/buildings", json={"grid_id": world.units["grid_a"], "name": "坏键"},
+                headers={"Idempotency-Key": bad.encode("utf-8")})
+    assert r.status_code == 400, r.text
+    err = error_of(r)
+    assert err["field"] == "Idempotency-Key" and err["code"] == "validation_failed"
+
+
+def test_longest_key_is_fine(world):
+    gw = world.accounts["grid_worker"].api
+    r = gw.post("/api/v1/buildings", json={"grid_id": world.units["grid_a"], "name": "长键 " + secrets.token_hex(2)},
+                headers={"Idempotency-Key": "k" * 128})
+    assert r.status_code == 201, r.text
+
+
+def test_keys_older_than_a_day_are_purged(tmp_path):
+    """Housekeeping (worker/housekeeping.c) deletes keys older than 24 hours; it runs every second here."""
+    srv = Server(tmp_path, fast_hash=True, env={"GRIDGOV_HOUSEKEEPING_SECONDS": "1"})
+    try:
+        now = int(time.time() * 1000)
+        for k, age_h in (("old", 25), ("young", 23)):
+            srv.sql("INSERT INTO idempotency_key (caller, key, method, path, request_hash, status, result_id, "
+                    f"created_at) VALUES ('a:1', '{k}', 'POST', '/x', 'h', 201, 1, {now - age_h * 3600 * 1000})")
+        deadline = time.time() + 15
+        while time.time() < deadline:
+            keys = sorted(k for (k,) in srv.sql("SELECT key FROM idempotency_key"))
+            if keys == ["young"]:
+                break
+            time.sleep(0.2)
+        assert keys == ["young"]
+        assert "expired idempotency keys" in srv.read_log()
+    finally:
+        code = srv.stop()
+        assert_clean_log(srv.read_log())
+        assert code == 0
