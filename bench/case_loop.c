@@ -107,13 +107,15 @@ int main(int argc, char **argv)
     char *event_sql = copy_sql("case_event", ev_swap, ev_with, 2, where);
 
     sqlite3_stmt *begin = prep("BEGIN IMMEDIATE"), *commit = prep("COMMIT");
-    sqlite3_stmt *counter = prep("INSERT INTO case_counter (day, last) VALUES ($1, 1) ON CONFLICT (day) DO UPDATE "
-                                 "SET last = case_counter.last + 1 RETURNING last");
+    sqlite3_stmt *counter =
+        prep("INSERT INTO case_counter (day, last) VALUES ($1, 1) ON CONFLICT (day) DO UPDATE "
+             "SET last = case_counter.last + 1 RETURNING last");
     sqlite3_stmt *ins_case = prep(case_sql), *ins_event = prep(event_sql);
     sqlite3_stmt *head = prep("UPDATE audit_head SET seq = seq + 1 WHERE id = 1 RETURNING seq, hash");
-    sqlite3_stmt *ins_audit = prep("INSERT INTO audit_log (seq, at, account_id, username, client_ip, action, "
-                                   "object_type, object_id, unit_id, detail, prev_hash, hash) VALUES ($1, $2, "
-                                   "NULL, 'bench', '127.0.0.1', 'case.create', 'case', $3, NULL, $4, $5, $6)");
+    sqlite3_stmt *ins_audit =
+        prep("INSERT INTO audit_log (seq, at, account_id, username, client_ip, action, "
+             "object_type, object_id, unit_id, detail, prev_hash, hash) VALUES ($1, $2, "
+             "NULL, 'bench', '127.0.0.1', 'case.create', 'case', $3, NULL, $4, $5, $6)");
     sqlite3_stmt *set_head = prep("UPDATE audit_head SET hash = $1 WHERE id = 1");
     unsigned char key[32];
     randombytes_buf(key, sizeof key);
