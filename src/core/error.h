@@ -26,6 +26,10 @@ typedef struct gg_error {
     /* A name the reason's sentence quotes ("长乐社区第一网格 (420204001002001)": a unit the caller may see),
      * "" when none. */
     char name[160];
+    /* The actions the caller may take instead (409 illegal_transition of the case loop): static strings,
+     * written as the error's "allowed" array when has_allowed (also when empty). */
+    int has_allowed, nallowed;
+    const char *allowed[32];
 } gg_error_t;
 
 /* Fill *e and return -http_status (always negative).  e may be NULL. */

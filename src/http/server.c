@@ -266,6 +266,13 @@ void gg_resp_error(gg_req_t *req, const gg_error_t *e, const char *extra_json)
         if (e->name[0]) gg_jw_kstr(&w, "name", e->name);
         gg_jw_obj_end(&w);
     }
+    if (e->has_allowed) {
+        gg_jw_key(&w, "allowed");
+        gg_jw_arr(&w);
+        for (int i = 0; i < e->nallowed && i < (int)(sizeof e->allowed / sizeof e->allowed[0]); i++)
+            gg_jw_str(&w, e->allowed[i]);
+        gg_jw_arr_end(&w);
+    }
     if (extra_json && *extra_json) {
         gg_buf_putc(&req->out, ',');
         gg_buf_puts(&req->out, extra_json);

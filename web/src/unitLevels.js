@@ -4,7 +4,7 @@
 // this copy only decides which levels the "create child" dialog offers and how
 // a code should look, so people are not invited to send what will be refused.
 
-export const LEVELS = ['root', 'province', 'city', 'county', 'street', 'community', 'grid', 'micro_grid', 'department']
+export const LEVELS = ['root', 'province', 'city', 'county', 'street', 'community', 'grid', 'micro_grid', 'department', 'property']
 
 const CHILDREN = {
   root: ['province'],
@@ -12,10 +12,11 @@ const CHILDREN = {
   city: ['county', 'department'],
   county: ['street', 'department'],
   street: ['community', 'department'],
-  community: ['grid'],
+  community: ['grid', 'property'],
   grid: ['micro_grid'],
   micro_grid: [],
   department: [],
+  property: [],
 }
 
 /** Levels a new unit may have under a parent of this level. */

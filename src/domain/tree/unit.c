@@ -15,8 +15,8 @@
     "u.id, u.parent_id, u.level, u.code, u.name, u.path, u.valid_from, u.retired_at, u.centroid_lat, "       \
     "u.centroid_lon"
 
-static const char *const levels[] = {"root",      "province", "city",       "county",    "street",
-                                     "community", "grid",     "micro_grid", "department"};
+static const char *const levels[] = {"root",      "province", "city",       "county",     "street",
+                                     "community", "grid",     "micro_grid", "department", "property"};
 
 int gg_unit_level_valid(const char *level)
 {
@@ -52,9 +52,18 @@ int gg_unit_level_allowed(const char *parent, const char *child)
     static const struct {
         const char *parent, *child;
     } edges[] = {
-        {"root", "province"},     {"province", "city"},     {"city", "county"},     {"province", "county"},
-        {"county", "street"},     {"street", "community"},  {"community", "grid"},  {"grid", "micro_grid"},
-        {"county", "department"}, {"street", "department"}, {"city", "department"},
+        {"root", "province"},
+        {"province", "city"},
+        {"city", "county"},
+        {"province", "county"},
+        {"county", "street"},
+        {"street", "community"},
+        {"community", "grid"},
+        {"grid", "micro_grid"},
+        {"county", "department"},
+        {"street", "department"},
+        {"city", "department"},
+        {"community", "property"}, /* 物业服务企业: a handling unit under its community */
     };
     for (size_t i = 0; i < sizeof edges / sizeof edges[0]; i++)
         if (!strcmp(edges[i].parent, parent) && !strcmp(edges[i].child, child)) return 1;

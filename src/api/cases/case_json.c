@@ -1,0 +1,141 @@
+/* case_json.c — the JSON of a case (case_json.h). */
+#include "api/cases/case_json.h"
+
+#include <string.h>
+
+#include "api/body.h"
+#include "core/utf8.h"
+#include "domain/cases/deadline.h"
+
+const char *gg_case_mask_name(gg_arena_t *a, const char *name)
+{
+    if (!name || !*name) return NULL;
+    size_t first = gg_utf8_seq((const unsigned char *)name, strlen(name));
+    if (!first) first = 1;
+    size_t rest = gg_utf8_len(name) - 1;
+    char *out = gg_alloc(a, first + rest + 1);
+    memcpy(out, name, first);
+    memset(out + first, '*', rest);
+    out[first + rest] = '\0';
+    return out;
+}
+
+void gg_case_json_remaining(gg_jw_t *w, const gg_case_t *k, const gg_cal_snapshot_t *cal, int64_t now)
+{
+    gg_jw_key(w, "remaining");
+    int open = gg_case_state_open(k->state);
+    if (!cal || !open) {
+        gg_jw_null(w);
+        return;
+    }
+    int pre = !strcmp(k->state, "reported") || !strcmp(k->state, "accepted");
+    int64_t due = pre ? k->response_due_at : k->due_at;
+    int fallback = k->calendar_fallback;
+    int64_t left = 0;
+    gg_deadline_mark_t mark;
+    if (!strcmp(k->state, "suspended")) {
+        left = k->suspended_left_ms > 0 ? k->suspended_left_ms : 0;
+        mark = GG_MARK_NONE;
+    } else {
+        mark = gg_deadline_mark(cal, now, due, pre ? 0 : k->yellow_at, &left, &fallback);
+    }
+    gg_jw_obj(w);
+    gg_jw_kstr(w, "clock", pre ? "response" : "handling");
+    gg_jw_ktime(w, "due_at", due);
+    gg_jw_kint(w, "working_ms", left);
+    gg_jw_kstr(w, "mark", gg_deadline_mark_name(mark));
+    gg_jw_kbool(w, "calendar_fallback", fallback);
+    gg_jw_obj_end(w);
+}
+
+void gg_case_json_open(gg_jw_t *w, gg_arena_t *a, const gg_case_t *k, const gg_case_json_opt_t *o)
+{
+    gg_jw_obj(w);
+    gg_jw_kint(w, "id", k->id);
+    gg_jw_kstr(w, "number", k->number);
+    gg_jw_kstr(w, "channel", k->channel);
+    gg_body_kref(w, "line", "id", k->line_id, "name", k->line_name);
+    gg_jw_kstr(w, "external_no", k->external_no);
+    gg_jw_kint(w, "category_id", k->category_id);
+    gg_jw_key(w, "category");
+    gg_jw_obj(w);
+    gg_jw_kint(w, "id", k->category_id);
+    gg_jw_kstr(w, "code", k->category_code);
+    gg_jw_kstr(w, "name", k->category_name);
+    gg_jw_kstr(w, "name_en", k->category_name_en);
+    gg_jw_kint(w, "version_id", k->category_version_id);
+    gg_jw_obj_end(w);
+    gg_jw_kstr(w, "priority", k->priority);
+    gg_jw_kstr(w, "description", k->description);
+    gg_jw_kstr(w, "address", k->address);
+    gg_jw_key(w, "lat");
+    k->has_point ? gg_jw_num(w, k->lat) : gg_jw_null(w);
+    gg_jw_key(w, "lon");
+    k->has_point ? gg_jw_num(w, k->lon) : gg_jw_null(w);
+    gg_body_kid(w, "place_id", k->place_id);
+    gg_body_kref(w, "unit", "id", k->unit_id, "name", k->unit_name);
+    gg_jw_kint(w, "unit_id", k->unit_id);
+    gg_jw_key(w, "owner_unit");
+    gg_jw_obj(w);
+    gg_jw_kint(w, "id", k->owner_unit_id);
+    gg_jw_kstr(w, "name", k->owner_unit_name);
+    gg_jw_kstr(w, "level", k->owner_unit_level);
+    gg_jw_obj_end(w);
+    gg_jw_kint(w, "owner_unit_id", k->owner_unit_id);
+    gg_body_kref(w, "handler_unit", "id", k->handler_unit_id, "name", k->handler_unit_name);
+    gg_body_kid(w, "handler_account_id", k->handler_account_id);
+    gg_jw_kstr(w, "state", k->state);
+    gg_jw_kstr(w, "suspended_from", k->suspended_from);
+    gg_jw_kbool(w, "anonymous", k->anonymous);
+    gg_body_kid(w, "reporter_account_id", k->reporter_account_id);
+    gg_jw_key(w, "reporter");
+    if (o->contact == GG_CASE_CONTACT_NONE || (!k->reporter_name && !k->reporter_phone)) {
+        gg_jw_null(w);
+    } else {
+        int full = o->contact == GG_CASE_CONTACT_FULL;
+        gg_jw_obj(w);
+        gg_jw_kstr(w, "name", full ? k->reporter_name : gg_case_mask_name(a, k->reporter_name));
+        gg_jw_kstr(w, "phone",
+                   full                ? k->reporter_phone
+                   : k->reporter_phone ? gg_mask_phone(a, k->reporter_phone)
+                                       : NULL);
+        gg_jw_kbool(w, "masked", !full);
+        gg_jw_obj_end(w);
+    }
+    gg_jw_key(w, "limits");
+    gg_jw_obj(w);
+    gg_jw_kint(w, "response_limit", k->response_limit);
+    gg_jw_kstr(w, "response_unit", k->response_unit);
+    gg_jw_kint(w, "handling_limit", k->handling_limit);
+    gg_jw_kstr(w, "handling_unit", k->handling_unit);
+    gg_jw_obj_end(w);
+    gg_jw_ktime(w, "response_due_at", k->response_due_at);
+    gg_jw_ktime(w, "registered_at", k->registered_at);
+    gg_jw_ktime(w, "due_at", k->due_at);
+    gg_jw_ktime(w, "yellow_at", k->yellow_at);
+    gg_jw_kbool(w, "calendar_fallback", k->calendar_fallback);
+    gg_jw_kbool(w, "extension_pending", k->extension_pending);
+    gg_jw_key(w, "extension_ms");
+    k->extension_pending ? gg_jw_int(w, k->extension_ms) : gg_jw_null(w);
+    gg_jw_kstr(w, "extension_reason", k->extension_reason);
+    gg_jw_kbool(w, "supervised", k->supervised);
+    gg_jw_ktime(w, "supervise_due_at", k->supervise_due_at);
+    gg_jw_kint(w, "rework_count", k->rework_count);
+    gg_body_kid(w, "merged_into", k->merged_into);
+    gg_jw_kstr(w, "rating", k->rating);
+    gg_jw_kstr(w, "rating_comment", k->rating_comment);
+    gg_jw_ktime(w, "rated_at", k->rated_at);
+    gg_jw_ktime(w, "closed_at", k->closed_at);
+    gg_jw_kint(w, "reopen_count", k->reopen_count);
+    gg_body_kid(w, "created_by", k->created_by);
+    gg_jw_ktime(w, "created_at", k->created_at);
+    gg_jw_ktime(w, "updated_at", k->updated_at);
+    gg_jw_kint(w, "version", k->version);
+    if (o->cal) gg_case_json_remaining(w, k, o->cal, o->now);
+}
+
+void gg_case_json(gg_jw_t *w, gg_arena_t *a, const gg_case_t *k, const gg_case_json_opt_t *o)
+{
+    gg_case_json_open(w, a, k, o);
+    gg_jw_obj_end(w);
+}
