@@ -1,11 +1,13 @@
-"""Crash test (DESIGN §4, §5): concurrent clients create things with Idempotency-Keys while the server is
-killed with SIGKILL at random moments, several times; after each restart every acknowledged (2xx) write is
-there, and retrying every unacknowledged request with its key makes exactly one of each — the key and the
-write commit together or not at all (domain/idempotency.c), and nothing is acknowledged before its commit
-(group commit on SQLite, db/group.c).
-
-The workload is POST /api/v1/buildings (each call makes a building with a fresh code, so a duplicate would
-show).  Runs on the database conftest picks (GG_TEST_DATABASE): SQLite file or PostgreSQL."""
+"""Crash test (DESIGN §4, §5): concurrent clients report cases and take them through the loop (receive,
+feedback, verify_pass), every request with its own Idempotency-Key, while the server is killed with SIGKILL
+at random moments, several times.  After the restarts:
+  - every acknowledged (2xx) case and event is there;
+  - every case's timeline is consistent: events in order, the case's state is its last event's to_state, and
+    its version is the creation's plus one per action (workflow: each action bumps it once);
+  - retrying each unacknowledged request with its key makes exactly one of each (the key and the write commit
+    together or not at all, domain/idempotency.c), and a second retry replays it.
+Nothing is acknowledged before its commit (group commit on SQLite, db/group.c).  Runs on the database
+conftest picks (GG_TEST_DATABASE): a SQLite file, or PostgreSQL."""
 import random
 import secrets
 import threading
@@ -13,114 +15,153 @@ import time
 
 import requests
 
-from conftest import Server, add_root_admin, assert_clean_log, child_code
+from casekit import CaseWorld
+from conftest import Server, World, assert_clean_log
 
 CLIENTS = 6
 KILLS = 3
+STEPS = [("receive", "grid_worker_a", {}), ("feedback", "grid_worker_a", {"note": "已清理"}),
+         ("verify_pass", "dispatcher", {})]
 
 
 class Ledger:
-    """What each client sent and what it heard back."""
+    """What the clients sent and heard back."""
 
     def __init__(self):
         self.lock = threading.Lock()
-        self.acked = {}  # key -> (body, id)
-        self.unacked = {}  # key -> body: no answer (or a 5xx) before the kill
+        self.cases = {}  # creation key -> case id (acknowledged)
+        self.descriptions = {}  # creation key -> description
+        self.acked_actions = []  # (case id, action)
+        self.unacked = []  # (role, path, body, key): no answer, or a 5xx, before the kill
 
-    def ack(self, key, body, rid):
+    def add(self, **kw):
         with self.lock:
-            self.acked[key] = (body, rid)
-            self.unacked.pop(key, None)
-
-    def lost(self, key, body):
-        with self.lock:
-            if key not in self.acked:
-                self.unacked[key] = body
+            for k, v in kw.items():
+                getattr(self, k).append(v) if isinstance(getattr(self, k), list) else getattr(self, k).update(v)
 
 
-def setup_grid(srv):
-    admin = add_root_admin(srv)
-    parent = admin.home_unit_id
-    for level, name in (("province", "湖北省"), ("city", "黄石市"), ("county", "下陆区"), ("street", "团城山街道"),
-                        ("community", "桂林社区"), ("grid", "桂林社区第一网格")):
-        r = admin.api.post("/api/v1/units", json={"parent_id": parent, "level": level, "name": name,
-                                                  "code": child_code(admin.api, parent, level)})
-        assert r.status_code == 201, r.text
-        parent = r.json()["id"]
-    return admin, parent
+def client(srv, tokens, cw, rnd, k, ledger, stop):
+    sessions = {}
+    for role, token in tokens.items():
+        s = requests.Session()
+        s.headers["Authorization"] = "Bearer " + token
+        sessions[role] = s
 
+    def post(role, path, body, key):
+        """The answer's JSON, or None when the request was not acknowledged (recorded for the retry)."""
+        try:
+            r = sessions[role].post(srv.url(path), json=body, headers={"Idempotency-Key": key}, timeout=10)
+        except requests.RequestException:
+            ledger.add(unacked=(role, path, body, key))
+            return None
+        if r.status_code >= 500:
+            ledger.add(unacked=(role, path, body, key))
+            return None
+        assert r.status_code in (200, 201), f"{path}: {r.status_code} {r.text}"
+        return r.json()
 
-def client(srv, token, grid, k, rnd, ledger, stop):
     n = 0
-    with requests.Session() as http:
-        http.headers["Authorization"] = "Bearer " + token
+    try:
         while not stop.is_set():
-            key = f"crash-{rnd}-{k}-{n}-{secrets.token_hex(4)}"
-            body = {"grid_id": grid, "name": f"楼 {key}"}
+            key = f"c-{rnd}-{k}-{n}-{secrets.token_hex(3)}"
             n += 1
-            try:
-                r = http.post(srv.url("/api/v1/buildings"), json=body, headers={"Idempotency-Key": key}, timeout=10)
-            except requests.RequestException:
-                ledger.lost(key, body)
-                return  # the server is gone: this one was not acknowledged
-            if r.status_code == 201:
-                ledger.ack(key, body, r.json()["id"])
-            elif r.status_code >= 500:
-                ledger.lost(key, body)
-            else:
-                raise AssertionError(f"unexpected {r.status_code}: {r.text}")
+            desc = f"崩溃测试 {key}"
+            body = {"channel": "walk_in", "category_id": cw.category["grid"], "description": desc, **cw.point_a}
+            with ledger.lock:
+                ledger.descriptions[key] = desc
+            case = post("dispatcher", "/api/v1/cases", body, key)
+            if case is None:
+                return
+            ledger.add(cases={key: case["id"]})
+            for action, role, extra in STEPS:
+                if stop.is_set():
+                    return
+                akey = f"{key}-{action}"
+                got = post(role, f"/api/v1/cases/{case['id']}/actions/{action}",
+                           {"version": case["version"], **extra}, akey)
+                if got is None:
+                    return
+                ledger.add(acked_actions=(case["id"], action))
+                case = got
+    finally:
+        for s in sessions.values():
+            s.close()
 
 
-def test_sigkill_loses_no_acknowledged_write_and_retries_make_one_each(tmp_path):
+def timeline(srv, case_id):
+    return srv.sql(f"SELECT id, at, action, from_state, to_state FROM case_event WHERE case_id = {case_id} "
+                   "ORDER BY id")
+
+
+def test_sigkill_loses_no_acknowledged_case_or_event(tmp_path):
     t0 = time.time()
     srv = Server(tmp_path, fast_hash=True)
     try:
-        admin, grid = setup_grid(srv)
-        token = admin.api.token
+        world = World(srv)
+        cw = CaseWorld(world)
+        tokens = {role: cw.api(role).token for role in ("dispatcher", "grid_worker_a")}
         ledger = Ledger()
         rng = random.Random(secrets.randbits(32))
         for rnd in range(KILLS):
             stop = threading.Event()
-            threads = [threading.Thread(target=client, args=(srv, token, grid, k, rnd, ledger, stop))
+            threads = [threading.Thread(target=client, args=(srv, tokens, cw, rnd, k, ledger, stop))
                        for k in range(CLIENTS)]
             for t in threads:
                 t.start()
-            time.sleep(rng.uniform(0.4, 1.5))  # a random moment
+            time.sleep(rng.uniform(0.5, 1.5))  # a random moment
             srv.stop(sig="KILL")
             stop.set()
             for t in threads:
                 t.join()
             srv.start()
-        assert len(ledger.acked) > 30, f"too few acknowledged writes ({len(ledger.acked)}) to prove anything"
+        assert len(ledger.cases) > 20, f"too few acknowledged cases ({len(ledger.cases)}) to prove anything"
+        assert len(ledger.acked_actions) > 20
 
+        # every acknowledged case and event is there
+        ids = set(ledger.cases.values())
+        stored = {int(i) for (i,) in srv.sql("SELECT id FROM case_item")}
+        assert ids <= stored, f"acknowledged cases gone after kill -9: {sorted(ids - stored)[:10]}"
+        for case_id, action in ledger.acked_actions:
+            assert action in [e[2] for e in timeline(srv, case_id)], f"acknowledged {action} of case {case_id} gone"
+
+        # retry what got no answer, with its key: exactly one each, and the second retry replays it
         with requests.Session() as http:
-            http.headers["Authorization"] = "Bearer " + token
-            # every acknowledged write is there, as answered
-            for key, (body, rid) in ledger.acked.items():
-                r = http.get(srv.url(f"/api/v1/buildings/{rid}"))
-                assert r.status_code == 200, f"acknowledged building {rid} ({key}) is gone after kill -9"
-                assert r.json()["name"] == body["name"]
-            # retrying with the key: an acknowledged one answers the same building ...
-            for key, (body, rid) in list(ledger.acked.items())[:20]:
-                r = http.post(srv.url("/api/v1/buildings"), json=body, headers={"Idempotency-Key": key})
-                assert r.status_code == 201 and r.json()["id"] == rid, r.text
-                assert r.headers.get("Idempotent-Replayed") == "true"
-            # ... and an unacknowledged one makes it now, or finds it made before the kill
-            for key, body in ledger.unacked.items():
-                r = http.post(srv.url("/api/v1/buildings"), json=body, headers={"Idempotency-Key": key})
-                assert r.status_code == 201, r.text
-                again = http.post(srv.url("/api/v1/buildings"), json=body, headers={"Idempotency-Key": key})
+            for role, path, body, key in ledger.unacked:
+                hdr = {"Authorization": "Bearer " + tokens[role], "Idempotency-Key": key}
+                r = http.post(srv.url(path), json=body, headers=hdr)
+                assert r.status_code in (200, 201), f"retry of {path}: {r.status_code} {r.text}"
+                again = http.post(srv.url(path), json=body, headers=hdr)
+                assert again.status_code == r.status_code and again.headers.get("Idempotent-Replayed") == "true"
                 assert again.json()["id"] == r.json()["id"]
-        # exactly one building per request sent, acknowledged or not
-        names = [body["name"] for body, _ in ledger.acked.values()] + [b["name"] for b in ledger.unacked.values()]
-        rows = srv.sql("SELECT name, count(*) FROM building WHERE name LIKE '楼 crash-%' GROUP BY name")
-        counts = {name: int(n) for name, n in rows}
-        assert {n: counts.get(n, 0) for n in names} == {n: 1 for n in names}
-        assert len(counts) == len(names), "a building nobody asked for"
+                if path == "/api/v1/cases":
+                    ledger.cases[key] = r.json()["id"]
+
+        # exactly one case per creation sent (acknowledged, or retried just now)
+        rows = srv.sql("SELECT description, count(*) FROM case_item WHERE description LIKE '崩溃测试 %' "
+                       "GROUP BY description")
+        counts = {d: int(n) for d, n in rows}
+        sent = {ledger.descriptions[k] for k in ledger.cases}
+        assert all(counts.get(d) == 1 for d in sent), {d: counts.get(d) for d in sent if counts.get(d) != 1}
+        assert set(counts) == sent, "a case nobody got an answer for and nobody retried"
+
+        # consistent timelines: the creation's events, then each action once, in order
+        first = next(iter(ledger.cases.values()))
+        created = [e[2] for e in timeline(srv, first)][:3]
+        assert created == ["report", "register", "dispatch"], created
+        for case_id in ledger.cases.values():
+            ev = timeline(srv, case_id)
+            actions = [e[2] for e in ev]
+            assert actions == created + [a for a, _, _ in STEPS][:len(actions) - len(created)], (case_id, actions)
+            assert [int(e[0]) for e in ev] == sorted(int(e[0]) for e in ev)
+            assert [int(e[1]) for e in ev] == sorted(int(e[1]) for e in ev), f"events of {case_id} out of time order"
+            (state, version), = srv.sql(f"SELECT state, version FROM case_item WHERE id = {case_id}")
+            last = [e[4] for e in ev if e[4]][-1]
+            assert state == last, (case_id, state, ev)
+            assert int(version) == 1 + len(actions) - len(created), (case_id, version, actions)
         v = srv.cli("verify-audit", check=False)
         assert v.returncode == 0 and "chain intact" in v.stdout, v.stdout + v.stderr
-        print(f"crash test: {len(ledger.acked)} acknowledged, {len(ledger.unacked)} retried, "
-              f"{KILLS} kills, {time.time() - t0:.1f} s")
+        print(f"crash test: {len(ledger.cases)} cases, {len(ledger.acked_actions)} acknowledged actions, "
+              f"{len(ledger.unacked)} retried, {KILLS} kills, {time.time() - t0:.1f} s")
     finally:
         code = srv.stop()
         assert_clean_log(srv.read_log())

@@ -143,3 +143,85 @@ def test_keys_older_than_a_day_are_purged(tmp_path):
         code = srv.stop()
         assert_clean_log(srv.read_log())
         assert code == 0
+
+
+# ---- cases (POST /api/v1/cases, POST /api/v1/cases/{id}/actions/{action}) ----
+
+from casekit import cw  # noqa: E402,F401  (the module's CaseWorld fixture)
+
+
+def case_body(cw, desc):
+    return {"channel": "walk_in", "category_id": cw.category["grid"], "description": desc, **cw.point_a}
+
+
+def cases_described(server, desc):
+    return server.sql(f"SELECT id FROM case_item WHERE description = '{desc}'")
+
+
+def test_case_created_twice_with_one_key_is_one_case(server, cw):
+    disp = cw.api("dispatcher")
+    desc = "幂等事件 " + secrets.token_hex(4)
+    k = key()
+    r1 = disp.post("/api/v1/cases", json=case_body(cw, desc), headers={"Idempotency-Key": k})
+    assert r1.status_code == 201, r1.text
+    assert r1.json()["secret"]
+    r2 = disp.post("/api/v1/cases", json=case_body(cw, desc), headers={"Idempotency-Key": k})
+    assert r2.status_code == 201 and r2.headers["Idempotent-Replayed"] == "true"
+    a, b = r1.json(), r2.json()
+    assert b["id"] == a["id"] and b["number"] == a["number"] and b["state"] == a["state"]
+    assert b["secret"] is None  # shown to the first answer only: it is stored hashed
+    assert r2.headers["Location"] == r1.headers["Location"] == f"/api/v1/cases/{a['id']}"
+    assert len(cases_described(server, desc)) == 1
+    assert int(server.sql(f"SELECT count(*) FROM case_event WHERE case_id = {a['id']}")[0][0]) == 3
+
+
+def test_racing_case_creations_with_one_key_make_one_case(server, cw):
+    token = cw.api("dispatcher").token
+    desc = "抢跑事件 " + secrets.token_hex(4)
+    k = key()
+    barrier = threading.Barrier(8)
+    answers = [None] * 8
+
+    def go(i):
+        with requests.Session() as s:
+            barrier.wait()
+            answers[i] = s.post(server.url("/api/v1/cases"), json=case_body(cw, desc), timeout=30,
+                                headers={"Idempotency-Key": k, "Authorization": "Bearer " + token})
+
+    threads = [threading.Thread(target=go, args=(i,)) for i in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert all(a.status_code == 201 for a in answers), [(a.status_code, a.text) for a in answers]
+    assert len({a.json()["id"] for a in answers}) == 1
+    assert sum(1 for a in answers if "Idempotent-Replayed" not in a.headers) == 1
+    assert len(cases_described(server, desc)) == 1
+
+
+def test_case_key_with_another_body_is_422(cw):
+    disp = cw.api("dispatcher")
+    k = key()
+    assert disp.post("/api/v1/cases", json=case_body(cw, "一 " + k), headers={"Idempotency-Key": k}).status_code == 201
+    r = disp.post("/api/v1/cases", json=case_body(cw, "二 " + k), headers={"Idempotency-Key": k})
+    assert r.status_code == 422 and error_of(r)["code"] == "idempotency_key_reused"
+
+
+def test_an_action_retried_with_its_key_happens_once(server, cw):
+    disp, gw = cw.api("dispatcher"), cw.api("grid_worker_a")
+    case = disp.post("/api/v1/cases", json=case_body(cw, "动作 " + key())).json()
+    assert case["state"] == "dispatched"
+    k = key()
+    path = f"/api/v1/cases/{case['id']}/actions/receive"
+    r1 = gw.post(path, json={"version": case["version"]}, headers={"Idempotency-Key": k})
+    assert r1.status_code == 200, r1.text
+    assert r1.json()["state"] == "in_progress" and r1.json()["version"] == case["version"] + 1
+    # the same request again (its answer was lost): the same outcome, no second event, no version conflict
+    r2 = gw.post(path, json={"version": case["version"]}, headers={"Idempotency-Key": k})
+    assert r2.status_code == 200 and r2.headers["Idempotent-Replayed"] == "true"
+    assert r2.json()["state"] == "in_progress" and r2.json()["version"] == r1.json()["version"]
+    n = server.sql(f"SELECT count(*) FROM case_event WHERE case_id = {case['id']} AND action = 'receive'")
+    assert int(n[0][0]) == 1
+    # without the key the stale version is what it is
+    r3 = gw.post(path, json={"version": case["version"]})
+    assert r3.status_code == 409 and error_of(r3)["code"] == "version_conflict"
