@@ -88,9 +88,12 @@ def client(srv, tokens, cw, rnd, k, ledger, stop):
             s.close()
 
 
-def timeline(srv, case_id):
-    return srv.sql(f"SELECT id, at, action, from_state, to_state FROM case_event WHERE case_id = {case_id} "
-                   "ORDER BY id")
+def timelines(srv):
+    """case id -> its events (id, at, action, from_state, to_state) in id order, in one query."""
+    out = {}
+    for case_id, *e in srv.sql("SELECT case_id, id, at, action, from_state, to_state FROM case_event ORDER BY id"):
+        out.setdefault(int(case_id), []).append(tuple(e))
+    return out
 
 
 def test_sigkill_loses_no_acknowledged_case_or_event(tmp_path):
@@ -121,8 +124,9 @@ def test_sigkill_loses_no_acknowledged_case_or_event(tmp_path):
         ids = set(ledger.cases.values())
         stored = {int(i) for (i,) in srv.sql("SELECT id FROM case_item")}
         assert ids <= stored, f"acknowledged cases gone after kill -9: {sorted(ids - stored)[:10]}"
+        tl = timelines(srv)
         for case_id, action in ledger.acked_actions:
-            assert action in [e[2] for e in timeline(srv, case_id)], f"acknowledged {action} of case {case_id} gone"
+            assert action in [e[2] for e in tl.get(case_id, [])], f"acknowledged {action} of case {case_id} gone"
 
         # retry what got no answer, with its key: exactly one each, and the second retry replays it
         with requests.Session() as http:
@@ -145,16 +149,18 @@ def test_sigkill_loses_no_acknowledged_case_or_event(tmp_path):
         assert set(counts) == sent, "a case nobody got an answer for and nobody retried"
 
         # consistent timelines: the creation's events, then each action once, in order
+        tl = timelines(srv)
+        cases = {int(i): (st, int(v)) for i, st, v in srv.sql("SELECT id, state, version FROM case_item")}
         first = next(iter(ledger.cases.values()))
-        created = [e[2] for e in timeline(srv, first)][:3]
+        created = [e[2] for e in tl[first]][:3]
         assert created == ["report", "register", "dispatch"], created
         for case_id in ledger.cases.values():
-            ev = timeline(srv, case_id)
+            ev = tl[case_id]
             actions = [e[2] for e in ev]
             assert actions == created + [a for a, _, _ in STEPS][:len(actions) - len(created)], (case_id, actions)
             assert [int(e[0]) for e in ev] == sorted(int(e[0]) for e in ev)
             assert [int(e[1]) for e in ev] == sorted(int(e[1]) for e in ev), f"events of {case_id} out of time order"
-            (state, version), = srv.sql(f"SELECT state, version FROM case_item WHERE id = {case_id}")
+            state, version = cases[case_id]
             last = [e[4] for e in ev if e[4]][-1]
             assert state == last, (case_id, state, ev)
             assert int(version) == 1 + len(actions) - len(created), (case_id, version, actions)
