@@ -1,6 +1,6 @@
 """bench/create_setup.py BASE TOKEN — for bench/run.sh's creation rates: a unit chain down to one grid
 (province > city > county > street > community > grid) made through the API; prints the ids as
-`grid=<id> community=<id>`."""
+`grid=<id> community=<id> category=<id>` (category: the seeded 暴露垃圾, handled by the grid, or 0)."""
 import json
 import random
 import sys
@@ -27,4 +27,5 @@ for level, name in (("province", "湖北省"), ("city", "黄石市"), ("county",
         code = str(10**11 + random.randrange(9 * 10**11))
     parent = call("POST", "/api/v1/units", {"parent_id": parent, "level": level, "name": name, "code": code})["id"]
     ids[level] = parent
-print(f"grid={ids['grid']} community={ids['community']}")
+cats = {c["code"]: c["id"] for c in call("GET", "/api/v1/categories")["items"]}
+print(f"grid={ids['grid']} community={ids['community']} category={cats.get('exposed_rubbish', 0)}")

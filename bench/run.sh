@@ -7,6 +7,8 @@
 #   ratio me_vs_healthz      authenticated GET /api/v1/me vs. /healthz (same server)
 #   rate locate_direct       point-in-grid lookups/s over 1,000 grids, in-process (bench/locate.c; >= 100,000)
 #   rate locate_api          GET /api/v1/locate/s over the same 1,000 grids in the bench server (bench/locate.lua)
+#   ratio case_create_vs_loop  durable case creation through the API (concurrent clients, group commit) vs. a
+#                            plain C loop writing the same rows one transaction each (bench/case_create.sh; >= 3)
 # The two servers of the ratios run one worker thread each, pinned to the last CPU, and wrk runs
 # on the others: each side then gets exactly one core, so the ratio compares the CPU a request
 # costs instead of how the scheduler happened to place five busy threads on two cores (unpinned,
@@ -108,6 +110,11 @@ if [ -x "$BUILD/bench_locate" ]; then
         done
         awk -v v="$locate" 'BEGIN { printf "rate locate_api %.0f per_s\n", v }'
     fi
+fi
+
+# Durable case creation (issue: cases): the API against the plain loop, on a fresh database of their own.
+if [ -x "$BUILD/bench_case_loop" ] && [ -z "${BENCH_SKIP_CASES:-}" ]; then
+    BENCH_SECONDS=${BENCH_CASE_SECONDS:-5} bench/case_create.sh "$BUILD"
 fi
 
 # Resident search by ID number at 1,000,000 residents (issue 5): the demo generator at a larger scale

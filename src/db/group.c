@@ -35,6 +35,7 @@ typedef struct unit {
     int result;  /* 0 committed, <0 failed */
     int settled; /* this unit's outcome is final (a failure inside the batch, or the commit's verdict) */
     int done;    /* set under the lock: the request thread may go on */
+    pthread_cond_t wake; /* this unit's own: a batch wakes its callers only, not every waiting thread */
     struct gg_db_hooks on_commit, after_tx;
     struct unit *next;
 } unit_t;
@@ -43,7 +44,7 @@ struct gg_db_group {
     gg_db_t *db;
     gg_db_conn_t *wc;
     pthread_mutex_t mu;
-    pthread_cond_t work, done;
+    pthread_cond_t work;
     unit_t *head, *tail;
     int stopping;
     pthread_t thread;
@@ -154,9 +155,10 @@ static void *writer(void *arg)
         g->batches++;
         g->units += n;
         if (n > g->max_batch) g->max_batch = n;
-        for (int i = 0; i < n; i++)
+        for (int i = 0; i < n; i++) {
             batch[i]->done = 1;
-        pthread_cond_broadcast(&g->done);
+            pthread_cond_signal(&batch[i]->wake);
+        }
     }
     pthread_mutex_unlock(&g->mu);
     return NULL;
@@ -169,9 +171,7 @@ int gg_db_group_start(gg_db_t *db, gg_db_conn_t *wc, struct gg_db_group **out, g
     g->wc = wc;
     pthread_mutex_init(&g->mu, NULL);
     pthread_cond_init(&g->work, NULL);
-    pthread_cond_init(&g->done, NULL);
     if (pthread_create(&g->thread, NULL, writer, g) != 0) {
-        pthread_cond_destroy(&g->done);
         pthread_cond_destroy(&g->work);
         pthread_mutex_destroy(&g->mu);
         free(g);
@@ -194,7 +194,6 @@ void gg_db_group_stop(struct gg_db_group *g)
     pthread_cond_signal(&g->work);
     pthread_mutex_unlock(&g->mu);
     pthread_join(g->thread, NULL); /* the writer drains the queue first */
-    pthread_cond_destroy(&g->done);
     pthread_cond_destroy(&g->work);
     pthread_mutex_destroy(&g->mu);
     free(g);
@@ -209,9 +208,11 @@ void gg_db_group_stats(const struct gg_db_group *g, long long *units, long long 
 int gg_db_group_tx(struct gg_db_group *g, gg_db_conn_t *c, gg_db_tx_fn fn, void *ctx, gg_error_t *err)
 {
     unit_t u = {.fn = fn, .ctx = ctx, .rc = c, .err = err};
+    pthread_cond_init(&u.wake, NULL);
     pthread_mutex_lock(&g->mu);
     if (g->stopping) {
         pthread_mutex_unlock(&g->mu);
+        pthread_cond_destroy(&u.wake);
         return gg_error_set(err, 503, "database_unavailable", NULL, "the database is closing");
     }
     if (g->tail)
@@ -221,8 +222,9 @@ int gg_db_group_tx(struct gg_db_group *g, gg_db_conn_t *c, gg_db_tx_fn fn, void 
     g->tail = &u;
     pthread_cond_signal(&g->work);
     while (!u.done)
-        pthread_cond_wait(&g->done, &g->mu);
+        pthread_cond_wait(&u.wake, &g->mu);
     pthread_mutex_unlock(&g->mu);
+    pthread_cond_destroy(&u.wake);
 
     /* the hooks on the request's own connection, outside any transaction, as gg_db_tx runs them */
     for (int i = 0; i < u.on_commit.n; i++)

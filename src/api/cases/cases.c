@@ -169,7 +169,8 @@ static int create_respond(gg_write_t *w, gg_error_t *err)
     gg_jw_t *jw = gg_api_json(w->req, w->status);
     gg_case_json_opt_t o = {.cal = cal, .now = gg_now_ms(), .contact = GG_CASE_CONTACT_MASKED};
     gg_case_json_open(jw, w->op.arena, &k, &o);
-    if (w->replayed) /* an Idempotency-Key replay: the secret was shown to the first request only (not stored) */
+    if (w->replayed) /* an Idempotency-Key replay: the secret was shown to the first request only (not stored)
+                      */
         gg_jw_knull(jw, "secret");
     else
         gg_jw_kstr(jw, "secret", s->secret);
