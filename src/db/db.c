@@ -467,7 +467,7 @@ static int tx_attempts(gg_db_conn_t *c, gg_db_tx_fn fn, void *ctx, gg_error_t *e
 static struct gg_db_group *group_of(gg_db_conn_t *c)
 {
     gg_db_t *db = c->db;
-    if (!db->group_wanted) return NULL;
+    if (!__atomic_load_n(&db->group_wanted, __ATOMIC_ACQUIRE)) return NULL;
     struct gg_db_group *g = __atomic_load_n(&db->group, __ATOMIC_ACQUIRE);
     if (g) return g;
     pthread_mutex_lock(&db->mu);
@@ -486,7 +486,7 @@ static struct gg_db_group *group_of(gg_db_conn_t *c)
         }
         if (!db->group) {
             gg_log_warn("db: no group commit (%s); each transaction commits alone", err.message);
-            db->group_wanted = 0;
+            __atomic_store_n(&db->group_wanted, 0, __ATOMIC_RELEASE);
         }
     }
     g = db->group;

@@ -128,10 +128,10 @@ static void batch_run(struct gg_db_group *g, unit_t **b, int n)
             if (b[i]->result == 0) b[i]->on_commit.n = 0;
         if (!wc->retry) break;
     }
-    if (rc == 0) rc = -500;
     if (wc->retry && err.http_status != 503)
         gg_error_set(&err, 503, "database_unavailable", NULL, "database is busy, try again");
-    batch_fail(b, n, &err, rc);
+    if (!err.http_status) gg_error_set(&err, 500, "database_error", NULL, "the batch did not commit");
+    batch_fail(b, n, &err, -err.http_status);
 }
 
 static void *writer(void *arg)

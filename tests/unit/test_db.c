@@ -1156,7 +1156,7 @@ static int tx_gate(gg_db_conn_t *c, void *arg, gg_error_t *err)
     volatile int *queued = arg;
     for (int spins = 0; spins < 5000 && __atomic_load_n(queued, __ATOMIC_SEQ_CST) < GROUP_UNITS; spins++)
         usleep(1000);
-    usleep(20000); /* the last one counted itself just before queueing */
+    usleep(200000); /* the last one counted itself just before queueing */
     return gg_db_exec(c, "INSERT INTO t_group (i) VALUES (-1)", GG_NOARGS, NULL, err);
 }
 
