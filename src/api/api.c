@@ -6,6 +6,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "api/attachments.h"
 #include "api/body.h"
 #include "core/utf8.h"
 #include "domain/identity/session.h"
@@ -31,6 +32,7 @@ int gg_api_register(gg_router_t *r, gg_error_t *err)
         gg_api_public_case_routes,
         gg_api_hotline_line_routes,
         gg_api_case_action_routes,
+        gg_api_attachment_routes,
     };
     for (size_t i = 0; i < sizeof resources / sizeof resources[0]; i++)
         if (resources[i](r, err) < 0) return -1;

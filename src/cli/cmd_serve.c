@@ -15,6 +15,7 @@
 #include "cli/cli.h"
 #include "core/log.h"
 #include "core/version.h"
+#include "domain/attachment.h"
 #include "domain/cases/calendar_store.h"
 #include "domain/tree/grid.h"
 #include "worker/housekeeping.h"
@@ -82,6 +83,8 @@ int gg_cmd_serve(int argc, char **argv)
         goto done;
     }
     if (load_calendar(&app, &cfg.office_hours, &err) < 0) goto done;
+    gg_attachment_set_max_bytes(cfg.attachment_max_bytes);
+    gg_attachment_owners_init();
     router = gg_router_new();
     if (gg_api_register(router, &err) < 0)
         goto done; /* a route missing would be a 404 nobody notices until used */
@@ -111,7 +114,7 @@ int gg_cmd_serve(int argc, char **argv)
         .public_url = cfg.public_url,
     };
     if (gg_server_start(&sc, router, &app, &server, &err) < 0) goto done;
-    housekeeping = (gg_housekeeping_t){.db = app.db, .sec = &app.sec};
+    housekeeping = (gg_housekeeping_t){.db = app.db, .sec = &app.sec, .data_dir = cfg.data_dir};
     worker = gg_worker_new();
     if (gg_worker_add(worker,
                       &(gg_job_t){.name = "housekeeping",

@@ -44,6 +44,8 @@ void gg_config_defaults(gg_config_t *c)
     c->public_max_per_address = l.lookups_per_address;
     c->registration_max_per_address = l.submissions_per_address;
     c->registration_max_per_house = l.submissions_per_house;
+    c->public_attachments_per_address = l.attachments_per_address;
+    c->attachment_max_bytes = GG_ATTACHMENT_DEFAULT_MAX_BYTES;
     gg_map_tiles_defaults(&c->map_tiles);
     gg_error_t err = {0};
     gg_office_hours_parse(GG_OFFICE_HOURS_DEFAULT, "office_hours", &c->office_hours, &err);
@@ -55,6 +57,7 @@ void gg_config_public_limits(const gg_config_t *c, gg_public_limits_t *l)
     l->lookups_per_address = c->public_max_per_address;
     l->submissions_per_address = c->registration_max_per_address;
     l->submissions_per_house = c->registration_max_per_house;
+    l->attachments_per_address = c->public_attachments_per_address;
 }
 
 void gg_config_security(const gg_config_t *c, gg_security_t *s)
@@ -90,6 +93,8 @@ static const struct int_setting {
     {"public_max_per_address", offsetof(gg_config_t, public_max_per_address), 1, 1000000},
     {"registration_max_per_address", offsetof(gg_config_t, registration_max_per_address), 1, 100000},
     {"registration_max_per_house", offsetof(gg_config_t, registration_max_per_house), 1, 100000},
+    {"public_attachments_per_address", offsetof(gg_config_t, public_attachments_per_address), 1, 100000},
+    {"attachment_max_bytes", offsetof(gg_config_t, attachment_max_bytes), 1024, 1 << 30},
 };
 
 static int parse_int(const char *v, int min, int max, int *out)
@@ -271,6 +276,8 @@ static const struct {
     {"GRIDGOV_PUBLIC_MAX_PER_ADDRESS", "public_max_per_address"},
     {"GRIDGOV_REGISTRATION_MAX_PER_ADDRESS", "registration_max_per_address"},
     {"GRIDGOV_REGISTRATION_MAX_PER_HOUSE", "registration_max_per_house"},
+    {"GRIDGOV_PUBLIC_ATTACHMENTS_PER_ADDRESS", "public_attachments_per_address"},
+    {"GRIDGOV_ATTACHMENT_MAX_BYTES", "attachment_max_bytes"},
     {"GRIDGOV_MAP_TILES", "map_tiles"},
     {"GRIDGOV_MAP_TILES_OVERLAY", "map_tiles_overlay"},
     {"GRIDGOV_MAP_TILES_SUBDOMAINS", "map_tiles_subdomains"},

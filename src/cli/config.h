@@ -33,6 +33,11 @@
  *   public_max_per_address         public requests per client address and window (default 300)
  *   registration_max_per_address   registrations accepted per client address and window (default 20)
  *   registration_max_per_house     registrations accepted per house and window (default 5)
+ *   public_attachments_per_address anonymous uploads (POST /public/attachments) per client address and
+ *                                  window (default 30)
+ * Attachments (domain/attachment.h; file or GRIDGOV_ATTACHMENT_MAX_BYTES):
+ *   attachment_max_bytes           the largest photo or PDF accepted, in bytes (default 8388608 = 8 MiB;
+ *                                  1024 to 1073741824); files live in <data_dir>/attachments
  * Maps (core/map_tiles.h; file or GRIDGOV_<KEY in upper case>):
  *   map_tiles                      none (default: the units' borders are the base map) | osm | a URL
  *                                  template with {z} {x} {y} and optionally {s}
@@ -49,6 +54,7 @@
 
 #include "core/error.h"
 #include "core/map_tiles.h"
+#include "domain/attachment.h"
 #include "domain/cases/calendar.h"
 #include "http/proxy.h"
 
@@ -78,6 +84,8 @@ typedef struct gg_config {
     int public_max_per_address;
     int registration_max_per_address;
     int registration_max_per_house;
+    int public_attachments_per_address; /* anonymous uploads per client address and window */
+    int attachment_max_bytes;           /* the size limit of one attachment (domain/attachment.h) */
     gg_map_tiles_t map_tiles;
     gg_office_hours_t office_hours;
 } gg_config_t;

@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "core/clock.h"
+#include "domain/cases/case_demo.h"
 #include "domain/tree/assignment.h"
 #include "domain/identity/audit.h"
 #include "domain/tree/grid.h"
@@ -613,6 +614,13 @@ static int load_tags(gg_db_conn_t *c, gg_arena_t *a, county_ctx_t *x, gg_error_t
     return step < 0 ? -1 : 0;
 }
 
+/* The case loop's setup (domain/cases/case_demo.c: hotline lines, 物业 units), in a transaction of its own.
+ */
+static int case_setup_tx(gg_db_conn_t *c, void *vctx, gg_error_t *err)
+{
+    return gg_case_demo_setup(c, vctx, err);
+}
+
 struct finish_ctx {
     const gg_demo_options_t *o;
     const gg_demo_stats_t *st;
@@ -690,6 +698,7 @@ int gg_demo_generate(gg_db_t *db, const gg_security_t *sec, const gg_demo_option
         x.p = &profiles[i];
         if (gg_db_tx(c, county_tx, &x, err) < 0) goto out_ids;
     }
+    if (gg_db_tx(c, case_setup_tx, a, err) < 0) goto out_ids;
     struct finish_ctx f = {o, st};
     if (gg_db_tx(c, finish_tx, &f, err) < 0) goto out_ids;
     rc = 0;

@@ -49,11 +49,15 @@ struct gg_req {
 
     gg_method_t method;
     const char *method_name;
-    const char *path; /* percent-decoded path, without the query */
-    const char *body; /* NUL-terminated; NULL when there was none (and on upload routes) */
-    size_t body_len;  /* bytes of body, or of the upload in body_fd */
-    int body_fd;      /* upload routes: the body in an unlinked temp file at offset 0 (the server
-                         closes it); -1 otherwise or when there was no body */
+    const char *path;              /* percent-decoded path, without the query */
+    const char *body;              /* NUL-terminated; NULL when there was none (and on upload routes) */
+    size_t body_len;               /* bytes of body, or of the upload in body_fd */
+    int body_fd;                   /* upload routes: the body in an unlinked temp file at offset 0 (the server
+                                      closes it); -1 otherwise or when there was no body */
+    int body_sha256_ok;            /* GG_UPLOAD_SHA256 routes: body_sha256 holds the body's hash */
+    unsigned char body_sha256[32]; /* SHA-256 of the body_len bytes in body_fd (of nothing when empty) */
+    int body_too_large;            /* GG_UPLOAD_OWN_413 routes: the body passed body_limit (and is gone) */
+    size_t body_limit;             /* the limit the body was held to */
     int nparams;
     const char *param_name[GG_MAX_PATH_PARAMS];
     const char *param_value[GG_MAX_PATH_PARAMS];
@@ -151,6 +155,19 @@ int gg_router_add_upload(gg_router_t *r, const char *method, const char *pattern
                          const void *data);
 /* 1 when req's method and path name an upload route (the server asks before the body arrives). */
 int gg_router_is_upload(gg_router_t *r, gg_req_t *req);
+/* An upload route with its own limit (max_bytes; 0 = the server's max_upload) and flags:
+ *  GG_UPLOAD_SHA256   the body is hashed (SHA-256) as it streams in: req->body_sha256 (attachments)
+ *  GG_UPLOAD_OWN_413  a body over the limit still reaches the handler, with req->body_too_large set and no
+ *                     body (body_fd -1), so it can answer 413 in its own words (field, reason, limits)
+ * A route with its own limit drains an oversized body up to 4 times that limit (at least 8 MiB) before it
+ * answers, so a phone that sends a 10 MB photo against an 8 MiB limit reads a clean 413 on a connection
+ * that stays open instead of a reset. */
+#define GG_UPLOAD_SHA256 1u
+#define GG_UPLOAD_OWN_413 2u
+int gg_router_add_upload_ex(gg_router_t *r, const char *method, const char *pattern, gg_handler_fn fn,
+                            const void *data, size_t max_bytes, unsigned flags);
+/* 1 for an upload route (then *max_bytes and *flags, when not NULL, are its own), else 0. */
+int gg_router_upload_info(gg_router_t *r, gg_req_t *req, size_t *max_bytes, unsigned *flags);
 gg_method_t gg_method_parse(const char *name);
 
 /* ---- the server (server.c) ---- */

@@ -23,7 +23,9 @@ struct node {
     struct node *param;
     gg_handler_fn fn[GG_METHOD_COUNT];
     const void *data[GG_METHOD_COUNT];
-    unsigned char upload[GG_METHOD_COUNT]; /* gg_router_add_upload: large body to a temp file */
+    unsigned char upload[GG_METHOD_COUNT];       /* gg_router_add_upload: large body to a temp file */
+    unsigned char upload_flags[GG_METHOD_COUNT]; /* GG_UPLOAD_* of gg_router_add_upload_ex */
+    size_t upload_max[GG_METHOD_COUNT];          /* the route's own limit; 0 = the server's max_upload */
 };
 
 struct gg_router {
@@ -111,6 +113,12 @@ int gg_router_add(gg_router_t *r, const char *method, const char *pattern, gg_ha
 int gg_router_add_upload(gg_router_t *r, const char *method, const char *pattern, gg_handler_fn fn,
                          const void *data)
 {
+    return gg_router_add_upload_ex(r, method, pattern, fn, data, 0, 0);
+}
+
+int gg_router_add_upload_ex(gg_router_t *r, const char *method, const char *pattern, gg_handler_fn fn,
+                            const void *data, size_t max_bytes, unsigned flags)
+{
     if (gg_router_add(r, method, pattern, fn, data) < 0) return -1;
     /* walk again to the node just made; the pattern is known to be good now */
     gg_req_t probe = {0};
@@ -122,16 +130,26 @@ int gg_router_add_upload(gg_router_t *r, const char *method, const char *pattern
     gg_arena_free(a);
     if (!n) return -1;
     ((node_t *)n)->upload[probe.method] = 1;
+    ((node_t *)n)->upload_flags[probe.method] = (unsigned char)flags;
+    ((node_t *)n)->upload_max[probe.method] = max_bytes;
     return 0;
 }
 
-int gg_router_is_upload(gg_router_t *r, gg_req_t *req)
+int gg_router_upload_info(gg_router_t *r, gg_req_t *req, size_t *max_bytes, unsigned *flags)
 {
     if (req->method >= GG_METHOD_COUNT || req->path[0] != '/') return 0;
     int saved = req->nparams;
     const node_t *n = walk(&r->root, req->path + 1, req);
     req->nparams = saved;
-    return n && n->fn[req->method] && n->upload[req->method];
+    if (!n || !n->fn[req->method] || !n->upload[req->method]) return 0;
+    if (max_bytes) *max_bytes = n->upload_max[req->method];
+    if (flags) *flags = n->upload_flags[req->method];
+    return 1;
+}
+
+int gg_router_is_upload(gg_router_t *r, gg_req_t *req)
+{
+    return gg_router_upload_info(r, req, NULL, NULL);
 }
 
 static int has_any(const node_t *n)

@@ -32,6 +32,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <sodium.h>
+
 #include "core/log.h"
 #include "http/http.h"
 #include "http/proxy.h"
@@ -67,9 +69,12 @@ struct gg_server {
 typedef struct req_priv {
     gg_req_t req;
     gg_buf_t body_in;
-    size_t limit;   /* max_body, or max_upload on an upload route */
-    int upload;     /* an upload route: the body goes to req.body_fd */
-    int upload_err; /* the temp file could not be written (errno) */
+    size_t limit;          /* max_body, or max_upload (or the route's own limit) on an upload route */
+    size_t drain;          /* read and drop at most this much of an oversized body (DRAIN_LIMIT or more) */
+    int upload;            /* an upload route: the body goes to req.body_fd */
+    unsigned upload_flags; /* GG_UPLOAD_* of the route */
+    crypto_hash_sha256_state sha; /* GG_UPLOAD_SHA256: the body's hash so far */
+    int upload_err;               /* the temp file could not be written (errno) */
     size_t drained;
     size_t resp_bytes;
     const char *bad_uri_field; /* "path" or "query" when the raw URI holds a control character */
@@ -384,7 +389,14 @@ static void dispatch(gg_server_t *s, req_priv_t *p)
 {
     gg_req_t *req = &p->req;
     req->dispatched_ = 1;
-    if (req->too_large_) {
+    req->body_limit = p->limit;
+    if (req->too_large_ && (p->upload_flags & GG_UPLOAD_OWN_413)) {
+        /* the handler answers in its own words; what was spooled is dropped (unlinked: closing frees it) */
+        if (req->body_fd >= 0) close(req->body_fd);
+        req->body_fd = -1;
+        req->body_len = 0;
+        req->body_too_large = 1;
+    } else if (req->too_large_) {
         char msg[96];
         snprintf(msg, sizeof msg, "the request body is larger than the limit of %zu bytes", p->limit);
         gg_resp_error_simple(req, 413, "payload_too_large", msg);
@@ -398,6 +410,10 @@ static void dispatch(gg_server_t *s, req_priv_t *p)
     if (req->body_fd >= 0 && lseek(req->body_fd, 0, SEEK_SET) != 0) {
         gg_resp_error_simple(req, 500, "internal", "the upload could not be read back");
         return;
+    }
+    if (p->upload && (p->upload_flags & GG_UPLOAD_SHA256) && !req->body_too_large) {
+        crypto_hash_sha256_final(&p->sha, req->body_sha256);
+        req->body_sha256_ok = 1;
     }
     if (p->body_in.data) {
         req->body = p->body_in.data;
@@ -451,13 +467,23 @@ static int spool(gg_server_t *s, req_priv_t *p, const char *data, size_t n)
 {
     gg_req_t *req = &p->req;
     if (req->body_fd < 0) {
-        char path[1100];
-        snprintf(path, sizeof path, "%s/upload-XXXXXX", s->upload_dir);
-        int fd = mkostemp(path, O_CLOEXEC);
-        if (fd < 0) return -1;
-        unlink(path);
+        /* O_TMPFILE where the file system has it: nameless from the start, and a consumer may still give it
+         * a name with linkat (domain/attachment.c does, to keep a file without copying it) */
+        int fd = -1;
+#ifdef O_TMPFILE
+        fd = open(s->upload_dir, O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
+#endif
+        if (fd < 0) {
+            char path[1100];
+            snprintf(path, sizeof path, "%s/upload-XXXXXX", s->upload_dir);
+            fd = mkostemp(path, O_CLOEXEC);
+            if (fd < 0) return -1;
+            unlink(path);
+        }
         req->body_fd = fd;
     }
+    if (p->upload_flags & GG_UPLOAD_SHA256)
+        crypto_hash_sha256_update(&p->sha, (const unsigned char *)data, n);
     while (n) {
         ssize_t w = write(req->body_fd, data, n);
         if (w < 0 && errno == EINTR) continue;
@@ -483,11 +509,15 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
         *req_cls = p;
         atomic_fetch_add(&s->inflight, 1);
         p->limit = s->max_body;
+        p->drain = DRAIN_LIMIT;
         /* only writes can be uploads: GETs (the hot path) skip the route lookup */
+        size_t own_max = 0;
         if (s->upload_dir && (p->req.method == GG_POST || p->req.method == GG_PUT) &&
-            gg_router_is_upload(s->router, &p->req)) {
+            gg_router_upload_info(s->router, &p->req, &own_max, &p->upload_flags)) {
             p->upload = 1;
-            p->limit = s->max_upload;
+            p->limit = own_max ? own_max : s->max_upload;
+            if (own_max && own_max <= SIZE_MAX / 4 && 4 * own_max > p->drain) p->drain = 4 * own_max;
+            if (p->upload_flags & GG_UPLOAD_SHA256) crypto_hash_sha256_init(&p->sha);
         }
         const char *cl = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
         if (cl) {
@@ -497,7 +527,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
             if (errno || *end) n = ~0ull;
             if (n > p->limit) {
                 p->req.too_large_ = 1;
-                if (n > DRAIN_LIMIT) { /* not worth reading: answer now, libmicrohttpd closes after */
+                if (n > p->drain) { /* not worth reading: answer now, libmicrohttpd closes after */
                     dispatch(s, p);
                     return send_response(s, p);
                 }
@@ -512,6 +542,8 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
         if (!p->req.too_large_ && p->upload) {
             if (p->req.body_len + n > p->limit) {
                 p->req.too_large_ = 1;
+                if (p->req.body_fd >= 0) close(p->req.body_fd); /* unlinked: the space is freed now */
+                p->req.body_fd = -1;
             } else if (!p->upload_err && spool(s, p, upload_data, n) < 0) {
                 p->upload_err = errno ? errno : EIO;
             }
@@ -525,7 +557,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
             }
         }
         p->drained += n;
-        if (p->req.too_large_ && p->drained > DRAIN_LIMIT) {
+        if (p->req.too_large_ && p->drained > p->drain) {
             dispatch(s, p);
             return send_response(s, p);
         }

@@ -1,7 +1,8 @@
 /*
  * housekeeping.h — the job that deletes what can no longer matter: ended sessions and spent login
- * throttles (gg_session_purge in domain/session.h) and Idempotency-Keys older than 24 hours
- * (gg_idem_purge in domain/idempotency.h), every housekeeping_seconds (cli/config.h).
+ * throttles (gg_session_purge in domain/session.h), Idempotency-Keys older than 24 hours (gg_idem_purge in
+ * domain/idempotency.h), and attachments nobody claimed within a day with their files (gg_attachment_purge in
+ * domain/attachment.h), every housekeeping_seconds (cli/config.h).
  */
 #ifndef GG_WORKER_HOUSEKEEPING_H
 #define GG_WORKER_HOUSEKEEPING_H
@@ -12,6 +13,7 @@
 typedef struct gg_housekeeping {
     gg_db_t *db;
     const gg_security_t *sec; /* the session and login windows the purge tests against */
+    const char *data_dir;     /* where attachments/ lives; NULL = no attachment purge */
 } gg_housekeeping_t;
 
 /* A gg_job_fn: ctx is a gg_housekeeping_t.  Logs what it deleted, when anything. */

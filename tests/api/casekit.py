@@ -129,6 +129,38 @@ def public_case(cw, api=None, status=201, **body):
     return r.json()
 
 
+def png_bytes(color=(255, 0, 0)):
+    """A real 1x1 PNG (the server sniffs uploads)."""
+    import struct
+    import zlib
+
+    def chunk(kind, data):
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", 1, 1, 8, 2, 0, 0, 0)) +
+            chunk(b"IDAT", zlib.compress(b"\x00" + bytes(color))) + chunk(b"IEND", b""))
+
+
+def upload_photo(api, name="photo.png", color=(255, 0, 0)):
+    """POST /attachments as api's account: the id to quote in attachment_ids."""
+    r = api.post("/api/v1/attachments", data=png_bytes(color), params={"name": name},
+                 headers={"Content-Type": "image/png"})
+    assert r.status_code == 201, r.text
+    return r.json()["id"]
+
+
+def upload_public_photo(server, upload_token=None, color=(0, 0, 255)):
+    """POST /public/attachments without a login: (id, upload_token)."""
+    import requests
+
+    params = {"name": "p.png"}
+    if upload_token:
+        params["upload_token"] = upload_token
+    r = requests.post(server.url("/api/v1/public/attachments"), data=png_bytes(color), params=params,
+                      headers={"Content-Type": "image/png"}, timeout=30)
+    assert r.status_code == 201, r.text
+    return r.json()["id"], r.json()["upload_token"]
+
+
 def expect_field(r, status, field, reason=None):
     assert r.status_code == status, f"expected {status} naming {field}: {r.status_code} {r.text}"
     err = error_of(r)

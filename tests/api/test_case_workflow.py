@@ -7,12 +7,13 @@ clock reads, advancing in real time from the moment it is written), with the rea
 working days; office hours 08:30-12:00 and 14:30-18:00 (7 working hours a day).
 """
 import datetime
-import hashlib
 import os
 
 import pytest
+import requests
 
-from conftest import ROOT, Server, World, bearer, error_of
+from casekit import CaseWorld, public_case
+from conftest import ROOT, Server, World, assert_clean_log, bearer, error_of
 
 SOURCE = os.path.join(ROOT, ".cache", "chinese-days", "package", "dist")
 CST = datetime.timezone(datetime.timedelta(hours=8))
@@ -81,7 +82,11 @@ def wf(tmp_path_factory):
     a["dept"] = world.account("dept_a", "department")
     a["dept_b"] = world.account("dept_b", "department")
     a["county_dispatcher"] = world.account("county", "dispatcher")
+    cw = CaseWorld(world)  # an area with grid borders, for the public intake (a point in grid A)
+    for role in ("grid_worker_a", "community"):
+        a["cw_" + role] = cw.account(role)
     x = Wf(s, world, clock)
+    x.cw = cw
     x.categories = {}
     for code, first in (("wf_dispatch", "dispatcher"), ("wf_community", "community"), ("wf_grid", "grid")):
         r = world.admin.api.post("/api/v1/categories", json={
@@ -91,7 +96,8 @@ def wf(tmp_path_factory):
         assert r.status_code == 201, r.text
         x.categories[code] = r.json()["id"]
     yield x
-    s.stop()
+    assert s.stop() == 0
+    assert_clean_log(s.read_log())
 
 
 def events(wf, case, by="dispatcher"):
@@ -132,6 +138,9 @@ def test_report_to_rating(wf):
     assert k["state"] == "rated" and k["rating"] == "satisfied"
     assert events(wf, k) == ["report", "accept", "register", "dispatch", "receive", "feedback", "verify_pass",
                              "rate"]
+    # the dispatcher's instruction stays internal, the handler's result is for the public
+    flags = dict(wf.s.sql(f"SELECT action, public FROM case_event WHERE case_id = {k['id']}"))
+    assert int(flags["dispatch"]) == 0 and int(flags["feedback"]) == 1 and int(flags["accept"]) == 1
     audit = wf.w.admin.api.get("/api/v1/audit", params={"action": "case.transition"}).json()["items"]
     assert any(e["object_id"] == str(k["id"]) for e in audit)
 
@@ -295,6 +304,8 @@ def test_supervise(wf):
     assert r.status_code == 409 and error_of(r)["code"] == "illegal_transition"
     r = wf.act(k, "supervise", "dispatcher")
     assert r.status_code == 400 and error_of(r)["field"] == "note"
+    r = wf.act(k, "supervise", "dispatcher", note="请加快办理", due_at="2026-09-14T18:00:00+08:00")
+    assert r.status_code == 400 and error_of(r)["field"] == "due_at" and error_of(r)["reason"] == "in_the_past"
     k = wf.ok(k, "supervise", "dispatcher", note="请加快办理", due_at="2026-09-17T18:00:00+08:00")
     assert k["supervised"] is True and k["supervise_due_at"] == "2026-09-17T18:00:00+08:00"
     assert events(wf, k)[-1] == "supervise"
@@ -345,35 +356,50 @@ def test_merge(wf):
 
 def test_rate_unsatisfied_reopen_and_the_window(wf):
     wf.at("2026-09-17T09:00:00+08:00")
-    k = wf.ok(wf.new_case("wf_dispatch"), "close", "dispatcher", note="已答复")
-    secret = "track-secret-0001"
-    wf.s.sql(f"UPDATE case_item SET secret_hash = '{hashlib.sha256(secret.encode()).hexdigest()}' "
-             f"WHERE id = {k['id']}")
-    pub = wf.w.admin.api.s  # any client; the public steps need no session
-    base = wf.s.url(f"/api/v1/public/cases/{k['number']}")
-    r = pub.post(base + "/rate", json={"secret": "wrong", "rating": "unsatisfied"}, timeout=30)
+    # a resident reports on the public page (no login) and keeps number + secret
+    made = public_case(wf.cw, description="小区门口路灯坏了")
+    number, secret = made["number"], made["secret"]
+    k = {"id": int(wf.s.sql(f"SELECT id FROM case_item WHERE number = '{number}'")[0][0])}
+    k = wf.get(k, "cw_grid_worker_a")
+    assert k["state"] == "dispatched"
+    k = wf.ok(k, "receive", "cw_grid_worker_a")
+    k = wf.ok(k, "feedback", "cw_grid_worker_a", note="已报修")
+    k = wf.ok(wf.get(k, "cw_community"), "verify_pass", "cw_community")
+    assert k["state"] == "closed"
+    pub = requests.Session()  # the public steps need no session
+    base = wf.s.url(f"/api/v1/public/cases/{number}")
+    r = pub.post(base + "/rate", json={"secret": "wrong-secret", "rating": "unsatisfied"}, timeout=30)
+    assert r.status_code == 404
+    r = pub.post(wf.s.url("/api/v1/public/cases/GG20260917999999/rate"), json={"secret": secret,
+                                                                            "rating": "unsatisfied"}, timeout=30)
     assert r.status_code == 404
     r = pub.post(base + "/rate", json={"secret": secret, "rating": "so-so"}, timeout=30)
     assert r.status_code == 400 and error_of(r)["field"] == "rating"
     r = pub.post(base + "/rate", json={"secret": secret, "rating": "unsatisfied", "comment": "没解决"}, timeout=30)
     assert r.status_code == 200, r.text
     assert r.json()["state"] == "rated"
+    # rated once: rating again is not a step of a rated case
+    r = pub.post(base + "/rate", json={"secret": secret, "rating": "satisfied"}, timeout=30)
+    assert r.status_code == 409 and error_of(r)["allowed"] == ["reopen"]
     r = pub.post(base + "/reopen", json={"secret": secret}, timeout=30)
     assert r.status_code == 400 and error_of(r)["field"] == "reason"
     wf.at("2026-09-18T09:00:00+08:00")
     r = pub.post(base + "/reopen", json={"secret": secret, "reason": "路灯又坏了"}, timeout=30)
     assert r.status_code == 200, r.text
-    k = wf.get(k)
+    k = wf.get(k, "cw_community")
     assert k["state"] == "registered" and k["reopen_count"] == 1 and k["rating"] is None
-    # a new clock from the reopening: Friday 09-18 + five working days (Sunday 09-20 works; 中秋 09-25 off)
-    assert k["due_at"] == "2026-09-24T18:00:00+08:00"
-    assert events(wf, k)[-2:] == ["rate", "reopen"]
+    assert k["owner_unit_id"] == wf.cw.community
+    # a new clock from the reopening: 暴露垃圾 has 4 working hours, Friday 09:00 → 12:00 (3 h) + 14:30-15:30
+    assert wf.cw.categories["exposed_rubbish"]["effective"]["handling_limit"] == 4
+    assert k["due_at"] == "2026-09-18T15:30:00+08:00"
+    assert events(wf, k, "cw_community")[-2:] == ["rate", "reopen"]
     # closed again; eight days later the window (case_reopen_days = 7) has passed
-    k = wf.ok(k, "close", "dispatcher", note="已修复")
+    k = wf.ok(k, "close", "cw_community", note="已修复")
     wf.at("2026-09-26T10:00:00+08:00")
     r = pub.post(base + "/reopen", json={"secret": secret, "reason": "还是不亮"}, timeout=30)
     assert r.status_code == 409 and error_of(r)["reason"] == "window_passed"
-    # a satisfied rating closes the matter for good
+    assert error_of(r)["params"]["max"] == 7
+    # a satisfied rating closes the matter for good (the logged-in reporter this time)
     wf.at("2026-09-26T11:00:00+08:00")
     k2 = wf.ok(wf.new_case("wf_dispatch"), "close", "dispatcher", note="已答复")
     wf.s.sql(f"UPDATE case_item SET reporter_account_id = {wf.w.accounts['resident'].id} WHERE id = {k2['id']}")
@@ -436,3 +462,18 @@ def test_deadlines_cross_the_holidays(wf):
     wf.at("2026-09-18T16:00:00+08:00")
     k = wf.ok(wf.new_case("wf_dispatch"), "register", "dispatcher")
     assert k["due_at"] == "2026-09-24T18:00:00+08:00"
+
+
+def test_the_docs_hold_the_generated_table():
+    import subprocess
+
+    from conftest import BINARY
+
+    out = subprocess.run([BINARY, "workflow", "--markdown"], capture_output=True, text=True, check=True).stdout
+    with open(os.path.join(ROOT, "docs", "cases.md"), encoding="utf-8") as f:
+        doc = f.read()
+    begin, end = "<!-- workflow-table:begin -->\n", "<!-- workflow-table:end -->"
+    assert doc[doc.index(begin) + len(begin):doc.index(end)] == out
+    assert "| closed, rated | `reopen` | registered | reporter | reason | 重新办理 | Reopen |" in out
+    bad = subprocess.run([BINARY, "workflow"], capture_output=True, text=True)
+    assert bad.returncode == 2 and "usage" in bad.stderr

@@ -10,7 +10,8 @@ import zipfile
 
 import requests
 
-from casekit import count, cw, expect_field, make_case, public_case  # noqa: F401  (cw is a fixture)
+from casekit import (count, cw, expect_field, make_case, public_case, upload_photo,  # noqa: F401  (cw: fixture)
+                     upload_public_photo)
 from conftest import Server, add_root_admin, assert_clean_log, error_of
 
 NUMBER = re.compile(r"GG\d{8}\d{6}")
@@ -85,12 +86,16 @@ def test_patrol_defaults_to_the_workers_grid_and_handled_on_spot_writes_the_whol
     gw = cw.api("grid_worker_a")
     k = make_case(cw, api=gw, channel="patrol")
     assert k["unit_id"] == cw.grid_a and k["state"] == "dispatched"
-    k = make_case(cw, api=gw, channel="patrol", handled_on_spot=True, attachment_ids=[1, 2],
-                  after_attachment_ids=[3], note="已清理")
+    before = [upload_photo(gw, "before1.png"), upload_photo(gw, "before2.png", (0, 255, 0))]
+    after = [upload_photo(gw, "after.png", (0, 0, 255))]
+    k = make_case(cw, api=gw, channel="patrol", handled_on_spot=True, attachment_ids=before,
+                  after_attachment_ids=after, note="已清理")
     assert k["state"] == "closed" and k["closed_at"] and k["handler_account_id"] == cw.account("grid_worker_a").id
     ev = events(gw, k["id"])
     assert [e["action"] for e in ev] == ["report", "register", "dispatch", "receive", "feedback", "verify_pass"]
-    assert ev[0]["detail"] == {"attachment_ids": [1, 2]} and ev[4]["detail"] == {"attachment_ids": [3]}
+    assert [(a["id"], a["role"]) for a in ev[0]["attachments"]] == [(before[0], "report"), (before[1], "report")]
+    assert [(a["id"], a["role"]) for a in ev[4]["attachments"]] == [(after[0], "after")]
+    assert ev[1]["attachments"] == []
     assert ev[4]["note"] == "已清理" and ev[-1]["to_state"] == "closed"
     assert get_case(gw, k["id"])["tasks"][0]["state"] == "reported"
     # only a patrol may be handled on the spot
@@ -125,6 +130,7 @@ def test_visibility_by_area_task_and_reporter(cw):
     b = make_case(cw, point=cw.point_b)
     gwa, gwb = cw.api("grid_worker_a"), cw.api("grid_worker_b")
     assert get_case(gwa, a["id"])["id"] == a["id"]
+    assert "receive" in get_case(gwa, a["id"])["actions"]  # the grid's worker handles it (helper workflow's table)
     r = get_case(gwa, b["id"], 404)
     assert error_of(r)["code"] == "not_found"
     assert gwa.get(f"/api/v1/cases/{b['id']}/events").status_code == 404
@@ -167,9 +173,19 @@ def test_a_resident_reports_and_tracks(cw):
                            params={"secret": p["secret"]}, timeout=30)
     assert wrong.status_code == unknown.status_code == 404
     assert error_of(wrong)["message"] == error_of(unknown)["message"]
-    # anonymous, without a login
-    anon = public_case(cw, anonymous=True)
+    # anonymous, without a login, with photos uploaded under one upload token
+    pid, token = upload_public_photo(cw.world.server)
+    anon = public_case(cw, anonymous=True, attachment_ids=[pid], upload_token=token)
     assert anon["state"] == "dispatched"
+    t = requests.get(cw.world.server.url(f"/api/v1/public/cases/{anon['number']}"), params={"secret": anon["secret"]},
+                     timeout=30).json()
+    assert [a["id"] for a in t["events"][0]["attachments"]] == [pid]
+    # a token that did not upload it cannot claim it
+    pid2, _ = upload_public_photo(cw.world.server)
+    r = requests.post(cw.world.server.url("/api/v1/public/cases"),
+                      json={"category_id": cw.category["grid"], "description": "x", "attachment_ids": [pid2],
+                            "upload_token": token, **cw.point_a}, timeout=30)
+    expect_field(r, 400, "attachment_ids", "not_yours")
 
 
 def test_a_resident_may_pick_only_resident_selectable_categories(cw):
@@ -211,6 +227,7 @@ def test_bad_input_names_the_field_and_writes_nothing(cw):
     bad("reporter_phone", None, reporter_phone="12345")
     bad("attachment_ids", "too_many", attachment_ids=list(range(1, 11)))
     bad("attachment_ids[0]", None, attachment_ids=["a"])
+    bad("attachment_ids", "not_yours", attachment_ids=[upload_photo(cw.api("grid_worker_b"))])
     bad("channel", None, channel="fax")
     bad("channel", None, channel="app")
     bad("unit_id", "not_found", lat=None, lon=None, unit_id=999999)

@@ -65,6 +65,15 @@ def test_demo_generates_a_consistent_idempotent_world(tmp_path):
         other = requests.get(s.url("/api/v1/units"), params={"q": "420204005"}, headers=login(s, "admin")).json()
         assert requests.get(s.url(f"/api/v1/units/{other['items'][0]['id']}"), headers=g).status_code == 404
 
+        # the case loop's setup: a 12345 line per county, 仙游's 8251825, three 物业 under 马鞍山社区
+        adm = login(s, "admin")
+        lines = requests.get(s.url("/api/v1/hotline-lines"), headers=adm).json()["items"]
+        assert sorted(l["number"] for l in lines) == ["12345"] * 5 + ["8251825"]
+        masq = requests.get(s.url("/api/v1/units"), params={"q": "420204004001"}, headers=adm).json()["items"][0]
+        kids = requests.get(s.url(f"/api/v1/units/{masq['id']}/children"), headers=adm).json()["items"]
+        props = [u for u in kids if u["level"] == "property"]
+        assert len(props) == 3 and {p["level"] for p in props} == {"property"}
+
         check_the_map(s, login(s, "admin"), county["id"])
     finally:
         s.stop()

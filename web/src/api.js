@@ -139,3 +139,38 @@ export function withQuery(path, params = {}) {
 export function seg(id) {
   return encodeURIComponent(String(id))
 }
+
+/**
+ * uploadAttachment(file) → {id, sha256, mime, size, name} (docs/api.md "Attachments"): the File (a photo or a
+ * PDF from an <input type=file>) as the raw request body, its name in ?name=.  publicUpload: the resident's
+ * upload without login (POST /api/v1/public/attachments), answering upload_token too; pass it back as
+ * uploadToken for the next files so one token covers them all, then quote it when creating the case.
+ * Rejects like request() (413 reason too_large, 415 type_not_allowed, 429 …).
+ */
+export async function uploadAttachment(file, { publicUpload = false, uploadToken } = {}) {
+  const path = withQuery(publicUpload ? '/api/v1/public/attachments' : '/api/v1/attachments', {
+    name: file.name,
+    upload_token: uploadToken,
+  })
+  const h = { Accept: 'application/json', 'Content-Type': file.type || 'application/octet-stream' }
+  if (csrfToken) h['X-CSRF-Token'] = csrfToken
+  let res
+  try {
+    res = await fetch(path, { method: 'POST', headers: h, body: file, credentials: 'same-origin', cache: 'no-store' })
+  } catch (cause) {
+    throw makeError(0, null, String(cause && cause.message ? cause.message : cause))
+  }
+  const data = await readBody(res)
+  if (res.ok) return data
+  const err = makeError(res.status, data, res.statusText || `HTTP ${res.status}`)
+  if (res.status === 401 && !publicUpload) {
+    setCsrfToken('')
+    if (onUnauthorized) onUnauthorized(err)
+  }
+  throw err
+}
+
+/** The URL of an attachment's file (for <img src> and download links; the session cookie authorises it). */
+export function attachmentUrl(id) {
+  return `/api/v1/attachments/${seg(id)}/content`
+}

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "api/api.h"
+#include "api/attachments.h"
 #include "api/body.h"
 #include "api/cases/case_json.h"
 #include "api/cases/cases_internal.h"
@@ -307,8 +308,18 @@ static const gg_write_op_t CASE_GET = {
 
 /* ---- GET /cases/{id}/events ---- */
 
-void gg_api_case_events_json(gg_jw_t *jw, const gg_case_event_t *e, int n, int staff)
+int gg_api_case_events_json(gg_jw_t *jw, gg_db_conn_t *c, gg_arena_t *a, const gg_case_event_t *e, int n,
+                            int staff, gg_error_t *err)
 {
+    /* the events' attachments in one query (attach: owner_type case_event) */
+    gg_attachment_t *att = NULL;
+    int natt = 0;
+    if (n) {
+        int64_t *ids = gg_alloc(a, sizeof *ids * (size_t)n);
+        for (int i = 0; i < n; i++)
+            ids[i] = e[i].id;
+        if (gg_attachment_list(c, a, "case_event", ids, n, &att, &natt, err) < 0) return -1;
+    }
     for (int i = 0; i < n; i++) {
         gg_jw_obj(jw);
         gg_jw_kint(jw, "id", e[i].id);
@@ -328,8 +339,11 @@ void gg_api_case_events_json(gg_jw_t *jw, const gg_case_event_t *e, int n, int s
             gg_jw_raw(jw, e[i].detail, strlen(e[i].detail));
         else
             gg_jw_null(jw);
+        gg_jw_key(jw, "attachments");
+        gg_api_attachments_json(jw, att, natt, e[i].id);
         gg_jw_obj_end(jw);
     }
+    return 0;
 }
 
 static int events_respond(gg_write_t *w, gg_error_t *err)
@@ -341,7 +355,7 @@ static int events_respond(gg_write_t *w, gg_error_t *err)
     int n;
     if (gg_case_events(&w->op, k.id, staff, &rows, &n, err) < 0) return -1;
     gg_jw_t *jw = gg_api_items(w->req, w->status);
-    gg_api_case_events_json(jw, rows, n, staff);
+    if (gg_api_case_events_json(jw, w->op.c, w->op.arena, rows, n, staff, err) < 0) return -1;
     gg_api_items_end(w->req, jw, n, 0, 0, -1);
     return 0;
 }

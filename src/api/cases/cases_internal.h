@@ -25,7 +25,9 @@ int gg_api_case_create_run(gg_req_t *req, gg_op_t *op, const gg_case_in_t *in, i
 /* The full answer of GET /cases/{id} for case id (rv: ?reveal=phone, may be NULL) — what a transition answers
  * too. */
 int gg_api_case_respond_full(gg_write_t *w, int64_t id, gg_reveal_t *rv, gg_error_t *err);
-/* Events as JSON objects into the open array (staff: actors, units and details too). */
-void gg_api_case_events_json(gg_jw_t *jw, const gg_case_event_t *e, int n, int staff);
+/* Events as JSON objects into the open array, each with its "attachments" (staff: actors, units and details
+ * too); -1 on a database error before anything is written. */
+int gg_api_case_events_json(gg_jw_t *jw, gg_db_conn_t *c, gg_arena_t *a, const gg_case_event_t *e, int n,
+                            int staff, gg_error_t *err);
 
 #endif

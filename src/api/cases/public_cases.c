@@ -75,7 +75,7 @@ static void public_create(gg_req_t *req)
         {"phone", GG_F_STR, 0, 0, 20, 1},
         {"anonymous", GG_F_BOOL, 0, 0, 0, 1},
         {"attachment_ids", GG_F_ARR, 0, 0, 0, 1},
-        {"upload_tokens", GG_F_ARR, 0, 0, 0, 1},
+        {"upload_token", GG_F_STR, 0, 0, 64, 1},
     };
     gg_app_t *app = req->app;
     gg_db_conn_t *c = NULL;
@@ -100,6 +100,7 @@ static void public_create(gg_req_t *req)
     in.reporter_name = gg_strdup(req->arena, gg_json_str(body, "name"));
     in.reporter_phone = gg_strdup(req->arena, gg_json_str(body, "phone"));
     in.anonymous = gg_json_bool(body, "anonymous", 0);
+    in.upload_token = gg_strdup(req->arena, gg_json_str(body, "upload_token"));
     if (gg_api_case_point(body, &in, &err) < 0 ||
         gg_api_case_ids(req->arena, body, "attachment_ids", in.attachment_ids, &in.nattachments, &err) < 0 ||
         gg_case_in_check(&in, &err) < 0)
@@ -172,8 +173,8 @@ static void public_track(gg_req_t *req)
         gg_op_t op = {.c = c, .arena = req->arena, .keys = &app->keys};
         rc = gg_case_events(&op, k.id, 0, &ev, &nev, &err);
     }
-    gg_api_release(req, c);
     if (rc < 0) {
+        gg_api_release(req, c);
         gg_api_error(req, &err);
         return;
     }
@@ -200,7 +201,12 @@ static void public_track(gg_req_t *req)
     gg_jw_ktime(w, "rated_at", k.rated_at);
     gg_jw_key(w, "events");
     gg_jw_arr(w);
-    gg_api_case_events_json(w, ev, nev, 0);
+    rc = gg_api_case_events_json(w, c, req->arena, ev, nev, 0, &err);
+    gg_api_release(req, c);
+    if (rc < 0) {
+        gg_api_error(req, &err); /* the error body replaces what was written */
+        return;
+    }
     gg_jw_arr_end(w);
     gg_jw_obj_end(w);
 }

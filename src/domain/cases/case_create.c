@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "core/utf8.h"
+#include "domain/attachment.h"
 #include "domain/cases/case_number.h"
 #include "domain/cases/category.h"
 #include "domain/cases/deadline.h"
@@ -71,24 +72,6 @@ int gg_case_in_check(const gg_case_in_t *in, gg_error_t *err)
         return gg_error_reason(err, "not_allowed");
     }
     return 0;
-}
-
-const char *gg_case_attachments_detail(gg_arena_t *a, const int64_t *ids, int n)
-{
-    if (n <= 0) return NULL;
-    gg_buf_t b = {0};
-    gg_jw_t w;
-    gg_jw_init(&w, &b);
-    gg_jw_obj(&w);
-    gg_jw_key(&w, "attachment_ids");
-    gg_jw_arr(&w);
-    for (int i = 0; i < n; i++)
-        gg_jw_int(&w, ids[i]);
-    gg_jw_arr_end(&w);
-    gg_jw_obj_end(&w);
-    char *out = gg_strdup(a, b.data);
-    gg_buf_free(&b);
-    return out;
 }
 
 /* ---- routing ---- */
@@ -302,7 +285,8 @@ static int flag_duplicates(gg_op_t *op, const gg_case_settings_t *set, int64_t i
 }
 
 static int add_event(gg_op_t *op, int64_t id, int64_t at, const char *action, const char *from,
-                     const char *to, int64_t unit, const char *note, const char *detail, gg_error_t *err)
+                     const char *to, int64_t unit, const char *note, const char *detail, int64_t *event_id,
+                     gg_error_t *err)
 {
     gg_case_event_t e = {.case_id = id,
                          .at = at,
@@ -313,7 +297,7 @@ static int add_event(gg_op_t *op, int64_t id, int64_t at, const char *action, co
                          .note = note,
                          .public = 1,
                          .detail = detail};
-    return gg_case_event_add(op, &e, NULL, err);
+    return gg_case_event_add(op, &e, event_id, err);
 }
 
 int gg_case_create(gg_op_t *op, const gg_case_env_t *env, const gg_case_in_t *in, int64_t *id,
@@ -416,16 +400,20 @@ int gg_case_create(gg_op_t *op, const gg_case_env_t *env, const gg_case_in_t *in
     if (step == 0) return gg_err_internal(err, "the case was not stored");
 
     /* the timeline: report, then what the first handler's policy did at once */
-    const char *before = gg_case_attachments_detail(op->arena, in->attachment_ids, in->nattachments);
+    int64_t report_event = 0, feedback_event = 0;
     if (add_event(op, *id, now, "report", NULL, "reported", p.loc.id,
-                  in->note && !p.on_spot ? in->note : NULL, before, err) < 0)
+                  in->note && !p.on_spot ? in->note : NULL, NULL, &report_event, err) < 0)
+        return -1;
+    /* the reporter's photos belong to the report (their own uploads: 400 attachment_ids otherwise) */
+    if (gg_attachment_claim(op, in->attachment_ids, in->nattachments, in->upload_token, "case_event",
+                            report_event, "report", err) < 0)
         return -1;
     if (p.registered &&
-        add_event(op, *id, now, "register", "reported", "registered", p.owner.id, NULL, NULL, err) < 0)
+        add_event(op, *id, now, "register", "reported", "registered", p.owner.id, NULL, NULL, NULL, err) < 0)
         return -1;
     if (p.dispatched) {
-        if (add_event(op, *id, now, "dispatch", "registered", "dispatched", p.handler.id, NULL, NULL, err) <
-            0)
+        if (add_event(op, *id, now, "dispatch", "registered", "dispatched", p.handler.id, NULL, NULL, NULL,
+                      err) < 0)
             return -1;
         if (gg_db_exec(
                 op->c,
@@ -439,13 +427,14 @@ int gg_case_create(gg_op_t *op, const gg_case_env_t *env, const gg_case_in_t *in
             return -1;
     }
     if (p.on_spot) {
-        const char *after = gg_case_attachments_detail(op->arena, in->after_attachment_ids, in->nafter);
-        if (add_event(op, *id, now, "receive", "dispatched", "in_progress", p.handler.id, NULL, NULL, err) <
-                0 ||
+        if (add_event(op, *id, now, "receive", "dispatched", "in_progress", p.handler.id, NULL, NULL, NULL,
+                      err) < 0 ||
             add_event(op, *id, now, "feedback", "in_progress", "awaiting_verification", p.handler.id,
-                      in->note ? in->note : "随手办：现场已处置", after, err) < 0 ||
+                      in->note ? in->note : "随手办：现场已处置", NULL, &feedback_event, err) < 0 ||
+            gg_attachment_claim(op, in->after_attachment_ids, in->nafter, NULL, "case_event", feedback_event,
+                                "after", err) < 0 ||
             add_event(op, *id, now, "verify_pass", "awaiting_verification", "closed", p.owner.id, NULL, NULL,
-                      err) < 0)
+                      NULL, err) < 0)
             return -1;
     }
     if (in->has_point && flag_duplicates(op, &set, *id, k.id, in->lat, in->lon, now, err) < 0) return -1;

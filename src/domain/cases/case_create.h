@@ -3,8 +3,10 @@
  * "Routing"): validation naming the field, routing to a location unit, the
  * first handler from the category's pinned policy version, the number, the
  * tracking secret, the reporter's contact encrypted, the deadlines, the first
- * events (and the full 随手办 timeline), possible duplicates both ways and the
- * audit row — all inside the caller's transaction (the write runner's), so a
+ * events (and the full 随手办 timeline) with their attachments claimed
+ * (domain/attachment.h: attachment_ids to the report, role "report";
+ * after_attachment_ids to the 随手办 feedback, role "after"), possible
+ * duplicates both ways and the audit row — all inside the caller's transaction (the write runner's), so a
  * refusal leaves nothing behind.
  *
  * Who may: staff (op->auth set, public = 0) need case.report at the location
@@ -38,6 +40,7 @@ typedef struct gg_case_in {
     const char *external_no;
     int64_t attachment_ids[GG_CASE_MAX_ATTACHMENTS];
     int nattachments;
+    const char *upload_token; /* the public intake: the anonymous uploads' token (POST /public/attachments) */
     int64_t after_attachment_ids[GG_CASE_MAX_ATTACHMENTS];
     int nafter;
     int handled_on_spot; /* 随手办 (patrol) */
@@ -58,9 +61,5 @@ int gg_case_in_check(const gg_case_in_t *in, gg_error_t *err);
 /* Create the case in the caller's transaction; *id and the tracking secret (shown once) on success. */
 int gg_case_create(gg_op_t *op, const gg_case_env_t *env, const gg_case_in_t *in, int64_t *id,
                    char secret[44], gg_error_t *err);
-
-/* The events an attachment list belongs to: the detail JSON of an event carrying attachment ids
- * ({"attachment_ids":[…]}), or NULL for none. */
-const char *gg_case_attachments_detail(gg_arena_t *a, const int64_t *ids, int n);
 
 #endif

@@ -611,22 +611,26 @@ static int inputs_present(const gg_wf_rule_t *rule, const gg_case_act_in_t *in, 
     return 0;
 }
 
-/* Whether the event shows on the tracking page when the caller does not say. */
-static int public_by_default(int action)
+/* Whether the event shows on the tracking page when the caller does not say: the answers to the public (the
+ * refusal's reason, the direct reply, the handler's result, the verdict, the reporter's own words) are; the
+ * progress steps are too, but only without a note (a dispatcher's instruction is not for the public). */
+static int public_by_default(int action, const char *note)
 {
     switch (action) {
-    case GG_CA_ACCEPT:
-    case GG_CA_REGISTER:
     case GG_CA_REJECT:
     case GG_CA_CLOSE:
-    case GG_CA_DISPATCH:
-    case GG_CA_RECEIVE:
     case GG_CA_FEEDBACK:
     case GG_CA_VERIFY_PASS:
-    case GG_CA_MERGE:
     case GG_CA_RATE:
     case GG_CA_REOPEN:
         return 1;
+    case GG_CA_ACCEPT:
+    case GG_CA_REGISTER:
+    case GG_CA_DISPATCH:
+    case GG_CA_REASSIGN:
+    case GG_CA_RECEIVE:
+    case GG_CA_MERGE:
+        return !note || !*note;
     default:
         return 0;
     }
@@ -674,6 +678,10 @@ static int effects(step_t *s, gg_error_t *err)
     case GG_CA_RESUME:
         return do_resume(s);
     case GG_CA_SUPERVISE:
+        if (s->in->due_at && s->in->due_at <= s->now) {
+            gg_err_invalid(err, "due_at", "the supervision deadline lies in the past");
+            return gg_error_reason(err, "in_the_past");
+        }
         n->supervised = 1;
         if (s->in->due_at) n->supervise_due_at = s->in->due_at;
         /* the notification to the handler is issue 10's (outbox): the event is what it will read */
@@ -753,7 +761,7 @@ static int act_on(gg_op_t *op, gg_case_t *k, const char *action, const gg_case_a
         return -1;
     if (!in->cal) return gg_err_internal(err, "no working calendar");
     s.note = s.rule->inputs & GG_WF_IN_REASON ? in->reason : in->note;
-    s.is_public = in->public_set ? in->is_public : public_by_default(s.action);
+    s.is_public = in->public_set ? in->is_public : public_by_default(s.action, s.note);
     if (s.rule->to >= 0) s.next.state = gg_case_state_code(s.rule->to);
     if (effects(&s, err) < 0 || write_case(&s, err) < 0) return -1;
     gg_case_event_t e = {.case_id = k->id,
@@ -766,7 +774,9 @@ static int act_on(gg_op_t *op, gg_case_t *k, const char *action, const gg_case_a
                          .public = s.is_public,
                          .detail = s.detail};
     if (!op->auth) e.actor_name = "reporter";
-    if (gg_case_event_add(op, &e, NULL, err) < 0) return -1;
+    int64_t event_id = 0;
+    if (gg_case_event_add(op, &e, &event_id, err) < 0) return -1;
+    if (in->event_id) *in->event_id = event_id;
     char id[24];
     snprintf(id, sizeof id, "%lld", (long long)k->id);
     const char *detail =

@@ -43,6 +43,7 @@ typedef struct gg_case_act_in {
     int reporter;    /* set by gg_case_act_public: the caller proved number + secret */
     const gg_cal_snapshot_t *cal;
     gg_case_t *result; /* optional: the case as the step left it (joined names as loaded before it) */
+    int64_t *event_id; /* optional: the step's case_event (attachments link to it: attachment_link) */
 } gg_case_act_in_t;
 
 /* Apply action to case case_id as op->auth (see the contract above). */

@@ -23,6 +23,7 @@ void gg_public_limits_defaults(gg_public_limits_t *l)
     l->lookups_per_address = 300;
     l->submissions_per_address = 20;
     l->submissions_per_house = 5;
+    l->attachments_per_address = 30;
     l->window_ms = 60 * 60000;
 }
 

@@ -35,6 +35,7 @@ typedef struct gg_public_limits {
     int lookups_per_address;     /* every public request, per client address and window */
     int submissions_per_address; /* accepted submissions per client address and window */
     int submissions_per_house;   /* accepted submissions per house and window */
+    int attachments_per_address; /* anonymous attachment uploads per client address and window */
     int64_t window_ms;
 } gg_public_limits_t;
 

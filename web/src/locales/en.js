@@ -439,6 +439,15 @@ export default {
     text: 'The page does not exist, or you may not view it.',
     back: 'Back to home',
   },
+  // components/attachments: photos and PDFs of cases
+  attachments: {
+    add: 'Add photo',
+    remove: 'Remove {name}',
+    uploading: 'Uploading…',
+    hint: 'Up to {max}: JPEG, PNG, WebP or HEIC photos and PDFs',
+    tooMany: 'At most {max} attachments',
+    photo: 'Photo',
+  },
   errors: {
     network: 'Cannot reach the server. Please check your network and try again',
     unknown: 'Something went wrong. Please try again later',
@@ -455,6 +464,8 @@ export default {
       account_disabled: 'This account is disabled; please contact your administrator',
       too_many_attempts: 'Too many attempts; please try again later',
       payload_too_large: 'What you sent is too large',
+      unsupported_media_type: 'This type of file is not accepted',
+      too_many_requests: 'Too many requests; please try again later',
       database_unavailable: 'The database is unavailable; please try again later',
       idempotency_key_reused: 'This request was already sent with different content; please reload and try again',
       internal: 'Server error; please try again later',
@@ -462,6 +473,8 @@ export default {
     // Why a field was refused (the server's error.reason), with the field's name when known.
     reasons: {
       // the case loop's steps (POST /cases/{id}/actions/…)
+      in_the_past: '{field} lies in the past',
+      in_the_past_nofield: 'Lies in the past',
       not_reachable: '{name} cannot receive this case from its current owner',
       not_reachable_nofield: '{name} cannot receive this case from its current owner',
       cannot_handle: 'The chosen person cannot handle cases at {name}',
@@ -542,6 +555,17 @@ export default {
       unknown_field_nofield: 'Something unexpected was sent',
       malformed: '{field} has the wrong format',
       malformed_nofield: 'The data has the wrong format',
+      // attachments (docs/api.md "Attachments")
+      too_large: '{field} is too large: at most {max} bytes',
+      too_large_nofield: 'The file is too large: at most {max} bytes',
+      type_not_allowed: 'Files of type {name} are not accepted: upload a JPEG, PNG, WebP or HEIC photo or a PDF',
+      type_not_allowed_nofield: 'Files of type {name} are not accepted: upload a JPEG, PNG, WebP or HEIC photo or a PDF',
+      not_yours: 'An attachment is invalid or already used; upload it again',
+      not_yours_nofield: 'An attachment is invalid or already used; upload it again',
+      too_many: 'Too many {field}: at most {max}',
+      too_many_nofield: 'Too many: at most {max}',
+      duplicate: '{field} names the same item twice',
+      duplicate_nofield: 'The same item is named twice',
     },
     generic: {
       invalid: 'Something you entered is not right; please check it',
@@ -620,6 +644,9 @@ export default {
       close_condition: 'Conditions to close',
       name_en: 'English name',
       sort: 'Order',
+      file: 'File',
+      attachment_ids: 'Attachments',
+      upload_token: 'Upload token',
     },
     byField: {
       conflict__username: 'This username is taken',

@@ -441,6 +441,15 @@ export default {
     text: '您访问的页面不存在，或您没有权限查看。',
     back: '返回首页',
   },
+  // components/attachments: photos and PDFs of cases
+  attachments: {
+    add: '添加照片',
+    remove: '移除 {name}',
+    uploading: '上传中…',
+    hint: '最多 {max} 个，支持 JPEG、PNG、WebP、HEIC 照片和 PDF',
+    tooMany: '最多 {max} 个附件',
+    photo: '照片',
+  },
   errors: {
     network: '无法连接服务器，请检查网络后重试',
     unknown: '操作失败，请稍后重试',
@@ -457,6 +466,8 @@ export default {
       account_disabled: '账号已停用，请联系管理员',
       too_many_attempts: '尝试次数过多，请稍后再试',
       payload_too_large: '提交的内容过大',
+      unsupported_media_type: '不支持此文件类型',
+      too_many_requests: '操作过于频繁，请稍后再试',
       database_unavailable: '数据库暂时不可用，请稍后重试',
       idempotency_key_reused: '该请求已以不同内容提交过，请刷新后重试',
       internal: '服务器内部错误，请稍后重试',
@@ -464,6 +475,8 @@ export default {
     // Why a field was refused (the server's error.reason), with the field's name when known.
     reasons: {
       // the case loop's steps (POST /cases/{id}/actions/…)
+      in_the_past: '{field}不能早于现在',
+      in_the_past_nofield: '不能早于现在',
       not_reachable: '{name} 不能从当前责任主体接收此事件',
       not_reachable_nofield: '{name} 不能从当前责任主体接收此事件',
       cannot_handle: '所选人员不能在 {name} 承办事件',
@@ -544,6 +557,17 @@ export default {
       unknown_field_nofield: '提交了无法识别的项目',
       malformed: '{field}的格式不正确',
       malformed_nofield: '提交的数据格式不正确',
+      // attachments (docs/api.md "Attachments")
+      too_large: '{field}过大，最大 {max} 字节',
+      too_large_nofield: '文件过大，最大 {max} 字节',
+      type_not_allowed: '不支持此类文件（{name}）：请上传 JPEG、PNG、WebP、HEIC 照片或 PDF',
+      type_not_allowed_nofield: '不支持此类文件（{name}）：请上传 JPEG、PNG、WebP、HEIC 照片或 PDF',
+      not_yours: '附件无效或已被使用，请重新上传',
+      not_yours_nofield: '附件无效或已被使用，请重新上传',
+      too_many: '{field}过多，最多 {max} 个',
+      too_many_nofield: '数量过多，最多 {max} 个',
+      duplicate: '{field}中有重复项',
+      duplicate_nofield: '有重复项',
     },
     generic: {
       invalid: '提交的内容有误，请检查后重试',
@@ -623,6 +647,9 @@ export default {
       close_condition: '结案条件',
       name_en: '英文名称',
       sort: '排序',
+      file: '文件',
+      attachment_ids: '附件',
+      upload_token: '上传凭证',
     },
     byField: {
       conflict__username: '该用户名已被使用',
