@@ -14,7 +14,10 @@
  *     (gg_router_add_upload: bulk imports) are the one exception: their limit
  *     is max_upload and their body goes to an unlinked temp file in
  *     upload_dir, so a 20 MiB spreadsheet costs no memory and leaves no file
- *     behind even after a crash (docs/decisions.md, "Uploads").
+ *     behind even after a crash (docs/decisions.md, "Uploads").  An upload route may have its own
+ *     limit and flags (gg_router_add_upload_ex: attachments): its body is hashed as it is spooled,
+ *     an oversized one is drained up to four times that limit and still handed to the route's
+ *     handler (body_too_large) so the 413 can name the field and the limit.
  *  3. the final call (upload_data_size == 0): dispatch.
  *  on_completed logs the access line and recycles the arena.
  */

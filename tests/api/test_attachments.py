@@ -140,6 +140,27 @@ def test_too_large_is_413_and_leaves_no_temp_file(world, server):
     assert held() == []
 
 
+def test_a_declared_length_far_over_the_limit_is_answered_before_the_body(world, server):
+    import json
+    import socket
+    token = world.accounts["grid_worker"].api.token
+    with socket.create_connection(("127.0.0.1", server.port), timeout=10) as sock:
+        sock.sendall((f"POST /api/v1/attachments?name=x.jpg HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                      f"Authorization: Bearer {token}\r\nContent-Type: image/jpeg\r\n"
+                      f"Content-Length: {50 * 1024 * 1024}\r\n\r\n").encode())
+        sock.sendall(b"\xff\xd8\xff" * 1000)
+        data = b""
+        while b"\r\n\r\n" not in data or not data.rstrip().endswith(b"}}"):
+            chunk = sock.recv(65536)
+            if not chunk:
+                break
+            data += chunk
+    head, body = data.split(b"\r\n\r\n", 1)
+    assert head.startswith(b"HTTP/1.1 413"), head
+    err = json.loads(body[:body.rindex(b"}") + 1])["error"]
+    assert err["field"] == "file" and err["reason"] == "too_large"
+
+
 def test_same_content_twice_is_one_file(world, server):
     data = png_bytes((1, 2, 3))
     a = upload(world.accounts["grid_worker"].api, data, name="a.png").json()

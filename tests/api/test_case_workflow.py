@@ -8,6 +8,8 @@ working days; office hours 08:30-12:00 and 14:30-18:00 (7 working hours a day).
 """
 import datetime
 import os
+import struct
+import zlib
 
 import pytest
 import requests
@@ -98,6 +100,13 @@ def wf(tmp_path_factory):
     yield x
     assert s.stop() == 0
     assert_clean_log(s.read_log())
+
+
+def png_bytes():
+    def chunk(kind, data):
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", 1, 1, 8, 2, 0, 0, 0)) +
+            chunk(b"IDAT", zlib.compress(b"\x00\xff\x00\x00")) + chunk(b"IEND", b""))
 
 
 def events(wf, case, by="dispatcher"):
@@ -194,7 +203,19 @@ def test_verify_fail_counts_rework(wf):
     k = wf.ok(k, "feedback", "grid_worker", note="已处理")
     k = wf.ok(wf.get(k, "community"), "verify_fail", "community", reason="现场仍有垃圾")
     assert k["state"] == "in_progress" and k["rework_count"] == 1
-    k = wf.ok(wf.get(k, "grid_worker"), "feedback", "grid_worker", note="已再次清理")
+    # the photo of the rework goes with the feedback (linked to its event); someone else's upload does not
+    photo = wf.api("grid_worker").post("/api/v1/attachments", data=png_bytes(), params={"name": "after.png"},
+                                       headers={"Content-Type": "image/png"})
+    assert photo.status_code == 201, photo.text
+    theirs = wf.api("community").post("/api/v1/attachments", data=png_bytes(), params={"name": "x.png"},
+                                      headers={"Content-Type": "image/png"}).json()["id"]
+    r = wf.act(wf.get(k, "grid_worker"), "feedback", "grid_worker", note="已再次清理", attachment_ids=[theirs])
+    assert r.status_code == 400 and error_of(r)["field"] == "attachment_ids"
+    k = wf.ok(wf.get(k, "grid_worker"), "feedback", "grid_worker", note="已再次清理",
+              attachment_ids=[photo.json()["id"]])
+    links = wf.s.sql(f"SELECT l.role, e.action FROM attachment_link l JOIN case_event e ON e.id = l.owner_id "
+                     f"WHERE l.owner_type = 'case_event' AND e.case_id = {k['id']}")
+    assert [tuple(x) for x in links] == [("after", "feedback")]
     k = wf.ok(wf.get(k, "community"), "verify_pass", "community")
     assert k["state"] == "closed" and k["rework_count"] == 1
 
@@ -236,7 +257,9 @@ def test_dispatch_targets(wf):
     assert r.status_code == 400 and error_of(r)["field"] == "account_id"
     k = wf.ok(k, "dispatch", "dispatcher", unit_id=wf.w.units["dept_a"], account_id=wf.w.accounts["dept"].id)
     # reassign: to the grid; the department's task is withdrawn
-    k = wf.ok(k, "reassign", "dispatcher", unit_id=wf.w.units["grid_a"])
+    k = wf.ok(k, "reassign", "dispatcher", unit_id=wf.w.units["grid_a"], reason="属网格职责")
+    assert wf.s.sql(f"SELECT note FROM case_event WHERE case_id = {k['id']} AND action = 'reassign'")[0][0] == \
+        "属网格职责"
     assert k["state"] == "dispatched"
     rows = wf.s.sql(f"SELECT state FROM case_task WHERE case_id = {k['id']} ORDER BY id")
     assert [r[0] for r in rows] == ["withdrawn", "open"]
@@ -368,6 +391,8 @@ def test_rate_unsatisfied_reopen_and_the_window(wf):
     assert k["state"] == "closed"
     pub = requests.Session()  # the public steps need no session
     base = wf.s.url(f"/api/v1/public/cases/{number}")
+    track = lambda: pub.get(base, params={"secret": secret}, timeout=30).json()  # noqa: E731
+    assert track()["actions"] == ["rate", "reopen"]
     r = pub.post(base + "/rate", json={"secret": "wrong-secret", "rating": "unsatisfied"}, timeout=30)
     assert r.status_code == 404
     r = pub.post(wf.s.url("/api/v1/public/cases/GG20260917999999/rate"), json={"secret": secret,
@@ -378,6 +403,7 @@ def test_rate_unsatisfied_reopen_and_the_window(wf):
     r = pub.post(base + "/rate", json={"secret": secret, "rating": "unsatisfied", "comment": "没解决"}, timeout=30)
     assert r.status_code == 200, r.text
     assert r.json()["state"] == "rated"
+    assert track()["actions"] == ["reopen"] and track()["rating"] == "unsatisfied"
     # rated once: rating again is not a step of a rated case
     r = pub.post(base + "/rate", json={"secret": secret, "rating": "satisfied"}, timeout=30)
     assert r.status_code == 409 and error_of(r)["allowed"] == ["reopen"]
@@ -399,11 +425,17 @@ def test_rate_unsatisfied_reopen_and_the_window(wf):
     r = pub.post(base + "/reopen", json={"secret": secret, "reason": "还是不亮"}, timeout=30)
     assert r.status_code == 409 and error_of(r)["reason"] == "window_passed"
     assert error_of(r)["params"]["max"] == 7
+    assert track()["actions"] == ["rate"]  # the window has passed: rating is all that is left
+    r = pub.post(base + "/rate", json={"secret": secret, "rating": "satisfied"}, timeout=30)
+    assert r.status_code == 200
+    r = pub.post(base + "/rate", json={"secret": secret, "rating": "satisfied"}, timeout=30)
+    assert r.status_code == 409 and error_of(r)["allowed"] == []  # rated, and too late to reopen
     # a satisfied rating closes the matter for good (the logged-in reporter this time)
     wf.at("2026-09-26T11:00:00+08:00")
     k2 = wf.ok(wf.new_case("wf_dispatch"), "close", "dispatcher", note="已答复")
     wf.s.sql(f"UPDATE case_item SET reporter_account_id = {wf.w.accounts['resident'].id} WHERE id = {k2['id']}")
     k2 = wf.ok(wf.get(k2, "resident"), "rate", "resident", rating="satisfied")
+    assert k2["actions"] == []  # a satisfied rating leaves nothing to do
     r = wf.act(k2, "reopen", "resident", reason="想重新办理")
     assert r.status_code == 409 and error_of(r)["reason"] == "rated_satisfied"
 
@@ -477,3 +509,26 @@ def test_the_docs_hold_the_generated_table():
     assert "| closed, rated | `reopen` | registered | reporter | reason | 重新办理 | Reopen |" in out
     bad = subprocess.run([BINARY, "workflow"], capture_output=True, text=True)
     assert bad.returncode == 2 and "usage" in bad.stderr
+
+
+def test_two_steps_at_once_one_wins(wf):
+    """Two dispatchers act on the same version at the same moment: one step is taken, the other is told the
+    case moved on (version_conflict, or illegal_transition when it saw the new state)."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    wf.at("2026-09-22T09:00:00+08:00")
+    k = wf.new_case("wf_dispatch")
+    api = wf.api("dispatcher")
+
+    def step(action):
+        return api.post(f"/api/v1/cases/{k['id']}/actions/{action}", json={"version": k["version"],
+                                                                             **({"reason": "重复"} if action == "reject" else {})})
+
+    with ThreadPoolExecutor(4) as pool:
+        results = list(pool.map(step, ["accept", "reject", "register", "accept"]))
+    codes = sorted(r.status_code for r in results)
+    assert codes.count(200) == 1, [r.text for r in results]
+    assert all(error_of(r)["code"] in ("version_conflict", "illegal_transition") for r in results
+               if r.status_code != 200)
+    n = int(wf.s.sql(f"SELECT COUNT(*) FROM case_event WHERE case_id = {k['id']}")[0][0])
+    assert n == 2  # the report and the one step

@@ -20,6 +20,7 @@
 
 typedef struct act_state {
     gg_case_act_in_t in;
+    int64_t attachment_ids[GG_CASE_MAX_ATTACHMENTS];
     const char *action;
     gg_case_t done; /* the case after the step (when the caller can no longer see it) */
 } act_state_t;
@@ -91,7 +92,11 @@ static int act_prepare(gg_write_t *w, gg_error_t *err)
     act_state_t *s = w->state;
     s->action = gg_req_param(w->req, "action");
     if (!w->body) return gg_err_invalid(err, "version", "version is required");
-    if (take_input(w->op.arena, w->body, &s->in, err) < 0) return -1;
+    if (take_input(w->op.arena, w->body, &s->in, err) < 0 ||
+        gg_api_case_ids(w->op.arena, w->body, "attachment_ids", s->attachment_ids, &s->in.nattachments, err) <
+            0)
+        return -1;
+    s->in.attachment_ids = s->attachment_ids;
     if (!s->in.version) {
         gg_err_invalid(err, "version", "version is required");
         return gg_error_reason(err, "required");

@@ -15,6 +15,8 @@
 #include "api/cases/case_json.h"
 #include "api/cases/cases_internal.h"
 #include "core/clock.h"
+#include "domain/cases/transition.h"
+#include "domain/cases/workflow.h"
 #include "domain/people/registration.h"
 
 static void error_429(gg_req_t *req, const gg_error_t *err, int retry_after_s)
@@ -168,11 +170,16 @@ static void public_track(gg_req_t *req)
     gg_case_t k;
     gg_case_event_t *ev = NULL;
     int nev = 0;
+    const char *actions[GG_CA_COUNT];
+    int nactions = 0;
     int rc = gg_case_load_tracked(c, req->arena, number, secret, &k, &err);
     if (rc == 0) {
         gg_op_t op = {.c = c, .arena = req->arena, .keys = &app->keys};
         rc = gg_case_events(&op, k.id, 0, &ev, &nev, &err);
     }
+    /* the reporter's buttons: rate, reopen (POST /public/cases/{number}/rate|reopen, case_actions.c) */
+    if (rc == 0 && (nactions = gg_case_reporter_actions(c, req->arena, &k, actions, GG_CA_COUNT, &err)) < 0)
+        rc = -1;
     if (rc < 0) {
         gg_api_release(req, c);
         gg_api_error(req, &err);
@@ -199,6 +206,11 @@ static void public_track(gg_req_t *req)
     gg_jw_kstr(w, "rating", k.rating);
     gg_jw_kstr(w, "rating_comment", k.rating_comment);
     gg_jw_ktime(w, "rated_at", k.rated_at);
+    gg_jw_key(w, "actions");
+    gg_jw_arr(w);
+    for (int i = 0; i < nactions; i++)
+        gg_jw_str(w, actions[i]);
+    gg_jw_arr_end(w);
     gg_jw_key(w, "events");
     gg_jw_arr(w);
     rc = gg_api_case_events_json(w, c, req->arena, ev, nev, 0, &err);

@@ -5,8 +5,8 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "auth/crypto.h"
 #include "core/clock.h"
+#include "domain/attachment.h"
 #include "domain/cases/deadline.h"
 #include "domain/cases/workflow.h"
 #include "domain/identity/audit.h"
@@ -99,6 +99,14 @@ static int facts_of(const gg_case_t *k)
     return k->extension_pending ? GG_WF_FACT_EXT_PENDING : 0;
 }
 
+/* Why the reporter may not reopen k at now (NULL: they may): a satisfied rating, or past the window. */
+static const char *reopen_refusal(const gg_case_t *k, int64_t now, int reopen_days)
+{
+    if (k->rating && strcmp(k->rating, "unsatisfied") != 0) return "rated_satisfied";
+    if (!k->closed_at || now > k->closed_at + (int64_t)reopen_days * DAY_MS) return "window_passed";
+    return NULL;
+}
+
 static int allowed_codes(const gg_case_t *k, int mask, const char **out, int max)
 {
     int a[GG_CA_COUNT];
@@ -109,23 +117,52 @@ static int allowed_codes(const gg_case_t *k, int mask, const char **out, int max
     return m;
 }
 
+/* Drop reopen from out[0..n) when the reporter may not reopen now (the buttons should not offer a refusal).
+ */
+static int without_refused_reopen(gg_db_conn_t *c, gg_arena_t *a, const gg_case_t *k, const char **out, int n,
+                                  gg_error_t *err)
+{
+    int at = -1;
+    for (int i = 0; i < n; i++)
+        if (!strcmp(out[i], "reopen")) at = i;
+    if (at < 0) return n;
+    gg_case_settings_t st;
+    if (gg_case_settings(c, a, &st, err) < 0) return -1;
+    if (!reopen_refusal(k, gg_now_ms(), st.reopen_days)) return n;
+    memmove(out + at, out + at + 1, sizeof *out * (size_t)(n - at - 1));
+    return n - 1;
+}
+
 int gg_case_allowed_actions(gg_op_t *op, const gg_case_t *k, const char **out, int max, gg_error_t *err)
 {
     int mask;
     if (gg_case_actor_mask(op, k, &mask, err) < 0) return -1;
-    return allowed_codes(k, mask, out, max);
+    return without_refused_reopen(op->c, op->arena, k, out, allowed_codes(k, mask, out, max), err);
 }
 
-/* 409 illegal_transition with the actions this caller may take now. */
-static int illegal(gg_error_t *err, const gg_case_t *k, int mask, const char *action, const char *reason)
+int gg_case_reporter_actions(gg_db_conn_t *c, gg_arena_t *a, const gg_case_t *k, const char **out, int max,
+                             gg_error_t *err)
+{
+    return without_refused_reopen(c, a, k, out, allowed_codes(k, GG_ACTOR_REPORTER, out, max), err);
+}
+
+/* 409 illegal_transition with the actions this caller may take now (reopen_days < 0: reopen not filtered). */
+static int illegal(gg_error_t *err, const gg_case_t *k, int mask, int reopen_days, const char *action,
+                   const char *reason)
 {
     gg_error_set(err, 409, "illegal_transition", "action",
                  "%s is not possible on case %s in state %s for you", action, k->number, k->state);
     if (reason) gg_error_reason(err, reason);
     if (err) {
         err->has_allowed = 1;
-        err->nallowed =
-            allowed_codes(k, mask, err->allowed, (int)(sizeof err->allowed / sizeof err->allowed[0]));
+        int n = allowed_codes(k, mask, err->allowed, (int)(sizeof err->allowed / sizeof err->allowed[0]));
+        for (int i = 0; reopen_days >= 0 && i < n; i++)
+            if (!strcmp(err->allowed[i], "reopen") && reopen_refusal(k, gg_now_ms(), reopen_days)) {
+                memmove(err->allowed + i, err->allowed + i + 1, sizeof err->allowed[0] * (size_t)(n - i - 1));
+                n--;
+                break;
+            }
+        err->nallowed = n;
     }
     return -409;
 }
@@ -166,8 +203,10 @@ static int live_unit(gg_op_t *op, int64_t id, const char *field, gg_unit_t *u, g
 {
     int found;
     if (gg_unit_by_id(op->c, op->arena, id, u, &found, err) < 0) return -1;
-    if (!found || u->retired_at)
-        return gg_err_invalid(err, field, "unit %lld does not exist or is retired", (long long)id);
+    if (!found || u->retired_at) {
+        gg_err_invalid(err, field, "unit %lld does not exist or is retired", (long long)id);
+        return gg_error_reason(err, "not_found");
+    }
     return 0;
 }
 
@@ -194,9 +233,11 @@ static int target_reachable(gg_op_t *op, const gg_case_t *k, const gg_unit_t *t,
             if (county && gg_path_within(parent.path, county)) return 0;
         }
     }
-    gg_err_invalid(err, field, "%s is neither inside the owner unit nor a department it may dispatch to",
-                   t->name);
-    return gg_error_named(err, "not_reachable", "%s (%s)", t->name, t->code);
+    /* not named: the unit may lie outside what the caller may read (the UI knows which one it picked) */
+    gg_err_invalid(err, field,
+                   "unit %lld is neither inside the owner unit nor a department it may dispatch to",
+                   (long long)t->id);
+    return gg_error_reason(err, "not_reachable");
 }
 
 /* The account must be active and hold case.handle covering unit path. */
@@ -344,7 +385,7 @@ static int do_escalate(step_t *s, gg_error_t *err)
         if (!strcmp(owner.level, order[i])) level = i;
     if (level == 2 || !strcmp(owner.level, "county") || !strcmp(owner.level, "city") ||
         !strcmp(owner.level, "province") || !strcmp(owner.level, "root"))
-        return illegal(err, &s->cur, s->mask, "escalate", "at_county");
+        return illegal(err, &s->cur, s->mask, s->settings.reopen_days, "escalate", "at_county");
     if (gg_unit_ancestors(s->op->c, s->op->arena, &owner, &anc, &n, err) < 0) return -1;
     const gg_unit_t *up = NULL;
     for (int i = n - 1; i >= 0 && !up; i--)
@@ -353,7 +394,7 @@ static int do_escalate(step_t *s, gg_error_t *err)
                 up = &anc[i];
                 break;
             }
-    if (!up) return illegal(err, &s->cur, s->mask, "escalate", "at_county");
+    if (!up) return illegal(err, &s->cur, s->mask, s->settings.reopen_days, "escalate", "at_county");
     if (withdraw_tasks(s, err) < 0) return -1;
     clear_handler(&s->next);
     s->next.owner_unit_id = up->id;
@@ -371,7 +412,7 @@ static int do_assist_report(step_t *s, gg_error_t *err)
         if (assist_mine(s->op->auth, &s->tasks[i]) &&
             (!s->in->unit_id || s->tasks[i].unit_id == s->in->unit_id))
             mine = &s->tasks[i];
-    if (!mine) return illegal(err, &s->cur, s->mask, "assist_report", NULL);
+    if (!mine) return illegal(err, &s->cur, s->mask, s->settings.reopen_days, "assist_report", NULL);
     if (gg_db_exec(s->op->c,
                    "UPDATE case_task SET state = 'reported', note = $2, reported_at = $3 WHERE id = $1",
                    GG_ARGS(GG_I64(mine->id), GG_TEXT(s->in->note), GG_I64(s->now)), NULL, err) < 0)
@@ -397,7 +438,7 @@ static int do_feedback(step_t *s, gg_error_t *err)
     }
     gg_buf_free(&names);
     const task_t *lead = lead_of(s->tasks, s->ntasks);
-    if (!lead) return illegal(err, &s->cur, s->mask, "feedback", NULL);
+    if (!lead) return illegal(err, &s->cur, s->mask, s->settings.reopen_days, "feedback", NULL);
     s->ev_unit = lead->unit_id;
     return gg_db_exec(s->op->c,
                       "UPDATE case_task SET state = 'reported', note = $2, reported_at = $3 WHERE id = $1",
@@ -566,11 +607,12 @@ static int do_rate(step_t *s, gg_error_t *err)
 static int do_reopen(step_t *s, gg_error_t *err)
 {
     const gg_case_t *k = &s->cur;
-    if (k->rating && strcmp(k->rating, "unsatisfied") != 0) {
+    const char *refusal = reopen_refusal(k, s->now, s->settings.reopen_days);
+    if (refusal && !strcmp(refusal, "rated_satisfied")) {
         gg_error_set(err, 409, "reopen_refused", NULL, "the case was rated %s", k->rating);
         return gg_error_reason(err, "rated_satisfied");
     }
-    if (!k->closed_at || s->now > k->closed_at + (int64_t)s->settings.reopen_days * DAY_MS) {
+    if (refusal) {
         gg_error_set(err, 409, "reopen_refused", NULL, "a case can be reopened within %d days of closing",
                      s->settings.reopen_days);
         return gg_error_limits(err, "window_passed", 0, 0, 1, s->settings.reopen_days);
@@ -754,13 +796,15 @@ static int act_on(gg_op_t *op, gg_case_t *k, const char *action, const gg_case_a
     }
     s.rule = gg_wf_find(state, s.action);
     int facts = facts_of(k);
+    if (gg_case_settings(op->c, op->arena, &s.settings, err) < 0) return -1;
     if (!s.rule || !(s.rule->actors & s.mask) || (s.rule->need & facts) != s.rule->need ||
         (s.rule->need_not & facts))
-        return illegal(err, k, s.mask, action, NULL);
-    if (inputs_present(s.rule, in, err) < 0 || gg_case_settings(op->c, op->arena, &s.settings, err) < 0)
-        return -1;
+        return illegal(err, k, s.mask, s.settings.reopen_days, action, NULL);
+    if (inputs_present(s.rule, in, err) < 0) return -1;
     if (!in->cal) return gg_err_internal(err, "no working calendar");
-    s.note = s.rule->inputs & GG_WF_IN_REASON ? in->reason : in->note;
+    /* the event's text: the reason where the rule asks for one, else the note, else a reason given anyway
+     * (a reassignment's) */
+    s.note = s.rule->inputs & GG_WF_IN_REASON ? in->reason : in->note && *in->note ? in->note : in->reason;
     s.is_public = in->public_set ? in->is_public : public_by_default(s.action, s.note);
     if (s.rule->to >= 0) s.next.state = gg_case_state_code(s.rule->to);
     if (effects(&s, err) < 0 || write_case(&s, err) < 0) return -1;
@@ -777,6 +821,12 @@ static int act_on(gg_op_t *op, gg_case_t *k, const char *action, const gg_case_a
     int64_t event_id = 0;
     if (gg_case_event_add(op, &e, &event_id, err) < 0) return -1;
     if (in->event_id) *in->event_id = event_id;
+    if (in->nattachments > 0) {
+        const char *role = s.action == GG_CA_FEEDBACK || s.action == GG_CA_ASSIST_REPORT ? "after" : "note";
+        if (gg_attachment_claim(op, in->attachment_ids, in->nattachments, NULL, "case_event", event_id, role,
+                                err) < 0)
+            return -1;
+    }
     char id[24];
     snprintf(id, sizeof id, "%lld", (long long)k->id);
     const char *detail =
@@ -805,23 +855,13 @@ int gg_case_act(gg_op_t *op, int64_t case_id, const char *action, const gg_case_
 int gg_case_act_public(gg_op_t *op, const char *number, const char *secret, const char *action,
                        const gg_case_act_in_t *in, int64_t *case_id, gg_error_t *err)
 {
-    char hash[65];
-    gg_sha256_hex(secret ? secret : "", secret ? strlen(secret) : 0, hash);
+    /* the row lock first, as gg_case_load takes it */
     if (gg_db_exec(op->c, "UPDATE case_item SET version = version WHERE number = $1",
-                   GG_ARGS(GG_TEXT(number)), NULL, err) < 0)
+                   GG_ARGS(GG_TEXT(number ? number : "")), NULL, err) < 0)
         return -1;
-    const char *sql = gg_sprintf(op->arena, "SELECT %s FROM case_item c %s WHERE c.number = $1",
-                                 gg_case_columns, gg_case_joins);
-    gg_db_res_t *r;
     gg_case_t k;
-    if (gg_db_query(op->c, sql, GG_ARGS(GG_TEXT(number)), &r, err) < 0) return -1;
-    int step = gg_db_next(r, err);
-    if (step == 1) gg_case_row(r, op->arena, op->keys, &k);
-    gg_db_res_free(r);
-    if (step < 0) return -1;
     /* a wrong secret is the same answer as no such number */
-    if (step == 0 || !k.secret_hash || !secret || !*secret || strcmp(k.secret_hash, hash) != 0)
-        return gg_err_not_found(err, "no case %s with this tracking secret", number);
+    if (gg_case_load_tracked(op->c, op->arena, number, secret, &k, err) < 0) return -1;
     *case_id = k.id;
     gg_case_act_in_t mine = *in;
     mine.reporter = 1;

@@ -44,6 +44,10 @@ typedef struct gg_case_act_in {
     const gg_cal_snapshot_t *cal;
     gg_case_t *result; /* optional: the case as the step left it (joined names as loaded before it) */
     int64_t *event_id; /* optional: the step's case_event (attachments link to it: attachment_link) */
+    /* the caller's uploads to link to the step's event (gg_attachment_claim: role "after" for feedback and
+     * assist_report, "note" otherwise; 400 attachment_ids when not the caller's own or already linked) */
+    const int64_t *attachment_ids;
+    int nattachments;
 } gg_case_act_in_t;
 
 /* Apply action to case case_id as op->auth (see the contract above). */
@@ -62,5 +66,11 @@ int gg_case_actor_mask(gg_op_t *op, const gg_case_t *k, int *mask, gg_error_t *e
 /* The action codes auth may take on case k now (table order, static strings): what GET /cases/{id} lists as
  * `actions`.  Fills out[0..max), returns the count or <0 on a database error. */
 int gg_case_allowed_actions(gg_op_t *op, const gg_case_t *k, const char **out, int max, gg_error_t *err);
+
+/* The reporter's actions on case k now, for the public tracking page's buttons: the table's reporter rules,
+ * without reopen when it would be refused (rated satisfied, or past case_reopen_days).
+ * gg_case_allowed_actions drops a refused reopen the same way. */
+int gg_case_reporter_actions(gg_db_conn_t *c, gg_arena_t *a, const gg_case_t *k, const char **out, int max,
+                             gg_error_t *err);
 
 #endif

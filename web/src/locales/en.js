@@ -475,8 +475,8 @@ export default {
       // the case loop's steps (POST /cases/{id}/actions/…)
       in_the_past: '{field} lies in the past',
       in_the_past_nofield: 'Lies in the past',
-      not_reachable: '{name} cannot receive this case from its current owner',
-      not_reachable_nofield: '{name} cannot receive this case from its current owner',
+      not_reachable: 'This unit cannot receive the case from its current owner: choose a unit inside it, or a department of its street or county',
+      not_reachable_nofield: 'This unit cannot receive the case from its current owner: choose a unit inside it, or a department of its street or county',
       cannot_handle: 'The chosen person cannot handle cases at {name}',
       cannot_handle_nofield: 'The chosen person cannot handle cases at {name}',
       duplicate: '{field} lists a unit twice, or the lead unit again',

@@ -477,8 +477,8 @@ export default {
       // the case loop's steps (POST /cases/{id}/actions/…)
       in_the_past: '{field}不能早于现在',
       in_the_past_nofield: '不能早于现在',
-      not_reachable: '{name} 不能从当前责任主体接收此事件',
-      not_reachable_nofield: '{name} 不能从当前责任主体接收此事件',
+      not_reachable: '该单位不能从当前责任主体接收此事件：请选择其辖区内的单位，或所在街道、区县的职能部门',
+      not_reachable_nofield: '该单位不能从当前责任主体接收此事件：请选择其辖区内的单位，或所在街道、区县的职能部门',
       cannot_handle: '所选人员不能在 {name} 承办事件',
       cannot_handle_nofield: '所选人员不能在 {name} 承办事件',
       duplicate: '{field}中有重复的单位，或包含了主办单位',
