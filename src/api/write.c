@@ -66,7 +66,8 @@ static int run_tx(gg_db_conn_t *c, void *ctx, gg_error_t *err)
 static int idem_key(gg_req_t *req, const gg_write_op_t *op, const char **key)
 {
     *key = NULL;
-    if (!op->run || op->no_idempotency || req->method != GG_POST) return 0;
+    /* an upload's body is in a file, not hashed here: upload routes are handlers of their own anyway */
+    if (!op->run || op->no_idempotency || req->method != GG_POST || req->body_fd >= 0) return 0;
     const char *k = gg_req_header(req, GG_IDEM_HEADER);
     if (!k) return 0;
     gg_error_t err;
