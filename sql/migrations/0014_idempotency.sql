@@ -4,8 +4,9 @@
 -- index for the first transaction, then fails) instead of a check-then-insert that two could pass.
 -- caller: the account id ('a:17'), or the client address for endpoints without a caller ('ip:10.0.0.5').
 -- request_hash: SHA-256 hex of the body; the same key with another body, method or path is refused.
--- status and result_id: what the first request answered, replayed to a retry.  Rows older than 24 hours
--- are deleted by the housekeeping job.
+-- status and result_id: what the first request answered, replayed to a retry; result_secret: a secret the
+-- first answer showed once (a new case's tracking secret), encrypted like personal data, so the retry of a
+-- lost answer shows it too.  Rows older than 24 hours are deleted by the housekeeping job.
 CREATE TABLE idempotency_key (
     caller TEXT NOT NULL,
     key TEXT NOT NULL,
@@ -14,6 +15,7 @@ CREATE TABLE idempotency_key (
     request_hash TEXT NOT NULL,
     status INTEGER NOT NULL,
     result_id BIGINT,
+    result_secret TEXT,
     created_at BIGINT NOT NULL,
     PRIMARY KEY (caller, key)
 );

@@ -44,6 +44,7 @@ static int run_tx(gg_db_conn_t *c, void *ctx, gg_error_t *err)
     gg_idem_t *idem = w->idem_;
     w->result = w->id; /* a retried run starts again from the same place */
     w->replayed = 0;
+    w->result_secret = NULL;
     w->op.c =
         c; /* the transaction's connection (the group committer's on SQLite; db.c redirects it anyway) */
     if (idem) {
@@ -58,7 +59,22 @@ static int run_tx(gg_db_conn_t *c, void *ctx, gg_error_t *err)
     if (!idem) return 0;
     idem->status = w->status;
     idem->result_id = w->result;
+    idem->secret = w->result_secret;
     return gg_idem_finish(c, idem, err);
+}
+
+int gg_api_idem(gg_req_t *req, int64_t account_id, gg_idem_t *x)
+{
+    const char *k = gg_req_header(req, GG_IDEM_HEADER);
+    if (!k) return 0;
+    gg_error_t err;
+    if (gg_idem_key_check(k, &err) < 0) {
+        gg_api_error(req, &err);
+        return -1;
+    }
+    gg_idem_init(x, req->arena, &((gg_app_t *)req->app)->keys, account_id, gg_req_client_ip(req), k,
+                 req->method_name, req->path, req->body, req->body_len);
+    return 1;
 }
 
 /* Idempotency-Key: every POST that runs a transaction takes one (optional) unless the descriptor opts out.
@@ -102,8 +118,8 @@ void gg_api_write(gg_req_t *req)
     }
     gg_idem_t idem;
     if (key) {
-        gg_idem_init(&idem, req->arena, auth->account_id, gg_req_client_ip(req), key, req->method_name,
-                     req->path, req->body, req->body_len);
+        gg_idem_init(&idem, req->arena, &app->keys, auth->account_id, gg_req_client_ip(req), key,
+                     req->method_name, req->path, req->body, req->body_len);
         w.idem_ = &idem;
     }
     int rc = op->prepare ? op->prepare(&w, &err) : 0;
@@ -115,6 +131,7 @@ void gg_api_write(gg_req_t *req)
         if (rc == 0 && w.replayed) {
             w.result = idem.result_id;
             w.status = idem.status;
+            w.result_secret = idem.secret;
             gg_resp_header(req, "Idempotent-Replayed", "true");
         }
     }

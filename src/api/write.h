@@ -66,8 +66,10 @@ typedef struct gg_write {
     int64_t result;                /* the id respond answers with; starts as id */
     int status;                    /* the status respond writes (the descriptor's, default 200) */
     void *state;                   /* state_size zeroed bytes from the arena */
-    int replayed;                  /* 1: an Idempotency-Key replay (run skipped; result and status are the
-                                      first request's) — respond may say less (a secret shown once) */
+    int replayed;                  /* 1: an Idempotency-Key replay (run skipped; result, status and
+                                      result_secret are the first request's) */
+    const char *result_secret;     /* run may set it: a secret the answer shows once (a case's tracking
+                                      secret), kept encrypted with the key so a replay shows it too */
     void *idem_;                   /* private to write.c */
 } gg_write_t;
 
@@ -96,6 +98,13 @@ typedef struct gg_write_op {
 
 /* A field list for a descriptor: .fields = GG_FIELDS(resident_fields) sets fields and nfields. */
 #define GG_FIELDS(a) (a), (int)(sizeof(a) / sizeof((a)[0]))
+
+/* Idempotency-Key for a handler outside the runner (the public case intake): the header checked — a 400
+ * written and -1 when malformed — and, when present, x made for this request (caller: the account when
+ * account_id > 0, else the client address) and 1 returned; 0 without a header.  The handler then claims
+ * and finishes x inside its transaction (domain/idempotency.h) as the runner does. */
+struct gg_idem;
+int gg_api_idem(gg_req_t *req, int64_t account_id, struct gg_idem *x);
 
 /* The handler every descriptor route registers (route data: a const gg_write_op_t *). */
 void gg_api_write(gg_req_t *req);

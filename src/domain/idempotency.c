@@ -21,10 +21,13 @@ int gg_idem_key_check(const char *key, gg_error_t *err)
     return 0;
 }
 
-void gg_idem_init(gg_idem_t *x, gg_arena_t *arena, int64_t account_id, const char *client_ip, const char *key,
-                  const char *method, const char *path, const char *body, size_t body_len)
+void gg_idem_init(gg_idem_t *x, gg_arena_t *arena, const gg_keys_t *keys, int64_t account_id,
+                  const char *client_ip, const char *key, const char *method, const char *path,
+                  const char *body, size_t body_len)
 {
     memset(x, 0, sizeof *x);
+    x->arena = arena;
+    x->keys = keys;
     x->caller = account_id > 0 ? gg_sprintf(arena, "a:%lld", (long long)account_id)
                                : gg_sprintf(arena, "ip:%s", client_ip ? client_ip : "");
     x->key = key;
@@ -37,10 +40,11 @@ void gg_idem_init(gg_idem_t *x, gg_arena_t *arena, int64_t account_id, const cha
 static int read_first(gg_db_conn_t *c, gg_idem_t *x, gg_error_t *err)
 {
     gg_db_res_t *r;
-    if (gg_db_query(c,
-                    "SELECT method, path, request_hash, status, result_id FROM idempotency_key "
-                    "WHERE caller = $1 AND key = $2",
-                    GG_ARGS(GG_TEXT(x->caller), GG_TEXT(x->key)), &r, err) < 0)
+    if (gg_db_query(
+            c,
+            "SELECT method, path, request_hash, status, result_id, result_secret FROM idempotency_key "
+            "WHERE caller = $1 AND key = $2",
+            GG_ARGS(GG_TEXT(x->caller), GG_TEXT(x->key)), &r, err) < 0)
         return -1;
     int step = gg_db_next(r, err), rc = -1;
     if (step == 0) {
@@ -57,7 +61,10 @@ static int read_first(gg_db_conn_t *c, gg_idem_t *x, gg_error_t *err)
         } else {
             x->status = (int)gg_db_i64(r, 3);
             x->result_id = gg_db_isnull(r, 4) ? 0 : gg_db_i64(r, 4);
+            x->secret = NULL;
             rc = GG_IDEM_REPLAY;
+            if (gg_db_text(r, 5) && !(x->secret = gg_pii_decrypt(x->keys, x->arena, gg_db_text(r, 5))))
+                rc = gg_err_internal(err, "the stored answer of this Idempotency-Key cannot be decrypted");
         }
     }
     gg_db_res_free(r);
@@ -82,10 +89,12 @@ int gg_idem_claim(gg_db_conn_t *c, gg_idem_t *x, int64_t now, gg_error_t *err)
 
 int gg_idem_finish(gg_db_conn_t *c, const gg_idem_t *x, gg_error_t *err)
 {
+    const char *secret = x->secret ? gg_pii_encrypt(x->keys, x->arena, x->secret) : NULL;
     return gg_db_exec(c,
-                      "UPDATE idempotency_key SET status = $3, result_id = $4 WHERE caller = $1 AND key = $2",
+                      "UPDATE idempotency_key SET status = $3, result_id = $4, result_secret = $5 "
+                      "WHERE caller = $1 AND key = $2",
                       GG_ARGS(GG_TEXT(x->caller), GG_TEXT(x->key), GG_I64(x->status),
-                              x->result_id ? GG_I64(x->result_id) : GG_NULL),
+                              x->result_id ? GG_I64(x->result_id) : GG_NULL, GG_TEXT(secret)),
                       NULL, err);
 }
 

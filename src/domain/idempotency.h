@@ -41,16 +41,21 @@ typedef struct gg_idem {
     /* the first result (filled by a replay; set by the caller before gg_idem_finish) */
     int status;
     int64_t result_id;
+    const char *secret; /* a secret the answer shows once (a case's tracking secret), or NULL; stored
+                           encrypted with keys, decrypted into arena on a replay */
+    gg_arena_t *arena;
+    const gg_keys_t *keys;
 } gg_idem_t;
 
 /* 0, or a 400 naming Idempotency-Key. */
 int gg_idem_key_check(const char *key, gg_error_t *err);
 /* Fill x for a request (caller string made in arena; request_hash from body). */
-void gg_idem_init(gg_idem_t *x, gg_arena_t *arena, int64_t account_id, const char *client_ip, const char *key,
-                  const char *method, const char *path, const char *body, size_t body_len);
+void gg_idem_init(gg_idem_t *x, gg_arena_t *arena, const gg_keys_t *keys, int64_t account_id,
+                  const char *client_ip, const char *key, const char *method, const char *path,
+                  const char *body, size_t body_len);
 /* Inside the operation's transaction: see the contract. */
 int gg_idem_claim(gg_db_conn_t *c, gg_idem_t *x, int64_t now, gg_error_t *err);
-/* Inside the same transaction, after the operation: store x->status and x->result_id. */
+/* Inside the same transaction, after the operation: store x->status, x->result_id and x->secret. */
 int gg_idem_finish(gg_db_conn_t *c, const gg_idem_t *x, gg_error_t *err);
 /* Delete the keys created before `before`; *deleted (may be NULL) gets how many. */
 int gg_idem_purge(gg_db_conn_t *c, int64_t before, int64_t *deleted, gg_error_t *err);

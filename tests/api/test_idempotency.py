@@ -169,7 +169,9 @@ def test_case_created_twice_with_one_key_is_one_case(server, cw):
     assert r2.status_code == 201 and r2.headers["Idempotent-Replayed"] == "true"
     a, b = r1.json(), r2.json()
     assert b["id"] == a["id"] and b["number"] == a["number"] and b["state"] == a["state"]
-    assert b["secret"] is None  # shown to the first answer only: it is stored hashed
+    assert b["secret"] == a["secret"]  # kept encrypted with the key for the retry of a lost answer
+    stored = server.sql(f"SELECT result_secret FROM idempotency_key WHERE key = '{k}'")[0][0]
+    assert stored and a["secret"] not in stored
     assert r2.headers["Location"] == r1.headers["Location"] == f"/api/v1/cases/{a['id']}"
     assert len(cases_described(server, desc)) == 1
     assert int(server.sql(f"SELECT count(*) FROM case_event WHERE case_id = {a['id']}")[0][0]) == 3
@@ -225,3 +227,24 @@ def test_an_action_retried_with_its_key_happens_once(server, cw):
     # without the key the stale version is what it is
     r3 = gw.post(path, json={"version": case["version"]})
     assert r3.status_code == 409 and error_of(r3)["code"] == "version_conflict"
+
+
+def test_public_case_retried_with_its_key_is_one_case_and_the_same_secret(server, cw):
+    desc = "居民幂等 " + secrets.token_hex(4)
+    body = {"category_id": cw.category["grid"], "description": desc, **cw.point_a}
+    k = key()
+    r1 = requests.post(server.url("/api/v1/public/cases"), json=body, headers={"Idempotency-Key": k}, timeout=30)
+    assert r1.status_code == 201, r1.text
+    r2 = requests.post(server.url("/api/v1/public/cases"), json=body, headers={"Idempotency-Key": k}, timeout=30)
+    assert r2.status_code == 201 and r2.headers["Idempotent-Replayed"] == "true", r2.text
+    a, b = r1.json(), r2.json()
+    assert (b["number"], b["secret"], b["tracking_url"]) == (a["number"], a["secret"], a["tracking_url"])
+    assert len(cases_described(server, desc)) == 1
+    # the key is the client address's: another body under it is refused
+    r3 = requests.post(server.url("/api/v1/public/cases"), json=dict(body, description="别的"),
+                       headers={"Idempotency-Key": k}, timeout=30)
+    assert r3.status_code == 422 and error_of(r3)["code"] == "idempotency_key_reused"
+    assert server.sql(f"SELECT caller FROM idempotency_key WHERE key = '{k}'")[0][0] == "ip:127.0.0.1"
+    r4 = requests.post(server.url("/api/v1/public/cases"), json=body, headers={"Idempotency-Key": "bad key"},
+                       timeout=30)
+    assert r4.status_code == 400 and error_of(r4)["field"] == "Idempotency-Key"
