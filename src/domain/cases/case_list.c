@@ -210,19 +210,23 @@ int gg_case_list(gg_op_t *op, const gg_case_filter_t *f, const gg_page_t *page, 
 int gg_case_each(gg_op_t *op, const gg_case_filter_t *f, int max, gg_case_row_fn fn, void *ctx,
                  int64_t *count, gg_error_t *err)
 {
-    /* page by page so a large export holds one page of rows at a time */
+    /* page by page, each page's rows in an arena of its own, so a large export holds one page at a time */
     *count = 0;
     gg_page_t page = {.limit = 200};
     for (;;) {
         gg_case_t *rows;
-        int n;
-        if (gg_case_list(op, f, &page, &rows, &n, NULL, err) < 0) return -1;
-        for (int i = 0; i < n; i++) {
-            if (*count >= max) return 0;
-            if (fn(ctx, &rows[i], err) < 0) return -1;
+        int n, rc = 0;
+        gg_op_t pop = *op;
+        pop.arena = gg_arena_new(64 * 1024);
+        if (gg_case_list(&pop, f, &page, &rows, &n, NULL, err) < 0) rc = -1;
+        for (int i = 0; rc == 0 && i < n && *count < max; i++) {
+            if (fn(ctx, &rows[i], err) < 0) rc = -1;
             (*count)++;
         }
-        if (n < page.limit) return 0;
-        page.after = rows[n - 1].id;
+        int64_t last = n ? rows[n - 1].id : 0;
+        gg_arena_free(pop.arena);
+        if (rc < 0) return -1;
+        if (n < page.limit || *count >= max) return 0;
+        page.after = last;
     }
 }
