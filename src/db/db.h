@@ -143,20 +143,22 @@ int gg_db_query_i64(gg_db_conn_t *c, const char *sql, const gg_db_arg_t *args, i
  * A PostgreSQL connection found dead at BEGIN is reconnected and retried.
  *
  * Group commit (SQLite, unless gg_db_config_t.no_group_commit; DESIGN §4, db/group.c): an outermost
- * gg_db_tx does not begin on c.  It queues fn as a unit and waits; one writer thread, on a connection
- * of its own, runs what is queued (at most 64 units) inside one BEGIN IMMEDIATE, each unit in its own
- * SAVEPOINT, commits once (one fsync for the batch) and then wakes each caller.  For fn nothing changes:
- *  - fn(c, ctx, err) gets the writer's connection; c itself is redirected there while fn runs, so a
+ * gg_db_tx does not begin on c.  It queues fn as a unit; the first caller that finds nobody committing
+ * leads a batch: on the committer's own connection it runs what is queued (at most 64 units) inside one
+ * BEGIN IMMEDIATE, each unit in its own SAVEPOINT, commits once (one fsync for the batch) and then wakes
+ * the batch's other callers.  For fn nothing changes:
+ *  - fn(c, ctx, err) gets the committer's connection; c itself is redirected there while fn runs, so a
  *    function that uses the connection kept in its context writes inside the batch too;
  *  - a unit that fails rolls back to its savepoint and gets its own error; the others commit;
  *  - busy at BEGIN or COMMIT is retried for the whole batch as above (fn may run again); an error that
  *    ends the whole transaction (a full disk) re-runs the other units;
  *  - the unit's gg_db_on_commit and gg_db_after_tx hooks run after the batch's COMMIT (on commit only
  *    for a unit that committed), on the caller's thread and its own connection c, before gg_db_tx
- *    returns — not on the writer's, so a hook may run a transaction of its own;
+ *    returns — not on the committer's, so a hook may run a transaction of its own;
  *  - reads (gg_db_query outside gg_db_tx) never wait for the writer: WAL readers see the last commit.
- * Thread-local state set inside fn is the writer thread's, not the caller's: keep what a hook needs in
- * its ctx or in the database.  PostgreSQL keeps one transaction per connection (many connections).
+ * fn may run on another caller's thread (the batch's leader): thread-local state set inside fn is not the
+ * caller's, so keep what a hook needs in its ctx or in the database.  PostgreSQL keeps one transaction per
+ * connection (many connections).
  */
 typedef int (*gg_db_tx_fn)(gg_db_conn_t *c, void *ctx, gg_error_t *err);
 int gg_db_tx(gg_db_conn_t *c, gg_db_tx_fn fn, void *ctx, gg_error_t *err);

@@ -80,15 +80,16 @@ void gg_db_backoff(int attempt);
 void gg_db_hooks_add(struct gg_db_hooks *h, gg_db_hook_fn fn, void *ctx);
 void gg_db_hooks_run(gg_db_conn_t *c, struct gg_db_hooks *h, int n);
 
-/* The group committer (group.c): one writer thread on its own connection wc (taken over; the caller
- * closes it after gg_db_group_stop), which runs queued gg_db_tx calls in batches, one commit each. */
+/* The group committer (group.c): queued gg_db_tx calls run in batches, one commit each, on its own
+ * connection wc (taken over; the caller closes it after gg_db_group_stop), each batch led by one of the
+ * waiting callers. */
 struct gg_db_group;
 int gg_db_group_start(gg_db_t *db, gg_db_conn_t *wc, struct gg_db_group **out, gg_error_t *err);
 /* Queue fn as a unit of the next batch and wait for its commit; the unit's hooks then run on c. */
 int gg_db_group_tx(struct gg_db_group *g, gg_db_conn_t *c, gg_db_tx_fn fn, void *ctx, gg_error_t *err);
-/* 1 on the writer thread itself (a transaction there must not queue behind itself). */
+/* 1 on a thread that is leading a batch now (a transaction it starts must not queue behind itself). */
 int gg_db_group_is_writer(const struct gg_db_group *g);
-/* Drain the queue, stop the thread, log how many transactions went into how many commits. */
+/* Wait for the queue to drain (nothing queues once the server stopped), free the committer. */
 void gg_db_group_stop(struct gg_db_group *g);
 void gg_db_group_stats(const struct gg_db_group *g, long long *units, long long *batches);
 

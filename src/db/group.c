@@ -1,21 +1,25 @@
 /*
  * group.c — the SQLite group committer behind gg_db_tx (DESIGN §4).
  *
- * Request threads queue their write units (a transaction function and its context); one writer thread,
- * on a connection of its own, takes what is queued (at most GG_DB_GROUP_MAX units), runs them inside one
- * BEGIN IMMEDIATE, each in its own SAVEPOINT so a failing unit rolls back alone, commits once
- * (WAL, synchronous=FULL: one fsync for the batch) and only then wakes every request of the batch.  The
- * request thread then runs the unit's after-commit and after-transaction hooks on its own connection,
- * outside any transaction, as gg_db_tx always did.
+ * Request threads queue their write units (a transaction function and its context).  Whoever finds nobody
+ * committing becomes the batch's leader: it takes what is queued (at most GG_DB_GROUP_MAX units, its own
+ * among them) and runs it on the committer's own connection inside one BEGIN IMMEDIATE, each unit in its own
+ * SAVEPOINT so a failing unit rolls back alone, commits once (WAL, synchronous=FULL: one fsync for the
+ * batch) and only then wakes the batch's other callers; what queued meanwhile is the next batch, led by its
+ * first caller.  Each caller then runs its unit's after-commit and after-transaction hooks on its own
+ * connection, outside any transaction, as gg_db_tx always did.
  *
- * No gathering delay: the writer takes what queued while the previous batch was committing, so an idle
- * server commits a lone unit at once and a busy one fills batches by itself (the fsync is the wait).
+ * No gathering delay and no thread of its own: a lone write is led and committed by its own thread at once
+ * (no hand-off), and under load a batch is what queued while the previous one was committing (the fsync is
+ * the wait).  (A dedicated writer thread was tried first: the same throughput, but a hand-off to it and
+ * back for every write, also a lone one, and a thread to start and stop.)
  *
- * While a unit runs, its request connection is redirected to the writer's (driver.h, `redirect`), so
+ * While a unit runs, its request connection is redirected to the committer's (driver.h, `redirect`), so
  * domain code that uses the connection it captured in its context rather than fn's argument still
  * writes inside the batch, and gg_db_on_commit / gg_db_in_tx on it answer for the batch.
  */
 #include <errno.h>
+#include <unistd.h>
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
@@ -42,14 +46,16 @@ typedef struct unit {
 
 struct gg_db_group {
     gg_db_t *db;
-    gg_db_conn_t *wc;
+    gg_db_conn_t *wc; /* the committer's connection, used by one leader at a time */
     pthread_mutex_t mu;
-    pthread_cond_t work;
-    unit_t *head, *tail;
+    unit_t *head, *tail; /* queued units, not yet in a batch */
+    int leader;          /* a caller is running a batch on wc */
     int stopping;
-    pthread_t thread;
     long long batches, units, max_batch;
 };
+
+/* This thread is running a batch (as its leader): a transaction it starts must not queue behind itself. */
+static _Thread_local int in_batch;
 
 static void hooks_copy(struct gg_db_hooks *to, const struct gg_db_hooks *from)
 {
@@ -58,7 +64,7 @@ static void hooks_copy(struct gg_db_hooks *to, const struct gg_db_hooks *from)
         gg_db_hooks_add(to, from->v[i].fn, from->v[i].ctx);
 }
 
-/* Run one unit in its savepoint on the writer's connection; its hooks are kept on the unit. */
+/* Run one unit in its savepoint on the committer's connection; its hooks are kept on the unit. */
 static void unit_run(gg_db_conn_t *wc, unit_t *u)
 {
     wc->on_commit.n = 0;
@@ -134,56 +140,32 @@ static void batch_run(struct gg_db_group *g, unit_t **b, int n)
     batch_fail(b, n, &err, -err.http_status);
 }
 
-static void *writer(void *arg)
+/* Take up to GG_DB_GROUP_MAX queued units (under the lock). */
+static int batch_take(struct gg_db_group *g, unit_t **batch)
 {
-    struct gg_db_group *g = arg;
-    unit_t *batch[GG_DB_GROUP_MAX];
-    pthread_mutex_lock(&g->mu);
-    for (;;) {
-        while (!g->head && !g->stopping)
-            pthread_cond_wait(&g->work, &g->mu);
-        if (!g->head) break;
-        int n = 0;
-        while (g->head && n < GG_DB_GROUP_MAX) {
-            batch[n++] = g->head;
-            g->head = g->head->next;
-        }
-        if (!g->head) g->tail = NULL;
-        pthread_mutex_unlock(&g->mu);
-        batch_run(g, batch, n);
-        pthread_mutex_lock(&g->mu);
-        g->batches++;
-        g->units += n;
-        if (n > g->max_batch) g->max_batch = n;
-        for (int i = 0; i < n; i++) {
-            batch[i]->done = 1;
-            pthread_cond_signal(&batch[i]->wake);
-        }
+    int n = 0;
+    while (g->head && n < GG_DB_GROUP_MAX) {
+        batch[n++] = g->head;
+        g->head = g->head->next;
     }
-    pthread_mutex_unlock(&g->mu);
-    return NULL;
+    if (!g->head) g->tail = NULL;
+    return n;
 }
 
 int gg_db_group_start(gg_db_t *db, gg_db_conn_t *wc, struct gg_db_group **out, gg_error_t *err)
 {
+    (void)err;
     struct gg_db_group *g = gg_xcalloc(1, sizeof *g);
     g->db = db;
     g->wc = wc;
     pthread_mutex_init(&g->mu, NULL);
-    pthread_cond_init(&g->work, NULL);
-    if (pthread_create(&g->thread, NULL, writer, g) != 0) {
-        pthread_cond_destroy(&g->work);
-        pthread_mutex_destroy(&g->mu);
-        free(g);
-        return gg_err_internal(err, "could not start the database's group-commit thread");
-    }
     *out = g;
     return 0;
 }
 
 int gg_db_group_is_writer(const struct gg_db_group *g)
 {
-    return g && pthread_equal(pthread_self(), g->thread);
+    return g && in_batch;
 }
 
 void gg_db_group_stop(struct gg_db_group *g)
@@ -191,10 +173,12 @@ void gg_db_group_stop(struct gg_db_group *g)
     if (!g) return;
     pthread_mutex_lock(&g->mu);
     g->stopping = 1;
-    pthread_cond_signal(&g->work);
+    while (g->leader || g->head) { /* callers still queued or committing (none once the server stopped) */
+        pthread_mutex_unlock(&g->mu);
+        usleep(1000);
+        pthread_mutex_lock(&g->mu);
+    }
     pthread_mutex_unlock(&g->mu);
-    pthread_join(g->thread, NULL); /* the writer drains the queue first */
-    pthread_cond_destroy(&g->work);
     pthread_mutex_destroy(&g->mu);
     free(g);
 }
@@ -208,6 +192,7 @@ void gg_db_group_stats(const struct gg_db_group *g, long long *units, long long 
 int gg_db_group_tx(struct gg_db_group *g, gg_db_conn_t *c, gg_db_tx_fn fn, void *ctx, gg_error_t *err)
 {
     unit_t u = {.fn = fn, .ctx = ctx, .rc = c, .err = err};
+    unit_t *batch[GG_DB_GROUP_MAX];
     pthread_cond_init(&u.wake, NULL);
     pthread_mutex_lock(&g->mu);
     if (g->stopping) {
@@ -220,12 +205,32 @@ int gg_db_group_tx(struct gg_db_group *g, gg_db_conn_t *c, gg_db_tx_fn fn, void 
     else
         g->head = &u;
     g->tail = &u;
-    pthread_cond_signal(&g->work);
-    while (!u.done)
-        pthread_cond_wait(&u.wake, &g->mu);
+    while (!u.done) {
+        if (g->leader) { /* a batch is committing: wait to be done, or to be handed the next batch */
+            pthread_cond_wait(&u.wake, &g->mu);
+            continue;
+        }
+        /* nobody is committing: this caller runs what has queued (its own unit among it) */
+        g->leader = 1;
+        int n = batch_take(g, batch);
+        pthread_mutex_unlock(&g->mu);
+        in_batch = 1;
+        batch_run(g, batch, n);
+        in_batch = 0;
+        pthread_mutex_lock(&g->mu);
+        g->batches++;
+        g->units += n;
+        if (n > g->max_batch) g->max_batch = n;
+        for (int i = 0; i < n; i++) {
+            batch[i]->done = 1;
+            if (batch[i] != &u) pthread_cond_signal(&batch[i]->wake);
+        }
+        g->leader = 0;
+        /* what queued meanwhile is the next batch: its first caller leads it */
+        if (g->head && g->head != &u) pthread_cond_signal(&g->head->wake);
+    }
     pthread_mutex_unlock(&g->mu);
     pthread_cond_destroy(&u.wake);
-
     /* the hooks on the request's own connection, outside any transaction, as gg_db_tx runs them */
     for (int i = 0; i < u.on_commit.n; i++)
         gg_db_hooks_add(&c->on_commit, u.on_commit.v[i].fn, u.on_commit.v[i].ctx);
