@@ -370,11 +370,6 @@ static int sq_check(gg_db_conn_t *base, gg_error_t *err)
 static void sq_configure_once(void)
 {
     sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
-    /* Statement and savepoint journals stay in memory: every unit of a group commit runs in a savepoint
-     * (db/group.c), and past the default 64 KiB a unit's sub-journal spilled to a new temporary file, which
-     * cost more than the unit (measured: a lone case creation 2.3 times slower than without the savepoint).
-     * A sub-journal holds the pages one unit changed, a few hundred KiB at most. */
-    sqlite3_config(SQLITE_CONFIG_STMTJRNL_SPILL, -1);
 }
 
 static int sq_connect(gg_db_t *db, const char *target, int busy_timeout_ms, gg_db_conn_t **out,
