@@ -13,6 +13,8 @@
 #   ratio case_page_vs_healthz  a case page, GET /api/v1/cases/{id} and then its /events (random ids in the
 #                            dispatcher's scope; bench/case_page.lua), per request vs. /healthz (>= 0.40)
 #   ratio open311_list_vs_healthz   GET /open311/v2/requests.json (a page of 50 requests) vs. /healthz (>= 0.30)
+#   ratio case_create_vs_loop  durable case creation through the API (concurrent clients, group commit) vs. a
+#                            plain C loop writing the same rows one transaction each (bench/case_create.sh; >= 3)
 # The two servers of the ratios run one worker thread each, pinned to the last CPU, and wrk runs
 # on the others: each side then gets exactly one core, so the ratio compares the CPU a request
 # costs instead of how the scheduler happened to place five busy threads on two cores (unpinned,
@@ -131,6 +133,11 @@ if [ -x "$BUILD/bench_locate" ]; then
         done
         awk -v v="$locate" 'BEGIN { printf "rate locate_api %.0f per_s\n", v }'
     fi
+fi
+
+# Durable case creation (issue: cases): the API against the plain loop, on a fresh database of their own.
+if [ -x "$BUILD/bench_case_loop" ] && [ -z "${BENCH_SKIP_CASE_CREATE:-}" ]; then
+    BENCH_SECONDS=${BENCH_CASE_SECONDS:-5} bench/case_create.sh "$BUILD"
 fi
 
 # The large database: the demo generator at a larger scale, 1,000,000 residents (cached in $BUILD/bench-data,

@@ -3,7 +3,9 @@
 
 #include <string.h>
 
+#include "core/clock.h"
 #include "domain/identity/audit.h"
+#include "domain/idempotency.h"
 
 /* The body checked against fields followed by more (the two lists joined in the arena). */
 static int write_body(gg_req_t *req, const gg_write_op_t *op, json_t **out)
@@ -39,8 +41,58 @@ static int run_tx(gg_db_conn_t *c, void *ctx, gg_error_t *err)
 {
     gg_write_t *w = ctx;
     const gg_write_op_t *op = w->req->route_data;
+    gg_idem_t *idem = w->idem_;
     w->result = w->id; /* a retried run starts again from the same place */
-    return op->run(w, err);
+    w->replayed = 0;
+    w->result_secret = NULL;
+    w->op.c =
+        c; /* the transaction's connection (the group committer's on SQLite; db.c redirects it anyway) */
+    if (idem) {
+        int claim = gg_idem_claim(c, idem, gg_now_ms(), err);
+        if (claim < 0) return -1;
+        if (claim == GG_IDEM_REPLAY) { /* the first request's result; nothing written */
+            w->replayed = 1;
+            return 0;
+        }
+    }
+    if (op->run(w, err) < 0) return -1;
+    if (!idem) return 0;
+    idem->status = w->status;
+    idem->result_id = w->result;
+    idem->secret = w->result_secret;
+    return gg_idem_finish(c, idem, err);
+}
+
+int gg_api_idem(gg_req_t *req, int64_t account_id, gg_idem_t *x)
+{
+    const char *k = gg_req_header(req, GG_IDEM_HEADER);
+    if (!k) return 0;
+    gg_error_t err;
+    if (gg_idem_key_check(k, &err) < 0) {
+        gg_api_error(req, &err);
+        return -1;
+    }
+    gg_idem_init(x, req->arena, &((gg_app_t *)req->app)->keys, account_id, gg_req_client_ip(req), k,
+                 req->method_name, req->path, req->body, req->body_len);
+    return 1;
+}
+
+/* Idempotency-Key: every POST that runs a transaction takes one (optional) unless the descriptor opts out.
+ * A malformed key is refused before authentication, like any malformed request. */
+static int idem_key(gg_req_t *req, const gg_write_op_t *op, const char **key)
+{
+    *key = NULL;
+    /* an upload's body is in a file, not hashed here: upload routes are handlers of their own anyway */
+    if (!op->run || op->no_idempotency || req->method != GG_POST || req->body_fd >= 0) return 0;
+    const char *k = gg_req_header(req, GG_IDEM_HEADER);
+    if (!k) return 0;
+    gg_error_t err;
+    if (gg_idem_key_check(k, &err) < 0) {
+        gg_api_error(req, &err);
+        return -1;
+    }
+    *key = k;
+    return 0;
 }
 
 void gg_api_write(gg_req_t *req)
@@ -54,6 +106,8 @@ void gg_api_write(gg_req_t *req)
     w.id = w.result = w.ids[0];
     if (op->state_size) w.state = gg_zalloc(req->arena, op->state_size);
     if (op->parse && op->parse(&w) < 0) return;
+    const char *key;
+    if (idem_key(req, op, &key) < 0) return;
     gg_db_conn_t *c;
     gg_auth_t *auth;
     if (gg_api_begin(req, op->flags, &c, &auth) < 0) return;
@@ -62,11 +116,24 @@ void gg_api_write(gg_req_t *req)
         gg_api_end(req, c);
         return;
     }
+    gg_idem_t idem;
+    if (key) {
+        gg_idem_init(&idem, req->arena, &app->keys, auth->account_id, gg_req_client_ip(req), key,
+                     req->method_name, req->path, req->body, req->body_len);
+        w.idem_ = &idem;
+    }
     int rc = op->prepare ? op->prepare(&w, &err) : 0;
     if (rc == 0 && op->run) {
         rc = gg_db_tx(c, run_tx, &w, &err);
+        w.op.c = c;
         if (rc < 0 && op->refused_action && (err.http_status == 403 || err.http_status == 404))
             audit_refusal(&w, op, &err);
+        if (rc == 0 && w.replayed) {
+            w.result = idem.result_id;
+            w.status = idem.status;
+            w.result_secret = idem.secret;
+            gg_resp_header(req, "Idempotent-Replayed", "true");
+        }
     }
     if (rc == 0 && op->respond) {
         rc = op->respond(&w, &err);

@@ -41,6 +41,11 @@
  *  8. The body is released (it lives through respond), the connection
  *     returned, an error from steps 5–7 written with gg_api_error.
  * A descriptor without run is a read: steps 1, 2, 3, 7, 8.
+ * Idempotency-Key: a POST with run (unless no_idempotency) that carries the header has its key checked
+ * after step 2 (400 naming Idempotency-Key), claimed inside run's transaction before run, and stored
+ * with w->status and w->result in that same transaction.  A retry with the same key, method, path and
+ * body skips run and goes to respond with the first result (w->replayed = 1, header Idempotent-Replayed:
+ * true); the same key for another request is 422 idempotency_key_reused.  A failed run stores nothing.
  * state: state_size zeroed bytes from the request arena, the operation's own
  * struct, alive from parse to respond.
  */
@@ -61,6 +66,11 @@ typedef struct gg_write {
     int64_t result;                /* the id respond answers with; starts as id */
     int status;                    /* the status respond writes (the descriptor's, default 200) */
     void *state;                   /* state_size zeroed bytes from the arena */
+    int replayed;                  /* 1: an Idempotency-Key replay (run skipped; result, status and
+                                      result_secret are the first request's) */
+    const char *result_secret;     /* run may set it: a secret the answer shows once (a case's tracking
+                                      secret), kept encrypted with the key so a replay shows it too */
+    void *idem_;                   /* private to write.c */
 } gg_write_t;
 
 typedef struct gg_write_op {
@@ -82,10 +92,19 @@ typedef struct gg_write_op {
      * (refused_type, path id) is written in a transaction of its own (the refused change rolled back). */
     const char *refused_action;
     const char *refused_type;
+    /* Idempotency-Key (domain/idempotency.h) is honoured by every POST with run; 1 opts out. */
+    int no_idempotency;
 } gg_write_op_t;
 
 /* A field list for a descriptor: .fields = GG_FIELDS(resident_fields) sets fields and nfields. */
 #define GG_FIELDS(a) (a), (int)(sizeof(a) / sizeof((a)[0]))
+
+/* Idempotency-Key for a handler outside the runner (the public case intake): the header checked — a 400
+ * written and -1 when malformed — and, when present, x made for this request (caller: the account when
+ * account_id > 0, else the client address) and 1 returned; 0 without a header.  The handler then claims
+ * and finishes x inside its transaction (domain/idempotency.h) as the runner does. */
+struct gg_idem;
+int gg_api_idem(gg_req_t *req, int64_t account_id, struct gg_idem *x);
 
 /* The handler every descriptor route registers (route data: a const gg_write_op_t *). */
 void gg_api_write(gg_req_t *req);

@@ -153,7 +153,12 @@ done:
     if (router) gg_router_free(router);
     if (app.grid_index) gg_grid_index_free(app.grid_index);
     gg_calendar_free(app.calendar);
-    if (app.db) gg_db_close(app.db);
+    if (app.db) {
+        long long txs, commits;
+        gg_db_group_counts(app.db, &txs, &commits);
+        if (txs) gg_log_info("group commit: %lld write transactions in %lld commits", txs, commits);
+        gg_db_close(app.db);
+    }
     if (rc != 0) return gg_cli_fail(&err);
     gg_log_info("stopped");
     return 0;

@@ -83,7 +83,9 @@ int gg_cli_open_db(const gg_config_t *cfg, gg_db_t **db, int *applied, gg_error_
         strncmp(cfg->database, "sqlite:", 7) == 0 && strcmp(cfg->database, "sqlite::memory:") != 0;
     if (is_sqlite_file) make_sqlite_files_private(cfg->database + 7);
     int threads = cfg->threads;
-    gg_db_config_t dc = {.url = cfg->database, .pool_size = cfg->db_pool ? cfg->db_pool : threads + 4};
+    gg_db_config_t dc = {.url = cfg->database,
+                         .pool_size = cfg->db_pool ? cfg->db_pool : threads + 4,
+                         .no_group_commit = !cfg->group_commit};
     if (gg_db_open(&dc, db, err) < 0) return -1;
     if (gg_db_migrate(*db, cfg->migrations, applied, err) < 0) {
         gg_db_close(*db);

@@ -36,6 +36,7 @@ void gg_config_defaults(gg_config_t *c)
     c->login_lockout_minutes = 15;
     c->max_upload_mib = 20;
     c->housekeeping_seconds = 300;
+    c->group_commit = 1;
     snprintf(c->public_url, sizeof c->public_url, "http://127.0.0.1:8080");
     gg_public_limits_t l;
     gg_public_limits_defaults(&l);
@@ -78,6 +79,7 @@ static const struct int_setting {
 } int_settings[] = {
     {"threads", offsetof(gg_config_t, threads), 0, 256},
     {"db_pool", offsetof(gg_config_t, db_pool), 0, 1024},
+    {"group_commit", offsetof(gg_config_t, group_commit), 0, 1},
     {"argon2_ops", offsetof(gg_config_t, argon2_ops), 1, 20},
     {"argon2_mem_kib", offsetof(gg_config_t, argon2_mem_kib), 8, 4 * 1024 * 1024},
     {"session_idle_minutes", offsetof(gg_config_t, session_idle_minutes), 1, 7 * 24 * 60},
@@ -256,6 +258,7 @@ static const struct {
     {"GRIDGOV_WEB_DIR", "web_dir"},
     {"GRIDGOV_THREADS", "threads"},
     {"GRIDGOV_DB_POOL", "db_pool"},
+    {"GRIDGOV_GROUP_COMMIT", "group_commit"},
     {"GRIDGOV_ACCESS_LOG", "access_log"},
     {"GRIDGOV_MIGRATIONS", "migrations"},
     {"GRIDGOV_ARGON2_OPS", "argon2_ops"},

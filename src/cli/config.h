@@ -10,6 +10,8 @@
  *   web_dir     GRIDGOV_WEB_DIR    --web-dir     web/dist
  *   threads     GRIDGOV_THREADS    --threads     HTTP worker threads (0 = CPUs)
  *   db_pool     GRIDGOV_DB_POOL    --db-pool     database connections (0 = threads + 2)
+ *   group_commit GRIDGOV_GROUP_COMMIT            SQLite: 1 (default) batches write transactions into one
+ *                  commit (db/db.h, gg_db_tx); 0 = one commit per transaction
  *   access_log  GRIDGOV_ACCESS_LOG --access-log  on | off
  *   migrations  GRIDGOV_MIGRATIONS --migrations  directory of sql/migrations
  *   max_upload_mib GRIDGOV_MAX_UPLOAD_MIB --max-upload-mib  body limit of import uploads (default 20)
@@ -65,6 +67,7 @@ typedef struct gg_config {
     char migrations[1024];
     int threads;
     int db_pool;
+    int group_commit; /* 1: SQLite write transactions go through the group committer (db/db.h) */
     int access_log;
     int argon2_ops;
     int argon2_mem_kib;

@@ -28,6 +28,8 @@ static const gg_command_t commands[] = {
      "  --web-dir DIR       built web app to serve (GRIDGOV_WEB_DIR, default web/dist)\n"
      "  --threads N         HTTP worker threads, 0 = one per CPU (GRIDGOV_THREADS)\n"
      "  --db-pool N         database connections, 0 = threads + 2 (GRIDGOV_DB_POOL)\n"
+     "  --group-commit 0|1  SQLite: batch write transactions into one commit (default 1; "
+     "GRIDGOV_GROUP_COMMIT)\n"
      "  --access-log on|off one line per request on stdout (GRIDGOV_ACCESS_LOG)\n",
      gg_cmd_serve},
     {"migrate", "create or upgrade the database schema",

@@ -25,7 +25,6 @@
 #include "core/mem.h"
 #include "db/driver.h"
 
-#define GG_DB_TX_ATTEMPTS 5
 #define GG_DB_POOL_MAX 256
 
 struct gg_db {
@@ -41,7 +40,18 @@ struct gg_db {
     int nfree;            /* top of the free stack */
     gg_db_conn_t **freel; /* capacity size */
     const void *context;  /* set once before use, read-only afterwards (see gg_db_set_context) */
+    /* SQLite's group committer (group.c), started by the first write transaction; NULL until then, and
+     * always for PostgreSQL or with no_group_commit */
+    int group_wanted;
+    struct gg_db_group *group;
+    gg_db_conn_t *group_conn;
 };
+
+/* The connection calls go to: the group committer's while a unit of c runs there (driver.h). */
+static inline gg_db_conn_t *live(gg_db_conn_t *c)
+{
+    return c->redirect ? c->redirect : c;
+}
 
 /* ---- URL ---- */
 
@@ -128,6 +138,7 @@ int gg_db_open(const gg_db_config_t *cfg, gg_db_t **out, gg_error_t *err)
     db->target = gg_xstrdup(target);
     db->busy_timeout_ms = cfg->busy_timeout_ms ? cfg->busy_timeout_ms : 5000;
     db->size = cfg->pool_size;
+    db->group_wanted = kind == GG_DB_SQLITE && !cfg->no_group_commit;
     if (db->size == 0) {
         /* The server's worker threads plus room for the outbox worker and a CLI task. */
         long cpus = sysconf(_SC_NPROCESSORS_ONLN);
@@ -150,6 +161,12 @@ out:
 void gg_db_close(gg_db_t *db)
 {
     if (!db) return;
+    if (db->group) {
+        gg_db_group_stop(db->group);
+        free(db->group_conn->on_commit.v);
+        free(db->group_conn->after_tx.v);
+        db->drv->close(db->group_conn);
+    }
     if (db->nfree != db->created)
         gg_log_warn("db: closing pool with %d connection(s) still checked out", db->created - db->nfree);
     for (int i = 0; i < db->nfree; i++) {
@@ -176,6 +193,7 @@ void gg_db_set_context(gg_db_t *db, const void *context)
 
 const void *gg_db_context(const gg_db_conn_t *c)
 {
+    if (c->redirect) c = c->redirect;
     return c->db->context;
 }
 
@@ -224,6 +242,7 @@ void gg_db_release(gg_db_t *db, gg_db_conn_t *c)
     if (!c->broken) c->drv->rollback(c);
     c->tx_depth = 0;
     c->retry = 0;
+    c->redirect = NULL;
     c->on_commit.n = 0;
     c->after_tx.n = 0;
     pthread_mutex_lock(&db->mu);
@@ -258,17 +277,20 @@ int gg_db_ping(gg_db_t *db, gg_error_t *err)
 int gg_db_exec(gg_db_conn_t *c, const char *sql, const gg_db_arg_t *args, int nargs, int64_t *changes,
                gg_error_t *err)
 {
+    c = live(c);
     return c->drv->exec(c, sql, args, nargs, changes, err);
 }
 
 int gg_db_exec_script(gg_db_conn_t *c, const char *sql, gg_error_t *err)
 {
+    c = live(c);
     return c->drv->exec_script(c, sql, err);
 }
 
 int gg_db_query(gg_db_conn_t *c, const char *sql, const gg_db_arg_t *args, int nargs, gg_db_res_t **out,
                 gg_error_t *err)
 {
+    c = live(c);
     return c->drv->query(c, sql, args, nargs, out, err);
 }
 
@@ -345,14 +367,14 @@ out:
 
 int gg_db_in_tx(gg_db_conn_t *c)
 {
-    return c->tx_depth > 0;
+    return live(c)->tx_depth > 0;
 }
 
 /* Nested gg_db_tx: a savepoint, so an inner failure undoes only the inner
  * work (the group-commit writer of DESIGN §4 runs each unit this way).  The
  * outermost call owns retries.  Savepoints with one reused name nest: both
  * databases resolve a name to the most recent unreleased one. */
-static int tx_nested(gg_db_conn_t *c, gg_db_tx_fn fn, void *ctx, gg_error_t *err)
+int gg_db_tx_nested(gg_db_conn_t *c, gg_db_tx_fn fn, void *ctx, gg_error_t *err)
 {
     gg_error_t ignored;
     int rc;
@@ -373,7 +395,7 @@ static int tx_nested(gg_db_conn_t *c, gg_db_tx_fn fn, void *ctx, gg_error_t *err
     return rc;
 }
 
-static void backoff(int attempt)
+void gg_db_backoff(int attempt)
 {
     /* 5, 10, 20, 40 ms doubled per attempt plus up to as much jitter, so two
      * writers that collided do not collide again in lockstep. */
@@ -385,7 +407,7 @@ static void backoff(int attempt)
 }
 
 /* Add (fn, ctx) to a hook list unless it is there already. */
-static void hooks_add(struct gg_db_hooks *h, gg_db_hook_fn fn, void *ctx)
+void gg_db_hooks_add(struct gg_db_hooks *h, gg_db_hook_fn fn, void *ctx)
 {
     for (int i = 0; i < h->n; i++)
         if (h->v[i].fn == fn && h->v[i].ctx == ctx) return;
@@ -398,7 +420,7 @@ static void hooks_add(struct gg_db_hooks *h, gg_db_hook_fn fn, void *ctx)
 
 /* Run the first n hooks of *h and empty it.  The list is taken off the connection first: a hook may run
  * a transaction of its own, which starts a list of its own. */
-static void hooks_run(gg_db_conn_t *c, struct gg_db_hooks *h, int n)
+void gg_db_hooks_run(gg_db_conn_t *c, struct gg_db_hooks *h, int n)
 {
     struct gg_db_hooks taken = *h;
     *h = (struct gg_db_hooks){0};
@@ -414,22 +436,25 @@ static void hooks_run(gg_db_conn_t *c, struct gg_db_hooks *h, int n)
 
 void gg_db_on_commit(gg_db_conn_t *c, gg_db_hook_fn fn, void *ctx)
 {
+    c = live(c);
     if (c->tx_depth == 0)
         fn(c, ctx);
     else
-        hooks_add(&c->on_commit, fn, ctx);
+        gg_db_hooks_add(&c->on_commit, fn, ctx);
 }
 
 void gg_db_after_tx(gg_db_conn_t *c, gg_db_hook_fn fn, void *ctx)
 {
+    c = live(c);
     if (c->tx_depth == 0)
         fn(c, ctx);
     else
-        hooks_add(&c->after_tx, fn, ctx);
+        gg_db_hooks_add(&c->after_tx, fn, ctx);
 }
 
 void *gg_db_after_tx_find(gg_db_conn_t *c, gg_db_hook_fn fn)
 {
+    c = live(c);
     for (int i = 0; i < c->after_tx.n; i++)
         if (c->after_tx.v[i].fn == fn) return c->after_tx.v[i].ctx;
     return NULL;
@@ -437,12 +462,52 @@ void *gg_db_after_tx_find(gg_db_conn_t *c, gg_db_hook_fn fn)
 
 static int tx_attempts(gg_db_conn_t *c, gg_db_tx_fn fn, void *ctx, gg_error_t *err);
 
+/* The group committer of c's pool, started on first use: NULL when there is none (PostgreSQL,
+ * no_group_commit) or it cannot start (then the transaction commits alone, as without one). */
+static struct gg_db_group *group_of(gg_db_conn_t *c)
+{
+    gg_db_t *db = c->db;
+    if (!__atomic_load_n(&db->group_wanted, __ATOMIC_ACQUIRE)) return NULL;
+    struct gg_db_group *g = __atomic_load_n(&db->group, __ATOMIC_ACQUIRE);
+    if (g) return g;
+    pthread_mutex_lock(&db->mu);
+    if (!db->group && db->group_wanted) {
+        gg_error_t err;
+        gg_db_conn_t *wc = NULL;
+        if (db->drv->connect(db, db->target, db->busy_timeout_ms, &wc, &err) == 0) {
+            wc->drv = db->drv;
+            wc->db = db;
+            if (gg_db_group_start(db, wc, &g, &err) == 0) {
+                db->group_conn = wc;
+                __atomic_store_n(&db->group, g, __ATOMIC_RELEASE);
+            } else {
+                db->drv->close(wc);
+            }
+        }
+        if (!db->group) {
+            gg_log_warn("db: no group commit (%s); each transaction commits alone", err.message);
+            __atomic_store_n(&db->group_wanted, 0, __ATOMIC_RELEASE);
+        }
+    }
+    g = db->group;
+    pthread_mutex_unlock(&db->mu);
+    return g;
+}
+
+void gg_db_group_counts(gg_db_t *db, long long *transactions, long long *commits)
+{
+    gg_db_group_stats(__atomic_load_n(&db->group, __ATOMIC_ACQUIRE), transactions, commits);
+}
+
 int gg_db_tx(gg_db_conn_t *c, gg_db_tx_fn fn, void *ctx, gg_error_t *err)
 {
-    if (c->tx_depth > 0) return tx_nested(c, fn, ctx, err);
+    c = live(c);
+    if (c->tx_depth > 0) return gg_db_tx_nested(c, fn, ctx, err);
     c->after_tx.n = 0;
-    int rc = tx_attempts(c, fn, ctx, err);
-    hooks_run(c, &c->after_tx, c->after_tx.n);
+    struct gg_db_group *g = group_of(c);
+    int rc = g && c != c->db->group_conn && !gg_db_group_is_writer(g) ? gg_db_group_tx(g, c, fn, ctx, err)
+                                                                      : tx_attempts(c, fn, ctx, err);
+    gg_db_hooks_run(c, &c->after_tx, c->after_tx.n);
     return rc;
 }
 
@@ -451,7 +516,7 @@ static int tx_attempts(gg_db_conn_t *c, gg_db_tx_fn fn, void *ctx, gg_error_t *e
     int rc = 0;
 
     for (int attempt = 0; attempt < GG_DB_TX_ATTEMPTS; attempt++) {
-        if (attempt > 0) backoff(attempt - 1);
+        if (attempt > 0) gg_db_backoff(attempt - 1);
         c->retry = 0;
         if (c->broken) {
             if ((rc = c->drv->reconnect(c, err)) < 0) return rc;
@@ -472,7 +537,7 @@ static int tx_attempts(gg_db_conn_t *c, gg_db_tx_fn fn, void *ctx, gg_error_t *e
             c->drv->rollback(c);
         c->tx_depth = 0;
         /* a lost connection may have committed: a cache must assume it did */
-        hooks_run(c, &c->on_commit, rc == 0 || c->broken ? c->on_commit.n : 0);
+        gg_db_hooks_run(c, &c->on_commit, rc == 0 || c->broken ? c->on_commit.n : 0);
         if (rc == 0) return 0;
         /* Lost mid-transaction: whether COMMIT landed is unknown, so no retry. */
         if (!c->retry || c->broken) return rc;

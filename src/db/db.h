@@ -82,6 +82,7 @@ typedef struct gg_db_config {
     const char *url;     /* "sqlite:var/gridgov.db" | "sqlite::memory:" | "postgresql://..." */
     int pool_size;       /* connections; 0 = default (threads + 2) */
     int busy_timeout_ms; /* SQLite busy timeout; 0 = 5000 */
+    int no_group_commit; /* SQLite: 1 = every gg_db_tx commits alone (no group committer; see gg_db_tx) */
 } gg_db_config_t;
 
 /* Validate a URL without connecting ("database.url: unsupported scheme \"mysq\""). */
@@ -140,9 +141,29 @@ int gg_db_query_i64(gg_db_conn_t *c, const char *sql, const gg_db_arg_t *args, i
  * transaction it runs fn in a SAVEPOINT instead: a failure of fn undoes only
  * fn's work and the outer transaction goes on (no retry at that level).
  * A PostgreSQL connection found dead at BEGIN is reconnected and retried.
+ *
+ * Group commit (SQLite, unless gg_db_config_t.no_group_commit; DESIGN §4, db/group.c): an outermost
+ * gg_db_tx does not begin on c.  It queues fn as a unit; the first caller that finds nobody committing
+ * leads a batch: on the committer's own connection it runs what is queued (at most 64 units) inside one
+ * BEGIN IMMEDIATE, each unit in its own SAVEPOINT, commits once (one fsync for the batch) and then wakes
+ * the batch's other callers.  For fn nothing changes:
+ *  - fn(c, ctx, err) gets the committer's connection; c itself is redirected there while fn runs, so a
+ *    function that uses the connection kept in its context writes inside the batch too;
+ *  - a unit that fails rolls back to its savepoint and gets its own error; the others commit;
+ *  - busy at BEGIN or COMMIT is retried for the whole batch as above (fn may run again); an error that
+ *    ends the whole transaction (a full disk) re-runs the other units;
+ *  - the unit's gg_db_on_commit and gg_db_after_tx hooks run after the batch's COMMIT (on commit only
+ *    for a unit that committed), on the caller's thread and its own connection c, before gg_db_tx
+ *    returns — not on the committer's, so a hook may run a transaction of its own;
+ *  - reads (gg_db_query outside gg_db_tx) never wait for the writer: WAL readers see the last commit.
+ * fn may run on another caller's thread (the batch's leader): thread-local state set inside fn is not the
+ * caller's, so keep what a hook needs in its ctx or in the database.  PostgreSQL keeps one transaction per
+ * connection (many connections).
  */
 typedef int (*gg_db_tx_fn)(gg_db_conn_t *c, void *ctx, gg_error_t *err);
 int gg_db_tx(gg_db_conn_t *c, gg_db_tx_fn fn, void *ctx, gg_error_t *err);
+/* Write transactions run and commits made by the group committer so far (0, 0 without one). */
+void gg_db_group_counts(gg_db_t *db, long long *transactions, long long *commits);
 
 /*
  * After-commit hooks: the one mechanism for effects that must follow a

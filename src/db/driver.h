@@ -20,6 +20,10 @@ struct gg_db_conn {
     int tx_depth; /* 0 outside gg_db_tx; >1 means nested (savepoints) */
     int retry;    /* driver sets it when the last error was busy/serialization/deadlock */
     int broken;   /* driver sets it when the connection is lost; acquire reconnects */
+    /* Set by the group committer (group.c) while a unit of this connection runs on the writer's
+     * connection: every call on this one goes there (db.c, live()), so a transaction function that kept
+     * its connection in its context instead of using its argument still writes inside the batch. */
+    gg_db_conn_t *redirect;
     /* gg_db_on_commit: run after the outermost COMMIT; gg_db_after_tx: run when the outermost transaction
      * ends, committed or not.  Each in registration order, grown as needed. */
     struct gg_db_hooks {
@@ -62,7 +66,32 @@ typedef struct gg_db_driver {
     /* Optional, for /readyz: is what this connection writes to still the
      * database (SQLite: the file at the configured path is the open one)? */
     int (*check)(gg_db_conn_t *c, gg_error_t *err);
+    /* Optional: 1 while the connection is inside a transaction (SQLite: an error such as a full disk
+     * may have rolled the whole transaction back by itself). */
+    int (*in_tx)(gg_db_conn_t *c);
 } gg_db_driver_t;
+
+/* ---- shared by db.c and the group committer (group.c) ---- */
+
+#define GG_DB_TX_ATTEMPTS 5
+/* gg_db_tx's pieces: the savepoint of a nested call, the backoff between attempts, the hook lists. */
+int gg_db_tx_nested(gg_db_conn_t *c, gg_db_tx_fn fn, void *ctx, gg_error_t *err);
+void gg_db_backoff(int attempt);
+void gg_db_hooks_add(struct gg_db_hooks *h, gg_db_hook_fn fn, void *ctx);
+void gg_db_hooks_run(gg_db_conn_t *c, struct gg_db_hooks *h, int n);
+
+/* The group committer (group.c): queued gg_db_tx calls run in batches, one commit each, on its own
+ * connection wc (taken over; the caller closes it after gg_db_group_stop), each batch led by one of the
+ * waiting callers. */
+struct gg_db_group;
+int gg_db_group_start(gg_db_t *db, gg_db_conn_t *wc, struct gg_db_group **out, gg_error_t *err);
+/* Queue fn as a unit of the next batch and wait for its commit; the unit's hooks then run on c. */
+int gg_db_group_tx(struct gg_db_group *g, gg_db_conn_t *c, gg_db_tx_fn fn, void *ctx, gg_error_t *err);
+/* 1 on a thread that is leading a batch now (a transaction it starts must not queue behind itself). */
+int gg_db_group_is_writer(const struct gg_db_group *g);
+/* Wait for the queue to drain (nothing queues once the server stopped), free the committer. */
+void gg_db_group_stop(struct gg_db_group *g);
+void gg_db_group_stats(const struct gg_db_group *g, long long *units, long long *batches);
 
 extern const gg_db_driver_t gg_db_sqlite_driver;
 extern const gg_db_driver_t gg_db_pg_driver;

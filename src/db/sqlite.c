@@ -329,6 +329,11 @@ static int sq_commit(gg_db_conn_t *gc, gg_error_t *err)
     return rc;
 }
 
+static int sq_in_tx(gg_db_conn_t *gc)
+{
+    return !sqlite3_get_autocommit(SQ(gc)->db);
+}
+
 static void sq_close(gg_db_conn_t *gc)
 {
     sq_conn_t *c = SQ(gc);
@@ -459,4 +464,5 @@ const gg_db_driver_t gg_db_sqlite_driver = {
     .begin = sq_begin,
     .commit = sq_commit,
     .rollback = sq_rollback,
+    .in_tx = sq_in_tx,
 };

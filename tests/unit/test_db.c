@@ -1104,6 +1104,183 @@ static void test_pg_reconnect(void **state)
 
 /* ---------------------------------------------------------------- main */
 
+/* ---- group commit (SQLite) ---- */
+
+enum { GROUP_UNITS = 12, GROUP_BAD = 5 };
+
+typedef struct group_unit {
+    gg_db_t *db;
+    int i;
+    int rc;
+    gg_error_t err;
+    int hooked, after;        /* the unit's on-commit and after-transaction hooks ran (on its own thread) */
+    pthread_t self, hook_thr; /* the caller's thread, the thread its commit hook ran on */
+    gg_db_conn_t *mine, *hook_conn;
+    volatile int *queued;
+} group_unit_t;
+
+static volatile int gate_open;
+
+static void group_hook(gg_db_conn_t *c, void *ctx)
+{
+    group_unit_t *u = ctx;
+    u->hooked++;
+    u->hook_thr = pthread_self();
+    u->hook_conn = c;
+    assert_false(gg_db_in_tx(c));
+}
+
+static void group_after(gg_db_conn_t *c, void *ctx)
+{
+    (void)c;
+    ((group_unit_t *)ctx)->after++;
+}
+
+/* One row; unit GROUP_BAD inserts its row too and then fails (its savepoint undoes the row). */
+static int tx_group_unit(gg_db_conn_t *c, void *arg, gg_error_t *err)
+{
+    group_unit_t *u = arg;
+    assert_ptr_not_equal(c, u->mine);  /* the writer's connection ... */
+    assert_true(gg_db_in_tx(u->mine)); /* ... and the caller's is redirected into the batch */
+    if (gg_db_exec(u->mine, "INSERT INTO t_group (i) VALUES ($1)", GG_ARGS(GG_I64(u->i)), NULL, err) < 0)
+        return -1;
+    gg_db_on_commit(c, group_hook, u);
+    gg_db_after_tx(u->mine, group_after, u);
+    if (u->i == GROUP_BAD) return gg_err_invalid(err, "i", "unit %d refuses", u->i);
+    return 0;
+}
+
+/* The first unit holds the writer until every other caller has queued, so they make one batch. */
+static int tx_gate(gg_db_conn_t *c, void *arg, gg_error_t *err)
+{
+    volatile int *queued = arg;
+    for (int spins = 0; spins < 5000 && __atomic_load_n(queued, __ATOMIC_SEQ_CST) < GROUP_UNITS; spins++)
+        usleep(1000);
+    usleep(200000); /* the last one counted itself just before queueing */
+    return gg_db_exec(c, "INSERT INTO t_group (i) VALUES (-1)", GG_NOARGS, NULL, err);
+}
+
+static void *group_caller(void *arg)
+{
+    group_unit_t *u = arg;
+    gg_db_conn_t *c = NULL;
+    u->self = pthread_self();
+    if ((u->rc = gg_db_acquire(u->db, &c, &u->err)) < 0) return NULL;
+    u->mine = c;
+    __atomic_add_fetch(u->queued, 1, __ATOMIC_SEQ_CST);
+    u->rc = gg_db_tx(c, tx_group_unit, u, &u->err);
+    gg_db_release(u->db, c);
+    return NULL;
+}
+
+static void *gate_caller(void *arg)
+{
+    gg_db_t *db = ((group_unit_t *)arg)->db;
+    gg_error_t err = {0};
+    gg_db_conn_t *c = NULL;
+    OK(gg_db_acquire(db, &c, &err));
+    __atomic_store_n(&gate_open, 1, __ATOMIC_SEQ_CST);
+    OK(gg_db_tx(c, tx_gate, (void *)((group_unit_t *)arg)->queued, &err));
+    gg_db_release(db, c);
+    return NULL;
+}
+
+static void test_group_commit(void **state)
+{
+    fx_t *f = *state;
+    gg_error_t err = {0};
+    gg_db_conn_t *c;
+    volatile int queued = 0;
+
+    if (f->kind != GG_DB_SQLITE) skip(); /* PostgreSQL commits per connection */
+    /* a pool of its own, large enough for every caller at once */
+    gg_db_t *db = NULL;
+    gg_db_config_t cfg = {.url = f->url, .pool_size = GROUP_UNITS + 2};
+    OK(gg_db_open(&cfg, &db, &err));
+    OK(gg_db_acquire(db, &c, &err));
+    script(f, c, "DROP TABLE IF EXISTS t_group; CREATE TABLE t_group (i BIGINT NOT NULL)");
+    gg_db_release(db, c);
+    long long tx0, commits0, tx1, commits1;
+    gg_db_group_counts(db, &tx0, &commits0);
+
+    group_unit_t gate = {.db = db, .queued = &queued}, u[GROUP_UNITS];
+    pthread_t gt, t[GROUP_UNITS];
+    gate_open = 0;
+    pthread_create(&gt, NULL, gate_caller, &gate);
+    while (!__atomic_load_n(&gate_open, __ATOMIC_SEQ_CST))
+        usleep(1000);
+    usleep(20000); /* the gate is in the writer */
+    for (int i = 0; i < GROUP_UNITS; i++) {
+        u[i] = (group_unit_t){.db = db, .i = i, .queued = &queued};
+        pthread_create(&t[i], NULL, group_caller, &u[i]);
+    }
+    pthread_join(gt, NULL);
+    for (int i = 0; i < GROUP_UNITS; i++)
+        pthread_join(t[i], NULL);
+    gg_db_group_counts(db, &tx1, &commits1);
+    /* the gate's commit, then the twelve in one */
+    assert_int_equal(tx1 - tx0, GROUP_UNITS + 1);
+    assert_int_equal(commits1 - commits0, 2);
+
+    for (int i = 0; i < GROUP_UNITS; i++) {
+        if (i == GROUP_BAD) {
+            /* its own error; its row undone with its savepoint; no commit hook, but its after-tx hook */
+            assert_int_equal(u[i].rc, -400);
+            assert_string_equal(u[i].err.field, "i");
+            assert_int_equal(u[i].hooked, 0);
+        } else {
+            check(u[i].rc, &u[i].err, "unit", __LINE__);
+            assert_int_equal(u[i].hooked, 1);
+            assert_true(pthread_equal(u[i].hook_thr, u[i].self)); /* on the caller's thread ... */
+            assert_ptr_equal(u[i].hook_conn, u[i].mine);          /* ... and connection */
+        }
+        assert_int_equal(u[i].after, 1);
+    }
+    OK(gg_db_acquire(db, &c, &err));
+    assert_int_equal(count_rows(c, "SELECT count(*) FROM t_group"), GROUP_UNITS); /* 11 + the gate's */
+    assert_int_equal(count_rows(c, "SELECT count(*) FROM t_group WHERE i = 5"), 0);
+    gg_db_release(db, c);
+    gg_db_close(db);
+}
+
+/* N threads x M transactions through the group committer: every row there, in fewer commits. */
+static void test_group_threads(void **state)
+{
+    fx_t *f = *state;
+    gg_error_t err = {0};
+    gg_db_conn_t *c;
+    enum { THREADS = 8, EACH = 150 };
+    worker_t w[THREADS];
+    pthread_t t[THREADS];
+
+    if (f->kind != GG_DB_SQLITE) skip();
+    gg_db_t *db = NULL;
+    gg_db_config_t cfg = {.url = f->url, .pool_size = THREADS};
+    OK(gg_db_open(&cfg, &db, &err));
+    OK(gg_db_acquire(db, &c, &err));
+    script(f, c,
+           "DROP TABLE IF EXISTS t_conc; CREATE TABLE t_conc (id @ID@, worker BIGINT NOT NULL, "
+           "i BIGINT NOT NULL, UNIQUE (worker, i))");
+    gg_db_release(db, c);
+    for (int i = 0; i < THREADS; i++) {
+        w[i] = (worker_t){.db = db, .id = i, .n = EACH};
+        pthread_create(&t[i], NULL, worker_main, &w[i]);
+    }
+    for (int i = 0; i < THREADS; i++) {
+        pthread_join(t[i], NULL);
+        check(w[i].rc, &w[i].err, "worker", __LINE__);
+    }
+    long long txs, commits;
+    gg_db_group_counts(db, &txs, &commits);
+    OK(gg_db_acquire(db, &c, &err));
+    assert_int_equal(count_rows(c, "SELECT count(*) FROM t_conc"), THREADS * EACH);
+    gg_db_release(db, c);
+    assert_true(txs >= THREADS * EACH);
+    assert_true(commits < txs); /* eight writers at once share commits */
+    printf("group commit: %lld transactions in %lld commits\n", txs, commits);
+    gg_db_close(db);
+}
+
 static const struct CMUnitTest backend_tests[] = {
     cmocka_unit_test(test_ping),         cmocka_unit_test(test_types_roundtrip),
     cmocka_unit_test(test_placeholders), cmocka_unit_test(test_unique_conflict),
@@ -1111,6 +1288,7 @@ static const struct CMUnitTest backend_tests[] = {
     cmocka_unit_test(test_on_commit),    cmocka_unit_test(test_after_tx),
     cmocka_unit_test(test_stmt_cache),   cmocka_unit_test(test_migrate),
     cmocka_unit_test(test_pool_threads), cmocka_unit_test(test_pg_reconnect),
+    cmocka_unit_test(test_group_commit), cmocka_unit_test(test_group_threads),
 };
 
 static int pg_schema(const char *url, const char *sql)

@@ -157,7 +157,9 @@ int gg_api_case_create_run(gg_req_t *req, gg_op_t *op, const gg_case_in_t *in, i
 static int create_run(gg_write_t *w, gg_error_t *err)
 {
     create_state_t *s = w->state;
-    return gg_api_case_create_run(w->req, &w->op, &s->in, &w->result, s->secret, err);
+    if (gg_api_case_create_run(w->req, &w->op, &s->in, &w->result, s->secret, err) < 0) return -1;
+    w->result_secret = s->secret; /* an Idempotency-Key replay shows it again (api/write.h) */
+    return 0;
 }
 
 /* The case w->result as a 201, with the tracking secret (shown this once). */
@@ -170,7 +172,7 @@ static int create_respond(gg_write_t *w, gg_error_t *err)
     gg_jw_t *jw = gg_api_json(w->req, w->status);
     gg_case_json_opt_t o = {.cal = cal, .now = gg_now_ms(), .contact = GG_CASE_CONTACT_MASKED};
     gg_case_json_open(jw, w->op.arena, &k, &o);
-    gg_jw_kstr(jw, "secret", s->secret);
+    gg_jw_kstr(jw, "secret", w->replayed ? w->result_secret : s->secret);
     gg_jw_obj_end(jw);
     if (cal) gg_cal_snapshot_release(cal);
     return 0;

@@ -14,7 +14,9 @@
 #include "api/api.h"
 #include "api/cases/case_json.h"
 #include "api/cases/cases_internal.h"
+#include "api/write.h"
 #include "core/clock.h"
+#include "domain/idempotency.h"
 #include "domain/cases/transition.h"
 #include "domain/cases/workflow.h"
 #include "domain/people/registration.h"
@@ -27,13 +29,30 @@ typedef struct public_create {
     gg_case_in_t *in;
     int64_t id;
     char secret[44];
+    gg_idem_t *idem; /* the request's Idempotency-Key, or NULL */
+    int replayed;
 } public_create_t;
 
 static int create_tx(gg_db_conn_t *c, void *ctx, gg_error_t *err)
 {
     public_create_t *x = ctx;
-    (void)c;
-    return gg_api_case_create_run(x->req, x->op, x->in, &x->id, x->secret, err);
+    x->replayed = 0;
+    if (x->idem) { /* claimed first, stored last: the key commits with the case (domain/idempotency.h) */
+        int claim = gg_idem_claim(c, x->idem, gg_now_ms(), err);
+        if (claim < 0) return -1;
+        if (claim == GG_IDEM_REPLAY) {
+            x->replayed = 1;
+            x->id = x->idem->result_id;
+            snprintf(x->secret, sizeof x->secret, "%s", x->idem->secret ? x->idem->secret : "");
+            return 0;
+        }
+    }
+    if (gg_api_case_create_run(x->req, x->op, x->in, &x->id, x->secret, err) < 0) return -1;
+    if (!x->idem) return 0;
+    x->idem->status = 201;
+    x->idem->result_id = x->id;
+    x->idem->secret = x->secret;
+    return gg_idem_finish(c, x->idem, err);
 }
 
 static void public_create(gg_req_t *req)
@@ -65,6 +84,9 @@ static void public_create(gg_req_t *req)
         return;
     }
     if (gg_api_public_lookup(req, c) < 0) goto out;
+    gg_idem_t idem;
+    int keyed = gg_api_idem(req, auth ? auth->account_id : 0, &idem);
+    if (keyed < 0) goto out;
     if (gg_api_body(req, fields, sizeof fields / sizeof fields[0], &body) < 0) goto out;
     gg_case_in_t in = {.channel = "app", .public = 1};
     in.category_id = gg_json_int(body, "category_id", 0);
@@ -90,8 +112,9 @@ static void public_create(gg_req_t *req)
                          .auth = NULL,
                          .actor = {.account_id = 0, .username = "public", .client_ip = gg_req_client_ip(req)},
                          .keys = &app->keys};
-    public_create_t x = {.req = req, .op = &op, .in = &in};
+    public_create_t x = {.req = req, .op = &op, .in = &in, .idem = keyed ? &idem : NULL};
     if (gg_db_tx(c, create_tx, &x, &err) < 0) goto fail;
+    if (x.replayed) gg_resp_header(req, "Idempotent-Replayed", "true");
     /* the answer: what the reporter needs to follow it — the number and the secret (shown this once) */
     gg_db_res_t *r;
     const char *number = NULL, *state = NULL;
@@ -108,7 +131,7 @@ static void public_create(gg_req_t *req)
     gg_jw_t *w = gg_api_json(req, 201);
     gg_jw_obj(w);
     gg_jw_kstr(w, "number", number);
-    gg_jw_kstr(w, "secret", x.secret);
+    gg_jw_kstr(w, "secret", x.secret); /* a replay's too: kept encrypted with its Idempotency-Key */
     gg_jw_kstr(w, "state", state);
     gg_jw_ktime(w, "response_due_at", due);
     gg_jw_kstr(w, "tracking_url",

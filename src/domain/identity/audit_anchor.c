@@ -19,15 +19,9 @@ static struct {
     int fd; /* -1: not anchoring (unit tests, tools that never opened it) */
     unsigned char key[32];
     int64_t last_seq;
+    char last_hash[65];
     char path[4096];
-} anchor = {PTHREAD_MUTEX_INITIALIZER, -1, {0}, 0, {0}};
-
-/* The newest row of this thread's running transaction: a transaction runs, commits and calls its commit
- * hooks on one thread, so the hook (registered once per transaction, with no context) finds its row here. */
-static _Thread_local struct {
-    int64_t seq;
-    char hash[65];
-} pending;
+} anchor = {PTHREAD_MUTEX_INITIALIZER, -1, {0}, 0, {0}, {0}};
 
 static void line_mac(const unsigned char key[32], int64_t seq, const char *hash, char out[65])
 {
@@ -74,34 +68,52 @@ void gg_audit_anchor_close(void)
     pthread_mutex_unlock(&anchor.mu);
 }
 
-/* Commit hook.  Lines of commits that finish out of order are skipped: the head only moves forward, and the
- * newest line is what the check reads.  The same seq again (a transaction whose COMMIT was lost with its
- * connection, then the row written anew) is appended: the later line wins. */
+/* Commit hook: the head as committed, read back from audit_head on c (outside the transaction now).
+ * Reading it, rather than remembering the row the transaction wrote, keeps a row of a savepoint that
+ * rolled back (a failed unit of a group commit, db/db.h) off the anchor, and needs no thread-local state:
+ * with group commit the transaction ran on the writer thread, the hook runs on the request's.  The head
+ * only moves forward, so a later commit's head read here is as genuine (lines of commits that finish out
+ * of order are skipped; the newest line is what the check reads).  The same seq with another hash (a
+ * transaction whose COMMIT was lost with its connection, then the row written anew) is appended: the later
+ * line wins; the same line twice (several units of one batch) is written once. */
 static void anchor_flush(gg_db_conn_t *c, void *ctx)
 {
-    (void)c;
     (void)ctx;
-    if (!pending.seq) return;
-    int64_t seq = pending.seq;
-    pending.seq = 0;
+    gg_error_t err;
+    gg_db_res_t *r;
+    int64_t seq = 0;
+    char hash[65] = "";
+    if (gg_db_query(c, "SELECT seq, hash FROM audit_head WHERE id = 1", GG_NOARGS, &r, &err) < 0) {
+        gg_log_warn("audit anchor: cannot read the audit head: %s", err.message);
+        return;
+    }
+    if (gg_db_next(r, &err) == 1) {
+        seq = gg_db_i64(r, 0);
+        snprintf(hash, sizeof hash, "%s", gg_db_text(r, 1) ? gg_db_text(r, 1) : "");
+    }
+    gg_db_res_free(r);
+    if (seq <= 0) return;
     pthread_mutex_lock(&anchor.mu);
-    if (anchor.fd >= 0 && seq >= anchor.last_seq) {
+    if (anchor.fd >= 0 &&
+        (seq > anchor.last_seq || (seq == anchor.last_seq && strcmp(hash, anchor.last_hash)))) {
         char mac[65], line[160];
-        line_mac(anchor.key, seq, pending.hash, mac);
-        int n = snprintf(line, sizeof line, "%lld %s %s\n", (long long)seq, pending.hash, mac);
-        if (write(anchor.fd, line, (size_t)n) == n)
+        line_mac(anchor.key, seq, hash, mac);
+        int n = snprintf(line, sizeof line, "%lld %s %s\n", (long long)seq, hash, mac);
+        if (write(anchor.fd, line, (size_t)n) == n) {
             anchor.last_seq = seq;
-        else
+            memcpy(anchor.last_hash, hash, sizeof hash);
+        } else {
             gg_log_warn("audit anchor: cannot append to %s: %s", anchor.path, strerror(errno));
+        }
     }
     pthread_mutex_unlock(&anchor.mu);
 }
 
 void gg_audit_anchor_note(gg_db_conn_t *c, int64_t seq, const char *hash)
 {
+    (void)seq;
+    (void)hash;
     if (anchor.fd < 0) return; /* read without the lock: opened once at start-up, before any request */
-    pending.seq = seq;
-    snprintf(pending.hash, sizeof pending.hash, "%s", hash);
     gg_db_on_commit(c, anchor_flush, NULL);
 }
 

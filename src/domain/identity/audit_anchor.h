@@ -30,8 +30,8 @@
 int gg_audit_anchor_open(const char *data_dir, const gg_keys_t *keys, gg_error_t *err);
 void gg_audit_anchor_close(void);
 
-/* From gg_audit_append: seq/hash is the newest row of the running transaction; its line is written when the
- * transaction commits. */
+/* From gg_audit_append: the running transaction appended rows (seq/hash, its newest, is not kept): once it
+ * commits, the committed head, read back from audit_head, is appended to the anchor file. */
 void gg_audit_anchor_note(gg_db_conn_t *c, int64_t seq, const char *hash);
 
 /* Compare the newest anchor line with the chain (call after gg_audit_verify found the chain intact).  Sets

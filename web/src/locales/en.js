@@ -486,6 +486,7 @@ export default {
       unsupported_media_type: 'This type of file is not accepted',
       too_many_requests: 'Too many requests; please try again later',
       database_unavailable: 'The database is unavailable; please try again later',
+      idempotency_key_reused: 'This request was already sent with different content; please reload and try again',
       internal: 'Server error; please try again later',
     },
     // Why a field was refused (the server's error.reason), with the field's name when known.

@@ -488,6 +488,7 @@ export default {
       unsupported_media_type: '不支持此文件类型',
       too_many_requests: '操作过于频繁，请稍后再试',
       database_unavailable: '数据库暂时不可用，请稍后重试',
+      idempotency_key_reused: '该请求已以不同内容提交过，请刷新后重试',
       internal: '服务器内部错误，请稍后重试',
     },
     // Why a field was refused (the server's error.reason), with the field's name when known.
