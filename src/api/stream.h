@@ -1,0 +1,31 @@
+/*
+ * stream.h — the live stream's hub (one per node, started by `serve`): GET /api/v1/stream answers
+ * Server-Sent Events of the case changes within the caller's scope and the caller's unread notification
+ * count (docs/api.md "Stream").
+ *
+ * Contract
+ *  - gg_live_hub_start(db) starts one thread that polls the outbox (rows with a scope, domain/live.h) and
+ *    the notifications every 250 ms, and at once when a commit of this node wrote either (the domain's
+ *    waker).  Other nodes' events arrive by the same poll of the shared database, so a node sees any node's
+ *    event within about 250 ms (on PostgreSQL rows committed out of id order are caught by re-reading the
+ *    last 64 ids and skipping those already sent).
+ *  - Each subscriber is filtered in memory (gg_live_visible on the row's scope): no query per event per
+ *    client.  An idle subscriber is a parked connection (http/stream.c): no thread.
+ *  - Every 20 s each stream gets a comment line (": hb"), so proxies keep it and a dead client is found.
+ *  - A subscriber that does not read (more than 1 MiB waiting) gets "event: reset" and its stream ends.
+ *  - gg_live_hub_touch(hub, account): recount that account's unread notifications on the next poll (after
+ *    marking read).  gg_live_hub_stop after the HTTP server stopped (no stream left), before the database
+ *    closes.
+ */
+#ifndef GG_API_STREAM_H
+#define GG_API_STREAM_H
+
+#include "db/db.h"
+
+typedef struct gg_live_hub gg_live_hub_t;
+
+gg_live_hub_t *gg_live_hub_start(gg_db_t *db, gg_error_t *err);
+void gg_live_hub_touch(gg_live_hub_t *hub, int64_t account_id);
+void gg_live_hub_stop(gg_live_hub_t *hub);
+
+#endif
