@@ -35,7 +35,7 @@ static int notify_unit(gg_op_t *op, const char *kind, int64_t case_id, int64_t u
     const char *sql = gg_sprintf(
         op->arena,
         "INSERT INTO notification (account_id, kind, case_id, params, created_at) "
-        "SELECT DISTINCT g.account_id, $3, $4, $5, $6 FROM role_grant g "
+        "SELECT DISTINCT g.account_id, $3, CAST($4 AS BIGINT), $5, CAST($6 AS BIGINT) FROM role_grant g "
         "JOIN account a ON a.id = g.account_id AND a.status = 'active' JOIN unit gu ON gu.id = g.unit_id "
         "JOIN unit t ON t.id = $1 WHERE g.role IN (%s) AND g.account_id <> $2 AND (g.unit_id = t.id OR "
         "(a.home_unit_id = t.id AND substr(t.path, 1, length(gu.path)) = gu.path))",
