@@ -123,6 +123,12 @@ const routes = [
         meta: { title: 'calendar.title', permission: 'settings.manage' },
       },
       {
+        path: 'notifications',
+        name: 'notifications',
+        component: () => import('./views/NotificationsView.vue'),
+        meta: { title: 'notifications.title' },
+      },
+      {
         path: ':pathMatch(.*)*',
         name: 'not-found',
         component: () => import('./views/NotFoundView.vue'),
