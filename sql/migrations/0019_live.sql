@@ -31,3 +31,6 @@ CREATE TABLE case_mark (
 -- outbox.scope: who may see a case event on the live stream, written with the row: the case's location
 -- and owner paths, its task units' paths and its reporter, as 'u=/1/7/;o=/1/;t=/1/7/9/,/1/8/;r=12'.
 ALTER TABLE outbox ADD COLUMN scope TEXT;
+
+-- an extension request nobody answered within this many hours lapses (domain/cases/sla.h); 0 = never
+INSERT INTO app_setting (key, value, updated_at) VALUES ('case_extension_expiry_hours', '24', 0);

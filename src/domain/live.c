@@ -116,8 +116,12 @@ int gg_live_case_event(gg_op_t *op, const gg_case_event_t *e, const char **scope
     int rc = 0;
     if (!strcmp(a, "dispatch") || !strcmp(a, "reassign")) {
         rc = notify_unit(op, "new_task", e->case_id, hunit, GG_P_CASE_HANDLE, params, err);
-    } else if (!strcmp(a, "supervise") || !strcmp(a, "mark_yellow") || !strcmp(a, "mark_red")) {
-        const char *kind = a[0] == 's' ? "supervised" : a[5] == 'y' ? "near_due" : "overdue";
+    } else if (!strcmp(a, "supervise") || !strcmp(a, "mark_yellow") || !strcmp(a, "mark_red") ||
+               !strcmp(a, "extend_expire")) {
+        const char *kind = a[0] == 's'   ? "supervised"
+                           : a[0] == 'e' ? "extension_expired"
+                           : a[5] == 'y' ? "near_due"
+                                         : "overdue";
         rc = haccount ? notify_account(op, kind, e->case_id, haccount, params, err)
                       : notify_unit(op, kind, e->case_id, hunit, GG_P_CASE_HANDLE, params, err);
         if (rc == 0 && !strcmp(a, "mark_red") && owner != hunit)

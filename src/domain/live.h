@@ -12,6 +12,7 @@
  *      supervise            supervised to the handler (handler_account_id, else the handling unit's accounts)
  *      mark_yellow          near_due   same recipients as supervised (the scheduler's, domain/cases/sla.h)
  *      mark_red             overdue    same, and the owner unit's accounts
+ *      extend_expire        extension_expired  as supervised (the scheduler's)
  *      return               returned   to the owner unit's accounts (the dispatcher's unit)
  *      rate (unsatisfied)   rated      to the owner unit's accounts
  *    never to the actor.  params: {"number", "category_code", "action"}; the UI translates kind.  *scope is

@@ -14,6 +14,10 @@
  *  - Catches up: each run marks every case whose instant has passed (at most 200 per kind per run; the
  *    next run continues).  A case whose due_at passed before its yellow mark gets only the red one.
  *  - Running states: registered, dispatched, in_progress, awaiting_verification (as the overdue box).
+ *  - Extension requests (extend_request) unanswered for case_extension_expiry_hours (app_setting, default 24
+ *    wall-clock hours, 0 = never) lapse: extension_pending is cleared (version + 1) by an UPDATE guarded on
+ *    extension_pending = 1 and, when it changed the row, an extend_expire event (system, internal) follows —
+ *    once, whoever runs it.  The handler is told (notification extension_expired).
  */
 #ifndef GG_DOMAIN_CASES_SLA_H
 #define GG_DOMAIN_CASES_SLA_H
@@ -21,6 +25,6 @@
 #include "domain/domain.h"
 
 int gg_sla_run(gg_db_conn_t *c, int is_pg, const gg_keys_t *keys, int64_t now, int *yellow, int *red,
-               gg_error_t *err);
+               int *expired, gg_error_t *err);
 
 #endif

@@ -11,6 +11,7 @@ export default {
       supervised: 'Case {number} is being supervised',
       near_due: 'Case {number} is nearly due',
       overdue: 'Case {number} is overdue',
+      extension_expired: 'Extension request for case {number} lapsed unanswered',
       returned: 'Case {number} was returned',
       rated: 'Case {number} was rated unsatisfied',
     },

@@ -11,6 +11,7 @@ export default {
       supervised: '案件 {number} 被督办',
       near_due: '案件 {number} 即将超期',
       overdue: '案件 {number} 已超期',
+      extension_expired: '案件 {number} 的延期申请超时未批复，已失效',
       returned: '案件 {number} 被退回',
       rated: '案件 {number} 收到不满意评价',
     },
