@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "api/api.h"
 #include "core/clock.h"
@@ -15,7 +16,8 @@
 #include "domain/live.h"
 #include "json/jw.h"
 
-#define POLL_MS 250
+#define POLL_MS 250            /* without a listener (SQLite, or the PostgreSQL listener is down) */
+#define POLL_LISTENING_MS 2000 /* with one: a safety net only */
 #define HEARTBEAT_MS 20000
 #define LOOKBACK 64            /* PostgreSQL: ids re-read for rows committed out of order */
 #define SENT_RING 256          /* ids already sent, for the lookback */
@@ -38,6 +40,9 @@ struct gg_live_hub {
     gg_db_t *db;
     int is_pg;
     pthread_t thread;
+    pthread_t listen_thread;
+    int listening;      /* the PostgreSQL listener is connected (hub polls slowly) */
+    int listen_started; /* listen_thread runs */
     pthread_mutex_t lock;
     pthread_cond_t cond;
     int stop, kicked, started;
@@ -187,7 +192,9 @@ static void *hub_main(void *arg)
         if (!h->kicked && !h->stop) {
             struct timespec ts;
             clock_gettime(CLOCK_REALTIME, &ts);
-            ts.tv_nsec += (long)POLL_MS * 1000000L;
+            long wait_ms = h->listening ? POLL_LISTENING_MS : POLL_MS;
+            ts.tv_sec += wait_ms / 1000;
+            ts.tv_nsec += (wait_ms % 1000) * 1000000L;
             if (ts.tv_nsec >= 1000000000L) {
                 ts.tv_sec++;
                 ts.tv_nsec -= 1000000000L;
@@ -203,6 +210,50 @@ static void *hub_main(void *arg)
         if (hb) next_hb = now + HEARTBEAT_MS;
         poll_once(h, hb);
     }
+    return NULL;
+}
+
+/* PostgreSQL: one connection per node LISTENs on gg_live; each NOTIFY (a case event committed on any node)
+ * kicks the hub.  A lost connection is reopened after a pause, the hub polling fast meanwhile. */
+static void *listen_main(void *arg)
+{
+    gg_live_hub_t *h = arg;
+    gg_db_conn_t *l = NULL;
+    int warned = 0;
+    for (;;) {
+        pthread_mutex_lock(&h->lock);
+        int stop = h->stop;
+        pthread_mutex_unlock(&h->lock);
+        if (stop) break;
+        gg_error_t err;
+        if (!l) {
+            if (gg_db_listener_open(h->db, "gg_live", &l, &err) < 0 || !l) {
+                if (!warned) gg_log_warn("live: cannot listen for other nodes' events: %s", err.message);
+                warned = 1;
+                l = NULL;
+                usleep(1000 * 1000);
+                continue;
+            }
+            warned = 0;
+            pthread_mutex_lock(&h->lock);
+            h->listening = 1;
+            h->kicked = 1; /* whatever came while not listening */
+            pthread_cond_signal(&h->cond);
+            pthread_mutex_unlock(&h->lock);
+        }
+        int r = gg_db_listener_wait(l, 500, &err);
+        if (r > 0) {
+            kick();
+        } else if (r < 0) {
+            gg_log_warn("live: lost the listener connection: %s", err.message);
+            gg_db_listener_close(l);
+            l = NULL;
+            pthread_mutex_lock(&h->lock);
+            h->listening = 0;
+            pthread_mutex_unlock(&h->lock);
+        }
+    }
+    gg_db_listener_close(l);
     return NULL;
 }
 
@@ -226,6 +277,7 @@ gg_live_hub_t *gg_live_hub_start(gg_db_t *db, gg_error_t *err)
     h->started = 1;
     the_hub = h;
     gg_live_set_waker(kick);
+    if (h->is_pg && pthread_create(&h->listen_thread, NULL, listen_main, h) == 0) h->listen_started = 1;
     return h;
 fail:
     pthread_cond_destroy(&h->cond);
@@ -243,6 +295,7 @@ void gg_live_hub_stop(gg_live_hub_t *h)
     pthread_cond_signal(&h->cond);
     pthread_mutex_unlock(&h->lock);
     if (h->started) pthread_join(h->thread, NULL);
+    if (h->listen_started) pthread_join(h->listen_thread, NULL);
     the_hub = NULL;
     for (sub_t *s = h->subs; s;) { /* none after the server stopped; for safety */
         sub_t *next = s->next;

@@ -4,11 +4,12 @@
  * count (docs/api.md "Stream").
  *
  * Contract
- *  - gg_live_hub_start(db) starts one thread that polls the outbox (rows with a scope, domain/live.h) and
- *    the notifications every 250 ms, and at once when a commit of this node wrote either (the domain's
- *    waker).  Other nodes' events arrive by the same poll of the shared database, so a node sees any node's
- *    event within about 250 ms (on PostgreSQL rows committed out of id order are caught by re-reading the
- *    last 64 ids and skipping those already sent).
+ *  - gg_live_hub_start(db) starts one thread that reads the outbox (rows with a scope, domain/live.h) and
+ *    the notifications newer than what it handed out: at once when a commit of this node wrote either (the
+ *    domain's waker), on PostgreSQL at once when any node's commit did (a second thread LISTENs on gg_live
+ *    on a connection of its own; the steps pg_notify in their transaction), and every 250 ms anyway (every
+ *    2 s while the listener is connected: a safety net).  On PostgreSQL rows committed out of id order are
+ *    caught by re-reading the last 64 ids and skipping those already sent.
  *  - Each subscriber is filtered in memory (gg_live_visible on the row's scope): no query per event per
  *    client.  An idle subscriber is a parked connection (http/stream.c): no thread.
  *  - Every 20 s each stream gets a comment line (": hb"), so proxies keep it and a dead client is found.

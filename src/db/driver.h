@@ -62,6 +62,9 @@ typedef struct gg_db_driver {
     /* Optional, for /readyz: is what this connection writes to still the
      * database (SQLite: the file at the configured path is the open one)? */
     int (*check)(gg_db_conn_t *c, gg_error_t *err);
+    /* Optional (PostgreSQL): wait up to timeout_ms for a NOTIFY on a connection that ran LISTEN;
+     * 1 notified (all pending ones drained), 0 timed out, <0 connection lost. */
+    int (*wait_notify)(gg_db_conn_t *c, int timeout_ms, gg_error_t *err);
 } gg_db_driver_t;
 
 extern const gg_db_driver_t gg_db_sqlite_driver;

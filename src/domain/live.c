@@ -132,6 +132,10 @@ int gg_live_case_event(gg_op_t *op, const gg_case_event_t *e, const char **scope
         rc = notify_unit(op, "rated", e->case_id, owner, GG_P_CASE_DISPATCH, params, err);
     }
     if (rc < 0) return -1;
+    /* other nodes' hubs hear of it at commit (api/stream.c listens on PostgreSQL); this node's at once */
+    if (gg_db_conn_kind(op->c) == GG_DB_POSTGRES &&
+        gg_db_exec(op->c, "SELECT pg_notify('gg_live', '')", GG_NOARGS, NULL, err) < 0)
+        return -1;
     gg_db_on_commit(op->c, wake_hook, NULL);
     return 0;
 }

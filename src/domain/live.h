@@ -16,7 +16,8 @@
  *      return               returned   to the owner unit's accounts (the dispatcher's unit)
  *      rate (unsatisfied)   rated      to the owner unit's accounts
  *    never to the actor.  params: {"number", "category_code", "action"}; the UI translates kind.  *scope is
- *    the outbox row's scope text (see 0019_live.sql), and a commit hook wakes this node's hub (set_waker).
+ *    the outbox row's scope text (see 0019_live.sql); a commit hook wakes this node's hub (set_waker) and on
+ *    PostgreSQL a pg_notify('gg_live') in the transaction wakes the other nodes' hubs at commit.
  *  - gg_live_visible(auth, scope): 1 when the caller may see a case event of this scope — gg_case_visible's
  *    rule (case.read on location or owner, case.handle on a task unit, the reporter) evaluated in memory.
  *  - Notifications are read and marked only by their account (404 for another's id).

@@ -80,9 +80,14 @@ def test_a_step_on_node_a_reaches_a_stream_on_node_b(server, world, tmp_path):
         disp = world.accounts["dispatcher"]
         s = Sse(b, token(disp))
         assert s.next("notifications") is not None
-        k = new_case(disp.api, category(world.admin.api), world.units["grid_a"])  # on node A
-        ev = s.next("case", where=lambda e: e["data"]["case"]["id"] == k["id"])
-        assert ev is not None
+        cat = category(world.admin.api)
+        # node B's hub hears of node A's commits through LISTEN/NOTIFY, not its 2 s safety-net poll
+        for _ in range(3):
+            t0 = time.time()
+            k = new_case(disp.api, cat, world.units["grid_a"])  # on node A
+            ev = s.next("case", where=lambda e: e["data"]["case"]["id"] == k["id"])
+            assert ev is not None
+            assert time.time() - t0 < 1.0, f"node B got node A's event after {time.time() - t0:.2f} s"
         s.close()
     finally:
         assert b.stop() == 0
