@@ -7,6 +7,8 @@
 #   ratio me_vs_healthz      authenticated GET /api/v1/me vs. /healthz (same server)
 #   rate locate_direct       point-in-grid lookups/s over 1,000 grids, in-process (bench/locate.c; >= 100,000)
 #   rate locate_api          GET /api/v1/locate/s over the same 1,000 grids in the bench server (bench/locate.lua)
+#   ratio healthz_with_streams  /healthz while 2,000 idle SSE streams are open vs. without (>= 0.80), and
+#   rate stream_event_p50/p99   case write answered → its event on a stream (bench/streams.py)
 # The two servers of the ratios run one worker thread each, pinned to the last CPU, and wrk runs
 # on the others: each side then gets exactly one core, so the ratio compares the CPU a request
 # costs instead of how the scheduler happened to place five busy threads on two cores (unpinned,
@@ -108,6 +110,11 @@ if [ -x "$BUILD/bench_locate" ]; then
         done
         awk -v v="$locate" 'BEGIN { printf "rate locate_api %.0f per_s\n", v }'
     fi
+fi
+
+# The live stream (issue 10): 2,000 idle streams held by the bench server, and write → event latency.
+if [ -n "$AUTH" ] && [ -z "${BENCH_SKIP_STREAMS:-}" ]; then
+    WRK_CMD="${CLI[*]}" python3 bench/streams.py "http://127.0.0.1:$GG_PORT" "$TOKEN"
 fi
 
 # Resident search by ID number at 1,000,000 residents (issue 5): the demo generator at a larger scale
