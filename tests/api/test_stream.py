@@ -137,3 +137,15 @@ def test_two_thousand_idle_streams(server, world):
     finally:
         for s in socks:
             s.close()
+
+
+def test_heartbeat_comments_keep_an_idle_stream(server, world):
+    s = Sse(server, token(world.accounts["grid_worker"]))
+    try:
+        assert s.next("notifications") is not None
+        end = time.time() + 25
+        while s.comments == 0 and time.time() < end:
+            time.sleep(0.2)
+        assert s.comments >= 1 and not s.closed  # ": hb" within ~20 s, the stream still open
+    finally:
+        s.close()

@@ -6,6 +6,9 @@
 //   const off = live.onCase((ev) => ...)    // each case change in the caller's scope: the event's data
 //                                           // ({type, action, case: {id, state, ...}}); off() to stop
 //   live.onReset(fn)                        // the server could not replay what was missed: reload lists
+//   live.refreshOnCaseChange(() => list.items.value, () => list.reset())
+//                                           // a case list (the workbench): reload, at most every 2 s, when a
+//                                           // case in view changes, a case is created, or after a reset
 //
 // The connection opens on the first use and closes when the last user unmounts.  EventSource
 // reconnects by itself (sending Last-Event-ID, so nothing is missed); when it gives up (the session
@@ -93,11 +96,36 @@ export function useLiveStream() {
     mine.push([set, fn])
     return () => set.delete(fn)
   }
+  function refreshOnCaseChange(itemsOf, reload, { minMs = 2000 } = {}) {
+    let timer = null
+    let last = 0
+    const soon = () => {
+      if (timer) return
+      const wait = Math.max(0, last + minMs - Date.now())
+      timer = setTimeout(() => {
+        timer = null
+        last = Date.now()
+        reload()
+      }, wait)
+    }
+    const offCase = on(caseListeners, (d) => {
+      const id = d && d.case ? d.case.id : null
+      const items = itemsOf() || []
+      if (d.type === 'case.created' || items.some((c) => c.id === id)) soon()
+    })
+    const offReset = on(resetListeners, soon)
+    return () => {
+      offCase()
+      offReset()
+      if (timer) clearTimeout(timer)
+    }
+  }
   return {
     unread,
     connected,
     setUnread,
     onCase: (fn) => on(caseListeners, fn),
     onReset: (fn) => on(resetListeners, fn),
+    refreshOnCaseChange,
   }
 }
