@@ -27,7 +27,7 @@
 /* ---- administration ---- */
 
 typedef struct {
-    char secret[64];
+    char secret[GG_WEBHOOK_SECRET_MAX];
     const char *name;
 } source_state_t;
 

@@ -50,7 +50,7 @@ static int list_respond(gg_write_t *w, gg_error_t *err)
 static const gg_write_op_t SUB_LIST = {.respond = list_respond};
 
 typedef struct {
-    char secret[64];
+    char secret[GG_WEBHOOK_SECRET_MAX];
 } made_t;
 
 static int sub_respond(gg_write_t *w, gg_error_t *err)

@@ -40,8 +40,8 @@ static int need_name(const char *name, gg_error_t *err)
     return gg_error_reason(err, "required");
 }
 
-int gg_video_source_create(gg_op_t *op, const char *name, const char *secret, char secret_out[64],
-                           int64_t *id, gg_error_t *err)
+int gg_video_source_create(gg_op_t *op, const char *name, const char *secret,
+                           char secret_out[GG_WEBHOOK_SECRET_MAX], int64_t *id, gg_error_t *err)
 {
     if (must_manage(op, err) < 0 || need_name(name, err) < 0) return -1;
     if (secret) {
@@ -50,11 +50,11 @@ int gg_video_source_create(gg_op_t *op, const char *name, const char *secret, ch
             gg_err_invalid(err, "secret", "a secret has 16 to 128 characters");
             return gg_error_limits(err, n < 16 ? "too_short" : "too_long", 1, 16, 1, 128);
         }
-        snprintf(secret_out, 64, "%s", secret);
+        snprintf(secret_out, GG_WEBHOOK_SECRET_MAX, "%s", secret);
     } else {
         char tok[44];
         gg_random_token(tok);
-        snprintf(secret_out, 64, "vssec_%s", tok);
+        snprintf(secret_out, GG_WEBHOOK_SECRET_MAX, "vssec_%s", tok);
     }
     int64_t now = gg_now_ms();
     int found;

@@ -21,6 +21,7 @@
 
 #include "domain/domain.h"
 #include "domain/op.h"
+#include "domain/webhook.h" /* GG_WEBHOOK_SECRET_MAX */
 
 typedef struct gg_camera {
     int64_t id, source_id;
@@ -31,8 +32,8 @@ typedef struct gg_camera {
     int version;
 } gg_camera_t;
 
-int gg_video_source_create(gg_op_t *op, const char *name, const char *secret, char secret_out[64],
-                           int64_t *id, gg_error_t *err);
+int gg_video_source_create(gg_op_t *op, const char *name, const char *secret,
+                           char secret_out[GG_WEBHOOK_SECRET_MAX], int64_t *id, gg_error_t *err);
 int gg_camera_list(gg_op_t *op, gg_camera_t **rows, int *n, gg_error_t *err);
 int gg_camera_get(gg_op_t *op, int64_t id, gg_camera_t *out, gg_error_t *err);
 int gg_camera_create(gg_op_t *op, const gg_camera_t *in, int64_t *id, gg_error_t *err);

@@ -261,8 +261,8 @@ static int audit(gg_op_t *op, const char *action, int64_t id, const char *url, g
     return gg_audit_append(op->c, &op->actor, &e, err);
 }
 
-int gg_webhook_create(gg_op_t *op, const gg_webhook_t *in, const char *secret, char secret_out[64],
-                      int64_t *id, gg_error_t *err)
+int gg_webhook_create(gg_op_t *op, const gg_webhook_t *in, const char *secret,
+                      char secret_out[GG_WEBHOOK_SECRET_MAX], int64_t *id, gg_error_t *err)
 {
     if (must_manage(op, err) < 0) return -1;
     if (!in->name || !*in->name) {
@@ -276,11 +276,11 @@ int gg_webhook_create(gg_op_t *op, const gg_webhook_t *in, const char *secret, c
         return -1;
     if (secret) {
         if (check_secret(secret, err) < 0) return -1;
-        snprintf(secret_out, 64, "%s", secret);
+        snprintf(secret_out, GG_WEBHOOK_SECRET_MAX, "%s", secret);
     } else {
         char tok[44];
         gg_random_token(tok);
-        snprintf(secret_out, 64, "whsec_%s", tok);
+        snprintf(secret_out, GG_WEBHOOK_SECRET_MAX, "whsec_%s", tok);
     }
     int64_t now = gg_now_ms();
     int found;
@@ -548,6 +548,14 @@ static int fan_tx(gg_db_conn_t *c, void *ctx, gg_error_t *err)
 
 int gg_webhook_fanout(gg_db_conn_t *c, gg_arena_t *a, int pg, int *made, gg_error_t *err)
 {
+    /* a read first: an idle server takes no write lock every run (SQLite has one writer) */
+    int64_t one;
+    int found;
+    *made = 0;
+    if (gg_db_query_i64(c, "SELECT 1 FROM outbox WHERE fanned_at IS NULL LIMIT 1", GG_NOARGS, &one, &found,
+                        err) < 0)
+        return -1;
+    if (!found) return 0;
     fan_t f = {.a = a, .pg = pg};
     int rc = gg_db_tx(c, fan_tx, &f, err);
     *made = f.made;
@@ -559,6 +567,14 @@ int gg_webhook_claim(gg_db_conn_t *c, gg_arena_t *a, const gg_keys_t *keys, int 
 {
     *found = 0;
     memset(job, 0, sizeof *job);
+    int64_t one;
+    int due;
+    if (gg_db_query_i64(c,
+                        "SELECT 1 FROM webhook_delivery WHERE state = 'pending' AND next_at <= $1 "
+                        "AND (lease_until IS NULL OR lease_until <= $1) LIMIT 1",
+                        GG_ARGS(GG_I64(now)), &one, &due, err) < 0)
+        return -1;
+    if (!due) return 0; /* as above: no write lock when nothing is due */
     const char *sql =
         pg ? "UPDATE webhook_delivery SET lease_until = $1, attempts = attempts + 1 WHERE id = ("
              "SELECT d.id FROM webhook_delivery d JOIN webhook_subscription s ON s.id = d.subscription_id "

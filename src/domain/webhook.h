@@ -28,6 +28,8 @@
 #include "domain/op.h"
 
 #define GG_WEBHOOK_SIGNATURE_MAX 96
+/* A secret is 16..128 characters (the ones made here are 49); buffers that hold one. */
+#define GG_WEBHOOK_SECRET_MAX 160
 
 typedef struct gg_webhook {
     int64_t id;
@@ -46,8 +48,8 @@ typedef struct gg_webhook {
 int gg_webhook_list(gg_op_t *op, gg_webhook_t **rows, int *n, gg_error_t *err);
 int gg_webhook_get(gg_op_t *op, int64_t id, gg_webhook_t *out, gg_error_t *err);
 /* secret: the caller's (16..128 characters) or NULL for a new random one written to secret_out (44 bytes). */
-int gg_webhook_create(gg_op_t *op, const gg_webhook_t *in, const char *secret, char secret_out[64],
-                      int64_t *id, gg_error_t *err);
+int gg_webhook_create(gg_op_t *op, const gg_webhook_t *in, const char *secret,
+                      char secret_out[GG_WEBHOOK_SECRET_MAX], int64_t *id, gg_error_t *err);
 /* Change what is set in in (name, url NULL: unchanged; event_types NULL: unchanged; unit_id -1: unchanged,
  * 0: everywhere; active -1: unchanged) at version. */
 int gg_webhook_update(gg_op_t *op, int64_t id, const gg_webhook_t *in, const char *secret, int version,

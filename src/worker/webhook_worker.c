@@ -95,8 +95,8 @@ int gg_webhook_worker_run(void *ctx, gg_error_t *err)
         gg_webhook_job_t job;
         int found;
         /* the lease outlasts the longest try, so only a node that died lets it pass */
-        if ((rc = gg_webhook_claim(c, a, ww->keys, pg, gg_now_ms(), s.timeout_ms + 30000, &job, &found,
-                                   err)) < 0 ||
+        if ((rc = gg_webhook_claim(c, a, ww->keys, pg, gg_now_ms(), s.timeout_ms + 5000, &job, &found, err)) <
+                0 ||
             !found)
             break;
         int status;

@@ -34,13 +34,20 @@ class FakeRemote:
     def __init__(self):
         self.received = []
         self.statuses = []
+        self.delays = []  # seconds to wait before answering the next requests (then none)
         self.lock = threading.Lock()
+        self.arrived = []  # when each request arrived (before any delay)
         fake = self
 
         class Handler(BaseHTTPRequestHandler):
             def do_POST(self):
                 n = int(self.headers.get("Content-Length") or 0)
                 body = self.rfile.read(n)
+                with fake.lock:
+                    delay = fake.delays.pop(0) if fake.delays else 0
+                    fake.arrived.append(time.time())
+                if delay:
+                    time.sleep(delay)
                 with fake.lock:
                     status = fake.statuses.pop(0) if fake.statuses else 200
                     try:

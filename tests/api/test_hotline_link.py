@@ -13,7 +13,7 @@ from casekit import cw  # noqa: F401
 from conftest import error_of
 from fakeremote import FakeRemote, sign, verify
 
-SECRET = "test-12345-platform-secret"
+SECRET = "test-12345-platform-secret-" + "x" * 90  # longer than 64: the whole secret signs
 
 
 @pytest.fixture(scope="module")
@@ -141,3 +141,13 @@ def test_return_with_a_reason(cw, line, platform):
     act(cw, ack["case_id"], "reject", "dispatcher", reason="非本辖区事项，请平台改派")
     got = callbacks(platform, o["external_no"], "returned")[0]
     assert got["json"]["hotline"]["reason"] == "非本辖区事项，请平台改派"
+
+
+def test_staff_intake_of_a_pushed_work_order_is_refused(cw, line):
+    o = order(cw)
+    ack = push(cw, line, o).json()
+    r = cw.api("dispatcher").post("/api/v1/cases", json={
+        "channel": "hotline", "line_id": line, "external_no": o["external_no"], "category_id": cw.category["grid"],
+        "description": "重复登记", **cw.point_a})
+    assert r.status_code == 409 and error_of(r)["field"] == "external_no", r.text
+    assert error_of(r)["reason"] == "work_order_taken" and ack["case_number"] in r.text

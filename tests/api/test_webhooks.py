@@ -2,12 +2,14 @@
 delivery worker POSTs it, signed, to every matching subscription; a failing endpoint is retried with backoff and
 goes dead after webhook_max_attempts; an administrator retries a dead delivery; subscriptions filter on a unit
 subtree.  The receiver is a fake remote (fakeremote.py)."""
+import os
+import shutil
 import time
 
 import pytest
 
 from casekit import cw, make_case  # noqa: F401  (cw: the module's case world)
-from conftest import error_of
+from conftest import IS_PG, Server, assert_clean_log, error_of
 from fakeremote import FakeRemote, verify
 
 
@@ -123,3 +125,58 @@ def test_the_unit_subtree_filters(cw, world, fake, fast):
     assert not fake.matching(lambda r: r["path"] == "/theirs")
     deactivate(cw, mine)
     deactivate(cw, theirs)
+
+
+def test_fails_twice_then_delivered_exactly_once(cw, fake, fast):
+    sub = subscribe(cw, fake, path="/twice", event_types=["case.created"])
+    fake.statuses = [500, 502]
+    k = make_case(cw)
+    ok = fake.wait(lambda r: r["path"] == "/twice" and r["json"]["case"]["id"] == k["id"] and r["status"] == 200)
+    assert verify(sub["secret"], ok[0]["headers"]["X-Gridgov-Signature"], ok[0]["body"])
+    time.sleep(1.5)
+    tries = fake.matching(lambda r: r["path"] == "/twice" and r["json"]["case"]["id"] == k["id"])
+    assert [t["status"] for t in tries] == [500, 502, 200]
+    assert len({t["headers"]["X-Gridgov-Delivery"] for t in tries}) == 1  # one delivery, three tries
+    deactivate(cw, sub)
+
+
+def test_a_crash_mid_delivery_is_retried_after_restart(cw, server, fake, fast):
+    """The server dies (SIGKILL) while the receiver holds its request: the delivery's lease runs out after the
+    restart and it is sent again — at least once, never lost."""
+    server.sql("UPDATE app_setting SET value = '2000' WHERE key = 'webhook_timeout_ms'")
+    try:
+        sub = subscribe(cw, fake, path="/crash", event_types=["case.created"])
+        fake.delays = [4]
+        k = make_case(cw)
+        deadline = time.time() + 10
+        while not fake.arrived and time.time() < deadline:
+            time.sleep(0.02)
+        assert fake.arrived, "the first try never arrived"
+        server.stop(sig="KILL")
+        server.start()
+        got = fake.wait(lambda r: r["path"] == "/crash" and r["json"]["case"]["id"] == k["id"], count=2, timeout=30)
+        assert verify(sub["secret"], got[-1]["headers"]["X-Gridgov-Signature"], got[-1]["body"])
+        deactivate(cw, sub)
+    finally:
+        server.sql("UPDATE app_setting SET value = '3000' WHERE key = 'webhook_timeout_ms'")
+
+
+@pytest.mark.skipif(not IS_PG, reason="several nodes share a PostgreSQL database")
+def test_two_nodes_deliver_each_event_once(cw, server, fake, fast, tmp_path):
+    """A second gridgov on the same database (and key file) runs its own delivery worker: each delivery is
+    claimed by one node (SKIP LOCKED and a lease), so every event arrives exactly once."""
+    os.makedirs(tmp_path / "data", mode=0o700)
+    shutil.copy(os.path.join(server.data_dir, "gridgov.key"), tmp_path / "data" / "gridgov.key")
+    os.chmod(tmp_path / "data" / "gridgov.key", 0o600)
+    node_b = Server(tmp_path, database=server.database, fast_hash=True)
+    try:
+        sub = subscribe(cw, fake, path="/nodes", event_types=["case.created"])
+        ids = [make_case(cw)["id"] for _ in range(12)]
+        fake.wait(lambda r: r["path"] == "/nodes", count=len(ids), timeout=30)
+        time.sleep(1.5)
+        got = [r["json"]["case"]["id"] for r in fake.matching(lambda r: r["path"] == "/nodes")]
+        assert sorted(got) == sorted(ids), got
+        deactivate(cw, sub)
+    finally:
+        node_b.stop()
+        assert_clean_log(node_b.read_log())

@@ -1,7 +1,7 @@
 // menu.js — the left menu.  An item shows when the user holds its permission
 // (any of them, for an array); the server enforces the same rule on the API.
 // Pages added later append an entry here and a route in router.js.
-import { House, User, Document, OfficeBuilding, MapLocation, UserFilled, School, Postcard, Files, Collection, Calendar } from '@element-plus/icons-vue'
+import { House, User, Document, OfficeBuilding, MapLocation, UserFilled, School, Postcard, Files, Collection, Calendar, Connection } from '@element-plus/icons-vue'
 
 export const menuItems = [
   { route: 'home', label: 'nav.home', icon: House },
@@ -15,4 +15,5 @@ export const menuItems = [
   { route: 'accounts', label: 'nav.accounts', icon: User, permission: 'account.read' },
   { route: 'audit', label: 'nav.audit', icon: Document, permission: 'audit.read' },
   { route: 'calendar', label: 'calendar.nav', icon: Calendar, permission: 'settings.manage' },
+  { route: 'webhooks', label: 'webhooks.nav', icon: Connection, permission: 'settings.manage' },
 ]

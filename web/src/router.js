@@ -129,6 +129,12 @@ const routes = [
         meta: { title: 'notifications.title' },
       },
       {
+        path: 'webhooks',
+        name: 'webhooks',
+        component: () => import('./views/WebhooksView.vue'),
+        meta: { title: 'webhooks.title', permission: 'settings.manage' },
+      },
+      {
         path: ':pathMatch(.*)*',
         name: 'not-found',
         component: () => import('./views/NotFoundView.vue'),

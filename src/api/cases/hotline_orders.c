@@ -20,7 +20,7 @@
 /* ---- the link's settings ---- */
 
 typedef struct {
-    char secret[64];
+    char secret[GG_WEBHOOK_SECRET_MAX];
 } link_state_t;
 
 static int link_respond(gg_write_t *w, gg_error_t *err)

@@ -327,6 +327,22 @@ int gg_case_create(gg_op_t *op, const gg_case_env_t *env, const gg_case_in_t *in
                             GG_ARGS(GG_I64(in->line_id)), &one, &found, err) < 0)
             return -1;
         if (!found) return field_not_found(err, "line_id", "no such hotline line");
+        /* a line's work-order number makes one case (the unique index case_item_line, migration 0018) */
+        if (in->external_no && *in->external_no) {
+            gg_db_res_t *dup;
+            if (gg_db_query(op->c, "SELECT number FROM case_item WHERE line_id = $1 AND external_no = $2",
+                            GG_ARGS(GG_I64(in->line_id), GG_TEXT(in->external_no)), &dup, err) < 0)
+                return -1;
+            int step = gg_db_next(dup, err);
+            const char *number = step == 1 ? gg_strdup(op->arena, gg_db_text(dup, 0)) : NULL;
+            gg_db_res_free(dup);
+            if (step < 0) return -1;
+            if (number) {
+                gg_error_set(err, 409, "conflict", "external_no", "this work order is case %s already",
+                             number);
+                return gg_error_named(err, "work_order_taken", "%s", number);
+            }
+        }
     }
     plan_t p;
     memset(&p, 0, sizeof p);

@@ -37,7 +37,7 @@ int gg_hotline_link_get(gg_op_t *op, int64_t line_id, gg_hotline_link_t *out, gg
 }
 
 int gg_hotline_link_set(gg_op_t *op, int64_t line_id, const char *secret, const char *callback_url,
-                        int active, char secret_out[64], gg_error_t *err)
+                        int active, char secret_out[GG_WEBHOOK_SECRET_MAX], gg_error_t *err)
 {
     secret_out[0] = 0;
     int may;
@@ -68,10 +68,10 @@ int gg_hotline_link_set(gg_op_t *op, int64_t line_id, const char *secret, const 
     if (!found && !secret) {
         char tok[44];
         gg_random_token(tok);
-        snprintf(secret_out, 64, "hlsec_%s", tok);
+        snprintf(secret_out, GG_WEBHOOK_SECRET_MAX, "hlsec_%s", tok);
         secret = secret_out;
     } else if (secret) {
-        snprintf(secret_out, 64, "%s", secret);
+        snprintf(secret_out, GG_WEBHOOK_SECRET_MAX, "%s", secret);
     }
     if (secret) enc = gg_pii_encrypt(op->keys, op->arena, secret);
     int64_t now = gg_now_ms();

@@ -14,6 +14,7 @@
 
 #include "domain/domain.h"
 #include "domain/op.h"
+#include "domain/webhook.h" /* GG_WEBHOOK_SECRET_MAX */
 
 typedef struct gg_hotline_link {
     int64_t line_id;
@@ -28,7 +29,7 @@ int gg_hotline_link_get(gg_op_t *op, int64_t line_id, gg_hotline_link_t *out, gg
 /* Make or change the link: secret (16..128 characters) or NULL to keep it (a new random one, written to
  * secret_out, when the link is new); callback_url NULL or "" for none; active 0/1. */
 int gg_hotline_link_set(gg_op_t *op, int64_t line_id, const char *secret, const char *callback_url,
-                        int active, char secret_out[64], gg_error_t *err);
+                        int active, char secret_out[GG_WEBHOOK_SECRET_MAX], gg_error_t *err);
 
 /* For the push: the line's active link secret, its unit path and number.  *found = 0 without an active link.
  */

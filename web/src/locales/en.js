@@ -5,6 +5,7 @@ import live from './live.en.js'
 import registrationEn from './registration.en.js'
 import transferEn from './transfer.en.js'
 import calendarEn from './calendar.en.js'
+import webhooksEn from './webhooks.en.js'
 
 export default {
   // matter categories (categories.*.js)
@@ -15,6 +16,8 @@ export default {
   ...transferEn,
   // the working calendar (calendar.*.js)
   ...calendarEn,
+  // webhooks, deliveries, cameras (webhooks.*.js)
+  ...webhooksEn,
   app: {
     name: 'Grid Governance',
   },
@@ -480,6 +483,10 @@ export default {
     },
     // Why a field was refused (the server's error.reason), with the field's name when known.
     reasons: {
+      work_order_taken: 'This hotline work order is case {name} already',
+      work_order_taken_nofield: 'This hotline work order is case {name} already',
+      taken: '{field} is in use already',
+      taken_nofield: 'This is in use already',
       already_delivered: 'This delivery has already been delivered',
       already_delivered_nofield: 'This delivery has already been delivered',
       // the case loop's steps (POST /cases/{id}/actions/…)

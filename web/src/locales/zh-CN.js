@@ -7,6 +7,7 @@ import live from './live.zh-CN.js'
 import registrationZh from './registration.zh-CN.js'
 import transferZh from './transfer.zh-CN.js'
 import calendarZh from './calendar.zh-CN.js'
+import webhooksZh from './webhooks.zh-CN.js'
 
 export default {
   // matter categories (categories.*.js)
@@ -17,6 +18,8 @@ export default {
   ...transferZh,
   // the working calendar (calendar.*.js)
   ...calendarZh,
+  // webhooks, deliveries, cameras (webhooks.*.js)
+  ...webhooksZh,
   app: {
     name: '网格化社会治理平台',
   },
@@ -482,6 +485,10 @@ export default {
     },
     // Why a field was refused (the server's error.reason), with the field's name when known.
     reasons: {
+      work_order_taken: '该热线工单已登记为事件 {name}',
+      work_order_taken_nofield: '该热线工单已登记为事件 {name}',
+      taken: '{field}已被使用',
+      taken_nofield: '已被使用',
       already_delivered: '该投递已成功，无需重试',
       already_delivered_nofield: '该投递已成功，无需重试',
       // the case loop's steps (POST /cases/{id}/actions/…)
