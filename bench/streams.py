@@ -1,8 +1,8 @@
 #!/usr/bin/env python3
 """bench/streams.py BASE TOKEN — the live stream under load (bench/run.sh calls it).
 
-Measures /healthz with wrk (WRK_CMD: the command prefix, e.g. pinned with taskset) before and while N idle
-SSE streams (BENCH_STREAMS, default 2,000) are open on the node, and the time from a case write (POST
+Measures /healthz with wrk (WRK_CMD: the command prefix, e.g. pinned with taskset) without and while N idle
+SSE streams (BENCH_STREAMS, default 2,000) are open on the node, in BENCH_STREAM_ROUNDS (5) rounds (median), and the time from a case write (POST
 /api/v1/cases answered) to its `event: case` on a stream, over BENCH_STREAM_WRITES (100) cases.  Prints
     rate healthz_no_streams_rps …, rate healthz_with_streams_rps …, ratio healthz_with_streams …,
     rate stream_event_p50 … ms, rate stream_event_p99 … ms
@@ -68,11 +68,25 @@ cat = api("POST", "/api/v1/categories", {
     "handling_limit": 5, "handling_unit": "working_days", "first_handler": "dispatcher", "priority": "normal",
     "resident_selectable": False})["id"]
 
-before = healthz_rps()
-idle = [open_stream() for _ in range(N)]
-for s in idle:
-    s.recv(64)  # the head arrived: the stream is open
-with_streams = healthz_rps()
+# Rounds of (without, with): the streams are opened and closed again in each round, and the median of the
+# rounds' ratios is reported, so a drift of the machine's load moves both sides of a pair alike.
+ROUNDS = int(os.environ.get("BENCH_STREAM_ROUNDS", "5"))
+befores, withs, ratios = [], [], []
+idle = []
+for rnd in range(ROUNDS):
+    for s in idle:
+        s.close()
+    idle = []
+    time.sleep(0.3)  # the server notices the closed streams
+    b = healthz_rps()
+    idle = [open_stream() for _ in range(N)]
+    for s in idle:
+        s.recv(64)  # the head arrived: the stream is open
+    w = healthz_rps()
+    befores.append(b)
+    withs.append(w)
+    ratios.append(w / b)
+before, with_streams = statistics.median(befores), statistics.median(withs)
 
 # one reading stream: the case id of each event, with its arrival time
 seen = {}
@@ -112,7 +126,7 @@ for i in range(WRITES):
 lat.sort()
 print(f"rate healthz_no_streams_rps {before:.0f} req_per_s")
 print(f"rate healthz_with_streams_rps {with_streams:.0f} req_per_s")
-print(f"ratio healthz_with_streams {with_streams / before:.3f}")
+print(f"ratio healthz_with_streams {statistics.median(ratios):.3f}")
 print(f"rate stream_event_p50 {statistics.median(lat):.2f} ms")
 print(f"rate stream_event_p99 {lat[min(len(lat) - 1, int(len(lat) * 0.99))]:.2f} ms")
 for s in idle:
