@@ -75,8 +75,9 @@ int gg_live_case_event(gg_op_t *op, const gg_case_event_t *e, const char **scope
         return step < 0 ? -1 : gg_err_internal(err, "no case %lld for its event", (long long)e->case_id);
     }
     gg_buf_t s = {0};
+    /* the reporter sees only public events (as GET /cases/{id}/events shows a non-staff caller) */
     gg_buf_printf(&s, "u=%s;o=%s;r=%lld;t=", gg_db_text(r, 0), gg_db_text(r, 1),
-                  gg_db_isnull(r, 2) ? 0LL : (long long)gg_db_i64(r, 2));
+                  gg_db_isnull(r, 2) || !e->public ? 0LL : (long long)gg_db_i64(r, 2));
     const char *number = gg_strdup(op->arena, gg_db_text(r, 3)),
                *code = gg_strdup(op->arena, gg_db_text(r, 4));
     int64_t owner = gg_db_i64(r, 5), hunit = gg_db_isnull(r, 6) ? 0 : gg_db_i64(r, 6),

@@ -19,7 +19,8 @@
  *    the outbox row's scope text (see 0019_live.sql); a commit hook wakes this node's hub (set_waker) and on
  *    PostgreSQL a pg_notify('gg_live') in the transaction wakes the other nodes' hubs at commit.
  *  - gg_live_visible(auth, scope): 1 when the caller may see a case event of this scope — gg_case_visible's
- *    rule (case.read on location or owner, case.handle on a task unit, the reporter) evaluated in memory.
+ *    rule (case.read on location or owner, case.handle on a task unit, the reporter) evaluated in memory;
+ *    the reporter only for public events (the scope names no reporter for the others).
  *  - Notifications are read and marked only by their account (404 for another's id).
  */
 #ifndef GG_DOMAIN_LIVE_H

@@ -149,3 +149,36 @@ def test_heartbeat_comments_keep_an_idle_stream(server, world):
         assert s.comments >= 1 and not s.closed  # ": hb" within ~20 s, the stream still open
     finally:
         s.close()
+
+
+def test_a_reporter_sees_only_the_public_steps_of_their_case(server, world):
+    from casekit import CaseWorld, public_case
+    cw = CaseWorld(world)
+    res = cw.accounts["resident"]
+    s = Sse(server, token(res))
+    try:
+        p = public_case(cw, api=cw.api("resident"))
+        mine_id = cw.api("resident").get("/api/v1/me/cases").json()["items"][0]["id"]
+        k = cw.api("dispatcher").get(f"/api/v1/cases/{mine_id}").json()
+        assert k["number"] == p["number"]
+        mine = s.next("case", where=lambda e: e["data"]["case"]["id"] == k["id"])
+        assert mine is not None and mine["data"]["action"] == "report"
+        act(cw.api("dispatcher"), k, "note", note="内部备注：联系物业", public=False)
+        k = cw.api("dispatcher").get(f"/api/v1/cases/{k['id']}").json()
+        act(cw.api("dispatcher"), k, "note", note="已联系物业，近日处理", public=True)
+        got = []
+        while True:
+            e = s.next("case", timeout=1.5, where=lambda e: e["data"]["case"]["id"] == k["id"])
+            if e is None:
+                break
+            got.append(e["data"])
+        notes = [g for g in got if g["action"] == "note"]
+        assert len(notes) == 1 and notes[0]["note"] == "已联系物业，近日处理", got
+        # an outsider resident sees none of it
+        other = Sse(server, token(world.accounts["resident_street_b"]))
+        try:
+            assert other.next("case", timeout=1.0, where=lambda e: e["data"]["case"]["id"] == k["id"]) is None
+        finally:
+            other.close()
+    finally:
+        s.close()
