@@ -77,3 +77,24 @@ def test_needs_a_session(server):
     import requests
     assert requests.get(server.url("/api/v1/notifications"), timeout=5).status_code == 401
     assert requests.get(server.url("/api/v1/stream"), timeout=5).status_code == 401
+
+
+def test_an_unsatisfied_rating_tells_the_owner_unit(server, world):
+    import requests
+    from livekit import new_case
+    a = world.accounts
+    dept, disp = a["department"].api, a["dispatcher"].api
+    cat = category(world.admin.api)
+    k0 = new_case(disp, cat, world.units["grid_a"])
+    secret = k0["secret"]
+    k = act(disp, k0, "accept")
+    k = act(disp, k, "register")
+    k = act(disp, k, "dispatch", unit_id=world.units["dept_a"], note="请处置")
+    k = act(dept, dept.get(f"/api/v1/cases/{k['id']}").json(), "receive")
+    k = act(dept, k, "feedback", note="已处理")
+    k = act(disp, disp.get(f"/api/v1/cases/{k['id']}").json(), "verify_pass")
+    r = requests.post(server.url(f"/api/v1/public/cases/{k['number']}/rate"),
+                      json={"secret": secret, "rating": "unsatisfied", "comment": "没有修好"}, timeout=10)
+    assert r.status_code == 200, r.text
+    got = [x["kind"] for x in kinds(disp) if x["case_id"] == k["id"]]
+    assert got == ["rated"], got
