@@ -30,7 +30,8 @@ typedef struct sub {
     gg_stream_t *st;
     const gg_auth_t *auth; /* in the request's arena, alive until done */
     int64_t account_id;
-    int64_t floor; /* events up to this id were replayed or are older than the stream */
+    const char *token_hash; /* the session it was opened with: checked at each heartbeat */
+    int64_t floor;          /* events up to this id were replayed or are older than the stream */
     gg_buf_t out;
     size_t sent;
     int ending; /* reset sent: end once drained */
@@ -38,6 +39,7 @@ typedef struct sub {
 
 struct gg_live_hub {
     gg_db_t *db;
+    int64_t session_idle_ms;
     int is_pg;
     pthread_t thread;
     pthread_t listen_thread;
@@ -153,9 +155,37 @@ static void poll_once(gg_live_hub_t *h, int heartbeat)
         if (gg_notification_unread(c, acc, &k, &err) < 0) continue;
         counts[nc++] = (count_t){acc, k};
     }
+    /* at each heartbeat: the streams whose session ended (logout, revocation, expiry) end too */
+    int nh = 0, *alive = NULL;
+    const char **hashes = NULL;
+    sub_t **of = NULL;
+    if (heartbeat) {
+        pthread_mutex_lock(&h->lock);
+        hashes = gg_alloc(a, sizeof *hashes * (size_t)(h->nsubs + 1));
+        of = gg_alloc(a, sizeof *of * (size_t)(h->nsubs + 1));
+        for (sub_t *s = h->subs; s && nh < h->nsubs; s = s->next) {
+            hashes[nh] = s->token_hash ? gg_strdup(a, s->token_hash) : NULL;
+            of[nh++] = s;
+        }
+        pthread_mutex_unlock(&h->lock);
+        alive = gg_alloc(a, sizeof *alive * (size_t)(nh + 1));
+        if (gg_live_sessions_alive(c, a, hashes, nh, gg_now_ms(), h->session_idle_ms, alive, &err) < 0) {
+            gg_log_warn("live: %s", err.message);
+            nh = 0; /* checked at the next heartbeat */
+        }
+    }
     gg_db_release(h->db, c);
 
     pthread_mutex_lock(&h->lock);
+    /* a sub in of[] may have ended meanwhile: only those still listed are touched */
+    for (int i = 0; i < nh; i++) {
+        if (alive[i]) continue;
+        for (sub_t *s = h->subs; s; s = s->next)
+            if (s == of[i] && !s->ending) {
+                push(h, s, "event: reset\ndata: {\"reason\":\"session_ended\"}\n\n");
+                s->ending = 1;
+            }
+    }
     gg_buf_t frame = {0};
     for (int i = 0; i < n; i++) {
         const gg_live_row_t *r = &rows[i];
@@ -257,10 +287,11 @@ static void *listen_main(void *arg)
     return NULL;
 }
 
-gg_live_hub_t *gg_live_hub_start(gg_db_t *db, gg_error_t *err)
+gg_live_hub_t *gg_live_hub_start(gg_db_t *db, int64_t session_idle_ms, gg_error_t *err)
 {
     gg_live_hub_t *h = gg_xcalloc(1, sizeof *h);
     h->db = db;
+    h->session_idle_ms = session_idle_ms;
     h->is_pg = gg_db_kind(db) == GG_DB_POSTGRES;
     pthread_mutex_init(&h->lock, NULL);
     pthread_cond_init(&h->cond, NULL);
@@ -380,6 +411,7 @@ static void stream(gg_req_t *req)
     sub_t *s = gg_xcalloc(1, sizeof *s);
     s->auth = auth;
     s->account_id = auth->account_id;
+    s->token_hash = auth->token_hash;
     /* registered first, so nothing the hub hands out from now is missed; what came before is replayed */
     pthread_mutex_lock(&h->lock);
     int64_t upto = h->last;

@@ -12,7 +12,10 @@
  *    caught by re-reading the last 64 ids and skipping those already sent.
  *  - Each subscriber is filtered in memory (gg_live_visible on the row's scope): no query per event per
  *    client.  An idle subscriber is a parked connection (http/stream.c): no thread.
- *  - Every 20 s each stream gets a comment line (": hb"), so proxies keep it and a dead client is found.
+ *  - Every 20 s each stream gets a comment line (": hb"), so proxies keep it and a dead client is found, and
+ *    the sessions of all streams are checked in one query per 500 (gg_live_sessions_alive, session_idle_ms
+ *    as the session rule): a stream whose session ended (logout, revocation, expiry) gets "event: reset"
+ *    {"reason":"session_ended"} and ends.  Grants are those of the stream's start until it reconnects.
  *  - A subscriber that does not read (more than 1 MiB waiting) gets "event: reset" and its stream ends.
  *  - gg_live_hub_touch(hub, account): recount that account's unread notifications on the next poll (after
  *    marking read).  gg_live_hub_stop after the HTTP server stopped (no stream left), before the database
@@ -25,7 +28,7 @@
 
 typedef struct gg_live_hub gg_live_hub_t;
 
-gg_live_hub_t *gg_live_hub_start(gg_db_t *db, gg_error_t *err);
+gg_live_hub_t *gg_live_hub_start(gg_db_t *db, int64_t session_idle_ms, gg_error_t *err);
 void gg_live_hub_touch(gg_live_hub_t *hub, int64_t account_id);
 void gg_live_hub_stop(gg_live_hub_t *hub);
 

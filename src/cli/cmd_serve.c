@@ -120,7 +120,7 @@ int gg_cmd_serve(int argc, char **argv)
         .public_url = cfg.public_url,
     };
     /* the live stream's hub (api/stream.h) before the first request can subscribe */
-    app.live = gg_live_hub_start(app.db, &err);
+    app.live = gg_live_hub_start(app.db, app.sec.session_idle_ms, &err);
     if (!app.live) goto done;
     if (gg_server_start(&sc, router, &app, &server, &err) < 0) goto done;
     housekeeping = (gg_housekeeping_t){.db = app.db, .sec = &app.sec, .data_dir = cfg.data_dir};

@@ -302,3 +302,43 @@ int gg_live_notified_after(gg_db_conn_t *c, gg_arena_t *a, int64_t after, int64_
     gg_db_res_free(r);
     return step < 0 ? -1 : 0;
 }
+
+static int hex64(const char *h)
+{
+    if (!h || strlen(h) != 64) return 0;
+    for (const char *p = h; *p; p++)
+        if (!((*p >= '0' && *p <= '9') || (*p >= 'a' && *p <= 'f'))) return 0;
+    return 1;
+}
+
+int gg_live_sessions_alive(gg_db_conn_t *c, gg_arena_t *a, const char *const *hashes, int n, int64_t now,
+                           int64_t idle_ms, int *alive, gg_error_t *err)
+{
+    for (int i = 0; i < n; i++)
+        alive[i] = 0;
+    for (int from = 0; from < n; from += 500) {
+        int to = from + 500 < n ? from + 500 : n;
+        gg_buf_t in = {0};
+        for (int i = from; i < to; i++)
+            if (hex64(hashes[i])) gg_buf_printf(&in, "%s'%s'", in.len ? ", " : "", hashes[i]);
+        if (!in.len) continue;
+        /* the hashes are checked hex: safe in the text */
+        const char *sql =
+            gg_sprintf(a,
+                       "SELECT token_hash FROM session WHERE token_hash IN (%s) AND revoked_at IS NULL "
+                       "AND expires_at > $1 AND last_seen_at > $2",
+                       in.data);
+        gg_buf_free(&in);
+        gg_db_res_t *r;
+        if (gg_db_query(c, sql, GG_ARGS(GG_I64(now), GG_I64(now - idle_ms)), &r, err) < 0) return -1;
+        int step;
+        while ((step = gg_db_next(r, err)) == 1) {
+            const char *h = gg_db_text(r, 0);
+            for (int i = from; i < to; i++)
+                if (!alive[i] && hashes[i] && !strcmp(hashes[i], h)) alive[i] = 1;
+        }
+        gg_db_res_free(r);
+        if (step < 0) return -1;
+    }
+    return 0;
+}

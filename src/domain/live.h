@@ -59,4 +59,9 @@ int gg_live_notification_last(gg_db_conn_t *c, int64_t *id, gg_error_t *err);
 int gg_live_notified_after(gg_db_conn_t *c, gg_arena_t *a, int64_t after, int64_t **accounts, int *n,
                            int64_t *last, gg_error_t *err);
 
+/* Of the sessions named by their token hashes (64 hex digits; others count as ended), which are still valid
+ * at now (not revoked, not past their end, used within idle_ms): alive[i] = 1 or 0.  One query per 500. */
+int gg_live_sessions_alive(gg_db_conn_t *c, gg_arena_t *a, const char *const *hashes, int n, int64_t now,
+                           int64_t idle_ms, int *alive, gg_error_t *err);
+
 #endif

@@ -10,7 +10,7 @@ import time
 import pytest
 import requests
 
-from conftest import IS_PG, Server, assert_clean_log
+from conftest import IS_PG, Server, assert_clean_log, bearer
 from livekit import Sse, act, category, dispatched, new_case
 
 
@@ -139,16 +139,27 @@ def test_two_thousand_idle_streams(server, world):
             s.close()
 
 
-def test_heartbeat_comments_keep_an_idle_stream(server, world):
-    s = Sse(server, token(world.accounts["grid_worker"]))
+def test_heartbeats_keep_a_stream_and_end_it_with_its_session(server, world):
+    acc = world.accounts["grid_worker"]
+    s = Sse(server, token(acc))
+    gone = bearer(server, acc.username, acc.password)  # a session of its own, logged out below
+    s2 = Sse(server, gone.token)
     try:
-        assert s.next("notifications") is not None
+        assert s.next("notifications") is not None and s2.next("notifications") is not None
+        assert gone.delete("/api/v1/session").status_code in (200, 204)
         end = time.time() + 25
         while s.comments == 0 and time.time() < end:
             time.sleep(0.2)
         assert s.comments >= 1 and not s.closed  # ": hb" within ~20 s, the stream still open
+        ev = s2.next("reset", timeout=3)
+        assert ev is not None and ev["data"]["reason"] == "session_ended"
+        end = time.time() + 3
+        while not s2.closed and time.time() < end:
+            time.sleep(0.1)
+        assert s2.closed
     finally:
         s.close()
+        s2.close()
 
 
 def test_a_reporter_sees_only_the_public_steps_of_their_case(server, world):
