@@ -181,7 +181,8 @@ static void poll_once(gg_live_hub_t *h, int heartbeat)
     for (int i = 0; i < nh; i++) {
         if (alive[i]) continue;
         for (sub_t *s = h->subs; s; s = s->next)
-            if (s == of[i] && !s->ending) {
+            /* the same address and session: not a new stream made where an ended one was */
+            if (s == of[i] && !s->ending && s->token_hash && hashes[i] && !strcmp(s->token_hash, hashes[i])) {
                 push(h, s, "event: reset\ndata: {\"reason\":\"session_ended\"}\n\n");
                 s->ending = 1;
             }
@@ -450,6 +451,7 @@ static void stream(gg_req_t *req)
         h->nsubs--;
         pthread_mutex_unlock(&h->lock);
         gg_buf_free(&head);
+        gg_buf_free(&s->out); /* what the hub added meanwhile */
         free(s);
         gg_api_error(req, &err);
         return;
