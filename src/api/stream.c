@@ -209,6 +209,7 @@ static void poll_once(gg_live_hub_t *h, int heartbeat)
     if (heartbeat)
         for (sub_t *s = h->subs; s; s = s->next)
             push(h, s, ": hb\n\n");
+    if (n == 500) h->kicked = 1; /* a full page: read on at once */
     pthread_mutex_unlock(&h->lock);
     gg_buf_free(&frame);
     gg_arena_free(a);
