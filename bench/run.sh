@@ -15,6 +15,8 @@
 #   ratio open311_list_vs_healthz   GET /open311/v2/requests.json (a page of 50 requests) vs. /healthz (>= 0.30)
 #   ratio case_create_vs_loop  durable case creation through the API (concurrent clients, group commit) vs. a
 #                            plain C loop writing the same rows one transaction each (bench/case_create.sh; >= 3)
+#   ratio healthz_with_streams  /healthz while 2,000 idle SSE streams are open vs. without (>= 0.80), and
+#   rate stream_event_p50/p99   case write answered → its event on a stream (bench/streams.py)
 # The two servers of the ratios run one worker thread each, pinned to the last CPU, and wrk runs
 # on the others: each side then gets exactly one core, so the ratio compares the CPU a request
 # costs instead of how the scheduler happened to place five busy threads on two cores (unpinned,
@@ -138,6 +140,11 @@ fi
 # Durable case creation (issue: cases): the API against the plain loop, on a fresh database of their own.
 if [ -x "$BUILD/bench_case_loop" ] && [ -z "${BENCH_SKIP_CASE_CREATE:-}" ]; then
     BENCH_SECONDS=${BENCH_CASE_SECONDS:-5} bench/case_create.sh "$BUILD"
+fi
+
+# The live stream (issue 10): 2,000 idle streams held by the bench server, and write → event latency.
+if [ -n "$AUTH" ] && [ -z "${BENCH_SKIP_STREAMS:-}" ]; then
+    WRK_CMD="${CLI[*]}" python3 bench/streams.py "http://127.0.0.1:$GG_PORT" "$TOKEN"
 fi
 
 # The large database: the demo generator at a larger scale, 1,000,000 residents (cached in $BUILD/bench-data,

@@ -41,6 +41,8 @@ typedef struct gg_app {
     /* the working calendar's current snapshot (domain/cases/calendar.h), loaded by `serve` and rebuilt
      * after each local edit commits */
     gg_calendar_t *calendar;
+    /* the live stream's hub of this node (api/stream.c), started by `serve`; NULL = no stream */
+    struct gg_live_hub *live;
 } gg_app_t;
 
 #define GG_SESSION_COOKIE "gg_session"
@@ -88,6 +90,8 @@ int gg_api_case_routes(gg_router_t *r, gg_error_t *err);     /* cases/cases.c: i
 int gg_api_public_case_routes(gg_router_t *r, gg_error_t *err); /* cases/public_cases.c: 随手拍, tracking */
 int gg_api_hotline_line_routes(gg_router_t *r, gg_error_t *err); /* cases/hotline_lines.c */
 int gg_api_webhook_routes(gg_router_t *r, gg_error_t *err);      /* webhooks.c: outbox subscriptions */
+int gg_api_notification_routes(gg_router_t *r, gg_error_t *err); /* notifications.c: staff notifications */
+int gg_api_stream_routes(gg_router_t *r, gg_error_t *err);       /* stream.c: Server-Sent Events */
 /* cases/hotline_orders.c: the 12345 platform link (signed pushes, the line's link settings) */
 int gg_api_hotline_link_routes(gg_router_t *r, gg_error_t *err);
 int gg_api_video_routes(gg_router_t *r, gg_error_t *err); /* video.c: cameras and signed video alarms */

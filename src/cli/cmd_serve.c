@@ -18,6 +18,8 @@
 #include "domain/attachment.h"
 #include "domain/cases/calendar_store.h"
 #include "domain/tree/grid.h"
+#include "api/stream.h"
+#include "worker/deadlines.h"
 #include "worker/housekeeping.h"
 #include "worker/webhook_worker.h"
 #include "worker/worker.h"
@@ -66,6 +68,7 @@ int gg_cmd_serve(int argc, char **argv)
     gg_housekeeping_t housekeeping = {0}; /* the purge job's context, used by the worker until it stops */
     gg_worker_t *deliverer = NULL; /* the outbox's runner: a slow endpoint must not delay housekeeping */
     gg_webhook_worker_t webhooks = {0};
+    gg_deadlines_t deadlines = {0}; /* the scheduler job's context */
     gg_app_t app = {.data_dir = cfg.data_dir, .version = GG_VERSION, .public_url = cfg.public_url};
     gg_config_public_limits(&cfg, &app.public_limits);
     app.map_tiles = &cfg.map_tiles;
@@ -116,14 +119,24 @@ int gg_cmd_serve(int argc, char **argv)
         .img_sources = img_sources,
         .public_url = cfg.public_url,
     };
+    /* the live stream's hub (api/stream.h) before the first request can subscribe */
+    app.live = gg_live_hub_start(app.db, app.sec.session_idle_ms, &err);
+    if (!app.live) goto done;
     if (gg_server_start(&sc, router, &app, &server, &err) < 0) goto done;
     housekeeping = (gg_housekeeping_t){.db = app.db, .sec = &app.sec, .data_dir = cfg.data_dir};
+    deadlines = (gg_deadlines_t){.db = app.db, .keys = &app.keys};
     worker = gg_worker_new();
     if (gg_worker_add(worker,
                       &(gg_job_t){.name = "housekeeping",
                                   .interval_ms = (int64_t)cfg.housekeeping_seconds * 1000,
                                   .run = gg_housekeeping_run,
                                   .ctx = &housekeeping},
+                      &err) < 0 ||
+        gg_worker_add(worker,
+                      &(gg_job_t){.name = "scheduler",
+                                  .interval_ms = (int64_t)cfg.scheduler_seconds * 1000,
+                                  .run = gg_deadlines_run,
+                                  .ctx = &deadlines},
                       &err) < 0 ||
         gg_worker_start(worker, &err) < 0)
         goto done;
@@ -150,6 +163,7 @@ done:
     gg_worker_free(deliverer);
     gg_worker_free(worker); /* first: its jobs use the database; it wakes, lets a running job finish, joins */
     if (server) gg_server_stop(server, 10000);
+    gg_live_hub_stop(app.live); /* after the server: its streams have ended */
     if (router) gg_router_free(router);
     if (app.grid_index) gg_grid_index_free(app.grid_index);
     gg_calendar_free(app.calendar);

@@ -17,6 +17,8 @@
  *   max_upload_mib GRIDGOV_MAX_UPLOAD_MIB --max-upload-mib  body limit of import uploads (default 20)
  *   housekeeping_seconds GRIDGOV_HOUSEKEEPING_SECONDS --housekeeping-seconds  how often ended sessions
  *                  and spent login throttles are deleted (default 300; 1 to 86400)
+ *   scheduler_seconds GRIDGOV_SCHEDULER_SECONDS  how often the deadline scheduler marks cases near due and
+ *                  overdue (worker/deadlines.h; default 15; 1 to 3600)
  * Security (file or GRIDGOV_<KEY in upper case>):
  *   argon2_ops, argon2_mem_kib     password hashing cost (libsodium argon2id; default "interactive")
  *   session_idle_minutes           idle sessions end (default 120)
@@ -77,6 +79,7 @@ typedef struct gg_config {
     int login_max_failures;
     int login_lockout_minutes;
     int max_upload_mib;       /* upload routes (bulk imports); JSON bodies stay at 1 MiB */
+    int scheduler_seconds;    /* how often `serve` runs the deadline scheduler (worker/deadlines.h) */
     int housekeeping_seconds; /* how often `serve` purges ended sessions (worker/housekeeping.h) */
     char public_url[256];
     gg_netlist_t trusted_proxies;

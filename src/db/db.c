@@ -186,6 +186,41 @@ gg_db_kind_t gg_db_kind(const gg_db_t *db)
     return db->kind;
 }
 
+gg_db_kind_t gg_db_conn_kind(const gg_db_conn_t *c)
+{
+    return c->drv->kind;
+}
+
+int gg_db_listener_open(gg_db_t *db, const char *channel, gg_db_conn_t **out, gg_error_t *err)
+{
+    *out = NULL;
+    if (!db->drv->wait_notify) return 0;
+    for (const char *p = channel; *p; p++)
+        if (!((*p >= 'a' && *p <= 'z') || *p == '_')) return gg_err_internal(err, "bad channel name");
+    gg_db_conn_t *c;
+    if (db->drv->connect(db, db->target, db->busy_timeout_ms, &c, err) < 0) return -1;
+    c->drv = db->drv;
+    c->db = db;
+    char sql[96];
+    snprintf(sql, sizeof sql, "LISTEN %s", channel);
+    if (db->drv->exec(c, sql, NULL, 0, NULL, err) < 0) {
+        db->drv->close(c);
+        return -1;
+    }
+    *out = c;
+    return 0;
+}
+
+int gg_db_listener_wait(gg_db_conn_t *c, int timeout_ms, gg_error_t *err)
+{
+    return c->drv->wait_notify(c, timeout_ms, err);
+}
+
+void gg_db_listener_close(gg_db_conn_t *c)
+{
+    if (c) c->drv->close(c);
+}
+
 void gg_db_set_context(gg_db_t *db, const void *context)
 {
     db->context = context;

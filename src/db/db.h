@@ -92,6 +92,15 @@ int gg_db_url_check(const char *url, gg_error_t *err);
 int gg_db_open(const gg_db_config_t *cfg, gg_db_t **out, gg_error_t *err);
 void gg_db_close(gg_db_t *db);
 gg_db_kind_t gg_db_kind(const gg_db_t *db);
+gg_db_kind_t gg_db_conn_kind(const gg_db_conn_t *c);
+
+/* LISTEN/NOTIFY (PostgreSQL; on SQLite open gives *out = NULL and 0): a connection of its own, outside the
+ * pool, that ran LISTEN channel (lower-case letters and '_').  wait: 1 when a NOTIFY arrived (all pending
+ * drained), 0 after timeout_ms without one, <0 when the connection is lost (close it and open another).
+ * One thread uses a listener at a time. */
+int gg_db_listener_open(gg_db_t *db, const char *channel, gg_db_conn_t **out, gg_error_t *err);
+int gg_db_listener_wait(gg_db_conn_t *c, int timeout_ms, gg_error_t *err);
+void gg_db_listener_close(gg_db_conn_t *c);
 
 /* An application context attached to the pool, for what every write inside a
  * transaction needs without threading it through each call — the domain layer

@@ -69,6 +69,9 @@ typedef struct gg_db_driver {
     /* Optional: 1 while the connection is inside a transaction (SQLite: an error such as a full disk
      * may have rolled the whole transaction back by itself). */
     int (*in_tx)(gg_db_conn_t *c);
+    /* Optional (PostgreSQL): wait up to timeout_ms for a NOTIFY on a connection that ran LISTEN;
+     * 1 notified (all pending ones drained), 0 timed out, <0 connection lost. */
+    int (*wait_notify)(gg_db_conn_t *c, int timeout_ms, gg_error_t *err);
 } gg_db_driver_t;
 
 /* ---- shared by db.c and the group committer (group.c) ---- */

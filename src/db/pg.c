@@ -9,6 +9,7 @@
  */
 #include <inttypes.h>
 #include <math.h>
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -523,6 +524,35 @@ static int pg_commit(gg_db_conn_t *gc, gg_error_t *err)
     return rc;
 }
 
+static int pg_wait_notify(gg_db_conn_t *gc, int timeout_ms, gg_error_t *err)
+{
+    pg_conn_t *c = PGC(gc);
+    char line[256];
+    int got = 0;
+    for (int round = 0; round < 2; round++) {
+        if (!PQconsumeInput(c->pg)) {
+            gc->broken = 1;
+            return gg_error_set(err, 503, "database_unavailable", NULL, "PostgreSQL listener: %s",
+                                first_line(PQerrorMessage(c->pg), line, sizeof line));
+        }
+        PGnotify *n;
+        while ((n = PQnotifies(c->pg)) != NULL) {
+            got = 1;
+            PQfreemem(n);
+        }
+        if (got || round == 1) break;
+        struct pollfd p = {.fd = PQsocket(c->pg), .events = POLLIN};
+        if (p.fd < 0) {
+            gc->broken = 1;
+            return gg_error_set(err, 503, "database_unavailable", NULL, "PostgreSQL listener: no socket");
+        }
+        int r = poll(&p, 1, timeout_ms);
+        if (r == 0) return 0;
+        if (r < 0) return 0; /* EINTR: the caller waits again */
+    }
+    return got;
+}
+
 const gg_db_driver_t gg_db_pg_driver = {
     .kind = GG_DB_POSTGRES,
     .connect = pg_connect,
@@ -544,4 +574,5 @@ const gg_db_driver_t gg_db_pg_driver = {
     .begin = pg_begin,
     .commit = pg_commit,
     .rollback = pg_rollback,
+    .wait_notify = pg_wait_notify,
 };

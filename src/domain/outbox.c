@@ -4,18 +4,26 @@
 #include <string.h>
 
 #include "core/clock.h"
+#include "domain/live.h"
 #include "json/jw.h"
+
+/* scope: who sees the row on the live stream (domain/live.h); NULL: not a live event */
+static int emit(gg_op_t *op, const char *event_type, const char *unit_path, int64_t line_id,
+                const char *payload_json, const char *scope, gg_error_t *err)
+{
+    return gg_db_exec(op->c,
+                      "INSERT INTO outbox (event_type, unit_path, line_id, payload, created_at, scope) "
+                      "VALUES ($1, $2, $3, $4, $5, $6)",
+                      GG_ARGS(GG_TEXT(event_type), GG_TEXT(unit_path),
+                              line_id > 0 ? GG_I64(line_id) : GG_NULL, GG_TEXT(payload_json),
+                              GG_I64(gg_now_ms()), GG_TEXT(scope)),
+                      NULL, err);
+}
 
 int gg_outbox_emit(gg_op_t *op, const char *event_type, const char *unit_path, int64_t line_id,
                    const char *payload_json, gg_error_t *err)
 {
-    return gg_db_exec(op->c,
-                      "INSERT INTO outbox (event_type, unit_path, line_id, payload, created_at) "
-                      "VALUES ($1, $2, $3, $4, $5)",
-                      GG_ARGS(GG_TEXT(event_type), GG_TEXT(unit_path),
-                              line_id > 0 ? GG_I64(line_id) : GG_NULL, GG_TEXT(payload_json),
-                              GG_I64(gg_now_ms())),
-                      NULL, err);
+    return emit(op, event_type, unit_path, line_id, payload_json, NULL, err);
 }
 
 const char *gg_outbox_hotline_callback(const char *action)
@@ -132,7 +140,13 @@ int gg_outbox_case_event(gg_op_t *op, const gg_case_event_t *e, int64_t event_id
         gg_jw_obj_end(&w);
     }
     gg_jw_obj_end(&w);
-    int rc = gg_outbox_emit(op, type, path, callback ? line : 0, b.data, err);
+    /* the live loop's hook: notifications of this step and the stream's scope (domain/live.h) */
+    const char *scope = NULL;
+    if (gg_live_case_event(op, e, &scope, err) < 0) {
+        gg_buf_free(&b);
+        return -1;
+    }
+    int rc = emit(op, type, path, callback ? line : 0, b.data, scope, err);
     gg_buf_free(&b);
     return rc;
 }

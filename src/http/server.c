@@ -27,6 +27,7 @@
 #include <microhttpd.h>
 #include <netinet/in.h>
 #include <pthread.h>
+#include <sys/resource.h>
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
@@ -750,11 +751,24 @@ int gg_server_start(const gg_server_config_t *cfg, gg_router_t *router, void *ap
     if (cfg->access_log) gg_accesslog_start(cfg->access_log);
     int threads = cfg->threads > 0 ? cfg->threads : (int)sysconf(_SC_NPROCESSORS_ONLN);
     if (threads < 1) threads = 1;
+    /* open streams (SSE) are connections held for hours: as many as the descriptors allow, not
+     * libmicrohttpd's default of about a thousand; the soft descriptor limit is raised to the hard one */
+    struct rlimit rl;
+    unsigned conn_limit = 1000;
+    if (getrlimit(RLIMIT_NOFILE, &rl) == 0) {
+        if (rl.rlim_cur < rl.rlim_max) {
+            rl.rlim_cur = rl.rlim_max > 65536 ? 65536 : rl.rlim_max;
+            setrlimit(RLIMIT_NOFILE, &rl);
+            getrlimit(RLIMIT_NOFILE, &rl);
+        }
+        if (rl.rlim_cur > 256) conn_limit = (unsigned)(rl.rlim_cur > 65536 ? 65536 : rl.rlim_cur) - 128;
+    }
     s->d = MHD_start_daemon(
         flags, (uint16_t)cfg->port, NULL, NULL, on_request, s, MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL,
         MHD_OPTION_SOCK_ADDR, &ss, MHD_OPTION_THREAD_POOL_SIZE, (unsigned)threads,
         MHD_OPTION_NOTIFY_COMPLETED, on_completed, s, MHD_OPTION_URI_LOG_CALLBACK, on_uri, s,
-        MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)GG_CONN_POOL_BYTES, MHD_OPTION_CONNECTION_TIMEOUT,
+        MHD_OPTION_CONNECTION_LIMIT, conn_limit, MHD_OPTION_CONNECTION_MEMORY_LIMIT,
+        (size_t)GG_CONN_POOL_BYTES, MHD_OPTION_CONNECTION_TIMEOUT,
         (unsigned)(cfg->connection_timeout_s > 0 ? cfg->connection_timeout_s : 60), MHD_OPTION_END);
     if (!s->d) {
         int e = errno;

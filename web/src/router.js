@@ -175,6 +175,12 @@ const routes = [
         meta: { title: 'open311.title', permission: 'settings.manage' },
       },
       {
+        path: 'notifications',
+        name: 'notifications',
+        component: () => import('./views/NotificationsView.vue'),
+        meta: { title: 'notifications.title' },
+      },
+      {
         path: 'webhooks',
         name: 'webhooks',
         component: () => import('./views/WebhooksView.vue'),

@@ -1,6 +1,7 @@
 // English.  Keys mirror zh-CN.js one to one.
 import categoriesEn from './categories.en.js'
 import governance from './governance.en.js'
+import live from './live.en.js'
 import registrationEn from './registration.en.js'
 import transferEn from './transfer.en.js'
 import calendarEn from './calendar.en.js'
@@ -683,4 +684,5 @@ export default {
   },
   // Grid map, places, residents, unit overview (governance.*.js).
   ...governance,
+  ...live,
 }

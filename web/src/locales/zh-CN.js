@@ -3,6 +3,7 @@
 // avoided in the texts.
 import categoriesZh from './categories.zh-CN.js'
 import governance from './governance.zh-CN.js'
+import live from './live.zh-CN.js'
 import registrationZh from './registration.zh-CN.js'
 import transferZh from './transfer.zh-CN.js'
 import calendarZh from './calendar.zh-CN.js'
@@ -686,4 +687,5 @@ export default {
   },
   // Grid map, places, residents, unit overview (governance.*.js).
   ...governance,
+  ...live,
 }
