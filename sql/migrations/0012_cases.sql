@@ -108,6 +108,7 @@ CREATE TABLE case_task (
 );
 CREATE INDEX case_task_unit ON case_task (unit_path, state, case_id);
 CREATE INDEX case_task_case ON case_task (case_id);
+CREATE INDEX case_task_account ON case_task (account_id, state) WHERE account_id IS NOT NULL;
 
 -- case_event: the timeline, append-only.  The creation is the first event ('report').
 CREATE TABLE case_event (

@@ -111,6 +111,24 @@ def test_numbers_are_unique_and_of_today(cw):
     assert serials == list(range(serials[0], serials[0] + 5))
 
 
+def test_numbers_stay_unique_when_created_at_once(cw):
+    from concurrent.futures import ThreadPoolExecutor
+
+    apis = [cw.api("dispatcher"), cw.api("community"), cw.api("grid_worker_a")]
+
+    def one(i):
+        api = apis[i % 3]
+        body = {"channel": "patrol" if i % 3 == 2 else "walk_in", "category_id": cw.category["community"],
+                "description": f"并发 {i}", **cw.point_a}
+        r = api.post("/api/v1/cases", json=body)
+        assert r.status_code == 201, r.text
+        return r.json()["number"]
+
+    with ThreadPoolExecutor(8) as pool:
+        nums = list(pool.map(one, range(24)))
+    assert len(set(nums)) == 24 and all(NUMBER.fullmatch(n) for n in nums)
+
+
 def test_duplicates_are_flagged_both_ways(cw):
     near = {"lat": cw.point_a["lat"] + 0.0003, "lon": cw.point_a["lon"]}  # ~33 m north
     first = make_case(cw, category_id=cw.category["grid"], point={"lat": cw.point_a["lat"], "lon": cw.point_a["lon"] - 0.005})
@@ -314,6 +332,8 @@ def test_export_csv_and_xlsx(cw):
     assert d.get("/api/v1/cases/export", params={"format": "csv", "q": tag, "reveal": 1}).status_code == 403
     r = cw.api("community").get("/api/v1/cases/export", params={"format": "csv", "q": tag, "reveal": 1})
     assert r.status_code == 200 and "13700001234" in r.content.decode("utf-8-sig")
+    audit = cw.admin.api.get("/api/v1/audit", params={"action": "pii.export", "limit": 5}).json()["items"]
+    assert any(a["object_type"] == "case" and a["detail"]["unmasked"] == 1 for a in audit), audit
 
 
 def test_reveal_reporter_contact_needs_pii_read_and_is_audited(cw):

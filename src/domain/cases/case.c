@@ -121,20 +121,57 @@ static int has_grant_with(const gg_auth_t *auth, gg_perm_t perm)
 const char *gg_case_visible_sql(gg_arena_t *a, const gg_auth_t *auth, const char *al)
 {
     if (!auth) return "1=0";
-    const char *read_u = gg_scope_sql(a, auth, GG_P_CASE_READ, gg_sprintf(a, "%s.unit_path", al));
-    const char *read_o = gg_scope_sql(a, auth, GG_P_CASE_READ, gg_sprintf(a, "%s.owner_unit_path", al));
+    long long me = auth->account_id > 0 ? (long long)auth->account_id : -1;
+    int reads = has_grant_with(auth, GG_P_CASE_READ), handles = has_grant_with(auth, GG_P_CASE_HANDLE);
     const char *handle = gg_scope_sql(a, auth, GG_P_CASE_HANDLE, "t.unit_path");
-    const char *tasks = "1=0";
-    if (has_grant_with(auth, GG_P_CASE_HANDLE)) {
-        /* a caller that reads no area (a department) is driven from its tasks (the task index); one that does
-         * checks the tasks only for the rows its area leaves out */
-        tasks = has_grant_with(auth, GG_P_CASE_READ)
-                    ? gg_sprintf(a, "EXISTS (SELECT 1 FROM case_task t WHERE t.case_id = %s.id AND %s)", al,
-                                 handle)
-                    : gg_sprintf(a, "%s.id IN (SELECT t.case_id FROM case_task t WHERE %s)", al, handle);
+    if (!reads) {
+        /* a department: its tasks and its own reports, driven from the task and reporter indexes */
+        if (!handles) return gg_sprintf(a, "%s.reporter_account_id = %lld", al, me);
+        return gg_sprintf(a,
+                          "%s.id IN (SELECT t.case_id FROM case_task t WHERE %s UNION "
+                          "SELECT r.id FROM case_item r WHERE r.reporter_account_id = %lld)",
+                          al, handle, me);
     }
-    return gg_sprintf(a, "(%s OR %s OR %s OR %s.reporter_account_id = %lld)", read_u, read_o, tasks, al,
-                      (long long)(auth->account_id > 0 ? auth->account_id : -1));
+    /* case.read over the owner unit needs no term of its own: the owner is the location unit or an ancestor
+     * of it (routing and escalation only ever move it up), so a grant covering the owner covers the location
+     * (and an OR over two path columns would keep both databases from using either index) */
+    const char *read = gg_scope_sql(a, auth, GG_P_CASE_READ, gg_sprintf(a, "%s.unit_path", al));
+    if (!handles) return gg_sprintf(a, "(%s OR %s.reporter_account_id = %lld)", read, al, me);
+    return gg_sprintf(a,
+                      "(%s OR EXISTS (SELECT 1 FROM case_task t WHERE t.case_id = %s.id AND %s) OR "
+                      "%s.reporter_account_id = %lld)",
+                      read, al, handle, al, me);
+}
+
+int gg_case_visible_ids_sql(gg_db_conn_t *c, gg_arena_t *a, const gg_auth_t *auth, const char **out,
+                            gg_error_t *err)
+{
+    *out = NULL;
+    if (!auth) return 0;
+    int reads = has_grant_with(auth, GG_P_CASE_READ);
+    if (reads) {
+        /* how many cases lie in the area, counted on the (unit_path, id) index up to the bound */
+        int64_t n = 0;
+        int found;
+        const char *probe =
+            gg_sprintf(a, "SELECT COUNT(*) FROM (SELECT 1 FROM case_item v WHERE %s LIMIT %d) p",
+                       gg_scope_sql(a, auth, GG_P_CASE_READ, "v.unit_path"), GG_CASE_NARROW_MAX);
+        if (gg_db_query_i64(c, probe, GG_NOARGS, &n, &found, err) < 0) return -1;
+        if (n >= GG_CASE_NARROW_MAX) return 0;
+    }
+    long long me = auth->account_id > 0 ? (long long)auth->account_id : -1;
+    gg_buf_t b = {0};
+    gg_buf_init(&b, 256);
+    if (reads)
+        gg_buf_printf(&b, "SELECT v.id FROM case_item v WHERE %s UNION ",
+                      gg_scope_sql(a, auth, GG_P_CASE_READ, "v.unit_path"));
+    if (has_grant_with(auth, GG_P_CASE_HANDLE))
+        gg_buf_printf(&b, "SELECT t.case_id FROM case_task t WHERE %s UNION ",
+                      gg_scope_sql(a, auth, GG_P_CASE_HANDLE, "t.unit_path"));
+    gg_buf_printf(&b, "SELECT r.id FROM case_item r WHERE r.reporter_account_id = %lld", me);
+    *out = gg_strdup(a, b.data);
+    gg_buf_free(&b);
+    return 0;
 }
 
 int gg_case_load(gg_op_t *op, int64_t id, int for_update, gg_case_t *out, gg_error_t *err)

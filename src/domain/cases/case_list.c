@@ -40,41 +40,77 @@ static void add_arg(where_t *w, const char *cond, gg_db_arg_t arg)
 
 #define RUNNING "('registered', 'dispatched', 'in_progress', 'awaiting_verification')"
 
-static int build_where(gg_op_t *op, const gg_case_filter_t *f, where_t *w, gg_error_t *err)
+/* The exact paths of the units where the caller holds perm, as an SQL IN list ('…', '…'), or NULL for none.
+ */
+static const char *own_paths(gg_arena_t *a, const gg_auth_t *auth, gg_perm_t perm)
+{
+    gg_buf_t b = {0};
+    gg_buf_init(&b, 64);
+    int n = 0;
+    for (int i = 0; i < auth->ngrants; i++) {
+        const gg_grant_t *g = &auth->grants[i];
+        if ((g->perms & perm) != perm || !gg_unit_path_valid(g->unit_path)) continue;
+        gg_buf_printf(&b, "%s'%s'", n++ ? ", " : "", g->unit_path);
+    }
+    char *out = n ? gg_strdup(a, b.data) : NULL;
+    gg_buf_free(&b);
+    return out;
+}
+
+/* The WHERE of a box and filters.  *selective: the box narrows to few rows through an index of its own (the
+ * page is then sorted, instead of walking the primary key backwards until it fills). */
+static int build_where(gg_op_t *op, const gg_case_filter_t *f, where_t *w, int *selective, gg_error_t *err)
 {
     gg_arena_t *a = op->arena;
     gg_buf_init(&w->b, 512);
     w->n = 0;
+    *selective = 0;
+    const char *box = f->box ? f->box : "all";
     if (f->reporter_account_id) {
         gg_buf_puts(&w->b, "1=1");
         add_arg(w, "c.reporter_account_id = $%d", GG_I64(f->reporter_account_id));
+    } else if (!strcmp(box, "mine")) {
+        /* tasks dispatched to a unit of the caller's own (not the units under it), unassigned or the
+         * caller's: case.handle there makes each visible, so no visibility term.  The state test is written
+         * so no index takes it (`|| ''`): the task indexes drive. */
+        const char *paths = own_paths(a, op->auth, GG_P_CASE_HANDLE);
+        long long me = (long long)op->auth->account_id;
+        gg_buf_printf(&w->b,
+                      "c.id IN (SELECT t.case_id FROM case_task t WHERE t.state IN ('open', 'received') AND "
+                      "t.unit_path IN (%s) AND (t.account_id IS NULL OR t.account_id = %lld) UNION "
+                      "SELECT t.case_id FROM case_task t WHERE t.account_id = %lld AND t.state IN ('open', "
+                      "'received')) AND c.state || '' IN ('dispatched', 'in_progress', 'suspended')",
+                      paths ? paths : "''", me, me);
+        *selective = 1;
+    } else if (!strcmp(box, "dispatch") || !strcmp(box, "verify")) {
+        /* owned where the caller dispatches and reads (so visible by the rule) */
+        gg_buf_puts(&w->b, !strcmp(box, "dispatch") ? "c.state IN ('reported', 'accepted', 'registered')"
+                                                    : "c.state = 'awaiting_verification'");
+        add(w, gg_scope_sql(a, op->auth, GG_P_CASE_DISPATCH | GG_P_CASE_READ, "c.owner_unit_path"));
+        *selective = 1;
     } else {
-        gg_buf_puts(&w->b, gg_case_visible_sql(a, op->auth, "c"));
-    }
-    const char *box = f->box ? f->box : "all";
-    if (!strcmp(box, "mine")) {
-        const char *scope = gg_scope_sql(a, op->auth, GG_P_CASE_HANDLE, "t.unit_path");
-        add(w, gg_sprintf(a,
-                          "c.id IN (SELECT t.case_id FROM case_task t WHERE t.state IN ('open', 'received') "
-                          "AND %s AND (t.account_id IS NULL OR t.account_id = %lld))",
-                          scope, (long long)op->auth->account_id));
-        add(w, "c.state IN ('dispatched', 'in_progress', 'suspended')");
-    } else if (!strcmp(box, "dispatch")) {
-        add(w, "c.state IN ('reported', 'accepted', 'registered')");
-        add(w, gg_scope_sql(a, op->auth, GG_P_CASE_DISPATCH, "c.owner_unit_path"));
-    } else if (!strcmp(box, "verify")) {
-        add(w, "c.state = 'awaiting_verification'");
-        add(w, gg_scope_sql(a, op->auth, GG_P_CASE_DISPATCH, "c.owner_unit_path"));
-    } else if (!strcmp(box, "supervised")) {
-        add(w, "c.supervised = 1");
-        add(w, "c.state NOT IN ('closed', 'rated', 'rejected', 'merged')");
-    } else if (!strcmp(box, "overdue")) {
-        add(w, "c.state IN " RUNNING);
-        add_arg(w, "c.due_at < $%d", GG_I64(f->now));
-    } else if (!strcmp(box, "near_due")) {
-        add(w, "c.state IN " RUNNING);
-        add_arg(w, "c.yellow_at <= $%d", GG_I64(f->now));
-        add_arg(w, "c.due_at > $%d", GG_I64(f->now));
+        /* a small area: its ids from the indexes; a wide one: the rule tested on the rows walked */
+        const char *ids;
+        if (gg_case_visible_ids_sql(op->c, a, op->auth, &ids, err) < 0) return -1;
+        if (ids) {
+            gg_buf_printf(&w->b, "c.id IN (%s)", ids);
+            *selective = 1;
+        } else {
+            gg_buf_puts(&w->b, gg_case_visible_sql(a, op->auth, "c"));
+        }
+        if (!strcmp(box, "supervised")) {
+            add(w, "c.supervised = 1");
+            add(w, "c.state NOT IN ('closed', 'rated', 'rejected', 'merged')");
+        } else if (!strcmp(box, "overdue")) {
+            add(w, "c.state IN " RUNNING);
+            add_arg(w, "c.due_at < $%d", GG_I64(f->now));
+            *selective = 1;
+        } else if (!strcmp(box, "near_due")) {
+            add(w, "c.state IN " RUNNING);
+            add_arg(w, "c.yellow_at <= $%d", GG_I64(f->now));
+            add_arg(w, "c.due_at > $%d", GG_I64(f->now));
+            *selective = 1;
+        }
     }
     if (f->state && *f->state) add_arg(w, "c.state = $%d", GG_TEXT(f->state));
     if (f->channel && *f->channel) add_arg(w, "c.channel = $%d", GG_TEXT(f->channel));
@@ -116,12 +152,14 @@ static int build_where(gg_op_t *op, const gg_case_filter_t *f, where_t *w, gg_er
         w->args[w->n++] = GG_TEXT(like);
         gg_buf_printf(
             &w->b,
-            " AND (c.number = $%d OR c.description LIKE $%d ESCAPE '\\' OR c.address LIKE $%d ESCAPE '\\' "
-            "OR c.external_no = $%d)",
+            " AND (c.number = $%d OR c.description LIKE $%d ESCAPE '\\' OR c.address LIKE $%d ESCAPE "
+            "'\\' OR c.external_no = $%d)",
             w->n - 1, w->n, w->n, w->n - 1);
     }
-    if (f->caller_phone && *f->caller_phone)
+    if (f->caller_phone && *f->caller_phone) {
         add_arg(w, "c.reporter_phone_bidx = $%d", GG_TEXT(gg_pii_blind_index(op->keys, a, f->caller_phone)));
+        *selective = 1;
+    }
     return 0;
 }
 
@@ -129,10 +167,11 @@ int gg_case_list(gg_op_t *op, const gg_case_filter_t *f, const gg_page_t *page, 
                  int64_t *total, gg_error_t *err)
 {
     where_t w;
+    int selective;
     *rows = NULL;
     *n = 0;
     if (total) *total = -1;
-    if (build_where(op, f, &w, err) < 0) {
+    if (build_where(op, f, &w, &selective, err) < 0) {
         gg_buf_free(&w.b);
         return -1;
     }
@@ -149,9 +188,14 @@ int gg_case_list(gg_op_t *op, const gg_case_filter_t *f, const gg_page_t *page, 
         w.args[w.n++] = GG_I64(page->after);
         gg_buf_printf(&w.b, " AND c.id < $%d", w.n);
     }
+    /* the page's ids first (no joins, mostly from indexes), then the rows of those ids.  A selective box
+     * sorts its few rows ("+c.id" keeps SQLite from walking the primary key instead of using the box's
+     * index); a wide one walks the primary key backwards and stops at a full page. */
     const char *sql =
-        gg_sprintf(op->arena, "SELECT %s FROM case_item c %s WHERE %s ORDER BY c.id DESC LIMIT %d",
-                   gg_case_columns, gg_case_joins, w.b.data, page->limit);
+        gg_sprintf(op->arena,
+                   "SELECT %s FROM case_item c %s WHERE c.id IN (SELECT c.id FROM case_item c WHERE %s ORDER "
+                   "BY %s DESC LIMIT %d) ORDER BY c.id DESC",
+                   gg_case_columns, gg_case_joins, w.b.data, selective ? "+c.id" : "c.id", page->limit);
     gg_buf_free(&w.b);
     gg_db_res_t *r;
     if (gg_db_query(op->c, sql, w.args, w.n, &r, err) < 0) return -1;
@@ -166,19 +210,23 @@ int gg_case_list(gg_op_t *op, const gg_case_filter_t *f, const gg_page_t *page, 
 int gg_case_each(gg_op_t *op, const gg_case_filter_t *f, int max, gg_case_row_fn fn, void *ctx,
                  int64_t *count, gg_error_t *err)
 {
-    /* page by page so a large export holds one page of rows at a time */
+    /* page by page, each page's rows in an arena of its own, so a large export holds one page at a time */
     *count = 0;
     gg_page_t page = {.limit = 200};
     for (;;) {
         gg_case_t *rows;
-        int n;
-        if (gg_case_list(op, f, &page, &rows, &n, NULL, err) < 0) return -1;
-        for (int i = 0; i < n; i++) {
-            if (*count >= max) return 0;
-            if (fn(ctx, &rows[i], err) < 0) return -1;
+        int n, rc = 0;
+        gg_op_t pop = *op;
+        pop.arena = gg_arena_new(64 * 1024);
+        if (gg_case_list(&pop, f, &page, &rows, &n, NULL, err) < 0) rc = -1;
+        for (int i = 0; rc == 0 && i < n && *count < max; i++) {
+            if (fn(ctx, &rows[i], err) < 0) rc = -1;
             (*count)++;
         }
-        if (n < page.limit) return 0;
-        page.after = rows[n - 1].id;
+        int64_t last = n ? rows[n - 1].id : 0;
+        gg_arena_free(pop.arena);
+        if (rc < 0) return -1;
+        if (n < page.limit || *count >= max) return 0;
+        page.after = last;
     }
 }
