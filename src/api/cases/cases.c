@@ -479,7 +479,8 @@ static const gg_write_op_t CASE_LIST = {
 static int mine_respond(gg_write_t *w, gg_error_t *err)
 {
     list_state_t *s = w->state;
-    s->f = (gg_case_filter_t){.reporter_account_id = w->op.auth->account_id, .now = gg_now_ms()};
+    s->f =
+        (gg_case_filter_t){.reporter_account_id = w->op.auth->account_id, .now = gg_now_ms(), .contact = 1};
     gg_case_t *rows;
     int n;
     int64_t total = -1;
@@ -605,6 +606,7 @@ static int export_respond(gg_write_t *w, gg_error_t *err)
     if (s->reveal && !gg_auth_has(w->op.auth, GG_P_PII_READ))
         return gg_err_forbidden(err, "you may not export unmasked phone numbers");
     if (caller_lookup_check(w, &s->f, err) < 0) return -1;
+    s->f.contact = 1; /* the sheet has the reporter's columns */
     gg_sheet_out_t sh;
     if (gg_sheet_open(&sh, app->tmp_dir, xlsx, "事件", err) < 0) return -1;
     static const char *const head[] = {"编号",     "渠道",       "事项分类", "状态",     "所属网格",

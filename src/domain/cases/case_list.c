@@ -202,7 +202,7 @@ int gg_case_list(gg_op_t *op, const gg_case_filter_t *f, const gg_page_t *page, 
     *rows = gg_alloc(op->arena, sizeof **rows * (size_t)(page->limit > 0 ? page->limit : 1));
     int step;
     while ((step = gg_db_next(r, err)) == 1 && *n < page->limit)
-        gg_case_row(r, op->arena, op->keys, &(*rows)[(*n)++]);
+        gg_case_row(r, op->arena, f->contact ? op->keys : NULL, &(*rows)[(*n)++]);
     gg_db_res_free(r);
     return step < 0 ? -1 : 0;
 }

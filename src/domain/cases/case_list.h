@@ -29,6 +29,8 @@ typedef struct gg_case_filter {
     int64_t from_ms, to_ms;      /* created_at in [from, to); 0: open */
     int64_t reporter_account_id; /* GET /me/cases: only this reporter's (visibility is then not needed) */
     int64_t now;
+    int contact; /* 1: the rows carry the reporter's name and phone (decrypted); 0: NULL (an inbox shows none)
+                  */
 } gg_case_filter_t;
 
 /* 1 when box is one of the boxes above. */
