@@ -126,21 +126,56 @@ void gg_json_escape(gg_buf_t *b, const char *str, size_t n)
     gg_buf_append(b, s + run, n - run);
 }
 
+/* 1 when gg_json_escape would copy s as it is: printable ASCII but " \\ < > &, and valid UTF-8 but U+2028/9
+ */
+static int plain(const char *str, size_t n)
+{
+    const unsigned char *s = (const unsigned char *)str;
+    for (size_t i = 0; i < n;) {
+        unsigned c = s[i];
+        if (c >= 0x80) {
+            size_t len = gg_utf8_seq(s + i, n - i);
+            if (!len || (len == 3 && c == 0xE2 && s[i + 1] == 0x80 && (s[i + 2] == 0xA8 || s[i + 2] == 0xA9)))
+                return 0;
+            i += len;
+            continue;
+        }
+        if (c < 0x20 || c == '"' || c == '\\' || c == '<' || c == '>' || c == '&') return 0;
+        i++;
+    }
+    return 1;
+}
+
+/* the separator, '"', s, then tail: one reserve and copies, for the common case of nothing to escape */
+static void put_quoted(gg_jw_t *w, const char *s, size_t n, const char *tail, size_t tn)
+{
+    gg_buf_t *b = w->buf;
+    before_value(w);
+    gg_buf_reserve(b, n + tn + 1);
+    char *p = b->data + b->len;
+    *p++ = '"';
+    b->len = (size_t)(p - b->data);
+    if (plain(s, n)) {
+        memcpy(p, s, n);
+        b->len += n;
+    } else {
+        gg_json_escape(b, s, n);
+        gg_buf_reserve(b, tn);
+    }
+    memcpy(b->data + b->len, tail, tn);
+    b->len += tn;
+    b->data[b->len] = 0;
+}
+
 void gg_jw_key(gg_jw_t *w, const char *key)
 {
-    before_value(w);
-    gg_buf_putc(w->buf, '"');
-    gg_json_escape(w->buf, key, strlen(key));
-    gg_buf_append(w->buf, "\":", 2);
+    put_quoted(w, key, strlen(key), "\":", 2);
     w->after_key = 1;
 }
 
 void gg_jw_strn(gg_jw_t *w, const char *s, size_t n)
 {
-    before_value(w);
-    gg_buf_putc(w->buf, '"');
-    gg_json_escape(w->buf, s, n);
-    gg_buf_putc(w->buf, '"');
+    put_quoted(w, s, n, "\"", 1);
 }
 
 void gg_jw_str(gg_jw_t *w, const char *s)
