@@ -223,6 +223,7 @@ void gg_db_release(gg_db_t *db, gg_db_conn_t *c)
      * connection.  rollback() asks the driver's local state first: no round trip. */
     if (!c->broken) c->drv->rollback(c);
     c->tx_depth = 0;
+    c->snapshot = 0;
     c->retry = 0;
     c->on_commit.n = 0;
     c->after_tx.n = 0;
@@ -437,9 +438,25 @@ void *gg_db_after_tx_find(gg_db_conn_t *c, gg_db_hook_fn fn)
 
 static int tx_attempts(gg_db_conn_t *c, gg_db_tx_fn fn, void *ctx, gg_error_t *err);
 
+void gg_db_read_begin(gg_db_conn_t *c)
+{
+    gg_error_t ignored;
+    if (c->tx_depth == 0 && !c->snapshot && !c->broken && c->drv->read_begin &&
+        c->drv->read_begin(c, &ignored) == 0)
+        c->snapshot = 1;
+}
+
+void gg_db_read_end(gg_db_conn_t *c)
+{
+    if (!c->snapshot) return;
+    c->snapshot = 0;
+    c->drv->read_end(c);
+}
+
 int gg_db_tx(gg_db_conn_t *c, gg_db_tx_fn fn, void *ctx, gg_error_t *err)
 {
     if (c->tx_depth > 0) return tx_nested(c, fn, ctx, err);
+    gg_db_read_end(c);
     c->after_tx.n = 0;
     int rc = tx_attempts(c, fn, ctx, err);
     hooks_run(c, &c->after_tx, c->after_tx.n);
