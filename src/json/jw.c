@@ -126,22 +126,33 @@ void gg_json_escape(gg_buf_t *b, const char *str, size_t n)
     gg_buf_append(b, s + run, n - run);
 }
 
-/* 1 when gg_json_escape would copy s as it is: printable ASCII but " \\ < > &, and valid UTF-8 but U+2028/9
- */
+/* ASCII bytes gg_json_escape rewrites: controls and " \\ < > & */
+static const unsigned char ascii_escaped[128] = {
+    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,         1,          1,         1,         1,         1,
+    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, ['"'] = 1, ['\\'] = 1, ['<'] = 1, ['>'] = 1, ['&'] = 1,
+};
+
+/* 1 when gg_json_escape would copy s as it is: printable ASCII but " \\ < > &, and valid UTF-8 but U+2028/9.
+ * Three-byte sequences (CJK) are checked inline, the rest by gg_utf8_seq. */
 static int plain(const char *str, size_t n)
 {
     const unsigned char *s = (const unsigned char *)str;
     for (size_t i = 0; i < n;) {
         unsigned c = s[i];
-        if (c >= 0x80) {
-            size_t len = gg_utf8_seq(s + i, n - i);
-            if (!len || (len == 3 && c == 0xE2 && s[i + 1] == 0x80 && (s[i + 2] == 0xA8 || s[i + 2] == 0xA9)))
-                return 0;
-            i += len;
+        if (c < 0x80) {
+            if (ascii_escaped[c]) return 0;
+            i++;
             continue;
         }
-        if (c < 0x20 || c == '"' || c == '\\' || c == '<' || c == '>' || c == '&') return 0;
-        i++;
+        if (c >= 0xE1 && c <= 0xEC && i + 2 < n && (s[i + 1] & 0xC0) == 0x80 && (s[i + 2] & 0xC0) == 0x80 &&
+            !(c == 0xE2 && s[i + 1] == 0x80 && (s[i + 2] == 0xA8 || s[i + 2] == 0xA9))) {
+            i += 3; /* U+1000..U+CFFF: never overlong, never a surrogate */
+            continue;
+        }
+        size_t len = gg_utf8_seq(s + i, n - i);
+        if (!len || (len == 3 && c == 0xE2 && s[i + 1] == 0x80 && (s[i + 2] == 0xA8 || s[i + 2] == 0xA9)))
+            return 0;
+        i += len;
     }
     return 1;
 }

@@ -261,18 +261,43 @@ static void writer_time_range(void **state)
     }
 }
 
+/* strings: the writer's copy-as-is path gives exactly what gg_json_escape gives, over random UTF-8-ish bytes
+ */
+static void writer_strings_match_escape(void **state)
+{
+    (void)state;
+    static const unsigned char pool[] = {'a',  ' ',  '"',  '\\', '<',  '&',  0x01, 0x7f, 0xe4,
+                                         0xb8, 0x8b, 0xe2, 0x80, 0xa8, 0xa9, 0xed, 0xa0, 0xe0,
+                                         0x9f, 0xf0, 0x9f, 0x98, 0x80, 0xc3, 0xa9, 0xff};
+    srand(5);
+    for (int i = 0; i < 100000; i++) {
+        char in[12];
+        int n = rand() % (int)sizeof in;
+        for (int j = 0; j < n; j++)
+            in[j] = (char)pool[rand() % (int)sizeof pool];
+        gg_buf_t a = {0}, b = {0};
+        gg_buf_init(&a, 16);
+        gg_buf_init(&b, 16);
+        gg_jw_t w;
+        gg_jw_init(&w, &a);
+        gg_jw_strn(&w, in, (size_t)n);
+        gg_buf_putc(&b, '"');
+        gg_json_escape(&b, in, (size_t)n);
+        gg_buf_putc(&b, '"');
+        assert_string_equal(a.data, b.data);
+        gg_buf_free(&a);
+        gg_buf_free(&b);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(escape_specials),
-        cmocka_unit_test(escape_utf8),
-        cmocka_unit_test(writer_structure),
-        cmocka_unit_test(writer_time),
-        cmocka_unit_test(writer_numbers),
-        cmocka_unit_test(writer_time_range),
-        cmocka_unit_test(roundtrip_random_strings),
-        cmocka_unit_test(reader_rules),
-        cmocka_unit_test(schema_checks),
+        cmocka_unit_test(escape_specials),   cmocka_unit_test(escape_utf8),
+        cmocka_unit_test(writer_structure),  cmocka_unit_test(writer_time),
+        cmocka_unit_test(writer_numbers),    cmocka_unit_test(writer_strings_match_escape),
+        cmocka_unit_test(writer_time_range), cmocka_unit_test(roundtrip_random_strings),
+        cmocka_unit_test(reader_rules),      cmocka_unit_test(schema_checks),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -156,8 +156,8 @@ void gg_case_json_summary(gg_jw_t *w, const gg_case_t *k, const gg_case_json_opt
     gg_jw_kstr(w, "name_en", k->category_name_en);
     gg_jw_obj_end(w);
     gg_jw_kstr(w, "priority", k->priority);
-    gg_jw_kstr(w, "summary", k->description);
-    gg_jw_kbool(w, "summary_truncated", k->summary_truncated);
+    gg_jw_kstr(w, "description", k->description); /* a summary: its first 60 characters */
+    gg_jw_kbool(w, "description_truncated", k->summary_truncated);
     gg_body_kref(w, "unit", "id", k->unit_id, "name", k->unit_name);
     gg_body_kref(w, "handler_unit", "id", k->handler_unit_id, "name", k->handler_unit_name);
     gg_jw_ktime(w, "due_at", k->due_at);
