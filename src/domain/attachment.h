@@ -133,7 +133,9 @@ int gg_attachment_list(gg_db_conn_t *c, gg_arena_t *a, const char *owner_type, c
 /* 0 when op's caller may see owner (owner_type, owner_id); negative (404 preferred) otherwise. */
 typedef int (*gg_attachment_owner_fn)(const gg_op_t *op, int64_t owner_id, gg_error_t *err);
 /* Register the checker of an owner type (at start, before serving; not thread-safe; at most 16 types).
- * "case_event" is registered by gg_attachment_owners_init (case_event.case_id → gg_case_visible). */
+ * "case_event" is registered by gg_attachment_owners_init: the event's case must be visible to the caller
+ * (gg_case_load), and an internal event's (public = 0) attachments are for staff of the case only
+ * (gg_case_is_staff), as the timeline shows them. */
 int gg_attachment_owner_register(const char *owner_type, gg_attachment_owner_fn fn);
 void gg_attachment_owners_init(void);
 

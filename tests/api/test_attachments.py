@@ -329,3 +329,32 @@ def test_linked_attachments_follow_the_case(cw):
     other = make_case(cw)
     other_url = server.url(f"/api/v1/public/cases/{other['number']}/attachments/{photo['id']}")
     assert requests.get(other_url, params={"secret": other["secret"]}, timeout=30).status_code == 404
+
+
+def test_claimed_at_intake_only_by_their_uploader(cw):
+    server = cw.world.server
+    gwa, gwb, disp = cw.api("grid_worker_a"), cw.api("grid_worker_b"), cw.api("dispatcher")
+    theirs = upload(gwb, png_bytes((8, 1, 8)), name="b.png").json()
+    cases_before = int(server.sql("SELECT COUNT(*) FROM case_item")[0][0])
+    r = disp.post("/api/v1/cases", json={"channel": "walk_in", "category_id": cw.category["grid"],
+                                         "description": "有人乱倒垃圾", "attachment_ids": [theirs["id"]],
+                                         **cw.point_a})
+    err = error_of(r)
+    assert r.status_code == 400 and err["field"] == "attachment_ids" and err["reason"] == "not_yours"
+    assert int(server.sql("SELECT COUNT(*) FROM case_item")[0][0]) == cases_before  # nothing written
+    assert gwb.get(f"/api/v1/attachments/{theirs['id']}").json()["linked"] is False
+    # the same message for an id that does not exist: nothing said about others' uploads
+    r2 = disp.post("/api/v1/cases", json={"channel": "walk_in", "category_id": cw.category["grid"],
+                                          "description": "有人乱倒垃圾", "attachment_ids": [999999999], **cw.point_a})
+    assert error_of(r2)["message"] == err["message"]
+    # claimed by its uploader: linked once, then visible to whoever sees the case
+    mine = upload(gwa, png_bytes((1, 8, 1)), name="a.png").json()
+    k = make_case(cw, api=gwa, channel="patrol", attachment_ids=[mine["id"]])
+    assert gwa.get(f"/api/v1/attachments/{mine['id']}").json()["linked"] is True
+    assert disp.get(f"/api/v1/attachments/{mine['id']}/content").status_code == 200
+    assert gwb.get(f"/api/v1/attachments/{mine['id']}/content").status_code == 404
+    again = gwa.post("/api/v1/cases", json={"channel": "patrol", "category_id": cw.category["grid"],
+                                            "description": "再报一次", "attachment_ids": [mine["id"]]})
+    assert again.status_code == 400 and error_of(again)["reason"] == "not_yours"
+    ev = gwa.get(f"/api/v1/cases/{k['id']}/events").json()["items"]
+    assert [a["id"] for a in ev[0]["attachments"]] == [mine["id"]]

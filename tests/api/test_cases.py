@@ -222,6 +222,20 @@ def test_a_resident_may_pick_only_resident_selectable_categories(cw):
         api.patch(f"/api/v1/categories/{cid}", json={"resident_selectable": None, "version": k["version"]})
 
 
+def test_a_retired_category_is_refused(cw):
+    api = cw.admin.api
+    cid = cw.categories["family_dispute"]["id"]
+    k = api.get(f"/api/v1/categories/{cid}").json()
+    assert api.post(f"/api/v1/categories/{cid}/retire", json={"version": k["version"]}).status_code == 200
+    try:
+        r = cw.api("dispatcher").post("/api/v1/cases", json={"channel": "walk_in", "category_id": cid,
+                                                              "description": "x", **cw.point_a})
+        expect_field(r, 400, "category_id", "retired")
+    finally:
+        k = api.get(f"/api/v1/categories/{cid}").json()
+        assert api.post(f"/api/v1/categories/{cid}/restore", json={"version": k["version"]}).status_code == 200
+
+
 # ---- bad input ----
 
 def test_bad_input_names_the_field_and_writes_nothing(cw):
