@@ -122,6 +122,10 @@ void gg_api_write(gg_req_t *req)
                      req->method_name, req->path, req->body, req->body_len);
         w.idem_ = &idem;
     }
+    /* a read-only operation reads in one snapshot (gg_db_read_begin: one read transaction, not one per
+     * statement; any write it makes still ends it first) */
+    int reads_only = !op->run;
+    if (reads_only) gg_db_read_begin(c);
     int rc = op->prepare ? op->prepare(&w, &err) : 0;
     if (rc == 0 && op->run) {
         rc = gg_db_tx(c, run_tx, &w, &err);
@@ -142,6 +146,7 @@ void gg_api_write(gg_req_t *req)
     } else if (rc == 0) {
         req->status = 204;
     }
+    if (reads_only) gg_db_read_end(c);
     if (w.body) json_decref(w.body);
     gg_api_end(req, c);
     if (rc < 0) gg_api_error(req, &err);

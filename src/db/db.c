@@ -276,6 +276,7 @@ void gg_db_release(gg_db_t *db, gg_db_conn_t *c)
      * connection.  rollback() asks the driver's local state first: no round trip. */
     if (!c->broken) c->drv->rollback(c);
     c->tx_depth = 0;
+    c->snapshot = 0;
     c->retry = 0;
     c->redirect = NULL;
     c->on_commit.n = 0;
@@ -534,10 +535,26 @@ void gg_db_group_counts(gg_db_t *db, long long *transactions, long long *commits
     gg_db_group_stats(__atomic_load_n(&db->group, __ATOMIC_ACQUIRE), transactions, commits);
 }
 
+void gg_db_read_begin(gg_db_conn_t *c)
+{
+    gg_error_t ignored;
+    if (c->tx_depth == 0 && !c->snapshot && !c->broken && c->drv->read_begin &&
+        c->drv->read_begin(c, &ignored) == 0)
+        c->snapshot = 1;
+}
+
+void gg_db_read_end(gg_db_conn_t *c)
+{
+    if (!c->snapshot) return;
+    c->snapshot = 0;
+    c->drv->read_end(c);
+}
+
 int gg_db_tx(gg_db_conn_t *c, gg_db_tx_fn fn, void *ctx, gg_error_t *err)
 {
     c = live(c);
     if (c->tx_depth > 0) return gg_db_tx_nested(c, fn, ctx, err);
+    gg_db_read_end(c);
     c->after_tx.n = 0;
     struct gg_db_group *g = group_of(c);
     int rc = g && c != c->db->group_conn && !gg_db_group_is_writer(g) ? gg_db_group_tx(g, c, fn, ctx, err)

@@ -174,6 +174,14 @@ int gg_db_tx(gg_db_conn_t *c, gg_db_tx_fn fn, void *ctx, gg_error_t *err);
 /* Write transactions run and commits made by the group committer so far (0, 0 without one). */
 void gg_db_group_counts(gg_db_t *db, long long *transactions, long long *commits);
 
+/* A read snapshot over the statements that follow, outside gg_db_tx, until gg_db_read_end (a read-only
+ * request's answer: one read transaction instead of one per statement, and its reads agree with each other).
+ * SQLite only (a deferred BEGIN; PostgreSQL gives each statement its own snapshot and a BEGIN would cost a
+ * round trip): elsewhere a no-op.  gg_db_tx, and on SQLite any statement that writes, ends the snapshot
+ * first, so writes are never held in it; gg_db_release ends a forgotten one. */
+void gg_db_read_begin(gg_db_conn_t *c);
+void gg_db_read_end(gg_db_conn_t *c);
+
 /*
  * After-commit hooks: the one mechanism for effects that must follow a
  * transaction's COMMIT and never precede it — emptying a cache of committed

@@ -24,6 +24,7 @@ struct gg_db_conn {
      * connection: every call on this one goes there (db.c, live()), so a transaction function that kept
      * its connection in its context instead of using its argument still writes inside the batch. */
     gg_db_conn_t *redirect;
+    int snapshot; /* gg_db_read_begin's transaction is open */
     /* gg_db_on_commit: run after the outermost COMMIT; gg_db_after_tx: run when the outermost transaction
      * ends, committed or not.  Each in registration order, grown as needed. */
     struct gg_db_hooks {
@@ -63,6 +64,9 @@ typedef struct gg_db_driver {
     int (*begin)(gg_db_conn_t *c, gg_error_t *err);
     int (*commit)(gg_db_conn_t *c, gg_error_t *err); /* on failure the transaction is over or rolled back */
     void (*rollback)(gg_db_conn_t *c);
+    /* Optional (gg_db_read_begin): one read transaction over several statements, and its end. */
+    int (*read_begin)(gg_db_conn_t *c, gg_error_t *err);
+    void (*read_end)(gg_db_conn_t *c);
     /* Optional, for /readyz: is what this connection writes to still the
      * database (SQLite: the file at the configured path is the open one)? */
     int (*check)(gg_db_conn_t *c, gg_error_t *err);

@@ -1330,7 +1330,8 @@ static int one_case(gg_db_conn_t *c, gen_t *g, const plan_t *p, gg_error_t *err)
                 line = k->lines[i].id;
         char day[16];
         local_date(p->at, day);
-        /* the platform's work-order number: unique per line (a unique index), so taken from the day's serial */
+        /* the platform's work-order number: unique per line (a unique index), so taken from the day's serial
+         */
         snprintf(ext, sizeof ext, "%s%06d", day, p->serial);
     }
     x->state = NULL;

@@ -126,21 +126,67 @@ void gg_json_escape(gg_buf_t *b, const char *str, size_t n)
     gg_buf_append(b, s + run, n - run);
 }
 
+/* ASCII bytes gg_json_escape rewrites: controls and " \\ < > & */
+static const unsigned char ascii_escaped[128] = {
+    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,         1,          1,         1,         1,         1,
+    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, ['"'] = 1, ['\\'] = 1, ['<'] = 1, ['>'] = 1, ['&'] = 1,
+};
+
+/* 1 when gg_json_escape would copy s as it is: printable ASCII but " \\ < > &, and valid UTF-8 but U+2028/9.
+ * Three-byte sequences (CJK) are checked inline, the rest by gg_utf8_seq. */
+static int plain(const char *str, size_t n)
+{
+    const unsigned char *s = (const unsigned char *)str;
+    for (size_t i = 0; i < n;) {
+        unsigned c = s[i];
+        if (c < 0x80) {
+            if (ascii_escaped[c]) return 0;
+            i++;
+            continue;
+        }
+        if (c >= 0xE1 && c <= 0xEC && i + 2 < n && (s[i + 1] & 0xC0) == 0x80 && (s[i + 2] & 0xC0) == 0x80 &&
+            !(c == 0xE2 && s[i + 1] == 0x80 && (s[i + 2] == 0xA8 || s[i + 2] == 0xA9))) {
+            i += 3; /* U+1000..U+CFFF: never overlong, never a surrogate */
+            continue;
+        }
+        size_t len = gg_utf8_seq(s + i, n - i);
+        if (!len || (len == 3 && c == 0xE2 && s[i + 1] == 0x80 && (s[i + 2] == 0xA8 || s[i + 2] == 0xA9)))
+            return 0;
+        i += len;
+    }
+    return 1;
+}
+
+/* the separator, '"', s, then tail: one reserve and copies, for the common case of nothing to escape */
+static void put_quoted(gg_jw_t *w, const char *s, size_t n, const char *tail, size_t tn)
+{
+    gg_buf_t *b = w->buf;
+    before_value(w);
+    gg_buf_reserve(b, n + tn + 1);
+    char *p = b->data + b->len;
+    *p++ = '"';
+    b->len = (size_t)(p - b->data);
+    if (plain(s, n)) {
+        memcpy(p, s, n);
+        b->len += n;
+    } else {
+        gg_json_escape(b, s, n);
+        gg_buf_reserve(b, tn);
+    }
+    memcpy(b->data + b->len, tail, tn);
+    b->len += tn;
+    b->data[b->len] = 0;
+}
+
 void gg_jw_key(gg_jw_t *w, const char *key)
 {
-    before_value(w);
-    gg_buf_putc(w->buf, '"');
-    gg_json_escape(w->buf, key, strlen(key));
-    gg_buf_append(w->buf, "\":", 2);
+    put_quoted(w, key, strlen(key), "\":", 2);
     w->after_key = 1;
 }
 
 void gg_jw_strn(gg_jw_t *w, const char *s, size_t n)
 {
-    before_value(w);
-    gg_buf_putc(w->buf, '"');
-    gg_json_escape(w->buf, s, n);
-    gg_buf_putc(w->buf, '"');
+    put_quoted(w, s, n, "\"", 1);
 }
 
 void gg_jw_str(gg_jw_t *w, const char *s)
@@ -166,6 +212,40 @@ void gg_jw_int(gg_jw_t *w, int64_t v)
     gg_buf_append(w->buf, p, (size_t)(tmp + sizeof tmp - p));
 }
 
+/* Fixed notation for 1e-4 <= |v| < 1e6 (coordinates, shares, amounts): the fewest decimals k with
+ * m / 10^k == v for the integer m nearest v * 10^k.  m < 2^53 and 10^k are exact doubles and division is
+ * correctly rounded, so the double nearest the decimal m·10^-k — what a reader's strtod gives — is v: the
+ * text round-trips, and it is what the %.*g loop below finds (that range is printed without an exponent at
+ * 6 or more significant digits).  0 when v is outside the range or needs more than 9 decimals. */
+static int num_fixed(double v, char *out)
+{
+    static const double p10[] = {1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9};
+    double a = fabs(v);
+    if (!(a >= 1e-4 && a < 1e6)) return 0;
+    for (int k = 0; k <= 9; k++) {
+        double m = nearbyint(a * p10[k]);
+        if (m / p10[k] != a) continue;
+        uint64_t u = (uint64_t)m;
+        char digits[24];
+        int nd = 0;
+        do {
+            digits[nd++] = (char)('0' + u % 10);
+            u /= 10;
+        } while (u);
+        while (nd <= k)
+            digits[nd++] = '0'; /* a leading 0 before the point */
+        int n = 0;
+        if (v < 0) out[n++] = '-';
+        for (int i = nd - 1; i >= 0; i--) {
+            out[n++] = digits[i];
+            if (i == k && k > 0) out[n++] = '.';
+        }
+        out[n] = '\0';
+        return n;
+    }
+    return 0;
+}
+
 void gg_jw_num(gg_jw_t *w, double v)
 {
     if (!isfinite(v)) {
@@ -174,16 +254,14 @@ void gg_jw_num(gg_jw_t *w, double v)
     }
     before_value(w);
     char tmp[32];
-    int n = snprintf(tmp, sizeof tmp, "%.17g", v);
-    /* shortest representation that round-trips, for readable 0.1 rather than 0.10000000000000001 */
-    for (int prec = 6; prec < 17; prec++) {
-        char t2[32];
-        int n2 = snprintf(t2, sizeof t2, "%.*g", prec, v);
-        if (strtod(t2, NULL) == v) {
-            memcpy(tmp, t2, (size_t)n2 + 1);
-            n = n2;
-            break;
-        }
+    int n = num_fixed(v, tmp);
+    if (n == 0 && v == 0) n = snprintf(tmp, sizeof tmp, "%s", signbit(v) ? "-0" : "0");
+    /* the shortest %g text that round-trips, for readable 0.1 rather than 0.10000000000000001: 15
+     * significant digits always survive a double, so the search starts there (and tries the fewer digits a
+     * 15-digit text leaves off, trailing zeros being dropped by %g), then 16 and 17 */
+    for (int prec = 15; n == 0 && prec <= 17; prec++) {
+        n = snprintf(tmp, sizeof tmp, "%.*g", prec, v);
+        if (prec < 17 && strtod(tmp, NULL) != v) n = 0;
     }
     gg_buf_append(w->buf, tmp, (size_t)n);
 }

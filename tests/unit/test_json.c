@@ -3,7 +3,11 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <cmocka.h>
 
 #include "json/jparse.h"
@@ -188,16 +192,112 @@ static void schema_checks(void **state)
 #undef CHECK
 }
 
+static const char *num_text(double v)
+{
+    static gg_buf_t b;
+    gg_buf_free(&b);
+    gg_buf_init(&b, 16);
+    gg_jw_t w;
+    gg_jw_init(&w, &b);
+    gg_jw_num(&w, v);
+    return b.data;
+}
+
+/* numbers: the text round-trips, and is the shortest %g text that does (the fast fixed path agrees) */
+static void writer_numbers(void **state)
+{
+    (void)state;
+    assert_string_equal(num_text(0.1), "0.1");
+    assert_string_equal(num_text(30.123456), "30.123456");
+    assert_string_equal(num_text(-114.987654), "-114.987654");
+    assert_string_equal(num_text(0.0005), "0.0005");
+    assert_string_equal(num_text(0), "0");
+    assert_string_equal(num_text(42), "42");
+    assert_string_equal(num_text(1e-7), "1e-07");
+    assert_string_equal(num_text(0.30000000000000004), "0.30000000000000004");
+    srand(7);
+    for (int i = 0; i < 200000; i++) {
+        double v;
+        switch (i % 4) {
+        case 0:
+            v = (rand() % 2000000000 - 1000000000) / 1e6;
+            break; /* six decimals */
+        case 1:
+            v = (double)rand() / RAND_MAX * pow(10, rand() % 14 - 6);
+            break; /* any */
+        case 2:
+            v = (rand() % 100000) / 100.0;
+            break;
+        default:
+            v = ldexp((double)rand() * rand(), -(rand() % 60));
+            break;
+        }
+        const char *t = num_text(v);
+        assert_true(strtod(t, NULL) == v);
+        char best[32] = "";
+        for (int p = 1; p <= 17; p++) {
+            snprintf(best, sizeof best, "%.*g", p, v);
+            if (strtod(best, NULL) == v) break;
+        }
+        if (strlen(t) > strlen(best)) fail_msg("%.17g: %s, shortest %s", v, t, best);
+    }
+}
+
+/* timestamps: the same text as gmtime_r would give, over a wide range */
+static void writer_time_range(void **state)
+{
+    (void)state;
+    srand(11);
+    for (int i = 0; i < 100000; i++) {
+        int64_t ms = (int64_t)((double)rand() / RAND_MAX * 7.0e12) + rand() % 1000;
+        char got[32], want[96];
+        gg_time_rfc3339(ms, got);
+        time_t t = (time_t)(ms / 1000) + 8 * 3600;
+        struct tm tm;
+        gmtime_r(&t, &tm);
+        snprintf(want, sizeof want, "%04d-%02d-%02dT%02d:%02d:%02d+08:00", tm.tm_year + 1900, tm.tm_mon + 1,
+                 tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec);
+        assert_string_equal(got, want);
+    }
+}
+
+/* strings: the writer's copy-as-is path gives exactly what gg_json_escape gives, over random UTF-8-ish bytes
+ */
+static void writer_strings_match_escape(void **state)
+{
+    (void)state;
+    static const unsigned char pool[] = {'a',  ' ',  '"',  '\\', '<',  '&',  0x01, 0x7f, 0xe4,
+                                         0xb8, 0x8b, 0xe2, 0x80, 0xa8, 0xa9, 0xed, 0xa0, 0xe0,
+                                         0x9f, 0xf0, 0x9f, 0x98, 0x80, 0xc3, 0xa9, 0xff};
+    srand(5);
+    for (int i = 0; i < 100000; i++) {
+        char in[12];
+        int n = rand() % (int)sizeof in;
+        for (int j = 0; j < n; j++)
+            in[j] = (char)pool[rand() % (int)sizeof pool];
+        gg_buf_t a = {0}, b = {0};
+        gg_buf_init(&a, 16);
+        gg_buf_init(&b, 16);
+        gg_jw_t w;
+        gg_jw_init(&w, &a);
+        gg_jw_strn(&w, in, (size_t)n);
+        gg_buf_putc(&b, '"');
+        gg_json_escape(&b, in, (size_t)n);
+        gg_buf_putc(&b, '"');
+        assert_string_equal(a.data, b.data);
+        gg_buf_free(&a);
+        gg_buf_free(&b);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(escape_specials),
-        cmocka_unit_test(escape_utf8),
-        cmocka_unit_test(writer_structure),
-        cmocka_unit_test(writer_time),
-        cmocka_unit_test(roundtrip_random_strings),
-        cmocka_unit_test(reader_rules),
-        cmocka_unit_test(schema_checks),
+        cmocka_unit_test(escape_specials),   cmocka_unit_test(escape_utf8),
+        cmocka_unit_test(writer_structure),  cmocka_unit_test(writer_time),
+        cmocka_unit_test(writer_numbers),    cmocka_unit_test(writer_strings_match_escape),
+        cmocka_unit_test(writer_time_range), cmocka_unit_test(roundtrip_random_strings),
+        cmocka_unit_test(reader_rules),      cmocka_unit_test(schema_checks),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

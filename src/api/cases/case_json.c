@@ -139,3 +139,32 @@ void gg_case_json(gg_jw_t *w, gg_arena_t *a, const gg_case_t *k, const gg_case_j
     gg_case_json_open(w, a, k, o);
     gg_jw_obj_end(w);
 }
+
+/* An inbox row (gg_case_list with f->summary): what a list shows and sorts by; the case page has the rest. */
+void gg_case_json_summary(gg_jw_t *w, const gg_case_t *k, const gg_case_json_opt_t *o)
+{
+    gg_jw_obj(w);
+    gg_jw_kint(w, "id", k->id);
+    gg_jw_kstr(w, "number", k->number);
+    gg_jw_kstr(w, "state", k->state);
+    gg_jw_kstr(w, "channel", k->channel);
+    gg_jw_kint(w, "category_id", k->category_id);
+    gg_jw_key(w, "category");
+    gg_jw_obj(w);
+    gg_jw_kint(w, "id", k->category_id);
+    gg_jw_kstr(w, "name", k->category_name);
+    gg_jw_kstr(w, "name_en", k->category_name_en);
+    gg_jw_obj_end(w);
+    gg_jw_kstr(w, "priority", k->priority);
+    gg_jw_kstr(w, "description", k->description); /* a summary: its first 60 characters */
+    gg_jw_kbool(w, "description_truncated", k->summary_truncated);
+    gg_body_kref(w, "unit", "id", k->unit_id, "name", k->unit_name);
+    gg_body_kref(w, "handler_unit", "id", k->handler_unit_id, "name", k->handler_unit_name);
+    gg_jw_ktime(w, "due_at", k->due_at);
+    gg_jw_kbool(w, "supervised", k->supervised);
+    gg_jw_kint(w, "rework_count", k->rework_count);
+    gg_jw_ktime(w, "created_at", k->created_at);
+    gg_jw_kint(w, "version", k->version);
+    if (o->cal) gg_case_json_remaining(w, k, o->cal, o->now);
+    gg_jw_obj_end(w);
+}

@@ -33,6 +33,10 @@ typedef struct gg_case_json_opt {
 void gg_case_json_open(gg_jw_t *w, gg_arena_t *a, const gg_case_t *k, const gg_case_json_opt_t *o);
 void gg_case_json(gg_jw_t *w, gg_arena_t *a, const gg_case_t *k, const gg_case_json_opt_t *o);
 /* "remaining": {clock, due_at, working_ms, mark, calendar_fallback} or null when no clock runs. */
+/* An inbox row: id, number, state, channel, category {id, name, name_en}, priority, description (its
+ * first 60 characters: a summary) and description_truncated, unit, handler_unit, due_at, supervised,
+ * rework_count, created_at, version, remaining. */
+void gg_case_json_summary(gg_jw_t *w, const gg_case_t *k, const gg_case_json_opt_t *o);
 void gg_case_json_remaining(gg_jw_t *w, const gg_case_t *k, const gg_cal_snapshot_t *cal, int64_t now);
 /* A name masked for display: the first character and '*' (张**). */
 const char *gg_case_mask_name(gg_arena_t *a, const char *name);

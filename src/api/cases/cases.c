@@ -347,7 +347,7 @@ int gg_api_case_events_json(gg_jw_t *jw, gg_db_conn_t *c, gg_arena_t *a, const g
 static int events_respond(gg_write_t *w, gg_error_t *err)
 {
     gg_case_t k;
-    if (gg_case_load(&w->op, w->id, 0, &k, err) < 0) return -1;
+    if (gg_case_load_brief(&w->op, w->id, &k, err) < 0) return -1;
     int staff = gg_case_is_staff(w->op.auth, &k);
     gg_case_event_t *rows;
     int n;
@@ -461,12 +461,13 @@ static int list_respond(gg_write_t *w, gg_error_t *err)
     gg_case_t *rows;
     int n;
     int64_t total = -1;
+    s->f.summary = 1;
     if (gg_case_list(&w->op, &s->f, &s->page, &rows, &n, &total, err) < 0) return -1;
     gg_cal_snapshot_t *cal = gg_api_case_calendar(w->req, w->op.c);
     gg_jw_t *jw = gg_api_items(w->req, w->status);
     gg_case_json_opt_t o = {.cal = cal, .now = gg_now_ms(), .contact = GG_CASE_CONTACT_NONE};
     for (int i = 0; i < n; i++)
-        gg_case_json(jw, w->op.arena, &rows[i], &o);
+        gg_case_json_summary(jw, &rows[i], &o);
     gg_api_items_end(w->req, jw, n, s->page.limit, n ? rows[n - 1].id : 0, s->page.want_total ? total : -1);
     if (cal) gg_cal_snapshot_release(cal);
     return 0;
@@ -481,7 +482,8 @@ static const gg_write_op_t CASE_LIST = {
 static int mine_respond(gg_write_t *w, gg_error_t *err)
 {
     list_state_t *s = w->state;
-    s->f = (gg_case_filter_t){.reporter_account_id = w->op.auth->account_id, .now = gg_now_ms()};
+    s->f =
+        (gg_case_filter_t){.reporter_account_id = w->op.auth->account_id, .now = gg_now_ms(), .contact = 1};
     gg_case_t *rows;
     int n;
     int64_t total = -1;
@@ -607,6 +609,7 @@ static int export_respond(gg_write_t *w, gg_error_t *err)
     if (s->reveal && !gg_auth_has(w->op.auth, GG_P_PII_READ))
         return gg_err_forbidden(err, "you may not export unmasked phone numbers");
     if (caller_lookup_check(w, &s->f, err) < 0) return -1;
+    s->f.contact = 1; /* the sheet has the reporter's columns */
     gg_sheet_out_t sh;
     if (gg_sheet_open(&sh, app->tmp_dir, xlsx, "事件", err) < 0) return -1;
     static const char *const head[] = {"编号",     "渠道",       "事项分类", "状态",     "所属网格",

@@ -176,6 +176,45 @@ int gg_case_visible_ids_sql(gg_db_conn_t *c, gg_arena_t *a, const gg_auth_t *aut
     return 0;
 }
 
+/* the strings of parts (NULL-terminated) one after the other, in a */
+static char *cat(gg_arena_t *a, const char *const *parts)
+{
+    size_t len = 0;
+    for (const char *const *p = parts; *p; p++)
+        len += strlen(*p);
+    char *out = gg_alloc(a, len + 1), *at = out;
+    for (const char *const *p = parts; *p; p++) {
+        size_t n = strlen(*p);
+        memcpy(at, *p, n);
+        at += n;
+    }
+    *at = '\0';
+    return out;
+}
+
+int gg_case_load_brief(gg_op_t *op, int64_t id, gg_case_t *out, gg_error_t *err)
+{
+    memset(out, 0, sizeof *out);
+    const char *sql =
+        cat(op->arena, (const char *[]){"SELECT c.id, c.unit_path, c.owner_unit_path, c.handler_unit_path, "
+                                        "c.state FROM case_item c WHERE c.id = $1 AND ",
+                                        gg_case_visible_sql(op->arena, op->auth, "c"), NULL});
+    gg_db_res_t *r;
+    if (gg_db_query(op->c, sql, GG_ARGS(GG_I64(id)), &r, err) < 0) return -1;
+    int step = gg_db_next(r, err);
+    if (step == 1) {
+        out->id = i64(r, 0);
+        out->unit_path = txt(r, op->arena, 1);
+        out->owner_unit_path = txt(r, op->arena, 2);
+        out->handler_unit_path = txt(r, op->arena, 3);
+        out->state = txt(r, op->arena, 4);
+    }
+    gg_db_res_free(r);
+    if (step < 0) return -1;
+    if (step == 0) return gg_err_not_found(err, "no case %lld", (long long)id);
+    return 0;
+}
+
 int gg_case_load(gg_op_t *op, int64_t id, int for_update, gg_case_t *out, gg_error_t *err)
 {
     /* the row lock first: a no-op UPDATE locks the row on PostgreSQL (SQLite's BEGIN IMMEDIATE already
@@ -183,9 +222,10 @@ int gg_case_load(gg_op_t *op, int64_t id, int for_update, gg_case_t *out, gg_err
     if (for_update && gg_db_exec(op->c, "UPDATE case_item SET version = version WHERE id = $1",
                                  GG_ARGS(GG_I64(id)), NULL, err) < 0)
         return -1;
-    const char *sql =
-        gg_sprintf(op->arena, "SELECT %s FROM case_item c %s WHERE c.id = $1 AND %s", gg_case_columns,
-                   gg_case_joins, gg_case_visible_sql(op->arena, op->auth, "c"));
+    /* concatenated rather than printed: the column list is long and every case page builds this */
+    const char *sql = cat(op->arena, (const char *[]){"SELECT ", gg_case_columns, " FROM case_item c ",
+                                                      gg_case_joins, " WHERE c.id = $1 AND ",
+                                                      gg_case_visible_sql(op->arena, op->auth, "c"), NULL});
     gg_db_res_t *r;
     if (gg_db_query(op->c, sql, GG_ARGS(GG_I64(id)), &r, err) < 0) return -1;
     int step = gg_db_next(r, err);

@@ -49,6 +49,8 @@ typedef struct gg_case {
     const char *external_no;
     int64_t category_id, category_version_id;
     const char *priority, *description, *address;
+    int summary_truncated; /* an inbox row: description holds only its first GG_CASE_SUMMARY_CHARS characters
+                            */
     int has_point;
     double lat, lon;
     int64_t place_id;
@@ -107,6 +109,9 @@ int gg_case_visible_ids_sql(gg_db_conn_t *c, gg_arena_t *a, const gg_auth_t *aut
 
 /* One case visible to op->auth; 404 otherwise.  for_update: lock the row (inside a transaction). */
 int gg_case_load(gg_op_t *op, int64_t id, int for_update, gg_case_t *out, gg_error_t *err);
+/* The same visibility check, reading only id, unit_path, owner_unit_path, handler_unit_path and state (enough
+ * for gg_case_is_staff); the rest of *out is zero. */
+int gg_case_load_brief(gg_op_t *op, int64_t id, gg_case_t *out, gg_error_t *err);
 /* 0 when case id is visible to op->auth, else 404. */
 int gg_case_visible(gg_op_t *op, int64_t id, gg_error_t *err);
 /* 1 when the caller has staff rights over the case (case.read/dispatch/handle/supervise at its units or its

@@ -3,6 +3,8 @@
 
 #include <string.h>
 
+#include "core/utf8.h"
+
 #include "domain/cases/category.h"
 #include "domain/scope.h"
 #include "domain/tree/unit.h"
@@ -163,6 +165,69 @@ static int build_where(gg_op_t *op, const gg_case_filter_t *f, where_t *w, int *
     return 0;
 }
 
+/* An inbox row: fewer columns than gg_case_columns, the description cut (one more character fetched so the
+ * cut is known). */
+static const char summary_columns[] =
+    "c.id, c.number, c.channel, c.category_id, c.priority, substr(c.description, 1, 61), c.unit_id, "
+    "c.handler_unit_id, c.state, c.suspended_left_ms, c.response_due_at, c.due_at, c.yellow_at, "
+    "c.calendar_fallback, c.supervised, c.rework_count, c.created_at, c.version, k.name, k.name_en, lu.name, "
+    "hu.name";
+static const char summary_joins[] = "JOIN category k ON k.id = c.category_id "
+                                    "JOIN unit lu ON lu.id = c.unit_id "
+                                    "LEFT JOIN unit hu ON hu.id = c.handler_unit_id";
+
+static const char *col_txt(gg_db_res_t *r, gg_arena_t *a, int col)
+{
+    const char *s = gg_db_text(r, col);
+    return s ? gg_strdup(a, s) : NULL;
+}
+
+static int64_t col_i64(gg_db_res_t *r, int col)
+{
+    return gg_db_isnull(r, col) ? 0 : gg_db_i64(r, col);
+}
+
+static void summary_row(gg_db_res_t *r, gg_arena_t *a, gg_case_t *o)
+{
+    memset(o, 0, sizeof *o);
+    int i = 0;
+    o->id = col_i64(r, i++);
+    o->number = col_txt(r, a, i++);
+    o->channel = col_txt(r, a, i++);
+    o->category_id = col_i64(r, i++);
+    o->priority = col_txt(r, a, i++);
+    const char *d = gg_db_text(r, i++);
+    if (d) {
+        /* GG_CASE_SUMMARY_CHARS characters, and whether there was more */
+        size_t len = strlen(d), at = 0;
+        int chars = 0;
+        while (at < len && chars < GG_CASE_SUMMARY_CHARS) {
+            size_t q = gg_utf8_seq((const unsigned char *)d + at, len - at);
+            at += q ? q : 1;
+            chars++;
+        }
+        o->summary_truncated = at < len;
+        o->description = gg_strndup(a, d, at);
+    }
+    o->unit_id = col_i64(r, i++);
+    o->handler_unit_id = col_i64(r, i++);
+    o->state = col_txt(r, a, i++);
+    o->suspended_left_ms = gg_db_isnull(r, i) ? -1 : gg_db_i64(r, i);
+    i++;
+    o->response_due_at = col_i64(r, i++);
+    o->due_at = col_i64(r, i++);
+    o->yellow_at = col_i64(r, i++);
+    o->calendar_fallback = (int)col_i64(r, i++);
+    o->supervised = (int)col_i64(r, i++);
+    o->rework_count = (int)col_i64(r, i++);
+    o->created_at = col_i64(r, i++);
+    o->version = (int)col_i64(r, i++);
+    o->category_name = col_txt(r, a, i++);
+    o->category_name_en = col_txt(r, a, i++);
+    o->unit_name = col_txt(r, a, i++);
+    o->handler_unit_name = col_txt(r, a, i++);
+}
+
 int gg_case_list(gg_op_t *op, const gg_case_filter_t *f, const gg_page_t *page, gg_case_t **rows, int *n,
                  int64_t *total, gg_error_t *err)
 {
@@ -195,14 +260,19 @@ int gg_case_list(gg_op_t *op, const gg_case_filter_t *f, const gg_page_t *page, 
         gg_sprintf(op->arena,
                    "SELECT %s FROM case_item c %s WHERE c.id IN (SELECT c.id FROM case_item c WHERE %s ORDER "
                    "BY %s DESC LIMIT %d) ORDER BY c.id DESC",
-                   gg_case_columns, gg_case_joins, w.b.data, selective ? "+c.id" : "c.id", page->limit);
+                   f->summary ? summary_columns : gg_case_columns, f->summary ? summary_joins : gg_case_joins,
+                   w.b.data, selective ? "+c.id" : "c.id", page->limit);
     gg_buf_free(&w.b);
     gg_db_res_t *r;
     if (gg_db_query(op->c, sql, w.args, w.n, &r, err) < 0) return -1;
     *rows = gg_alloc(op->arena, sizeof **rows * (size_t)(page->limit > 0 ? page->limit : 1));
     int step;
-    while ((step = gg_db_next(r, err)) == 1 && *n < page->limit)
-        gg_case_row(r, op->arena, op->keys, &(*rows)[(*n)++]);
+    while ((step = gg_db_next(r, err)) == 1 && *n < page->limit) {
+        if (f->summary)
+            summary_row(r, op->arena, &(*rows)[(*n)++]);
+        else
+            gg_case_row(r, op->arena, f->contact ? op->keys : NULL, &(*rows)[(*n)++]);
+    }
     gg_db_res_free(r);
     return step < 0 ? -1 : 0;
 }

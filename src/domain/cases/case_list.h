@@ -29,10 +29,19 @@ typedef struct gg_case_filter {
     int64_t from_ms, to_ms;      /* created_at in [from, to); 0: open */
     int64_t reporter_account_id; /* GET /me/cases: only this reporter's (visibility is then not needed) */
     int64_t now;
+    int summary; /* 1: inbox rows (gg_case_list): only the fields of gg_case_summary_t's comment are read */
+    int contact; /* 1: the rows carry the reporter's name and phone (decrypted); 0: NULL (an inbox shows none)
+                  */
 } gg_case_filter_t;
 
 /* 1 when box is one of the boxes above. */
 int gg_case_box_valid(const char *box);
+
+/* Inbox rows (f->summary): id, number, channel, category (id, names), priority, description cut to
+ * GG_CASE_SUMMARY_CHARS characters (summary_truncated says whether it was), unit (id, name), handler unit
+ * (id, name), state, the clock fields (response_due_at, due_at, yellow_at, calendar_fallback,
+ * suspended_left_ms), supervised, rework_count, created_at, version; every other field is zero / NULL. */
+#define GG_CASE_SUMMARY_CHARS 60
 
 /* One page; *total (when page->want_total) the count of the whole filter. */
 int gg_case_list(gg_op_t *op, const gg_case_filter_t *f, const gg_page_t *page, gg_case_t **rows, int *n,
