@@ -86,3 +86,22 @@ test('a dispatch lights the bell live; reading it clears the badge', { skip }, a
   }, null, { timeout: 10000 })
   assert.deepEqual(await problems(page), [])
 })
+
+test('the case list says when a case in view changed, and reloads when asked', { skip }, async () => {
+  await page.goto(`/cases?box=all&unit_id=${area.community.id}`)
+  await page.getByTestId('case-table').waitFor()
+  await page.waitForLoadState('networkidle')
+  assert.equal(await page.getByTestId('case-list-changed').count(), 0)
+  const k = ok(await as(dispatcherToken, 'POST', '/api/v1/cases', {
+    channel: 'hotline', category_id: categoryId, description: '小区门口井盖松动', unit_id: area.community.id,
+  }))
+  // pushed over the stream: a notice, not a list jumping under the user's hands
+  const notice = page.getByTestId('case-list-changed')
+  await notice.waitFor({ timeout: 10000 })
+  assert.match(await notice.innerText(), /有办件发生变化或新到/)
+  assert.equal(await page.getByTestId('case-number').filter({ hasText: k.number }).count(), 0)
+  await page.getByTestId('case-list-reload').click()
+  await page.getByTestId('case-number').filter({ hasText: k.number }).waitFor()
+  assert.equal(await notice.count(), 0)
+  assert.deepEqual(await problems(page), [])
+})

@@ -62,6 +62,10 @@ export default {
       rate: 'Rate',
       reopen: 'Reopen',
       report: 'Reported',
+      merge_in: 'Duplicate merged in',
+      mark_yellow: 'Near due (yellow card)',
+      mark_red: 'Overdue (red card)',
+      extend_expire: 'Extension request lapsed',
     },
     done: {
       generic: 'Done: {action}',
@@ -90,6 +94,8 @@ export default {
       more: 'Filters',
     },
     list: {
+      changed: 'Cases in this list changed or new ones arrived.',
+      reload: 'Reload',
       number: 'Number',
       category: 'Category',
       description: 'Description',

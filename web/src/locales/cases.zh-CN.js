@@ -62,6 +62,10 @@ export default {
       rate: '评价',
       reopen: '重新办理',
       report: '上报',
+      merge_in: '并入重复件',
+      mark_yellow: '临期预警（黄牌）',
+      mark_red: '超期（红牌）',
+      extend_expire: '延期申请逾期未批',
     },
     done: {
       generic: '已提交：{action}',
@@ -90,6 +94,8 @@ export default {
       more: '筛选',
     },
     list: {
+      changed: '有办件发生变化或新到。',
+      reload: '刷新列表',
       number: '编号',
       category: '事项',
       description: '描述',
