@@ -134,7 +134,8 @@ static const char CSP_NONE[] = "default-src 'none'; frame-ancestors 'none'";
  * host: the page's policy is built once at start with them (gg_server_t.csp). */
 #define CSP_FORMAT                                                                                           \
     "default-src 'self'; img-src 'self' data: blob:%s; "                                                     \
-    "style-src 'self' 'unsafe-inline'; script-src 'self'; object-src 'none'; "                               \
+    "style-src 'self' 'unsafe-inline'; script-src 'self'; worker-src 'self'; manifest-src 'self'; "          \
+    "object-src 'none'; "                                                                                     \
     "frame-ancestors 'none'; base-uri 'self'; form-action 'self'"
 
 /* Every response: no Referer beyond the origin to other sites, and no powerful feature except the location

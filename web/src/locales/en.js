@@ -5,8 +5,10 @@ import registrationEn from './registration.en.js'
 import transferEn from './transfer.en.js'
 import calendarEn from './calendar.en.js'
 import casesEn from './cases.en.js'
-
+import offlineEn from './offline.en.js'
 export default {
+  // the grid worker's phone app (offline.*.js)
+  ...offlineEn,
   // the case loop (cases.*.js)
   ...casesEn,
   // matter categories (categories.*.js)

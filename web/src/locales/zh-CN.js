@@ -7,8 +7,10 @@ import registrationZh from './registration.zh-CN.js'
 import transferZh from './transfer.zh-CN.js'
 import calendarZh from './calendar.zh-CN.js'
 import casesZh from './cases.zh-CN.js'
-
+import offlineZh from './offline.zh-CN.js'
 export default {
+  // the grid worker's phone app (offline.*.js)
+  ...offlineZh,
   // the case loop (cases.*.js)
   ...casesZh,
   // matter categories (categories.*.js)
