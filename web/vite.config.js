@@ -4,6 +4,24 @@ import { defineConfig } from 'vite'
 import vue from '@vitejs/plugin-vue'
 import Components from 'unplugin-vue-components/vite'
 import { ElementPlusResolver } from 'unplugin-vue-components/resolvers'
+import { readFileSync, readdirSync } from 'node:fs'
+
+// The service worker (src/offline/sw.js, plain JS, no workbox): written to dist/sw.js with the list of every
+// built file and public/ file in front (PRECACHE), so the app shell opens offline and each build is a new
+// worker.  Source maps and the chart library (no chart on the phone) are not precached.
+function serviceWorker() {
+  return {
+    name: 'gg-service-worker',
+    apply: 'build',
+    generateBundle(_, bundle) {
+      const built = Object.keys(bundle).filter((f) => !f.endsWith('.map') && !/(^|\/)echarts/.test(f) && f !== 'index.html')
+      const pub = readdirSync(new URL('./public', import.meta.url), { recursive: true }).filter((f) => /\.[a-z0-9]+$/i.test(f) && !f.startsWith('.'))
+      const files = [...pub, ...built].map((f) => '/' + f).sort()
+      const src = readFileSync(new URL('./src/offline/sw.js', import.meta.url), 'utf8')
+      this.emitFile({ type: 'asset', fileName: 'sw.js', source: `const PRECACHE = ${JSON.stringify(files)}\n${src}` })
+    },
+  }
+}
 
 // Third-party code grouped into long-cacheable chunks.  ECharts and Leaflet are
 // only reached through dynamic import() from the pages that draw charts and
@@ -22,6 +40,7 @@ const vendorGroups = [
 export default defineConfig({
   plugins: [
     vue(),
+    serviceWorker(),
     // <el-…> tags and v-loading are imported per file, with their own CSS
     // (element-plus/es/components/*/style/css), instead of registering the
     // library and its 360 kB stylesheet globally.  No components.d.ts: the

@@ -135,7 +135,8 @@ static const char CSP_NONE[] = "default-src 'none'; frame-ancestors 'none'";
  * host: the page's policy is built once at start with them (gg_server_t.csp). */
 #define CSP_FORMAT                                                                                           \
     "default-src 'self'; img-src 'self' data: blob:%s; "                                                     \
-    "style-src 'self' 'unsafe-inline'; script-src 'self'; object-src 'none'; "                               \
+    "style-src 'self' 'unsafe-inline'; script-src 'self'; worker-src 'self'; manifest-src 'self'; "          \
+    "object-src 'none'; "                                                                                    \
     "frame-ancestors 'none'; base-uri 'self'; form-action 'self'"
 
 /* Every response: no Referer beyond the origin to other sites, and no powerful feature except the location
@@ -348,8 +349,11 @@ static enum MHD_Result send_response(gg_server_t *s, req_priv_t *p)
     MHD_add_response_header(r, "X-Content-Type-Options", "nosniff");
     MHD_add_response_header(r, "Referrer-Policy", REFERRER_POLICY);
     MHD_add_response_header(r, "Permissions-Policy", PERMISSIONS_POLICY);
-    MHD_add_response_header(r, "Content-Security-Policy",
-                            strncmp(req->content_type, "text/html", 9) == 0 ? s->csp : CSP_NONE);
+    /* the service worker's script gets the pages' policy too: a worker runs under its own script's CSP, and
+     * CSP_NONE would forbid its fetches (the app shell it precaches, docs/architecture.md "PWA") */
+    int page =
+        strncmp(req->content_type, "text/html", 9) == 0 || (req->path && strcmp(req->path, "/sw.js") == 0);
+    MHD_add_response_header(r, "Content-Security-Policy", page ? s->csp : CSP_NONE);
     int has_cache = 0;
     for (gg_hdr_t *h = req->headers; h; h = h->next) {
         MHD_add_response_header(r, h->name, h->value);

@@ -147,6 +147,8 @@ def test_spa_and_static_files(server):
     assert r.headers["Content-Type"].startswith("text/html")
     csp = r.headers["Content-Security-Policy"]
     assert "script-src 'self'" in csp and "unsafe-eval" not in csp and "frame-ancestors 'none'" in csp
+    assert "worker-src 'self'" in csp and "manifest-src 'self'" in csp  # the PWA's service worker and manifest
+    assert requests.get(server.url("/sw.js")).headers["Content-Security-Policy"] == csp  # its fetches are allowed
     etag = r.headers["ETag"]
     r2 = requests.get(server.url("/"), headers={"If-None-Match": etag})
     assert r2.status_code == 304

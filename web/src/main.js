@@ -14,3 +14,9 @@ import { i18n } from './i18n.js'
 import { router } from './router.js'
 
 createApp(App).use(i18n).use(router).mount('#app')
+
+// The service worker (src/offline/sw.js, built to /sw.js) keeps the app shell for opening offline; only in a
+// build (the dev server has no sw.js) and only where the browser allows it (HTTPS or localhost).
+if (import.meta.env.PROD && 'serviceWorker' in navigator) {
+  window.addEventListener('load', () => navigator.serviceWorker.register('/sw.js').catch(() => {}))
+}

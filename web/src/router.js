@@ -156,6 +156,13 @@ const routes = [
         component: () => import('./views/CaseView.vue'),
         meta: { title: 'cases.detail.title' },
       },
+      // The grid worker's phone home (the PWA's start_url): 我的网格, 我的任务, 上报, 随手办, 待发送.
+      {
+        path: 'field',
+        name: 'field',
+        component: () => import('./views/FieldView.vue'),
+        meta: { title: 'offline.title', permission: 'case.report' },
+      },
       {
         path: 'me/cases',
         name: 'my-cases',

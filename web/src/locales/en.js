@@ -9,7 +9,10 @@ import casesEn from './cases.en.js'
 import open311En from './open311.en.js'
 import webhooksEn from './webhooks.en.js'
 
+import offlineEn from './offline.en.js'
 export default {
+  // the grid worker's phone app (offline.*.js)
+  ...offlineEn,
   // the case loop (cases.*.js)
   ...casesEn,
   // matter categories (categories.*.js)

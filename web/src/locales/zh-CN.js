@@ -11,7 +11,10 @@ import casesZh from './cases.zh-CN.js'
 import open311Zh from './open311.zh-CN.js'
 import webhooksZh from './webhooks.zh-CN.js'
 
+import offlineZh from './offline.zh-CN.js'
 export default {
+  // the grid worker's phone app (offline.*.js)
+  ...offlineZh,
   // the case loop (cases.*.js)
   ...casesZh,
   // matter categories (categories.*.js)
