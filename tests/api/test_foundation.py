@@ -46,8 +46,11 @@ def test_readyz_reports_database(server):
 
 def test_readyz_503_when_database_unreachable(fresh_server):
     if IS_PG:
-        # Rename the database from under the server and kill its sessions: reconnecting fails.
+        # Rename the database from under the server and kill its sessions: reconnecting fails.  New
+        # connections are refused first — the server reconnects at once (its LISTEN connection does), and a
+        # database with a session cannot be renamed.
         name = fresh_server.database.rsplit("/", 1)[1]
+        pg_admin(fresh_server.database, f"ALTER DATABASE {name} WITH ALLOW_CONNECTIONS false")
         pg_admin(fresh_server.database, f"SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname='{name}'")
         pg_admin(fresh_server.database, f"ALTER DATABASE {name} RENAME TO {name}_away")
         try:
@@ -59,6 +62,7 @@ def test_readyz_503_when_database_unreachable(fresh_server):
             assert requests.get(fresh_server.url("/healthz")).status_code == 200  # the process is still up
         finally:
             pg_admin(fresh_server.database, f"ALTER DATABASE {name}_away RENAME TO {name}")
+            pg_admin(fresh_server.database, f"ALTER DATABASE {name} WITH ALLOW_CONNECTIONS true")
     else:
         # Move the database file away: writes would land in an unlinked file, so the server must say so.
         path = fresh_server.database[len("sqlite:"):]
