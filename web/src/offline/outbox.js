@@ -2,12 +2,12 @@
 // online event, on app start and on the 重新发送 button.  One item at a time, oldest first:
 //   1. each photo without an attachment id is uploaded (POST /attachments) and its id stored in the item at
 //      once, so a photo is never uploaded twice (uploads have no Idempotency-Key);
-//   2. the case (POST /cases) with the attachment ids and the item's Idempotency-Key.  The server does not
-//      honour that header yet (see docs/architecture.md "PWA"), so a replay is recognised here: a photo can be
-//      claimed by one case only, so when an earlier POST may have got through (`posted`) and the item's first
-//      photo is already `linked`, the case exists and the item is done; a refusal `not_yours` on
-//      attachment_ids means the same (or, when the photos are unlinked — purged after a day — they are
-//      uploaded again).
+//   2. the case (POST /cases) with the attachment ids and the item's Idempotency-Key: a POST whose answer was
+//      lost is answered again with the same case when resent (the server keeps keys a day).  Kept as a
+//      second proof, for a key the server no longer has: a photo can be claimed by one case only, so when an
+//      earlier POST may have got through (`posted`) and the item's first photo is already `linked`, the case
+//      exists and the item is done; a refusal `not_yours` on attachment_ids means the same (or, when the
+//      photos are unlinked — purged after a day — they are uploaded again).
 // An item leaves the queue only after a 2xx (or a proven earlier 2xx).  A network failure or a 5xx leaves it
 // waiting and stops the round; a 4xx keeps it as failed with the server's error until deleted or resent.
 import { reactive } from 'vue'
