@@ -1,4 +1,4 @@
-"""Fixtures of the case loop's API tests (helper `cases`; `workflow`, `attach`, `durable`, `democases` reuse them).
+"""Fixtures of the case loop's API tests (test_cases, test_case_workflow, test_attachments, test_crash, test_demo … use them).
 
 CaseWorld builds, in the session's World (conftest.py), a county-level street of its own with one community whose
 border is a box of its own on the map, two grids splitting it (west A, east B), a department under the street, a

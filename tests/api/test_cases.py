@@ -157,7 +157,7 @@ def test_visibility_by_area_task_and_reporter(cw):
     dept = cw.api("department")
     assert get_case(dept, a["id"], 404).status_code == 404
     assert dept.get("/api/v1/cases").json()["items"] == []
-    # a task for the department (written as helper `workflow`'s dispatch would) makes it visible
+    # a task for the department (written as a dispatch would) makes it visible
     server = cw.world.server
     path = server.sql(f"SELECT path FROM unit WHERE id = {cw.department}")[0][0]
     server.sql(f"INSERT INTO case_task (case_id, unit_id, unit_path, role, state, created_at) "

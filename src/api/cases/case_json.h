@@ -1,6 +1,6 @@
 /*
  * case_json.h — the one JSON shape of a case, written by every response that
- * returns one (create, read, lists, transitions of helper `workflow`).
+ * returns one (create, read, lists, the transitions of case_actions.c).
  *
  * gg_case_json_open writes "{" and the case's fields and leaves the object
  * open, so a caller adds its own keys (tasks, actions, possible_duplicates)

@@ -1,6 +1,6 @@
 /*
  * cases_internal.h — what the case API files (cases.c, public_cases.c and the
- * transitions of helper `workflow`) share: the snapshots a case computation
+ * transitions, case_actions.c) share: the snapshots a case computation
  * needs, body helpers, the create run and the full read of one case.
  */
 #ifndef GG_API_CASES_INTERNAL_H
