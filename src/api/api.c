@@ -9,9 +9,11 @@
 
 #include "api/attachments.h"
 #include "api/body.h"
+#include "core/clock.h"
 #include "core/utf8.h"
 #include "domain/identity/session.h"
 #include "domain/people/registration.h"
+#include "domain/webhook.h"
 
 int gg_api_register(gg_router_t *r, gg_error_t *err)
 {
@@ -95,6 +97,31 @@ int gg_api_public_hit(gg_req_t *req, gg_db_conn_t *c, const char *prefix, int ma
         return -1;
     }
     return 0;
+}
+
+int gg_api_push_sender(gg_req_t *req, const char *header, const char *missing, long long *id)
+{
+    const char *h = gg_req_header(req, header);
+    char *end = NULL;
+    *id = h ? strtoll(h, &end, 10) : 0;
+    if (h && *h && !*end && *id > 0) return 0;
+    gg_error_t err;
+    gg_error_set(&err, 401, "unauthenticated", header, "%s", missing);
+    gg_error_reason(&err, "required");
+    gg_api_error(req, &err);
+    return -1;
+}
+
+int gg_api_push_verify(gg_req_t *req, const char *secret, int found, const char *header, const char *unknown,
+                       gg_error_t *err)
+{
+    if (!found) {
+        gg_error_set(err, 401, "unauthenticated", header, "%s", unknown);
+        return gg_error_reason(err, "bad_signature");
+    }
+    return gg_webhook_verify(secret, gg_req_header(req, "X-Gridgov-Signature"), req->body ? req->body : "",
+                             req->body ? req->body_len : 0, gg_now_ms() / 1000, 300, "X-Gridgov-Signature",
+                             err);
 }
 
 int gg_api_public_lookup(gg_req_t *req, gg_db_conn_t *c)

@@ -114,6 +114,14 @@ void gg_api_error_retry(gg_req_t *req, const gg_error_t *e, int retry_after_s);
  * key "prefix:address".  0, or -1 with the 429 (or the database's error) written; the caller still releases
  * its connection.  Every endpoint reachable without a login goes through here. */
 int gg_api_public_hit(gg_req_t *req, gg_db_conn_t *c, const char *prefix, int max);
+/* A signed push from a remote platform (the 12345 link, a camera platform): the sender's positive id in
+ * header, else -1 with a 401 naming the header written (missing says what to name). */
+int gg_api_push_sender(gg_req_t *req, const char *header, const char *missing, long long *id);
+/* Its X-Gridgov-Signature over the body with the sender's secret, within five minutes (domain/webhook.h).
+ * found 0 (no such sender, or one that takes no pushes) is the same 401 as a bad signature, naming header:
+ * nothing tells the two apart.  0, or -1 with err set (not written). */
+int gg_api_push_verify(gg_req_t *req, const char *secret, int found, const char *header, const char *unknown,
+                       gg_error_t *err);
 /* The lookup every public read and step counts: prefix "public", the lookups_per_address limit. */
 int gg_api_public_lookup(gg_req_t *req, gg_db_conn_t *c);
 

@@ -22,8 +22,6 @@
 #include "domain/video.h"
 #include "domain/webhook.h"
 
-#define WINDOW_S 300
-
 /* ---- administration ---- */
 
 typedef struct {
@@ -235,28 +233,15 @@ static void take_alarm(gg_req_t *req)
     gg_error_t err = {0};
     gg_db_conn_t *c = NULL;
     json_t *body = NULL;
-    const char *src_h = gg_req_header(req, "X-Gridgov-Source");
-    char *end = NULL;
-    long long source_id = src_h ? strtoll(src_h, &end, 10) : 0;
-    if (!src_h || !*src_h || *end || source_id <= 0) {
-        gg_error_set(&err, 401, "unauthenticated", "X-Gridgov-Source",
-                     "name the video source (X-Gridgov-Source)");
-        gg_error_reason(&err, "required");
-        gg_api_error(req, &err);
+    long long source_id;
+    if (gg_api_push_sender(req, "X-Gridgov-Source", "name the video source (X-Gridgov-Source)", &source_id) <
+        0)
         return;
-    }
     if (gg_api_conn(req, &c) < 0) return;
     const char *secret = NULL;
     int found;
     if (gg_video_source_secret(c, req->arena, &app->keys, source_id, &secret, &found, &err) < 0) goto fail;
-    if (!found) {
-        gg_error_set(&err, 401, "unauthenticated", "X-Gridgov-Source", "this source sends no alarms");
-        gg_error_reason(&err, "bad_signature");
-        goto fail;
-    }
-    if (gg_webhook_verify(secret, gg_req_header(req, "X-Gridgov-Signature"), req->body ? req->body : "",
-                          req->body ? req->body_len : 0, gg_now_ms() / 1000, WINDOW_S, "X-Gridgov-Signature",
-                          &err) < 0)
+    if (gg_api_push_verify(req, secret, found, "X-Gridgov-Source", "this source sends no alarms", &err) < 0)
         goto fail;
     if (gg_api_body(req, fields, sizeof fields / sizeof fields[0], &body) < 0) goto out;
     gg_camera_t cam;

@@ -15,8 +15,6 @@
 #include "domain/cases/hotline_link.h"
 #include "domain/webhook.h"
 
-#define WINDOW_S 300
-
 /* ---- the link's settings ---- */
 
 typedef struct {
@@ -103,31 +101,16 @@ static void push(gg_req_t *req)
     gg_error_t err = {0};
     gg_db_conn_t *c = NULL;
     json_t *body = NULL;
-    const char *line_h = gg_req_header(req, "X-Gridgov-Line");
-    char *end = NULL;
-    long long line_id = line_h ? strtoll(line_h, &end, 10) : 0;
-    if (!line_h || !*line_h || *end || line_id <= 0) {
-        gg_error_set(&err, 401, "unauthenticated", "X-Gridgov-Line",
-                     "name the hotline line (X-Gridgov-Line)");
-        gg_error_reason(&err, "required");
-        gg_api_error(req, &err);
+    long long line_id;
+    if (gg_api_push_sender(req, "X-Gridgov-Line", "name the hotline line (X-Gridgov-Line)", &line_id) < 0)
         return;
-    }
     if (gg_api_conn(req, &c) < 0) return;
     const char *secret = NULL, *unit_path = NULL, *number = NULL;
     int found;
     if (gg_hotline_link_secret(c, req->arena, &app->keys, line_id, &secret, &unit_path, &number, &found,
                                &err) < 0)
         goto fail;
-    if (!found) {
-        /* one answer for an unknown line and a line without a link: nothing to tell them apart */
-        gg_error_set(&err, 401, "unauthenticated", "X-Gridgov-Line", "this line takes no pushes");
-        gg_error_reason(&err, "bad_signature");
-        goto fail;
-    }
-    if (gg_webhook_verify(secret, gg_req_header(req, "X-Gridgov-Signature"), req->body ? req->body : "",
-                          req->body ? req->body_len : 0, gg_now_ms() / 1000, WINDOW_S, "X-Gridgov-Signature",
-                          &err) < 0)
+    if (gg_api_push_verify(req, secret, found, "X-Gridgov-Line", "this line takes no pushes", &err) < 0)
         goto fail;
     if (gg_api_body(req, fields, sizeof fields / sizeof fields[0], &body) < 0) goto out;
     gg_case_in_t in = {.channel = "hotline", .line_id = line_id};
