@@ -11,29 +11,43 @@ const gg_role_t gg_roles[] = {
     {"dispatcher", "指挥调度员", "Dispatcher",
      READS | GG_P_ACCOUNT_READ | GG_P_RESIDENT_READ | GG_P_PLACE_READ | GG_P_CASE_REPORT |
          GG_P_CASE_DISPATCH | GG_P_CASE_HANDLE | GG_P_CASE_SUPERVISE | GG_P_DISPUTE_READ |
-         GG_P_DASHBOARD_READ},
-    {"department", "职能部门", "Department handler", READS | GG_P_CASE_HANDLE | GG_P_DASHBOARD_READ},
+         GG_P_DASHBOARD_READ | GG_P_CENTRE_INTAKE | GG_P_ASSESS_SCORE},
+    {"department", "职能部门", "Department handler",
+     READS | GG_P_CASE_HANDLE | GG_P_DASHBOARD_READ | GG_P_ASSESS_SCORE},
     {"grid_worker", "网格员", "Grid worker",
      READS | GG_P_RESIDENT_READ | GG_P_RESIDENT_WRITE | GG_P_PLACE_READ | GG_P_PLACE_WRITE | GG_P_PII_READ |
          GG_P_CASE_REPORT | GG_P_CASE_HANDLE | GG_P_DISPUTE_READ},
     {"community", "社区工作者", "Community staff",
      READS | GG_P_ACCOUNT_READ | GG_P_RESIDENT_READ | GG_P_RESIDENT_WRITE | GG_P_PLACE_READ |
          GG_P_PLACE_WRITE | GG_P_PII_READ | GG_P_CASE_REPORT | GG_P_CASE_DISPATCH | GG_P_CASE_HANDLE |
-         GG_P_DISPUTE_READ | GG_P_PARTICIPATION_MANAGE | GG_P_DASHBOARD_READ},
-    {"mediator", "调解员", "Mediator", READS | GG_P_DISPUTE_READ | GG_P_DISPUTE_MANAGE},
+         GG_P_DISPUTE_READ | GG_P_PARTICIPATION_MANAGE | GG_P_DASHBOARD_READ | GG_P_CENTRE_INTAKE |
+         GG_P_ASSESS_SCORE},
+    /* people's mediators, lawyers and legal advisers: they also staff the legal-service counters */
+    {"mediator", "调解员", "Mediator", READS | GG_P_DISPUTE_READ | GG_P_DISPUTE_MANAGE | GG_P_LEGAL_SERVE},
+    /* the one window (一窗受理) of a community, street or county governance centre */
+    {"centre", "综治中心窗口", "Centre intake desk",
+     READS | GG_P_RESIDENT_READ | GG_P_CASE_REPORT | GG_P_CENTRE_INTAKE | GG_P_DISPUTE_READ |
+         GG_P_LEGAL_SERVE},
+    /* petitioners' identities are visible to this role only (issue 11) */
+    {"petition", "信访工作人员", "Petition officer",
+     READS | GG_P_RESIDENT_READ | GG_P_PETITION_READ | GG_P_PETITION_MANAGE | GG_P_CENTRE_INTAKE},
+    /* counselling content is visible to the counsellor only */
+    {"counsellor", "心理咨询师", "Counsellor", GG_P_UNIT_READ | GG_P_COUNSEL_MANAGE},
+    {"assessor", "考核办", "Assessment office", READS | GG_P_DASHBOARD_READ | GG_P_ASSESS_MANAGE},
     {"leader", "领导", "Leader",
      READS | GG_P_ACCOUNT_READ | GG_P_RESIDENT_READ | GG_P_PLACE_READ | GG_P_DISPUTE_READ |
          GG_P_DASHBOARD_READ},
-    {"resident", "居民", "Resident", GG_P_CASE_REPORT_OWN},
+    {"resident", "居民", "Resident", GG_P_CASE_REPORT_OWN | GG_P_LEGAL_BOOK_OWN},
 };
 const int gg_nroles = (int)(sizeof gg_roles / sizeof gg_roles[0]);
 
 static const char *const perm_names[GG_PERM_COUNT] = {
-    "unit.read",       "unit.manage",     "account.read",   "account.manage", "grant.manage",
-    "audit.read",      "pii.read",        "resident.read",  "resident.write", "place.read",
-    "place.write",     "case.read",       "case.report",    "case.dispatch",  "case.handle",
-    "case.supervise",  "dispute.read",    "dispute.manage", "dashboard.read", "participation.manage",
-    "settings.manage", "case.report_own",
+    "unit.read",       "unit.manage",     "account.read",   "account.manage",  "grant.manage",
+    "audit.read",      "pii.read",        "resident.read",  "resident.write",  "place.read",
+    "place.write",     "case.read",       "case.report",    "case.dispatch",   "case.handle",
+    "case.supervise",  "dispute.read",    "dispute.manage", "dashboard.read",  "participation.manage",
+    "settings.manage", "case.report_own", "petition.read",  "petition.manage", "counsel.manage",
+    "centre.intake",   "legal.serve",     "legal.book_own", "assess.manage",   "assess.score",
 };
 
 const gg_role_t *gg_role_find(const char *code)

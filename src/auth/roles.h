@@ -40,7 +40,15 @@ typedef uint64_t gg_perm_t;
 #define GG_P_PARTICIPATION_MANAGE GG_PERM(19)
 #define GG_P_SETTINGS_MANAGE GG_PERM(20)
 #define GG_P_CASE_REPORT_OWN GG_PERM(21)
-#define GG_PERM_COUNT 22
+#define GG_P_PETITION_READ GG_PERM(22)   /* petitions and petitioners' identities (信访) */
+#define GG_P_PETITION_MANAGE GG_PERM(23) /* register, decide, reply to petitions */
+#define GG_P_COUNSEL_MANAGE GG_PERM(24)  /* psychological counselling records: the counsellor only */
+#define GG_P_CENTRE_INTAKE GG_PERM(25)   /* one-window intake (一窗受理) at a governance centre */
+#define GG_P_LEGAL_SERVE GG_PERM(26)     /* legal-service counters, slots, consultation records */
+#define GG_P_LEGAL_BOOK_OWN GG_PERM(27)  /* a resident books and sees their own consultations */
+#define GG_P_ASSESS_MANAGE GG_PERM(28)   /* assessment office: plans, indicators, review, grades */
+#define GG_P_ASSESS_SCORE GG_PERM(29)    /* a responsible unit enters manual scores with evidence */
+#define GG_PERM_COUNT 30
 #define GG_P_ALL (GG_PERM(GG_PERM_COUNT) - 1)
 _Static_assert(GG_PERM_COUNT < 64, "permissions are the bits of a gg_perm_t");
 

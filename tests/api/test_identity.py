@@ -20,7 +20,10 @@ from requests.adapters import HTTPAdapter
 from conftest import (IS_PG, OWN_PASSWORD, ROOT_PASSWORD, ROOT_USER, TEMP_PASSWORD, Api, Server, add_root_admin,
                       assert_clean_log, bearer, child_code, error_of, login)
 
-ROLES = {"admin", "dispatcher", "department", "grid_worker", "community", "mediator", "leader", "resident"}
+ROLES = {
+    "admin", "dispatcher", "department", "grid_worker", "community", "mediator", "centre", "petition",
+    "counsellor", "assessor", "leader", "resident",
+}
 
 
 def last_seq(world):
@@ -196,7 +199,7 @@ def test_role_matrix(world, role, endpoint, expected):
 def test_every_role_has_its_documented_permissions(world):
     roles = {i["code"]: set(i["permissions"]) for i in world.admin.api.get("/api/v1/roles").json()["items"]}
     assert {"grant.manage", "audit.read", "account.manage", "unit.manage", "pii.read"} <= roles["admin"]
-    assert roles["resident"] == {"case.report_own"}
+    assert roles["resident"] == {"case.report_own", "legal.book_own"}
     assert "pii.read" in roles["grid_worker"] and "account.read" not in roles["grid_worker"]
     assert "pii.read" not in roles["dispatcher"] and "account.read" in roles["dispatcher"]
     assert {"account.read", "participation.manage"} <= roles["community"]
@@ -248,7 +251,7 @@ def test_admin_can_give_a_resident_the_resident_role(world):
     # own), so setting up a resident's account is not an escalation
     res = world.accounts["resident"]
     assert grants_of(world, res.id) == [("resident", world.units["grid_a"])]
-    assert world.accounts["resident"].api.get("/api/v1/me").json()["permissions"] == ["case.report_own"]
+    assert world.accounts["resident"].api.get("/api/v1/me").json()["permissions"] == ["case.report_own", "legal.book_own"]
 
 
 # ---------------------------------------------------------------------------------------------------------
