@@ -42,6 +42,12 @@ static const demo_account_t demo_accounts[] = {
     {"grid_worker2", "网格员 李娜", "grid_worker", "420204004001002", "马鞍山社区第2网格 grid worker", 1},
     {"xialu_leader", "下陆区领导", "leader", "420204000000", "下陆区 leader (read-only)", 0},
     {"xialu_mediator", "人民调解员", "mediator", "420204000000", "下陆区 mediator", 0},
+    {"tcs_mediator", "团城山街道调解员", "mediator", "420204004000", "团城山街道 mediator", 0},
+    {"xialu_centre", "下陆区综治中心窗口", "centre", "420204000000", "下陆区 centre intake desk", 0},
+    {"tcs_centre", "团城山街道综治中心窗口", "centre", "420204004000", "团城山街道 centre intake desk", 0},
+    {"xialu_petition", "下陆区信访局", "petition", "420204000000", "下陆区 petition officer", 0},
+    {"xialu_counsellor", "心理咨询师", "counsellor", "420204000000", "下陆区 counsellor", 0},
+    {"xialu_assessor", "下陆区考核办", "assessor", "420204000000", "下陆区 assessment office", 0},
     {"xialu_chengguan", "城管执法局", "department", "420204900001", "下陆区城市管理执法局 department", 0},
     {"resident_demo", "居民 王芳", "resident", "420204004001001", "a resident of 马鞍山社区第1网格", 0},
 };
