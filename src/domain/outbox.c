@@ -171,12 +171,13 @@ static int trim_tx(gg_db_conn_t *c, void *ctx, gg_error_t *err)
     t->n = 0;
     /* never the newest row: SQLite would hand its id out again, and ids are the live stream's and the
      * fan-out's cursors (Last-Event-ID) */
-    if (gg_db_query(c,
-                    "SELECT o.id FROM outbox o WHERE o.created_at < $1 AND o.fanned_at IS NOT NULL AND o.id < "
-                    "(SELECT MAX(id) FROM outbox) AND NOT "
-                    "EXISTS (SELECT 1 FROM webhook_delivery d WHERE d.outbox_id = o.id AND d.state <> "
-                    "'delivered') ORDER BY o.created_at, o.id LIMIT 1000",
-                    GG_ARGS(GG_I64(t->before)), &r, err) < 0)
+    if (gg_db_query(
+            c,
+            "SELECT o.id FROM outbox o WHERE o.created_at < $1 AND o.fanned_at IS NOT NULL AND o.id < "
+            "(SELECT MAX(id) FROM outbox) AND NOT "
+            "EXISTS (SELECT 1 FROM webhook_delivery d WHERE d.outbox_id = o.id AND d.state <> "
+            "'delivered') ORDER BY o.created_at, o.id LIMIT 1000",
+            GG_ARGS(GG_I64(t->before)), &r, err) < 0)
         return -1;
     gg_buf_t ids = {0};
     gg_buf_init(&ids, 1024);

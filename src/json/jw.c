@@ -137,9 +137,10 @@ static const unsigned char ascii_escaped[128] = {
 #define ONES 0x0101010101010101ULL
 #define HIGHS 0x8080808080808080ULL
 /* a byte of v is zero (v's bytes all below 0x80 where it matters) */
-#define HAS_ZERO(v) (((v) - ONES) & ~(v) & HIGHS)
+#define HAS_ZERO(v) (((v)-ONES) & ~(v)&HIGHS)
 
-/* 1 when the 8 bytes at p are printable ASCII that gg_json_escape copies (8 at a time: keys and ASCII text) */
+/* 1 when the 8 bytes at p are printable ASCII that gg_json_escape copies (8 at a time: keys and ASCII text)
+ */
 static int plain8(const unsigned char *p)
 {
     uint64_t v;

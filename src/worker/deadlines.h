@@ -14,7 +14,8 @@
 typedef struct gg_deadlines {
     gg_db_t *db;
     const gg_keys_t *keys;
-    gg_calendar_t *calendar; /* the office hours the expiry, reminder and escalation count; NULL: wall hours */
+    gg_calendar_t
+        *calendar; /* the office hours the expiry, reminder and escalation count; NULL: wall hours */
 } gg_deadlines_t;
 
 /* A gg_job_fn: ctx is a gg_deadlines_t. */

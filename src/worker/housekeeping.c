@@ -30,7 +30,8 @@ int gg_housekeeping_run(void *ctx, gg_error_t *err)
     if (rc == 0) rc = gg_outbox_trim(c, now, &outbox, err); /* delivered, older than outbox_keep_days */
     gg_db_release(h->db, c);
     if (rc == 0 && outbox)
-        gg_log_info("housekeeping: deleted %lld delivered outbox rows past outbox_keep_days", (long long)outbox);
+        gg_log_info("housekeeping: deleted %lld delivered outbox rows past outbox_keep_days",
+                    (long long)outbox);
     if (rc == 0 && (purged.sessions || purged.throttles))
         gg_log_info("housekeeping: deleted %lld ended sessions and %lld spent login throttles",
                     (long long)purged.sessions, (long long)purged.throttles);

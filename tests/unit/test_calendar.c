@@ -238,7 +238,8 @@ static void test_working_ms_matches_day_by_day(void **state)
     for (int k = 0; k < 3000; k++) {
         seed = seed * 6364136223846793005ULL + 1442695040888963407ULL;
         int64_t a = at(2023, 6, 1, 0, 0) + (int64_t)((seed >> 20) % (900LL * 86400000));
-        if (k % 10 == 0) a = at(2099, 12, 20, 9, 0) + (int64_t)((seed >> 20) % (20LL * 86400000)); /* table end */
+        if (k % 10 == 0)
+            a = at(2099, 12, 20, 9, 0) + (int64_t)((seed >> 20) % (20LL * 86400000)); /* table end */
         seed = seed * 6364136223846793005ULL + 1442695040888963407ULL;
         int64_t b = a + (int64_t)((seed >> 20) % (k % 3 ? 40LL * 86400000 : 2LL * 86400000));
         int fb = 0, want_fb = 0;

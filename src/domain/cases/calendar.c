@@ -31,11 +31,11 @@ struct gg_cal_snapshot {
     listed_day_t *days; /* sorted by day, one per date */
     unsigned char coverage[YEAR_MAX - YEAR_MIN + 1];
     gg_office_hours_t hours;
-    int64_t t_base;            /* day number of TABLE_FROM-01-01 */
-    int t_n;                   /* days in the table (0: none, the per-day rule answers) */
-    unsigned char *t_flags;    /* T_WORK, T_FALLBACK per day */
-    int32_t *t_work, *t_fall;  /* [i]: working days / fallback days among the table's days before i */
-    int64_t day_total_ms;      /* office time of one working day */
+    int64_t t_base;           /* day number of TABLE_FROM-01-01 */
+    int t_n;                  /* days in the table (0: none, the per-day rule answers) */
+    unsigned char *t_flags;   /* T_WORK, T_FALLBACK per day */
+    int32_t *t_work, *t_fall; /* [i]: working days / fallback days among the table's days before i */
+    int64_t day_total_ms;     /* office time of one working day */
 };
 
 static void build_table(gg_cal_snapshot_t *s);
@@ -380,7 +380,8 @@ int gg_cal_deadline_hours(const gg_cal_snapshot_t *s, int64_t from_ms, int n, co
 }
 
 /* Office time of day between from and stop (ms into the day), 0 on a non-working day. */
-static int64_t working_in_day(const gg_cal_snapshot_t *s, int64_t day, int64_t from, int64_t stop, int *fallback)
+static int64_t working_in_day(const gg_cal_snapshot_t *s, int64_t day, int64_t from, int64_t stop,
+                              int *fallback)
 {
     if (!workday(s, day, fallback)) return 0;
     int64_t total = 0;

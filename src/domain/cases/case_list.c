@@ -292,8 +292,10 @@ int gg_case_list(gg_op_t *op, const gg_case_filter_t *f, const gg_page_t *page, 
         "SELECT %s%s FROM case_item c %s WHERE c.id IN (SELECT c.id FROM case_item c WHERE %s ORDER "
         "BY %s DESC LIMIT %d) ORDER BY c.id DESC",
         f->summary ? summary_columns : gg_case_columns, f->summary && !snap ? summary_names : "",
-        snap ? "" : f->summary ? summary_joins : gg_case_joins, w.b.data, selective ? "+c.id" : "c.id",
-        page->limit);
+        snap         ? ""
+        : f->summary ? summary_joins
+                     : gg_case_joins,
+        w.b.data, selective ? "+c.id" : "c.id", page->limit);
     gg_buf_free(&w.b);
     gg_db_res_t *r;
     if (gg_db_query(op->c, sql, w.args, w.n, &r, err) < 0) return -1;

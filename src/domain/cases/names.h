@@ -8,12 +8,11 @@
  *    read it at once.  gg_names_t holds the current one (a pointer swapped
  *    under a mutex; the last reference frees the old one), like the calendar
  *    (domain/cases/calendar.h).
- *  - Freshness: every rename of a unit or a category bumps the counter `names_generation` (gg_names_changed, in the
- *    writer's transaction).  gg_names_sync reads that counter (one primary-key
- *    read) and rebuilds when it moved, so a rename committed on any node is
- *    seen by the next request on every node.  A unit created since the
- *    snapshot (no rename, so no bump) is a miss: gg_names_unit answers NULL
- *    and the reader calls gg_names_reload once (case_list.c does).
+ *  - Freshness: every rename of a unit or a category bumps the counter `names_generation` (gg_names_changed,
+ * in the writer's transaction).  gg_names_sync reads that counter (one primary-key read) and rebuilds when it
+ * moved, so a rename committed on any node is seen by the next request on every node.  A unit created since
+ * the snapshot (no rename, so no bump) is a miss: gg_names_unit answers NULL and the reader calls
+ * gg_names_reload once (case_list.c does).
  *  - Strings live in the snapshot: valid while the caller holds its reference.
  */
 #ifndef GG_DOMAIN_CASES_NAMES_H

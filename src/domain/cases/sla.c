@@ -31,7 +31,8 @@ static int64_t working_since(const run_t *x, int64_t since)
 }
 
 /* A whole number of hours from app_setting key (def when unset or not a number in 0..max). */
-static int setting_hours(gg_db_conn_t *c, gg_arena_t *a, const char *key, long def, long *out, gg_error_t *err)
+static int setting_hours(gg_db_conn_t *c, gg_arena_t *a, const char *key, long def, long *out,
+                         gg_error_t *err)
 {
     const char *v = NULL;
     if (gg_setting_get(c, a, key, &v, err) < 0) return -1;
@@ -101,11 +102,12 @@ static int expire_extensions(gg_db_conn_t *c, gg_arena_t *a, run_t *x, gg_error_
     /* office hours count, not the night or the weekend: the wall time narrows (it is never less than the
      * working time), the calendar decides; oldest request first, so the first too young ends the batch */
     gg_db_res_t *r;
-    if (gg_db_query(c,
-                    "SELECT p.id, p.state, p.asked FROM (SELECT c.id, c.state, (SELECT MAX(e.at) FROM case_event "
-                    "e WHERE e.case_id = c.id AND e.action = 'extend_request') AS asked FROM case_item c WHERE "
-                    "c.extension_pending = 1) p WHERE p.asked <= $1 ORDER BY p.asked, p.id LIMIT 200",
-                    GG_ARGS(GG_I64(x->now - span)), &r, err) < 0)
+    if (gg_db_query(
+            c,
+            "SELECT p.id, p.state, p.asked FROM (SELECT c.id, c.state, (SELECT MAX(e.at) FROM case_event "
+            "e WHERE e.case_id = c.id AND e.action = 'extend_request') AS asked FROM case_item c WHERE "
+            "c.extension_pending = 1) p WHERE p.asked <= $1 ORDER BY p.asked, p.id LIMIT 200",
+            GG_ARGS(GG_I64(x->now - span)), &r, err) < 0)
         return -1;
     int64_t ids[BATCH];
     const char *states[BATCH];
@@ -128,14 +130,14 @@ static int expire_extensions(gg_db_conn_t *c, gg_arena_t *a, run_t *x, gg_error_
                 GG_ARGS(GG_I64(ids[i]), GG_I64(x->now)), &changed, err) < 0)
             return -1;
         if (changed != 1) continue;
-        gg_case_event_t e = {.case_id = ids[i],
-                             .at = x->now,
-                             .actor_name = "system",
-                             .action = "extend_expire",
-                             .from_state = states[i],
-                             .to_state = states[i],
-                             .detail = gg_sprintf(a, "{\"hours\":%ld,\"working\":%s}", hours,
-                                                  x->cal ? "true" : "false")};
+        gg_case_event_t e = {
+            .case_id = ids[i],
+            .at = x->now,
+            .actor_name = "system",
+            .action = "extend_expire",
+            .from_state = states[i],
+            .to_state = states[i],
+            .detail = gg_sprintf(a, "{\"hours\":%ld,\"working\":%s}", hours, x->cal ? "true" : "false")};
         if (gg_case_event_add(&op, &e, NULL, err) < 0) return -1;
         x->expired++;
     }
@@ -172,14 +174,19 @@ static int overdue_steps(gg_db_conn_t *c, gg_arena_t *a, run_t *x, int escalate,
     const char *sql =
         escalate
             ? "SELECT c.id, c.state, c.due_at FROM case_item c JOIN unit ou ON ou.id = c.owner_unit_id WHERE "
-              "c.state IN ('registered', 'dispatched', 'in_progress') AND c.due_at IS NOT NULL AND c.due_at <= "
-              "$1 AND ou.level IN ('community', 'street') AND NOT EXISTS (SELECT 1 FROM case_sla_step m WHERE "
-              "m.case_id = c.id AND m.kind = 'escalate' AND m.due_at = c.due_at) AND NOT EXISTS (SELECT 1 FROM "
+              "c.state IN ('registered', 'dispatched', 'in_progress') AND c.due_at IS NOT NULL AND c.due_at "
+              "<= "
+              "$1 AND ou.level IN ('community', 'street') AND NOT EXISTS (SELECT 1 FROM case_sla_step m "
+              "WHERE "
+              "m.case_id = c.id AND m.kind = 'escalate' AND m.due_at = c.due_at) AND NOT EXISTS (SELECT 1 "
+              "FROM "
               "case_event e WHERE e.case_id = c.id AND e.at > c.due_at AND e.account_id IS NOT NULL) "
               "ORDER BY c.due_at, c.id LIMIT 200"
             : "SELECT c.id, c.state, c.due_at FROM case_item c WHERE c.state IN " RUNNING
-              " AND c.due_at IS NOT NULL AND c.due_at <= $1 AND NOT EXISTS (SELECT 1 FROM case_sla_step m WHERE "
-              "m.case_id = c.id AND m.kind = 'remind' AND m.due_at = c.due_at) ORDER BY c.due_at, c.id LIMIT 200";
+              " AND c.due_at IS NOT NULL AND c.due_at <= $1 AND NOT EXISTS (SELECT 1 FROM case_sla_step m "
+              "WHERE "
+              "m.case_id = c.id AND m.kind = 'remind' AND m.due_at = c.due_at) ORDER BY c.due_at, c.id LIMIT "
+              "200";
     gg_db_res_t *r;
     if (gg_db_query(c, sql, GG_ARGS(GG_I64(x->now - span)), &r, err) < 0) return -1;
     int64_t ids[BATCH], dues[BATCH];
@@ -201,18 +208,19 @@ static int overdue_steps(gg_db_conn_t *c, gg_arena_t *a, run_t *x, int escalate,
         if (gg_db_exec(c,
                        "INSERT INTO case_sla_step (case_id, kind, due_at, at) VALUES ($1, $2, $3, $4) "
                        "ON CONFLICT DO NOTHING",
-                       GG_ARGS(GG_I64(ids[i]), GG_TEXT(kind), GG_I64(dues[i]), GG_I64(x->now)), &made, err) < 0)
+                       GG_ARGS(GG_I64(ids[i]), GG_TEXT(kind), GG_I64(dues[i]), GG_I64(x->now)), &made,
+                       err) < 0)
             return -1;
         if (made != 1) continue; /* done already: by another run, never twice */
         if (!escalate) {
-            gg_case_event_t e = {.case_id = ids[i],
-                                 .at = x->now,
-                                 .actor_name = "system",
-                                 .action = "remind_overdue",
-                                 .from_state = states[i],
-                                 .to_state = states[i],
-                                 .detail = gg_sprintf(a, "{\"hours\":%ld,\"due_at\":%lld}", hours,
-                                                      (long long)dues[i])};
+            gg_case_event_t e = {
+                .case_id = ids[i],
+                .at = x->now,
+                .actor_name = "system",
+                .action = "remind_overdue",
+                .from_state = states[i],
+                .to_state = states[i],
+                .detail = gg_sprintf(a, "{\"hours\":%ld,\"due_at\":%lld}", hours, (long long)dues[i])};
             if (gg_case_event_add(&op, &e, NULL, err) < 0) return -1;
             x->reminded++;
             continue;
@@ -222,7 +230,8 @@ static int overdue_steps(gg_db_conn_t *c, gg_arena_t *a, run_t *x, int escalate,
          * case that changed under the query) is only skipped — its step row keeps it from coming back */
         escalate_t one = {&op, ids[i], x->cal};
         gg_error_t why = {0};
-        int rc = x->cal ? gg_db_tx(c, escalate_tx, &one, &why) : 0; /* a savepoint: a refusal leaves nothing */
+        int rc =
+            x->cal ? gg_db_tx(c, escalate_tx, &one, &why) : 0; /* a savepoint: a refusal leaves nothing */
         if (rc < 0 && why.http_status >= 500) {
             if (err) *err = why;
             return -1;
