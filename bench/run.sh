@@ -10,8 +10,9 @@
 #   ratio inbox_vs_healthz   GET /api/v1/cases?box=dispatch&limit=50 as 下陆区's county dispatcher vs. /healthz,
 #                            at 1,000,000 cases (one pinned worker, like the ratios above); the same as a grid
 #                            worker's box=mine is `ratio inbox_worker_vs_healthz` (target for both: >= 0.40)
-#   ratio case_page_vs_healthz  a case page, GET /api/v1/cases/{id} and then its /events (random ids in the
-#                            dispatcher's scope; bench/case_page.lua), per request vs. /healthz (>= 0.40)
+#   ratio case_page_vs_healthz  a case page as the web app loads it, GET /api/v1/cases/{id}?include=events (random
+#                            ids in the dispatcher's scope; bench/case_page.lua), per page vs. /healthz (>= 0.40);
+#                            bench/loop_callgrind.sh counts the same requests' instructions (steady under load)
 #   ratio open311_list_vs_healthz   GET /open311/v2/requests.json (a page of 50 requests) vs. /healthz (>= 0.30)
 #   ratio case_create_vs_loop  durable case creation through the API (concurrent clients, group commit) vs. a
 #                            plain C loop writing the same rows one transaction each (bench/case_create.sh; >= 3)

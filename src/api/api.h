@@ -41,6 +41,8 @@ typedef struct gg_app {
     /* the working calendar's current snapshot (domain/cases/calendar.h), loaded by `serve` and rebuilt
      * after each local edit commits */
     gg_calendar_t *calendar;
+    /* unit and category names for inbox rows (domain/cases/names.h); NULL = the rows join them */
+    struct gg_names *names;
     /* the live stream's hub of this node (api/stream.c), started by `serve`; NULL = no stream */
     struct gg_live_hub *live;
 } gg_app_t;

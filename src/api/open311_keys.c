@@ -103,6 +103,8 @@ static int answers_respond(gg_write_t *w, gg_error_t *err)
         gg_jw_obj(jw);
         gg_jw_kstr(jw, "code", rows[i].code);
         gg_jw_kstr(jw, "value", rows[i].value);
+        gg_jw_kstr(jw, "question", rows[i].question);
+        gg_jw_kstr(jw, "value_name", rows[i].value_name);
         gg_jw_obj_end(jw);
     }
     gg_api_items_end(w->req, jw, n, 0, 0, -1);

@@ -17,6 +17,7 @@
 #include "core/version.h"
 #include "domain/attachment.h"
 #include "domain/cases/calendar_store.h"
+#include "domain/cases/names.h"
 #include "domain/tree/grid.h"
 #include "api/stream.h"
 #include "worker/deadlines.h"
@@ -89,6 +90,7 @@ int gg_cmd_serve(int argc, char **argv)
         goto done;
     }
     if (load_calendar(&app, &cfg.office_hours, &err) < 0) goto done;
+    app.names = gg_names_new(); /* loaded by the first inbox (NULL: the inboxes join the names) */
     gg_attachment_set_max_bytes(cfg.attachment_max_bytes);
     gg_attachment_owners_init();
     router = gg_router_new();
@@ -124,7 +126,7 @@ int gg_cmd_serve(int argc, char **argv)
     if (!app.live) goto done;
     if (gg_server_start(&sc, router, &app, &server, &err) < 0) goto done;
     housekeeping = (gg_housekeeping_t){.db = app.db, .sec = &app.sec, .data_dir = cfg.data_dir};
-    deadlines = (gg_deadlines_t){.db = app.db, .keys = &app.keys};
+    deadlines = (gg_deadlines_t){.db = app.db, .keys = &app.keys, .calendar = app.calendar};
     worker = gg_worker_new();
     if (gg_worker_add(worker,
                       &(gg_job_t){.name = "housekeeping",
@@ -167,6 +169,7 @@ done:
     if (router) gg_router_free(router);
     if (app.grid_index) gg_grid_index_free(app.grid_index);
     gg_calendar_free(app.calendar);
+    gg_names_free(app.names);
     if (app.db) {
         long long txs, commits;
         gg_db_group_counts(app.db, &txs, &commits);

@@ -127,6 +127,16 @@ int gg_live_case_event(gg_op_t *op, const gg_case_event_t *e, const char **scope
                       : notify_unit(op, kind, e->case_id, hunit, GG_P_CASE_HANDLE, params, err);
         if (rc == 0 && !strcmp(a, "mark_red") && owner != hunit)
             rc = notify_unit(op, kind, e->case_id, owner, GG_P_CASE_DISPATCH, params, err);
+    } else if (!strcmp(a, "remind_overdue")) {
+        /* still overdue (domain/cases/sla.h): the assignee, the owner's dispatchers, its supervisors */
+        rc = haccount ? notify_account(op, "overdue_reminder", e->case_id, haccount, params, err)
+                      : notify_unit(op, "overdue_reminder", e->case_id, hunit, GG_P_CASE_HANDLE, params, err);
+        if (rc == 0 && owner != hunit)
+            rc = notify_unit(op, "overdue_reminder", e->case_id, owner,
+                             GG_P_CASE_DISPATCH | GG_P_CASE_SUPERVISE, params, err);
+    } else if (!strcmp(a, "escalate")) {
+        /* the new owner (the case row is already written): its dispatchers take it from here */
+        rc = notify_unit(op, "escalated", e->case_id, owner, GG_P_CASE_DISPATCH, params, err);
     } else if (!strcmp(a, "return")) {
         rc = notify_unit(op, "returned", e->case_id, owner, GG_P_CASE_DISPATCH, params, err);
     } else if (!strcmp(a, "rate") && rating && !strcmp(rating, "unsatisfied")) {

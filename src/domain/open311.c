@@ -671,7 +671,14 @@ int gg_o311_case_answers(gg_op_t *op, int64_t case_id, gg_o311_answer_t **rows, 
     *n = 0;
     if (gg_case_visible(op, case_id, err) < 0) return -1;
     gg_db_res_t *r;
-    if (gg_db_query(op->c, "SELECT code, value FROM case_attribute WHERE case_id = $1 ORDER BY sort",
+    /* with the question and the list value's name, as the category asks them now */
+    if (gg_db_query(op->c,
+                    "SELECT a.code, a.value, (SELECT q.description FROM category_attribute q WHERE "
+                    "q.category_id = c.category_id AND q.code = a.code LIMIT 1), (SELECT v.name FROM "
+                    "category_attribute q JOIN category_attribute_value v ON v.attribute_id = q.id WHERE "
+                    "q.category_id = c.category_id AND q.code = a.code AND v.key = a.value LIMIT 1) "
+                    "FROM case_attribute a JOIN case_item c ON c.id = a.case_id WHERE a.case_id = $1 "
+                    "ORDER BY a.sort",
                     GG_ARGS(GG_I64(case_id)), &r, err) < 0)
         return -1;
     int cap = 0, step;
@@ -679,6 +686,8 @@ int gg_o311_case_answers(gg_op_t *op, int64_t case_id, gg_o311_answer_t **rows, 
         gg_o311_answer_t *an = grow(op->arena, (void **)rows, *n, &cap, sizeof **rows);
         an->code = dup(op->arena, r, 0);
         an->value = dup(op->arena, r, 1);
+        an->question = dup(op->arena, r, 2);
+        an->value_name = dup(op->arena, r, 3);
         an->is_list = 0;
         (*n)++;
     }

@@ -78,6 +78,8 @@ int gg_o311_attributes(gg_db_conn_t *c, gg_arena_t *a, int64_t category_id, gg_o
 typedef struct gg_o311_answer {
     const char *code, *value; /* one value; a multivaluelist answer is several with the same code */
     int is_list;              /* it came as attribute[CODE][] */
+    const char *question;     /* gg_o311_case_answers: the question's text (NULL: no such question now) */
+    const char *value_name;   /* and the list value's name (NULL: not a list value) */
 } gg_o311_answer_t;
 
 typedef struct gg_o311_request_in {

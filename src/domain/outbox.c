@@ -1,10 +1,13 @@
 /* outbox.c — the transactional outbox (outbox.h): the rows, and the payload of a case event. */
 #include "domain/outbox.h"
 
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "core/clock.h"
 #include "domain/live.h"
+#include "domain/setting.h"
 #include "json/jw.h"
 
 /* scope: who sees the row on the live stream (domain/live.h); NULL: not a live event */
@@ -149,4 +152,76 @@ int gg_outbox_case_event(gg_op_t *op, const gg_case_event_t *e, int64_t event_id
     int rc = emit(op, type, path, callback ? line : 0, b.data, scope, err);
     gg_buf_free(&b);
     return rc;
+}
+
+/* ---- trimming ---- */
+
+#define TRIM_BATCH 1000
+#define TRIM_BATCHES 20
+
+typedef struct trim {
+    int64_t before, deleted;
+    int n;
+} trim_t;
+
+static int trim_tx(gg_db_conn_t *c, void *ctx, gg_error_t *err)
+{
+    trim_t *t = ctx;
+    gg_db_res_t *r;
+    t->n = 0;
+    /* never the newest row: SQLite would hand its id out again, and ids are the live stream's and the
+     * fan-out's cursors (Last-Event-ID) */
+    if (gg_db_query(
+            c,
+            "SELECT o.id FROM outbox o WHERE o.created_at < $1 AND o.fanned_at IS NOT NULL AND o.id < "
+            "(SELECT MAX(id) FROM outbox) AND NOT "
+            "EXISTS (SELECT 1 FROM webhook_delivery d WHERE d.outbox_id = o.id AND d.state <> "
+            "'delivered') ORDER BY o.created_at, o.id LIMIT 1000",
+            GG_ARGS(GG_I64(t->before)), &r, err) < 0)
+        return -1;
+    gg_buf_t ids = {0};
+    gg_buf_init(&ids, 1024);
+    int step;
+    while ((step = gg_db_next(r, err)) == 1)
+        gg_buf_printf(&ids, "%s%lld", t->n++ ? "," : "", (long long)gg_db_i64(r, 0));
+    gg_db_res_free(r);
+    int rc = step < 0 ? -1 : 0;
+    if (rc == 0 && t->n) {
+        /* the ids are integers just read: inline */
+        size_t size = ids.len + 64;
+        char *sql = malloc(size);
+        if (!sql) rc = gg_err_internal(err, "out of memory");
+        if (rc == 0) {
+            snprintf(sql, size, "DELETE FROM webhook_delivery WHERE outbox_id IN (%s)", ids.data);
+            rc = gg_db_exec(c, sql, GG_NOARGS, NULL, err);
+        }
+        if (rc == 0) {
+            snprintf(sql, size, "DELETE FROM outbox WHERE id IN (%s)", ids.data);
+            rc = gg_db_exec(c, sql, GG_NOARGS, NULL, err);
+        }
+        free(sql);
+    }
+    gg_buf_free(&ids);
+    if (rc == 0) t->deleted += t->n;
+    return rc;
+}
+
+int gg_outbox_trim(gg_db_conn_t *c, int64_t now, int64_t *deleted, gg_error_t *err)
+{
+    *deleted = 0;
+    gg_arena_t *a = gg_arena_new(256);
+    const char *v = NULL;
+    int rc = gg_setting_get(c, a, "outbox_keep_days", &v, err);
+    char *end = NULL;
+    long days = v ? strtol(v, &end, 10) : 90;
+    if (v && (end == v || *end || days < 0 || days > 36500)) days = 90;
+    gg_arena_free(a);
+    if (rc < 0 || days == 0) return rc;
+    trim_t t = {.before = now - (int64_t)days * 86400000};
+    for (int i = 0; i < TRIM_BATCHES; i++) {
+        if (gg_db_tx(c, trim_tx, &t, err) < 0) return -1;
+        if (t.n < TRIM_BATCH) break;
+    }
+    *deleted = t.deleted;
+    return 0;
 }

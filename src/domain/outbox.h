@@ -31,6 +31,13 @@ int gg_outbox_emit(gg_op_t *op, const char *event_type, const char *unit_path, i
 int gg_outbox_case_event(gg_op_t *op, const gg_case_event_t *e, int64_t event_id, int64_t at,
                          gg_error_t *err);
 
+/* Housekeeping: delete outbox rows older than outbox_keep_days (app_setting, default 90, 0 = keep all) that
+ * were fanned out and whose deliveries all succeeded (with those deliveries), at most 20,000 a run, oldest
+ * first, never the newest row (ids are cursors: SQLite would reuse a deleted top id); *deleted the rows gone.
+ * A row with a pending or dead delivery stays (it is still news for its subscriber, or the record of a
+ * failure to retry). */
+int gg_outbox_trim(gg_db_conn_t *c, int64_t now, int64_t *deleted, gg_error_t *err);
+
 /* The 12345 platform's name of a case step ("accepted", "returned", "extended", "completed", "rated"), or
  * NULL for a step the platform is not told of. */
 const char *gg_outbox_hotline_callback(const char *action);

@@ -134,11 +134,31 @@ static const unsigned char ascii_escaped[128] = {
 
 /* 1 when gg_json_escape would copy s as it is: printable ASCII but " \\ < > &, and valid UTF-8 but U+2028/9.
  * Three-byte sequences (CJK) are checked inline, the rest by gg_utf8_seq. */
+#define ONES 0x0101010101010101ULL
+#define HIGHS 0x8080808080808080ULL
+/* a byte of v is zero (v's bytes all below 0x80 where it matters) */
+#define HAS_ZERO(v) (((v)-ONES) & ~(v)&HIGHS)
+
+/* 1 when the 8 bytes at p are printable ASCII that gg_json_escape copies (8 at a time: keys and ASCII text)
+ */
+static int plain8(const unsigned char *p)
+{
+    uint64_t v;
+    memcpy(&v, p, 8);
+    if (v & HIGHS) return 0;
+    return !(((v - 0x20 * ONES) & ~v & HIGHS) | HAS_ZERO(v ^ ('"' * ONES)) | HAS_ZERO(v ^ ('\\' * ONES)) |
+             HAS_ZERO(v ^ ('<' * ONES)) | HAS_ZERO(v ^ ('>' * ONES)) | HAS_ZERO(v ^ ('&' * ONES)));
+}
+
 static int plain(const char *str, size_t n)
 {
     const unsigned char *s = (const unsigned char *)str;
     for (size_t i = 0; i < n;) {
         unsigned c = s[i];
+        if (c < 0x80 && i + 8 <= n && plain8(s + i)) { /* not for CJK text: its lead bytes are >= 0x80 */
+            i += 8;
+            continue;
+        }
         if (c < 0x80) {
             if (ascii_escaped[c]) return 0;
             i++;

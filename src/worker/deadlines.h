@@ -8,11 +8,14 @@
 #define GG_WORKER_DEADLINES_H
 
 #include "db/db.h"
+#include "domain/cases/calendar.h"
 #include "domain/domain.h"
 
 typedef struct gg_deadlines {
     gg_db_t *db;
     const gg_keys_t *keys;
+    gg_calendar_t
+        *calendar; /* the office hours the expiry, reminder and escalation count; NULL: wall hours */
 } gg_deadlines_t;
 
 /* A gg_job_fn: ctx is a gg_deadlines_t. */

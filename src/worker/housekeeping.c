@@ -6,6 +6,7 @@
 #include "domain/attachment.h"
 #include "domain/idempotency.h"
 #include "domain/identity/session.h"
+#include "domain/outbox.h"
 #include "domain/video.h"
 
 /* An upload nobody linked to anything within this long is dropped (attachment.h). */
@@ -25,7 +26,12 @@ int gg_housekeeping_run(void *ctx, gg_error_t *err)
         rc = gg_attachment_purge(c, h->data_dir, now, ATTACHMENT_UNCLAIMED_MS, &attachments, err);
     int64_t nonces = 0;
     if (rc == 0) rc = gg_video_nonce_purge(c, now, &nonces, err); /* past the alarms' window */
+    int64_t outbox = 0;
+    if (rc == 0) rc = gg_outbox_trim(c, now, &outbox, err); /* delivered, older than outbox_keep_days */
     gg_db_release(h->db, c);
+    if (rc == 0 && outbox)
+        gg_log_info("housekeeping: deleted %lld delivered outbox rows past outbox_keep_days",
+                    (long long)outbox);
     if (rc == 0 && (purged.sessions || purged.throttles))
         gg_log_info("housekeeping: deleted %lld ended sessions and %lld spent login throttles",
                     (long long)purged.sessions, (long long)purged.throttles);

@@ -2,7 +2,8 @@
  * housekeeping.h — the job that deletes what can no longer matter: ended sessions and spent login
  * throttles (gg_session_purge in domain/session.h), Idempotency-Keys older than 24 hours (gg_idem_purge in
  * domain/idempotency.h), attachments nobody claimed within a day with their files (gg_attachment_purge in
- * domain/attachment.h) and the video alarms' spent nonces (gg_video_nonce_purge in domain/video.h), every
+ * domain/attachment.h), the video alarms' spent nonces (gg_video_nonce_purge in domain/video.h) and delivered
+ * outbox rows past outbox_keep_days (gg_outbox_trim in domain/outbox.h), every
  * housekeeping_seconds (cli/config.h).
  */
 #ifndef GG_WORKER_HOUSEKEEPING_H

@@ -172,6 +172,11 @@ def test_post_creates_a_routed_open311_case(cw, o3):
     answers = cw.api("dispatcher").get(f"/api/v1/cases/{k['id']}/attributes").json()["items"]
     assert {a["code"]: a["value"] for a in answers} == {"rubbish_type": "household", "volume_m3": "2.5",
                                                         "seen_at": "2026-12-04T08:30:00+08:00"}
+    # with the question's text and a list value's name (the staff case page shows them)
+    assert len(answers) == 3
+    by = {a["code"]: a for a in answers}
+    assert by["rubbish_type"]["question"] and by["rubbish_type"]["value_name"]
+    assert by["volume_m3"]["question"] and by["volume_m3"]["value_name"] is None
     # the contact is stored encrypted like any reporter's
     raw = cw.world.server.sql(f"SELECT reporter_phone_enc FROM case_item WHERE id = {k['id']}")[0][0]
     assert raw and "13812345678" not in raw

@@ -3,7 +3,7 @@
 // the key), the list shows only its prefix, and a revoked key is refused with the spec's 403 error document.
 import { test, before, after } from 'node:test'
 import assert from 'node:assert/strict'
-import { launch, newPage, problems, loginAsAdmin, skip, createSubtree, PHONE, noHorizontalScroll } from './helpers.mjs'
+import { launch, newPage, problems, loginAsAdmin, skip, createSubtree, PHONE, noHorizontalScroll, apiCall, ok } from './helpers.mjs'
 
 let browser, page, tree
 
@@ -74,6 +74,32 @@ test('a key is created for an area, shown once, works, and is revoked', { skip }
   assert.equal(r.status, 403)
   assert.deepEqual(Object.keys(r.body[0]).sort(), ['code', 'description'])
   assert.match(r.body[0].description, /api_key/)
+  assert.deepEqual(await problems(page), [])
+})
+
+test('the staff case page shows the answers an Open311 client gave', { skip }, async () => {
+  const deep = await createSubtree(page, { deep: true, label: 'A' })
+  const lng = 100 + Math.random() * 10, lat = 20 + Math.random() * 10
+  const sq = { type: 'Polygon', coordinates: [[[lng, lat], [lng + 0.01, lat], [lng + 0.01, lat + 0.01], [lng, lat + 0.01], [lng, lat]]] }
+  await ok(await apiCall(page, 'POST', '/api/v1/grids', { parent_id: deep.community.id, name: `${deep.community.name}第1网格`, geometry: sq }))
+  const key = await ok(await apiCall(page, 'POST', '/api/v1/open311-keys', { name: `答复${deep.tag}`, unit_id: deep.county.id }))
+  const made = await page.evaluate(async ({ key, lat, lng }) => {
+    const body = new URLSearchParams({ api_key: key, service_code: 'complaint.city_appearance.exposed_rubbish', lat: String(lat + 0.005), long: String(lng + 0.005), description: '小区门口垃圾堆放', 'attribute[rubbish_type]': 'household' })
+    const res = await fetch('/open311/v2/requests.json', { method: 'POST', body })
+    const def = await (await fetch('/open311/v2/services/complaint.city_appearance.exposed_rubbish.json')).json()
+    return { status: res.status, body: await res.json(), def }
+  }, { key: key.secret || key.key, lat, lng })
+  assert.equal(made.status, 201, JSON.stringify(made.body))
+  const number = made.body[0].service_request_id
+  const found = await ok(await apiCall(page, 'GET', `/api/v1/cases?q=${encodeURIComponent(number)}`), 200)
+  const id = found.items.find((c) => c.number === number).id
+  const q = made.def.attributes.find((a) => a.code === 'rubbish_type')
+  const label = (q.values || []).find((v) => v.key === 'household')
+  await page.goto(`/cases/${id}`)
+  const answer = page.locator('[data-testid="case-attribute"][data-code="rubbish_type"]')
+  await answer.waitFor()
+  assert.equal((await answer.innerText()).trim(), label ? label.name : 'household')
+  await page.getByText(q.description).first().waitFor()
   assert.deepEqual(await problems(page), [])
 })
 

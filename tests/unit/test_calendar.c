@@ -228,6 +228,50 @@ static void test_parse_date(void **state)
     assert_int_equal(gg_cal_parse_instant("2024-09-30T10:00:00+08:00x", &ms), -1);
 }
 
+/* The working time the snapshot's day table counts equals the day-by-day sum (spans inside the table, across
+ * its ends, within one day, a year without data), fallback included. */
+static void test_working_ms_matches_day_by_day(void **state)
+{
+    (void)state;
+    gg_cal_snapshot_t *s = national_day_2024();
+    uint64_t seed = 7;
+    for (int k = 0; k < 3000; k++) {
+        seed = seed * 6364136223846793005ULL + 1442695040888963407ULL;
+        int64_t a = at(2023, 6, 1, 0, 0) + (int64_t)((seed >> 20) % (900LL * 86400000));
+        if (k % 10 == 0)
+            a = at(2099, 12, 20, 9, 0) + (int64_t)((seed >> 20) % (20LL * 86400000)); /* table end */
+        seed = seed * 6364136223846793005ULL + 1442695040888963407ULL;
+        int64_t b = a + (int64_t)((seed >> 20) % (k % 3 ? 40LL * 86400000 : 2LL * 86400000));
+        int fb = 0, want_fb = 0;
+        int64_t got = gg_cal_working_ms(s, a, b, &fb), want = 0;
+        /* day by day, from the hours, on the local days a..b */
+        int64_t la = a + 8 * HOUR_MS, lb = b + 8 * HOUR_MS;
+        for (int64_t day = la / 86400000; day <= lb / 86400000; day++) {
+            int y, m, d;
+            gg_cal_civil_from_days(day, &y, &m, &d);
+            int dfb = 0;
+            if (!gg_cal_is_workday(s, y, m, d, &dfb)) {
+                want_fb |= dfb;
+                continue;
+            }
+            want_fb |= dfb;
+            int64_t from = day == la / 86400000 ? la % 86400000 : 0,
+                    stop = day == lb / 86400000 ? lb % 86400000 : 86400000;
+            const gg_office_hours_t *h = gg_cal_snapshot_hours(s);
+            for (int i = 0; i < h->n; i++) {
+                int64_t x = h->start[i] * MIN_MS, y2 = h->end[i] * MIN_MS;
+                if (from > x) x = from;
+                if (stop < y2) y2 = stop;
+                if (y2 > x) want += y2 - x;
+            }
+        }
+        if (b <= a) want = 0, want_fb = 0;
+        assert_int_equal(got, want);
+        assert_int_equal(fb, want_fb);
+    }
+    gg_cal_snapshot_release(s);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -238,6 +282,7 @@ int main(void)
         cmocka_unit_test(test_year_without_data_falls_back),
         cmocka_unit_test(test_local_edit_wins_and_holder),
         cmocka_unit_test(test_parse_date),
+        cmocka_unit_test(test_working_ms_matches_day_by_day),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

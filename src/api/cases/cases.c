@@ -20,6 +20,7 @@
 #include "domain/cases/calendar_store.h"
 #include "domain/cases/case_create.h"
 #include "domain/cases/case_list.h"
+#include "domain/cases/names.h"
 #include "domain/cases/transition.h"
 #include "domain/cases/workflow.h"
 #include "domain/identity/audit.h"
@@ -192,11 +193,22 @@ static const gg_write_op_t CASE_CREATE = {
 
 typedef struct get_state {
     gg_reveal_t reveal;
+    int events; /* ?include=events: the timeline in the same answer (the case page's one request) */
 } get_state_t;
 
 static int get_parse(gg_write_t *w)
 {
     get_state_t *s = w->state;
+    const char *include;
+    if (gg_api_query_str(w->req, "include", 16, &include) < 0) return -1;
+    if (include && *include && strcmp(include, "events")) {
+        gg_error_t err;
+        gg_err_invalid(&err, "include", "include is events");
+        gg_error_reason(&err, "not_allowed");
+        gg_api_error(w->req, &err);
+        return -1;
+    }
+    s->events = include && !strcmp(include, "events");
     return gg_api_query_reveal(w->req, &s->reveal);
 }
 
@@ -232,7 +244,7 @@ static void write_tasks(gg_jw_t *jw, const gg_case_task_t *t, int n)
     gg_jw_arr_end(jw);
 }
 
-int gg_api_case_respond_full(gg_write_t *w, int64_t id, gg_reveal_t *rv, gg_error_t *err)
+static int respond_full(gg_write_t *w, int64_t id, gg_reveal_t *rv, int with_events, gg_error_t *err)
 {
     gg_op_t *op = &w->op;
     gg_case_t k;
@@ -258,9 +270,13 @@ int gg_api_case_respond_full(gg_write_t *w, int64_t id, gg_reveal_t *rv, gg_erro
     int ntasks, ndups;
     const char *actions[GG_CA_COUNT];
     int nactions;
+    gg_case_event_t *events = NULL;
+    int nevents = 0;
+    /* the actions from the tasks just read (not a second read of them) */
     if (gg_case_tasks(op, k.id, &tasks, &ntasks, err) < 0 ||
         gg_case_duplicates(op, k.id, &dups, &ndups, err) < 0 ||
-        (nactions = gg_case_allowed_actions(op, &k, actions, GG_CA_COUNT, err)) < 0)
+        (nactions = gg_case_allowed_actions_with(op, &k, tasks, ntasks, actions, GG_CA_COUNT, err)) < 0 ||
+        (with_events && gg_case_events(op, k.id, staff, &events, &nevents, err) < 0))
         return -1;
     gg_cal_snapshot_t *cal = gg_api_case_calendar(w->req, op->c);
     gg_jw_t *jw = gg_api_json(w->req, w->status);
@@ -286,15 +302,28 @@ int gg_api_case_respond_full(gg_write_t *w, int64_t id, gg_reveal_t *rv, gg_erro
     for (int i = 0; i < nactions; i++)
         gg_jw_str(jw, actions[i]);
     gg_jw_arr_end(jw);
+    int rc = 0;
+    if (with_events) {
+        /* the same items as GET /cases/{id}/events */
+        gg_jw_key(jw, "events");
+        gg_jw_arr(jw);
+        rc = gg_api_case_events_json(jw, op->c, op->arena, events, nevents, staff, err);
+        gg_jw_arr_end(jw);
+    }
     gg_jw_obj_end(jw);
     if (cal) gg_cal_snapshot_release(cal);
-    return 0;
+    return rc;
+}
+
+int gg_api_case_respond_full(gg_write_t *w, int64_t id, gg_reveal_t *rv, gg_error_t *err)
+{
+    return respond_full(w, id, rv, 0, err);
 }
 
 static int get_respond(gg_write_t *w, gg_error_t *err)
 {
     get_state_t *s = w->state;
-    return gg_api_case_respond_full(w, w->id, &s->reveal, err);
+    return respond_full(w, w->id, &s->reveal, s->events, err);
 }
 
 static const gg_write_op_t CASE_GET = {
@@ -462,6 +491,15 @@ static int list_respond(gg_write_t *w, gg_error_t *err)
     int n;
     int64_t total = -1;
     s->f.summary = 1;
+    gg_app_t *app = w->req->app;
+    if (app->names) {
+        /* a rename on any node bumps names_generation: one primary-key read tells */
+        gg_error_t ignored;
+        if (gg_names_sync(w->op.c, app->names, &ignored) < 0)
+            gg_log_warn("names refresh failed: %s", ignored.message);
+        else
+            s->f.names = app->names;
+    }
     if (gg_case_list(&w->op, &s->f, &s->page, &rows, &n, &total, err) < 0) return -1;
     gg_cal_snapshot_t *cal = gg_api_case_calendar(w->req, w->op.c);
     gg_jw_t *jw = gg_api_items(w->req, w->status);

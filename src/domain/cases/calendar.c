@@ -18,13 +18,27 @@ typedef struct listed_day {
     gg_cal_source_t source;
 } listed_day_t;
 
+/* The dense table of the snapshot: every day of [TABLE_FROM, TABLE_TO) as flags, with running counts, so a
+ * deadline check asks no per-day question (an inbox computes fifty remaining times per page). */
+#define TABLE_FROM 2000
+#define TABLE_TO 2100
+#define T_WORK 1
+#define T_FALLBACK 2
+
 struct gg_cal_snapshot {
     atomic_int refs;
     int n;
     listed_day_t *days; /* sorted by day, one per date */
     unsigned char coverage[YEAR_MAX - YEAR_MIN + 1];
     gg_office_hours_t hours;
+    int64_t t_base;           /* day number of TABLE_FROM-01-01 */
+    int t_n;                  /* days in the table (0: none, the per-day rule answers) */
+    unsigned char *t_flags;   /* T_WORK, T_FALLBACK per day */
+    int32_t *t_work, *t_fall; /* [i]: working days / fallback days among the table's days before i */
+    int64_t day_total_ms;     /* office time of one working day */
 };
+
+static void build_table(gg_cal_snapshot_t *s);
 
 struct gg_calendar {
     pthread_mutex_t mu;
@@ -215,6 +229,9 @@ int gg_cal_snapshot_build(const gg_cal_day_t *days, int n, const gg_office_hours
         if (kept == 0 || s->days[kept - 1].day != s->days[i].day) s->days[kept++] = s->days[i];
     s->n = kept;
     s->hours = *hours;
+    for (int i = 0; i < hours->n; i++)
+        s->day_total_ms += (int64_t)(hours->end[i] - hours->start[i]) * MIN_MS;
+    build_table(s); /* without memory for it the per-day rule answers alone */
     atomic_init(&s->refs, 1);
     *out = s;
     return 0;
@@ -224,6 +241,9 @@ void gg_cal_snapshot_release(gg_cal_snapshot_t *s)
 {
     if (s && atomic_fetch_sub(&s->refs, 1) == 1) {
         free(s->days);
+        free(s->t_flags);
+        free(s->t_work);
+        free(s->t_fall);
         free(s);
     }
 }
@@ -254,7 +274,7 @@ static const listed_day_t *find_day(const gg_cal_snapshot_t *s, int64_t day)
 }
 
 /* Whether day (days since the epoch) is a working day; notes a year without data in *fallback. */
-static int workday(const gg_cal_snapshot_t *s, int64_t day, int *fallback)
+static int workday_slow(const gg_cal_snapshot_t *s, int64_t day, int *fallback)
 {
     int y, m, d;
     gg_cal_civil_from_days(day, &y, &m, &d);
@@ -263,6 +283,42 @@ static int workday(const gg_cal_snapshot_t *s, int64_t day, int *fallback)
     if (l) return l->kind == GG_CAL_WORKDAY;
     int weekday = (int)((day % 7 + 11) % 7); /* 1970-01-01 was a Thursday: 0 = Sunday */
     return weekday >= 1 && weekday <= 5;
+}
+
+static int workday(const gg_cal_snapshot_t *s, int64_t day, int *fallback)
+{
+    int64_t i = day - s->t_base;
+    if (i < 0 || i >= s->t_n) return workday_slow(s, day, fallback);
+    unsigned char f = s->t_flags[i];
+    if (fallback && (f & T_FALLBACK)) *fallback = 1;
+    return f & T_WORK;
+}
+
+/* The table of s (left empty when out of memory: workday_slow answers). */
+static void build_table(gg_cal_snapshot_t *s)
+{
+    int64_t from = gg_cal_days_from_civil(TABLE_FROM, 1, 1), to = gg_cal_days_from_civil(TABLE_TO, 1, 1);
+    int n = (int)(to - from);
+    s->t_flags = malloc((size_t)n);
+    s->t_work = malloc(sizeof *s->t_work * (size_t)(n + 1));
+    s->t_fall = malloc(sizeof *s->t_fall * (size_t)(n + 1));
+    if (!s->t_flags || !s->t_work || !s->t_fall) {
+        free(s->t_flags);
+        free(s->t_work);
+        free(s->t_fall);
+        s->t_flags = NULL, s->t_work = s->t_fall = NULL;
+        return;
+    }
+    s->t_work[0] = s->t_fall[0] = 0;
+    for (int i = 0; i < n; i++) {
+        int fb = 0;
+        int w = workday_slow(s, from + i, &fb);
+        s->t_flags[i] = (unsigned char)((w ? T_WORK : 0) | (fb ? T_FALLBACK : 0));
+        s->t_work[i + 1] = s->t_work[i] + (w ? 1 : 0);
+        s->t_fall[i + 1] = s->t_fall[i] + (fb ? 1 : 0);
+    }
+    s->t_base = from;
+    s->t_n = n;
 }
 
 int gg_cal_is_workday(const gg_cal_snapshot_t *s, int year, int month, int day, int *fallback)
@@ -323,6 +379,21 @@ int gg_cal_deadline_hours(const gg_cal_snapshot_t *s, int64_t from_ms, int n, co
     }
 }
 
+/* Office time of day between from and stop (ms into the day), 0 on a non-working day. */
+static int64_t working_in_day(const gg_cal_snapshot_t *s, int64_t day, int64_t from, int64_t stop,
+                              int *fallback)
+{
+    if (!workday(s, day, fallback)) return 0;
+    int64_t total = 0;
+    for (int i = 0; i < s->hours.n; i++) {
+        int64_t a = (int64_t)s->hours.start[i] * MIN_MS, b = (int64_t)s->hours.end[i] * MIN_MS;
+        if (from > a) a = from;
+        if (stop < b) b = stop;
+        if (b > a) total += b - a;
+    }
+    return total;
+}
+
 int64_t gg_cal_working_ms(const gg_cal_snapshot_t *s, int64_t a_ms, int64_t b_ms, int *fallback)
 {
     if (fallback) *fallback = 0;
@@ -330,6 +401,17 @@ int64_t gg_cal_working_ms(const gg_cal_snapshot_t *s, int64_t a_ms, int64_t b_ms
     int64_t day, in_day, last_day, last_in_day, total = 0;
     local_split(a_ms, &day, &in_day);
     local_split(b_ms, &last_day, &last_in_day);
+    int64_t ti = day - s->t_base, tj = last_day - s->t_base;
+    if (last_day > day + 1 && ti >= 0 && tj < s->t_n) {
+        /* the days strictly between from the table's counts, the first and the last as below */
+        if (fallback && s->t_fall[tj] - s->t_fall[ti + 1] > 0) *fallback = 1;
+        int fb_first = 0, fb_last = 0;
+        total = (int64_t)(s->t_work[tj] - s->t_work[ti + 1]) * s->day_total_ms;
+        total += working_in_day(s, day, in_day, DAY_MS, &fb_first);
+        total += working_in_day(s, last_day, 0, last_in_day, &fb_last);
+        if (fallback && (fb_first || fb_last)) *fallback = 1;
+        return total;
+    }
     for (; day <= last_day; day++, in_day = 0) {
         if (!workday(s, day, fallback)) continue;
         int64_t stop = day == last_day ? last_in_day : DAY_MS;

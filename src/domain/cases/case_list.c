@@ -6,6 +6,7 @@
 #include "core/utf8.h"
 
 #include "domain/cases/category.h"
+#include "domain/cases/names.h"
 #include "domain/scope.h"
 #include "domain/tree/unit.h"
 
@@ -170,8 +171,8 @@ static int build_where(gg_op_t *op, const gg_case_filter_t *f, where_t *w, int *
 static const char summary_columns[] =
     "c.id, c.number, c.channel, c.category_id, c.priority, substr(c.description, 1, 61), c.unit_id, "
     "c.handler_unit_id, c.state, c.suspended_left_ms, c.response_due_at, c.due_at, c.yellow_at, "
-    "c.calendar_fallback, c.supervised, c.rework_count, c.created_at, c.version, k.name, k.name_en, lu.name, "
-    "hu.name";
+    "c.calendar_fallback, c.supervised, c.rework_count, c.created_at, c.version";
+static const char summary_names[] = ", k.name, k.name_en, lu.name, hu.name";
 static const char summary_joins[] = "JOIN category k ON k.id = c.category_id "
                                     "JOIN unit lu ON lu.id = c.unit_id "
                                     "LEFT JOIN unit hu ON hu.id = c.handler_unit_id";
@@ -187,7 +188,7 @@ static int64_t col_i64(gg_db_res_t *r, int col)
     return gg_db_isnull(r, col) ? 0 : gg_db_i64(r, col);
 }
 
-static void summary_row(gg_db_res_t *r, gg_arena_t *a, gg_case_t *o)
+static void summary_row(gg_db_res_t *r, gg_arena_t *a, int names, gg_case_t *o)
 {
     memset(o, 0, sizeof *o);
     int i = 0;
@@ -222,10 +223,39 @@ static void summary_row(gg_db_res_t *r, gg_arena_t *a, gg_case_t *o)
     o->rework_count = (int)col_i64(r, i++);
     o->created_at = col_i64(r, i++);
     o->version = (int)col_i64(r, i++);
+    if (!names) return;
     o->category_name = col_txt(r, a, i++);
     o->category_name_en = col_txt(r, a, i++);
     o->unit_name = col_txt(r, a, i++);
     o->handler_unit_name = col_txt(r, a, i++);
+}
+
+/* The names of rows[0..n) from the snapshot (copied into the arena); a unit or category it does not know
+ * (created since it was built) reloads it once. */
+static int fill_names(gg_op_t *op, gg_names_t *names, gg_case_t *rows, int n, gg_error_t *err)
+{
+    for (int pass = 0; pass < 2; pass++) {
+        gg_names_snapshot_t *s = gg_names_acquire(names);
+        int missing = 0;
+        for (int i = 0; i < n; i++) {
+            gg_case_t *k = &rows[i];
+            const char *cn, *ce;
+            const char *un = gg_names_unit(s, k->unit_id);
+            const char *hn = k->handler_unit_id ? gg_names_unit(s, k->handler_unit_id) : NULL;
+            if (!gg_names_category(s, k->category_id, &cn, &ce) || !un || (k->handler_unit_id && !hn)) {
+                missing = 1;
+                if (!pass) break;
+            }
+            k->category_name = cn ? gg_strdup(op->arena, cn) : NULL;
+            k->category_name_en = ce ? gg_strdup(op->arena, ce) : NULL;
+            k->unit_name = un ? gg_strdup(op->arena, un) : NULL;
+            k->handler_unit_name = hn ? gg_strdup(op->arena, hn) : NULL;
+        }
+        gg_names_release(s);
+        if (!missing || pass) return 0;
+        if (gg_names_reload(op->c, names, err) < 0) return -1;
+    }
+    return 0;
 }
 
 int gg_case_list(gg_op_t *op, const gg_case_filter_t *f, const gg_page_t *page, gg_case_t **rows, int *n,
@@ -256,12 +286,16 @@ int gg_case_list(gg_op_t *op, const gg_case_filter_t *f, const gg_page_t *page, 
     /* the page's ids first (no joins, mostly from indexes), then the rows of those ids.  A selective box
      * sorts its few rows ("+c.id" keeps SQLite from walking the primary key instead of using the box's
      * index); a wide one walks the primary key backwards and stops at a full page. */
-    const char *sql =
-        gg_sprintf(op->arena,
-                   "SELECT %s FROM case_item c %s WHERE c.id IN (SELECT c.id FROM case_item c WHERE %s ORDER "
-                   "BY %s DESC LIMIT %d) ORDER BY c.id DESC",
-                   f->summary ? summary_columns : gg_case_columns, f->summary ? summary_joins : gg_case_joins,
-                   w.b.data, selective ? "+c.id" : "c.id", page->limit);
+    int snap = f->summary && f->names; /* the names from the snapshot, no joins */
+    const char *sql = gg_sprintf(
+        op->arena,
+        "SELECT %s%s FROM case_item c %s WHERE c.id IN (SELECT c.id FROM case_item c WHERE %s ORDER "
+        "BY %s DESC LIMIT %d) ORDER BY c.id DESC",
+        f->summary ? summary_columns : gg_case_columns, f->summary && !snap ? summary_names : "",
+        snap         ? ""
+        : f->summary ? summary_joins
+                     : gg_case_joins,
+        w.b.data, selective ? "+c.id" : "c.id", page->limit);
     gg_buf_free(&w.b);
     gg_db_res_t *r;
     if (gg_db_query(op->c, sql, w.args, w.n, &r, err) < 0) return -1;
@@ -269,12 +303,13 @@ int gg_case_list(gg_op_t *op, const gg_case_filter_t *f, const gg_page_t *page, 
     int step;
     while ((step = gg_db_next(r, err)) == 1 && *n < page->limit) {
         if (f->summary)
-            summary_row(r, op->arena, &(*rows)[(*n)++]);
+            summary_row(r, op->arena, !snap, &(*rows)[(*n)++]);
         else
             gg_case_row(r, op->arena, f->contact ? op->keys : NULL, &(*rows)[(*n)++]);
     }
     gg_db_res_free(r);
-    return step < 0 ? -1 : 0;
+    if (step < 0) return -1;
+    return snap ? fill_names(op, f->names, *rows, *n, err) : 0;
 }
 
 int gg_case_each(gg_op_t *op, const gg_case_filter_t *f, int max, gg_case_row_fn fn, void *ctx,

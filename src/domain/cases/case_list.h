@@ -32,6 +32,8 @@ typedef struct gg_case_filter {
     int summary; /* 1: inbox rows (gg_case_list): only the fields of gg_case_summary_t's comment are read */
     int contact; /* 1: the rows carry the reporter's name and phone (decrypted); 0: NULL (an inbox shows none)
                   */
+    struct gg_names *names; /* with summary: the names from this snapshot (domain/cases/names.h) instead of
+                               joining category and unit on every row; NULL: the joins */
 } gg_case_filter_t;
 
 /* 1 when box is one of the boxes above. */

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "core/clock.h"
+#include "domain/cases/names.h"
 #include "domain/change.h"
 #include "domain/identity/audit.h"
 #include "domain/setting.h"
@@ -439,7 +440,7 @@ static int write_row(const gg_op_t *op, const gg_category_t *k, int cur_version,
     if (changes != 1)
         return gg_error_set(err, 409, "version_conflict", "version",
                             "category %s was changed concurrently; retry", k->name);
-    return 0;
+    return gg_names_changed(op->c, err); /* inbox rows read the names from a snapshot (names.h) */
 }
 
 int gg_category_update(const gg_op_t *op, const gg_category_t *cur, const gg_category_t *next, int version,

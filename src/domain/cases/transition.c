@@ -140,6 +140,26 @@ int gg_case_allowed_actions(gg_op_t *op, const gg_case_t *k, const char **out, i
     return without_refused_reopen(op->c, op->arena, k, out, allowed_codes(k, mask, out, max), err);
 }
 
+int gg_case_allowed_actions_with(gg_op_t *op, const gg_case_t *k, const gg_case_task_t *rows, int nrows,
+                                 const char **out, int max, gg_error_t *err)
+{
+    /* the same rows load_tasks reads (not withdrawn, lead first: gg_case_tasks orders them so) */
+    task_t *tasks = gg_alloc(op->arena, sizeof *tasks * (size_t)(nrows ? nrows : 1));
+    int n = 0;
+    for (int i = 0; i < nrows; i++) {
+        if (!strcmp(rows[i].state, "withdrawn")) continue;
+        tasks[n++] = (task_t){.id = rows[i].id,
+                              .unit_id = rows[i].unit_id,
+                              .account_id = rows[i].account_id,
+                              .unit_path = rows[i].unit_path,
+                              .unit_name = rows[i].unit_name,
+                              .role = rows[i].role,
+                              .state = rows[i].state};
+    }
+    int mask = mask_of(op->auth, k, tasks, n);
+    return without_refused_reopen(op->c, op->arena, k, out, allowed_codes(k, mask, out, max), err);
+}
+
 int gg_case_reporter_actions(gg_db_conn_t *c, gg_arena_t *a, const gg_case_t *k, const char **out, int max,
                              gg_error_t *err)
 {
@@ -787,7 +807,9 @@ static int act_on(gg_op_t *op, gg_case_t *k, const char *action, const gg_case_a
                             "case %s was changed by someone else (version %d, you sent %d); reload and retry",
                             k->number, k->version, in->version);
     if (load_tasks(op, k->id, &s.tasks, &s.ntasks, err) < 0) return -1;
-    s.mask = in->reporter ? GG_ACTOR_REPORTER : mask_of(op->auth, k, s.tasks, s.ntasks);
+    s.mask = in->reporter ? GG_ACTOR_REPORTER
+             : in->system ? GG_ACTOR_DISPATCHER
+                          : mask_of(op->auth, k, s.tasks, s.ntasks);
     s.action = gg_case_action_parse(action);
     int state = gg_case_state_parse(k->state);
     if (s.action < 0) {
@@ -817,7 +839,7 @@ static int act_on(gg_op_t *op, gg_case_t *k, const char *action, const gg_case_a
                          .note = s.note,
                          .public = s.is_public,
                          .detail = s.detail};
-    if (!op->auth) e.actor_name = "reporter";
+    if (!op->auth) e.actor_name = in->system ? "system" : "reporter";
     int64_t event_id = 0;
     if (gg_case_event_add(op, &e, &event_id, err) < 0) return -1;
     if (in->event_id) *in->event_id = event_id;
@@ -849,6 +871,7 @@ int gg_case_act(gg_op_t *op, int64_t case_id, const char *action, const gg_case_
     if (gg_case_load(op, case_id, 1, &k, err) < 0) return -1;
     gg_case_act_in_t mine = *in;
     mine.reporter = 0; /* only gg_case_act_public proves the secret */
+    mine.system = 0;
     return act_on(op, &k, action, &mine, err);
 }
 
@@ -865,6 +888,31 @@ int gg_case_act_public(gg_op_t *op, const char *number, const char *secret, cons
     *case_id = k.id;
     gg_case_act_in_t mine = *in;
     mine.reporter = 1;
+    mine.system = 0;
+    mine.version = 0;
+    return act_on(op, &k, action, &mine, err);
+}
+
+int gg_case_act_system(gg_op_t *op, int64_t case_id, const char *action, const gg_case_act_in_t *in,
+                       gg_error_t *err)
+{
+    /* the row lock and the row as gg_case_load takes them, without a caller's visibility */
+    if (gg_db_exec(op->c, "UPDATE case_item SET version = version WHERE id = $1", GG_ARGS(GG_I64(case_id)),
+                   NULL, err) < 0)
+        return -1;
+    const char *sql = gg_sprintf(op->arena, "SELECT %s FROM case_item c %s WHERE c.id = $1", gg_case_columns,
+                                 gg_case_joins);
+    gg_db_res_t *r;
+    if (gg_db_query(op->c, sql, GG_ARGS(GG_I64(case_id)), &r, err) < 0) return -1;
+    gg_case_t k;
+    int step = gg_db_next(r, err);
+    if (step == 1) gg_case_row(r, op->arena, NULL, &k);
+    gg_db_res_free(r);
+    if (step < 0) return -1;
+    if (step == 0) return gg_err_not_found(err, "no case %lld", (long long)case_id);
+    gg_case_act_in_t mine = *in;
+    mine.reporter = 0;
+    mine.system = 1;
     mine.version = 0;
     return act_on(op, &k, action, &mine, err);
 }

@@ -41,6 +41,7 @@ typedef struct gg_case_act_in {
     int days, hours; /* extend_request: exactly one */
     int64_t due_at;  /* supervise: the supervision deadline (0: none) */
     int reporter;    /* set by gg_case_act_public: the caller proved number + secret */
+    int system;      /* set by gg_case_act_system: the scheduler acting as the owner's dispatcher */
     const gg_cal_snapshot_t *cal;
     gg_case_t *result; /* optional: the case as the step left it (joined names as loaded before it) */
     int64_t *event_id; /* optional: the step's case_event (attachments link to it: attachment_link) */
@@ -60,12 +61,21 @@ int gg_case_act(gg_op_t *op, int64_t case_id, const char *action, const gg_case_
 int gg_case_act_public(gg_op_t *op, const char *number, const char *secret, const char *action,
                        const gg_case_act_in_t *in, int64_t *case_id, gg_error_t *err);
 
+/* The scheduler's step (automatic escalation, domain/cases/sla.h): case case_id without a caller's
+ * visibility, acting as its owner's dispatcher; the event's actor is "system" (op->auth NULL, op->actor the
+ * system's).  Otherwise as gg_case_act (the rule's states, inputs and effects). */
+int gg_case_act_system(gg_op_t *op, int64_t case_id, const char *action, const gg_case_act_in_t *in,
+                       gg_error_t *err);
+
 /* Who auth is for case k: GG_ACTOR_* bits (transition.c's rules; also for GET /cases/{id}'s actions). */
 int gg_case_actor_mask(gg_op_t *op, const gg_case_t *k, int *mask, gg_error_t *err);
 
 /* The action codes auth may take on case k now (table order, static strings): what GET /cases/{id} lists as
  * `actions`.  Fills out[0..max), returns the count or <0 on a database error. */
 int gg_case_allowed_actions(gg_op_t *op, const gg_case_t *k, const char **out, int max, gg_error_t *err);
+/* The same from the case's tasks already read with gg_case_tasks (no second read of them). */
+int gg_case_allowed_actions_with(gg_op_t *op, const gg_case_t *k, const gg_case_task_t *tasks, int ntasks,
+                                 const char **out, int max, gg_error_t *err);
 
 /* The reporter's actions on case k now, for the public tracking page's buttons: the table's reporter rules,
  * without reopen when it would be refused (rated satisfied, or past case_reopen_days).

@@ -9,6 +9,7 @@
 
 #include "core/clock.h"
 #include "core/csv.h"
+#include "domain/cases/names.h"
 #include "domain/identity/audit.h"
 #include "json/jw.h"
 
@@ -243,7 +244,8 @@ static int import_level(gg_db_conn_t *c, ctx_t *x, int li, gg_error_t *err)
             }
             if (strcmp(e->name, name) != 0) {
                 if (gg_db_exec(c, "UPDATE unit SET name = $1 WHERE id = $2",
-                               GG_ARGS(GG_TEXT(name), GG_I64(e->id)), NULL, err) < 0)
+                               GG_ARGS(GG_TEXT(name), GG_I64(e->id)), NULL, err) < 0 ||
+                    gg_names_changed(c, err) < 0)
                     goto out;
                 free(e->name);
                 e->name = gg_xstrdup(name);

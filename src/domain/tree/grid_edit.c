@@ -2,6 +2,7 @@
  * the checks they share are in grid_plan.c, restructuring in grid_restructure.c. */
 #include <string.h>
 
+#include "domain/cases/names.h"
 #include "domain/tree/grid_plan.h"
 #include "domain/tree/unit.h"
 #include "geo/geo.h"
@@ -171,6 +172,7 @@ static int edit_unit(gg_db_conn_t *c, gg_arena_t *a, const gg_actor_t *actor, co
     gg_jw_obj_end(&w);
     if (gg_db_exec(c, "UPDATE unit SET name = $1, version = version + 1 WHERE id = $2",
                    GG_ARGS(GG_TEXT(p.name), GG_I64(id)), NULL, err) < 0 ||
+        gg_names_changed(c, err) < 0 || /* inbox names (domain/cases/names.h) */
         gg_grid_audit(&o, grids_only ? "grid.update" : "unit.boundary", "unit", id, id,
                       gg_grid_jw_done(a, &b), err) < 0)
         goto out;

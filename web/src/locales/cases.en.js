@@ -66,6 +66,7 @@ export default {
       mark_yellow: 'Near due (yellow card)',
       mark_red: 'Overdue (red card)',
       extend_expire: 'Extension request lapsed',
+      remind_overdue: 'Still overdue: reminder',
     },
     done: {
       generic: 'Done: {action}',

@@ -66,6 +66,7 @@ export default {
       mark_yellow: '临期预警（黄牌）',
       mark_red: '超期（红牌）',
       extend_expire: '延期申请逾期未批',
+      remind_overdue: '超期催办提醒',
     },
     done: {
       generic: '已提交：{action}',

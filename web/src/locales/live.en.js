@@ -12,6 +12,8 @@ export default {
       near_due: 'Case {number} is nearly due',
       overdue: 'Case {number} is overdue',
       extension_expired: 'Extension request for case {number} lapsed unanswered',
+      overdue_reminder: 'Case {number} is still overdue: please act on it',
+      escalated: 'Case {number} was escalated to your level',
       returned: 'Case {number} was returned',
       rated: 'Case {number} was rated unsatisfied',
     },

@@ -12,6 +12,8 @@ export default {
       near_due: '案件 {number} 即将超期',
       overdue: '案件 {number} 已超期',
       extension_expired: '案件 {number} 的延期申请超时未批复，已失效',
+      overdue_reminder: '案件 {number} 超期仍未办结，请尽快处置',
+      escalated: '案件 {number} 已上报至本级，请处置',
       returned: '案件 {number} 被退回',
       rated: '案件 {number} 收到不满意评价',
     },

@@ -28,6 +28,12 @@ export function getCase(id) {
   return api.get(`/api/v1/cases/${seg(id)}`)
 }
 
+// The case with its timeline in one answer (GET /cases/{id}?include=events): what the case page shows.
+export async function getCaseWithEvents(id) {
+  const c = await api.get(`/api/v1/cases/${seg(id)}?include=events`)
+  return [c, c && Array.isArray(c.events) ? c.events : []]
+}
+
 export async function getCaseEvents(id) {
   const body = await api.get(`/api/v1/cases/${seg(id)}/events`)
   return body && Array.isArray(body.items) ? body.items : []
