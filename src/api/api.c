@@ -43,6 +43,7 @@ int gg_api_register(gg_router_t *r, gg_error_t *err)
         gg_api_webhook_routes,
         gg_api_hotline_link_routes,
         gg_api_video_routes,
+        gg_api_command_routes,
         gg_api_notification_routes,
         gg_api_stream_routes,
     };

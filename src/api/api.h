@@ -105,6 +105,9 @@ int gg_api_open311_key_routes(gg_router_t *r, gg_error_t *err);
 /* grid_assignments.c: assignments and the staffing queries */
 int gg_api_grid_assignment_routes(gg_router_t *r, gg_error_t *err);
 
+/* command/command.c: the command centre's summary and markers, hotspots, repeats, rising grids */
+int gg_api_command_routes(gg_router_t *r, gg_error_t *err);
+
 /* Write e as the JSON error response. */
 void gg_api_error(gg_req_t *req, const gg_error_t *e);
 /* The same, and when e is a 429 with retry_after_s > 0: the Retry-After header and "retry_after" in the
