@@ -64,6 +64,7 @@ static void write_unit_ref(gg_jw_t *w, const gg_unit_t *u)
     gg_jw_kstr(w, "name", u->name);
     gg_jw_kstr(w, "level", u->level);
     gg_jw_kstr(w, "code", u->code);
+    gg_jw_kstr(w, "path", u->path); /* the stream's case events carry unit_path: in this area or not */
     write_centroid(w, u->has_centroid, u->lat, u->lon);
     gg_jw_obj_end(w);
 }

@@ -1,4 +1,5 @@
 // English.  Keys mirror zh-CN.js one to one.
+import commandEn from './command.en.js'
 import categoriesEn from './categories.en.js'
 import governance from './governance.en.js'
 import live from './live.en.js'
@@ -11,6 +12,8 @@ import webhooksEn from './webhooks.en.js'
 
 import offlineEn from './offline.en.js'
 export default {
+  // the command centre (command.*.js)
+  ...commandEn,
   // the grid worker's phone app (offline.*.js)
   ...offlineEn,
   // the case loop (cases.*.js)
@@ -118,8 +121,8 @@ export default {
       grid_worker: 'Patrols and reports, handles in-grid cases, keeps the grid’s population data.',
       community: 'Community or village staff: community cases, residents, participation programmes.',
       mediator: 'Registers disputes, runs mediation and follow-up.',
-      centre: 'One-window intake: registers a visitor's matter and routes it to mediation, legal services, petitions, counselling or the case loop.',
-      petition: 'Registers, decides and answers petitions; sees petitioners' identities.',
+      centre: 'One-window intake: registers a visitor’s matter and routes it to mediation, legal services, petitions, counselling or the case loop.',
+      petition: 'Registers, decides and answers petitions; sees petitioners’ identities.',
       counsellor: 'Counselling referrals and session records (visible to the counsellor only).',
       assessor: 'Assessment plans, indicators, score review and grades.',
       leader: 'Read-only dashboards and assessment of their area.',
