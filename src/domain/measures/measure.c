@@ -339,7 +339,7 @@ static void fill(const def_t *d, int64_t num, int64_t den, int *has, double *val
         /* hours: the numerator is reported in working minutes */
         int64_t tenths = (num * 20 + den * 3600000) / (2 * den * 3600000);
         *value = (double)tenths / 10.0;
-        *onum = num / 60000;
+        *onum = (num + 30000) / 60000; /* rounded to the minute */
     }
 }
 
@@ -464,25 +464,23 @@ int gg_measure_series(gg_db_conn_t *c, gg_arena_t *a, const gg_auth_t *auth, con
                   "r.category_id WHERE r.unit_id = $1 AND r.category_id <> 0 AND r.day >= $2 AND r.day <= $3 "
                   "GROUP BY r.category_id, g.name ORDER BY 3 DESC, r.category_id"
                 : "SELECT f.category_id, g.name, " FACT_SUMS " FROM case_fact f JOIN category g ON g.id = "
-                  "f.category_id WHERE f.unit_path >= $4 AND f.unit_path < $5 AND f.day >= $2 AND f.day <= "
-                  "$3 "
-                  "GROUP BY f.category_id, g.name ORDER BY 3 DESC, f.category_id";
+                  "f.category_id WHERE f.unit_path >= $1 AND f.unit_path < $2 AND f.day >= $3 AND f.day <= "
+                  "$4 GROUP BY f.category_id, g.name ORDER BY 3 DESC, f.category_id";
     else if (!strcmp(by, "channel"))
         sql = fine ? "SELECT channel, channel, " ROW_SUMS
                      " FROM case_rollup WHERE unit_id = $1 AND channel <> '' "
                      "AND day >= $2 AND day <= $3 GROUP BY channel ORDER BY 3 DESC, channel"
                    : "SELECT f.channel, f.channel, " FACT_SUMS
-                     " FROM case_fact f WHERE f.unit_path >= $4 AND "
-                     "f.unit_path < $5 AND f.day >= $2 AND f.day <= $3 GROUP BY f.channel ORDER BY 3 DESC, "
+                     " FROM case_fact f WHERE f.unit_path >= $1 AND "
+                     "f.unit_path < $2 AND f.day >= $3 AND f.day <= $4 GROUP BY f.channel ORDER BY 3 DESC, "
                      "f.channel";
     else {
         gg_err_invalid(err, "by", "by must be day, category, channel or child");
         return gg_error_reason(err, "enum");
     }
-    if (strstr(sql, "$4"))
-        rc = gg_db_query(
-            c, sql, GG_ARGS(GG_I64(u->id), GG_TEXT(from_day), GG_TEXT(to_day), GG_TEXT(u->path), GG_TEXT(hi)),
-            &r, err);
+    if (strstr(sql, "case_fact"))
+        rc = gg_db_query(c, sql, GG_ARGS(GG_TEXT(u->path), GG_TEXT(hi), GG_TEXT(from_day), GG_TEXT(to_day)),
+                         &r, err);
     else
         rc = gg_db_query(c, sql, GG_ARGS(GG_I64(u->id), GG_TEXT(from_day), GG_TEXT(to_day)), &r, err);
     if (rc < 0) return -1;

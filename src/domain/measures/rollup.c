@@ -65,7 +65,7 @@ static const counter_t COUNTERS[NCOUNTERS] = {
     [C_CLOSED] = {"closed", "state closed or rated", "close, verify_pass, reopen (−1)"},
     [C_CLOSED_ON_TIME] = {"closed_on_time", "closed and not overdue", "close, verify_pass, mark_red, reopen"},
     [C_OVERDUE] = {"overdue", "marked red once, or closed after its handling deadline", "mark_red, close"},
-    [C_REWORKED] = {"reworked", "rework_count > 0", "verify_fail"},
+    [C_REWORKED] = {"reworked", "closed and rework_count > 0", "verify_fail, then closing"},
     [C_RETURNED] = {"returned", "a return event", "return"},
     [C_REOPENED] = {"reopened", "reopen_count > 0", "reopen"},
     [C_REJECTED] = {"rejected", "state rejected", "reject"},
@@ -188,7 +188,7 @@ static void fact_of(gg_db_res_t *r, const gg_cal_snapshot_t *cal, fact_t *f, int
     SET(C_CLOSED, closed);
     SET(C_CLOSED_ON_TIME, closed && !overdue);
     SET(C_OVERDUE, overdue);
-    SET(C_REWORKED, rework > 0);
+    SET(C_REWORKED, closed && rework > 0);
     SET(C_RETURNED, returned);
     SET(C_REOPENED, reopen > 0);
     SET(C_REJECTED, !strcmp(state, "rejected"));
