@@ -143,9 +143,11 @@ static void counters_frame(gg_buf_t *b, int64_t unit, const gg_command_counters_
                   (long long)k->on_time_total);
 }
 
-static int counters_of(gg_db_conn_t *c, const char *path, gg_command_counters_t *k, gg_error_t *err)
+static int counters_of(gg_db_conn_t *c, int64_t unit, const char *path, gg_command_counters_t *k,
+                       gg_error_t *err)
 {
     gg_unit_t u = {0};
+    u.id = unit;
     u.path = path;
     return gg_command_counters(c, &u, gg_now_ms(), k, err);
 }
@@ -191,7 +193,7 @@ static void counters_once(gg_live_hub_t *h)
                     got[i] = got[j];
                     ok[i] = 1;
                 }
-            if (!ok[i]) ok[i] = counters_of(c, paths[i], &got[i], &err) == 0;
+            if (!ok[i]) ok[i] = counters_of(c, units[i], paths[i], &got[i], &err) == 0;
             if (!ok[i]) gg_log_warn("live: counters: %s", err.message);
         }
         gg_db_release(h->db, c);
@@ -570,7 +572,7 @@ static void stream(gg_req_t *req)
     int64_t unread = 0, csent = 0;
     if (rc == 0) rc = gg_notification_unread(c, auth->account_id, &unread, &err);
     gg_command_counters_t counters;
-    if (rc == 0 && cunit && (rc = counters_of(c, s->cpath, &counters, &err)) == 0) {
+    if (rc == 0 && cunit && (rc = counters_of(c, cunit, s->cpath, &counters, &err)) == 0) {
         counters_frame(&head, cunit, &counters);
         csent = gg_mono_us() / 1000;
     }

@@ -65,17 +65,34 @@ def test_summary_counts_and_children(cw, seeded):
     assert [a["id"] for a in r.json()["ancestors"]] == [cw.street]
 
 
-def test_summary_overdue_and_closed(cw, seeded, server):
+def test_summary_reads_the_gauge_and_the_rollups(cw, seeded, server):
+    """The counters are the rollups' (domain/measures): the same figures as GET /measures; a closure counts
+    in 今日办结 at once."""
     disp = cw.api("dispatcher")
-    # one case past its due time (the scheduler's marks aside, overdue is running and past due_at)
-    k = make_case(cw, point=at(cw, 0.012, 0.034))
-    assert k["state"] in ("dispatched", "registered"), k["state"]
-    server.sql(f"UPDATE case_item SET due_at = 1000 WHERE id = {k['id']}")
     s = disp.get("/api/v1/command/summary", params={"unit_id": cw.street}).json()
-    assert s["counters"]["open"] == 6 and s["counters"]["overdue"] == 1
-    kids = {c["id"]: c for c in disp.get("/api/v1/command/summary", params={"unit_id": cw.community}).json()["children"]}
-    assert kids[cw.grid_a]["overdue"] == 1
+    m = {x["code"]: x for x in disp.get("/api/v1/measures", params={"unit_id": cw.street}).json()["items"]}
+    assert s["counters"]["overdue"] == m["overdue_open"]["value"]
+    if "open" in m:
+        assert s["counters"]["open"] == m["open"]["value"]
+    # the markers' overdue: running and past due_at
+    k = make_case(cw, point=at(cw, 0.012, 0.034))
+    server.sql(f"UPDATE case_item SET due_at = 1000 WHERE id = {k['id']}")
+    mk = disp.get("/api/v1/command/markers", params={"unit_id": cw.street, "zoom": 18}).json()
+    assert [i["overdue"] for i in mk["items"] if i.get("id") == k["id"]] == [1]
     server.sql(f"UPDATE case_item SET due_at = NULL WHERE id = {k['id']}")
+    # a case handled on the spot is closed in its creation: closed today goes up by one, here and above
+    before = disp.get("/api/v1/command/summary", params={"unit_id": cw.street}).json()["counters"]
+    r = cw.api("grid_worker_a").post("/api/v1/cases", json={
+        "channel": "patrol", "category_id": cw.category["grid"], "description": "随手办测试",
+        "handled_on_spot": True, "note": "已清理", **at(cw, 0.013, 0.035)})
+    assert r.status_code == 201, r.text
+    assert r.json()["state"] == "closed"
+    after = disp.get("/api/v1/command/summary", params={"unit_id": cw.street}).json()["counters"]
+    assert after["closed_today"] == before["closed_today"] + 1
+    assert after["reported_today"] == before["reported_today"] + 1 and after["open"] == before["open"]
+    assert after["on_time_month"]["denominator"] == before["on_time_month"]["denominator"] + 1
+    leader = cw.api("leader").get("/api/v1/command/summary", params={"unit_id": cw.community}).json()
+    assert leader["counters"]["closed_today"] >= 1
 
 
 def test_markers_cluster_and_add_up(cw, seeded):

@@ -95,8 +95,8 @@ static int summary_respond(gg_write_t *w, gg_error_t *err)
     int64_t now = gg_now_ms();
     if (unit_of(w, &u, err) < 0 || gg_unit_ancestors(w->op.c, w->op.arena, &u, &anc, &nanc, err) < 0 ||
         gg_command_counters(w->op.c, &u, now, &k, err) < 0 ||
-        gg_command_children(&w->op, &u, now, &ch, &nch, err) < 0 ||
-        gg_command_top(w->op.c, w->op.arena, &u, now, &cats, &ncat, &chans, &nchan, err) < 0)
+        gg_command_children(&w->op, &u, &ch, &nch, err) < 0 ||
+        gg_command_top(w->op.c, w->op.arena, w->op.auth, &u, now, &cats, &ncat, &chans, &nchan, err) < 0)
         return -1;
     gg_jw_t *jw = gg_api_json(w->req, w->status);
     gg_jw_obj(jw);
@@ -125,7 +125,6 @@ static int summary_respond(gg_write_t *w, gg_error_t *err)
         gg_jw_kint(jw, "id", ch[i].id);
         gg_jw_kstr(jw, "name", ch[i].name);
         gg_jw_kstr(jw, "level", ch[i].level);
-        gg_jw_kstr(jw, "code", ch[i].code);
         write_centroid(jw, ch[i].has_centroid, ch[i].lat, ch[i].lon);
         gg_jw_kint(jw, "open", ch[i].open);
         gg_jw_kint(jw, "overdue", ch[i].overdue);

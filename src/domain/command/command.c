@@ -7,7 +7,10 @@
 #include <string.h>
 #include <time.h>
 
-#include "domain/cases/category.h"
+#include <stdio.h>
+
+#include "core/clock.h"
+#include "domain/measures/measure.h"
 
 #define OPEN_STATES                                                                                          \
     "('reported', 'accepted', 'registered', 'dispatched', 'in_progress', 'awaiting_verification', "          \
@@ -40,102 +43,6 @@ static const char *subtree(gg_arena_t *a, const gg_unit_t *u, const char *col)
     return gg_sprintf(a, "%s >= '%s' AND %s < '%.*s0'", col, u->path, col, (int)(len - 1), u->path);
 }
 
-int gg_command_counters(gg_db_conn_t *c, const gg_unit_t *u, int64_t now, gg_command_counters_t *out,
-                        gg_error_t *err)
-{
-    memset(out, 0, sizeof *out);
-    gg_arena_t *a = gg_arena_new(0);
-    int64_t day = gg_command_day_start(now), month = gg_command_month_start(now);
-    const char *in = subtree(a, u, "c.unit_path");
-    /* open cases: the state index; the day's and month's reports and closures: bounded by time */
-    const char *sql =
-        gg_sprintf(a,
-                   "SELECT COUNT(*), "
-                   "COALESCE(SUM(CASE WHEN c.state IN " RUNNING " AND c.due_at < $1 THEN 1 ELSE 0 END), 0), "
-                   "COALESCE(SUM(CASE WHEN c.state IN " RUNNING
-                   " AND c.yellow_at <= $1 AND (c.due_at IS NULL OR c.due_at >= $1) THEN 1 ELSE 0 END), 0) "
-                   "FROM case_item c WHERE c.state IN " OPEN_STATES " AND %s",
-                   in);
-    gg_db_res_t *r;
-    int rc = gg_db_query(c, sql, GG_ARGS(GG_I64(now)), &r, err);
-    if (rc == 0 && (rc = gg_db_next(r, err)) == 1) {
-        out->open = gg_db_i64(r, 0);
-        out->overdue = gg_db_i64(r, 1);
-        out->yellow = gg_db_i64(r, 2);
-    }
-    if (rc >= 0) gg_db_res_free(r);
-    if (rc >= 0)
-        rc = gg_db_query_i64(
-            c, gg_sprintf(a, "SELECT COUNT(*) FROM case_item c WHERE c.created_at >= $1 AND %s", in),
-            GG_ARGS(GG_I64(day)), &out->reported_today, NULL, err);
-    if (rc >= 0) {
-        sql = gg_sprintf(
-            a,
-            "SELECT COALESCE(SUM(CASE WHEN c.closed_at >= $1 THEN 1 ELSE 0 END), 0), COUNT(*), "
-            "COALESCE(SUM(CASE WHEN c.due_at IS NULL OR c.closed_at <= c.due_at THEN 1 ELSE 0 END), 0) "
-            "FROM case_item c WHERE c.closed_at >= $2 AND %s",
-            in);
-        rc = gg_db_query(c, sql, GG_ARGS(GG_I64(day), GG_I64(month)), &r, err);
-        if (rc == 0 && (rc = gg_db_next(r, err)) == 1) {
-            out->closed_today = gg_db_i64(r, 0);
-            out->on_time_total = gg_db_i64(r, 1);
-            out->on_time_closed = gg_db_i64(r, 2);
-        }
-        if (rc >= 0) gg_db_res_free(r);
-    }
-    gg_arena_free(a);
-    return rc < 0 ? -1 : 0;
-}
-
-int gg_command_children(gg_op_t *op, const gg_unit_t *u, int64_t now, gg_command_child_t **rows, int *n,
-                        gg_error_t *err)
-{
-    gg_arena_t *a = op->arena;
-    *rows = NULL;
-    *n = 0;
-    gg_unit_t *kids;
-    int nk;
-    if (gg_unit_children(op->c, a, op->auth, u->id, &kids, &nk, err) < 0) return -1;
-    gg_command_child_t *out = gg_zalloc(a, sizeof *out * (size_t)(nk + 1));
-    for (int i = 0; i < nk; i++) {
-        out[i].id = kids[i].id;
-        out[i].name = kids[i].name;
-        out[i].level = kids[i].level;
-        out[i].code = kids[i].code;
-        out[i].has_centroid = kids[i].has_centroid;
-        out[i].lat = kids[i].lat;
-        out[i].lon = kids[i].lon;
-    }
-    /* the open cases by location unit (few rows: open cases only), summed into the child holding each */
-    const char *sql =
-        gg_sprintf(a,
-                   "SELECT c.unit_path, COUNT(*), "
-                   "COALESCE(SUM(CASE WHEN c.state IN " RUNNING " AND c.due_at < $1 THEN 1 ELSE 0 END), 0), "
-                   "COALESCE(SUM(CASE WHEN c.state IN " RUNNING
-                   " AND c.yellow_at <= $1 AND (c.due_at IS NULL OR c.due_at >= $1) THEN 1 ELSE 0 END), 0) "
-                   "FROM case_item c WHERE c.state IN " OPEN_STATES " AND %s GROUP BY c.unit_path",
-                   subtree(a, u, "c.unit_path"));
-    gg_db_res_t *r;
-    if (gg_db_query(op->c, sql, GG_ARGS(GG_I64(now)), &r, err) < 0) return -1;
-    int step;
-    while ((step = gg_db_next(r, err)) == 1) {
-        const char *p = gg_db_text(r, 0);
-        for (int i = 0; i < nk; i++) {
-            size_t len = strlen(kids[i].path);
-            if (strncmp(p, kids[i].path, len)) continue;
-            out[i].open += gg_db_i64(r, 1);
-            out[i].overdue += gg_db_i64(r, 2);
-            out[i].yellow += gg_db_i64(r, 3);
-            break;
-        }
-    }
-    gg_db_res_free(r);
-    if (step < 0) return -1;
-    *rows = out;
-    *n = nk;
-    return 0;
-}
-
 static int top_cmp(const void *x, const void *y)
 {
     const gg_command_top_t *a = x, *b = y;
@@ -143,68 +50,129 @@ static int top_cmp(const void *x, const void *y)
     return strcmp(a->key, b->key);
 }
 
-int gg_command_top(gg_db_conn_t *c, gg_arena_t *a, const gg_unit_t *u, int64_t now, gg_command_top_t **cats,
-                   int *ncats, gg_command_top_t **chans, int *nchans, gg_error_t *err)
+/* the local date of t as 'YYYY-MM-DD' */
+static void local_day(int64_t t, char out[11])
 {
-    *ncats = *nchans = 0;
-    *cats = *chans = NULL;
-    gg_category_t *tree;
-    int nt;
-    if (gg_category_tree(c, a, 0, &tree, &nt, err) < 0) return -1;
-    /* each category's top-level ancestor: the tree comes depth first */
-    int *root = gg_alloc(a, sizeof *root * (size_t)(nt + 1));
-    for (int i = 0, cur = -1; i < nt; i++) {
-        if (tree[i].depth == 0) cur = i;
-        root[i] = cur < 0 ? i : cur;
-    }
-    gg_command_top_t *tc = gg_zalloc(a, sizeof *tc * (size_t)(nt + 1));
-    int ntc = 0;
-    int64_t month = gg_command_month_start(now);
-    gg_db_res_t *r;
-    const char *sql =
-        gg_sprintf(a,
-                   "SELECT c.category_id, COUNT(*) FROM case_item c WHERE c.created_at >= $1 AND %s "
-                   "GROUP BY c.category_id",
-                   subtree(a, u, "c.unit_path"));
-    if (gg_db_query(c, sql, GG_ARGS(GG_I64(month)), &r, err) < 0) return -1;
-    int step;
-    while ((step = gg_db_next(r, err)) == 1) {
-        int64_t id = gg_db_i64(r, 0), k = gg_db_i64(r, 1);
-        int at = -1;
-        for (int i = 0; i < nt && at < 0; i++)
-            if (tree[i].id == id) at = root[i];
-        if (at < 0) continue;
-        int j = 0;
-        while (j < ntc && tc[j].id != tree[at].id)
-            j++;
-        if (j == ntc) {
-            tc[ntc++] = (gg_command_top_t){tree[at].id, tree[at].code, tree[at].name, tree[at].name_en, 0};
-        }
-        tc[j].count += k;
-    }
-    gg_db_res_free(r);
-    if (step < 0) return -1;
-    qsort(tc, (size_t)ntc, sizeof *tc, top_cmp);
-    *cats = tc;
-    *ncats = ntc > 10 ? 10 : ntc;
+    time_t s = (time_t)((t + LOCAL_MS) / 1000);
+    struct tm tm;
+    gmtime_r(&s, &tm);
+    strftime(out, 11, "%Y-%m-%d", &tm);
+}
 
-    sql = gg_sprintf(a,
-                     "SELECT c.channel, COUNT(*) FROM case_item c WHERE c.created_at >= $1 AND %s "
-                     "GROUP BY c.channel",
-                     subtree(a, u, "c.unit_path"));
-    if (gg_db_query(c, sql, GG_ARGS(GG_I64(month)), &r, err) < 0) return -1;
-    gg_command_top_t *ch = gg_zalloc(a, sizeof *ch * 8);
-    int nch = 0;
-    while ((step = gg_db_next(r, err)) == 1 && nch < 8) {
-        const char *key = gg_strdup(a, gg_db_text(r, 0));
-        ch[nch++] = (gg_command_top_t){0, key, key, key, gg_db_i64(r, 1)};
+int gg_command_counters(gg_db_conn_t *c, const gg_unit_t *u, int64_t now, gg_command_counters_t *out,
+                        gg_error_t *err)
+{
+    memset(out, 0, sizeof *out);
+    char today[11], month[11];
+    local_day(now, today);
+    local_day(gg_command_month_start(now), month);
+    /* one statement: the gauge (case_load), today's reports and this month's closures of the cases
+     * reported this month (the rollups' total rows), today's closures (command_closed) */
+    gg_db_res_t *r;
+    if (gg_db_query(
+            c,
+            "SELECT (SELECT open FROM case_load WHERE unit_id = $1), "
+            "(SELECT overdue FROM case_load WHERE unit_id = $1), "
+            "(SELECT yellow FROM case_load WHERE unit_id = $1), "
+            "(SELECT closed FROM command_closed WHERE unit_id = $1 AND day = $2), "
+            "x.rep, x.cl, x.ot FROM (SELECT COALESCE(SUM(CASE WHEN day = $2 THEN reported ELSE 0 END), 0) "
+            "AS rep, COALESCE(SUM(closed), 0) AS cl, COALESCE(SUM(closed_on_time), 0) AS ot FROM "
+            "case_rollup WHERE unit_id = $1 AND category_id = 0 AND channel = '' AND day >= $3 AND "
+            "day <= $2) x",
+            GG_ARGS(GG_I64(u->id), GG_TEXT(today), GG_TEXT(month)), &r, err) < 0)
+        return -1;
+    int step = gg_db_next(r, err);
+    if (step == 1) {
+        int64_t *f[7] = {&out->open,           &out->overdue,       &out->yellow,        &out->closed_today,
+                         &out->reported_today, &out->on_time_total, &out->on_time_closed};
+        for (int i = 0; i < 7; i++)
+            *f[i] = gg_db_isnull(r, i) ? 0 : gg_db_i64(r, i);
     }
     gg_db_res_free(r);
+    return step < 0 ? -1 : 0;
+}
+
+int gg_command_case_event(gg_op_t *op, const gg_case_event_t *e, gg_error_t *err)
+{
+    if (!e->to_state || strcmp(e->to_state, "closed") || (e->from_state && !strcmp(e->from_state, "closed")))
+        return 0;
+    const char *path = NULL;
+    gg_db_res_t *r;
+    if (gg_db_query(op->c, "SELECT unit_path FROM case_item WHERE id = $1", GG_ARGS(GG_I64(e->case_id)), &r,
+                    err) < 0)
+        return -1;
+    int step = gg_db_next(r, err);
+    if (step == 1) path = gg_strdup(op->arena, gg_db_text(r, 0));
+    gg_db_res_free(r);
     if (step < 0) return -1;
-    qsort(ch, (size_t)nch, sizeof *ch, top_cmp);
-    *chans = ch;
-    *nchans = nch;
+    if (!path) return 0;
+    char day[11];
+    local_day(e->at ? e->at : gg_now_ms(), day);
+    /* the unit and every ancestor: the ids of its path ("/1/7/93/") */
+    for (const char *p = path; *p;) {
+        while (*p == '/')
+            p++;
+        if (!*p) break;
+        char *end;
+        long long id = strtoll(p, &end, 10);
+        if (end == p) break;
+        p = end;
+        if (gg_db_exec(op->c,
+                       "INSERT INTO command_closed (unit_id, day, closed) VALUES ($1, $2, 1) "
+                       "ON CONFLICT (unit_id, day) DO UPDATE SET closed = command_closed.closed + 1",
+                       GG_ARGS(GG_I64(id), GG_TEXT(day)), NULL, err) < 0)
+            return -1;
+    }
     return 0;
+}
+
+int gg_command_children(gg_op_t *op, const gg_unit_t *u, gg_command_child_t **rows, int *n, gg_error_t *err)
+{
+    gg_case_load_t *l;
+    int nl;
+    *rows = NULL;
+    *n = 0;
+    if (gg_case_load_children(op->c, op->arena, op->auth, u, &l, &nl, err) < 0) return -1;
+    gg_command_child_t *out = gg_zalloc(op->arena, sizeof *out * (size_t)(nl + 1));
+    for (int i = 0; i < nl; i++)
+        out[i] = (gg_command_child_t){l[i].id,  l[i].name, l[i].level,   l[i].has_centroid, l[i].lat,
+                                      l[i].lon, l[i].open, l[i].overdue, l[i].yellow};
+    *rows = out;
+    *n = nl;
+    return 0;
+}
+
+static int top_of(gg_db_conn_t *c, gg_arena_t *a, const gg_auth_t *auth, const gg_unit_t *u, const char *by,
+                  const char *from, const char *to, gg_command_top_t **out, int *n, gg_error_t *err)
+{
+    gg_measure_row_t *rows;
+    int nr;
+    *out = NULL;
+    *n = 0;
+    if (gg_measure_series(c, a, auth, u, by, from, to, &rows, &nr, err) < 0) return -1;
+    gg_command_top_t *t = gg_zalloc(a, sizeof *t * (size_t)(nr + 1));
+    int k = 0;
+    for (int i = 0; i < nr; i++)
+        if (rows[i].reported > 0)
+            t[k++] = (gg_command_top_t){strtoll(rows[i].key, NULL, 10), rows[i].key, rows[i].name, NULL,
+                                        rows[i].reported};
+    qsort(t, (size_t)k, sizeof *t, top_cmp);
+    *out = t;
+    *n = k > 10 ? 10 : k;
+    return 0;
+}
+
+int gg_command_top(gg_db_conn_t *c, gg_arena_t *a, const gg_auth_t *auth, const gg_unit_t *u, int64_t now,
+                   gg_command_top_t **cats, int *ncats, gg_command_top_t **chans, int *nchans,
+                   gg_error_t *err)
+{
+    char today[11], month[11];
+    local_day(now, today);
+    local_day(gg_command_month_start(now), month);
+    return top_of(c, a, auth, u, "category", month, today, cats, ncats, err) < 0 ||
+                   top_of(c, a, auth, u, "channel", month, today, chans, nchans, err) < 0
+               ? -1
+               : 0;
 }
 
 /* ---- markers ---- */

@@ -16,6 +16,7 @@
 #ifndef GG_DOMAIN_COMMAND_COMMAND_H
 #define GG_DOMAIN_COMMAND_COMMAND_H
 
+#include "domain/cases/case.h"
 #include "domain/op.h"
 #include "domain/tree/unit.h"
 
@@ -30,14 +31,15 @@ int gg_command_counters(gg_db_conn_t *c, const gg_unit_t *u, int64_t now, gg_com
 /* One child of the unit (the drill-down and the map's colours). */
 typedef struct gg_command_child {
     int64_t id;
-    const char *name, *level, *code;
+    const char *name, *level;
     int has_centroid;
     double lat, lon;
     int64_t open, overdue, yellow;
 } gg_command_child_t;
 
-int gg_command_children(gg_op_t *op, const gg_unit_t *u, int64_t now, gg_command_child_t **rows, int *n,
-                        gg_error_t *err);
+int gg_command_children(gg_op_t *op, const gg_unit_t *u, gg_command_child_t **rows, int *n, gg_error_t *err);
+
+int gg_command_case_event(gg_op_t *op, const gg_case_event_t *e, gg_error_t *err);
 
 typedef struct gg_command_top {
     int64_t id; /* category id; 0 for a channel */
@@ -45,9 +47,11 @@ typedef struct gg_command_top {
     int64_t count;
 } gg_command_top_t;
 
-/* The month's reports by category (top level of the catalogue) and by channel, most first (at most 10). */
-int gg_command_top(gg_db_conn_t *c, gg_arena_t *a, const gg_unit_t *u, int64_t now, gg_command_top_t **cats,
-                   int *ncats, gg_command_top_t **chans, int *nchans, gg_error_t *err);
+/* The reports of the cases reported this month by category and by channel (gg_measure_series), most first
+ * (at most 10). */
+int gg_command_top(gg_db_conn_t *c, gg_arena_t *a, const gg_auth_t *auth, const gg_unit_t *u, int64_t now,
+                   gg_command_top_t **cats, int *ncats, gg_command_top_t **chans, int *nchans,
+                   gg_error_t *err);
 
 #define GG_COMMAND_MARKER_ROWS 50000
 
