@@ -1,6 +1,7 @@
 /* command.c — /api/v1/command/… (the command centre's summary and map markers) and /api/v1/hotspots… (高发点,
  * 重复诉求, rising grids): reads over a unit the caller holds dashboard.read on (404 otherwise). */
 #include <math.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -85,29 +86,66 @@ static void write_rate(gg_jw_t *w, const char *key, int64_t num, int64_t den)
 
 /* ---- GET /command/summary?unit_id= ---- */
 
-static int summary_respond(gg_write_t *w, gg_error_t *err)
+/* The unit's part of a summary (counters, children, top lists, geometry: the same for every caller) as JSON
+ * text, kept per unit until a case event commits on this node (gg_command_generation) or SUMMARY_TTL_MS
+ * pass (other nodes' writes, the new day): wall screens and desk pages of one county read it once. */
+#define SUMMARY_TTL_MS 1000
+#define SUMMARY_SLOTS 64
+
+typedef struct slot {
+    int64_t unit_id, at_ms;
+    uint64_t gen;
+    char *json; /* the ancestors as lines "path\tjson\n", a NUL, then the unit's part */
+    size_t len;
+} slot_t;
+
+static slot_t slots[SUMMARY_SLOTS];
+static pthread_mutex_t slots_lock = PTHREAD_MUTEX_INITIALIZER;
+
+static char *cached(int64_t unit, uint64_t gen, int64_t now, gg_arena_t *a, size_t *len)
 {
-    gg_unit_t u, *anc = NULL;
-    int nanc = 0, nch = 0, ncat = 0, nchan = 0;
+    char *out = NULL;
+    pthread_mutex_lock(&slots_lock);
+    slot_t *s = &slots[(uint64_t)unit % SUMMARY_SLOTS];
+    if (s->json && s->unit_id == unit && s->gen == gen && now - s->at_ms < SUMMARY_TTL_MS &&
+        now >= s->at_ms) {
+        out = gg_alloc(a, s->len + 1);
+        memcpy(out, s->json, s->len);
+        out[s->len] = 0;
+        *len = s->len;
+    }
+    pthread_mutex_unlock(&slots_lock);
+    return out;
+}
+
+static void keep(int64_t unit, uint64_t gen, int64_t now, const char *json, size_t len)
+{
+    char *copy = malloc(len + 1);
+    if (!copy) return;
+    memcpy(copy, json, len);
+    copy[len] = 0;
+    pthread_mutex_lock(&slots_lock);
+    slot_t *s = &slots[(uint64_t)unit % SUMMARY_SLOTS];
+    char *old = s->json;
+    *s = (slot_t){unit, now, gen, copy, len};
+    pthread_mutex_unlock(&slots_lock);
+    free(old);
+}
+
+/* ,"as_of":…,"counters":…,"children":…,"top_categories":…,"top_channels":…,"geometry":… */
+static int unit_part(gg_write_t *w, const gg_unit_t *u, int64_t now, gg_buf_t *b, gg_error_t *err)
+{
+    int nch = 0, ncat = 0, nchan = 0;
     gg_command_counters_t k;
     gg_command_child_t *ch = NULL;
     gg_command_top_t *cats = NULL, *chans = NULL;
-    int64_t now = gg_now_ms();
-    if (unit_of(w, &u, err) < 0 || gg_unit_ancestors(w->op.c, w->op.arena, &u, &anc, &nanc, err) < 0 ||
-        gg_command_counters(w->op.c, &u, now, &k, err) < 0 ||
-        gg_command_children(&w->op, &u, &ch, &nch, err) < 0 ||
-        gg_command_top(w->op.c, w->op.arena, w->op.auth, &u, now, &cats, &ncat, &chans, &nchan, err) < 0)
+    if (gg_command_counters(w->op.c, u, now, &k, err) < 0 ||
+        gg_command_children(&w->op, u, &ch, &nch, err) < 0 ||
+        gg_command_top(w->op.c, w->op.arena, w->op.auth, u, now, &cats, &ncat, &chans, &nchan, err) < 0)
         return -1;
-    gg_jw_t *jw = gg_api_json(w->req, w->status);
+    gg_jw_t j, *jw = &j;
+    gg_jw_init(jw, b);
     gg_jw_obj(jw);
-    gg_jw_key(jw, "unit");
-    write_unit_ref(jw, &u);
-    /* the breadcrumb: the ancestors the caller may also open here */
-    gg_jw_key(jw, "ancestors");
-    gg_jw_arr(jw);
-    for (int i = 0; i < nanc; i++)
-        if (gg_auth_can(w->op.auth, GG_P_DASHBOARD_READ, anc[i].path)) write_unit_ref(jw, &anc[i]);
-    gg_jw_arr_end(jw);
     gg_jw_ktime(jw, "as_of", now);
     gg_jw_key(jw, "counters");
     gg_jw_obj(jw);
@@ -156,11 +194,78 @@ static int summary_respond(gg_write_t *w, gg_error_t *err)
     /* where the map's shapes come from: the children's borders, or (a community) its grids */
     gg_jw_key(jw, "geometry");
     gg_jw_obj(jw);
-    gg_jw_kstr(jw, "borders", gg_sprintf(w->op.arena, "/api/v1/units/%lld/borders", (long long)u.id));
+    gg_jw_kstr(jw, "borders", gg_sprintf(w->op.arena, "/api/v1/units/%lld/borders", (long long)u->id));
     gg_jw_kstr(
         jw, "grids",
-        gg_sprintf(w->op.arena, "/api/v1/grids?unit_id=%lld&format=geojson&limit=1000", (long long)u.id));
+        gg_sprintf(w->op.arena, "/api/v1/grids?unit_id=%lld&format=geojson&limit=1000", (long long)u->id));
     gg_jw_obj_end(jw);
+    gg_jw_obj_end(jw);
+    b->data[0] = ','; /* {…} → ,… (the closing brace dropped below) */
+    b->len--;
+    b->data[b->len] = 0;
+    return 0;
+}
+
+static int summary_respond(gg_write_t *w, gg_error_t *err)
+{
+    gg_unit_t u, *anc = NULL;
+    int nanc = 0;
+    int64_t now = gg_now_ms();
+    uint64_t gen = gg_command_generation();
+    if (unit_of(w, &u, err) < 0) return -1;
+    size_t len = 0;
+    char *all = cached(u.id, gen, now, w->op.arena, &len);
+    if (!all) {
+        /* the ancestors (each with its path, filtered per caller below), a NUL, the unit's part */
+        if (gg_unit_ancestors(w->op.c, w->op.arena, &u, &anc, &nanc, err) < 0) return -1;
+        gg_buf_t b = {0}, p = {0}, part = {0};
+        for (int i = 0; i < nanc; i++) {
+            gg_jw_t j;
+            p.len = 0;
+            gg_jw_init(&j, &p);
+            write_unit_ref(&j, &anc[i]);
+            gg_buf_printf(&b, "%s\t%s\n", anc[i].path, p.data);
+        }
+        gg_buf_free(&p);
+        gg_buf_append(&b, "", 1);
+        if (unit_part(w, &u, now, &part, err) < 0) {
+            gg_buf_free(&b);
+            gg_buf_free(&part);
+            return -1;
+        }
+        gg_buf_append(&b, part.data, part.len);
+        gg_buf_free(&part);
+        keep(u.id, gen, now, b.data, b.len);
+        all = gg_alloc(w->op.arena, b.len + 1);
+        memcpy(all, b.data, b.len);
+        all[b.len] = 0;
+        len = b.len;
+        gg_buf_free(&b);
+    }
+    size_t alen = strlen(all);
+    const char *part = all + alen + 1;
+    len -= alen + 1;
+    gg_jw_t *jw = gg_api_json(w->req, w->status);
+    gg_jw_obj(jw);
+    gg_jw_key(jw, "unit");
+    write_unit_ref(jw, &u);
+    /* the breadcrumb: the ancestors the caller may also open here */
+    gg_jw_key(jw, "ancestors");
+    gg_buf_puts(jw->buf, "[");
+    int first = 1;
+    for (char *line = all; *line;) {
+        char *tab = strchr(line, '\t'), *nl = tab ? strchr(tab, '\n') : NULL;
+        if (!nl) break;
+        *tab = 0;
+        if (gg_auth_can(w->op.auth, GG_P_DASHBOARD_READ, line)) {
+            if (!first) gg_buf_append(jw->buf, ",", 1);
+            gg_buf_append(jw->buf, tab + 1, (size_t)(nl - tab - 1));
+            first = 0;
+        }
+        line = nl + 1;
+    }
+    gg_buf_puts(jw->buf, "]");
+    gg_buf_append(jw->buf, part, len);
     gg_jw_obj_end(jw);
     return 0;
 }

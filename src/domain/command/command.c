@@ -92,8 +92,23 @@ int gg_command_counters(gg_db_conn_t *c, const gg_unit_t *u, int64_t now, gg_com
     return step < 0 ? -1 : 0;
 }
 
+static _Atomic uint64_t generation = 1;
+
+uint64_t gg_command_generation(void)
+{
+    return generation;
+}
+
+static void bump(gg_db_conn_t *c, void *ctx)
+{
+    (void)c;
+    (void)ctx;
+    generation++;
+}
+
 int gg_command_case_event(gg_op_t *op, const gg_case_event_t *e, gg_error_t *err)
 {
+    gg_db_on_commit(op->c, bump, NULL); /* the summaries this node keeps are out of date once it commits */
     if (!e->to_state || strcmp(e->to_state, "closed") || (e->from_state && !strcmp(e->from_state, "closed")))
         return 0;
     const char *path = NULL;

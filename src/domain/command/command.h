@@ -40,6 +40,8 @@ typedef struct gg_command_child {
 int gg_command_children(gg_op_t *op, const gg_unit_t *u, gg_command_child_t **rows, int *n, gg_error_t *err);
 
 int gg_command_case_event(gg_op_t *op, const gg_case_event_t *e, gg_error_t *err);
+/* Goes up after each commit of a case event on this node (the API's summary cache keys on it). */
+uint64_t gg_command_generation(void);
 
 typedef struct gg_command_top {
     int64_t id; /* category id; 0 for a channel */
