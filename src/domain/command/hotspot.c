@@ -5,8 +5,19 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #define DAY_MS (86400LL * 1000)
+#define LOCAL_MS (8LL * 3600 * 1000)
+
+/* the local date (Asia/Shanghai) of t as 'YYYY-MM-DD' */
+static void local_day(int64_t t, char out[11])
+{
+    time_t s = (time_t)((t + LOCAL_MS) / 1000);
+    struct tm tm;
+    gmtime_r(&s, &tm);
+    strftime(out, 11, "%Y-%m-%d", &tm);
+}
 
 static const char *subtree(gg_arena_t *a, const gg_unit_t *u, const char *col)
 {
@@ -417,19 +428,24 @@ int gg_rising(gg_op_t *op, const gg_unit_t *u, const gg_hotspot_query_t *q, gg_r
     gg_arena_t *a = op->arena;
     *rows = NULL;
     *n = 0;
-    int64_t mid = q->now - (int64_t)q->days * DAY_MS, from = mid - (int64_t)q->days * DAY_MS;
+    /* from the rollups' total rows of each grid (cases by the local day they were reported) */
+    int64_t mid = q->now - (int64_t)(q->days - 1) * DAY_MS, from = mid - (int64_t)q->days * DAY_MS;
+    char dmid[11], dfrom[11];
+    local_day(mid, dmid);
+    local_day(from, dfrom);
     const char *sql = gg_sprintf(
         a,
-        "SELECT g.id, g.name, g.code, g.centroid_lat, g.centroid_lon, x.cur, x.prev FROM (SELECT c.unit_id "
+        "SELECT g.id, g.name, g.code, g.centroid_lat, g.centroid_lon, x.cur, x.prev FROM (SELECT r.unit_id "
         "AS "
-        "uid, SUM(CASE WHEN c.created_at >= $1 THEN 1 ELSE 0 END) AS cur, SUM(CASE WHEN c.created_at < $1 "
-        "THEN "
-        "1 ELSE 0 END) AS prev FROM case_item c WHERE %s AND c.created_at >= $2 AND c.state <> 'merged' "
-        "GROUP BY "
-        "c.unit_id) x JOIN unit g ON g.id = x.uid WHERE g.level = 'grid' AND x.cur > x.prev AND x.cur >= $3",
-        subtree(a, u, "c.unit_path"));
+        "uid, SUM(CASE WHEN r.day >= $1 THEN r.reported ELSE 0 END) AS cur, SUM(CASE WHEN r.day < $1 THEN "
+        "r.reported ELSE 0 END) AS prev FROM unit u JOIN case_rollup r ON r.unit_id = u.id AND r.category_id "
+        "= 0 "
+        "AND r.channel = '' AND r.day >= $2 WHERE %s AND u.level = 'grid' GROUP BY r.unit_id) x JOIN unit g "
+        "ON "
+        "g.id = x.uid WHERE x.cur > x.prev AND x.cur >= $3",
+        subtree(a, u, "u.path"));
     gg_db_res_t *r;
-    if (gg_db_query(op->c, sql, GG_ARGS(GG_I64(mid), GG_I64(from), GG_I64(q->min_cases)), &r, err) < 0)
+    if (gg_db_query(op->c, sql, GG_ARGS(GG_TEXT(dmid), GG_TEXT(dfrom), GG_I64(q->min_cases)), &r, err) < 0)
         return -1;
     int cap = 64, step;
     gg_rising_t *out = gg_alloc(a, sizeof *out * (size_t)cap);
