@@ -253,3 +253,10 @@ PY
     awk -v v="$(median "${r_iw[@]}")" 'BEGIN { if (v <= 0) exit 1; printf "ratio inbox_worker_vs_healthz %.3f\n", v }'
     awk -v v="$(median "${r_pg[@]}")" 'BEGIN { if (v <= 0) exit 1; printf "ratio case_page_vs_healthz %.3f\n", v }'
 fi
+
+# The command centre's summary against /healthz (bench/command.sh: ratio dashboard_vs_healthz, p50/p99), on the
+# rollups' 10,000,000-case database when bench/rollups.sh has made it, else the database above.  Set
+# BENCH_SKIP_COMMAND=1 to leave it out.
+if [ -z "${BENCH_SKIP_COMMAND:-}" ]; then
+    bench/command.sh "$BUILD"
+fi

@@ -43,8 +43,10 @@ int gg_api_register(gg_router_t *r, gg_error_t *err)
         gg_api_webhook_routes,
         gg_api_hotline_link_routes,
         gg_api_video_routes,
+        gg_api_command_routes,
         gg_api_notification_routes,
         gg_api_stream_routes,
+        gg_api_measure_routes,
     };
     for (size_t i = 0; i < sizeof resources / sizeof resources[0]; i++)
         if (resources[i](r, err) < 0) return -1;

@@ -106,6 +106,11 @@ int gg_api_open311_routes(gg_router_t *r, gg_error_t *err);
 int gg_api_open311_key_routes(gg_router_t *r, gg_error_t *err);
 /* grid_assignments.c: assignments and the staffing queries */
 int gg_api_grid_assignment_routes(gg_router_t *r, gg_error_t *err);
+/* measures/measures.c: the measures of a unit's subtree and their series */
+int gg_api_measure_routes(gg_router_t *r, gg_error_t *err);
+
+/* command/command.c: the command centre's summary and markers, hotspots, repeats, rising grids */
+int gg_api_command_routes(gg_router_t *r, gg_error_t *err);
 
 /* Write e as the JSON error response. */
 void gg_api_error(gg_req_t *req, const gg_error_t *e);

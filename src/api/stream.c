@@ -13,7 +13,9 @@
 #include "api/api.h"
 #include "core/clock.h"
 #include "core/log.h"
+#include "domain/command/command.h"
 #include "domain/live.h"
+#include "domain/tree/unit.h"
 #include "json/jw.h"
 
 #define POLL_MS 250            /* without a listener (SQLite, or the PostgreSQL listener is down) */
@@ -24,6 +26,7 @@
 #define MAX_WAITING (1u << 20) /* a subscriber that reads nothing gets a reset past this */
 #define REPLAY_MAX 1000        /* Last-Event-ID further back than this: reset */
 #define TOUCH_MAX 256
+#define COUNTERS_MS 1000 /* at most one counters event a second per stream */
 
 typedef struct sub {
     struct sub *prev, *next;
@@ -35,6 +38,12 @@ typedef struct sub {
     gg_buf_t out;
     size_t sent;
     int ending; /* reset sent: end once drained */
+    /* ?counters_unit_id=: the command centre's counters of that unit (dashboard.read), sent again when a case
+     * located in its subtree changes, at most every COUNTERS_MS */
+    int64_t cunit;
+    char cpath[256];
+    int cdue;
+    int64_t clast_ms;
 } sub_t;
 
 struct gg_live_hub {
@@ -56,6 +65,7 @@ struct gg_live_hub {
     int sent_pos;
     int64_t touched[TOUCH_MAX];
     int ntouched;
+    int cpending; /* some stream's counters are due: poll soon */
 };
 
 static gg_live_hub_t *the_hub; /* for the domain's waker: one hub per process */
@@ -115,6 +125,103 @@ static void count_frame(gg_buf_t *b, int64_t n)
 typedef struct {
     int64_t account, count;
 } count_t;
+
+/* the case's location path in an outbox scope ("u=/1/7/;o=…"), or NULL */
+static const char *location_of(const char *scope)
+{
+    return scope && !strncmp(scope, "u=", 2) ? scope + 2 : NULL;
+}
+
+static void counters_frame(gg_buf_t *b, int64_t unit, const gg_command_counters_t *k)
+{
+    gg_buf_printf(b,
+                  "event: counters\ndata: {\"unit_id\":%lld,\"open\":%lld,\"overdue\":%lld,\"yellow\":%lld,"
+                  "\"reported_today\":%lld,\"closed_today\":%lld,\"on_time_month\":{\"numerator\":%lld,"
+                  "\"denominator\":%lld}}\n\n",
+                  (long long)unit, (long long)k->open, (long long)k->overdue, (long long)k->yellow,
+                  (long long)k->reported_today, (long long)k->closed_today, (long long)k->on_time_closed,
+                  (long long)k->on_time_total);
+}
+
+static int counters_of(gg_db_conn_t *c, int64_t unit, const char *path, gg_command_counters_t *k,
+                       gg_error_t *err)
+{
+    gg_unit_t u = {0};
+    u.id = unit;
+    u.path = path;
+    return gg_command_counters(c, &u, gg_now_ms(), k, err);
+}
+
+/* The streams whose counters are due and whose last counters are COUNTERS_MS old: one read per unit, then a
+ * counters event to each (those still subscribed). */
+static void counters_once(gg_live_hub_t *h)
+{
+    int64_t now = gg_mono_us() / 1000;
+    pthread_mutex_lock(&h->lock);
+    if (!h->cpending) {
+        pthread_mutex_unlock(&h->lock);
+        return;
+    }
+    int n = 0, still = 0;
+    for (sub_t *s = h->subs; s; s = s->next)
+        if (s->cdue) n++;
+    sub_t **of = calloc((size_t)n + 1, sizeof *of);
+    char(*paths)[256] = calloc((size_t)n + 1, sizeof *paths);
+    int64_t *units = calloc((size_t)n + 1, sizeof *units);
+    int k = 0;
+    for (sub_t *s = h->subs; s && of && paths && units && k < n; s = s->next) {
+        if (!s->cdue) continue;
+        if (now - s->clast_ms < COUNTERS_MS) {
+            still = 1;
+            continue;
+        }
+        of[k] = s;
+        units[k] = s->cunit;
+        memcpy(paths[k], s->cpath, sizeof paths[k]);
+        k++;
+    }
+    h->cpending = still || !of || !paths || !units;
+    pthread_mutex_unlock(&h->lock);
+    gg_command_counters_t *got = calloc((size_t)k + 1, sizeof *got);
+    int *ok = calloc((size_t)k + 1, sizeof *ok);
+    gg_db_conn_t *c = NULL;
+    gg_error_t err;
+    if (k && got && ok && gg_db_acquire(h->db, &c, &err) == 0) {
+        for (int i = 0; i < k; i++) {
+            for (int j = 0; j < i && !ok[i]; j++)
+                if (ok[j] && units[j] == units[i]) {
+                    got[i] = got[j];
+                    ok[i] = 1;
+                }
+            if (!ok[i]) ok[i] = counters_of(c, units[i], paths[i], &got[i], &err) == 0;
+            if (!ok[i]) gg_log_warn("live: counters: %s", err.message);
+        }
+        gg_db_release(h->db, c);
+    } else if (k && got && ok) {
+        gg_log_warn("live: counters: %s", err.message);
+    }
+    pthread_mutex_lock(&h->lock);
+    gg_buf_t frame = {0};
+    for (int i = 0; i < k; i++) {
+        for (sub_t *s = h->subs; s; s = s->next) {
+            if (s != of[i] || s->cunit != units[i]) continue;
+            s->cdue = 0;
+            s->clast_ms = now;
+            if (!ok || !ok[i]) break;
+            frame.len = 0;
+            counters_frame(&frame, units[i], &got[i]);
+            push(h, s, frame.data);
+            break;
+        }
+    }
+    pthread_mutex_unlock(&h->lock);
+    gg_buf_free(&frame);
+    free(of);
+    free(paths);
+    free(units);
+    free(got);
+    free(ok);
+}
 
 static void poll_once(gg_live_hub_t *h, int heartbeat)
 {
@@ -196,8 +303,12 @@ static void poll_once(gg_live_hub_t *h, int heartbeat)
         if (r->id > h->last) h->last = r->id;
         frame.len = 0;
         case_frame(&frame, r);
+        const char *loc = location_of(r->scope);
         for (sub_t *s = h->subs; s; s = s->next)
-            if (r->id > s->floor && gg_live_visible(s->auth, r->scope)) push(h, s, frame.data);
+            if (r->id > s->floor && gg_live_visible(s->auth, r->scope)) {
+                push(h, s, frame.data);
+                if (s->cunit && loc && !strncmp(loc, s->cpath, strlen(s->cpath))) s->cdue = h->cpending = 1;
+            }
     }
     h->last_notif = nlast;
     for (int i = 0; i < nc; i++) {
@@ -224,7 +335,7 @@ static void *hub_main(void *arg)
         if (!h->kicked && !h->stop) {
             struct timespec ts;
             clock_gettime(CLOCK_REALTIME, &ts);
-            long wait_ms = h->listening ? POLL_LISTENING_MS : POLL_MS;
+            long wait_ms = h->cpending ? POLL_MS : h->listening ? POLL_LISTENING_MS : POLL_MS;
             ts.tv_sec += wait_ms / 1000;
             ts.tv_nsec += (wait_ms % 1000) * 1000000L;
             if (ts.tv_nsec >= 1000000000L) {
@@ -241,6 +352,7 @@ static void *hub_main(void *arg)
         int hb = now >= next_hb;
         if (hb) next_hb = now + HEARTBEAT_MS;
         poll_once(h, hb);
+        counters_once(h);
     }
     return NULL;
 }
@@ -406,11 +518,29 @@ static void stream(gg_req_t *req)
         }
         from = v;
     }
+    int64_t cunit = 0;
+    if (gg_api_query_int(req, "counters_unit_id", 0, INT64_MAX, 0, &cunit) < 0) return;
     gg_db_conn_t *c;
     gg_auth_t *auth;
     if (gg_api_begin(req, 0, &c, &auth) < 0) return;
     gg_error_t err;
+    /* the command centre's counters: dashboard.read over the unit, else the stream is a 404 */
+    gg_unit_t cu = {0};
+    if (cunit && gg_unit_get_scoped(c, req->arena, auth, GG_P_DASHBOARD_READ, cunit, &cu, &err) < 0) {
+        gg_api_end(req, c);
+        gg_api_error(req, &err);
+        return;
+    }
+    if (cunit && strlen(cu.path) >= sizeof((sub_t *)0)->cpath) {
+        gg_api_end(req, c);
+        gg_resp_error_simple(req, 400, "invalid", "the unit's path is too long for counters");
+        return;
+    }
     sub_t *s = gg_xcalloc(1, sizeof *s);
+    if (cunit) {
+        s->cunit = cunit;
+        memcpy(s->cpath, cu.path, strlen(cu.path) + 1);
+    }
     s->auth = auth;
     s->account_id = auth->account_id;
     s->token_hash = auth->token_hash;
@@ -439,8 +569,13 @@ static void stream(gg_req_t *req)
                 if (gg_live_visible(auth, rows[i].scope)) case_frame(&head, &rows[i]);
         }
     }
-    int64_t unread = 0;
+    int64_t unread = 0, csent = 0;
     if (rc == 0) rc = gg_notification_unread(c, auth->account_id, &unread, &err);
+    gg_command_counters_t counters;
+    if (rc == 0 && cunit && (rc = counters_of(c, cunit, s->cpath, &counters, &err)) == 0) {
+        counters_frame(&head, cunit, &counters);
+        csent = gg_mono_us() / 1000;
+    }
     gg_api_end(req, c);
     if (rc < 0) {
         pthread_mutex_lock(&h->lock);
@@ -460,6 +595,7 @@ static void stream(gg_req_t *req)
     count_frame(&head, unread);
     /* nothing is sent before gg_resp_stream: the replay goes in front of what the hub added meanwhile */
     pthread_mutex_lock(&h->lock);
+    if (csent) s->clast_ms = csent;
     gg_buf_puts(&head, s->out.data ? s->out.data : "");
     gg_buf_free(&s->out);
     s->out = head;

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "core/clock.h"
+#include "domain/command/command.h"
 #include "json/jw.h"
 
 static void (*waker)(void);
@@ -142,6 +143,7 @@ int gg_live_case_event(gg_op_t *op, const gg_case_event_t *e, const char **scope
     } else if (!strcmp(a, "rate") && rating && !strcmp(rating, "unsatisfied")) {
         rc = notify_unit(op, "rated", e->case_id, owner, GG_P_CASE_DISPATCH, params, err);
     }
+    if (rc == 0) rc = gg_command_case_event(op, e, err); /* 今日办结 (domain/command/command.h) */
     if (rc < 0) return -1;
     /* other nodes' hubs hear of it at commit (api/stream.c listens on PostgreSQL); this node's at once */
     if (gg_db_conn_kind(op->c) == GG_DB_POSTGRES &&

@@ -1,10 +1,11 @@
 // menu.js — the left menu.  An item shows when the user holds its permission
 // (any of them, for an array); the server enforces the same rule on the API.
 // Pages added later append an entry here and a route in router.js.
-import { House, User, Document, OfficeBuilding, MapLocation, UserFilled, School, Postcard, Files, Collection, Calendar, Tickets, Camera, Phone, Memo, Key, Connection, Grid } from '@element-plus/icons-vue'
+import { House, User, Document, OfficeBuilding, MapLocation, UserFilled, School, Postcard, Files, Collection, Calendar, Tickets, Camera, Phone, Memo, Key, Connection, Grid, DataBoard } from '@element-plus/icons-vue'
 
 export const menuItems = [
   { route: 'home', label: 'nav.home', icon: House },
+  { route: 'command', label: 'command.nav', icon: DataBoard, permission: 'dashboard.read' },
   { route: 'field', label: 'offline.nav', icon: Grid, permission: 'case.report' },
   { route: 'cases', label: 'cases.nav', icon: Tickets, permission: ['case.dispatch', 'case.handle', 'case.report'] },
   { route: 'report', label: 'cases.navReport', icon: Camera, permission: 'case.report_own' },

@@ -31,6 +31,13 @@ const routes = [
     component: () => import('./views/TrackView.vue'),
     meta: { public: true, title: 'cases.track.title' },
   },
+  // The command centre's wall screen (1920×1080): full screen, no menus.
+  {
+    path: '/command/wall',
+    name: 'command-wall',
+    component: () => import('./views/CommandView.vue'),
+    meta: { title: 'command.wall', permission: 'dashboard.read' },
+  },
   {
     path: '/password',
     name: 'password',
@@ -47,6 +54,12 @@ const routes = [
         name: 'units',
         component: () => import('./views/UnitsView.vue'),
         meta: { title: 'nav.units', permission: 'unit.read' },
+      },
+      {
+        path: 'command',
+        name: 'command',
+        component: () => import('./views/CommandView.vue'),
+        meta: { title: 'command.title', permission: 'dashboard.read' },
       },
       // Grid map, places and people (issue 5).
       {

@@ -6,6 +6,7 @@
  * export (GET /cases/export?format=csv|xlsx) and a resident's own reports
  * (GET /me/cases).  Domain: domain/cases/case*.c; the JSON: case_json.c.
  */
+#include <stdlib.h>
 #include <string.h>
 
 #include "api/api.h"
@@ -441,6 +442,23 @@ static int list_parse_filters(gg_write_t *w, list_state_t *s)
         query_date(req, "to", 1, &f->to_ms) < 0)
         return -1;
     s->page.want_total = (int)total;
+    const char *ids = NULL;
+    if (gg_api_query_str(req, "ids", GG_CASE_FILTER_IDS * 21, &ids) < 0) return -1;
+    if (ids && *ids) {
+        /* ids=1,2,3: the cases of a hotspot or a repeat (GET /hotspots…) */
+        int64_t *v = gg_alloc(w->req->arena, sizeof *v * GG_CASE_FILTER_IDS);
+        int n = 0;
+        for (const char *p = ids; *p;) {
+            char *end;
+            long long x = strtoll(p, &end, 10);
+            if (end == p || x <= 0 || (*end && *end != ',') || n == GG_CASE_FILTER_IDS)
+                return bad_query(req, "ids", "ids is a comma-separated list of at most 500 case ids");
+            v[n++] = x;
+            p = *end ? end + 1 : end;
+        }
+        f->ids = v;
+        f->nids = n;
+    }
     if (f->box && *f->box && !gg_case_box_valid(f->box))
         return bad_query(req, "box",
                          "box is one of mine, dispatch, verify, supervised, overdue, near_due, all");

@@ -146,6 +146,14 @@ static int build_where(gg_op_t *op, const gg_case_filter_t *f, where_t *w, int *
                               u.path));
         }
     }
+    if (f->nids > 0) {
+        gg_buf_t ids = {0};
+        for (int i = 0; i < f->nids && i < GG_CASE_FILTER_IDS; i++)
+            gg_buf_printf(&ids, "%s%lld", i ? ", " : "", (long long)f->ids[i]);
+        add(w, gg_sprintf(a, "c.id IN (%s)", ids.data));
+        gg_buf_free(&ids);
+        *selective = 1;
+    }
     if (f->assignee_id) add_arg(w, "c.handler_account_id = $%d", GG_I64(f->assignee_id));
     if (f->from_ms) add_arg(w, "c.created_at >= $%d", GG_I64(f->from_ms));
     if (f->to_ms) add_arg(w, "c.created_at < $%d", GG_I64(f->to_ms));

@@ -15,7 +15,8 @@
  *   all         everything visible (case_item (unit_path, id) and the primary key).
  * Filters narrow any box: state, category (with its subcategories), channel, unit (its subtree), assignee
  * (the handler account), created from/to (local dates), q (number, description, address), caller phone
- * (blind index; the caller must hold case.dispatch, and the lookup is audited by the API).
+ * (blind index; the caller must hold case.dispatch, and the lookup is audited by the API), ids (the cases of
+ * a hotspot or repeat, at most GG_CASE_FILTER_IDS; visibility still applies).
  */
 #ifndef GG_DOMAIN_CASES_CASE_LIST_H
 #define GG_DOMAIN_CASES_CASE_LIST_H
@@ -26,7 +27,9 @@ typedef struct gg_case_filter {
     const char *box; /* NULL or "all" */
     const char *state, *channel, *q, *caller_phone;
     int64_t category_id, unit_id, assignee_id;
-    int64_t from_ms, to_ms;      /* created_at in [from, to); 0: open */
+    int64_t from_ms, to_ms; /* created_at in [from, to); 0: open */
+    const int64_t *ids;     /* nids > 0: only these cases */
+    int nids;
     int64_t reporter_account_id; /* GET /me/cases: only this reporter's (visibility is then not needed) */
     int64_t now;
     int summary; /* 1: inbox rows (gg_case_list): only the fields of gg_case_summary_t's comment are read */
@@ -35,6 +38,8 @@ typedef struct gg_case_filter {
     struct gg_names *names; /* with summary: the names from this snapshot (domain/cases/names.h) instead of
                                joining category and unit on every row; NULL: the joins */
 } gg_case_filter_t;
+
+#define GG_CASE_FILTER_IDS 500
 
 /* 1 when box is one of the boxes above. */
 int gg_case_box_valid(const char *box);

@@ -1,4 +1,5 @@
 // English.  Keys mirror zh-CN.js one to one.
+import commandEn from './command.en.js'
 import categoriesEn from './categories.en.js'
 import governance from './governance.en.js'
 import live from './live.en.js'
@@ -11,6 +12,8 @@ import webhooksEn from './webhooks.en.js'
 
 import offlineEn from './offline.en.js'
 export default {
+  // the command centre (command.*.js)
+  ...commandEn,
   // the grid worker's phone app (offline.*.js)
   ...offlineEn,
   // the case loop (cases.*.js)

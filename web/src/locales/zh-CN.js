@@ -1,6 +1,7 @@
 // Simplified Chinese — the default language of gridgov.
 // Keys mirror en.js one to one; vue-i18n treats { } @ | as syntax, so they are
 // avoided in the texts.
+import commandZh from './command.zh-CN.js'
 import categoriesZh from './categories.zh-CN.js'
 import governance from './governance.zh-CN.js'
 import live from './live.zh-CN.js'
@@ -13,6 +14,8 @@ import webhooksZh from './webhooks.zh-CN.js'
 
 import offlineZh from './offline.zh-CN.js'
 export default {
+  // the command centre (command.*.js)
+  ...commandZh,
   // the grid worker's phone app (offline.*.js)
   ...offlineZh,
   // the case loop (cases.*.js)
