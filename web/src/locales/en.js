@@ -384,6 +384,7 @@ export default {
       pii_export: 'Personal data exported',
       audit_export: 'Audit log exported',
       demo_generate: 'Demo data generated',
+      report_request: 'Report requested',
     },
     prefixes: {
       login: 'Failed and refused logins',

@@ -386,6 +386,7 @@ export default {
       pii_export: '导出个人信息',
       audit_export: '导出审计日志',
       demo_generate: '生成演示数据',
+      report_request: '生成报告',
     },
     prefixes: {
       login: '登录失败与拒绝',
