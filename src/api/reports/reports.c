@@ -5,6 +5,7 @@
  */
 #include <string.h>
 
+#include "api/export.h"
 #include "api/api.h"
 #include "api/write.h"
 #include "domain/reports/report.h"
@@ -124,11 +125,17 @@ static int list_respond(gg_write_t *w, gg_error_t *err)
     return 0;
 }
 
-static const gg_write_op_t REPORT_LIST = {
-    .state_size = sizeof(list_state_t),
-    .parse = list_parse,
-    .respond = list_respond,
+/* ?format=xlsx (api/export.h) */
+static const gg_export_col_t report_list_cols[] = {
+    {"unit.name", "单位", 20}, {"period", "月份", 10},           {"status", "状态", 10},
+    {"origin", "来源", 10},    {"generated_at", "生成时间", 26},
 };
+static const gg_export_t REPORT_LIST_XLSX = {"reports", "报告", GG_EXPORT_COLS(report_list_cols)};
+
+static const gg_write_op_t REPORT_LIST = {.state_size = sizeof(list_state_t),
+                                          .parse = list_parse,
+                                          .respond = list_respond,
+                                          .xlsx = &REPORT_LIST_XLSX};
 
 /* ---- GET /reports/{id}/pdf, /reports/{id}/xlsx ---- */
 
