@@ -17,7 +17,9 @@ static int parse_filter(gg_req_t *req, gg_audit_filter_t *f)
 {
     int64_t limit;
     *f = (gg_audit_filter_t){0};
-    if (gg_api_query_int(req, "limit", 1, 200, 50, &limit) < 0 ||
+    if (gg_api_query_int(req, "limit", 1, gg_api_export_rows() ? gg_api_export_rows() : 200,
+                         gg_api_export_rows() ? gg_api_export_rows() : 50,
+                         &limit) < 0 || /* an export: one big page */
         gg_api_query_int(req, "before", 0, INT64_MAX, 0, &f->before_seq) < 0 ||
         gg_api_query_int(req, "account_id", 0, INT64_MAX, 0, &f->account_id) < 0 ||
         gg_api_query_str(req, "action", 64, &f->action) < 0 ||

@@ -99,7 +99,7 @@ static int list_parse(gg_write_t *w)
     list_state_t *s = w->state;
     if (gg_api_query_int(w->req, "unit_id", 1, INT64_MAX, 0, &s->unit_id) < 0 ||
         gg_api_query_int(w->req, "subtree", 0, 1, 0, &s->subtree) < 0 ||
-        gg_api_query_int(w->req, "limit", 1, 500, 100, &s->limit) < 0)
+        gg_api_query_int(w->req, "limit", 1, 500, gg_api_export_rows() ? 500 : 100, &s->limit) < 0)
         return -1;
     if (!s->unit_id) {
         gg_error_t err;

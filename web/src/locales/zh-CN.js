@@ -12,7 +12,10 @@ import open311Zh from './open311.zh-CN.js'
 import webhooksZh from './webhooks.zh-CN.js'
 
 import offlineZh from './offline.zh-CN.js'
+import reportsZh from './reports.zh-CN.js'
 export default {
+  // monthly reports and the table export button (reports.*.js)
+  ...reportsZh,
   // the grid worker's phone app (offline.*.js)
   ...offlineZh,
   // the case loop (cases.*.js)
