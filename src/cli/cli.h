@@ -22,6 +22,7 @@ int gg_cmd_import_divisions(int argc, char **argv);
 int gg_cmd_import_calendar(int argc, char **argv);
 int gg_cmd_demo_cases(int argc, char **argv);
 int gg_cmd_workflow(int argc, char **argv);
+int gg_cmd_rollup_check(int argc, char **argv);
 
 struct gg_division_stats;
 /* The import as `gridgov demo` also uses it; only: "420204,652901" or NULL. */
@@ -68,5 +69,11 @@ int gg_cli_take_opts(int argc, char **argv, const gg_cli_opt_t *opts, int nopts,
 /* Open the database (migrated) and the key file bound to it; fills sec. */
 int gg_cli_open_app(const gg_config_t *cfg, gg_db_t **db, gg_keys_t *keys, gg_security_t *sec,
                     int *key_created, gg_error_t *err);
+
+/* The case rollups (domain/measures/rollup.h), cmd_rollup_check.c: built once when the setting rollups_built
+ * is '0' (force: rebuilt anyway, after a bulk load), on the office hours of cfg or on cal. */
+int gg_cli_rollups_build(const gg_config_t *cfg, gg_db_t *db, int force, gg_error_t *err);
+#include "domain/cases/calendar.h"
+int gg_cli_rollups_with(gg_db_t *db, gg_calendar_t *cal, int force, gg_error_t *err);
 
 #endif

@@ -47,6 +47,7 @@ int gg_cli_demo_cases(const gg_config_t *cfg, gg_db_t *db, const gg_security_t *
     o->progress = progress;
     o->progress_ctx = &tty;
     if (rc == 0) rc = gg_demo_cases_generate(db, sec, o, st, err);
+    if (rc == 0) rc = gg_cli_rollups_with(db, cal, 1, err); /* the bulk load wrote no rollups */
     if (tty && st->cases) fputc('\n', stderr);
     gg_cal_snapshot_release(snap);
     gg_calendar_free(cal);

@@ -14,6 +14,10 @@ int gg_cmd_migrate(int argc, char **argv)
     int applied = 0;
     if (gg_cli_open_db(&cfg, &db, &applied, &err) < 0) return gg_cli_fail(&err);
     printf("migrate: %d migration(s) applied\n", applied);
+    if (gg_cli_rollups_build(&cfg, db, 0, &err) < 0) {
+        gg_db_close(db);
+        return gg_cli_fail(&err);
+    }
     gg_db_close(db);
     return 0;
 }

@@ -93,6 +93,7 @@ int gg_cmd_serve(int argc, char **argv)
         goto done;
     }
     if (load_calendar(&app, &cfg.office_hours, &err) < 0) goto done;
+    if (gg_cli_rollups_with(app.db, app.calendar, 0, &err) < 0) goto done; /* once, an older database */
     gg_attachment_set_max_bytes(cfg.attachment_max_bytes);
     gg_attachment_owners_init();
     router = gg_router_new();

@@ -89,6 +89,12 @@ static const gg_command_t commands[] = {
      "server writes, and back up first if the database matters.  --calendar: the chinese-days data\n"
      "loaded first (default .cache/chinese-days/package/dist).\n",
      gg_cmd_demo_cases},
+    {"rollup-check", "compare the case rollups with a recomputation from the cases",
+     "usage: gridgov rollup-check [--fix] [options]\n\nRecomputes the daily case rollups, each case's "
+     "contribution and the open-case\ngauge from the cases, their events, tasks and marks, prints every "
+     "difference and exits 1\nwhen there is one.  --fix rewrites them from the recomputation "
+     "(docs/measures.md).\n",
+     gg_cmd_rollup_check},
     {"workflow", "print the case loop's transition table",
      "usage: gridgov workflow --markdown\n\nPrints the states, actions and who may take them "
      "(src/domain/cases/"

@@ -106,11 +106,14 @@ def test_schedule_on_the_first_generates_last_month(rep):
     assert "本月受理事件4件，办结1件，其中按期办结1件，按期办结率100.0%" in text
     assert "团城山街道" in text and "新下陆街道" in text  # by child unit
     assert "热线" in text  # by channel
+    assert "五、考核指标" in text and "考核指标暂无法计算" not in text
 
     x = leader.get(county["files"]["xlsx"]["url"])
     assert x.status_code == 200 and zipfile.is_zipfile(io.BytesIO(x.content))
     wb = openpyxl.load_workbook(io.BytesIO(x.content))
-    assert wb.sheetnames == ["概况", "按事项分类", "按上报渠道", "按下级单位"]
+    assert wb.sheetnames == ["概况", "按事项分类", "按上报渠道", "按下级单位", "考核指标"]
+    measures = {row[1]: row for row in list(wb["考核指标"].iter_rows(values_only=True))[1:]}
+    assert "closure_rate" in measures and "on_time_rate" in measures  # domain/measures, the month's figures
     summary = {row[0]: row[1] for row in wb["概况"].iter_rows(values_only=True)}
     assert summary["单位"] == "下陆区" and summary["统计月份"] == "2026-11"
     assert summary["受理事件"] == 4 and summary["办结事件"] == 1

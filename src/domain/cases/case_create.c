@@ -10,6 +10,7 @@
 #include "domain/cases/category.h"
 #include "domain/cases/deadline.h"
 #include "domain/identity/audit.h"
+#include "domain/measures/rollup.h"
 #include "domain/people/registration.h"
 #include "domain/tree/unit.h"
 #include "domain/validate.h"
@@ -460,6 +461,7 @@ int gg_case_create(gg_op_t *op, const gg_case_env_t *env, const gg_case_in_t *in
             return -1;
     }
     if (in->has_point && flag_duplicates(op, &set, *id, k.id, in->lat, in->lon, now, err) < 0) return -1;
+    if (gg_rollup_case_changed(op, env->cal, *id, err) < 0) return -1; /* docs/measures.md */
 
     /* on record: what was made, where, by which channel — no personal data */
     gg_buf_t b = {0};

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "domain/cases/case.h"
+#include "domain/measures/rollup.h"
 #include "domain/op.h"
 #include "domain/setting.h"
 
@@ -59,7 +60,8 @@ static int mark_kind(gg_db_conn_t *c, gg_arena_t *a, run_t *x, const char *kind,
                              .action = red ? "mark_red" : "mark_yellow",
                              .from_state = states[i],
                              .to_state = states[i]};
-        if (gg_case_event_add(&op, &e, NULL, err) < 0) return -1;
+        if (gg_case_event_add(&op, &e, NULL, err) < 0 || gg_rollup_case_changed(&op, NULL, ids[i], err) < 0)
+            return -1;
         if (red)
             x->red++;
         else

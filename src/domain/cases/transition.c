@@ -10,6 +10,7 @@
 #include "domain/cases/deadline.h"
 #include "domain/cases/workflow.h"
 #include "domain/identity/audit.h"
+#include "domain/measures/rollup.h"
 #include "domain/tree/unit.h"
 
 #define DAY_MS (24LL * 3600 * 1000)
@@ -827,6 +828,7 @@ static int act_on(gg_op_t *op, gg_case_t *k, const char *action, const gg_case_a
                                 err) < 0)
             return -1;
     }
+    if (gg_rollup_case_changed(op, in->cal, k->id, err) < 0) return -1; /* docs/measures.md */
     char id[24];
     snprintf(id, sizeof id, "%lld", (long long)k->id);
     const char *detail =

@@ -11,7 +11,8 @@
  *
  * Content (gg_report_figures): the unit's subtree, cases reported in the month (created_at within it),
  * closed in the month, closed on time (closed_at <= due_at, or no due time), open and overdue at the end
- * of the month; the same by category, by channel and by child unit.
+ * of the month; the same by category, by channel and by child unit; and the month's measures of
+ * domain/measures (the assessment indicators) computed for a leader's view of the unit.
  *
  * Scope: reads and requests take dashboard.read over the report's unit; anything else is 404.
  */
@@ -43,6 +44,10 @@ typedef struct gg_report_figures {
     gg_report_row_t total;
     gg_report_row_t *by_category, *by_channel, *by_child;
     int ncategory, nchannel, nchild;
+    /* the measures of the month (domain/measures/measure.h: 结案率, 按期结案率, 12345 三率 …), as a leader of
+     * the unit sees them; nmeasures 0 when they could not be computed (the report says so) */
+    struct gg_measure *measures;
+    int nmeasures;
 } gg_report_figures_t;
 
 /* 'YYYY-MM' valid (months 1..12, years 2000..2099)?  Start and end (Unix ms) of that month in Shanghai. */

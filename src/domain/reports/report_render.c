@@ -9,7 +9,11 @@
 #include <xlsxwriter.h>
 
 #include "core/clock.h"
+#include "auth/roles.h"
+#include "core/log.h"
 #include "core/pdf.h"
+#include "domain/measures/measure.h"
+#include "domain/tree/unit.h"
 #include "domain/reports/report.h"
 
 /* ---- figures ---- */
@@ -163,6 +167,33 @@ int gg_report_figures(gg_db_conn_t *c, gg_arena_t *a, int64_t unit_id, const cha
         f->by_child[i].name = names[i];
     }
     f->nchild = nkids;
+
+    /* the measures, for the view of a leader of the unit (the report's reader); a failure leaves them out */
+    const gg_role_t *leader = gg_role_find("leader");
+    gg_grant_t *g = gg_zalloc(a, sizeof *g);
+    *g = (gg_grant_t){.role = "leader",
+                      .perms = leader ? leader->perms : GG_P_DASHBOARD_READ,
+                      .unit_id = unit_id,
+                      .unit_path = path,
+                      .unit_name = f->unit_name};
+    gg_auth_t *auth = gg_zalloc(a, sizeof *auth);
+    *auth = (gg_auth_t){
+        .username = "system", .display_name = "system", .ngrants = 1, .grants = g, .perms_any = g->perms};
+    gg_unit_t u;
+    int found = 0;
+    char from_day[11], to_day[11];
+    snprintf(from_day, sizeof from_day, "%s-01", period);
+    char last[32];
+    gg_time_rfc3339(to - 1, last);
+    snprintf(to_day, sizeof to_day, "%.10s", last);
+    gg_error_t merr = {0};
+    if (gg_unit_by_id(c, a, unit_id, &u, &found, &merr) < 0 || !found ||
+        gg_measures_compute(c, a, auth, &u, from_day, to_day, &f->measures, &f->nmeasures, &merr) < 0) {
+        gg_log_warn("reports: the measures of unit %lld for %s were left out: %s", (long long)unit_id, period,
+                    merr.message);
+        f->measures = NULL;
+        f->nmeasures = 0;
+    }
     return 0;
 }
 
@@ -189,6 +220,15 @@ static const char *rate(gg_arena_t *a, int64_t num, int64_t den)
 static const char *num(gg_arena_t *a, int64_t v)
 {
     return gg_sprintf(a, "%lld", (long long)v);
+}
+
+/* "97.5%", "12.3 小时", "42" or "—" */
+static const char *measure_value(gg_arena_t *a, const gg_measure_t *m)
+{
+    if (!m->has_value) return "—";
+    if (m->unit_kind && !strcmp(m->unit_kind, "percent")) return gg_sprintf(a, "%.1f%%", m->value);
+    if (m->unit_kind && !strcmp(m->unit_kind, "hours")) return gg_sprintf(a, "%.1f 小时", m->value);
+    return gg_sprintf(a, "%.0f", m->value);
 }
 
 static void pdf_breakdown(gg_pdf_t *d, gg_arena_t *a, const char *heading, const char *first_col,
@@ -248,6 +288,23 @@ static int render_pdf(const gg_report_figures_t *f, gg_arena_t *a, unsigned char
     pdf_breakdown(d, a, "二、按事项分类", "事项分类", f->by_category, f->ncategory);
     pdf_breakdown(d, a, "三、按上报渠道", "渠道", f->by_channel, f->nchannel);
     pdf_breakdown(d, a, "四、按下级单位", "单位", f->by_child, f->nchild);
+    gg_pdf_heading(d, "五、考核指标");
+    if (f->nmeasures) {
+        const char *mh[] = {"指标", "数值", "分子 / 分母", "口径"};
+        const char **mc = gg_alloc(a, sizeof(char *) * (size_t)f->nmeasures * 4);
+        for (int i = 0; i < f->nmeasures; i++) {
+            const gg_measure_t *me = &f->measures[i];
+            mc[i * 4] = me->name_zh ? me->name_zh : me->code;
+            mc[i * 4 + 1] = measure_value(a, me);
+            mc[i * 4 + 2] = me->denominator ? gg_sprintf(a, "%lld / %lld", (long long)me->numerator,
+                                                        (long long)me->denominator)
+                                           : "";
+            mc[i * 4 + 3] = me->formula_zh ? me->formula_zh : "";
+        }
+        gg_pdf_table(d, 4, mh, mc, f->nmeasures);
+    } else {
+        gg_pdf_paragraph(d, "考核指标暂无法计算，见服务日志。");
+    }
     gg_pdf_paragraph(d, "说明：受理按上报时间、办结按结案时间计入本月；按期办结指在办理时限内结案；"
                         "超期未办结为月末前已过时限、至生成时仍未结案的事件。");
     return gg_pdf_finish(d, out, len, err);
@@ -303,6 +360,22 @@ static int render_xlsx(const gg_report_figures_t *f, const char *tmp_dir, unsign
     sheet_rows(wb, bold, "按事项分类", "事项分类", f->by_category, f->ncategory);
     sheet_rows(wb, bold, "按上报渠道", "渠道", f->by_channel, f->nchannel);
     sheet_rows(wb, bold, "按下级单位", "单位", f->by_child, f->nchild);
+    lxw_worksheet *ms = workbook_add_worksheet(wb, "考核指标");
+    const char *mhead[] = {"指标", "代码", "数值", "分子", "分母", "口径"};
+    for (int c = 0; c < 6; c++)
+        worksheet_write_string(ms, 0, (lxw_col_t)c, mhead[c], bold);
+    worksheet_set_column(ms, 0, 0, 20, NULL);
+    worksheet_set_column(ms, 5, 5, 60, NULL);
+    for (int i = 0; i < f->nmeasures; i++) {
+        const gg_measure_t *m = &f->measures[i];
+        lxw_row_t r = (lxw_row_t)(i + 1);
+        worksheet_write_string(ms, r, 0, m->name_zh ? m->name_zh : m->code, NULL);
+        worksheet_write_string(ms, r, 1, m->code, NULL);
+        if (m->has_value) worksheet_write_number(ms, r, 2, m->value, NULL);
+        worksheet_write_number(ms, r, 3, (double)m->numerator, NULL);
+        worksheet_write_number(ms, r, 4, (double)m->denominator, NULL);
+        worksheet_write_string(ms, r, 5, m->formula_zh ? m->formula_zh : "", NULL);
+    }
     lxw_error e = workbook_close(wb);
     if (e != LXW_NO_ERROR) {
         unlink(path);
