@@ -297,8 +297,8 @@ static int render_pdf(const gg_report_figures_t *f, gg_arena_t *a, unsigned char
             mc[i * 4] = me->name_zh ? me->name_zh : me->code;
             mc[i * 4 + 1] = measure_value(a, me);
             mc[i * 4 + 2] = me->denominator ? gg_sprintf(a, "%lld / %lld", (long long)me->numerator,
-                                                        (long long)me->denominator)
-                                           : "";
+                                                         (long long)me->denominator)
+                                            : "";
             mc[i * 4 + 3] = me->formula_zh ? me->formula_zh : "";
         }
         gg_pdf_table(d, 4, mh, mc, f->nmeasures);
