@@ -1,5 +1,6 @@
 /* api.c — shared handler plumbing: errors, bodies, authentication, query parameters, the route table. */
 #include "api/api.h"
+#include "api/export.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -46,6 +47,7 @@ int gg_api_register(gg_router_t *r, gg_error_t *err)
         gg_api_command_routes,
         gg_api_notification_routes,
         gg_api_stream_routes,
+        gg_api_report_routes,
         gg_api_measure_routes,
     };
     for (size_t i = 0; i < sizeof resources / sizeof resources[0]; i++)
@@ -161,6 +163,8 @@ void gg_api_items_end(gg_req_t *req, gg_jw_t *w, int n, int limit, int64_t last_
 int gg_api_query_page(gg_req_t *req, int max, int def, gg_page_t *page)
 {
     int64_t limit, after;
+    /* an export (api/export.h): one page of up to GG_EXPORT_MAX_ROWS rows (a limit= given still applies) */
+    if (gg_api_export_rows() > 0) max = def = gg_api_export_rows();
     if (gg_api_query_int(req, "limit", 1, max, def, &limit) < 0 ||
         gg_api_query_int(req, "after", 0, INT64_MAX, 0, &after) < 0)
         return -1;

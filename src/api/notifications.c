@@ -1,6 +1,7 @@
 /* notifications.c — the staff notification centre: list, unread count, mark read (domain/live.h). */
 #include <string.h>
 
+#include "api/export.h"
 #include "api/stream.h"
 #include "api/write.h"
 #include "domain/live.h"
@@ -46,7 +47,17 @@ static int list_respond(gg_write_t *w, gg_error_t *err)
     return 0;
 }
 
-static const gg_write_op_t LIST = {.state_size = sizeof(lq_t), .parse = list_parse, .respond = list_respond};
+/* ?format=xlsx (api/export.h) */
+static const gg_export_col_t list_cols[] = {
+    {"kind", "类型", 16},
+    {"case_id", "事件编号", 10},
+    {"created_at", "时间", 26},
+    {"read_at", "已读时间", 26},
+};
+static const gg_export_t LIST_XLSX = {"notifications", "通知", GG_EXPORT_COLS(list_cols)};
+
+static const gg_write_op_t LIST = {
+    .state_size = sizeof(lq_t), .parse = list_parse, .respond = list_respond, .xlsx = &LIST_XLSX};
 
 static int count_respond(gg_write_t *w, gg_error_t *err)
 {

@@ -15,6 +15,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "api/export.h"
 #include "api/cases/cases_internal.h"
 #include "auth/crypto.h"
 #include "core/clock.h"
@@ -131,7 +132,14 @@ static int camera_update(gg_write_t *w, gg_error_t *err)
                             (int)gg_json_int(b, "version", 0), err);
 }
 
-static const gg_write_op_t CAMERA_LIST = {.respond = camera_list};
+/* ?format=xlsx (api/export.h) */
+static const gg_export_col_t camera_list_cols[] = {
+    {"name", "名称", 20},         {"external_id", "设备编号", 20}, {"active", "启用", 6},
+    {"alarm_count", "告警数", 8}, {"created_at", "创建时间", 26},
+};
+static const gg_export_t CAMERA_LIST_XLSX = {"cameras", "摄像头", GG_EXPORT_COLS(camera_list_cols)};
+
+static const gg_write_op_t CAMERA_LIST = {.respond = camera_list, .xlsx = &CAMERA_LIST_XLSX};
 static const gg_write_op_t CAMERA_CREATE = {.fields = GG_FIELDS(camera_fields),
                                             .run = camera_create,
                                             .respond = camera_respond,

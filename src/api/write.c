@@ -1,6 +1,8 @@
 /* write.c — gg_api_write: the runner of descriptor-driven operations (the contract is in write.h). */
 #include "api/write.h"
 
+#include "api/export.h"
+
 #include <string.h>
 
 #include "core/clock.h"
@@ -105,7 +107,13 @@ void gg_api_write(gg_req_t *req)
         if (gg_api_path_id(req, op->path_ids[i], &w.ids[i]) < 0) return;
     w.id = w.result = w.ids[0];
     if (op->state_size) w.state = gg_zalloc(req->arena, op->state_size);
-    if (op->parse && op->parse(&w) < 0) return;
+    int exporting = 0; /* ?format=xlsx of a list that has an export (api/export.h) */
+    if (gg_api_export_begin(req, op->xlsx, &exporting) < 0) return;
+    if (op->parse && op->parse(&w) < 0) {
+        gg_api_export_end();
+        return;
+    }
+    gg_api_export_end(); /* the page size is read in parse only */
     const char *key;
     if (idem_key(req, op, &key) < 0) return;
     gg_db_conn_t *c;
@@ -141,6 +149,7 @@ void gg_api_write(gg_req_t *req)
     }
     if (rc == 0 && op->respond) {
         rc = op->respond(&w, &err);
+        if (rc == 0 && exporting) rc = gg_api_export_respond(req, op->xlsx, &err);
         if (rc == 0 && w.status == 201 && op->location)
             gg_resp_header(req, "Location", gg_sprintf(req->arena, op->location, (long long)w.result));
     } else if (rc == 0) {

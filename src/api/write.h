@@ -94,6 +94,8 @@ typedef struct gg_write_op {
     const char *refused_type;
     /* Idempotency-Key (domain/idempotency.h) is honoured by every POST with run; 1 opts out. */
     int no_idempotency;
+    /* A list that answers ?format=xlsx|csv too (api/export.h): its file, sheet and columns. */
+    const struct gg_export *xlsx;
 } gg_write_op_t;
 
 /* A field list for a descriptor: .fields = GG_FIELDS(resident_fields) sets fields and nfields. */

@@ -7,6 +7,7 @@
  * main thread, so no handler runs in a random server thread.
  */
 #include <signal.h>
+#include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -21,6 +22,7 @@
 #include "domain/tree/grid.h"
 #include "api/stream.h"
 #include "worker/deadlines.h"
+#include "worker/reports_job.h"
 #include "worker/housekeeping.h"
 #include "worker/webhook_worker.h"
 #include "worker/worker.h"
@@ -70,6 +72,8 @@ int gg_cmd_serve(int argc, char **argv)
     gg_worker_t *deliverer = NULL; /* the outbox's runner: a slow endpoint must not delay housekeeping */
     gg_webhook_worker_t webhooks = {0};
     gg_deadlines_t deadlines = {0}; /* the scheduler job's context */
+    gg_worker_t *reporter = NULL; /* the report job's runner: rendering a report must not delay the others */
+    gg_reports_job_t reports = {0};
     gg_app_t app = {.data_dir = cfg.data_dir, .version = GG_VERSION, .public_url = cfg.public_url};
     gg_config_public_limits(&cfg, &app.public_limits);
     app.map_tiles = &cfg.map_tiles;
@@ -153,6 +157,20 @@ int gg_cmd_serve(int argc, char **argv)
             &err) < 0 ||
         gg_worker_start(deliverer, &err) < 0)
         goto done;
+    /* monthly reports (docs/reports.md): GRIDGOV_REPORT_LEVELS, default county and street; "" turns the
+     * schedule off (reports asked for are still generated) */
+    const char *levels = getenv("GRIDGOV_REPORT_LEVELS");
+    reports =
+        (gg_reports_job_t){.db = app.db, .tmp_dir = upload_dir, .levels = levels ? levels : "county,street"};
+    reporter = gg_worker_new();
+    if (gg_worker_add(reporter,
+                      &(gg_job_t){.name = "reports",
+                                  .interval_ms = GG_REPORTS_JOB_INTERVAL_MS,
+                                  .run = gg_reports_job_run,
+                                  .ctx = &reports},
+                      &err) < 0 ||
+        gg_worker_start(reporter, &err) < 0)
+        goto done;
     gg_log_info("gridgov %s listening on http://%s:%d/ (database %s, %d threads)", GG_VERSION,
                 cfg.listen_host, gg_server_port(server),
                 gg_db_kind(app.db) == GG_DB_SQLITE ? "sqlite" : "postgresql", threads);
@@ -163,6 +181,7 @@ int gg_cmd_serve(int argc, char **argv)
     rc = 0;
 
 done:
+    gg_worker_free(reporter);
     gg_worker_free(deliverer);
     gg_worker_free(worker); /* first: its jobs use the database; it wakes, lets a running job finish, joins */
     if (server) gg_server_stop(server, 10000);

@@ -75,6 +75,9 @@ class Server:
         # before within the hour.  The tests of the limits start servers that set them low again
         # (flags and env given here win).
         self.env = {**os.environ, **PUBLIC_LIMITS_FOR_TESTS, **(env or {})}
+        # the ASan build's leak check hides only third-party leaks (fontconfig's caches: tests/lsan.supp), as
+        # scripts/check.sh sets it, also when a test file is run on its own
+        self.env.setdefault("LSAN_OPTIONS", f"suppressions={os.path.join(ROOT, 'tests', 'lsan.supp')}:print_suppressions=0")
         self.proc = None
         self.start()
 

@@ -84,6 +84,7 @@ export const ACTIONS = [
   'pii.export',
   'audit.export',
   'demo.generate',
+  'report.request',
 ]
 
 /** Filter prefixes: the server matches an action ending in "." as a prefix. */

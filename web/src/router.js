@@ -138,6 +138,12 @@ const routes = [
         meta: { title: 'accounts.detailTitle', permission: 'account.read' },
       },
       {
+        path: 'reports',
+        name: 'reports',
+        component: () => import('./views/ReportsView.vue'),
+        meta: { title: 'reports.title', permission: 'dashboard.read' },
+      },
+      {
         path: 'audit',
         name: 'audit',
         component: () => import('./views/AuditView.vue'),

@@ -7,6 +7,7 @@
  */
 #include <string.h>
 
+#include "api/export.h"
 #include "api/api.h"
 #include "api/body.h"
 #include "api/write.h"
@@ -109,11 +110,15 @@ static int list_respond(gg_write_t *w, gg_error_t *err)
     return 0;
 }
 
-static const gg_write_op_t CATEGORY_LIST = {
-    .state_size = sizeof(int64_t),
-    .parse = list_parse,
-    .respond = list_respond,
+/* ?format=xlsx (api/export.h) */
+static const gg_export_col_t category_list_cols[] = {
+    {"code", "代码", 18}, {"name", "名称", 20}, {"name_en", "英文名称", 20},
+    {"depth", "层级", 6}, {"sort", "排序", 6},  {"retired", "已停用", 8},
 };
+static const gg_export_t CATEGORY_LIST_XLSX = {"categories", "事项分类", GG_EXPORT_COLS(category_list_cols)};
+
+static const gg_write_op_t CATEGORY_LIST = {
+    .state_size = sizeof(int64_t), .parse = list_parse, .respond = list_respond, .xlsx = &CATEGORY_LIST_XLSX};
 
 /* ---- one category ---- */
 

@@ -5,6 +5,7 @@
  */
 #include <string.h>
 
+#include "api/export.h"
 #include "api/api.h"
 #include "api/write.h"
 #include "domain/cases/hotline_line.h"
@@ -42,8 +43,17 @@ static int list_respond(gg_write_t *w, gg_error_t *err)
     return 0;
 }
 
+/* ?format=xlsx (api/export.h) */
+static const gg_export_col_t line_list_cols[] = {
+    {"name", "名称", 16},
+    {"number", "号码", 14},
+    {"unit_name", "所属单位", 20},
+    {"retired", "已停用", 8},
+};
+static const gg_export_t LINE_LIST_XLSX = {"hotline-lines", "热线", GG_EXPORT_COLS(line_list_cols)};
+
 static const gg_write_op_t LINE_LIST = {
-    .state_size = sizeof(int64_t), .parse = list_parse, .respond = list_respond};
+    .state_size = sizeof(int64_t), .parse = list_parse, .respond = list_respond, .xlsx = &LINE_LIST_XLSX};
 
 static int line_respond(gg_write_t *w, gg_error_t *err)
 {

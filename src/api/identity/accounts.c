@@ -10,6 +10,7 @@
  */
 #include <string.h>
 
+#include "api/export.h"
 #include "api/api.h"
 #include "api/body.h"
 #include "api/write.h"
@@ -86,11 +87,18 @@ static int list_respond(gg_write_t *w, gg_error_t *err)
     return 0;
 }
 
-static const gg_write_op_t LIST = {
-    .state_size = sizeof(struct account_query),
-    .parse = list_parse,
-    .respond = list_respond,
+/* ?format=xlsx (api/export.h) */
+static const gg_export_col_t list_cols[] = {
+    {"username", "用户名", 18},         {"display_name", "姓名", 12}, {"home_unit.name", "所属单位", 20},
+    {"home_unit.code", "单位代码", 14}, {"phone", "手机号", 14},      {"status", "状态", 10},
+    {"created_at", "创建时间", 26},
 };
+static const gg_export_t LIST_XLSX = {"accounts", "账号", GG_EXPORT_COLS(list_cols)};
+
+static const gg_write_op_t LIST = {.state_size = sizeof(struct account_query),
+                                   .parse = list_parse,
+                                   .respond = list_respond,
+                                   .xlsx = &LIST_XLSX};
 
 /* The account w->result, without its grants (the answer of its writes). */
 static int account_respond(gg_write_t *w, gg_error_t *err)

@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "api/export.h"
 #include "api/api.h"
 #include "api/people/sheet_out.h"
 #include "api/write.h"
@@ -16,7 +17,9 @@ static int parse_filter(gg_req_t *req, gg_audit_filter_t *f)
 {
     int64_t limit;
     *f = (gg_audit_filter_t){0};
-    if (gg_api_query_int(req, "limit", 1, 200, 50, &limit) < 0 ||
+    if (gg_api_query_int(req, "limit", 1, gg_api_export_rows() ? gg_api_export_rows() : 200,
+                         gg_api_export_rows() ? gg_api_export_rows() : 50,
+                         &limit) < 0 || /* an export: one big page */
         gg_api_query_int(req, "before", 0, INT64_MAX, 0, &f->before_seq) < 0 ||
         gg_api_query_int(req, "account_id", 0, INT64_MAX, 0, &f->account_id) < 0 ||
         gg_api_query_str(req, "action", 64, &f->action) < 0 ||
@@ -83,11 +86,23 @@ static int list_respond(gg_write_t *w, gg_error_t *err)
     return 0;
 }
 
-static const gg_write_op_t LIST = {
-    .state_size = sizeof(gg_audit_filter_t),
-    .parse = list_parse,
-    .respond = list_respond,
+/* ?format=xlsx (api/export.h) */
+static const gg_export_col_t list_cols[] = {
+    {"seq", "序号", 8},
+    {"at", "时间", 26},
+    {"username", "账号", 16},
+    {"action", "操作", 22},
+    {"object_type", "对象类型", 12},
+    {"object_id", "对象", 12},
+    {"unit_id", "单位编号", 10},
+    {"client_ip", "来源地址", 16},
 };
+static const gg_export_t LIST_XLSX = {"audit", "审计日志", GG_EXPORT_COLS(list_cols)};
+
+static const gg_write_op_t LIST = {.state_size = sizeof(gg_audit_filter_t),
+                                   .parse = list_parse,
+                                   .respond = list_respond,
+                                   .xlsx = &LIST_XLSX};
 
 /* ---- the CSV export, streamed ---- */
 

@@ -9,6 +9,7 @@
  */
 #include <string.h>
 
+#include "api/export.h"
 #include "api/api.h"
 #include "api/body.h"
 #include "api/write.h"
@@ -216,11 +217,19 @@ static int resident_list_respond(gg_write_t *w, gg_error_t *err)
     return 0;
 }
 
-static const gg_write_op_t RESIDENT_LIST = {
-    .state_size = sizeof(struct resident_query),
-    .parse = resident_list_parse,
-    .respond = resident_list_respond,
+/* ?format=xlsx (api/export.h) */
+static const gg_export_col_t resident_list_cols[] = {
+    {"name", "姓名", 12},          {"gender", "性别", 6},         {"birth_date", "出生日期", 12},
+    {"id_number", "证件号码", 22}, {"phone", "电话", 14},         {"resident_type", "人员类型", 10},
+    {"house.address", "住址", 30}, {"unit.name", "所属网格", 20}, {"tags", "标签", 24},
+    {"status", "状态", 10},
 };
+static const gg_export_t RESIDENT_LIST_XLSX = {"residents", "居民", GG_EXPORT_COLS(resident_list_cols)};
+
+static const gg_write_op_t RESIDENT_LIST = {.state_size = sizeof(struct resident_query),
+                                            .parse = resident_list_parse,
+                                            .respond = resident_list_respond,
+                                            .xlsx = &RESIDENT_LIST_XLSX};
 
 /* The resident w->result as the JSON body (a resident write's answer, and GET's without ?reveal). */
 static int resident_respond(gg_write_t *w, gg_error_t *err)

@@ -7,6 +7,7 @@
  */
 #include <string.h>
 
+#include "api/export.h"
 #include "api/api.h"
 #include "api/body.h"
 #include "api/write.h"
@@ -160,11 +161,17 @@ static int building_list_respond(gg_write_t *w, gg_error_t *err)
     return 0;
 }
 
-static const gg_write_op_t BUILDING_LIST = {
-    .state_size = sizeof(struct place_query),
-    .parse = building_list_parse,
-    .respond = building_list_respond,
+/* ?format=xlsx (api/export.h) */
+static const gg_export_col_t building_list_cols[] = {
+    {"code", "编号", 20},          {"name", "名称", 16},  {"address", "地址", 30},
+    {"grid.name", "所属网格", 20}, {"floors", "层数", 6},
 };
+static const gg_export_t BUILDING_LIST_XLSX = {"buildings", "楼栋", GG_EXPORT_COLS(building_list_cols)};
+
+static const gg_write_op_t BUILDING_LIST = {.state_size = sizeof(struct place_query),
+                                            .parse = building_list_parse,
+                                            .respond = building_list_respond,
+                                            .xlsx = &BUILDING_LIST_XLSX};
 
 /* Building fields a POST and a PATCH share. */
 static const gg_field_t building_fields[] = {
@@ -443,11 +450,21 @@ static int household_list_respond(gg_write_t *w, gg_error_t *err)
     return 0;
 }
 
-static const gg_write_op_t HOUSEHOLD_LIST = {
-    .state_size = sizeof(struct household_query),
-    .parse = household_list_parse,
-    .respond = household_list_respond,
+/* ?format=xlsx (api/export.h) */
+static const gg_export_col_t household_list_cols[] = {
+    {"house.house_code", "房屋编号", 22},
+    {"house.address", "地址", 30},
+    {"kind", "户类型", 10},
+    {"head.name", "户主", 12},
+    {"member_count", "人数", 6},
+    {"created_at", "建立时间", 26},
 };
+static const gg_export_t HOUSEHOLD_LIST_XLSX = {"households", "户", GG_EXPORT_COLS(household_list_cols)};
+
+static const gg_write_op_t HOUSEHOLD_LIST = {.state_size = sizeof(struct household_query),
+                                             .parse = household_list_parse,
+                                             .respond = household_list_respond,
+                                             .xlsx = &HOUSEHOLD_LIST_XLSX};
 
 static int household_create_run(gg_write_t *w, gg_error_t *err)
 {

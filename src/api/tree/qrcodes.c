@@ -12,6 +12,7 @@
  */
 #include <string.h>
 
+#include "api/export.h"
 #include "api/api.h"
 #include "api/write.h"
 #include "api/body.h"
@@ -363,11 +364,23 @@ static int registration_list_respond(gg_write_t *w, gg_error_t *err)
     return 0;
 }
 
-static const gg_write_op_t REGISTRATION_LIST = {
-    .state_size = sizeof(struct registration_query),
-    .parse = registration_list_parse,
-    .respond = registration_list_respond,
+/* ?format=xlsx (api/export.h) */
+static const gg_export_col_t registration_list_cols[] = {
+    {"name", "姓名", 12},
+    {"phone", "电话", 14},
+    {"house.house_code", "房屋编号", 22},
+    {"house.address", "地址", 30},
+    {"relation", "关系", 10},
+    {"status", "状态", 10},
+    {"submitted_at", "提交时间", 26},
 };
+static const gg_export_t REGISTRATION_LIST_XLSX = {"registrations", "扫码登记",
+                                                   GG_EXPORT_COLS(registration_list_cols)};
+
+static const gg_write_op_t REGISTRATION_LIST = {.state_size = sizeof(struct registration_query),
+                                                .parse = registration_list_parse,
+                                                .respond = registration_list_respond,
+                                                .xlsx = &REGISTRATION_LIST_XLSX};
 
 /* The registration as a single read shows it: with the resident already known by the ID number, if any.
  * Loads first, writes only when all is there (<0: nothing written). */

@@ -11,9 +11,12 @@ import open311En from './open311.en.js'
 import webhooksEn from './webhooks.en.js'
 
 import offlineEn from './offline.en.js'
+import reportsEn from './reports.en.js'
 export default {
   // the command centre (command.*.js)
   ...commandEn,
+  // monthly reports and the table export button (reports.*.js)
+  ...reportsEn,
   // the grid worker's phone app (offline.*.js)
   ...offlineEn,
   // the case loop (cases.*.js)
@@ -387,6 +390,7 @@ export default {
       pii_export: 'Personal data exported',
       audit_export: 'Audit log exported',
       demo_generate: 'Demo data generated',
+      report_request: 'Report requested',
     },
     prefixes: {
       login: 'Failed and refused logins',

@@ -13,9 +13,12 @@ import open311Zh from './open311.zh-CN.js'
 import webhooksZh from './webhooks.zh-CN.js'
 
 import offlineZh from './offline.zh-CN.js'
+import reportsZh from './reports.zh-CN.js'
 export default {
   // the command centre (command.*.js)
   ...commandZh,
+  // monthly reports and the table export button (reports.*.js)
+  ...reportsZh,
   // the grid worker's phone app (offline.*.js)
   ...offlineZh,
   // the case loop (cases.*.js)
@@ -389,6 +392,7 @@ export default {
       pii_export: '导出个人信息',
       audit_export: '导出审计日志',
       demo_generate: '生成演示数据',
+      report_request: '生成报告',
     },
     prefixes: {
       login: '登录失败与拒绝',
