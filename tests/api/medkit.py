@@ -15,6 +15,7 @@ class MedWorld:
         self.county = world.units["county"]
         self.street = world.unit(f"med_street_{tag}", "county", "street", f"调解街道{tag}")
         self.community = world.unit(f"med_comm_{tag}", f"med_street_{tag}", "community", f"调解社区{tag}")
+        self.community_key = f"med_comm_{tag}"
         self.other_street = world.unit(f"med_street2_{tag}", "county", "street", f"邻街道{tag}")
         self.other_community = world.unit(f"med_comm2_{tag}", f"med_street2_{tag}", "community", f"邻社区{tag}")
         acc = self.accounts = {}

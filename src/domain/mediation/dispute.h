@@ -207,6 +207,9 @@ int gg_dispute_judicial(gg_op_t *op, int64_t id, int requested, const char *on, 
  * committee in scope) when committee_id > 0. */
 int gg_dispute_escalate(gg_op_t *op, int64_t id, int64_t committee_id, const char *note, gg_error_t *err);
 
+/* The agreement as a PDF in the 人民调解协议书 layout (*out malloc'd); 404 no_agreement without one. */
+int gg_dispute_agreement_pdf(gg_op_t *op, int64_t id, unsigned char **out, size_t *len, gg_error_t *err);
+
 /* A remark on the timeline. */
 int gg_dispute_note(gg_op_t *op, int64_t id, const char *note, gg_error_t *err);
 
