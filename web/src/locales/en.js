@@ -1,4 +1,5 @@
 // English.  Keys mirror zh-CN.js one to one.
+import mediationEn from './mediation.en.js'
 import categoriesEn from './categories.en.js'
 import governance from './governance.en.js'
 import live from './live.en.js'
@@ -13,6 +14,8 @@ import offlineEn from './offline.en.js'
 export default {
   // the grid worker's phone app (offline.*.js)
   ...offlineEn,
+  // dispute mediation (mediation.*.js)
+  ...mediationEn,
   // the case loop (cases.*.js)
   ...casesEn,
   // matter categories (categories.*.js)
@@ -118,8 +121,8 @@ export default {
       grid_worker: 'Patrols and reports, handles in-grid cases, keeps the grid’s population data.',
       community: 'Community or village staff: community cases, residents, participation programmes.',
       mediator: 'Registers disputes, runs mediation and follow-up.',
-      centre: 'One-window intake: registers a visitor's matter and routes it to mediation, legal services, petitions, counselling or the case loop.',
-      petition: 'Registers, decides and answers petitions; sees petitioners' identities.',
+      centre: 'One-window intake: registers a visitor’s matter and routes it to mediation, legal services, petitions, counselling or the case loop.',
+      petition: 'Registers, decides and answers petitions; sees petitioners’ identities.',
       counsellor: 'Counselling referrals and session records (visible to the counsellor only).',
       assessor: 'Assessment plans, indicators, score review and grades.',
       leader: 'Read-only dashboards and assessment of their area.',

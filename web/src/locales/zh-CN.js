@@ -1,6 +1,7 @@
 // Simplified Chinese — the default language of gridgov.
 // Keys mirror en.js one to one; vue-i18n treats { } @ | as syntax, so they are
 // avoided in the texts.
+import mediationZh from './mediation.zh-CN.js'
 import categoriesZh from './categories.zh-CN.js'
 import governance from './governance.zh-CN.js'
 import live from './live.zh-CN.js'
@@ -15,6 +16,8 @@ import offlineZh from './offline.zh-CN.js'
 export default {
   // the grid worker's phone app (offline.*.js)
   ...offlineZh,
+  // dispute mediation (mediation.*.js)
+  ...mediationZh,
   // the case loop (cases.*.js)
   ...casesZh,
   // matter categories (categories.*.js)
