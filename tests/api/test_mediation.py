@@ -269,3 +269,23 @@ def test_rollup_matches_a_rebuild(world, server):
     county = world.units["county"]
     a = world.admin.api.get("/api/v1/mediation/measures", params={"unit_id": county}).json()["counts"]
     assert a["registered"] >= 1
+
+
+def test_periods_mix_month_and_day_rows_exactly(world, server):
+    tag = secrets.token_hex(2)
+    county = world.unit(f"per_county_{tag}", "city", "county", f"期间区{tag}")
+    world.unit(f"per_street_{tag}", f"per_county_{tag}", "street", f"期间街道{tag}")
+    world.unit(f"per_comm_{tag}", f"per_street_{tag}", "community", f"期间社区{tag}")
+    server.cli("demo-disputes", "--unit", str(county), "--count", "400", "--success", "300", "--days", "120")
+    api = world.admin.api
+    import datetime
+    today = datetime.datetime.now(datetime.timezone(datetime.timedelta(hours=8))).date()
+    periods = [(None, None), (today - datetime.timedelta(days=70), today - datetime.timedelta(days=5)),
+               (today.replace(day=1), today), (today - datetime.timedelta(days=100), today - datetime.timedelta(days=95))]
+    for f, t in periods:
+        params = {"unit_id": county}
+        if f:
+            params.update({"from": f.isoformat(), "to": t.isoformat()})
+        m = api.get("/api/v1/mediation/measures", params=params).json()
+        listed = api.get("/api/v1/disputes", params={**params, "limit": 1, "total": 1}).json()
+        assert m["counts"]["registered"] == listed["total"], (f, t, m["counts"], listed.get("total"))

@@ -347,6 +347,8 @@ static int list_parse(gg_write_t *w)
         gg_api_query_int(w->req, "mine", 0, 1, 0, &v) < 0)
         return -1;
     s->f.mine = (int)v;
+    if (gg_api_query_int(w->req, "total", 0, 1, 0, &v) < 0) return -1;
+    s->page.want_total = (int)v;
     if (gg_api_query_str(w->req, "state", 16, &s->f.state) < 0 ||
         gg_api_query_str(w->req, "outcome", 16, &s->f.outcome) < 0 ||
         gg_api_query_str(w->req, "type", 32, &s->f.type) < 0 ||

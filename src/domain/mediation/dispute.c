@@ -151,27 +151,33 @@ int gg_med_rollup_apply(gg_db_conn_t *c, const gg_med_snap_t *s, int sign, gg_er
         while (*p && *p != '/')
             p++;
         if (unit <= 0) continue;
-        if (gg_db_exec(
-                c,
-                "INSERT INTO mediation_rollup (unit_id, day, type, registered, mediated, success, failure, "
-                "litigation, withdrawn, closed, on_time, agreements, performed) VALUES ($1, $2, $3, $4, "
-                "$5, $6, $7, $8, $9, $10, $11, $12, $13) ON CONFLICT (unit_id, day, type) DO UPDATE SET "
-                "registered = mediation_rollup.registered + excluded.registered, "
-                "mediated = mediation_rollup.mediated + excluded.mediated, "
-                "success = mediation_rollup.success + excluded.success, "
-                "failure = mediation_rollup.failure + excluded.failure, "
-                "litigation = mediation_rollup.litigation + excluded.litigation, "
-                "withdrawn = mediation_rollup.withdrawn + excluded.withdrawn, "
-                "closed = mediation_rollup.closed + excluded.closed, "
-                "on_time = mediation_rollup.on_time + excluded.on_time, "
-                "agreements = mediation_rollup.agreements + excluded.agreements, "
-                "performed = mediation_rollup.performed + excluded.performed",
-                GG_ARGS(GG_I64(unit), GG_TEXT(s->day), GG_TEXT(s->type), GG_I64(sign * s->registered),
-                        GG_I64(sign * s->mediated), GG_I64(sign * s->success), GG_I64(sign * s->failure),
-                        GG_I64(sign * s->litigation), GG_I64(sign * s->withdrawn), GG_I64(sign * s->closed),
-                        GG_I64(sign * s->on_time), GG_I64(sign * s->agreements), GG_I64(sign * s->performed)),
-                NULL, err) < 0)
-            return -1;
+        char month[9];
+        snprintf(month, sizeof month, "M%.7s", s->day);
+        for (int k = 0; k < 2; k++)
+            if (gg_db_exec(
+                    c,
+                    "INSERT INTO mediation_rollup (unit_id, day, type, registered, mediated, success, "
+                    "failure, "
+                    "litigation, withdrawn, closed, on_time, agreements, performed) VALUES ($1, $2, $3, $4, "
+                    "$5, $6, $7, $8, $9, $10, $11, $12, $13) ON CONFLICT (unit_id, day, type) DO UPDATE SET "
+                    "registered = mediation_rollup.registered + excluded.registered, "
+                    "mediated = mediation_rollup.mediated + excluded.mediated, "
+                    "success = mediation_rollup.success + excluded.success, "
+                    "failure = mediation_rollup.failure + excluded.failure, "
+                    "litigation = mediation_rollup.litigation + excluded.litigation, "
+                    "withdrawn = mediation_rollup.withdrawn + excluded.withdrawn, "
+                    "closed = mediation_rollup.closed + excluded.closed, "
+                    "on_time = mediation_rollup.on_time + excluded.on_time, "
+                    "agreements = mediation_rollup.agreements + excluded.agreements, "
+                    "performed = mediation_rollup.performed + excluded.performed",
+                    GG_ARGS(GG_I64(unit), GG_TEXT(k ? month : s->day), GG_TEXT(s->type),
+                            GG_I64(sign * s->registered), GG_I64(sign * s->mediated),
+                            GG_I64(sign * s->success), GG_I64(sign * s->failure),
+                            GG_I64(sign * s->litigation), GG_I64(sign * s->withdrawn),
+                            GG_I64(sign * s->closed), GG_I64(sign * s->on_time), GG_I64(sign * s->agreements),
+                            GG_I64(sign * s->performed)),
+                    NULL, err) < 0)
+                return -1;
     }
     return 0;
 }

@@ -1,6 +1,7 @@
 /* measures.c — the mediation measures from the rollup, and their breakdowns (measures.h). */
 #include "domain/mediation/measures.h"
 
+#include <stdio.h>
 #include <string.h>
 
 #include "domain/scope.h"
@@ -63,6 +64,66 @@ static const char *day_or(const char *d, const char *def)
     return d && *d ? d : def;
 }
 
+/* The rollup keeps a row per day ('YYYY-MM-DD') and per month ('MYYYY-MM', after every day key): a period is
+ * its whole months from the month rows plus the days of its partial first and last months.  Six bounds for
+ * "(day BETWEEN $a AND $b) OR (day BETWEEN $c AND $d) OR (day BETWEEN $e AND $f)" — an unused range is empty
+ * ('~' > 'A'). */
+typedef struct ranges {
+    char b[6][16];
+} ranges_t;
+
+static int last_day(int y, int m)
+{
+    static const int d[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    return m == 2 && ((y % 4 == 0 && y % 100 != 0) || y % 400 == 0) ? 29 : d[(m - 1) % 12];
+}
+
+static void period(const char *from, const char *to, ranges_t *r)
+{
+    int fy = 0, fm = 1, fd = 1, ty = 9999, tm = 12, td = 31;
+    if (from && *from) sscanf(from, "%d-%d-%d", &fy, &fm, &fd);
+    if (to && *to) sscanf(to, "%d-%d-%d", &ty, &tm, &td);
+    for (int i = 0; i < 6; i += 2) {
+        snprintf(r->b[i], 16, "~");
+        snprintf(r->b[i + 1], 16, "A");
+    }
+    if (fy * 100 + fm > ty * 100 + tm) return;
+    if (fy == ty && fm == tm) {
+        if (fd == 1 && td >= last_day(ty, tm)) {
+            snprintf(r->b[0], 16, "M%04d-%02d", fy % 10000, fm % 100);
+            snprintf(r->b[1], 16, "M%04d-%02d", fy % 10000, fm % 100);
+        } else {
+            snprintf(r->b[0], 16, "%04d-%02d-%02d", fy % 10000, fm % 100, fd % 100);
+            snprintf(r->b[1], 16, "%04d-%02d-%02d", ty % 10000, tm % 100, td % 100);
+        }
+        return;
+    }
+    /* first month: whole or partial */
+    int my = fy, mm = fm;
+    if (fd != 1) {
+        snprintf(r->b[2], 16, "%04d-%02d-%02d", fy % 10000, fm % 100, fd % 100);
+        snprintf(r->b[3], 16, "%04d-%02d-31", fy % 10000, fm % 100);
+        if (++mm > 12) mm = 1, my++;
+    }
+    int ny = ty, nm = tm;
+    if (td < last_day(ty, tm)) {
+        snprintf(r->b[4], 16, "%04d-%02d-01", ty % 10000, tm % 100);
+        snprintf(r->b[5], 16, "%04d-%02d-%02d", ty % 10000, tm % 100, td % 100);
+        if (--nm < 1) nm = 12, ny--;
+    }
+    if (my * 100 + mm <= ny * 100 + nm) {
+        snprintf(r->b[0], 16, "M%04d-%02d", my % 10000, mm % 100);
+        snprintf(r->b[1], 16, "M%04d-%02d", ny % 10000, nm % 100);
+    }
+}
+
+#define PERIOD(col)                                                                                          \
+    "((" col " >= $2 AND " col " <= $3) OR (" col " >= $4 AND " col " <= $5) OR (" col " >= $6 AND " col     \
+    " <= $7))"
+#define PERIOD_ARGS(r)                                                                                       \
+    GG_TEXT((r).b[0]), GG_TEXT((r).b[1]), GG_TEXT((r).b[2]), GG_TEXT((r).b[3]), GG_TEXT((r).b[4]),           \
+        GG_TEXT((r).b[5])
+
 int gg_mediation_counts(gg_op_t *op, int64_t unit_id, const char *from, const char *to, gg_med_counts_t *out,
                         gg_error_t *err)
 {
@@ -90,6 +151,8 @@ int gg_mediation_breakdown(gg_op_t *op, int64_t unit_id, const char *from, const
     if (gg_unit_get_scoped(op->c, op->arena, op->auth, GG_P_DISPUTE_READ, unit_id, &u, err) < 0) return -1;
     const char *f = day_or(from, "0000-00-00"), *t = day_or(to, "9999-99-99");
     gg_db_res_t *r;
+    ranges_t p;
+    period(from, to, &p);
     int rc;
     if (!strcmp(by, "type")) {
         rc = gg_db_query(op->c,

@@ -276,17 +276,27 @@ typedef struct demo_ctx {
 } demo_ctx_t;
 
 static const char *const demo_titles[][2] = {
-    {"neighbour", "楼上漏水致楼下受损纠纷"},    {"neighbour", "装修噪音扰民纠纷"},
-    {"family_marriage", "赡养老人费用分担纠纷"}, {"family_marriage", "离婚财产分割纠纷"},
-    {"property_management", "物业费收缴纠纷"},  {"property_management", "小区停车位纠纷"},
-    {"labour", "农民工工资拖欠纠纷"},            {"labour", "工伤赔偿纠纷"},
-    {"land_housing", "宅基地边界纠纷"},          {"land_housing", "房屋租赁押金纠纷"},
-    {"traffic", "交通事故损害赔偿纠纷"},         {"medical", "医疗费用争议"},
-    {"consumer", "预付卡退费纠纷"},              {"neighbour", "宠物伤人赔偿纠纷"},
+    {"neighbour", "楼上漏水致楼下受损纠纷"},
+    {"neighbour", "装修噪音扰民纠纷"},
+    {"family_marriage", "赡养老人费用分担纠纷"},
+    {"family_marriage", "离婚财产分割纠纷"},
+    {"property_management", "物业费收缴纠纷"},
+    {"property_management", "小区停车位纠纷"},
+    {"labour", "农民工工资拖欠纠纷"},
+    {"labour", "工伤赔偿纠纷"},
+    {"land_housing", "宅基地边界纠纷"},
+    {"land_housing", "房屋租赁押金纠纷"},
+    {"traffic", "交通事故损害赔偿纠纷"},
+    {"medical", "医疗费用争议"},
+    {"consumer", "预付卡退费纠纷"},
+    {"neighbour", "宠物伤人赔偿纠纷"},
 };
-static const char *const demo_sources[] = {"walk_in", "walk_in", "window", "screening", "referral", "hotline_12345"};
-static const char *const demo_names[] = {"张", "王", "李", "赵", "刘", "陈", "杨", "黄", "周", "吴", "徐", "孙"};
-static const char *const demo_given[] = {"建国", "秀英", "志强", "丽华", "海涛", "桂兰", "明", "芳", "伟", "静"};
+static const char *const demo_sources[] = {"walk_in",   "walk_in",  "window",
+                                           "screening", "referral", "hotline_12345"};
+static const char *const demo_names[] = {"张", "王", "李", "赵", "刘", "陈",
+                                         "杨", "黄", "周", "吴", "徐", "孙"};
+static const char *const demo_given[] = {"建国", "秀英", "志强", "丽华", "海涛",
+                                         "桂兰", "明",   "芳",   "伟",   "静"};
 
 static int demo_tx(gg_db_conn_t *c, void *p, gg_error_t *err)
 {
@@ -302,12 +312,16 @@ static int demo_tx(gg_db_conn_t *c, void *p, gg_error_t *err)
     }
     if (gg_unit_by_code(c, a, "root", &root, &found, err) < 0 || !found) goto done;
     int64_t mediator_acc = 0, tcs_acc = 0;
-    gg_db_query_i64(c, "SELECT id FROM account WHERE username = 'xialu_mediator'", GG_NOARGS, &mediator_acc, &found,
+    gg_db_query_i64(c, "SELECT id FROM account WHERE username = 'xialu_mediator'", GG_NOARGS, &mediator_acc,
+                    &found, err);
+    gg_db_query_i64(c, "SELECT id FROM account WHERE username = 'tcs_mediator'", GG_NOARGS, &tcs_acc, &found,
                     err);
-    gg_db_query_i64(c, "SELECT id FROM account WHERE username = 'tcs_mediator'", GG_NOARGS, &tcs_acc, &found, err);
     gg_grant_t g = {.role = "admin", .perms = GG_P_ALL, .unit_id = root.id, .unit_path = root.path};
-    gg_auth_t auth = {.account_id = mediator_acc, .username = "xialu_mediator", .display_name = "下陆区调解员",
-                      .ngrants = 1, .grants = &g};
+    gg_auth_t auth = {.account_id = mediator_acc,
+                      .username = "xialu_mediator",
+                      .display_name = "下陆区调解员",
+                      .ngrants = 1,
+                      .grants = &g};
     gg_op_t op = {.c = c, .arena = a, .auth = &auth, .actor = gg_actor_of(&auth), .keys = x->keys};
     /* committees and roster */
     int64_t county_committee;
@@ -321,8 +335,8 @@ static int demo_tx(gg_db_conn_t *c, void *p, gg_error_t *err)
                                               {"消费纠纷人民调解委员会", "consumer"}};
     int64_t industry_ids[6];
     for (int i = 0; i < 6; i++) {
-        gg_committee_t ic = {.name = industry[i][0], .kind = "industry", .speciality = industry[i][1],
-                             .unit_id = county.id};
+        gg_committee_t ic = {
+            .name = industry[i][0], .kind = "industry", .speciality = industry[i][1], .unit_id = county.id};
         if (gg_committee_create(&op, &ic, &industry_ids[i], err) < 0) goto done;
     }
     gg_db_res_t *r;
@@ -352,10 +366,13 @@ static int demo_tx(gg_db_conn_t *c, void *p, gg_error_t *err)
                                         "veteran_party_member"};
     int64_t county_meds[8];
     for (int i = 0; i < 8; i++) {
-        gg_mediator_new_t m = {.unit_id = county.id, .kind = kinds[i % 5],
+        gg_mediator_new_t m = {.unit_id = county.id,
+                               .kind = kinds[i % 5],
                                .name = gg_sprintf(a, "%s%s", demo_names[i], demo_given[(i + 3) % 10]),
-                               .specialities = industry[i % 6][1], .committee_ids = &industry_ids[i % 6],
-                               .ncommittees = 1, .account_id = i == 0 ? mediator_acc : 0};
+                               .specialities = industry[i % 6][1],
+                               .committee_ids = &industry_ids[i % 6],
+                               .ncommittees = 1,
+                               .account_id = i == 0 ? mediator_acc : 0};
         if (gg_mediator_create(&op, &m, &county_meds[i], err) < 0) goto done;
     }
     for (int i = 0; i < nstreet; i++) {
@@ -365,9 +382,12 @@ static int demo_tx(gg_db_conn_t *c, void *p, gg_error_t *err)
         if (gg_unit_by_id(c, a, streets[i], &su, &found, err) < 0) goto done;
         sc.name = gg_sprintf(a, "%s人民调解委员会", su.name);
         if (gg_committee_create(&op, &sc, &sid, err) < 0) goto done;
-        gg_mediator_new_t m = {.unit_id = streets[i], .kind = "people_mediator",
+        gg_mediator_new_t m = {.unit_id = streets[i],
+                               .kind = "people_mediator",
                                .name = gg_sprintf(a, "%s%s", demo_names[(i + 5) % 12], demo_given[i % 10]),
-                               .specialities = "neighbour,family_marriage", .committee_ids = &sid, .ncommittees = 1,
+                               .specialities = "neighbour,family_marriage",
+                               .committee_ids = &sid,
+                               .ncommittees = 1,
                                .account_id = !strcmp(su.code, "420204004000") ? tcs_acc : 0};
         if (gg_mediator_create(&op, &m, &street_med[i], err) < 0) goto done;
     }
@@ -381,15 +401,22 @@ static int demo_tx(gg_db_conn_t *c, void *p, gg_error_t *err)
         day_before(now, dago, day, &noon);
         int ti = pick(&s, 14);
         gg_dispute_party_new_t parties[2] = {
-            {.kind = "person", .role = "applicant",
+            {.kind = "person",
+             .role = "applicant",
              .name = gg_sprintf(a, "%s%s", demo_names[pick(&s, 12)], demo_given[pick(&s, 10)])},
-            {.kind = "person", .role = "respondent",
+            {.kind = "person",
+             .role = "respondent",
              .name = gg_sprintf(a, "%s%s", demo_names[pick(&s, 12)], demo_given[pick(&s, 10)])}};
-        gg_dispute_new_t in = {.unit_id = comm[ci], .title = demo_titles[ti][1], .type = demo_titles[ti][0],
+        gg_dispute_new_t in = {.unit_id = comm[ci],
+                               .title = demo_titles[ti][1],
+                               .type = demo_titles[ti][0],
                                .summary = gg_sprintf(a, "%s与%s因%s发生争执，来访申请调解。", parties[0].name,
                                                      parties[1].name, demo_titles[ti][1]),
-                               .source = demo_sources[pick(&s, 6)], .occurred_on = day, .parties = parties,
-                               .nparties = 2, .now = noon};
+                               .source = demo_sources[pick(&s, 6)],
+                               .occurred_on = day,
+                               .parties = parties,
+                               .nparties = 2,
+                               .now = noon};
         int64_t did;
         if (gg_dispute_create(&op, &in, &did, NULL, err) < 0) goto done;
         int64_t lead = pick(&s, 4) == 0 ? county_meds[pick(&s, 8)] : 0;
@@ -399,15 +426,18 @@ static int demo_tx(gg_db_conn_t *c, void *p, gg_error_t *err)
         if (!lead) lead = county_meds[0];
         if (k >= 290) lead = county_meds[0]; /* the demo mediator's own open ones */
         if (gg_dispute_assign(&op, did, lead, "lead", NULL, err) < 0) goto done;
-        gg_dispute_session_new_t sess = {.at = noon + 3600000LL * 24, .place = "社区人民调解室",
-                                         .attendance = gg_sprintf(a, "%s、%s、调解员", parties[0].name,
-                                                                  parties[1].name),
-                                         .minutes = "双方陈述事实与诉求，调解员释法明理，双方同意协商解决。", .held = 1};
+        gg_dispute_session_new_t sess = {
+            .at = noon + 3600000LL * 24,
+            .place = "社区人民调解室",
+            .attendance = gg_sprintf(a, "%s、%s、调解员", parties[0].name, parties[1].name),
+            .minutes = "双方陈述事实与诉求，调解员释法明理，双方同意协商解决。",
+            .held = 1};
         if (k >= 290) {
             /* today on the desk */
             int64_t today0 = (now + GG_CAL_UTC_OFFSET_MS) / DAY_MS * DAY_MS - GG_CAL_UTC_OFFSET_MS;
             gg_dispute_session_new_t t = {.at = today0 + 3600000LL * (k % 2 ? 15 : 9) + 1800000,
-                                          .place = "区矛盾纠纷调处中心", .held = 0};
+                                          .place = "区矛盾纠纷调处中心",
+                                          .held = 0};
             if (gg_dispute_session_add(&op, did, &t, NULL, err) < 0) goto done;
             x->made++;
             continue;
@@ -423,24 +453,33 @@ static int demo_tx(gg_db_conn_t *c, void *p, gg_error_t *err)
                                    "双方今后互谅互让，不再因此事发生争执"};
             const char *sigs[] = {parties[0].name, parties[1].name};
             const char *fdays[] = {follow};
-            gg_dispute_agreement_new_t ag = {.facts = in.summary, .terms = terms, .nterms = 2,
-                                             .performance = "一次性现金支付", .performance_due = follow,
-                                             .signed_on = signed_on, .party_signatures = sigs, .nsignatures = 2,
-                                             .mediator_signature = "调解员", .followup_days = fdays,
+            gg_dispute_agreement_new_t ag = {.facts = in.summary,
+                                             .terms = terms,
+                                             .nterms = 2,
+                                             .performance = "一次性现金支付",
+                                             .performance_due = follow,
+                                             .signed_on = signed_on,
+                                             .party_signatures = sigs,
+                                             .nsignatures = 2,
+                                             .mediator_signature = "调解员",
+                                             .followup_days = fdays,
                                              .nfollowups = dago > 20 ? 1 : 0};
             if (gg_dispute_agreement_put(&op, did, &ag, err) < 0) goto done;
             if (dago > 25) {
                 int64_t fid = 0;
-                gg_db_query_i64(c, "SELECT id FROM dispute_followup WHERE dispute_id = $1", GG_ARGS(GG_I64(did)), &fid,
-                                &found, err);
-                if (found && gg_dispute_followup_record(&op, did, fid, pick(&s, 100) < 98 ? "performed" : "partial",
-                                                        "回访确认已按协议履行", err) < 0)
+                gg_db_query_i64(c, "SELECT id FROM dispute_followup WHERE dispute_id = $1",
+                                GG_ARGS(GG_I64(did)), &fid, &found, err);
+                if (found &&
+                    gg_dispute_followup_record(&op, did, fid, pick(&s, 100) < 98 ? "performed" : "partial",
+                                               "回访确认已按协议履行", err) < 0)
                     goto done;
             }
         } else if (roll < 96) {
-            if (gg_dispute_outcome(&op, did, "failure", "双方对赔偿金额分歧过大，调解未果", NULL, err) < 0) goto done;
+            if (gg_dispute_outcome(&op, did, "failure", "双方对赔偿金额分歧过大，调解未果", NULL, err) < 0)
+                goto done;
         } else if (roll < 98) {
-            if (gg_dispute_outcome(&op, did, "litigation", "一方拒绝调解，已引导向人民法院起诉", NULL, err) < 0)
+            if (gg_dispute_outcome(&op, did, "litigation", "一方拒绝调解，已引导向人民法院起诉", NULL, err) <
+                0)
                 goto done;
         } else if (gg_dispute_outcome(&op, did, "withdrawn", "申请人撤回调解申请", NULL, err) < 0) {
             goto done;
