@@ -92,6 +92,8 @@ CREATE INDEX dispute_origin ON dispute (origin_unit_path, id);
 CREATE INDEX dispute_day ON dispute (unit_path, day);
 CREATE INDEX dispute_case ON dispute (case_id);
 CREATE INDEX dispute_lead ON dispute (lead_mediator_id, state);
+-- the disputes not settled beside the measures (few: a partial index)
+CREATE INDEX dispute_failed ON dispute (unit_path, day) WHERE outcome IN ('failure', 'litigation');
 
 -- dispute_party: a person (linked to a resident when known; ID number and phone encrypted + blind index) or an
 -- organisation.

@@ -179,7 +179,7 @@ def test_failed_mediation_referred_to_litigation(mw):
     assert r.json()["method"] == "litigation_mediation"
     r = api.post(f"/api/v1/disputes/{did}/sessions", json={"minutes": "x"})
     assert r.status_code == 409
-    m = mw.api("leader").get("/api/v1/mediation/measures", params={"unit_id": mw.community}).json()
+    m = mw.api("leader").get("/api/v1/mediation/measures", params={"unit_id": mw.community, "failures": 1}).json()
     fails = {f["id"]: f for f in m["failures"]}
     assert fails[did]["outcome_text"] == "对方拒不到场，引导申请人向法院起诉"
     assert m["counts"]["litigation"] >= 1
@@ -245,7 +245,7 @@ def test_the_news_figures_1515_disputes_1509_successful(world, server):
     # 2 referred to litigation, 4 failed
     server.cli("demo-disputes", "--unit", str(county), "--count", "1515", "--success", "1509",
                "--performed", "1503", "--litigation", "2", "--days", "30")
-    m = admin.api.get("/api/v1/mediation/measures", params={"unit_id": county, "by": "child"})
+    m = admin.api.get("/api/v1/mediation/measures", params={"unit_id": county, "by": "child", "failures": 1})
     assert m.status_code == 200, m.text
     m = m.json()
     items = {i["code"]: i for i in m["items"]}

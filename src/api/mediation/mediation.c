@@ -238,7 +238,7 @@ static const gg_write_op_t MEDIATOR_GET = {.path_ids = {"id"}, .respond = mediat
 /* ---- measures ---- */
 
 typedef struct measures_state {
-    int64_t unit_id;
+    int64_t unit_id, failures;
     const char *from, *to, *by;
 } measures_state_t;
 
@@ -247,7 +247,8 @@ static int measures_parse(gg_write_t *w)
     measures_state_t *s = w->state;
     if (gg_api_query_int(w->req, "unit_id", 1, INT64_MAX, 0, &s->unit_id) < 0 ||
         gg_api_query_str(w->req, "from", 10, &s->from) < 0 ||
-        gg_api_query_str(w->req, "to", 10, &s->to) < 0 || gg_api_query_str(w->req, "by", 16, &s->by) < 0)
+        gg_api_query_str(w->req, "to", 10, &s->to) < 0 || gg_api_query_str(w->req, "by", 16, &s->by) < 0 ||
+        gg_api_query_int(w->req, "failures", 0, 1, 0, &s->failures) < 0)
         return -1;
     return 0;
 }
@@ -317,7 +318,7 @@ static int measures_respond(gg_write_t *w, gg_error_t *err)
         return -1;
     gg_med_failure_t *fails = NULL;
     int nf = 0;
-    if (gg_mediation_failures(op, unit, s->from, s->to, 50, &fails, &nf, err) < 0) return -1;
+    if (s->failures && gg_mediation_failures(op, unit, s->from, s->to, 50, &fails, &nf, err) < 0) return -1;
     gg_jw_t *jw = gg_api_json(w->req, w->status);
     gg_jw_obj(jw);
     gg_jw_kint(jw, "unit_id", unit);
@@ -346,6 +347,11 @@ static int measures_respond(gg_write_t *w, gg_error_t *err)
         gg_jw_arr_end(jw);
     }
     gg_jw_key(jw, "failures");
+    if (!s->failures) {
+        gg_jw_null(jw);
+        gg_jw_obj_end(jw);
+        return 0;
+    }
     gg_jw_arr(jw);
     for (int i = 0; i < nf; i++) {
         gg_jw_obj(jw);

@@ -153,7 +153,7 @@ int gg_med_rollup_apply(gg_db_conn_t *c, const gg_med_snap_t *s, int sign, gg_er
         if (unit <= 0) continue;
         char month[9];
         snprintf(month, sizeof month, "M%.7s", s->day);
-        for (int k = 0; k < 2; k++)
+        for (int k = 0; k < 3; k++)
             if (gg_db_exec(
                     c,
                     "INSERT INTO mediation_rollup (unit_id, day, type, registered, mediated, success, "
@@ -170,8 +170,11 @@ int gg_med_rollup_apply(gg_db_conn_t *c, const gg_med_snap_t *s, int sign, gg_er
                     "on_time = mediation_rollup.on_time + excluded.on_time, "
                     "agreements = mediation_rollup.agreements + excluded.agreements, "
                     "performed = mediation_rollup.performed + excluded.performed",
-                    GG_ARGS(GG_I64(unit), GG_TEXT(k ? month : s->day), GG_TEXT(s->type),
-                            GG_I64(sign * s->registered), GG_I64(sign * s->mediated),
+                    GG_ARGS(GG_I64(unit),
+                            GG_TEXT(k == 2 ? "T"
+                                    : k    ? month
+                                           : s->day),
+                            GG_TEXT(s->type), GG_I64(sign * s->registered), GG_I64(sign * s->mediated),
                             GG_I64(sign * s->success), GG_I64(sign * s->failure),
                             GG_I64(sign * s->litigation), GG_I64(sign * s->withdrawn),
                             GG_I64(sign * s->closed), GG_I64(sign * s->on_time), GG_I64(sign * s->agreements),

@@ -64,7 +64,8 @@ static const char *day_or(const char *d, const char *def)
     return d && *d ? d : def;
 }
 
-/* The rollup keeps a row per day ('YYYY-MM-DD') and per month ('MYYYY-MM', after every day key): a period is
+/* The rollup keeps a row per day ('YYYY-MM-DD'), per month ('MYYYY-MM', after every day key) and the total
+ * ('T', after every month key): no period reads the totals; a period is
  * its whole months from the month rows plus the days of its partial first and last months.  Six bounds for
  * "(day BETWEEN $a AND $b) OR (day BETWEEN $c AND $d) OR (day BETWEEN $e AND $f)" — an unused range is empty
  * ('~' > 'A'). */
@@ -86,6 +87,12 @@ static void period(const char *from, const char *to, ranges_t *r)
     for (int i = 0; i < 6; i += 2) {
         snprintf(r->b[i], 16, "~");
         snprintf(r->b[i + 1], 16, "A");
+    }
+    if ((!from || !*from) && (!to || !*to)) {
+        /* all time: the unit's total rows */
+        snprintf(r->b[0], 16, "T");
+        snprintf(r->b[1], 16, "T");
+        return;
     }
     if (fy * 100 + fm > ty * 100 + tm) return;
     if (fy == ty && fm == tm) {
