@@ -124,9 +124,10 @@ static void period(const char *from, const char *to, ranges_t *r)
     }
 }
 
-#define PERIOD(col)                                                                                          \
-    "((" col " >= $2 AND " col " <= $3) OR (" col " >= $4 AND " col " <= $5) OR (" col " >= $6 AND " col     \
-    " <= $7))"
+/* u: the unit condition, repeated in each range so that each is one index range (SQLite's OR plan) */
+#define PERIOD(u, col)                                                                                       \
+    "((" u " AND " col " >= $2 AND " col " <= $3) OR (" u " AND " col " >= $4 AND " col " <= $5) OR (" u     \
+    " AND " col " >= $6 AND " col " <= $7))"
 #define PERIOD_ARGS(r)                                                                                       \
     GG_TEXT((r).b[0]), GG_TEXT((r).b[1]), GG_TEXT((r).b[2]), GG_TEXT((r).b[3]), GG_TEXT((r).b[4]),           \
         GG_TEXT((r).b[5])
@@ -138,10 +139,10 @@ int gg_mediation_counts(gg_op_t *op, int64_t unit_id, const char *from, const ch
     gg_unit_t u;
     if (gg_unit_get_scoped(op->c, op->arena, op->auth, GG_P_DISPUTE_READ, unit_id, &u, err) < 0) return -1;
     gg_db_res_t *r;
-    if (gg_db_query(
-            op->c, "SELECT " SUMS " FROM mediation_rollup WHERE unit_id = $1 AND day >= $2 AND day <= $3",
-            GG_ARGS(GG_I64(u.id), GG_TEXT(day_or(from, "0000-00-00")), GG_TEXT(day_or(to, "9999-99-99"))), &r,
-            err) < 0)
+    ranges_t p;
+    period(from, to, &p);
+    if (gg_db_query(op->c, "SELECT " SUMS " FROM mediation_rollup WHERE " PERIOD("unit_id = $1", "day"),
+                    GG_ARGS(GG_I64(u.id), PERIOD_ARGS(p)), &r, err) < 0)
         return -1;
     int step = gg_db_next(r, err);
     if (step == 1) read_counts(r, 0, out);
@@ -163,17 +164,15 @@ int gg_mediation_breakdown(gg_op_t *op, int64_t unit_id, const char *from, const
     int rc;
     if (!strcmp(by, "type")) {
         rc = gg_db_query(op->c,
-                         "SELECT type, type, " SUMS
-                         " FROM mediation_rollup WHERE unit_id = $1 AND day >= $2 AND "
-                         "day <= $3 GROUP BY type ORDER BY type",
-                         GG_ARGS(GG_I64(u.id), GG_TEXT(f), GG_TEXT(t)), &r, err);
+                         "SELECT type, type, " SUMS " FROM mediation_rollup WHERE " PERIOD(
+                             "unit_id = $1", "day") " GROUP BY type ORDER BY type",
+                         GG_ARGS(GG_I64(u.id), PERIOD_ARGS(p)), &r, err);
     } else if (!strcmp(by, "child")) {
         rc = gg_db_query(
             op->c,
-            "SELECT CAST(x.id AS TEXT), x.name, " SUMS " FROM unit x JOIN mediation_rollup m ON "
-            "m.unit_id = x.id AND m.day >= $2 AND m.day <= $3 WHERE x.parent_id = $1 GROUP BY x.id, "
-            "x.name ORDER BY x.name",
-            GG_ARGS(GG_I64(u.id), GG_TEXT(f), GG_TEXT(t)), &r, err);
+            "SELECT CAST(x.id AS TEXT), x.name, " SUMS " FROM unit x JOIN mediation_rollup m ON " PERIOD(
+                "m.unit_id = x.id", "m.day") " WHERE x.parent_id = $1 GROUP BY x.id, x.name ORDER BY x.name",
+            GG_ARGS(GG_I64(u.id), PERIOD_ARGS(p)), &r, err);
     } else if (!strcmp(by, "mediator")) {
         const char *hi = gg_sprintf(op->arena, "%.*s0", (int)strlen(u.path) - 1, u.path);
         rc = gg_db_query(
