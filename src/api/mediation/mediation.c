@@ -311,14 +311,17 @@ static int measures_respond(gg_write_t *w, gg_error_t *err)
         if (!unit) return gg_err_not_found(err, "no unit");
     }
     gg_med_counts_t c;
-    if (gg_mediation_counts(op, unit, s->from, s->to, &c, err) < 0) return -1;
     gg_med_breakdown_t *rows = NULL;
-    int n = 0;
-    if (s->by && *s->by && gg_mediation_breakdown(op, unit, s->from, s->to, s->by, &rows, &n, err) < 0)
-        return -1;
     gg_med_failure_t *fails = NULL;
-    int nf = 0;
-    if (s->failures && gg_mediation_failures(op, unit, s->from, s->to, 50, &fails, &nf, err) < 0) return -1;
+    int n = 0, nf = 0;
+    /* one read snapshot for the figures, the breakdown and the failures: they agree with each other */
+    gg_db_read_begin(op->c);
+    int rc = gg_mediation_counts(op, unit, s->from, s->to, &c, err);
+    if (rc == 0 && s->by && *s->by)
+        rc = gg_mediation_breakdown(op, unit, s->from, s->to, s->by, &rows, &n, err);
+    if (rc == 0 && s->failures) rc = gg_mediation_failures(op, unit, s->from, s->to, 50, &fails, &nf, err);
+    gg_db_read_end(op->c);
+    if (rc < 0) return -1;
     gg_jw_t *jw = gg_api_json(w->req, w->status);
     gg_jw_obj(jw);
     gg_jw_kint(jw, "unit_id", unit);
