@@ -40,6 +40,12 @@ def test_walk_in_to_agreement_to_follow_up(mw, tmp_path):
                  json={"place": "社区调解室", "attendance": "张三、李四、调解员", "minutes": "双方陈述，同意赔偿。"})
     assert r.status_code == 201, r.text
     assert r.json()["sessions"][0]["held"] is True
+    # the desk: my open dispute, and a session scheduled today
+    r = api.post(f"/api/v1/disputes/{did}/sessions", json={"place": "社区调解室", "held": False})
+    assert r.status_code == 201, r.text
+    desk = api.get("/api/v1/mediation/desk").json()
+    assert did in [x["id"] for x in desk["mine"]]
+    assert did in [x["dispute_id"] for x in desk["sessions_today"]]
     body = {"facts": "楼上住户卫生间漏水致楼下天花板受损。", "terms": ["李四于十日内修复防水层", "李四赔偿张三维修费1500元"],
             "performance": "现金支付", "performance_due": "2026-12-20", "signed_on": "2026-12-05",
             "party_signatures": ["张三", "李四"], "mediator_signature": "王调解",
@@ -72,7 +78,7 @@ def test_walk_in_to_agreement_to_follow_up(mw, tmp_path):
                                                            "outcome": "confirmed"})
     assert r.status_code == 200 and r.json()["judicial"]["outcome"] == "confirmed"
     actions = [e["action"] for e in r.json()["timeline"]]
-    assert actions == ["register", "assign", "session", "agreement", "followup", "judicial"]
+    assert actions == ["register", "assign", "session", "session_scheduled", "agreement", "followup", "judicial"]
     # the desk shows it no more (closed), the measures count it
     m = api.get("/api/v1/mediation/measures", params={"unit_id": mw.community}).json()
     items = {i["code"]: i for i in m["items"]}

@@ -11,6 +11,7 @@ export default {
     register: 'Dispute register',
     measures: 'Measures',
     none: 'None',
+    openState: 'Open',
     newDispute: 'Register a dispute',
     number: 'Number',
     titleField: 'Title',

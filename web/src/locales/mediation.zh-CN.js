@@ -11,6 +11,7 @@ export default {
     register: '纠纷登记簿',
     measures: '调解统计',
     none: '暂无',
+    openState: '未办结',
     newDispute: '登记纠纷',
     number: '编号',
     titleField: '纠纷名称',
