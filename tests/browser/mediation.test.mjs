@@ -3,6 +3,7 @@
 // answers application/pdf), and the measures with their formulas beside the figures.
 import { test, before, after } from 'node:test'
 import assert from 'node:assert/strict'
+import { execFileSync } from 'node:child_process'
 import { launch, newPage, loginAsAdmin, skip, apiCall, ok, createSubtree, idNumber, PHONE, noHorizontalScroll } from './helpers.mjs'
 import { account, loginAs } from './caseSteps.mjs'
 
@@ -70,4 +71,21 @@ test('a mediator records a session and an agreement and prints it', { skip }, as
   assert.match(text, /1 \/ 1/)
   assert.match(text, /调解成功率 = 调解成功数 ÷ 已调解纠纷数/)
   await page.context().close()
+})
+
+test('the news figures: 1,515 mediated, 1,509 settled — the measures page shows 99.6 % with the formula', { skip: skip || !process.env.GG_CLI_COMMON }, async () => {
+  const county = ok(await apiCall(admin, 'POST', '/api/v1/units', { parent_id: area.city.id, level: 'county', code: area.county.code.slice(0, 4) + '03000000', name: `新闻区${area.tag}` }))
+  const street = ok(await apiCall(admin, 'POST', '/api/v1/units', { parent_id: county.id, level: 'street', code: area.county.code.slice(0, 4) + '03001000', name: `新闻街道${area.tag}` }))
+  ok(await apiCall(admin, 'POST', '/api/v1/units', { parent_id: street.id, level: 'community', code: area.county.code.slice(0, 4) + '03001001', name: `新闻社区${area.tag}` }))
+  execFileSync(process.env.GG_BINARY, ['demo-disputes', '--unit', String(county.id), '--count', '1515', '--success', '1509', '--performed', '1503', '--litigation', '2', '--days', '20', ...process.env.GG_CLI_COMMON.split('\n')])
+  await admin.goto(`/mediation?tab=measures&unit_id=${county.id}`)
+  const success = admin.locator('[data-code="success_rate"]')
+  await success.waitFor()
+  const s = await success.innerText()
+  assert.match(s, /99\.6 %/)
+  assert.match(s, /1509 \/ 1515/)
+  assert.match(s, /调解成功率 = 调解成功数 ÷ 已调解纠纷数/)
+  const p = await admin.locator('[data-code="performance_rate"]').innerText()
+  assert.match(p, /99\.6 %/)
+  assert.match(p, /1503 \/ 1509/)
 })
