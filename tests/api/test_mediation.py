@@ -83,6 +83,10 @@ def test_walk_in_to_agreement_to_follow_up(mw, tmp_path):
     m = api.get("/api/v1/mediation/measures", params={"unit_id": mw.community}).json()
     items = {i["code"]: i for i in m["items"]}
     assert items["success_rate"]["numerator"] >= 1 and items["success_rate"]["formula"]["zh"]
+    by = api.get("/api/v1/mediation/measures", params={"unit_id": mw.community, "by": "mediator"}).json()
+    lead = d["lead_mediator"]["id"]
+    row = [b for b in by["breakdown"] if b["key"] == str(lead)][0]
+    assert row["counts"]["success"] >= 1 and row["counts"]["performed"] >= 1
 
 
 def test_bad_input_names_the_field(mw):
