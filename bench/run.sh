@@ -16,6 +16,8 @@
 #   ratio open311_list_vs_healthz   GET /open311/v2/requests.json (a page of 50 requests) vs. /healthz (>= 0.30)
 #   ratio case_create_vs_loop  durable case creation through the API (concurrent clients, group commit) vs. a
 #                            plain C loop writing the same rows one transaction each (bench/case_create.sh; >= 3)
+#   ratio mediation_stats_vs_healthz  GET /api/v1/mediation/measures for a county with 100,000 disputes vs.
+#                            /healthz (>= 0.30; bench/mediation_setup.py, gridgov demo-disputes)
 #   ratio healthz_with_streams  /healthz while 2,000 idle SSE streams are open vs. without (>= 0.80), and
 #   rate stream_event_p50/p99   case write answered → its event on a stream (bench/streams.py)
 # The two servers of the ratios run one worker thread each, pinned to the last CPU, and wrk runs
@@ -160,6 +162,30 @@ bench_data() {
         touch "$data/ready-$scale"
     fi
 }
+
+# Mediation measures (issue 11 §8): 100,000 disputes (BENCH_DISPUTES) in a county of 30 communities, loaded
+# by the bulk path `gridgov demo-disputes` into the ratio server's database (a few seconds), then
+# GET /api/v1/mediation/measures?unit_id=COUNTY (read from the rollup, no scan) against /healthz on the same
+# pinned server, back to back, the median of the rounds' ratios (target >= 0.30).  BENCH_SKIP_MEDIATION=1
+# leaves it out.
+if [ -n "$AUTH" ] && [ -z "${BENCH_SKIP_MEDIATION:-}" ]; then
+    MED_COUNTY=$(python3 bench/mediation_setup.py "http://127.0.0.1:$GG_PORT" "$TOKEN")
+    ndisputes=${BENCH_DISPUTES:-100000}
+    "$BUILD/gridgov" demo-disputes --unit "$MED_COUNTY" --count "$ndisputes" --success $((ndisputes * 9 / 10)) \
+        --performed $((ndisputes * 88 / 100)) --litigation $((ndisputes / 50)) --open $((ndisputes / 20)) --days 365 \
+        --database "sqlite:$tmp/bench.db" --data-dir "$tmp/data" >"$tmp/disputes.log" 2>&1 || { cat "$tmp/disputes.log" >&2; exit 1; }
+    MED_URL="http://127.0.0.1:$GG_PORT/api/v1/mediation/measures?unit_id=$MED_COUNTY"
+    mh=() mm=() r_med=()
+    for round in $(seq "$ROUNDS"); do
+        g=$(measure "http://127.0.0.1:$GG_PORT/healthz")
+        m=$(measure "$MED_URL" "$AUTH")
+        mh+=("$g") mm+=("$m")
+        r_med+=("$(awk -v a="$m" -v b="$g" 'BEGIN { print (b > 0 ? a / b : 0) }')")
+    done
+    echo "rate dispute_count $ndisputes disputes ($(grep -oE '[0-9.]+ s' "$tmp/disputes.log") to load)"
+    awk -v v="$(median "${mm[@]}")" 'BEGIN { printf "rate mediation_stats_rps %.0f req_per_s\n", v }'
+    awk -v v="$(median "${r_med[@]}")" 'BEGIN { if (v <= 0) exit 1; printf "ratio mediation_stats_vs_healthz %.3f\n", v }'
+fi
 
 # Resident search by ID number at 1,000,000 residents (issue 5): wrk with few connections so the
 # percentiles are latencies, not queueing.  Set BENCH_SKIP_1M=1 to leave it out.

@@ -23,6 +23,7 @@ int gg_cmd_import_calendar(int argc, char **argv);
 int gg_cmd_demo_cases(int argc, char **argv);
 int gg_cmd_workflow(int argc, char **argv);
 int gg_cmd_rollup_check(int argc, char **argv);
+int gg_cmd_demo_disputes(int argc, char **argv);
 
 struct gg_division_stats;
 /* The import as `gridgov demo` also uses it; only: "420204,652901" or NULL. */

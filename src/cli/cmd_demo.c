@@ -16,6 +16,7 @@
 #include "domain/demo.h"
 #include "domain/demo_cases.h"
 #include "domain/reports/report_demo.h"
+#include "domain/mediation/mediation_demo.h"
 #include "domain/tree/division.h"
 #include "domain/tree/unit.h"
 
@@ -182,6 +183,8 @@ int gg_cmd_demo(int argc, char **argv)
     if (rc == 0) rc = gg_cli_demo_cases(&cfg, db, &sec, calendar, &co, &cst, &err);
     if (rc == 0) rc = gg_report_demo(db, &err); /* the counties' reports of three months (docs/reports.md) */
     double case_seconds = (double)(gg_mono_us() - t1) / 1e6;
+    int64_t disputes = 0; /* the mediation area's demo (domain/mediation/mediation_demo.h) */
+    if (rc == 0) rc = gg_mediation_demo(db, &keys, &disputes, &err);
     gg_arena_free(a);
     gg_db_close(db);
     if (sample) fclose(sample);

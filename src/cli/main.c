@@ -95,6 +95,15 @@ static const gg_command_t commands[] = {
      "difference and exits 1\nwhen there is one.  --fix rewrites them from the recomputation "
      "(docs/measures.md).\n",
      gg_cmd_rollup_check},
+    {"demo-disputes", "add N generated disputes to a unit's communities (tests, benchmarks)",
+     "usage: gridgov demo-disputes --unit ID --count N [--success S] [--performed P] [--litigation L]\n"
+     "       [--open O] [--days D] [--seed N] [options]\n\n"
+     "Adds N disputes over the communities of unit ID (or the unit itself), registered over the last D\n"
+     "days (default 1): S mediated successfully, each with an agreement and a follow-up that found it\n"
+     "performed (P of them, default all) or not; L referred to litigation; O still open; the rest failed.\n"
+     "Written directly (no audit rows, a registration event only), then the measures rollup is rebuilt.\n"
+     "For test and benchmark databases.\n",
+     gg_cmd_demo_disputes},
     {"workflow", "print the case loop's transition table",
      "usage: gridgov workflow --markdown\n\nPrints the states, actions and who may take them "
      "(src/domain/cases/"

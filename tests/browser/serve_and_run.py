@@ -92,7 +92,9 @@ def main():
                                      "--threads", "4"] + common, stdout=log, stderr=subprocess.STDOUT)
         wait_healthy(proc, base, log_path)
 
-        env = dict(os.environ, GG_BASE_URL=base, GG_ADMIN_USER=ADMIN_USER, GG_ADMIN_PASSWORD=password)
+        env = dict(os.environ, GG_BASE_URL=base, GG_ADMIN_USER=ADMIN_USER, GG_ADMIN_PASSWORD=password,
+                   # for a test that loads data with a gridgov subcommand (mediation.test.mjs: demo-disputes)
+                   GG_BINARY=BINARY, GG_CLI_COMMON="\n".join(common))
         # Arguments name test files to run (tests/browser/x.test.mjs); none runs the whole suite.
         targets = [os.path.abspath(a) for a in sys.argv[1:]] or [os.path.join(ROOT, "tests", "browser")]
         test = subprocess.run(["node", "--test"] + targets, cwd=ROOT, env=env,

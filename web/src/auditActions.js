@@ -85,6 +85,21 @@ export const ACTIONS = [
   'audit.export',
   'demo.generate',
   'report.request',
+  'dispute.create',
+  'dispute.assign',
+  'dispute.session',
+  'dispute.session_scheduled',
+  'dispute.outcome',
+  'dispute.agreement',
+  'dispute.agreement_changed',
+  'dispute.followup_planned',
+  'dispute.followup',
+  'dispute.judicial',
+  'dispute.escalate',
+  'dispute.hand_over',
+  'dispute.note',
+  'committee.create',
+  'mediator.create',
 ]
 
 /** Filter prefixes: the server matches an action ending in "." as a prefix. */

@@ -149,6 +149,25 @@ const routes = [
         component: () => import('./views/AuditView.vue'),
         meta: { title: 'nav.audit', permission: 'audit.read' },
       },
+      // Dispute mediation (docs/mediation.md): the desk, register and measures; one dispute; the roster.
+      {
+        path: 'mediation',
+        name: 'mediation',
+        component: () => import('./views/MediationView.vue'),
+        meta: { title: 'mediation.title', permission: 'dispute.read' },
+      },
+      {
+        path: 'disputes/:id(\\d+)',
+        name: 'dispute',
+        component: () => import('./views/DisputeView.vue'),
+        meta: { title: 'mediation.title', permission: 'dispute.read' },
+      },
+      {
+        path: 'mediators',
+        name: 'mediators',
+        component: () => import('./views/MediatorsView.vue'),
+        meta: { title: 'mediation.navRoster', permission: 'dispute.read' },
+      },
       {
         path: 'calendar',
         name: 'calendar',

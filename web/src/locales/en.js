@@ -1,5 +1,6 @@
 // English.  Keys mirror zh-CN.js one to one.
 import commandEn from './command.en.js'
+import mediationEn from './mediation.en.js'
 import categoriesEn from './categories.en.js'
 import governance from './governance.en.js'
 import live from './live.en.js'
@@ -19,6 +20,8 @@ export default {
   ...reportsEn,
   // the grid worker's phone app (offline.*.js)
   ...offlineEn,
+  // dispute mediation (mediation.*.js)
+  ...mediationEn,
   // the case loop (cases.*.js)
   ...casesEn,
   // matter categories (categories.*.js)
@@ -380,6 +383,21 @@ export default {
       calendar_delete: 'Working calendar change undone',
       calendar_put_refused: 'Working calendar change refused',
       calendar_delete_refused: 'Working calendar undo refused',
+      dispute_create: 'Dispute registered',
+      dispute_assign: 'Mediator assigned',
+      dispute_session: 'Mediation session recorded',
+      dispute_session_scheduled: 'Mediation session scheduled',
+      dispute_outcome: 'Mediation outcome',
+      dispute_agreement: 'Mediation agreement',
+      dispute_agreement_changed: 'Mediation agreement changed',
+      dispute_followup_planned: 'Follow-up planned',
+      dispute_followup: 'Follow-up recorded',
+      dispute_judicial: 'Judicial confirmation',
+      dispute_escalate: 'Dispute escalated',
+      dispute_hand_over: 'Handed to a professional committee',
+      dispute_note: 'Dispute note',
+      committee_create: 'Mediation committee created',
+      mediator_create: 'Mediator added',
       case_transition: 'Case step taken',
       case_refused: 'Case step refused',
       registration_submit: 'Registration submitted',

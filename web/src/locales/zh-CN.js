@@ -2,6 +2,7 @@
 // Keys mirror en.js one to one; vue-i18n treats { } @ | as syntax, so they are
 // avoided in the texts.
 import commandZh from './command.zh-CN.js'
+import mediationZh from './mediation.zh-CN.js'
 import categoriesZh from './categories.zh-CN.js'
 import governance from './governance.zh-CN.js'
 import live from './live.zh-CN.js'
@@ -21,6 +22,8 @@ export default {
   ...reportsZh,
   // the grid worker's phone app (offline.*.js)
   ...offlineZh,
+  // dispute mediation (mediation.*.js)
+  ...mediationZh,
   // the case loop (cases.*.js)
   ...casesZh,
   // matter categories (categories.*.js)
@@ -382,6 +385,21 @@ export default {
       calendar_delete: '撤销工作日历调整',
       calendar_put_refused: '调整工作日历被拒绝',
       calendar_delete_refused: '撤销工作日历调整被拒绝',
+      dispute_create: '登记矛盾纠纷',
+      dispute_assign: '指派调解员',
+      dispute_session: '记录调解',
+      dispute_session_scheduled: '安排调解',
+      dispute_outcome: '调解结果',
+      dispute_agreement: '达成调解协议',
+      dispute_agreement_changed: '修改调解协议',
+      dispute_followup_planned: '安排履行回访',
+      dispute_followup: '履行回访',
+      dispute_judicial: '司法确认',
+      dispute_escalate: '纠纷提级调解',
+      dispute_hand_over: '移交专业调委会',
+      dispute_note: '纠纷备注',
+      committee_create: '新建调解委员会',
+      mediator_create: '登记调解员',
       case_transition: '事件办理环节',
       case_refused: '事件办理被拒绝',
       registration_submit: '扫码登记提交',
