@@ -252,3 +252,10 @@ PY
     awk -v v="$(median "${r_iw[@]}")" 'BEGIN { if (v <= 0) exit 1; printf "ratio inbox_worker_vs_healthz %.3f\n", v }'
     awk -v v="$(median "${r_pg[@]}")" 'BEGIN { if (v <= 0) exit 1; printf "ratio case_page_vs_healthz %.3f\n", v }'
 fi
+
+# The rollups (issue 12): the upkeep's cost on the durable case write (upkeep on vs. GRIDGOV_ROLLUPS=off) and a
+# county's measures against /healthz on BENCH_ROLLUP_CASES (10,000,000) cases cached in .cache/bench-rollups
+# (bench/rollups.sh; the first run generates them, about 20 minutes).  Set BENCH_SKIP_ROLLUPS=1 to leave it out.
+if [ -z "${BENCH_SKIP_ROLLUPS:-}" ]; then
+    bench/rollups.sh "$BUILD"
+fi
