@@ -10,6 +10,7 @@ import calendarZh from './calendar.zh-CN.js'
 import casesZh from './cases.zh-CN.js'
 import open311Zh from './open311.zh-CN.js'
 import webhooksZh from './webhooks.zh-CN.js'
+import measuresZh from './measures.zh-CN.js'
 
 import offlineZh from './offline.zh-CN.js'
 export default {
@@ -29,6 +30,8 @@ export default {
   ...open311Zh,
   // webhooks, deliveries, cameras (webhooks.*.js)
   ...webhooksZh,
+  // measures (measures.*.js)
+  ...measuresZh,
   app: {
     name: '网格化社会治理平台',
   },
