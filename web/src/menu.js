@@ -1,7 +1,7 @@
 // menu.js — the left menu.  An item shows when the user holds its permission
 // (any of them, for an array); the server enforces the same rule on the API.
 // Pages added later append an entry here and a route in router.js.
-import { House, User, Document, OfficeBuilding, MapLocation, UserFilled, School, Postcard, Files, Collection, Calendar, Tickets, Camera, Phone, Memo, Key, Connection, Grid, DataBoard, DataAnalysis, ChatDotRound, Avatar } from '@element-plus/icons-vue'
+import { House, User, Document, OfficeBuilding, MapLocation, UserFilled, School, Postcard, Files, Collection, Calendar, Tickets, Camera, Phone, Memo, Key, Connection, Grid, DataBoard, DataAnalysis, TrendCharts, ChatDotRound, Avatar } from '@element-plus/icons-vue'
 
 export const menuItems = [
   { route: 'home', label: 'nav.home', icon: House },
@@ -10,6 +10,7 @@ export const menuItems = [
   { route: 'cases', label: 'cases.nav', icon: Tickets, permission: ['case.dispatch', 'case.handle', 'case.report'] },
   { route: 'report', label: 'cases.navReport', icon: Camera, permission: 'case.report_own' },
   { route: 'my-cases', label: 'cases.navMine', icon: Memo, permission: 'case.report_own' },
+  { route: 'measures', label: 'measures.nav', icon: TrendCharts, permission: 'dashboard.read' },
   { route: 'reports', label: 'reports.nav', icon: DataAnalysis, permission: 'dashboard.read' },
   { route: 'mediation', label: 'mediation.nav', icon: ChatDotRound, permission: 'dispute.read' },
   { route: 'mediators', label: 'mediation.navRoster', icon: Avatar, permission: 'dispute.read' },

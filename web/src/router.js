@@ -125,6 +125,13 @@ const routes = [
         component: () => import('./views/CategoriesView.vue'),
         meta: { title: 'categories.title', permission: 'settings.manage' },
       },
+      // 考核指标: the measures of a unit and its children (docs/measures.md)
+      {
+        path: 'measures',
+        name: 'measures',
+        component: () => import('./views/MeasuresView.vue'),
+        meta: { title: 'measures.title', permission: 'dashboard.read' },
+      },
       {
         path: 'accounts',
         name: 'accounts',

@@ -10,6 +10,7 @@ import calendarEn from './calendar.en.js'
 import casesEn from './cases.en.js'
 import open311En from './open311.en.js'
 import webhooksEn from './webhooks.en.js'
+import measuresEn from './measures.en.js'
 
 import offlineEn from './offline.en.js'
 import reportsEn from './reports.en.js'
@@ -36,6 +37,8 @@ export default {
   ...open311En,
   // webhooks, deliveries, cameras (webhooks.*.js)
   ...webhooksEn,
+  // measures (measures.*.js)
+  ...measuresEn,
   app: {
     name: 'Grid Governance',
   },

@@ -12,6 +12,7 @@ import calendarZh from './calendar.zh-CN.js'
 import casesZh from './cases.zh-CN.js'
 import open311Zh from './open311.zh-CN.js'
 import webhooksZh from './webhooks.zh-CN.js'
+import measuresZh from './measures.zh-CN.js'
 
 import offlineZh from './offline.zh-CN.js'
 import reportsZh from './reports.zh-CN.js'
@@ -38,6 +39,8 @@ export default {
   ...open311Zh,
   // webhooks, deliveries, cameras (webhooks.*.js)
   ...webhooksZh,
+  // measures (measures.*.js)
+  ...measuresZh,
   app: {
     name: '网格化社会治理平台',
   },
