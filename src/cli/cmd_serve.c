@@ -70,7 +70,7 @@ int gg_cmd_serve(int argc, char **argv)
     gg_worker_t *deliverer = NULL; /* the outbox's runner: a slow endpoint must not delay housekeeping */
     gg_webhook_worker_t webhooks = {0};
     gg_deadlines_t deadlines = {0}; /* the scheduler job's context */
-    gg_worker_t *trainer = NULL;     /* the suggestion models' runner: a training must not delay the marks */
+    gg_worker_t *trainer = NULL;    /* the suggestion models' runner: a training must not delay the marks */
     gg_suggest_worker_t suggest = {0};
     gg_app_t app = {.data_dir = cfg.data_dir, .version = GG_VERSION, .public_url = cfg.public_url};
     gg_config_public_limits(&cfg, &app.public_limits);
@@ -157,7 +157,7 @@ int gg_cmd_serve(int argc, char **argv)
     trainer = gg_worker_new();
     if (gg_worker_add(trainer,
                       &(gg_job_t){.name = "suggest",
-                                  .interval_ms = GG_SUGGEST_JOB_MS,
+                                  .interval_ms = (int64_t)cfg.suggest_seconds * 1000,
                                   .run = gg_suggest_worker_run,
                                   .ctx = &suggest},
                       &err) < 0 ||

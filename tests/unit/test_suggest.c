@@ -75,7 +75,8 @@ static void tiny_set_predicts(void **state)
     gg_sg_predict_category(m, &q, h, 1);
     assert_int_equal(h[0].id, 40);
     /* the unit: the address and the point speak even when the text does not */
-    gg_sg_query_t u = {.text = "有问题", .address = "团城山路10号", .has_point = 1, .lat = 30.3, .lon = 115.1};
+    gg_sg_query_t u = {
+        .text = "有问题", .address = "团城山路10号", .has_point = 1, .lat = 30.3, .lon = 115.1};
     assert_int_equal(gg_sg_predict_unit(m, &u, h, 3), 3);
     assert_int_equal(h[0].id, 200);
     int ncat, nunit;

@@ -240,11 +240,13 @@ static int nb_train(nb_t *m, const gg_sg_example_t *ex, int n, int unit, uint32_
         if (!k || labels[k - 1] != labels[i]) labels[k++] = labels[i];
     if (k > GG_SG_MAX_CLASSES) {
         free(labels);
-        return gg_err_invalid(err, unit ? "unit_id" : "category_id", "more than %d classes", GG_SG_MAX_CLASSES);
+        return gg_err_invalid(err, unit ? "unit_id" : "category_id", "more than %d classes",
+                              GG_SG_MAX_CLASSES);
     }
     m->labels = labels;
     m->nclass = k;
-    double *docs = calloc((size_t)(k ? k : 1), sizeof *docs), *total = calloc((size_t)(k ? k : 1), sizeof *total);
+    double *docs = calloc((size_t)(k ? k : 1), sizeof *docs),
+           *total = calloc((size_t)(k ? k : 1), sizeof *total);
     uint8_t *seen = calloc(GG_SG_BUCKETS / 8, 1);
     pairmap_t pm = {0};
     int rc = (!docs || !total || !seen || pm_grow(&pm) < 0) ? -1 : 0;

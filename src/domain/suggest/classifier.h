@@ -60,12 +60,12 @@ typedef struct gg_sg_hit {
 
 typedef struct gg_sg_metrics {
     int64_t n_train, n_test;
-    int64_t n_test_unit;                /* test examples with a unit label */
-    double cat_top1, cat_top3;          /* hit rates on the test set, 0..1 (0 when n_test is 0) */
-    double unit_top1, unit_top3;        /* over n_test_unit */
-    int n_categories, n_units;          /* classes seen in training */
-    int64_t train_ms;                   /* set by the caller (it owns the clock) */
-    int64_t bytes;                      /* the model's memory */
+    int64_t n_test_unit;         /* test examples with a unit label */
+    double cat_top1, cat_top3;   /* hit rates on the test set, 0..1 (0 when n_test is 0) */
+    double unit_top1, unit_top3; /* over n_test_unit */
+    int n_categories, n_units;   /* classes seen in training */
+    int64_t train_ms;            /* set by the caller (it owns the clock) */
+    int64_t bytes;               /* the model's memory */
 } gg_sg_metrics_t;
 
 typedef struct gg_sg_model gg_sg_model_t;

@@ -1,4 +1,5 @@
-/* suggest.c — dispatch suggestions: training data, the process's models, the schedule, the reads (suggest.h). */
+/* suggest.c — dispatch suggestions: training data, the process's models, the schedule, the reads (suggest.h).
+ */
 #include "domain/suggest/suggest.h"
 
 #include <pthread.h>
@@ -12,8 +13,8 @@
 #include "domain/identity/audit.h"
 #include "domain/setting.h"
 
-#define SUGGEST_LOCK_KEY 74121921          /* pg_try_advisory_xact_lock key of the retrain schedule */
-#define CLAIM_STALE_MS (30LL * 60 * 1000)  /* a claim older than this was a node that died training */
+#define SUGGEST_LOCK_KEY 74121921         /* pg_try_advisory_xact_lock key of the retrain schedule */
+#define CLAIM_STALE_MS (30LL * 60 * 1000) /* a claim older than this was a node that died training */
 #define MAX_COUNTIES 256
 
 /* ---- the process's models ---- */
@@ -169,8 +170,8 @@ static int load_examples(gg_db_conn_t *c, gg_arena_t *a, const county_t *k, gg_s
                     "COALESCE(handler_unit_id, owner_unit_id) FROM case_item "
                     "WHERE unit_path >= $1 AND unit_path < $2 AND state IN ('closed', 'rated') "
                     "AND merged_into IS NULL ORDER BY id DESC LIMIT $3",
-                    GG_ARGS(GG_TEXT(k->path), GG_TEXT(path_end(a, k->path)), GG_I64(GG_SUGGEST_MAX_CASES)), &r,
-                    err) < 0)
+                    GG_ARGS(GG_TEXT(k->path), GG_TEXT(path_end(a, k->path)), GG_I64(GG_SUGGEST_MAX_CASES)),
+                    &r, err) < 0)
         return -1;
     int cap = 0, step;
     gg_sg_example_t *v = NULL;
@@ -218,14 +219,16 @@ static int persist_tx(gg_db_conn_t *c, void *ctx, gg_error_t *err)
     const gg_sg_metrics_t *m = x->m;
     return gg_db_exec(
         c,
-        "INSERT INTO suggest_model (county_id, trained_at, trained_by, n_train, n_test, n_test_unit, cat_top1, "
+        "INSERT INTO suggest_model (county_id, trained_at, trained_by, n_train, n_test, n_test_unit, "
+        "cat_top1, "
         "cat_top3, unit_top1, unit_top3, n_categories, n_units, train_ms, model_bytes, claimed_at) "
         "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, NULL) "
         "ON CONFLICT (county_id) DO UPDATE SET trained_at = excluded.trained_at, trained_by = "
         "excluded.trained_by, n_train = excluded.n_train, n_test = excluded.n_test, n_test_unit = "
         "excluded.n_test_unit, cat_top1 = excluded.cat_top1, cat_top3 = excluded.cat_top3, unit_top1 = "
         "excluded.unit_top1, unit_top3 = excluded.unit_top3, n_categories = excluded.n_categories, n_units = "
-        "excluded.n_units, train_ms = excluded.train_ms, model_bytes = excluded.model_bytes, claimed_at = NULL",
+        "excluded.n_units, train_ms = excluded.train_ms, model_bytes = excluded.model_bytes, claimed_at = "
+        "NULL",
         GG_ARGS(GG_I64(county_id), GG_I64(trained_at), GG_TEXT(by), GG_I64(m->n_train), GG_I64(m->n_test),
                 GG_I64(m->n_test_unit), GG_F64(m->cat_top1), GG_F64(m->cat_top3), GG_F64(m->unit_top1),
                 GG_F64(m->unit_top3), GG_I64(m->n_categories), GG_I64(m->n_units), GG_I64(m->train_ms),
@@ -247,7 +250,7 @@ int gg_suggest_train_county(gg_db_conn_t *c, int64_t county_id, const char *by, 
 {
     memset(m, 0, sizeof *m);
     gg_arena_t *a = gg_arena_new(1 << 20);
-    county_t k;
+    county_t k = {0};
     int found, rc;
     int64_t t0 = gg_mono_us(), trained_at = gg_now_ms();
     if ((rc = county_get(c, a, county_id, &k, &found, err)) < 0 || !found) {
@@ -283,18 +286,19 @@ int gg_suggest_train_county(gg_db_conn_t *c, int64_t county_id, const char *by, 
         if (do_persist) rc = persist(c, county_id, trained_at, by, m, err);
     }
     free(sorted);
-    gg_arena_free(a);
     if (rc < 0) {
+        gg_arena_free(a);
         gg_sg_model_release(model);
         return rc;
     }
+    if (model)
+        gg_log_info(
+            "suggest: %s trained on %lld closed cases in %lld ms (held out %lld: category top-1 %.3f, "
+            "top-3 %.3f; unit top-1 %.3f, top-3 %.3f)",
+            k.name, (long long)m->n_train, (long long)m->train_ms, (long long)m->n_test, m->cat_top1,
+            m->cat_top3, m->unit_top1, m->unit_top3);
+    gg_arena_free(a);
     install(county_id, model, trained_at); /* NULL: nothing to learn yet, and this node knows it tried */
-    if (model) {
-        gg_log_info("suggest: %s trained on %lld closed cases in %lld ms (held out %lld: category top-1 %.3f, "
-                    "top-3 %.3f; unit top-1 %.3f, top-3 %.3f)",
-                    k.name, (long long)m->n_train, (long long)m->train_ms, (long long)m->n_test, m->cat_top1,
-                    m->cat_top3, m->unit_top1, m->unit_top3);
-    }
     return 0;
 }
 
@@ -452,11 +456,12 @@ static int load_row(gg_db_conn_t *c, gg_arena_t *a, const county_t *k, gg_sugges
     row->county_name = k->name;
     row->county_code = k->code;
     gg_db_res_t *r;
-    if (gg_db_query(c,
-                    "SELECT trained_at, trained_by, n_train, n_test, n_test_unit, cat_top1, cat_top3, unit_top1, "
-                    "unit_top3, n_categories, n_units, train_ms, model_bytes FROM suggest_model "
-                    "WHERE county_id = $1 AND trained_at > 0",
-                    GG_ARGS(GG_I64(k->id)), &r, err) < 0)
+    if (gg_db_query(
+            c,
+            "SELECT trained_at, trained_by, n_train, n_test, n_test_unit, cat_top1, cat_top3, unit_top1, "
+            "unit_top3, n_categories, n_units, train_ms, model_bytes FROM suggest_model "
+            "WHERE county_id = $1 AND trained_at > 0",
+            GG_ARGS(GG_I64(k->id)), &r, err) < 0)
         return -1;
     int step = gg_db_next(r, err);
     if (step == 1) {
@@ -521,7 +526,7 @@ int gg_suggest_retrain(const gg_op_t *op, int64_t county_id, gg_suggest_model_ro
 {
     if (!gg_auth_has(op->auth, GG_P_SETTINGS_MANAGE))
         return gg_err_forbidden(err, "retraining the suggestion model needs settings.manage");
-    county_t k;
+    county_t k = {0};
     int found;
     if (county_get(op->c, op->arena, county_id, &k, &found, err) < 0) return -1;
     if (!found || !gg_auth_can(op->auth, GG_P_SETTINGS_MANAGE, k.path)) {
@@ -530,9 +535,9 @@ int gg_suggest_retrain(const gg_op_t *op, int64_t county_id, gg_suggest_model_ro
     }
     gg_sg_metrics_t m;
     if (gg_suggest_train_county(op->c, county_id, op->auth->username, 1, &m, err) < 0) return -1;
-    char *detail = gg_sprintf(op->arena,
-                              "{\"n_train\":%lld,\"n_test\":%lld,\"cat_top1\":%.4f,\"unit_top1\":%.4f}",
-                              (long long)m.n_train, (long long)m.n_test, m.cat_top1, m.unit_top1);
+    char *detail =
+        gg_sprintf(op->arena, "{\"n_train\":%lld,\"n_test\":%lld,\"cat_top1\":%.4f,\"unit_top1\":%.4f}",
+                   (long long)m.n_train, (long long)m.n_test, m.cat_top1, m.unit_top1);
     gg_audit_entry_t e = {.action = "suggest.retrain",
                           .object_type = "unit",
                           .object_id = gg_sprintf(op->arena, "%lld", (long long)county_id),
@@ -608,7 +613,7 @@ int gg_suggest_for(const gg_op_t *op, const gg_suggest_in_t *in, gg_suggest_out_
     if (check_text(in->description, "description", GG_SUGGEST_TEXT_MAX, 1, err) < 0 ||
         check_text(in->address, "address", GG_SUGGEST_ADDRESS_MAX, 0, err) < 0)
         return -1;
-    county_t k;
+    county_t k = {0};
     if (resolve_county(op, in->unit_id, &k, err) < 0) return -1;
     out->county_id = k.id;
     out->county_name = k.name;
@@ -623,7 +628,8 @@ int gg_suggest_for(const gg_op_t *op, const gg_suggest_in_t *in, gg_suggest_out_
     gg_sg_model_release(m);
     /* the persisted hit rates, for "hit rate 97 % on held-out cases" beside the chips */
     gg_db_res_t *r;
-    if (gg_db_query(op->c, "SELECT n_train, cat_top1, cat_top3, unit_top1 FROM suggest_model WHERE county_id = $1",
+    if (gg_db_query(op->c,
+                    "SELECT n_train, cat_top1, cat_top3, unit_top1 FROM suggest_model WHERE county_id = $1",
                     GG_ARGS(GG_I64(k.id)), &r, err) < 0)
         return -1;
     int step = gg_db_next(r, err);
@@ -653,7 +659,8 @@ int gg_suggest_for(const gg_op_t *op, const gg_suggest_in_t *in, gg_suggest_out_
         if (step < 0) return -1;
     }
     for (int i = 0; i < nu && out->nunits < 3; i++) {
-        if (gg_db_query(op->c, "SELECT name, level, code, path FROM unit WHERE id = $1 AND retired_at IS NULL",
+        if (gg_db_query(op->c,
+                        "SELECT name, level, code, path FROM unit WHERE id = $1 AND retired_at IS NULL",
                         GG_ARGS(GG_I64(uh[i].id)), &r, err) < 0)
             return -1;
         if ((step = gg_db_next(r, err)) == 1 && gg_auth_can(op->auth, GG_P_CASE_READ, gg_db_text(r, 3)))

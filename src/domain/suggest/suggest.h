@@ -3,10 +3,10 @@
  * from the county's own closed cases suggests a new case's category and its handling unit; the dispatcher
  * always decides, nothing here changes a case.
  *
- *  - Training data: the county's cases in state closed or rated (not merged), the newest GG_SUGGEST_MAX_CASES,
- *    label category_id and the handling unit COALESCE(handler_unit_id, owner_unit_id).  One in ten (by id
- *    hash, gg_sg_is_test) is held out: the model is trained on the rest and its hit rates measured on it.
- *    The model served is that same model, so the hit rates shown are the served model's.
+ *  - Training data: the county's cases in state closed or rated (not merged), the newest
+ * GG_SUGGEST_MAX_CASES, label category_id and the handling unit COALESCE(handler_unit_id, owner_unit_id). One
+ * in ten (by id hash, gg_sg_is_test) is held out: the model is trained on the rest and its hit rates measured
+ * on it. The model served is that same model, so the hit rates shown are the served model's.
  *  - The models live in this process (an immutable, reference-counted snapshot per county, swapped under a
  *    mutex after a retrain); their metrics are persisted in suggest_model (0021_suggest.sql) so every node
  *    and a restart show them.
@@ -35,7 +35,7 @@ typedef struct gg_suggest_model_row {
     int64_t trained_at;
     const char *trained_by; /* "schedule", "demo" or the username */
     gg_sg_metrics_t m;
-    int loaded;              /* this node holds a model for the county */
+    int loaded; /* this node holds a model for the county */
     int64_t loaded_trained_at;
 } gg_suggest_model_row_t;
 
@@ -87,8 +87,8 @@ int gg_suggest_tick(gg_db_conn_t *c, int is_pg, int64_t now_ms, int *trained, gg
 int gg_suggest_demo(gg_db_t *db, int *counties, gg_error_t *err);
 
 /* Train one county from c's rows and install the model here; persist: write suggest_model too. */
-int gg_suggest_train_county(gg_db_conn_t *c, int64_t county_id, const char *by, int persist, gg_sg_metrics_t *m,
-                            gg_error_t *err);
+int gg_suggest_train_county(gg_db_conn_t *c, int64_t county_id, const char *by, int persist,
+                            gg_sg_metrics_t *m, gg_error_t *err);
 /* Drop every model of this process (tests, shutdown). */
 void gg_suggest_forget_all(void);
 
