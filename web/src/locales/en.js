@@ -371,6 +371,7 @@ export default {
       camera_update: 'Camera changed',
       video_alarm_type_put: 'Video alarm type mapped',
       calendar_put: 'Working calendar day changed',
+      suggest_retrain: 'Dispatch suggestion model retrained',
       calendar_delete: 'Working calendar change undone',
       calendar_put_refused: 'Working calendar change refused',
       calendar_delete_refused: 'Working calendar undo refused',

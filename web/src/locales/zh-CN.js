@@ -373,6 +373,7 @@ export default {
       camera_update: '修改摄像头',
       video_alarm_type_put: '设置告警类型对应分类',
       calendar_put: '调整工作日历',
+      suggest_retrain: '重新训练派单建议模型',
       calendar_delete: '撤销工作日历调整',
       calendar_put_refused: '调整工作日历被拒绝',
       calendar_delete_refused: '撤销工作日历调整被拒绝',
