@@ -10,9 +10,11 @@ import open311En from './open311.en.js'
 import webhooksEn from './webhooks.en.js'
 
 import offlineEn from './offline.en.js'
+import suggestEn from './suggest.en.js'
 export default {
   // the grid worker's phone app (offline.*.js)
   ...offlineEn,
+  ...suggestEn,
   // the case loop (cases.*.js)
   ...casesEn,
   // matter categories (categories.*.js)
@@ -118,8 +120,8 @@ export default {
       grid_worker: 'Patrols and reports, handles in-grid cases, keeps the grid’s population data.',
       community: 'Community or village staff: community cases, residents, participation programmes.',
       mediator: 'Registers disputes, runs mediation and follow-up.',
-      centre: 'One-window intake: registers a visitor's matter and routes it to mediation, legal services, petitions, counselling or the case loop.',
-      petition: 'Registers, decides and answers petitions; sees petitioners' identities.',
+      centre: 'One-window intake: registers a visitor\'s matter and routes it to mediation, legal services, petitions, counselling or the case loop.',
+      petition: 'Registers, decides and answers petitions; sees petitioners\' identities.',
       counsellor: 'Counselling referrals and session records (visible to the counsellor only).',
       assessor: 'Assessment plans, indicators, score review and grades.',
       leader: 'Read-only dashboards and assessment of their area.',

@@ -12,9 +12,11 @@ import open311Zh from './open311.zh-CN.js'
 import webhooksZh from './webhooks.zh-CN.js'
 
 import offlineZh from './offline.zh-CN.js'
+import suggestZh from './suggest.zh-CN.js'
 export default {
   // the grid worker's phone app (offline.*.js)
   ...offlineZh,
+  ...suggestZh,
   // the case loop (cases.*.js)
   ...casesZh,
   // matter categories (categories.*.js)
