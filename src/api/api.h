@@ -108,6 +108,8 @@ int gg_api_public_category_routes(gg_router_t *r, gg_error_t *err);
 int gg_api_open311_routes(gg_router_t *r, gg_error_t *err);
 int gg_api_report_routes(gg_router_t *r, gg_error_t *err);
 int gg_api_open311_key_routes(gg_router_t *r, gg_error_t *err);
+/* suggest.c: dispatch suggestions (智能派单) and their models */
+int gg_api_suggest_routes(gg_router_t *r, gg_error_t *err);
 /* grid_assignments.c: assignments and the staffing queries */
 int gg_api_grid_assignment_routes(gg_router_t *r, gg_error_t *err);
 /* measures/measures.c: the measures of a unit's subtree and their series */

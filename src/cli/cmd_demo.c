@@ -17,6 +17,7 @@
 #include "domain/demo_cases.h"
 #include "domain/reports/report_demo.h"
 #include "domain/mediation/mediation_demo.h"
+#include "domain/suggest/suggest.h"
 #include "domain/tree/division.h"
 #include "domain/tree/unit.h"
 
@@ -182,6 +183,7 @@ int gg_cmd_demo(int argc, char **argv)
     int64_t t1 = gg_mono_us();
     if (rc == 0) rc = gg_cli_demo_cases(&cfg, db, &sec, calendar, &co, &cst, &err);
     if (rc == 0) rc = gg_report_demo(db, &err); /* the counties' reports of three months (docs/reports.md) */
+    if (rc == 0 && !cst.already) rc = gg_suggest_demo(db, NULL, &err); /* dispatch suggestions at once */
     double case_seconds = (double)(gg_mono_us() - t1) / 1e6;
     int64_t disputes = 0; /* the mediation area's demo (domain/mediation/mediation_demo.h) */
     if (rc == 0) rc = gg_mediation_demo(db, &keys, &disputes, &err);

@@ -24,6 +24,7 @@
 #include "worker/deadlines.h"
 #include "worker/reports_job.h"
 #include "worker/housekeeping.h"
+#include "worker/suggest_worker.h"
 #include "worker/webhook_worker.h"
 #include "worker/worker.h"
 
@@ -74,6 +75,8 @@ int gg_cmd_serve(int argc, char **argv)
     gg_deadlines_t deadlines = {0}; /* the scheduler job's context */
     gg_worker_t *reporter = NULL; /* the report job's runner: rendering a report must not delay the others */
     gg_reports_job_t reports = {0};
+    gg_worker_t *trainer = NULL;    /* the suggestion models' runner: a training must not delay the marks */
+    gg_suggest_worker_t suggest = {0};
     gg_app_t app = {.data_dir = cfg.data_dir, .version = GG_VERSION, .public_url = cfg.public_url};
     gg_config_public_limits(&cfg, &app.public_limits);
     app.map_tiles = &cfg.map_tiles;
@@ -171,6 +174,16 @@ int gg_cmd_serve(int argc, char **argv)
                       &err) < 0 ||
         gg_worker_start(reporter, &err) < 0)
         goto done;
+    suggest = (gg_suggest_worker_t){.db = app.db};
+    trainer = gg_worker_new();
+    if (gg_worker_add(trainer,
+                      &(gg_job_t){.name = "suggest",
+                                  .interval_ms = (int64_t)cfg.suggest_seconds * 1000,
+                                  .run = gg_suggest_worker_run,
+                                  .ctx = &suggest},
+                      &err) < 0 ||
+        gg_worker_start(trainer, &err) < 0)
+        goto done;
     gg_log_info("gridgov %s listening on http://%s:%d/ (database %s, %d threads)", GG_VERSION,
                 cfg.listen_host, gg_server_port(server),
                 gg_db_kind(app.db) == GG_DB_SQLITE ? "sqlite" : "postgresql", threads);
@@ -182,6 +195,7 @@ int gg_cmd_serve(int argc, char **argv)
 
 done:
     gg_worker_free(reporter);
+    gg_worker_free(trainer);
     gg_worker_free(deliverer);
     gg_worker_free(worker); /* first: its jobs use the database; it wakes, lets a running job finish, joins */
     if (server) gg_server_stop(server, 10000);

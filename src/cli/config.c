@@ -38,6 +38,7 @@ void gg_config_defaults(gg_config_t *c)
     c->housekeeping_seconds = 300;
     c->group_commit = 1;
     c->scheduler_seconds = 15;
+    c->suggest_seconds = 60;
     snprintf(c->public_url, sizeof c->public_url, "http://127.0.0.1:8080");
     gg_public_limits_t l;
     gg_public_limits_defaults(&l);
@@ -91,6 +92,7 @@ static const struct int_setting {
     {"max_upload_mib", offsetof(gg_config_t, max_upload_mib), 1, 1024},
     {"housekeeping_seconds", offsetof(gg_config_t, housekeeping_seconds), 1, 24 * 3600},
     {"scheduler_seconds", offsetof(gg_config_t, scheduler_seconds), 1, 3600},
+    {"suggest_seconds", offsetof(gg_config_t, suggest_seconds), 1, 86400},
     {"registration_window_minutes", offsetof(gg_config_t, registration_window_minutes), 1, 24 * 60},
     {"public_max_per_address", offsetof(gg_config_t, public_max_per_address), 1, 1000000},
     {"registration_max_per_address", offsetof(gg_config_t, registration_max_per_address), 1, 100000},
@@ -273,6 +275,7 @@ static const struct {
     {"GRIDGOV_MAX_UPLOAD_MIB", "max_upload_mib"},
     {"GRIDGOV_HOUSEKEEPING_SECONDS", "housekeeping_seconds"},
     {"GRIDGOV_SCHEDULER_SECONDS", "scheduler_seconds"},
+    {"GRIDGOV_SUGGEST_SECONDS", "suggest_seconds"},
     {"GRIDGOV_PUBLIC_URL", "public_url"},
     {"GRIDGOV_TRUSTED_PROXIES", "trusted_proxies"},
     {"GRIDGOV_REGISTRATION_WINDOW_MINUTES", "registration_window_minutes"},

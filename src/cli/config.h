@@ -79,6 +79,7 @@ typedef struct gg_config {
     int login_max_failures;
     int login_lockout_minutes;
     int max_upload_mib;       /* upload routes (bulk imports); JSON bodies stay at 1 MiB */
+    int suggest_seconds;      /* how often `serve` checks the suggestion models (worker/suggest_worker.h) */
     int scheduler_seconds;    /* how often `serve` runs the deadline scheduler (worker/deadlines.h) */
     int housekeeping_seconds; /* how often `serve` purges ended sessions (worker/housekeeping.h) */
     char public_url[256];

@@ -71,6 +71,7 @@ export const ACTIONS = [
   'camera.update',
   'video_alarm_type.put',
   'calendar.put',
+  'suggest.retrain',
   'calendar.delete',
   'calendar.put.refused',
   'calendar.delete.refused',

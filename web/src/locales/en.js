@@ -14,6 +14,7 @@ import measuresEn from './measures.en.js'
 
 import offlineEn from './offline.en.js'
 import reportsEn from './reports.en.js'
+import suggestEn from './suggest.en.js'
 export default {
   // the command centre (command.*.js)
   ...commandEn,
@@ -23,6 +24,7 @@ export default {
   ...offlineEn,
   // dispute mediation (mediation.*.js)
   ...mediationEn,
+  ...suggestEn,
   // the case loop (cases.*.js)
   ...casesEn,
   // matter categories (categories.*.js)
@@ -383,6 +385,7 @@ export default {
       camera_update: 'Camera changed',
       video_alarm_type_put: 'Video alarm type mapped',
       calendar_put: 'Working calendar day changed',
+      suggest_retrain: 'Dispatch suggestion model retrained',
       calendar_delete: 'Working calendar change undone',
       calendar_put_refused: 'Working calendar change refused',
       calendar_delete_refused: 'Working calendar undo refused',

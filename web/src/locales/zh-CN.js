@@ -16,6 +16,7 @@ import measuresZh from './measures.zh-CN.js'
 
 import offlineZh from './offline.zh-CN.js'
 import reportsZh from './reports.zh-CN.js'
+import suggestZh from './suggest.zh-CN.js'
 export default {
   // the command centre (command.*.js)
   ...commandZh,
@@ -25,6 +26,7 @@ export default {
   ...offlineZh,
   // dispute mediation (mediation.*.js)
   ...mediationZh,
+  ...suggestZh,
   // the case loop (cases.*.js)
   ...casesZh,
   // matter categories (categories.*.js)
@@ -385,6 +387,7 @@ export default {
       camera_update: '修改摄像头',
       video_alarm_type_put: '设置告警类型对应分类',
       calendar_put: '调整工作日历',
+      suggest_retrain: '重新训练派单建议模型',
       calendar_delete: '撤销工作日历调整',
       calendar_put_refused: '调整工作日历被拒绝',
       calendar_delete_refused: '撤销工作日历调整被拒绝',

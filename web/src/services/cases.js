@@ -45,6 +45,11 @@ export function caseAction(id, action, body, key) {
 }
 
 /** Staff intake (hotline, walk-in, patrol, 随手办) → 201 the case. */
+/** Dispatch suggestions (智能派单): the county model's categories and units for a text (docs/suggest.md). */
+export function caseSuggestions(body) {
+  return request('POST', '/api/v1/cases/suggestions', body)
+}
+
 export function createCase(body, key) {
   return request('POST', '/api/v1/cases', body, idem(key))
 }

@@ -1,0 +1,7 @@
+// Dispatch suggestions — English.  Spread into en.js; keys mirror suggest.zh-CN.js.
+export default {
+  suggest: {
+    category: 'Suggested category:',
+    hint: 'click to use; you decide',
+  },
+}
