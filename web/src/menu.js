@@ -1,7 +1,7 @@
 // menu.js — the left menu.  An item shows when the user holds its permission
 // (any of them, for an array); the server enforces the same rule on the API.
 // Pages added later append an entry here and a route in router.js.
-import { House, User, Document, OfficeBuilding, MapLocation, UserFilled, School, Postcard, Files, Collection, Calendar, Tickets, Camera, Phone, Memo, Key, Connection, Grid, DataBoard, DataAnalysis, TrendCharts, ChatDotRound, Avatar } from '@element-plus/icons-vue'
+import { House, User, Document, OfficeBuilding, MapLocation, UserFilled, School, Postcard, Files, Collection, Calendar, Tickets, Camera, Phone, Memo, Key, Connection, Grid, DataBoard, DataAnalysis, TrendCharts, ChatDotRound, Avatar , MagicStick } from '@element-plus/icons-vue'
 
 export const menuItems = [
   { route: 'home', label: 'nav.home', icon: House },
@@ -23,6 +23,7 @@ export const menuItems = [
   { route: 'categories', label: 'categories.nav', icon: Collection, permission: 'settings.manage' },
   { route: 'accounts', label: 'nav.accounts', icon: User, permission: 'account.read' },
   { route: 'audit', label: 'nav.audit', icon: Document, permission: 'audit.read' },
+  { route: 'suggest', label: 'suggest.nav', icon: MagicStick, permission: 'settings.manage' },
   { route: 'hotline-lines', label: 'cases.navHotline', icon: Phone, permission: 'settings.manage' },
   { route: 'calendar', label: 'calendar.nav', icon: Calendar, permission: 'settings.manage' },
   { route: 'open311-keys', label: 'open311.nav', icon: Key, permission: 'settings.manage' },

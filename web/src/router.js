@@ -215,6 +215,12 @@ const routes = [
         meta: { title: 'cases.mine.title', permission: 'case.report_own' },
       },
       {
+        path: 'settings/suggest',
+        name: 'suggest',
+        component: () => import('./views/SuggestView.vue'),
+        meta: { title: 'suggest.admin.title', permission: 'settings.manage' },
+      },
+      {
         path: 'settings/hotline-lines',
         name: 'hotline-lines',
         component: () => import('./views/HotlineLinesView.vue'),

@@ -133,3 +133,13 @@ export function uploadAttachment(file, { pub = false, onProgress } = {}) {
     xhr.send(file)
   })
 }
+
+/** Each county's dispatch-suggestion model and its held-out hit rates (settings.manage; docs/suggest.md). */
+export function suggestModels() {
+  return request('GET', '/api/v1/suggest/models')
+}
+
+/** Trains a county's model now (synchronously) and answers with its row. */
+export function retrainSuggestModel(countyId) {
+  return request('POST', `/api/v1/suggest/models/${seg(countyId)}/retrain`)
+}
