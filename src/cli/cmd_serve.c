@@ -75,7 +75,7 @@ int gg_cmd_serve(int argc, char **argv)
     gg_deadlines_t deadlines = {0}; /* the scheduler job's context */
     gg_worker_t *reporter = NULL; /* the report job's runner: rendering a report must not delay the others */
     gg_reports_job_t reports = {0};
-    gg_worker_t *trainer = NULL;    /* the suggestion models' runner: a training must not delay the marks */
+    gg_worker_t *trainer = NULL; /* the suggestion models' runner: a training must not delay the marks */
     gg_suggest_worker_t suggest = {0};
     gg_app_t app = {.data_dir = cfg.data_dir, .version = GG_VERSION, .public_url = cfg.public_url};
     gg_config_public_limits(&cfg, &app.public_limits);

@@ -70,6 +70,17 @@ static int mark_kind(gg_db_conn_t *c, gg_arena_t *a, run_t *x, const char *kind,
     gg_op_t op = {.c = c, .arena = a, .auth = NULL, .keys = x->keys};
     for (int i = 0; i < n; i++) {
         int64_t made = 0;
+        /* Lock the case and check again that it still runs to the same deadline: a transition committing
+         * meanwhile (closed, extended …) must not be marked from the state read above, and on PostgreSQL the
+         * rollup upkeep below must not compute the case's facts beside a concurrent writer's (it would
+         * write a stale contribution after that writer's — the random-workload test caught it). */
+        if (gg_db_exec(c,
+                       "UPDATE case_item SET version = version WHERE id = $1 AND state IN " RUNNING
+                       " AND due_at = $2",
+                       GG_ARGS(GG_I64(ids[i]), GG_I64(dues[i])), &made, err) < 0)
+            return -1;
+        if (made != 1) continue;
+        made = 0;
         if (gg_db_exec(c,
                        "INSERT INTO case_mark (case_id, kind, due_at, at) VALUES ($1, $2, $3, $4) "
                        "ON CONFLICT DO NOTHING",
