@@ -104,6 +104,7 @@ int gg_api_open311_routes(gg_router_t *r, gg_error_t *err);
 int gg_api_open311_key_routes(gg_router_t *r, gg_error_t *err);
 /* grid_assignments.c: assignments and the staffing queries */
 int gg_api_grid_assignment_routes(gg_router_t *r, gg_error_t *err);
+int gg_api_assessment_routes(gg_router_t *r, gg_error_t *err); /* assessment/assessment.c: 考核 */
 
 /* Write e as the JSON error response. */
 void gg_api_error(gg_req_t *req, const gg_error_t *e);

@@ -15,6 +15,7 @@
 #include "cli/cli.h"
 #include "core/log.h"
 #include "core/version.h"
+#include "domain/assessment/assessment.h"
 #include "domain/attachment.h"
 #include "domain/cases/calendar_store.h"
 #include "domain/tree/grid.h"
@@ -91,6 +92,7 @@ int gg_cmd_serve(int argc, char **argv)
     if (load_calendar(&app, &cfg.office_hours, &err) < 0) goto done;
     gg_attachment_set_max_bytes(cfg.attachment_max_bytes);
     gg_attachment_owners_init();
+    gg_assess_attachments_init(); /* evidence of assessment scores */
     router = gg_router_new();
     if (gg_api_register(router, &err) < 0)
         goto done; /* a route missing would be a 404 nobody notices until used */
