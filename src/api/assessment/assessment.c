@@ -176,11 +176,11 @@ static const gg_write_op_t PLAN_GET = {.path_ids = {"id"}, .respond = plan_respo
 /* ---- reading tasks and plans from a body ---- */
 
 static const gg_field_t task_fields[] = {
-    {"seq", GG_F_INT, 1, 1, 100000, 0},         {"title", GG_F_STR, 1, 1, 200, 0},
-    {"category", GG_F_STR, 0, 0, 64, 1},        {"weight", GG_F_NUM, 1, 0, 100, 0},
-    {"is_hard", GG_F_BOOL, 0, 0, 0, 1},         {"target", GG_F_NUM, 1, -1000000000, 1000000000, 0},
-    {"comparison", GG_F_STR, 0, 2, 2, 1},       {"source", GG_F_STR, 1, 1, 60, 0},
-    {"responsible", GG_F_STR, 0, 0, 100, 1},    {"version", GG_F_INT, 0, 1, INT32_MAX, 1},
+    {"seq", GG_F_INT, 1, 1, 100000, 0},      {"title", GG_F_STR, 1, 1, 200, 0},
+    {"category", GG_F_STR, 0, 0, 64, 1},     {"weight", GG_F_NUM, 1, 0, 100, 0},
+    {"is_hard", GG_F_BOOL, 0, 0, 0, 1},      {"target", GG_F_NUM, 1, -1000000000, 1000000000, 0},
+    {"comparison", GG_F_STR, 0, 2, 2, 1},    {"source", GG_F_STR, 1, 1, 60, 0},
+    {"responsible", GG_F_STR, 0, 0, 100, 1}, {"version", GG_F_INT, 0, 1, INT32_MAX, 1},
 };
 
 static int read_task(gg_arena_t *a, json_t *o, const char *prefix, gg_assess_task_t *t, gg_error_t *err)
@@ -495,8 +495,8 @@ typedef struct card {
 
 static int load_card(gg_write_t *w, card_t *k, gg_error_t *err)
 {
-    if (gg_assess_scorecard(&w->op, w->ids[0], w->ids[1], &k->plan, &k->tasks, &k->scores, &k->n, &k->res, err) <
-        0)
+    if (gg_assess_scorecard(&w->op, w->ids[0], w->ids[1], &k->plan, &k->tasks, &k->scores, &k->n, &k->res,
+                            err) < 0)
         return -1;
     int64_t *ids = gg_alloc(w->op.arena, sizeof(int64_t) * (size_t)(k->n ? k->n : 1));
     int nids = 0;
@@ -533,7 +533,8 @@ static int card_respond(gg_write_t *w, gg_error_t *err)
         gg_jw_kbool(jw, "can_submit",
                     s->id && active && manual && strcmp(s->status, "approved") != 0 &&
                         gg_auth_can(auth, GG_P_ASSESS_SCORE, k.res.unit_path));
-        gg_jw_kbool(jw, "can_review", s->id && active && k.plan.can_manage && !strcmp(s->status, "submitted"));
+        gg_jw_kbool(jw, "can_review",
+                    s->id && active && k.plan.can_manage && !strcmp(s->status, "submitted"));
         gg_jw_obj_end(jw);
     }
     gg_jw_arr_end(jw);
@@ -553,10 +554,8 @@ typedef struct submit_state {
 } submit_state_t;
 
 static const gg_field_t submit_fields[] = {
-    {"task_id", GG_F_INT, 1, 1, INT64_MAX, 0},
-    {"unit_id", GG_F_INT, 1, 1, INT64_MAX, 0},
-    {"value", GG_F_NUM, 1, -1000000000, 1000000000, 0},
-    {"note", GG_F_STR, 0, 0, 500, 1},
+    {"task_id", GG_F_INT, 1, 1, INT64_MAX, 0},          {"unit_id", GG_F_INT, 1, 1, INT64_MAX, 0},
+    {"value", GG_F_NUM, 1, -1000000000, 1000000000, 0}, {"note", GG_F_STR, 0, 0, 500, 1},
     {"attachment_ids", GG_F_ARR, 0, 0, 0, 1},
 };
 
@@ -649,8 +648,8 @@ static int review_run(gg_write_t *w, gg_error_t *err)
     }
     int has_score = gg_json_has(w->body, "score") && !json_is_null(json_object_get(w->body, "score"));
     return gg_assess_review(&w->op, w->id, strcmp(gg_json_str(w->body, "decision"), "approve") == 0, note,
-                            has_score, gg_json_num(w->body, "score", 0), (int)gg_json_int(w->body, "version", 0),
-                            err);
+                            has_score, gg_json_num(w->body, "score", 0),
+                            (int)gg_json_int(w->body, "version", 0), err);
 }
 
 static const gg_write_op_t SCORE_REVIEW = {
@@ -704,7 +703,8 @@ static int send_sheet(gg_write_t *w, gg_sheet_out_t *sh, const char *name, gg_er
     uint64_t size;
     if (gg_sheet_finish(sh, &fd, &size, err) < 0) return -1;
     gg_req_t *req = w->req;
-    gg_resp_header(req, "Content-Disposition", gg_sprintf(req->arena, "attachment; filename=\"%s.xlsx\"", name));
+    gg_resp_header(req, "Content-Disposition",
+                   gg_sprintf(req->arena, "attachment; filename=\"%s.xlsx\"", name));
     req->status = 200;
     req->content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
     req->file_fd = fd;
@@ -714,8 +714,11 @@ static int send_sheet(gg_write_t *w, gg_sheet_out_t *sh, const char *name, gg_er
 
 static const char *status_zh(const char *s)
 {
-    static const char *const k[][2] = {{"computed", "自动计算"}, {"pending", "待填报"}, {"submitted", "待审核"},
-                                       {"approved", "已审核"},   {"returned", "已退回"}};
+    static const char *const k[][2] = {{"computed", "自动计算"},
+                                       {"pending", "待填报"},
+                                       {"submitted", "待审核"},
+                                       {"approved", "已审核"},
+                                       {"returned", "已退回"}};
     for (size_t i = 0; i < sizeof k / sizeof k[0]; i++)
         if (strcmp(k[i][0], s) == 0) return k[i][1];
     return s;
@@ -730,8 +733,8 @@ static int card_export(gg_write_t *w, gg_error_t *err)
     if (gg_sheet_open(&sh, ((gg_app_t *)w->req->app)->tmp_dir, 1, "考核得分", err) < 0) return -1;
     static const double widths[] = {6, 14, 40, 8, 8, 10, 22, 10, 10, 10, 30};
     gg_sheet_widths(&sh, widths, (int)(sizeof widths / sizeof widths[0]));
-    static const char *const head[] = {"序号", "类别", "任务", "权重", "硬指标", "目标", "来源",
-                                       "实际值", "得分", "状态", "审核意见"};
+    static const char *const head[] = {"序号", "类别",   "任务", "权重", "硬指标",  "目标",
+                                       "来源", "实际值", "得分", "状态", "审核意见"};
     char g[2];
     grade_str(g, k.res.grade);
     const char *title[] = {k.plan.name, k.res.unit_name, gg_sprintf(a, "总分 %g", k.res.total),
@@ -758,8 +761,8 @@ static int card_export(gg_write_t *w, gg_error_t *err)
         gg_sheet_abort(&sh);
         return -1;
     }
-    return send_sheet(w, &sh, gg_sprintf(a, "scorecard-%lld-%lld", (long long)w->ids[0], (long long)w->ids[1]),
-                      err);
+    return send_sheet(w, &sh,
+                      gg_sprintf(a, "scorecard-%lld-%lld", (long long)w->ids[0], (long long)w->ids[1]), err);
 }
 
 static int ranking_export(gg_write_t *w, gg_error_t *err)
@@ -773,7 +776,8 @@ static int ranking_export(gg_write_t *w, gg_error_t *err)
     if (gg_sheet_open(&sh, ((gg_app_t *)w->req->app)->tmp_dir, 1, "考核排名", err) < 0) return -1;
     static const double widths[] = {6, 20, 10, 10, 8, 30, 10, 10};
     gg_sheet_widths(&sh, widths, (int)(sizeof widths / sizeof widths[0]));
-    static const char *const head[] = {"名次", "单位", "得分", "总分", "等次", "封顶原因", "上期总分", "增减"};
+    static const char *const head[] = {"名次", "单位",     "得分",     "总分",
+                                       "等次", "封顶原因", "上期总分", "增减"};
     const char *title[] = {p.name, gg_sprintf(a, "%s 至 %s", p.period_from, p.period_to)};
     int rc = gg_sheet_row(&sh, title, 2, 1, err);
     if (rc >= 0) rc = gg_sheet_row(&sh, head, (int)(sizeof head / sizeof head[0]), 1, err);
@@ -798,7 +802,8 @@ static int ranking_export(gg_write_t *w, gg_error_t *err)
                                g,
                                reason,
                                r->has_previous ? num(a, r->previous_total) : "",
-                               r->has_previous ? num(a, round((r->total - r->previous_total) * 10) / 10) : ""};
+                               r->has_previous ? num(a, round((r->total - r->previous_total) * 10) / 10)
+                                               : ""};
         rc = gg_sheet_row(&sh, cells, (int)(sizeof cells / sizeof cells[0]), 0, err);
     }
     if (rc < 0) {

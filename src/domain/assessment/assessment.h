@@ -1,9 +1,9 @@
 /*
- * assessment.h — assessment plans (考核方案): per period, an assessing unit (下陆区) assesses the units of one
- * level below it (its streets) on tasks and indicators, each worth a weight, with a target, and scored from a
- * measure (computed) or from a value the responsible unit enters with evidence and the assessment office
- * reviews.  Totals, A–E grades, the cap of a failed hard indicator, rankings, the period comparison and the
- * history of every score change.  The rules are docs/assessment.md; this header is their interface.
+ * assessment.h — assessment plans (考核方案): per period, an assessing unit (下陆区) assesses the units of
+ * one level below it (its streets) on tasks and indicators, each worth a weight, with a target, and scored
+ * from a measure (computed) or from a value the responsible unit enters with evidence and the assessment
+ * office reviews.  Totals, A–E grades, the cap of a failed hard indicator, rankings, the period comparison
+ * and the history of every score change.  The rules are docs/assessment.md; this header is their interface.
  *
  * Scope (every function that takes a gg_op_t checks it; outside scope is 404, never 403):
  *  - assess.manage at the plan's unit: create and edit plans (while draft), activate, close, compute,
@@ -20,7 +20,7 @@
 
 #include "domain/op.h"
 
-#define GG_ASSESS_MAX_TASKS 500        /* per plan */
+#define GG_ASSESS_MAX_TASKS 500          /* per plan */
 #define GG_ASSESS_MAX_TASKS_PER_CALL 300 /* per request */
 #define GG_ASSESS_MAX_EVIDENCE 9
 
@@ -31,8 +31,8 @@ typedef struct gg_assess_task {
     double weight; /* points: the task's maximum score */
     int is_hard;
     double target;
-    const char *comparison; /* "ge" | "le" */
-    const char *source;     /* "manual" | "measure:<code>" */
+    const char *comparison;  /* "ge" | "le" */
+    const char *source;      /* "manual" | "measure:<code>" */
     const char *responsible; /* who answers for it (a note), may be NULL */
     int version;
 } gg_assess_task_t;
@@ -41,8 +41,8 @@ typedef struct gg_assess_plan {
     int64_t id, unit_id;
     const char *unit_name, *unit_path, *unit_level;
     const char *name, *period_from, *period_to, *target_level, *status;
-    double bands[4]; /* lowest total of A, B, C, D */
-    const char *hard_cap; /* "A".."E" */
+    double bands[4];          /* lowest total of A, B, C, D */
+    const char *hard_cap;     /* "A".."E" */
     int64_t previous_plan_id; /* as stored (0: none given) */
     int64_t created_at, updated_at, activated_at, computed_at;
     int version;

@@ -12,11 +12,12 @@ typedef struct gg_assess_unit {
     const char *name, *code, *path, *level;
 } gg_assess_unit_t;
 
-int gg_assess_units(gg_db_conn_t *c, gg_arena_t *a, const gg_assess_plan_t *p, gg_assess_unit_t **rows, int *n,
-                    gg_error_t *err);
+int gg_assess_units(gg_db_conn_t *c, gg_arena_t *a, const gg_assess_plan_t *p, gg_assess_unit_t **rows,
+                    int *n, gg_error_t *err);
 int gg_assess_tasks_load(gg_db_conn_t *c, gg_arena_t *a, int64_t plan_id, gg_assess_task_t **rows, int *n,
                          gg_error_t *err);
-/* The plan when the caller may manage it (assess.manage at its unit): 403 when it may only read it, else 404. */
+/* The plan when the caller may manage it (assess.manage at its unit): 403 when it may only read it, else 404.
+ */
 int gg_assess_plan_managed(const gg_op_t *op, int64_t id, gg_assess_plan_t *out, gg_error_t *err);
 /* 1 when the caller may see the unit's scores in plan p (dashboard.read, assess.manage or assess.score over
  * it, or assess.manage at the plan's unit). */

@@ -12,7 +12,7 @@
 #define PLAN_COLS                                                                                            \
     "p.id, p.unit_id, u.name, u.path, u.level, p.name, p.period_from, p.period_to, p.target_level, "         \
     "p.status, p.band_a, p.band_b, p.band_c, p.band_d, p.hard_cap, p.previous_plan_id, p.created_at, "       \
-    "p.updated_at, p.activated_at, p.computed_at, p.version, "                                                 \
+    "p.updated_at, p.activated_at, p.computed_at, p.version, "                                               \
     "(SELECT count(*) FROM assess_task t WHERE t.plan_id = p.id), "                                          \
     "(SELECT count(*) FROM assess_task t WHERE t.plan_id = p.id AND t.is_hard = 1), "                        \
     "(SELECT coalesce(sum(t.weight), 0) FROM assess_task t WHERE t.plan_id = p.id)"
@@ -97,14 +97,16 @@ static int sees_plan(const gg_auth_t *auth, const char *plan_path)
 
 static int no_plan(gg_error_t *err, int64_t id)
 {
-    return gg_err_not_found(err, "assessment plan %lld does not exist or is outside your scope", (long long)id);
+    return gg_err_not_found(err, "assessment plan %lld does not exist or is outside your scope",
+                            (long long)id);
 }
 
 static int load_plan(gg_db_conn_t *c, gg_arena_t *a, const gg_auth_t *auth, int64_t id, gg_assess_plan_t *out,
                      gg_error_t *err)
 {
     gg_db_res_t *r;
-    if (gg_db_query(c, "SELECT " PLAN_COLS " FROM assess_plan p JOIN unit u ON u.id = p.unit_id WHERE p.id = $1",
+    if (gg_db_query(c,
+                    "SELECT " PLAN_COLS " FROM assess_plan p JOIN unit u ON u.id = p.unit_id WHERE p.id = $1",
                     GG_ARGS(GG_I64(id)), &r, err) < 0)
         return -1;
     int rc = gg_db_next(r, err);
@@ -133,7 +135,8 @@ int gg_assess_plan_managed(const gg_op_t *op, int64_t id, gg_assess_plan_t *out,
 static int must_draft(const gg_assess_plan_t *p, gg_error_t *err)
 {
     if (strcmp(p->status, "draft") == 0) return 0;
-    gg_error_set(err, 409, "plan_not_draft", "status", "plan %s is %s: its structure is fixed", p->name, p->status);
+    gg_error_set(err, 409, "plan_not_draft", "status", "plan %s is %s: its structure is fixed", p->name,
+                 p->status);
     return gg_error_reason(err, p->status);
 }
 
@@ -240,21 +243,22 @@ static int insert_tasks(const gg_op_t *op, int64_t plan_id, const gg_assess_task
             gg_err_invalid(err, f, "the plan already has a task %d", t->seq);
             return gg_error_reason(err, "duplicate");
         }
-        if (gg_db_exec(op->c,
-                       "INSERT INTO assess_task (plan_id, seq, title, category, weight, is_hard, target, "
-                       "comparison, source, responsible, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, "
-                       "$10, $11)",
-                       GG_ARGS(GG_I64(plan_id), GG_I64(t->seq), GG_TEXT(t->title), GG_TEXT(t->category),
-                               GG_F64(t->weight), GG_I64(t->is_hard ? 1 : 0), GG_F64(t->target),
-                               GG_TEXT(t->comparison), GG_TEXT(t->source),
-                               t->responsible ? GG_TEXT(t->responsible) : GG_NULL, GG_I64(now)),
-                       NULL, err) < 0)
+        if (gg_db_exec(
+                op->c,
+                "INSERT INTO assess_task (plan_id, seq, title, category, weight, is_hard, target, "
+                "comparison, source, responsible, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, "
+                "$10, $11)",
+                GG_ARGS(GG_I64(plan_id), GG_I64(t->seq), GG_TEXT(t->title), GG_TEXT(t->category),
+                        GG_F64(t->weight), GG_I64(t->is_hard ? 1 : 0), GG_F64(t->target),
+                        GG_TEXT(t->comparison), GG_TEXT(t->source),
+                        t->responsible ? GG_TEXT(t->responsible) : GG_NULL, GG_I64(now)),
+                NULL, err) < 0)
             return -1;
     }
     int64_t total = 0;
     int found = 0;
-    if (gg_db_query_i64(op->c, "SELECT count(*) FROM assess_task WHERE plan_id = $1", GG_ARGS(GG_I64(plan_id)),
-                        &total, &found, err) < 0)
+    if (gg_db_query_i64(op->c, "SELECT count(*) FROM assess_task WHERE plan_id = $1",
+                        GG_ARGS(GG_I64(plan_id)), &total, &found, err) < 0)
         return -1;
     if (total > GG_ASSESS_MAX_TASKS) {
         gg_err_invalid(err, "tasks", "a plan has at most %d tasks", GG_ASSESS_MAX_TASKS);
@@ -286,8 +290,8 @@ int gg_assess_plan_create(const gg_op_t *op, const gg_assess_plan_t *p, const gg
     gg_db_res_t *r;
     int found = 0;
     char *path = NULL;
-    if (gg_db_query(op->c, "SELECT path, level FROM unit WHERE id = $1", GG_ARGS(GG_I64(p->unit_id)), &r, err) <
-        0)
+    if (gg_db_query(op->c, "SELECT path, level FROM unit WHERE id = $1", GG_ARGS(GG_I64(p->unit_id)), &r,
+                    err) < 0)
         return -1;
     if (gg_db_next(r, err) > 0) {
         found = 1;
@@ -301,16 +305,17 @@ int gg_assess_plan_create(const gg_op_t *op, const gg_assess_plan_t *p, const gg
     }
     if (previous_check(op, p, 0, err) < 0) return -1;
     int64_t now = gg_now_ms();
-    if (gg_db_query_i64(op->c,
-                        "INSERT INTO assess_plan (unit_id, name, period_from, period_to, target_level, band_a, "
-                        "band_b, band_c, band_d, hard_cap, previous_plan_id, created_by, created_at, updated_at) "
-                        "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $13) RETURNING id",
-                        GG_ARGS(GG_I64(p->unit_id), GG_TEXT(p->name), GG_TEXT(p->period_from),
-                                GG_TEXT(p->period_to), GG_TEXT(p->target_level), GG_F64(p->bands[0]),
-                                GG_F64(p->bands[1]), GG_F64(p->bands[2]), GG_F64(p->bands[3]),
-                                GG_TEXT(p->hard_cap), p->previous_plan_id ? GG_I64(p->previous_plan_id) : GG_NULL,
-                                op->actor.account_id ? GG_I64(op->actor.account_id) : GG_NULL, GG_I64(now)),
-                        id, &found, err) < 0)
+    if (gg_db_query_i64(
+            op->c,
+            "INSERT INTO assess_plan (unit_id, name, period_from, period_to, target_level, band_a, "
+            "band_b, band_c, band_d, hard_cap, previous_plan_id, created_by, created_at, updated_at) "
+            "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $13) RETURNING id",
+            GG_ARGS(GG_I64(p->unit_id), GG_TEXT(p->name), GG_TEXT(p->period_from), GG_TEXT(p->period_to),
+                    GG_TEXT(p->target_level), GG_F64(p->bands[0]), GG_F64(p->bands[1]), GG_F64(p->bands[2]),
+                    GG_F64(p->bands[3]), GG_TEXT(p->hard_cap),
+                    p->previous_plan_id ? GG_I64(p->previous_plan_id) : GG_NULL,
+                    op->actor.account_id ? GG_I64(op->actor.account_id) : GG_NULL, GG_I64(now)),
+            id, &found, err) < 0)
         return -1;
     if (insert_tasks(op, *id, tasks, n, 0, err) < 0) return -1;
     int nhard = 0;
@@ -335,15 +340,16 @@ int gg_assess_plan_update(const gg_op_t *op, int64_t id, const gg_assess_plan_t 
     gg_assess_plan_t p = *next;
     p.unit_id = cur.unit_id;
     if (previous_check(op, &p, id, err) < 0) return -1;
-    if (gg_db_exec(op->c,
-                   "UPDATE assess_plan SET name = $2, period_from = $3, period_to = $4, target_level = $5, "
-                   "band_a = $6, band_b = $7, band_c = $8, band_d = $9, hard_cap = $10, previous_plan_id = $11, "
-                   "updated_at = $12, version = version + 1 WHERE id = $1",
-                   GG_ARGS(GG_I64(id), GG_TEXT(p.name), GG_TEXT(p.period_from), GG_TEXT(p.period_to),
-                           GG_TEXT(p.target_level), GG_F64(p.bands[0]), GG_F64(p.bands[1]), GG_F64(p.bands[2]),
-                           GG_F64(p.bands[3]), GG_TEXT(p.hard_cap),
-                           p.previous_plan_id ? GG_I64(p.previous_plan_id) : GG_NULL, GG_I64(gg_now_ms())),
-                   NULL, err) < 0)
+    if (gg_db_exec(
+            op->c,
+            "UPDATE assess_plan SET name = $2, period_from = $3, period_to = $4, target_level = $5, "
+            "band_a = $6, band_b = $7, band_c = $8, band_d = $9, hard_cap = $10, previous_plan_id = $11, "
+            "updated_at = $12, version = version + 1 WHERE id = $1",
+            GG_ARGS(GG_I64(id), GG_TEXT(p.name), GG_TEXT(p.period_from), GG_TEXT(p.period_to),
+                    GG_TEXT(p.target_level), GG_F64(p.bands[0]), GG_F64(p.bands[1]), GG_F64(p.bands[2]),
+                    GG_F64(p.bands[3]), GG_TEXT(p.hard_cap),
+                    p.previous_plan_id ? GG_I64(p.previous_plan_id) : GG_NULL, GG_I64(gg_now_ms())),
+            NULL, err) < 0)
         return -1;
     gg_change_t ch;
     gg_change_init(&ch);
@@ -384,9 +390,11 @@ int gg_assess_task_update(const gg_op_t *op, int64_t plan_id, int64_t task_id, c
     if (rc > 0) read_task(r, op->arena, &t);
     gg_db_res_free(r);
     if (rc < 0) return -1;
-    if (rc == 0) return gg_err_not_found(err, "plan %lld has no task %lld", (long long)plan_id, (long long)task_id);
+    if (rc == 0)
+        return gg_err_not_found(err, "plan %lld has no task %lld", (long long)plan_id, (long long)task_id);
     if (version != t.version)
-        return gg_error_set(err, 409, "version_conflict", "version", "task %d was changed by someone else", t.seq);
+        return gg_error_set(err, 409, "version_conflict", "version", "task %d was changed by someone else",
+                            t.seq);
     if (next->seq != t.seq) {
         int64_t other = 0;
         int found = 0;
@@ -420,8 +428,8 @@ int gg_assess_task_update(const gg_op_t *op, int64_t plan_id, int64_t task_id, c
 }
 
 /* The units the plan assesses: live units of its target level under its unit, by code. */
-int gg_assess_units(gg_db_conn_t *c, gg_arena_t *a, const gg_assess_plan_t *p, gg_assess_unit_t **rows, int *n,
-                    gg_error_t *err)
+int gg_assess_units(gg_db_conn_t *c, gg_arena_t *a, const gg_assess_plan_t *p, gg_assess_unit_t **rows,
+                    int *n, gg_error_t *err)
 {
     size_t len = strlen(p->unit_path);
     char *hi = gg_strdup(a, p->unit_path);
@@ -430,10 +438,11 @@ int gg_assess_units(gg_db_conn_t *c, gg_arena_t *a, const gg_assess_plan_t *p, g
     int cap = 32, step;
     *n = 0;
     *rows = gg_alloc(a, sizeof(gg_assess_unit_t) * (size_t)cap);
-    if (gg_db_query(c,
-                    "SELECT id, name, code, path, level FROM unit WHERE path > $1 AND path < $2 AND level = $3 "
-                    "AND retired_at IS NULL ORDER BY code",
-                    GG_ARGS(GG_TEXT(p->unit_path), GG_TEXT(hi), GG_TEXT(p->target_level)), &r, err) < 0)
+    if (gg_db_query(
+            c,
+            "SELECT id, name, code, path, level FROM unit WHERE path > $1 AND path < $2 AND level = $3 "
+            "AND retired_at IS NULL ORDER BY code",
+            GG_ARGS(GG_TEXT(p->unit_path), GG_TEXT(hi), GG_TEXT(p->target_level)), &r, err) < 0)
         return -1;
     while ((step = gg_db_next(r, err)) == 1) {
         if (*n == cap) {
@@ -499,7 +508,8 @@ int gg_assess_plan_activate(const gg_op_t *op, int64_t id, int version, gg_error
     gg_change_init(&ch);
     gg_change_note_int(&ch, "units", nunits);
     gg_change_note_int(&ch, "tasks", ntasks);
-    if (audit(op, "assessment.plan_activate", id, p.unit_id, gg_change_done(&ch, op->arena), err) < 0) return -1;
+    if (audit(op, "assessment.plan_activate", id, p.unit_id, gg_change_done(&ch, op->arena), err) < 0)
+        return -1;
     int changed;
     return gg_assess_compute(op, id, &changed, err);
 }
@@ -512,9 +522,10 @@ int gg_assess_plan_close(const gg_op_t *op, int64_t id, int version, gg_error_t 
         gg_error_set(err, 409, "plan_not_active", "status", "plan %s is %s", p.name, p.status);
         return gg_error_reason(err, p.status);
     }
-    if (gg_db_exec(op->c,
-                   "UPDATE assess_plan SET status = 'closed', updated_at = $2, version = version + 1 WHERE id = $1",
-                   GG_ARGS(GG_I64(id), GG_I64(gg_now_ms())), NULL, err) < 0)
+    if (gg_db_exec(
+            op->c,
+            "UPDATE assess_plan SET status = 'closed', updated_at = $2, version = version + 1 WHERE id = $1",
+            GG_ARGS(GG_I64(id), GG_I64(gg_now_ms())), NULL, err) < 0)
         return -1;
     return audit(op, "assessment.plan_close", id, p.unit_id, NULL, err);
 }

@@ -99,7 +99,8 @@ int gg_assess_plan_check(gg_assess_plan_t *p, gg_error_t *err)
         gg_err_invalid(err, "name", "name is required");
         return gg_error_reason(err, "required");
     }
-    if (gg_date_valid(p->period_from, "period_from", err) < 0 || gg_date_valid(p->period_to, "period_to", err) < 0)
+    if (gg_date_valid(p->period_from, "period_from", err) < 0 ||
+        gg_date_valid(p->period_to, "period_to", err) < 0)
         return -1;
     if (strcmp(p->period_from, p->period_to) > 0) {
         gg_err_invalid(err, "period_to", "the period ends before it starts");

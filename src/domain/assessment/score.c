@@ -65,13 +65,14 @@ static int counts(const gg_assess_score_t *s)
 static int history(const gg_op_t *op, int64_t score_id, const char *action, const char *status, int has_value,
                    double value, double score, const char *note, gg_error_t *err)
 {
-    return gg_db_exec(op->c,
-                      "INSERT INTO assess_score_history (score_id, action, status, has_value, value, score, note, "
-                      "account_id, at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
-                      GG_ARGS(GG_I64(score_id), GG_TEXT(action), GG_TEXT(status), GG_I64(has_value),
-                              has_value ? GG_F64(value) : GG_NULL, GG_F64(score), note ? GG_TEXT(note) : GG_NULL,
-                              op->actor.account_id ? GG_I64(op->actor.account_id) : GG_NULL, GG_I64(gg_now_ms())),
-                      NULL, err);
+    return gg_db_exec(
+        op->c,
+        "INSERT INTO assess_score_history (score_id, action, status, has_value, value, score, note, "
+        "account_id, at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+        GG_ARGS(GG_I64(score_id), GG_TEXT(action), GG_TEXT(status), GG_I64(has_value),
+                has_value ? GG_F64(value) : GG_NULL, GG_F64(score), note ? GG_TEXT(note) : GG_NULL,
+                op->actor.account_id ? GG_I64(op->actor.account_id) : GG_NULL, GG_I64(gg_now_ms())),
+        NULL, err);
 }
 
 static int audit_score(const gg_op_t *op, const char *action, int64_t score_id, int64_t unit_id,
@@ -113,7 +114,8 @@ int gg_assess_compute(const gg_op_t *op, int64_t id, int *changed, gg_error_t *e
         for (int u = 0; u < nunits; u++) {
             gg_db_res_t *r;
             if (gg_db_query(op->c,
-                            "SELECT id, has_value, value, score FROM assess_score WHERE task_id = $1 AND unit_id = $2",
+                            "SELECT id, has_value, value, score FROM assess_score WHERE task_id = $1 AND "
+                            "unit_id = $2",
                             GG_ARGS(GG_I64(tasks[t].id), GG_I64(units[u].id)), &r, err) < 0)
                 return -1;
             int rc = gg_db_next(r, err);
@@ -145,7 +147,8 @@ int gg_assess_compute(const gg_op_t *op, int64_t id, int *changed, gg_error_t *e
                 return -1;
             if (had != has_value || oldv != value || olds != score || !p.computed_at) {
                 (*changed)++;
-                if (history(op, sid, "computed", "computed", has_value, value, score, NULL, err) < 0) return -1;
+                if (history(op, sid, "computed", "computed", has_value, value, score, NULL, err) < 0)
+                    return -1;
             }
         }
     }
@@ -198,7 +201,8 @@ static int unit_path_of(gg_db_conn_t *c, gg_arena_t *a, int64_t unit_id, const c
 {
     gg_db_res_t *r;
     *path = NULL;
-    if (gg_db_query(c, "SELECT path FROM unit WHERE id = $1", GG_ARGS(GG_I64(unit_id)), &r, err) < 0) return -1;
+    if (gg_db_query(c, "SELECT path FROM unit WHERE id = $1", GG_ARGS(GG_I64(unit_id)), &r, err) < 0)
+        return -1;
     if (gg_db_next(r, err) > 0) *path = gg_strdup(a, gg_db_text(r, 0));
     gg_db_res_free(r);
     return 0;
@@ -218,7 +222,8 @@ int gg_assess_score_get(const gg_op_t *op, int64_t score_id, gg_assess_score_t *
             *err = e2;
             return -1;
         }
-        return gg_err_not_found(err, "score %lld does not exist or is outside your scope", (long long)score_id);
+        return gg_err_not_found(err, "score %lld does not exist or is outside your scope",
+                                (long long)score_id);
     }
     if (load_task(op->c, op->arena, plan->id, out->task_id, task, &found, err) < 0) return -1;
     return 0;
@@ -227,7 +232,8 @@ int gg_assess_score_get(const gg_op_t *op, int64_t score_id, gg_assess_score_t *
 static int not_active(const gg_assess_plan_t *p, gg_error_t *err)
 {
     if (strcmp(p->status, "active") == 0) return 0;
-    gg_error_set(err, 409, "plan_not_active", "status", "plan %s is %s: scores are not taken", p->name, p->status);
+    gg_error_set(err, 409, "plan_not_active", "status", "plan %s is %s: scores are not taken", p->name,
+                 p->status);
     return gg_error_reason(err, p->status);
 }
 
@@ -268,14 +274,15 @@ int gg_assess_submit(const gg_op_t *op, int64_t plan_id, const gg_assess_submit_
     int met;
     gg_assess_task_score(&t, 1, in->value, &score, &met);
     int64_t now = gg_now_ms();
-    if (gg_db_exec(op->c,
-                   "UPDATE assess_score SET status = 'submitted', has_value = 1, value = $2, score = $3, met = $4, "
-                   "note = $5, submitted_by = $6, submitted_at = $7, updated_at = $7, version = version + 1 "
-                   "WHERE id = $1",
-                   GG_ARGS(GG_I64(s.id), GG_F64(in->value), GG_F64(score), GG_I64(met),
-                           in->note ? GG_TEXT(in->note) : GG_NULL,
-                           op->actor.account_id ? GG_I64(op->actor.account_id) : GG_NULL, GG_I64(now)),
-                   NULL, err) < 0)
+    if (gg_db_exec(
+            op->c,
+            "UPDATE assess_score SET status = 'submitted', has_value = 1, value = $2, score = $3, met = $4, "
+            "note = $5, submitted_by = $6, submitted_at = $7, updated_at = $7, version = version + 1 "
+            "WHERE id = $1",
+            GG_ARGS(GG_I64(s.id), GG_F64(in->value), GG_F64(score), GG_I64(met),
+                    in->note ? GG_TEXT(in->note) : GG_NULL,
+                    op->actor.account_id ? GG_I64(op->actor.account_id) : GG_NULL, GG_I64(now)),
+            NULL, err) < 0)
         return -1;
     if (gg_attachment_claim(op, in->attachment_ids, in->nattachments, NULL, "assess_score", s.id, "evidence",
                             err) < 0)
@@ -301,7 +308,8 @@ int gg_assess_review(const gg_op_t *op, int64_t score_id, int approve, const cha
     gg_assess_plan_t p;
     if (gg_assess_score_get(op, score_id, &s, &t, &p, err) < 0) return -1;
     if (!p.can_manage)
-        return gg_err_forbidden(err, "reviewing scores of plan %s needs assess.manage at %s", p.name, p.unit_name);
+        return gg_err_forbidden(err, "reviewing scores of plan %s needs assess.manage at %s", p.name,
+                                p.unit_name);
     if (not_active(&p, err) < 0) return -1;
     if (version && version != s.version)
         return gg_error_set(err, 409, "version_conflict", "version", "the score was changed by someone else");
@@ -375,8 +383,9 @@ static void standing(gg_arena_t *a, const gg_assess_plan_t *p, const gg_assess_t
 }
 
 /* Every score of the plan, grouped per unit: scores of unit u in task order into by_unit[u][t]. */
-static gg_assess_score_t ***load_all(const gg_op_t *op, const gg_assess_plan_t *p, const gg_assess_task_t *tasks,
-                                     int ntasks, const gg_assess_unit_t *units, int nunits, gg_error_t *err)
+static gg_assess_score_t ***load_all(const gg_op_t *op, const gg_assess_plan_t *p,
+                                     const gg_assess_task_t *tasks, int ntasks, const gg_assess_unit_t *units,
+                                     int nunits, gg_error_t *err)
 {
     gg_arena_t *a = op->arena;
     gg_assess_score_t ***by_unit = gg_zalloc(a, sizeof(gg_assess_score_t **) * (size_t)(nunits ? nunits : 1));
@@ -444,11 +453,11 @@ static int previous_plan(const gg_op_t *op, const gg_assess_plan_t *p, int64_t *
     *prev = p->previous_plan_id;
     if (*prev) return 0;
     int found = 0;
-    return gg_db_query_i64(op->c,
-                           "SELECT id FROM assess_plan WHERE unit_id = $1 AND target_level = $2 AND period_to < $3 "
-                           "AND status <> 'draft' ORDER BY period_to DESC, id DESC LIMIT 1",
-                           GG_ARGS(GG_I64(p->unit_id), GG_TEXT(p->target_level), GG_TEXT(p->period_from)), prev,
-                           &found, err);
+    return gg_db_query_i64(
+        op->c,
+        "SELECT id FROM assess_plan WHERE unit_id = $1 AND target_level = $2 AND period_to < $3 "
+        "AND status <> 'draft' ORDER BY period_to DESC, id DESC LIMIT 1",
+        GG_ARGS(GG_I64(p->unit_id), GG_TEXT(p->target_level), GG_TEXT(p->period_from)), prev, &found, err);
 }
 
 static int with_previous(const gg_op_t *op, const gg_assess_plan_t *p, gg_assess_result_t *rows, int n,
