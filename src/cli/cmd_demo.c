@@ -14,6 +14,7 @@
 #include "domain/identity/account.h"
 #include "domain/tree/assignment.h"
 #include "domain/demo.h"
+#include "domain/assessment/assessment.h"
 #include "domain/demo_cases.h"
 #include "domain/tree/division.h"
 #include "domain/tree/unit.h"
@@ -179,6 +180,7 @@ int gg_cmd_demo(int argc, char **argv)
     gg_demo_cases_stats_t cst = {0};
     int64_t t1 = gg_mono_us();
     if (rc == 0) rc = gg_cli_demo_cases(&cfg, db, &sec, calendar, &co, &cst, &err);
+    if (rc == 0) rc = gg_assess_demo(db, &err); /* 下陆区's assessment of its streets, this quarter */
     double case_seconds = (double)(gg_mono_us() - t1) / 1e6;
     gg_arena_free(a);
     gg_db_close(db);

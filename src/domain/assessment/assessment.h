@@ -161,6 +161,10 @@ int gg_assess_score_get(const gg_op_t *op, int64_t score_id, gg_assess_score_t *
 int gg_assess_history_list(const gg_op_t *op, int64_t score_id, gg_assess_history_t **rows, int *n,
                            gg_error_t *err);
 
+/* The demo's plans for 下陆区's streets (assess_demo.c): this quarter's 128-task programme, scored, and last
+ * quarter's closed plan; once (nothing when 下陆区 has a plan, or is not imported). */
+int gg_assess_demo(gg_db_t *db, gg_error_t *err);
+
 /* Register "assess_score" as an attachment owner (evidence visible to whoever may see the score). */
 void gg_assess_attachments_init(void);
 
