@@ -117,6 +117,7 @@ int gg_api_measure_routes(gg_router_t *r, gg_error_t *err);
 
 /* command/command.c: the command centre's summary and markers, hotspots, repeats, rising grids */
 int gg_api_command_routes(gg_router_t *r, gg_error_t *err);
+int gg_api_assessment_routes(gg_router_t *r, gg_error_t *err); /* assessment/assessment.c: 考核 */
 
 /* Write e as the JSON error response. */
 void gg_api_error(gg_req_t *req, const gg_error_t *e);

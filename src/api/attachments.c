@@ -107,9 +107,9 @@ static void upload(gg_req_t *req)
     if (gg_api_query_str(req, "name", 1000, &name) < 0) return;
     if (gg_api_begin(req, 0, &c, &auth) < 0) return;
     if (!gg_auth_has(auth, GG_P_CASE_REPORT) && !gg_auth_has(auth, GG_P_CASE_REPORT_OWN) &&
-        !gg_auth_has(auth, GG_P_CASE_HANDLE)) {
-        gg_err_forbidden(
-            &err, "you may not upload attachments (needs case.report, case.report_own or case.handle)");
+        !gg_auth_has(auth, GG_P_CASE_HANDLE) && !gg_auth_has(auth, GG_P_ASSESS_SCORE)) {
+        gg_err_forbidden(&err, "you may not upload attachments (needs case.report, case.report_own, "
+                               "case.handle or assess.score)");
         goto fail;
     }
     gg_attachment_upload_t in = {

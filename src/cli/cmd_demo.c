@@ -14,6 +14,7 @@
 #include "domain/identity/account.h"
 #include "domain/tree/assignment.h"
 #include "domain/demo.h"
+#include "domain/assessment/assessment.h"
 #include "domain/demo_cases.h"
 #include "domain/reports/report_demo.h"
 #include "domain/mediation/mediation_demo.h"
@@ -184,6 +185,7 @@ int gg_cmd_demo(int argc, char **argv)
     if (rc == 0) rc = gg_cli_demo_cases(&cfg, db, &sec, calendar, &co, &cst, &err);
     if (rc == 0) rc = gg_report_demo(db, &err); /* the counties' reports of three months (docs/reports.md) */
     if (rc == 0 && !cst.already) rc = gg_suggest_demo(db, NULL, &err); /* dispatch suggestions at once */
+    if (rc == 0) rc = gg_assess_demo(db, &err); /* 下陆区's assessment of its streets, this quarter */
     double case_seconds = (double)(gg_mono_us() - t1) / 1e6;
     int64_t disputes = 0; /* the mediation area's demo (domain/mediation/mediation_demo.h) */
     if (rc == 0) rc = gg_mediation_demo(db, &keys, &disputes, &err);

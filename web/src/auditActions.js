@@ -101,6 +101,17 @@ export const ACTIONS = [
   'dispute.note',
   'committee.create',
   'mediator.create',
+  'assessment.plan_create',
+  'assessment.plan_update',
+  'assessment.tasks_add',
+  'assessment.task_update',
+  'assessment.plan_activate',
+  'assessment.plan_close',
+  'assessment.compute',
+  'assessment.score_submit',
+  'assessment.score_approve',
+  'assessment.score_return',
+  'assessment.score_refused',
 ]
 
 /** Filter prefixes: the server matches an action ending in "." as a prefix. */

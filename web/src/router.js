@@ -118,6 +118,25 @@ const routes = [
         component: () => import('./views/TransferView.vue'),
         meta: { title: 'transfer.title', permission: ['resident.read', 'place.read'] },
       },
+      // Assessment (考核, docs/assessment.md): plans, a plan's tasks and ranking, a unit's scorecard.
+      {
+        path: 'assessment',
+        name: 'assessment',
+        component: () => import('./views/AssessmentView.vue'),
+        meta: { title: 'assessment.title', permission: ['assess.manage', 'assess.score', 'dashboard.read'] },
+      },
+      {
+        path: 'assessment/:id(\\d+)',
+        name: 'assessment-plan',
+        component: () => import('./views/AssessmentPlanView.vue'),
+        meta: { title: 'assessment.title', permission: ['assess.manage', 'assess.score', 'dashboard.read'] },
+      },
+      {
+        path: 'assessment/:id(\\d+)/units/:unitId(\\d+)',
+        name: 'assessment-card',
+        component: () => import('./views/AssessmentCardView.vue'),
+        meta: { title: 'assessment.scorecard', permission: ['assess.manage', 'assess.score', 'dashboard.read'] },
+      },
       // The matter category catalogue (事项分类) and its policies.
       {
         path: 'categories',

@@ -11,6 +11,7 @@ import casesEn from './cases.en.js'
 import open311En from './open311.en.js'
 import webhooksEn from './webhooks.en.js'
 import measuresEn from './measures.en.js'
+import assessmentEn from './assessment.en.js'
 
 import offlineEn from './offline.en.js'
 import reportsEn from './reports.en.js'
@@ -41,6 +42,8 @@ export default {
   ...webhooksEn,
   // measures (measures.*.js)
   ...measuresEn,
+  // assessment plans, scores and rankings (assessment.*.js)
+  ...assessmentEn,
   app: {
     name: 'Grid Governance',
   },
@@ -415,6 +418,17 @@ export default {
       audit_export: 'Audit log exported',
       demo_generate: 'Demo data generated',
       report_request: 'Report requested',
+      assessment_plan_create: 'Assessment plan created',
+      assessment_plan_update: 'Assessment plan changed',
+      assessment_tasks_add: 'Assessment tasks added',
+      assessment_task_update: 'Assessment task changed',
+      assessment_plan_activate: 'Assessment plan activated',
+      assessment_plan_close: 'Assessment closed',
+      assessment_compute: 'Assessment scores computed',
+      assessment_score_submit: 'Assessment score entered',
+      assessment_score_approve: 'Assessment score approved',
+      assessment_score_return: 'Assessment score returned',
+      assessment_score_refused: 'Assessment score outside scope (refused)',
     },
     prefixes: {
       login: 'Failed and refused logins',
@@ -451,6 +465,8 @@ export default {
       id_number: 'ID number',
     },
     objects: {
+      assess_plan: 'Assessment plan',
+      assess_score: 'Assessment score',
       account: 'Account',
       unit: 'Unit',
       resident: 'Resident',
@@ -514,6 +530,10 @@ export default {
     network: 'Cannot reach the server. Please check your network and try again',
     unknown: 'Something went wrong. Please try again later',
     codes: {
+      plan_not_draft: 'The plan is active: its tasks can no longer change',
+      plan_not_active: 'The plan is not being assessed',
+      score_approved: 'This score is approved and can no longer change',
+      score_not_submitted: 'This score is not waiting for review',
       illegal_transition: 'This step is not possible now (or not for you); the page shows what you can do',
       assists_pending: 'The assisting units have not all reported yet: {name}',
       reopen_refused: 'This case can no longer be reopened',
@@ -534,6 +554,14 @@ export default {
     },
     // Why a field was refused (the server's error.reason), with the field's name when known.
     reasons: {
+      not_in_plan: 'The task is not part of this plan',
+      not_in_plan_nofield: 'The task is not part of this plan',
+      computed: 'This task is computed, not entered',
+      computed_nofield: 'This task is computed, not entered',
+      unknown_measure: '{field} names an unknown measure',
+      unknown_measure_nofield: 'Unknown measure',
+      before_start: '{field} cannot be before the start',
+      before_start_nofield: 'The end cannot be before the start',
       work_order_taken: 'This hotline work order is case {name} already',
       work_order_taken_nofield: 'This hotline work order is case {name} already',
       taken: '{field} is in use already',
@@ -639,6 +667,17 @@ export default {
       conflict: 'This conflicts with existing data; please reload and try again',
     },
     fields: {
+      seq: 'No.',
+      weight: 'Weight',
+      target: 'Target',
+      comparison: 'Comparison',
+      task_id: 'Task',
+      period_from: 'Start of the period',
+      period_to: 'End of the period',
+      target_level: 'Assessed units',
+      hard_cap: 'Cap of a failed hard indicator',
+      tasks: 'Tasks',
+      decision: 'Decision',
       version: 'Version',
       action: 'Step',
       category_id: 'Category',

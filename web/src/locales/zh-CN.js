@@ -13,6 +13,7 @@ import casesZh from './cases.zh-CN.js'
 import open311Zh from './open311.zh-CN.js'
 import webhooksZh from './webhooks.zh-CN.js'
 import measuresZh from './measures.zh-CN.js'
+import assessmentZh from './assessment.zh-CN.js'
 
 import offlineZh from './offline.zh-CN.js'
 import reportsZh from './reports.zh-CN.js'
@@ -43,6 +44,8 @@ export default {
   ...webhooksZh,
   // measures (measures.*.js)
   ...measuresZh,
+  // assessment plans, scores and rankings (assessment.*.js)
+  ...assessmentZh,
   app: {
     name: '网格化社会治理平台',
   },
@@ -417,6 +420,17 @@ export default {
       audit_export: '导出审计日志',
       demo_generate: '生成演示数据',
       report_request: '生成报告',
+      assessment_plan_create: '新建考核方案',
+      assessment_plan_update: '修改考核方案',
+      assessment_tasks_add: '添加考核任务',
+      assessment_task_update: '修改考核任务',
+      assessment_plan_activate: '启用考核方案',
+      assessment_plan_close: '结束考核',
+      assessment_compute: '计算考核得分',
+      assessment_score_submit: '填报考核得分',
+      assessment_score_approve: '审定考核得分',
+      assessment_score_return: '退回考核得分',
+      assessment_score_refused: '越权填报考核得分（已拒绝）',
     },
     prefixes: {
       login: '登录失败与拒绝',
@@ -453,6 +467,8 @@ export default {
       id_number: '身份证号',
     },
     objects: {
+      assess_plan: '考核方案',
+      assess_score: '考核得分',
       account: '账号',
       unit: '单位',
       resident: '居民',
@@ -516,6 +532,10 @@ export default {
     network: '无法连接服务器，请检查网络后重试',
     unknown: '操作失败，请稍后重试',
     codes: {
+      plan_not_draft: '方案已启用，任务指标不能再修改',
+      plan_not_active: '方案未在考核中',
+      score_approved: '该项得分已审定，不能再修改',
+      score_not_submitted: '该项得分不在待审核状态',
       illegal_transition: '当前状态下不能执行此操作（或您无权执行），请按页面提供的操作办理',
       assists_pending: '协办单位尚未全部反馈：{name}',
       reopen_refused: '该事件已不能重新办理',
@@ -536,6 +556,14 @@ export default {
     },
     // Why a field was refused (the server's error.reason), with the field's name when known.
     reasons: {
+      not_in_plan: '所选任务不属于该考核方案',
+      not_in_plan_nofield: '所选任务不属于该考核方案',
+      computed: '该任务由系统自动计算，不需填报',
+      computed_nofield: '该任务由系统自动计算，不需填报',
+      unknown_measure: '{field}中的指标代码不存在',
+      unknown_measure_nofield: '指标代码不存在',
+      before_start: '{field}不能早于开始日期',
+      before_start_nofield: '结束日期不能早于开始日期',
       work_order_taken: '该热线工单已登记为事件 {name}',
       work_order_taken_nofield: '该热线工单已登记为事件 {name}',
       taken: '{field}已被使用',
@@ -642,6 +670,17 @@ export default {
     },
     // Field names as the forms call them (for the sentences above).
     fields: {
+      seq: '序号',
+      weight: '权重',
+      target: '目标值',
+      comparison: '比较方式',
+      task_id: '考核任务',
+      period_from: '考核开始日期',
+      period_to: '考核结束日期',
+      target_level: '被考核对象',
+      hard_cap: '硬指标封顶等次',
+      tasks: '任务指标',
+      decision: '审核结论',
       version: '版本',
       action: '操作',
       category_id: '事项分类',
