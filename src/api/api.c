@@ -45,6 +45,9 @@ int gg_api_register(gg_router_t *r, gg_error_t *err)
         gg_api_video_routes,
         gg_api_notification_routes,
         gg_api_stream_routes,
+        gg_api_centre_routes,
+        gg_api_petition_routes,
+        gg_api_legal_routes,
     };
     for (size_t i = 0; i < sizeof resources / sizeof resources[0]; i++)
         if (resources[i](r, err) < 0) return -1;
