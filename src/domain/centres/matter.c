@@ -287,8 +287,11 @@ int gg_matter_create(gg_op_t *op, const gg_case_env_t *env, const gg_matter_new_
 
 static const char *intake_scope(const gg_op_t *op)
 {
-    return gg_sprintf(op->arena, "(%s OR %s)", gg_scope_sql(op->arena, op->auth, GG_P_CENTRE_INTAKE, "u.path"),
-                      gg_scope_sql(op->arena, op->auth, GG_P_DASHBOARD_READ, "u.path"));
+    /* the desk that registered a matter keeps seeing it after it was escalated away */
+    return gg_sprintf(op->arena, "(%s OR %s OR m.created_by = %lld)",
+                      gg_scope_sql(op->arena, op->auth, GG_P_CENTRE_INTAKE, "u.path"),
+                      gg_scope_sql(op->arena, op->auth, GG_P_DASHBOARD_READ, "u.path"),
+                      (long long)(op->auth ? op->auth->account_id : 0));
 }
 
 int gg_matter_get(const gg_op_t *op, int64_t id, gg_matter_t *out, gg_error_t *err)
