@@ -15,9 +15,11 @@ cd "$(dirname "$0")/.."
 
 want=${1:-build}
 build_pkgs=(gcc make cmake pkg-config libmicrohttpd-dev libjansson-dev libsodium-dev libsqlite3-dev libpq-dev
-    libgeos-dev libqrencode-dev libxlsxwriter-dev libcurl4-openssl-dev libmagic-dev zlib1g-dev libzip-dev libexpat1-dev)
+    libgeos-dev libqrencode-dev libxlsxwriter-dev libcurl4-openssl-dev libmagic-dev zlib1g-dev libzip-dev libexpat1-dev
+    libpango1.0-dev libcairo2-dev fonts-wqy-microhei) # pango/cairo + the CJK font: core/pdf.c (reports, agreements)
 web_pkgs=(nodejs brotli) # brotli: scripts/build-web.sh precompresses the built files
-check_pkgs=(clang libclang-rt-14-dev libcmocka-dev python3 python3-pytest python3-requests python3-openpyxl postgresql-15 chromium fonts-wqy-microhei sqlite3 clang-format zbar-tools)
+check_pkgs=(clang libclang-rt-14-dev libcmocka-dev python3 python3-pytest python3-requests python3-openpyxl postgresql-15 chromium sqlite3 clang-format zbar-tools
+    poppler-utils) # poppler-utils: pdftotext reads the rendered PDFs back in the tests
 bench_pkgs=(wrk curl)
 
 pkgs=("${build_pkgs[@]}")

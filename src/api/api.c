@@ -45,6 +45,7 @@ int gg_api_register(gg_router_t *r, gg_error_t *err)
         gg_api_video_routes,
         gg_api_notification_routes,
         gg_api_stream_routes,
+        gg_api_dispute_routes,
         gg_api_centre_routes,
         gg_api_petition_routes,
         gg_api_legal_routes,

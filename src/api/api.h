@@ -86,6 +86,7 @@ int gg_api_transfer_routes(gg_router_t *r,
                            gg_error_t *err);            /* transfer.c: bulk import and export (CSV, XLSX) */
 int gg_api_map_routes(gg_router_t *r, gg_error_t *err); /* map.c: the maps' tile source (public) */
 int gg_api_category_routes(gg_router_t *r, gg_error_t *err); /* cases/categories.c: 事项分类 */
+int gg_api_dispute_routes(gg_router_t *r, gg_error_t *err);  /* mediation/disputes.c: 矛盾纠纷 */
 int gg_api_case_routes(gg_router_t *r, gg_error_t *err);     /* cases/cases.c: intake, read, boxes, export */
 int gg_api_public_case_routes(gg_router_t *r, gg_error_t *err); /* cases/public_cases.c: 随手拍, tracking */
 int gg_api_hotline_line_routes(gg_router_t *r, gg_error_t *err); /* cases/hotline_lines.c */

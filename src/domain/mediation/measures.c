@@ -1,0 +1,144 @@
+/* measures.c — the mediation measures from the rollup, and their breakdowns (measures.h). */
+#include "domain/mediation/measures.h"
+
+#include <string.h>
+
+#include "domain/scope.h"
+#include "domain/tree/unit.h"
+
+double gg_mediation_percent(int64_t num, int64_t den)
+{
+    /* tenths of a percent, half up, in integers: round(num * 1000 / den) */
+    int64_t tenths = (num * 2000 + den) / (2 * den);
+    return (double)tenths / 10.0;
+}
+
+static void one(gg_med_measure_t *m, const char *code, const char *zh, const char *en, int64_t num, int64_t den,
+                const char *fzh, const char *fen)
+{
+    m->code = code;
+    m->name_zh = zh;
+    m->name_en = en;
+    m->numerator = num;
+    m->denominator = den;
+    m->has_value = den > 0;
+    m->value = den > 0 ? gg_mediation_percent(num, den) : 0;
+    m->formula_zh = fzh;
+    m->formula_en = fen;
+}
+
+void gg_mediation_measures(const gg_med_counts_t *c, gg_med_measure_t out[GG_MED_NMEASURES])
+{
+    one(&out[0], "mediation_rate", "调解率", "Mediation rate", c->mediated, c->registered,
+        "调解率 = 已调解纠纷数（成功+失败+转诉讼）÷ 受理纠纷数 × 100%",
+        "mediation rate = disputes mediated (success + failure + referred to litigation) / disputes registered × "
+        "100%");
+    one(&out[1], "success_rate", "调解成功率", "Success rate", c->success, c->mediated,
+        "调解成功率 = 调解成功数 ÷ 已调解纠纷数 × 100%", "success rate = mediated successfully / disputes mediated × 100%");
+    one(&out[2], "performance_rate", "协议履行率", "Agreement performance rate", c->performed, c->agreements,
+        "协议履行率 = 回访确认已履行的协议数 ÷ 达成的调解协议数 × 100%",
+        "performance rate = agreements a follow-up found performed / agreements made × 100%");
+    one(&out[3], "on_time_rate", "按期化解率", "Resolved on time", c->on_time, c->closed,
+        "按期化解率 = 在期限内办结的纠纷数 ÷ 已办结纠纷数 × 100%",
+        "on-time rate = disputes closed by their deadline / disputes closed × 100%");
+}
+
+#define SUMS                                                                                                 \
+    "COALESCE(SUM(registered), 0), COALESCE(SUM(mediated), 0), COALESCE(SUM(success), 0), "                  \
+    "COALESCE(SUM(failure), 0), COALESCE(SUM(litigation), 0), COALESCE(SUM(withdrawn), 0), "                 \
+    "COALESCE(SUM(closed), 0), COALESCE(SUM(on_time), 0), COALESCE(SUM(agreements), 0), "                    \
+    "COALESCE(SUM(performed), 0)"
+
+static void read_counts(gg_db_res_t *r, int col, gg_med_counts_t *c)
+{
+    int64_t *v = &c->registered;
+    for (int i = 0; i < 10; i++)
+        v[i] = gg_db_i64(r, col + i);
+}
+
+static const char *day_or(const char *d, const char *def)
+{
+    return d && *d ? d : def;
+}
+
+int gg_mediation_counts(gg_op_t *op, int64_t unit_id, const char *from, const char *to, gg_med_counts_t *out,
+                        gg_error_t *err)
+{
+    memset(out, 0, sizeof *out);
+    gg_unit_t u;
+    if (gg_unit_get_scoped(op->c, op->arena, op->auth, GG_P_DISPUTE_READ, unit_id, &u, err) < 0) return -1;
+    gg_db_res_t *r;
+    if (gg_db_query(op->c,
+                    "SELECT " SUMS " FROM mediation_rollup WHERE unit_id = $1 AND day >= $2 AND day <= $3",
+                    GG_ARGS(GG_I64(u.id), GG_TEXT(day_or(from, "0000-00-00")), GG_TEXT(day_or(to, "9999-99-99"))),
+                    &r, err) < 0)
+        return -1;
+    int step = gg_db_next(r, err);
+    if (step == 1) read_counts(r, 0, out);
+    gg_db_res_free(r);
+    return step < 0 ? -1 : 0;
+}
+
+int gg_mediation_breakdown(gg_op_t *op, int64_t unit_id, const char *from, const char *to, const char *by,
+                           gg_med_breakdown_t **rows, int *n, gg_error_t *err)
+{
+    *rows = NULL;
+    *n = 0;
+    gg_unit_t u;
+    if (gg_unit_get_scoped(op->c, op->arena, op->auth, GG_P_DISPUTE_READ, unit_id, &u, err) < 0) return -1;
+    const char *f = day_or(from, "0000-00-00"), *t = day_or(to, "9999-99-99");
+    gg_db_res_t *r;
+    int rc;
+    if (!strcmp(by, "type")) {
+        rc = gg_db_query(op->c,
+                         "SELECT type, type, " SUMS " FROM mediation_rollup WHERE unit_id = $1 AND day >= $2 AND "
+                         "day <= $3 GROUP BY type ORDER BY type",
+                         GG_ARGS(GG_I64(u.id), GG_TEXT(f), GG_TEXT(t)), &r, err);
+    } else if (!strcmp(by, "child")) {
+        rc = gg_db_query(op->c,
+                         "SELECT CAST(x.id AS TEXT), x.name, " SUMS " FROM unit x JOIN mediation_rollup m ON "
+                         "m.unit_id = x.id AND m.day >= $2 AND m.day <= $3 WHERE x.parent_id = $1 GROUP BY x.id, "
+                         "x.name ORDER BY x.name",
+                         GG_ARGS(GG_I64(u.id), GG_TEXT(f), GG_TEXT(t)), &r, err);
+    } else if (!strcmp(by, "mediator")) {
+        const char *hi = gg_sprintf(op->arena, "%.*s0", (int)strlen(u.path) - 1, u.path);
+        rc = gg_db_query(
+            op->c,
+            "SELECT CAST(COALESCE(d.lead_mediator_id, 0) AS TEXT), COALESCE(MAX(m.name), ''), COUNT(*), "
+            "SUM(CASE WHEN d.outcome IN ('success', 'failure', 'litigation') THEN 1 ELSE 0 END), "
+            "SUM(CASE WHEN d.outcome = 'success' THEN 1 ELSE 0 END), "
+            "SUM(CASE WHEN d.outcome = 'failure' THEN 1 ELSE 0 END), "
+            "SUM(CASE WHEN d.outcome = 'litigation' THEN 1 ELSE 0 END), "
+            "SUM(CASE WHEN d.outcome = 'withdrawn' THEN 1 ELSE 0 END), "
+            "SUM(CASE WHEN d.outcome IS NOT NULL THEN 1 ELSE 0 END), "
+            "SUM(CASE WHEN d.outcome IS NOT NULL AND d.outcome_at <= d.due_at THEN 1 ELSE 0 END), "
+            "SUM(CASE WHEN a.dispute_id IS NOT NULL THEN 1 ELSE 0 END), "
+            "SUM(CASE WHEN a.dispute_id IS NOT NULL AND (SELECT f.result FROM dispute_followup f WHERE "
+            "f.dispute_id = d.id AND f.result IS NOT NULL ORDER BY f.done_at DESC, f.id DESC LIMIT 1) = "
+            "'performed' THEN 1 ELSE 0 END) "
+            "FROM dispute d LEFT JOIN mediator m ON m.id = d.lead_mediator_id LEFT JOIN dispute_agreement a ON "
+            "a.dispute_id = d.id WHERE d.unit_path >= $1 AND d.unit_path < $2 AND d.day >= $3 AND d.day <= $4 "
+            "GROUP BY COALESCE(d.lead_mediator_id, 0) ORDER BY 3 DESC LIMIT 500",
+            GG_ARGS(GG_TEXT(u.path), GG_TEXT(hi), GG_TEXT(f), GG_TEXT(t)), &r, err);
+    } else {
+        gg_err_invalid(err, "by", "by is type, child or mediator");
+        return gg_error_reason(err, "not_allowed");
+    }
+    if (rc < 0) return -1;
+    int cap = 64, step;
+    *rows = gg_alloc(op->arena, sizeof **rows * (size_t)cap);
+    while ((step = gg_db_next(r, err)) == 1) {
+        if (*n == cap) {
+            gg_med_breakdown_t *more = gg_alloc(op->arena, sizeof *more * (size_t)cap * 2);
+            memcpy(more, *rows, sizeof *more * (size_t)cap);
+            *rows = more;
+            cap *= 2;
+        }
+        gg_med_breakdown_t *b = &(*rows)[(*n)++];
+        b->key = gg_strdup(op->arena, gg_db_text(r, 0));
+        b->name = gg_strdup(op->arena, gg_db_text(r, 1));
+        read_counts(r, 2, &b->counts);
+    }
+    gg_db_res_free(r);
+    return step < 0 ? -1 : 0;
+}
