@@ -59,8 +59,8 @@ static int centres_respond(gg_write_t *w, gg_error_t *err)
     return 0;
 }
 
-static const gg_write_op_t CENTRE_LIST = {.state_size = sizeof(int64_t), .parse = unit_parse,
-                                          .respond = centres_respond};
+static const gg_write_op_t CENTRE_LIST = {
+    .state_size = sizeof(int64_t), .parse = unit_parse, .respond = centres_respond};
 
 static const gg_field_t centre_fields[] = {
     {"unit_id", GG_F_INT, 1, 1, INT64_MAX, 0}, {"name", GG_F_STR, 0, 1, 60, 1},
@@ -91,8 +91,8 @@ static int centre_save_run(gg_write_t *w, gg_error_t *err)
     return gg_centre_save(&w->op, &in, &w->result, err);
 }
 
-static const gg_write_op_t CENTRE_SAVE = {.fields = GG_FIELDS(centre_fields), .run = centre_save_run,
-                                          .respond = result_respond};
+static const gg_write_op_t CENTRE_SAVE = {
+    .fields = GG_FIELDS(centre_fields), .run = centre_save_run, .respond = result_respond};
 
 static int overview_respond(gg_write_t *w, gg_error_t *err)
 {
@@ -147,8 +147,8 @@ static int overview_respond(gg_write_t *w, gg_error_t *err)
     return 0;
 }
 
-static const gg_write_op_t CENTRE_OVERVIEW = {.state_size = sizeof(int64_t), .parse = unit_parse,
-                                              .respond = overview_respond};
+static const gg_write_op_t CENTRE_OVERVIEW = {
+    .state_size = sizeof(int64_t), .parse = unit_parse, .respond = overview_respond};
 
 /* ---- matters ---- */
 
@@ -212,7 +212,8 @@ static int matter_respond(gg_write_t *w, gg_error_t *err)
     gg_matter_t m;
     gg_matter_event_t *ev;
     int n;
-    if (gg_matter_get(&w->op, w->result, &m, err) < 0 || gg_matter_events(&w->op, m.id, &ev, &n, err) < 0) return -1;
+    if (gg_matter_get(&w->op, w->result, &m, err) < 0 || gg_matter_events(&w->op, m.id, &ev, &n, err) < 0)
+        return -1;
     gg_jw_t *jw = gg_api_json(w->req, w->status);
     write_matter(jw, &m, 0);
     write_events(jw, ev, n, 0);
@@ -231,7 +232,8 @@ static int mlist_parse(gg_write_t *w)
     if (gg_api_query_int(w->req, "unit_id", 1, INT64_MAX, 0, &s->unit_id) < 0 ||
         gg_api_query_int(w->req, "limit", 1, 200, 50, &s->limit) < 0 ||
         gg_api_query_int(w->req, "after", 1, INT64_MAX, 0, &s->after) < 0 ||
-        gg_api_query_str(w->req, "route", 20, &s->route) < 0 || gg_api_query_str(w->req, "status", 20, &s->status) < 0)
+        gg_api_query_str(w->req, "route", 20, &s->route) < 0 ||
+        gg_api_query_str(w->req, "status", 20, &s->status) < 0)
         return -1;
     if (s->route && !*s->route) s->route = NULL;
     if (s->status && !*s->status) s->status = NULL;
@@ -254,17 +256,17 @@ static int mlist_respond(gg_write_t *w, gg_error_t *err)
     return 0;
 }
 
-static const gg_write_op_t MATTER_LIST = {.state_size = sizeof(mlist_state_t), .parse = mlist_parse,
-                                          .respond = mlist_respond};
+static const gg_write_op_t MATTER_LIST = {
+    .state_size = sizeof(mlist_state_t), .parse = mlist_parse, .respond = mlist_respond};
 static const gg_write_op_t MATTER_GET = {.path_ids = {"id"}, .respond = matter_respond};
 
 static const gg_field_t matter_fields[] = {
-    {"unit_id", GG_F_INT, 1, 1, INT64_MAX, 0},      {"visitor_name", GG_F_STR, 0, 0, 50, 1},
-    {"visitor_phone", GG_F_STR, 0, 0, 20, 1},       {"summary", GG_F_STR, 1, 1, 5000, 0},
-    {"route", GG_F_STR, 1, 1, 20, 0},               {"category_id", GG_F_INT, 0, 1, INT64_MAX, 1},
-    {"address", GG_F_STR, 0, 0, 200, 1},            {"petition_kind", GG_F_STR, 0, 1, 16, 1},
-    {"id_number", GG_F_STR, 0, 0, 18, 1},           {"slot_id", GG_F_INT, 0, 1, INT64_MAX, 1},
-    {"title", GG_F_STR, 0, 1, 100, 1},              {"dispute_type", GG_F_STR, 0, 1, 32, 1},
+    {"unit_id", GG_F_INT, 1, 1, INT64_MAX, 0}, {"visitor_name", GG_F_STR, 0, 0, 50, 1},
+    {"visitor_phone", GG_F_STR, 0, 0, 20, 1},  {"summary", GG_F_STR, 1, 1, 5000, 0},
+    {"route", GG_F_STR, 1, 1, 20, 0},          {"category_id", GG_F_INT, 0, 1, INT64_MAX, 1},
+    {"address", GG_F_STR, 0, 0, 200, 1},       {"petition_kind", GG_F_STR, 0, 1, 16, 1},
+    {"id_number", GG_F_STR, 0, 0, 18, 1},      {"slot_id", GG_F_INT, 0, 1, INT64_MAX, 1},
+    {"title", GG_F_STR, 0, 1, 100, 1},         {"dispute_type", GG_F_STR, 0, 1, 32, 1},
 };
 
 static int matter_create_run(gg_write_t *w, gg_error_t *err)
@@ -315,19 +317,26 @@ static const gg_field_t note_fields[] = {{"note", GG_F_STR, 0, 0, 2000, 1}};
 
 static int escalate_run(gg_write_t *w, gg_error_t *err)
 {
-    return gg_matter_escalate(&w->op, w->id, w->body ? gg_strdup(w->op.arena, gg_json_str(w->body, "note")) : NULL,
-                              err);
+    return gg_matter_escalate(&w->op, w->id,
+                              w->body ? gg_strdup(w->op.arena, gg_json_str(w->body, "note")) : NULL, err);
 }
 
 static int close_run(gg_write_t *w, gg_error_t *err)
 {
-    return gg_matter_close(&w->op, w->id, w->body ? gg_strdup(w->op.arena, gg_json_str(w->body, "note")) : NULL, err);
+    return gg_matter_close(&w->op, w->id,
+                           w->body ? gg_strdup(w->op.arena, gg_json_str(w->body, "note")) : NULL, err);
 }
 
-static const gg_write_op_t MATTER_ESCALATE = {.path_ids = {"id"}, .fields = GG_FIELDS(note_fields),
-                                              .body_optional = 1, .run = escalate_run, .respond = matter_respond};
-static const gg_write_op_t MATTER_CLOSE = {.path_ids = {"id"}, .fields = GG_FIELDS(note_fields),
-                                           .body_optional = 1, .run = close_run, .respond = matter_respond};
+static const gg_write_op_t MATTER_ESCALATE = {.path_ids = {"id"},
+                                              .fields = GG_FIELDS(note_fields),
+                                              .body_optional = 1,
+                                              .run = escalate_run,
+                                              .respond = matter_respond};
+static const gg_write_op_t MATTER_CLOSE = {.path_ids = {"id"},
+                                           .fields = GG_FIELDS(note_fields),
+                                           .body_optional = 1,
+                                           .run = close_run,
+                                           .respond = matter_respond};
 
 /* GET /public/matters/{number}: status only */
 static void public_track(gg_req_t *req)
@@ -398,8 +407,8 @@ static int referral_respond(gg_write_t *w, gg_error_t *err)
     return 0;
 }
 
-static const gg_write_op_t REFERRAL_LIST = {.state_size = sizeof(int64_t), .parse = unit_parse,
-                                            .respond = referrals_respond};
+static const gg_write_op_t REFERRAL_LIST = {
+    .state_size = sizeof(int64_t), .parse = unit_parse, .respond = referrals_respond};
 static const gg_write_op_t REFERRAL_GET = {.path_ids = {"id"}, .respond = referral_respond};
 
 static const gg_field_t referral_fields[] = {{"unit_id", GG_F_INT, 1, 1, INT64_MAX, 0},
@@ -409,13 +418,16 @@ static const gg_field_t referral_fields[] = {{"unit_id", GG_F_INT, 1, 1, INT64_M
 
 static int referral_create_run(gg_write_t *w, gg_error_t *err)
 {
-    return gg_referral_create(&w->op, gg_json_int(w->body, "unit_id", 0), gg_json_int(w->body, "matter_id", 0),
+    return gg_referral_create(&w->op, gg_json_int(w->body, "unit_id", 0),
+                              gg_json_int(w->body, "matter_id", 0),
                               gg_json_int(w->body, "consultation_id", 0),
                               gg_strdup(w->op.arena, gg_json_str(w->body, "reason")), &w->result, err);
 }
 
-static const gg_write_op_t REFERRAL_CREATE = {.fields = GG_FIELDS(referral_fields), .run = referral_create_run,
-                                              .respond = referral_respond, .status = 201};
+static const gg_write_op_t REFERRAL_CREATE = {.fields = GG_FIELDS(referral_fields),
+                                              .run = referral_create_run,
+                                              .respond = referral_respond,
+                                              .status = 201};
 
 static const gg_field_t referral_update_fields[] = {{"status", GG_F_STR, 0, 1, 20, 1},
                                                     {"notes", GG_F_STR, 0, 0, 10000, 1}};
@@ -426,8 +438,10 @@ static int referral_update_run(gg_write_t *w, gg_error_t *err)
                               gg_strdup(w->op.arena, gg_json_str(w->body, "notes")), err);
 }
 
-static const gg_write_op_t REFERRAL_UPDATE = {.path_ids = {"id"}, .fields = GG_FIELDS(referral_update_fields),
-                                              .run = referral_update_run, .respond = referral_respond,
+static const gg_write_op_t REFERRAL_UPDATE = {.path_ids = {"id"},
+                                              .fields = GG_FIELDS(referral_update_fields),
+                                              .run = referral_update_run,
+                                              .respond = referral_respond,
                                               .refused_action = "counselling.refused",
                                               .refused_type = "counselling_referral"};
 
@@ -497,8 +511,8 @@ static int sstatus_respond(gg_write_t *w, gg_error_t *err)
     return 0;
 }
 
-static const gg_write_op_t SCREENING_STATUS = {.state_size = sizeof(sstatus_state_t), .parse = sstatus_parse,
-                                               .respond = sstatus_respond};
+static const gg_write_op_t SCREENING_STATUS = {
+    .state_size = sizeof(sstatus_state_t), .parse = sstatus_parse, .respond = sstatus_respond};
 
 static const gg_field_t sreport_fields[] = {{"grid_id", GG_F_INT, 1, 1, INT64_MAX, 0},
                                             {"period", GG_F_STR, 1, 1, 7, 0},
@@ -525,12 +539,12 @@ static int sreport_run(gg_write_t *w, gg_error_t *err)
         items[i].summary = gg_strdup(a, gg_json_str(v, "summary"));
     }
     return gg_screening_report(&w->op, gg_json_int(w->body, "grid_id", 0),
-                               gg_strdup(a, gg_json_str(w->body, "period")), gg_json_bool(w->body, "zero", 0), items,
-                               (int)cnt, &w->result, err);
+                               gg_strdup(a, gg_json_str(w->body, "period")), gg_json_bool(w->body, "zero", 0),
+                               items, (int)cnt, &w->result, err);
 }
 
-static const gg_write_op_t SCREENING_REPORT = {.fields = GG_FIELDS(sreport_fields), .run = sreport_run,
-                                               .respond = result_respond, .status = 201};
+static const gg_write_op_t SCREENING_REPORT = {
+    .fields = GG_FIELDS(sreport_fields), .run = sreport_run, .respond = result_respond, .status = 201};
 
 static const gg_api_route_t routes[] = {
     GG_WRITE_ROUTE("GET", "/api/v1/centres", CENTRE_LIST),

@@ -48,8 +48,8 @@ static int counters_respond(gg_write_t *w, gg_error_t *err)
     return 0;
 }
 
-static const gg_write_op_t COUNTER_LIST = {.state_size = sizeof(int64_t), .parse = counters_parse,
-                                           .respond = counters_respond};
+static const gg_write_op_t COUNTER_LIST = {
+    .state_size = sizeof(int64_t), .parse = counters_parse, .respond = counters_respond};
 
 static const gg_field_t counter_fields[] = {{"unit_id", GG_F_INT, 1, 1, INT64_MAX, 0},
                                             {"name", GG_F_STR, 1, 1, 50, 0}};
@@ -60,8 +60,8 @@ static int counter_create_run(gg_write_t *w, gg_error_t *err)
                                    gg_strdup(w->op.arena, gg_json_str(w->body, "name")), &w->result, err);
 }
 
-static const gg_write_op_t COUNTER_CREATE = {.fields = GG_FIELDS(counter_fields), .run = counter_create_run,
-                                             .respond = result_respond, .status = 201};
+static const gg_write_op_t COUNTER_CREATE = {
+    .fields = GG_FIELDS(counter_fields), .run = counter_create_run, .respond = result_respond, .status = 201};
 
 /* ---- professionals ---- */
 
@@ -89,11 +89,14 @@ static int pros_respond(gg_write_t *w, gg_error_t *err)
     return 0;
 }
 
-static const gg_write_op_t PRO_LIST = {.state_size = sizeof(int64_t), .parse = pros_parse, .respond = pros_respond};
+static const gg_write_op_t PRO_LIST = {
+    .state_size = sizeof(int64_t), .parse = pros_parse, .respond = pros_respond};
 
 static const gg_field_t pro_fields[] = {
-    {"counter_id", GG_F_INT, 1, 1, INT64_MAX, 0}, {"name", GG_F_STR, 1, 1, 50, 0},
-    {"kind", GG_F_STR, 1, 1, 20, 0},              {"org", GG_F_STR, 0, 0, 100, 1},
+    {"counter_id", GG_F_INT, 1, 1, INT64_MAX, 0},
+    {"name", GG_F_STR, 1, 1, 50, 0},
+    {"kind", GG_F_STR, 1, 1, 20, 0},
+    {"org", GG_F_STR, 0, 0, 100, 1},
     {"account_id", GG_F_INT, 0, 1, INT64_MAX, 1},
 };
 
@@ -108,8 +111,8 @@ static int pro_create_run(gg_write_t *w, gg_error_t *err)
     return gg_legal_pro_create(&w->op, &in, &w->result, err);
 }
 
-static const gg_write_op_t PRO_CREATE = {.fields = GG_FIELDS(pro_fields), .run = pro_create_run,
-                                         .respond = result_respond, .status = 201};
+static const gg_write_op_t PRO_CREATE = {
+    .fields = GG_FIELDS(pro_fields), .run = pro_create_run, .respond = result_respond, .status = 201};
 
 /* ---- slots ---- */
 
@@ -166,8 +169,8 @@ static int slots_respond(gg_write_t *w, gg_error_t *err)
     return 0;
 }
 
-static const gg_write_op_t SLOT_LIST = {.state_size = sizeof(slots_state_t), .parse = slots_parse,
-                                        .respond = slots_respond};
+static const gg_write_op_t SLOT_LIST = {
+    .state_size = sizeof(slots_state_t), .parse = slots_parse, .respond = slots_respond};
 
 static const gg_field_t slot_fields[] = {{"professional_id", GG_F_INT, 1, 1, INT64_MAX, 0},
                                          {"starts_at", GG_F_STR, 1, 10, 40, 0},
@@ -187,8 +190,8 @@ static int slot_create_run(gg_write_t *w, gg_error_t *err)
     return gg_legal_slot_create(&w->op, gg_json_int(w->body, "professional_id", 0), a, b, &w->result, err);
 }
 
-static const gg_write_op_t SLOT_CREATE = {.fields = GG_FIELDS(slot_fields), .run = slot_create_run,
-                                          .respond = result_respond, .status = 201};
+static const gg_write_op_t SLOT_CREATE = {
+    .fields = GG_FIELDS(slot_fields), .run = slot_create_run, .respond = result_respond, .status = 201};
 
 /* ---- appointments ---- */
 
@@ -245,8 +248,8 @@ static int appts_respond(gg_write_t *w, gg_error_t *err)
     return 0;
 }
 
-static const gg_write_op_t APPT_LIST = {.state_size = sizeof(appts_state_t), .parse = appts_parse,
-                                        .respond = appts_respond};
+static const gg_write_op_t APPT_LIST = {
+    .state_size = sizeof(appts_state_t), .parse = appts_parse, .respond = appts_respond};
 
 static const gg_field_t book_fields[] = {{"slot_id", GG_F_INT, 1, 1, INT64_MAX, 0},
                                          {"topic", GG_F_STR, 1, 1, 200, 0},
@@ -254,12 +257,15 @@ static const gg_field_t book_fields[] = {{"slot_id", GG_F_INT, 1, 1, INT64_MAX, 
 
 static int book_run(gg_write_t *w, gg_error_t *err)
 {
-    return gg_legal_book(&w->op, gg_json_int(w->body, "slot_id", 0), gg_strdup(w->op.arena, gg_json_str(w->body, "topic")),
+    return gg_legal_book(&w->op, gg_json_int(w->body, "slot_id", 0),
+                         gg_strdup(w->op.arena, gg_json_str(w->body, "topic")),
                          gg_strdup(w->op.arena, gg_json_str(w->body, "visitor_name")), 0, &w->result, err);
 }
 
-static const gg_write_op_t APPT_BOOK = {.fields = GG_FIELDS(book_fields), .run = book_run,
-                                        .respond = result_respond, .status = 201,
+static const gg_write_op_t APPT_BOOK = {.fields = GG_FIELDS(book_fields),
+                                        .run = book_run,
+                                        .respond = result_respond,
+                                        .status = 201,
                                         .location = "/api/v1/legal/appointments/%lld"};
 
 static int cancel_run(gg_write_t *w, gg_error_t *err)
@@ -306,8 +312,8 @@ static const gg_field_t take_fields[] = {{"name", GG_F_STR, 0, 0, 50, 1}};
 static int take_run(gg_write_t *w, gg_error_t *err)
 {
     ticket_state_t *s = w->state;
-    return gg_legal_ticket_take(&w->op, w->id, w->body ? gg_strdup(w->op.arena, gg_json_str(w->body, "name")) : NULL,
-                                &s->t, err);
+    return gg_legal_ticket_take(
+        &w->op, w->id, w->body ? gg_strdup(w->op.arena, gg_json_str(w->body, "name")) : NULL, &s->t, err);
 }
 
 static int next_run(gg_write_t *w, gg_error_t *err)
@@ -324,19 +330,30 @@ static int ticket_respond(gg_write_t *w, gg_error_t *err)
     return 0;
 }
 
-static const gg_write_op_t QUEUE_TAKE = {.path_ids = {"id"}, .fields = GG_FIELDS(take_fields), .body_optional = 1,
-                                         .state_size = sizeof(ticket_state_t), .run = take_run,
-                                         .respond = ticket_respond, .status = 201, .no_idempotency = 1};
-static const gg_write_op_t QUEUE_NEXT = {.path_ids = {"id"}, .body_optional = 1,
-                                         .state_size = sizeof(ticket_state_t), .run = next_run,
-                                         .respond = ticket_respond, .no_idempotency = 1};
+static const gg_write_op_t QUEUE_TAKE = {.path_ids = {"id"},
+                                         .fields = GG_FIELDS(take_fields),
+                                         .body_optional = 1,
+                                         .state_size = sizeof(ticket_state_t),
+                                         .run = take_run,
+                                         .respond = ticket_respond,
+                                         .status = 201,
+                                         .no_idempotency = 1};
+static const gg_write_op_t QUEUE_NEXT = {.path_ids = {"id"},
+                                         .body_optional = 1,
+                                         .state_size = sizeof(ticket_state_t),
+                                         .run = next_run,
+                                         .respond = ticket_respond,
+                                         .no_idempotency = 1};
 
 /* ---- consultation records ---- */
 
 static const gg_field_t consult_fields[] = {
-    {"counter_id", GG_F_INT, 1, 1, INT64_MAX, 0},       {"professional_id", GG_F_INT, 0, 1, INT64_MAX, 1},
-    {"appointment_id", GG_F_INT, 0, 1, INT64_MAX, 1},   {"ticket_id", GG_F_INT, 0, 1, INT64_MAX, 1},
-    {"matter_id", GG_F_INT, 0, 1, INT64_MAX, 1},        {"question", GG_F_STR, 1, 1, 5000, 0},
+    {"counter_id", GG_F_INT, 1, 1, INT64_MAX, 0},
+    {"professional_id", GG_F_INT, 0, 1, INT64_MAX, 1},
+    {"appointment_id", GG_F_INT, 0, 1, INT64_MAX, 1},
+    {"ticket_id", GG_F_INT, 0, 1, INT64_MAX, 1},
+    {"matter_id", GG_F_INT, 0, 1, INT64_MAX, 1},
+    {"question", GG_F_STR, 1, 1, 5000, 0},
     {"advice", GG_F_STR, 1, 1, 5000, 0},
 };
 
@@ -353,8 +370,8 @@ static int consult_run(gg_write_t *w, gg_error_t *err)
     return gg_legal_consult_create(&w->op, &in, &w->result, err);
 }
 
-static const gg_write_op_t CONSULT_CREATE = {.fields = GG_FIELDS(consult_fields), .run = consult_run,
-                                             .respond = result_respond, .status = 201};
+static const gg_write_op_t CONSULT_CREATE = {
+    .fields = GG_FIELDS(consult_fields), .run = consult_run, .respond = result_respond, .status = 201};
 
 static const gg_api_route_t routes[] = {
     GG_WRITE_ROUTE("GET", "/api/v1/legal/counters", COUNTER_LIST),

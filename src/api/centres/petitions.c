@@ -1,7 +1,7 @@
 /*
  * petitions.c — /api/v1/petitions: petitions (信访) with their limits, duplicates, reply and review.  The
- * petitioner's identity is in the answer only for petition.read (domain/centres/petition.h); for everyone else
- * "petitioner" is {"visible": false} and searching by petitioner is 403.
+ * petitioner's identity is in the answer only for petition.read (domain/centres/petition.h); for everyone
+ * else "petitioner" is {"visible": false} and searching by petitioner is 403.
  */
 #include <string.h>
 
@@ -110,8 +110,8 @@ static int list_respond(gg_write_t *w, gg_error_t *err)
     return 0;
 }
 
-static const gg_write_op_t PETITION_LIST = {.state_size = sizeof(list_state_t), .parse = list_parse,
-                                            .respond = list_respond};
+static const gg_write_op_t PETITION_LIST = {
+    .state_size = sizeof(list_state_t), .parse = list_parse, .respond = list_respond};
 
 /* ---- one petition ---- */
 
@@ -159,14 +159,10 @@ static const gg_write_op_t PETITION_EVENTS = {.path_ids = {"id"}, .respond = eve
 /* ---- POST /petitions ---- */
 
 static const gg_field_t create_fields[] = {
-    {"unit_id", GG_F_INT, 1, 1, INT64_MAX, 0},
-    {"kind", GG_F_STR, 1, 1, 16, 0},
-    {"name", GG_F_STR, 1, 1, 50, 0},
-    {"id_number", GG_F_STR, 0, 0, 18, 1},
-    {"phone", GG_F_STR, 0, 0, 20, 1},
-    {"subject", GG_F_STR, 1, 1, 100, 0},
-    {"content", GG_F_STR, 1, 1, 5000, 0},
-    {"received_on", GG_F_STR, 0, 10, 10, 1},
+    {"unit_id", GG_F_INT, 1, 1, INT64_MAX, 0}, {"kind", GG_F_STR, 1, 1, 16, 0},
+    {"name", GG_F_STR, 1, 1, 50, 0},           {"id_number", GG_F_STR, 0, 0, 18, 1},
+    {"phone", GG_F_STR, 0, 0, 20, 1},          {"subject", GG_F_STR, 1, 1, 100, 0},
+    {"content", GG_F_STR, 1, 1, 5000, 0},      {"received_on", GG_F_STR, 0, 10, 10, 1},
 };
 
 static int create_run(gg_write_t *w, gg_error_t *err)

@@ -15,10 +15,11 @@ int gg_centre_number_next(gg_db_conn_t *c, const char *prefix, int64_t now, char
     gg_case_day(now, day);
     int64_t serial = 0;
     int found = 0;
-    if (gg_db_query_i64(c,
-                        "INSERT INTO centre_counter (prefix, day, last) VALUES ($1, $2, 1) "
-                        "ON CONFLICT (prefix, day) DO UPDATE SET last = centre_counter.last + 1 RETURNING last",
-                        GG_ARGS(GG_TEXT(prefix), GG_TEXT(day)), &serial, &found, err) < 0)
+    if (gg_db_query_i64(
+            c,
+            "INSERT INTO centre_counter (prefix, day, last) VALUES ($1, $2, 1) "
+            "ON CONFLICT (prefix, day) DO UPDATE SET last = centre_counter.last + 1 RETURNING last",
+            GG_ARGS(GG_TEXT(prefix), GG_TEXT(day)), &serial, &found, err) < 0)
         return -1;
     if (!found) return gg_err_internal(err, "the centre counter gave no serial");
     snprintf(out, 32, "%.2s%.8s%06lld", prefix, day, (long long)serial);
@@ -56,12 +57,13 @@ void gg_centre_period_end(const gg_cal_snapshot_t *cal, const char *date, int n,
 int gg_centre_event(const gg_op_t *op, const char *table, const char *col, int64_t owner_id, const char *kind,
                     const char *detail_json, gg_error_t *err)
 {
-    const char *sql = gg_sprintf(op->arena,
-                                 "INSERT INTO %s (%s, kind, detail, account_id, at) VALUES ($1, $2, $3, $4, $5)",
-                                 table, col);
+    const char *sql =
+        gg_sprintf(op->arena, "INSERT INTO %s (%s, kind, detail, account_id, at) VALUES ($1, $2, $3, $4, $5)",
+                   table, col);
     return gg_db_exec(op->c, sql,
                       GG_ARGS(GG_I64(owner_id), GG_TEXT(kind), GG_TEXT(detail_json ? detail_json : "{}"),
-                              op->actor.account_id ? GG_I64(op->actor.account_id) : GG_NULL, GG_I64(gg_now_ms())),
+                              op->actor.account_id ? GG_I64(op->actor.account_id) : GG_NULL,
+                              GG_I64(gg_now_ms())),
                       NULL, err);
 }
 

@@ -12,15 +12,17 @@
 #include "domain/tree/unit.h"
 
 /* The next number of prefix ("YC", "XF") on the local day of now: prefix + YYYYMMDD + 6-digit serial, from
- * centre_counter in the caller's transaction (the same upsert as case numbers, domain/cases/case_number.h). */
+ * centre_counter in the caller's transaction (the same upsert as case numbers, domain/cases/case_number.h).
+ */
 int gg_centre_number_next(gg_db_conn_t *c, const char *prefix, int64_t now, char out[32], gg_error_t *err);
 
 /*
  * A statutory period of n calendar days (日) from date (YYYY-MM-DD) into out (YYYY-MM-DD): the day of date
  * itself is not counted (期间开始的日，不计算在内), so the last day is date + n; when that last day is not a
  * working day of the calendar (a weekend or a 法定节假日; a 调休 workday counts as a working day) the
- * period ends on the next working day (民事诉讼法 第八十五条: 期间届满的最后一日是法定休假日的，以法定休假日后
- * 的第一日为期间届满的日期).  cal NULL: Monday to Friday.  *fallback (may be NULL): a year without data.
+ * period ends on the next working day (民事诉讼法 第八十五条:
+ * 期间届满的最后一日是法定休假日的，以法定休假日后 的第一日为期间届满的日期).  cal NULL: Monday to Friday.
+ * *fallback (may be NULL): a year without data.
  */
 void gg_centre_period_end(const gg_cal_snapshot_t *cal, const char *date, int n, char out[11], int *fallback);
 

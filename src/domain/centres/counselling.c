@@ -18,21 +18,22 @@ int gg_referral_create(const gg_op_t *op, int64_t unit_id, int64_t matter_id, in
     if (gg_centre_unit(op, unit_id, MAKE_PERMS, "unit_id", &u, err) < 0) return -1;
     int64_t now = gg_now_ms();
     int found;
-    if (gg_db_query_i64(op->c,
-                        "INSERT INTO counselling_referral (unit_id, matter_id, consultation_id, reason_enc, status, "
-                        "created_by, created_at, updated_at) VALUES ($1, $2, $3, $4, 'referred', $5, $6, $6) "
-                        "RETURNING id",
-                        GG_ARGS(GG_I64(u.id), matter_id ? GG_I64(matter_id) : GG_NULL,
-                                consultation_id ? GG_I64(consultation_id) : GG_NULL,
-                                GG_TEXT(gg_pii_encrypt(op->keys, op->arena, reason)), GG_I64(op->actor.account_id),
-                                GG_I64(now)),
-                        id, &found, err) < 0)
+    if (gg_db_query_i64(
+            op->c,
+            "INSERT INTO counselling_referral (unit_id, matter_id, consultation_id, reason_enc, status, "
+            "created_by, created_at, updated_at) VALUES ($1, $2, $3, $4, 'referred', $5, $6, $6) "
+            "RETURNING id",
+            GG_ARGS(GG_I64(u.id), matter_id ? GG_I64(matter_id) : GG_NULL,
+                    consultation_id ? GG_I64(consultation_id) : GG_NULL,
+                    GG_TEXT(gg_pii_encrypt(op->keys, op->arena, reason)), GG_I64(op->actor.account_id),
+                    GG_I64(now)),
+            id, &found, err) < 0)
         return -1;
     return gg_centre_audit(op, "counselling.refer", "counselling_referral", *id, u.id, NULL, err);
 }
 
 #define RCOLS                                                                                                \
-    "r.id, r.unit_id, r.matter_id, r.consultation_id, r.counsellor_id, r.created_at, r.updated_at, u.name, "   \
+    "r.id, r.unit_id, r.matter_id, r.consultation_id, r.counsellor_id, r.created_at, r.updated_at, u.name, " \
     "u.path, r.status, r.reason_enc, r.notes_enc"
 
 static void read_ref(const gg_op_t *op, gg_db_res_t *r, gg_referral_t *x)
@@ -75,7 +76,8 @@ int gg_referral_list(const gg_op_t *op, int64_t unit_id, gg_referral_t **rows, i
     gg_db_res_t *r;
     if (gg_db_query(op->c,
                     gg_sprintf(op->arena,
-                               "SELECT " RCOLS " FROM counselling_referral r JOIN unit u ON u.id = r.unit_id WHERE %s "
+                               "SELECT " RCOLS
+                               " FROM counselling_referral r JOIN unit u ON u.id = r.unit_id WHERE %s "
                                "ORDER BY r.id DESC LIMIT 200",
                                where),
                     NULL, 0, &r, err) < 0)
@@ -94,7 +96,8 @@ int gg_referral_get(const gg_op_t *op, int64_t id, gg_referral_t *out, gg_error_
     gg_db_res_t *r;
     if (gg_db_query(op->c,
                     gg_sprintf(op->arena,
-                               "SELECT " RCOLS " FROM counselling_referral r JOIN unit u ON u.id = r.unit_id WHERE "
+                               "SELECT " RCOLS
+                               " FROM counselling_referral r JOIN unit u ON u.id = r.unit_id WHERE "
                                "r.id = $1 AND %s",
                                scope(op)),
                     GG_ARGS(GG_I64(id)), &r, err) < 0)
@@ -117,7 +120,8 @@ int gg_referral_update(const gg_op_t *op, int64_t id, const char *status, const 
     }
     if (status && gg_choice_valid(status, STATUSES, "status", err) < 0) return -1;
     if (gg_db_exec(op->c,
-                   "UPDATE counselling_referral SET status = COALESCE($1, status), notes_enc = COALESCE($2, notes_enc), "
+                   "UPDATE counselling_referral SET status = COALESCE($1, status), notes_enc = COALESCE($2, "
+                   "notes_enc), "
                    "counsellor_id = $3, updated_at = $4 WHERE id = $5",
                    GG_ARGS(status ? GG_TEXT(status) : GG_NULL,
                            notes ? GG_TEXT(gg_pii_encrypt(op->keys, op->arena, notes)) : GG_NULL,

@@ -3,7 +3,8 @@
  * consultation.  The reason and the counsellor's notes are encrypted and shown to a grant of the counsellor
  * ROLE only — not to whoever holds counsel.manage through another role (an administrator holds every
  * permission but still sees only that a referral exists, its unit and its status: docs/centres.md).
- * Creating needs centre.intake, legal.serve or counsel.manage at the unit; updating needs the counsellor role.
+ * Creating needs centre.intake, legal.serve or counsel.manage at the unit; updating needs the counsellor
+ * role.
  */
 #ifndef GG_DOMAIN_CENTRES_COUNSELLING_H
 #define GG_DOMAIN_CENTRES_COUNSELLING_H

@@ -26,7 +26,8 @@ static int serve_at(const gg_op_t *op, const gg_unit_t *u, gg_error_t *err)
     return gg_error_reason(err, "forbidden");
 }
 
-int gg_legal_counter_unit(const gg_op_t *op, int64_t counter_id, const char *field, gg_unit_t *u, gg_error_t *err)
+int gg_legal_counter_unit(const gg_op_t *op, int64_t counter_id, const char *field, gg_unit_t *u,
+                          gg_error_t *err)
 {
     int64_t unit_id = 0;
     int found = 0;
@@ -41,14 +42,16 @@ int gg_legal_counter_unit(const gg_op_t *op, int64_t counter_id, const char *fie
     return 0;
 }
 
-int gg_legal_counter_create(const gg_op_t *op, int64_t unit_id, const char *name, int64_t *id, gg_error_t *err)
+int gg_legal_counter_create(const gg_op_t *op, int64_t unit_id, const char *name, int64_t *id,
+                            gg_error_t *err)
 {
     gg_unit_t u;
     if (gg_text_field(op->arena, &name, "name", 1, err) < 0) return -1;
     if (gg_centre_unit(op, unit_id, GG_P_LEGAL_SERVE, "unit_id", &u, err) < 0) return -1;
     int found;
-    if (gg_db_query_i64(op->c, "INSERT INTO legal_counter (unit_id, name, created_at) VALUES ($1, $2, $3) RETURNING id",
-                        GG_ARGS(GG_I64(unit_id), GG_TEXT(name), GG_I64(gg_now_ms())), id, &found, err) < 0)
+    if (gg_db_query_i64(
+            op->c, "INSERT INTO legal_counter (unit_id, name, created_at) VALUES ($1, $2, $3) RETURNING id",
+            GG_ARGS(GG_I64(unit_id), GG_TEXT(name), GG_I64(gg_now_ms())), id, &found, err) < 0)
         return -1;
     return gg_centre_audit(op, "legal.counter_create", "legal_counter", *id, unit_id, NULL, err);
 }
@@ -58,12 +61,13 @@ int gg_legal_counters(const gg_op_t *op, int64_t unit_id, gg_legal_counter_t **r
     gg_db_res_t *r;
     char day[9];
     gg_case_day(gg_now_ms(), day);
-    if (gg_db_query(op->c,
-                    "SELECT k.id, k.unit_id, k.name, u.name, (SELECT count(*) FROM legal_professional p WHERE "
-                    "p.counter_id = k.id), (SELECT count(*) FROM legal_ticket t WHERE t.counter_id = k.id AND "
-                    "t.day = $2 AND t.status = 'waiting') FROM legal_counter k JOIN unit u ON u.id = k.unit_id "
-                    "WHERE ($1 = 0 OR k.unit_id = $1) ORDER BY u.path, k.id",
-                    GG_ARGS(GG_I64(unit_id), GG_TEXT(day)), &r, err) < 0)
+    if (gg_db_query(
+            op->c,
+            "SELECT k.id, k.unit_id, k.name, u.name, (SELECT count(*) FROM legal_professional p WHERE "
+            "p.counter_id = k.id), (SELECT count(*) FROM legal_ticket t WHERE t.counter_id = k.id AND "
+            "t.day = $2 AND t.status = 'waiting') FROM legal_counter k JOIN unit u ON u.id = k.unit_id "
+            "WHERE ($1 = 0 OR k.unit_id = $1) ORDER BY u.path, k.id",
+            GG_ARGS(GG_I64(unit_id), GG_TEXT(day)), &r, err) < 0)
         return -1;
     int cap = 64, step;
     *rows = gg_alloc(op->arena, sizeof(gg_legal_counter_t) * (size_t)cap);
@@ -90,13 +94,14 @@ int gg_legal_pro_create(const gg_op_t *op, const gg_legal_pro_t *in, int64_t *id
     if (gg_legal_counter_unit(op, in->counter_id, "counter_id", &u, err) < 0 || serve_at(op, &u, err) < 0)
         return -1;
     int found;
-    if (gg_db_query_i64(op->c,
-                        "INSERT INTO legal_professional (counter_id, name, kind, org, account_id, created_at) "
-                        "VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
-                        GG_ARGS(GG_I64(in->counter_id), GG_TEXT(name), GG_TEXT(in->kind),
-                                in->org ? GG_TEXT(in->org) : GG_NULL, in->account_id ? GG_I64(in->account_id) : GG_NULL,
-                                GG_I64(gg_now_ms())),
-                        id, &found, err) < 0)
+    if (gg_db_query_i64(
+            op->c,
+            "INSERT INTO legal_professional (counter_id, name, kind, org, account_id, created_at) "
+            "VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
+            GG_ARGS(GG_I64(in->counter_id), GG_TEXT(name), GG_TEXT(in->kind),
+                    in->org ? GG_TEXT(in->org) : GG_NULL, in->account_id ? GG_I64(in->account_id) : GG_NULL,
+                    GG_I64(gg_now_ms())),
+            id, &found, err) < 0)
         return -1;
     return gg_centre_audit(op, "legal.professional_create", "legal_professional", *id, u.id, NULL, err);
 }
@@ -104,10 +109,12 @@ int gg_legal_pro_create(const gg_op_t *op, const gg_legal_pro_t *in, int64_t *id
 int gg_legal_pros(const gg_op_t *op, int64_t counter_id, gg_legal_pro_t **rows, int *n, gg_error_t *err)
 {
     gg_db_res_t *r;
-    if (gg_db_query(op->c,
-                    "SELECT p.id, p.counter_id, p.account_id, p.name, p.kind, p.org, k.name FROM legal_professional p "
-                    "JOIN legal_counter k ON k.id = p.counter_id WHERE ($1 = 0 OR p.counter_id = $1) ORDER BY p.id",
-                    GG_ARGS(GG_I64(counter_id)), &r, err) < 0)
+    if (gg_db_query(
+            op->c,
+            "SELECT p.id, p.counter_id, p.account_id, p.name, p.kind, p.org, k.name FROM legal_professional "
+            "p "
+            "JOIN legal_counter k ON k.id = p.counter_id WHERE ($1 = 0 OR p.counter_id = $1) ORDER BY p.id",
+            GG_ARGS(GG_I64(counter_id)), &r, err) < 0)
         return -1;
     int cap = 200, step;
     *rows = gg_alloc(op->arena, sizeof(gg_legal_pro_t) * (size_t)cap);
@@ -130,8 +137,8 @@ static int pro_unit(const gg_op_t *op, int64_t pro_id, const char *field, gg_uni
 {
     int64_t counter = 0;
     int found = 0;
-    if (gg_db_query_i64(op->c, "SELECT counter_id FROM legal_professional WHERE id = $1", GG_ARGS(GG_I64(pro_id)),
-                        &counter, &found, err) < 0)
+    if (gg_db_query_i64(op->c, "SELECT counter_id FROM legal_professional WHERE id = $1",
+                        GG_ARGS(GG_I64(pro_id)), &counter, &found, err) < 0)
         return -1;
     if (!found) {
         gg_error_set(err, 404, "not_found", field, "there is no professional %lld", (long long)pro_id);
@@ -154,11 +161,12 @@ int gg_legal_slot_create(const gg_op_t *op, int64_t professional_id, int64_t sta
         return gg_error_reason(err, "out_of_range");
     }
     int found;
-    if (gg_db_query_i64(op->c,
-                        "INSERT INTO legal_slot (professional_id, starts_at, ends_at, created_at) VALUES ($1, $2, "
-                        "$3, $4) RETURNING id",
-                        GG_ARGS(GG_I64(professional_id), GG_I64(starts_at), GG_I64(ends_at), GG_I64(gg_now_ms())),
-                        id, &found, err) < 0) {
+    if (gg_db_query_i64(
+            op->c,
+            "INSERT INTO legal_slot (professional_id, starts_at, ends_at, created_at) VALUES ($1, $2, "
+            "$3, $4) RETURNING id",
+            GG_ARGS(GG_I64(professional_id), GG_I64(starts_at), GG_I64(ends_at), GG_I64(gg_now_ms())), id,
+            &found, err) < 0) {
         if (err->http_status == 409) {
             gg_error_set(err, 409, "conflict", "starts_at", "the professional has a slot at that time");
             return gg_error_reason(err, "slot_exists");
@@ -172,14 +180,15 @@ int gg_legal_slots(const gg_op_t *op, int64_t counter_id, int64_t professional_i
                    int only_free, gg_legal_slot_t **rows, int *n, gg_error_t *err)
 {
     gg_db_res_t *r;
-    if (gg_db_query(op->c,
-                    "SELECT s.id, s.professional_id, s.starts_at, s.ends_at, p.name, p.kind, k.name, k.id, "
-                    "EXISTS (SELECT 1 FROM legal_appointment a WHERE a.slot_id = s.id AND a.status = 'booked') "
-                    "FROM legal_slot s JOIN legal_professional p ON p.id = s.professional_id "
-                    "JOIN legal_counter k ON k.id = p.counter_id "
-                    "WHERE s.starts_at >= $1 AND s.starts_at < $2 AND ($3 = 0 OR k.id = $3) AND ($4 = 0 OR "
-                    "p.id = $4) ORDER BY s.starts_at, s.id LIMIT 500",
-                    GG_ARGS(GG_I64(from), GG_I64(to), GG_I64(counter_id), GG_I64(professional_id)), &r, err) < 0)
+    if (gg_db_query(
+            op->c,
+            "SELECT s.id, s.professional_id, s.starts_at, s.ends_at, p.name, p.kind, k.name, k.id, "
+            "EXISTS (SELECT 1 FROM legal_appointment a WHERE a.slot_id = s.id AND a.status = 'booked') "
+            "FROM legal_slot s JOIN legal_professional p ON p.id = s.professional_id "
+            "JOIN legal_counter k ON k.id = p.counter_id "
+            "WHERE s.starts_at >= $1 AND s.starts_at < $2 AND ($3 = 0 OR k.id = $3) AND ($4 = 0 OR "
+            "p.id = $4) ORDER BY s.starts_at, s.id LIMIT 500",
+            GG_ARGS(GG_I64(from), GG_I64(to), GG_I64(counter_id), GG_I64(professional_id)), &r, err) < 0)
         return -1;
     int cap = 500, step;
     *rows = gg_alloc(op->arena, sizeof(gg_legal_slot_t) * (size_t)cap);
@@ -206,13 +215,14 @@ int gg_legal_book(const gg_op_t *op, int64_t slot_id, const char *topic, const c
                   int64_t matter_id, int64_t *id, gg_error_t *err)
 {
     gg_arena_t *a = op->arena;
-    if (gg_text_field(a, &topic, "topic", 1, err) < 0 || gg_text_field(a, &visitor_name, "visitor_name", 0, err) < 0)
+    if (gg_text_field(a, &topic, "topic", 1, err) < 0 ||
+        gg_text_field(a, &visitor_name, "visitor_name", 0, err) < 0)
         return -1;
     int64_t pro = 0, starts = 0;
     int found = 0;
     gg_db_res_t *r;
-    if (gg_db_query(op->c, "SELECT professional_id, starts_at FROM legal_slot WHERE id = $1", GG_ARGS(GG_I64(slot_id)),
-                    &r, err) < 0)
+    if (gg_db_query(op->c, "SELECT professional_id, starts_at FROM legal_slot WHERE id = $1",
+                    GG_ARGS(GG_I64(slot_id)), &r, err) < 0)
         return -1;
     if ((found = gg_db_next(r, err)) == 1) {
         pro = gg_db_i64(r, 0);
@@ -240,14 +250,15 @@ int gg_legal_book(const gg_op_t *op, int64_t slot_id, const char *topic, const c
         return gg_error_reason(err, "required");
     }
     /* no check for an existing booking here: the partial unique index refuses the second one */
-    if (gg_db_query_i64(op->c,
-                        "INSERT INTO legal_appointment (slot_id, account_id, visitor_name, topic, status, matter_id, "
-                        "created_by, created_at) VALUES ($1, $2, $3, $4, 'booked', $5, $6, $7) RETURNING id",
-                        GG_ARGS(GG_I64(slot_id), visitor_name ? GG_NULL : GG_I64(op->actor.account_id),
-                                visitor_name ? GG_TEXT(visitor_name) : GG_NULL, GG_TEXT(topic),
-                                matter_id ? GG_I64(matter_id) : GG_NULL, GG_I64(op->actor.account_id),
-                                GG_I64(gg_now_ms())),
-                        id, &found, err) < 0) {
+    if (gg_db_query_i64(
+            op->c,
+            "INSERT INTO legal_appointment (slot_id, account_id, visitor_name, topic, status, matter_id, "
+            "created_by, created_at) VALUES ($1, $2, $3, $4, 'booked', $5, $6, $7) RETURNING id",
+            GG_ARGS(GG_I64(slot_id), visitor_name ? GG_NULL : GG_I64(op->actor.account_id),
+                    visitor_name ? GG_TEXT(visitor_name) : GG_NULL, GG_TEXT(topic),
+                    matter_id ? GG_I64(matter_id) : GG_NULL, GG_I64(op->actor.account_id),
+                    GG_I64(gg_now_ms())),
+            id, &found, err) < 0) {
         if (err->http_status == 409) {
             gg_error_set(err, 409, "conflict", "slot_id", "the slot was booked by someone else");
             return gg_error_reason(err, "slot_taken");
@@ -261,10 +272,11 @@ int gg_legal_book(const gg_op_t *op, int64_t slot_id, const char *topic, const c
 int gg_legal_cancel(const gg_op_t *op, int64_t id, gg_error_t *err)
 {
     gg_db_res_t *r;
-    if (gg_db_query(op->c,
-                    "SELECT a.account_id, a.status, s.professional_id FROM legal_appointment a JOIN legal_slot s ON "
-                    "s.id = a.slot_id WHERE a.id = $1",
-                    GG_ARGS(GG_I64(id)), &r, err) < 0)
+    if (gg_db_query(
+            op->c,
+            "SELECT a.account_id, a.status, s.professional_id FROM legal_appointment a JOIN legal_slot s ON "
+            "s.id = a.slot_id WHERE a.id = $1",
+            GG_ARGS(GG_I64(id)), &r, err) < 0)
         return -1;
     int found = gg_db_next(r, err);
     int64_t owner = 0, pro = 0;
@@ -284,14 +296,15 @@ int gg_legal_cancel(const gg_op_t *op, int64_t id, gg_error_t *err)
         gg_error_set(err, 409, "wrong_state", "status", "the appointment is %s", status);
         return gg_error_reason(err, "wrong_state");
     }
-    if (gg_db_exec(op->c, "UPDATE legal_appointment SET status = 'cancelled', cancelled_at = $1 WHERE id = $2",
+    if (gg_db_exec(op->c,
+                   "UPDATE legal_appointment SET status = 'cancelled', cancelled_at = $1 WHERE id = $2",
                    GG_ARGS(GG_I64(gg_now_ms()), GG_I64(id)), NULL, err) < 0)
         return -1;
     return gg_centre_audit(op, "legal.cancel", "legal_appointment", id, u.id, NULL, err);
 }
 
-int gg_legal_appointments(const gg_op_t *op, int mine, int64_t counter_id, int64_t from_ms, gg_legal_appt_t **rows,
-                          int *n, gg_error_t *err)
+int gg_legal_appointments(const gg_op_t *op, int mine, int64_t counter_id, int64_t from_ms,
+                          gg_legal_appt_t **rows, int *n, gg_error_t *err)
 {
     if (!mine) {
         gg_unit_t u;
@@ -299,14 +312,15 @@ int gg_legal_appointments(const gg_op_t *op, int mine, int64_t counter_id, int64
             return -1;
     }
     gg_db_res_t *r;
-    if (gg_db_query(op->c,
-                    "SELECT a.id, a.slot_id, a.account_id, a.matter_id, a.created_at, s.starts_at, s.ends_at, k.id, "
-                    "a.visitor_name, a.topic, a.status, p.name, p.kind, k.name FROM legal_appointment a "
-                    "JOIN legal_slot s ON s.id = a.slot_id JOIN legal_professional p ON p.id = s.professional_id "
-                    "JOIN legal_counter k ON k.id = p.counter_id WHERE s.starts_at >= $3 AND "
-                    "(($1 = 1 AND a.account_id = $2) OR ($1 = 0 AND k.id = $4)) ORDER BY s.starts_at, a.id LIMIT 500",
-                    GG_ARGS(GG_I64(mine), GG_I64(op->actor.account_id), GG_I64(from_ms), GG_I64(counter_id)), &r,
-                    err) < 0)
+    if (gg_db_query(
+            op->c,
+            "SELECT a.id, a.slot_id, a.account_id, a.matter_id, a.created_at, s.starts_at, s.ends_at, k.id, "
+            "a.visitor_name, a.topic, a.status, p.name, p.kind, k.name FROM legal_appointment a "
+            "JOIN legal_slot s ON s.id = a.slot_id JOIN legal_professional p ON p.id = s.professional_id "
+            "JOIN legal_counter k ON k.id = p.counter_id WHERE s.starts_at >= $3 AND "
+            "(($1 = 1 AND a.account_id = $2) OR ($1 = 0 AND k.id = $4)) ORDER BY s.starts_at, a.id LIMIT 500",
+            GG_ARGS(GG_I64(mine), GG_I64(op->actor.account_id), GG_I64(from_ms), GG_I64(counter_id)), &r,
+            err) < 0)
         return -1;
     int cap = 500, step;
     *rows = gg_alloc(op->arena, sizeof(gg_legal_appt_t) * (size_t)cap);
@@ -336,10 +350,11 @@ static int load_ticket(const gg_op_t *op, const char *where, const gg_db_arg_t *
                        gg_legal_ticket_t **rows, int *n, int cap, gg_error_t *err)
 {
     gg_db_res_t *r;
-    const char *sql = gg_sprintf(op->arena,
-                                 "SELECT id, counter_id, created_at, called_at, seq, day, name, status FROM legal_ticket "
-                                 "WHERE %s",
-                                 where);
+    const char *sql =
+        gg_sprintf(op->arena,
+                   "SELECT id, counter_id, created_at, called_at, seq, day, name, status FROM legal_ticket "
+                   "WHERE %s",
+                   where);
     if (gg_db_query(op->c, sql, args, nargs, &r, err) < 0) return -1;
     int step;
     *rows = gg_alloc(op->arena, sizeof(gg_legal_ticket_t) * (size_t)cap);
@@ -364,18 +379,20 @@ int gg_legal_ticket_take(const gg_op_t *op, int64_t counter_id, const char *name
 {
     gg_unit_t u;
     if (gg_text_field(op->arena, &name, "name", 0, err) < 0) return -1;
-    if (gg_legal_counter_unit(op, counter_id, "counter_id", &u, err) < 0 || serve_at(op, &u, err) < 0) return -1;
+    if (gg_legal_counter_unit(op, counter_id, "counter_id", &u, err) < 0 || serve_at(op, &u, err) < 0)
+        return -1;
     char day[9];
     gg_case_day(gg_now_ms(), day);
     int64_t id = 0;
     int found;
-    if (gg_db_query_i64(op->c,
-                        "INSERT INTO legal_ticket (counter_id, day, seq, name, status, created_at) VALUES ($1, $2, "
-                        "(SELECT COALESCE(max(seq), 0) + 1 FROM legal_ticket WHERE counter_id = $1 AND day = $2), $3, "
-                        "'waiting', $4) RETURNING id",
-                        GG_ARGS(GG_I64(counter_id), GG_TEXT(gg_strdup(op->arena, day)), name ? GG_TEXT(name) : GG_NULL,
-                                GG_I64(gg_now_ms())),
-                        &id, &found, err) < 0)
+    if (gg_db_query_i64(
+            op->c,
+            "INSERT INTO legal_ticket (counter_id, day, seq, name, status, created_at) VALUES ($1, $2, "
+            "(SELECT COALESCE(max(seq), 0) + 1 FROM legal_ticket WHERE counter_id = $1 AND day = $2), $3, "
+            "'waiting', $4) RETURNING id",
+            GG_ARGS(GG_I64(counter_id), GG_TEXT(gg_strdup(op->arena, day)), name ? GG_TEXT(name) : GG_NULL,
+                    GG_I64(gg_now_ms())),
+            &id, &found, err) < 0)
         return -1;
     gg_legal_ticket_t *rows;
     int n;
@@ -387,12 +404,14 @@ int gg_legal_ticket_take(const gg_op_t *op, int64_t counter_id, const char *name
 int gg_legal_ticket_next(const gg_op_t *op, int64_t counter_id, gg_legal_ticket_t *out, gg_error_t *err)
 {
     gg_unit_t u;
-    if (gg_legal_counter_unit(op, counter_id, "counter_id", &u, err) < 0 || serve_at(op, &u, err) < 0) return -1;
+    if (gg_legal_counter_unit(op, counter_id, "counter_id", &u, err) < 0 || serve_at(op, &u, err) < 0)
+        return -1;
     char day[9];
     gg_case_day(gg_now_ms(), day);
     const char *d = gg_strdup(op->arena, day);
     if (gg_db_exec(op->c,
-                   "UPDATE legal_ticket SET status = 'done' WHERE counter_id = $1 AND day = $2 AND status = 'called'",
+                   "UPDATE legal_ticket SET status = 'done' WHERE counter_id = $1 AND day = $2 AND status = "
+                   "'called'",
                    GG_ARGS(GG_I64(counter_id), GG_TEXT(d)), NULL, err) < 0)
         return -1;
     gg_legal_ticket_t *rows;
@@ -428,20 +447,23 @@ int gg_legal_consult_create(const gg_op_t *op, const gg_legal_consult_t *in, int
 {
     gg_unit_t u;
     const char *q = in->question, *adv = in->advice;
-    if (gg_text_field(op->arena, &q, "question", 1, err) < 0 || gg_text_field(op->arena, &adv, "advice", 1, err) < 0)
+    if (gg_text_field(op->arena, &q, "question", 1, err) < 0 ||
+        gg_text_field(op->arena, &adv, "advice", 1, err) < 0)
         return -1;
-    if (gg_legal_counter_unit(op, in->counter_id, "counter_id", &u, err) < 0 || serve_at(op, &u, err) < 0) return -1;
+    if (gg_legal_counter_unit(op, in->counter_id, "counter_id", &u, err) < 0 || serve_at(op, &u, err) < 0)
+        return -1;
     int found;
-    if (gg_db_query_i64(op->c,
-                        "INSERT INTO legal_consultation (counter_id, professional_id, appointment_id, ticket_id, "
-                        "matter_id, question, advice, created_by, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, "
-                        "$9) RETURNING id",
-                        GG_ARGS(GG_I64(in->counter_id), in->professional_id ? GG_I64(in->professional_id) : GG_NULL,
-                                in->appointment_id ? GG_I64(in->appointment_id) : GG_NULL,
-                                in->ticket_id ? GG_I64(in->ticket_id) : GG_NULL,
-                                in->matter_id ? GG_I64(in->matter_id) : GG_NULL, GG_TEXT(q), GG_TEXT(adv),
-                                GG_I64(op->actor.account_id), GG_I64(gg_now_ms())),
-                        id, &found, err) < 0)
+    if (gg_db_query_i64(
+            op->c,
+            "INSERT INTO legal_consultation (counter_id, professional_id, appointment_id, ticket_id, "
+            "matter_id, question, advice, created_by, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, "
+            "$9) RETURNING id",
+            GG_ARGS(GG_I64(in->counter_id), in->professional_id ? GG_I64(in->professional_id) : GG_NULL,
+                    in->appointment_id ? GG_I64(in->appointment_id) : GG_NULL,
+                    in->ticket_id ? GG_I64(in->ticket_id) : GG_NULL,
+                    in->matter_id ? GG_I64(in->matter_id) : GG_NULL, GG_TEXT(q), GG_TEXT(adv),
+                    GG_I64(op->actor.account_id), GG_I64(gg_now_ms())),
+            id, &found, err) < 0)
         return -1;
     if (in->appointment_id &&
         gg_db_exec(op->c, "UPDATE legal_appointment SET status = 'done' WHERE id = $1 AND status = 'booked'",

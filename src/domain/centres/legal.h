@@ -45,7 +45,8 @@ typedef struct gg_legal_consult {
     const char *question, *advice;
 } gg_legal_consult_t;
 
-int gg_legal_counter_create(const gg_op_t *op, int64_t unit_id, const char *name, int64_t *id, gg_error_t *err);
+int gg_legal_counter_create(const gg_op_t *op, int64_t unit_id, const char *name, int64_t *id,
+                            gg_error_t *err);
 /* unit_id 0: every counter. */
 int gg_legal_counters(const gg_op_t *op, int64_t unit_id, gg_legal_counter_t **rows, int *n, gg_error_t *err);
 int gg_legal_pro_create(const gg_op_t *op, const gg_legal_pro_t *in, int64_t *id, gg_error_t *err);
@@ -60,16 +61,18 @@ int gg_legal_book(const gg_op_t *op, int64_t slot_id, const char *topic, const c
                   int64_t matter_id, int64_t *id, gg_error_t *err);
 int gg_legal_cancel(const gg_op_t *op, int64_t id, gg_error_t *err);
 /* mine: the caller's own; else the appointments of counter_id (legal.serve) from from_ms on. */
-int gg_legal_appointments(const gg_op_t *op, int mine, int64_t counter_id, int64_t from_ms, gg_legal_appt_t **rows,
-                          int *n, gg_error_t *err);
+int gg_legal_appointments(const gg_op_t *op, int mine, int64_t counter_id, int64_t from_ms,
+                          gg_legal_appt_t **rows, int *n, gg_error_t *err);
 int gg_legal_ticket_take(const gg_op_t *op, int64_t counter_id, const char *name, gg_legal_ticket_t *out,
                          gg_error_t *err);
 /* Call the next waiting number (the one called before is done); 404 naming counter_id when none waits. */
 int gg_legal_ticket_next(const gg_op_t *op, int64_t counter_id, gg_legal_ticket_t *out, gg_error_t *err);
-int gg_legal_tickets(const gg_op_t *op, int64_t counter_id, gg_legal_ticket_t **rows, int *n, gg_error_t *err);
+int gg_legal_tickets(const gg_op_t *op, int64_t counter_id, gg_legal_ticket_t **rows, int *n,
+                     gg_error_t *err);
 int gg_legal_consult_create(const gg_op_t *op, const gg_legal_consult_t *in, int64_t *id, gg_error_t *err);
 
 /* The counter's unit (any signed-in caller; 404 naming field). */
-int gg_legal_counter_unit(const gg_op_t *op, int64_t counter_id, const char *field, gg_unit_t *u, gg_error_t *err);
+int gg_legal_counter_unit(const gg_op_t *op, int64_t counter_id, const char *field, gg_unit_t *u,
+                          gg_error_t *err);
 
 #endif

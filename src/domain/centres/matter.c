@@ -11,9 +11,10 @@
 #include "domain/scope.h"
 #include "domain/validate.h"
 
-const char *const gg_centre_areas[] = {"command", "petition", "legal", "mediation", "grid", "counselling", NULL};
-const char *const gg_matter_routes[] = {"mediation", "legal_aid", "consultation", "petition", "counselling", "case",
-                                        NULL};
+const char *const gg_centre_areas[] = {"command", "petition",    "legal", "mediation",
+                                       "grid",    "counselling", NULL};
+const char *const gg_matter_routes[] = {"mediation", "legal_aid", "consultation", "petition", "counselling",
+                                        "case",      NULL};
 static const char *const CENTRE_LEVELS[] = {"community", "street", "county", NULL};
 
 static const char *opt(gg_arena_t *a, gg_db_res_t *r, int col)
@@ -38,21 +39,24 @@ int gg_centre_save(const gg_op_t *op, const gg_centre_t *in, int64_t *id, gg_err
     for (char *save = NULL, *t = strtok_r(buf, ",", &save); t; t = strtok_r(NULL, ",", &save))
         if (gg_choice_valid(t, gg_centre_areas, "areas", err) < 0) return -1;
     int found = 0;
-    if (gg_db_query_i64(op->c, "SELECT id FROM centre WHERE unit_id = $1", GG_ARGS(GG_I64(u.id)), id, &found, err) < 0)
+    if (gg_db_query_i64(op->c, "SELECT id FROM centre WHERE unit_id = $1", GG_ARGS(GG_I64(u.id)), id, &found,
+                        err) < 0)
         return -1;
     if (found) {
-        if (gg_db_exec(op->c, "UPDATE centre SET name = $1, areas = $2, address = $3, phone = $4 WHERE id = $5",
+        if (gg_db_exec(op->c,
+                       "UPDATE centre SET name = $1, areas = $2, address = $3, phone = $4 WHERE id = $5",
                        GG_ARGS(GG_TEXT(name), GG_TEXT(areas), in->address ? GG_TEXT(in->address) : GG_NULL,
                                in->phone ? GG_TEXT(in->phone) : GG_NULL, GG_I64(*id)),
                        NULL, err) < 0)
             return -1;
-    } else if (gg_db_query_i64(op->c,
-                               "INSERT INTO centre (unit_id, name, areas, address, phone, created_at) VALUES ($1, $2, "
-                               "$3, $4, $5, $6) RETURNING id",
-                               GG_ARGS(GG_I64(u.id), GG_TEXT(name), GG_TEXT(areas),
-                                       in->address ? GG_TEXT(in->address) : GG_NULL,
-                                       in->phone ? GG_TEXT(in->phone) : GG_NULL, GG_I64(gg_now_ms())),
-                               id, &found, err) < 0) {
+    } else if (gg_db_query_i64(
+                   op->c,
+                   "INSERT INTO centre (unit_id, name, areas, address, phone, created_at) VALUES ($1, $2, "
+                   "$3, $4, $5, $6) RETURNING id",
+                   GG_ARGS(GG_I64(u.id), GG_TEXT(name), GG_TEXT(areas),
+                           in->address ? GG_TEXT(in->address) : GG_NULL,
+                           in->phone ? GG_TEXT(in->phone) : GG_NULL, GG_I64(gg_now_ms())),
+                   id, &found, err) < 0) {
         return -1;
     }
     return gg_centre_audit(op, "centre.save", "centre", *id, u.id, NULL, err);
@@ -68,11 +72,12 @@ int gg_centre_list(const gg_op_t *op, int64_t unit_id, gg_centre_t **rows, int *
                            (int)strlen(u.path) - 1, u.path);
     }
     gg_db_res_t *r;
-    const char *sql = gg_sprintf(op->arena,
-                                 "SELECT c.id, c.unit_id, c.created_at, c.name, u.name, u.level, c.areas, c.address, "
-                                 "c.phone FROM centre c JOIN unit u ON u.id = c.unit_id WHERE %s ORDER BY u.path "
-                                 "LIMIT 500",
-                                 where);
+    const char *sql =
+        gg_sprintf(op->arena,
+                   "SELECT c.id, c.unit_id, c.created_at, c.name, u.name, u.level, c.areas, c.address, "
+                   "c.phone FROM centre c JOIN unit u ON u.id = c.unit_id WHERE %s ORDER BY u.path "
+                   "LIMIT 500",
+                   where);
     if (gg_db_query(op->c, sql, NULL, 0, &r, err) < 0) return -1;
     int step;
     *rows = gg_alloc(op->arena, sizeof(gg_centre_t) * 500);
@@ -108,7 +113,8 @@ static const char *mask(gg_arena_t *a, const char *s, int phone)
 }
 
 #define MCOLS                                                                                                \
-    "m.id, m.unit_id, m.target_id, m.created_at, m.updated_at, m.closed_at, m.due_at, m.created_by, m.number, " \
+    "m.id, m.unit_id, m.target_id, m.created_at, m.updated_at, m.closed_at, m.due_at, m.created_by, "        \
+    "m.number, "                                                                                             \
     "u.name, u.level, u.path, m.summary, m.route, m.status, m.target_type, m.target_number, "                \
     "m.visitor_name_enc, m.visitor_phone_enc, "                                                              \
     "CASE m.target_type WHEN 'case' THEN (SELECT state FROM case_item WHERE id = m.target_id) "              \
@@ -186,8 +192,8 @@ static int route_target(gg_op_t *op, const gg_case_env_t *env, const gg_matter_n
         if (gg_case_in_check(&c, err) < 0 || gg_case_create(op, env, &c, tid, secret, err) < 0) return -1;
         int found;
         gg_db_res_t *res;
-        if (gg_db_query(op->c, "SELECT number, due_at FROM case_item WHERE id = $1", GG_ARGS(GG_I64(*tid)), &res,
-                        err) < 0)
+        if (gg_db_query(op->c, "SELECT number, due_at FROM case_item WHERE id = $1", GG_ARGS(GG_I64(*tid)),
+                        &res, err) < 0)
             return -1;
         if ((found = gg_db_next(res, err)) == 1) {
             *tnum = gg_strdup(a, gg_db_text(res, 0));
@@ -255,10 +261,13 @@ int gg_matter_create(gg_op_t *op, const gg_case_env_t *env, const gg_matter_new_
     if (gg_centre_number_next(op->c, "YC", now, num, err) < 0) return -1;
     if (gg_db_query_i64(
             op->c,
-            "INSERT INTO matter (number, unit_id, visitor_name_enc, visitor_phone_enc, visitor_phone_bidx, summary, "
-            "route, status, created_by, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, 'routed', $8, $9, "
+            "INSERT INTO matter (number, unit_id, visitor_name_enc, visitor_phone_enc, visitor_phone_bidx, "
+            "summary, "
+            "route, status, created_by, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, "
+            "'routed', $8, $9, "
             "$9) RETURNING id",
-            GG_ARGS(GG_TEXT(num), GG_I64(u.id), m.visitor_name ? GG_TEXT(gg_pii_encrypt(op->keys, a, m.visitor_name)) : GG_NULL,
+            GG_ARGS(GG_TEXT(num), GG_I64(u.id),
+                    m.visitor_name ? GG_TEXT(gg_pii_encrypt(op->keys, a, m.visitor_name)) : GG_NULL,
                     m.visitor_phone ? GG_TEXT(gg_pii_encrypt(op->keys, a, m.visitor_phone)) : GG_NULL,
                     m.visitor_phone ? GG_TEXT(gg_pii_blind_index(op->keys, a, m.visitor_phone)) : GG_NULL,
                     GG_TEXT(m.summary), GG_TEXT(m.route), GG_I64(op->actor.account_id), GG_I64(now)),
@@ -271,9 +280,10 @@ int gg_matter_create(gg_op_t *op, const gg_case_env_t *env, const gg_matter_new_
     int64_t tid, due;
     if (route_target(op, env, &m, *id, &u, &type, &tid, &tnum, &due, err) < 0) return -1;
     if (gg_db_exec(op->c,
-                   "UPDATE matter SET target_type = $1, target_id = $2, target_number = $3, due_at = $4 WHERE id = $5",
-                   GG_ARGS(type ? GG_TEXT(type) : GG_NULL, tid ? GG_I64(tid) : GG_NULL, tnum ? GG_TEXT(tnum) : GG_NULL,
-                           due ? GG_I64(due) : GG_NULL, GG_I64(*id)),
+                   "UPDATE matter SET target_type = $1, target_id = $2, target_number = $3, due_at = $4 "
+                   "WHERE id = $5",
+                   GG_ARGS(type ? GG_TEXT(type) : GG_NULL, tid ? GG_I64(tid) : GG_NULL,
+                           tnum ? GG_TEXT(tnum) : GG_NULL, due ? GG_I64(due) : GG_NULL, GG_I64(*id)),
                    NULL, err) < 0)
         return -1;
     if (gg_centre_event(op, "matter_event", "matter_id", *id, "routed",
@@ -297,9 +307,9 @@ static const char *intake_scope(const gg_op_t *op)
 int gg_matter_get(const gg_op_t *op, int64_t id, gg_matter_t *out, gg_error_t *err)
 {
     gg_db_res_t *r;
-    const char *sql = gg_sprintf(op->arena,
-                                 "SELECT " MCOLS " FROM matter m JOIN unit u ON u.id = m.unit_id WHERE m.id = $1 AND %s",
-                                 intake_scope(op));
+    const char *sql = gg_sprintf(
+        op->arena, "SELECT " MCOLS " FROM matter m JOIN unit u ON u.id = m.unit_id WHERE m.id = $1 AND %s",
+        intake_scope(op));
     if (gg_db_query(op->c, sql, GG_ARGS(GG_I64(id)), &r, err) < 0) return -1;
     int step = gg_db_next(r, err);
     if (step == 1) read_matter(op, r, out, 1);
@@ -309,8 +319,8 @@ int gg_matter_get(const gg_op_t *op, int64_t id, gg_matter_t *out, gg_error_t *e
     return 0;
 }
 
-int gg_matter_list(const gg_op_t *op, int64_t unit_id, const char *route, const char *status, int64_t after_id,
-                   int limit, gg_matter_t **rows, int *n, gg_error_t *err)
+int gg_matter_list(const gg_op_t *op, int64_t unit_id, const char *route, const char *status,
+                   int64_t after_id, int limit, gg_matter_t **rows, int *n, gg_error_t *err)
 {
     gg_arena_t *a = op->arena;
     const char *where = intake_scope(op);
@@ -318,9 +328,10 @@ int gg_matter_list(const gg_op_t *op, int64_t unit_id, const char *route, const 
     int na = 0;
     if (unit_id) {
         gg_unit_t u;
-        if (gg_centre_unit(op, unit_id, GG_P_CENTRE_INTAKE | GG_P_DASHBOARD_READ, "unit_id", &u, err) < 0) return -1;
-        where = gg_sprintf(a, "%s AND u.path >= '%s' AND u.path < '%.*s0'", where, u.path, (int)strlen(u.path) - 1,
-                           u.path);
+        if (gg_centre_unit(op, unit_id, GG_P_CENTRE_INTAKE | GG_P_DASHBOARD_READ, "unit_id", &u, err) < 0)
+            return -1;
+        where = gg_sprintf(a, "%s AND u.path >= '%s' AND u.path < '%.*s0'", where, u.path,
+                           (int)strlen(u.path) - 1, u.path);
     }
     if (route) {
         args[na++] = GG_TEXT(route);
@@ -353,10 +364,11 @@ int gg_matter_list(const gg_op_t *op, int64_t unit_id, const char *route, const 
 int gg_matter_events(const gg_op_t *op, int64_t id, gg_matter_event_t **rows, int *n, gg_error_t *err)
 {
     gg_db_res_t *r;
-    if (gg_db_query(op->c,
-                    "SELECT e.id, e.at, e.kind, e.detail, a.username FROM matter_event e LEFT JOIN account a ON "
-                    "a.id = e.account_id WHERE e.matter_id = $1 ORDER BY e.id LIMIT 200",
-                    GG_ARGS(GG_I64(id)), &r, err) < 0)
+    if (gg_db_query(
+            op->c,
+            "SELECT e.id, e.at, e.kind, e.detail, a.username FROM matter_event e LEFT JOIN account a ON "
+            "a.id = e.account_id WHERE e.matter_id = $1 ORDER BY e.id LIMIT 200",
+            GG_ARGS(GG_I64(id)), &r, err) < 0)
         return -1;
     int step;
     *rows = gg_alloc(op->arena, sizeof(gg_matter_event_t) * 200);
@@ -400,8 +412,9 @@ int gg_matter_escalate(const gg_op_t *op, int64_t id, const char *note, gg_error
     if (gg_db_exec(op->c, "UPDATE matter SET unit_id = $1, updated_at = $2 WHERE id = $3",
                    GG_ARGS(GG_I64(parent.id), GG_I64(gg_now_ms()), GG_I64(id)), NULL, err) < 0)
         return -1;
-    const char *det = gg_sprintf(op->arena, "{\"from\":%s,\"to\":%s,\"note\":%s}", gg_centre_json_str(op->arena, u.name),
-                                 gg_centre_json_str(op->arena, parent.name), gg_centre_json_str(op->arena, note));
+    const char *det =
+        gg_sprintf(op->arena, "{\"from\":%s,\"to\":%s,\"note\":%s}", gg_centre_json_str(op->arena, u.name),
+                   gg_centre_json_str(op->arena, parent.name), gg_centre_json_str(op->arena, note));
     if (gg_centre_event(op, "matter_event", "matter_id", id, "escalated", det, err) < 0) return -1;
     return gg_centre_audit(op, "matter.escalate", "matter", id, parent.id, det, err);
 }
@@ -411,7 +424,8 @@ int gg_matter_close(const gg_op_t *op, int64_t id, const char *note, gg_error_t 
     gg_matter_t m;
     if (writable(op, id, &m, err) < 0) return -1;
     int64_t now = gg_now_ms();
-    if (gg_db_exec(op->c, "UPDATE matter SET status = 'closed', closed_at = $1, updated_at = $1 WHERE id = $2",
+    if (gg_db_exec(op->c,
+                   "UPDATE matter SET status = 'closed', closed_at = $1, updated_at = $1 WHERE id = $2",
                    GG_ARGS(GG_I64(now), GG_I64(id)), NULL, err) < 0)
         return -1;
     const char *det = gg_sprintf(op->arena, "{\"note\":%s}", gg_centre_json_str(op->arena, note));
@@ -423,7 +437,8 @@ int gg_matter_track(const gg_op_t *op, const char *number, gg_matter_t *out, gg_
                     gg_error_t *err)
 {
     gg_db_res_t *r;
-    if (gg_db_query(op->c, "SELECT " MCOLS " FROM matter m JOIN unit u ON u.id = m.unit_id WHERE m.number = $1",
+    if (gg_db_query(op->c,
+                    "SELECT " MCOLS " FROM matter m JOIN unit u ON u.id = m.unit_id WHERE m.number = $1",
                     GG_ARGS(GG_TEXT(number ? number : "")), &r, err) < 0)
         return -1;
     int step = gg_db_next(r, err);
@@ -440,7 +455,8 @@ int gg_matter_track(const gg_op_t *op, const char *number, gg_matter_t *out, gg_
 int gg_matter_overview(const gg_op_t *op, int64_t unit_id, gg_matter_stat_t **rows, int *n, gg_error_t *err)
 {
     gg_unit_t u;
-    if (gg_centre_unit(op, unit_id, GG_P_CENTRE_INTAKE | GG_P_DASHBOARD_READ, "unit_id", &u, err) < 0) return -1;
+    if (gg_centre_unit(op, unit_id, GG_P_CENTRE_INTAKE | GG_P_DASHBOARD_READ, "unit_id", &u, err) < 0)
+        return -1;
     const char *sql = gg_sprintf(
         op->arena,
         "SELECT u.level, m.route, count(*), sum(CASE WHEN m.status = 'routed' THEN 1 ELSE 0 END), "

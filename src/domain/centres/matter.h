@@ -44,8 +44,9 @@ typedef struct gg_matter {
     int64_t id, unit_id, target_id, created_at, updated_at, closed_at, due_at, created_by;
     const char *number, *unit_name, *unit_level, *unit_path, *summary, *route, *status, *target_type,
         *target_number;
-    const char *visitor_name, *visitor_phone; /* masked ("*" for all but the first character / last 4 digits) */
-    const char *target_status;                /* the target's state now (case state, petition status …) */
+    const char *visitor_name,
+        *visitor_phone;        /* masked ("*" for all but the first character / last 4 digits) */
+    const char *target_status; /* the target's state now (case state, petition status …) */
 } gg_matter_t;
 
 typedef struct gg_matter_event {
@@ -56,8 +57,8 @@ typedef struct gg_matter_event {
 int gg_matter_create(gg_op_t *op, const gg_case_env_t *env, const gg_matter_new_t *in, int64_t *id,
                      gg_error_t *err);
 int gg_matter_get(const gg_op_t *op, int64_t id, gg_matter_t *out, gg_error_t *err);
-int gg_matter_list(const gg_op_t *op, int64_t unit_id, const char *route, const char *status, int64_t after_id,
-                   int limit, gg_matter_t **rows, int *n, gg_error_t *err);
+int gg_matter_list(const gg_op_t *op, int64_t unit_id, const char *route, const char *status,
+                   int64_t after_id, int limit, gg_matter_t **rows, int *n, gg_error_t *err);
 int gg_matter_events(const gg_op_t *op, int64_t id, gg_matter_event_t **rows, int *n, gg_error_t *err);
 /* To the parent unit's centre (a street's or the county's); 409 naming id at the county. */
 int gg_matter_escalate(const gg_op_t *op, int64_t id, const char *note, gg_error_t *err);

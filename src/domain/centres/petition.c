@@ -13,8 +13,9 @@ static const char *const KINDS[] = {"letter", "visit", "online", NULL};
 
 #define COLS                                                                                                 \
     "p.id, p.number, p.unit_id, u.name, u.path, p.kind, p.status, p.subject, p.content, p.received_on, "     \
-    "p.accept_due, p.decided_on, p.decision_note, p.handle_due, p.extended, p.extension_reason, "           \
-    "p.reply_text, p.reply_on, p.reply_attachment_id, p.review_requested_on, p.review_due, p.review_result, " \
+    "p.accept_due, p.decided_on, p.decision_note, p.handle_due, p.extended, p.extension_reason, "            \
+    "p.reply_text, p.reply_on, p.reply_attachment_id, p.review_requested_on, p.review_due, "                 \
+    "p.review_result, "                                                                                      \
     "p.duplicate_of, p.matter_id, p.created_at, p.updated_at, p.name_enc, p.id_number_enc, p.phone_enc, "    \
     "(SELECT count(*) FROM petition x WHERE x.duplicate_of = COALESCE(p.duplicate_of, p.id))"
 
@@ -73,7 +74,8 @@ static void read_row(const gg_op_t *op, gg_db_res_t *r, gg_petition_t *p)
 
 static const char *read_scope(const gg_op_t *op)
 {
-    return gg_sprintf(op->arena, "(%s OR %s OR %s)", gg_scope_sql(op->arena, op->auth, GG_P_PETITION_READ, "u.path"),
+    return gg_sprintf(op->arena, "(%s OR %s OR %s)",
+                      gg_scope_sql(op->arena, op->auth, GG_P_PETITION_READ, "u.path"),
                       gg_scope_sql(op->arena, op->auth, GG_P_CENTRE_INTAKE, "u.path"),
                       gg_scope_sql(op->arena, op->auth, GG_P_DISPUTE_READ, "u.path"));
 }
@@ -119,17 +121,18 @@ int gg_petition_list(const gg_op_t *op, const gg_petition_filter_t *f, gg_petiti
         }
         const char *b = gg_pii_blind_index(op->keys, a, f->petitioner);
         args[na++] = GG_TEXT(b);
-        where = gg_sprintf(a, "%s AND (p.name_bidx = $%d OR p.id_bidx = $%d OR p.phone_bidx = $%d) AND %s", where,
-                           na, na, na, gg_scope_sql(a, op->auth, GG_P_PETITION_READ, "u.path"));
+        where = gg_sprintf(a, "%s AND (p.name_bidx = $%d OR p.id_bidx = $%d OR p.phone_bidx = $%d) AND %s",
+                           where, na, na, na, gg_scope_sql(a, op->auth, GG_P_PETITION_READ, "u.path"));
     }
     if (f->overdue) {
         char today[11];
         gg_today(today);
         args[na++] = GG_TEXT(gg_strdup(a, today));
-        where = gg_sprintf(a,
-                           "%s AND ((p.status = 'registered' AND p.accept_due < $%d) OR (p.status = 'accepted' "
-                           "AND p.handle_due < $%d) OR (p.status = 'review' AND p.review_due < $%d))",
-                           where, na, na, na);
+        where =
+            gg_sprintf(a,
+                       "%s AND ((p.status = 'registered' AND p.accept_due < $%d) OR (p.status = 'accepted' "
+                       "AND p.handle_due < $%d) OR (p.status = 'review' AND p.review_due < $%d))",
+                       where, na, na, na);
     }
     if (f->duplicates_of) {
         args[na++] = GG_I64(f->duplicates_of);
@@ -167,7 +170,8 @@ int gg_petition_create(const gg_op_t *op, const gg_cal_snapshot_t *cal, const gg
         gg_err_invalid(err, "content", "the petition's content is required");
         return gg_error_reason(err, "required");
     }
-    if (in->id_number && *in->id_number && gg_id_number_check(in->id_number, "id_number", NULL, NULL, err) < 0)
+    if (in->id_number && *in->id_number &&
+        gg_id_number_check(in->id_number, "id_number", NULL, NULL, err) < 0)
         return -1;
     if (in->phone && *in->phone && gg_phone_valid(in->phone, "phone", err) < 0) return -1;
     char today[11];
@@ -197,12 +201,13 @@ int gg_petition_create(const gg_op_t *op, const gg_cal_snapshot_t *cal, const gg
     int64_t root = 0;
     int found = 0;
     if (id_bidx || phone_bidx) {
-        if (gg_db_query_i64(op->c,
-                            "SELECT COALESCE(duplicate_of, id) FROM petition WHERE status <> 'closed' AND "
-                            "((id_bidx IS NOT NULL AND id_bidx = $1) OR (phone_bidx IS NOT NULL AND phone_bidx = $2)) "
-                            "ORDER BY id LIMIT 1",
-                            GG_ARGS(id_bidx ? GG_TEXT(id_bidx) : GG_NULL, phone_bidx ? GG_TEXT(phone_bidx) : GG_NULL),
-                            &root, &found, err) < 0)
+        if (gg_db_query_i64(
+                op->c,
+                "SELECT COALESCE(duplicate_of, id) FROM petition WHERE status <> 'closed' AND "
+                "((id_bidx IS NOT NULL AND id_bidx = $1) OR (phone_bidx IS NOT NULL AND phone_bidx = $2)) "
+                "ORDER BY id LIMIT 1",
+                GG_ARGS(id_bidx ? GG_TEXT(id_bidx) : GG_NULL, phone_bidx ? GG_TEXT(phone_bidx) : GG_NULL),
+                &root, &found, err) < 0)
             return -1;
     }
     char num[32], due[11];
@@ -211,13 +216,17 @@ int gg_petition_create(const gg_op_t *op, const gg_cal_snapshot_t *cal, const gg
     gg_centre_period_end(cal, received, GG_PETITION_ACCEPT_DAYS, due, NULL);
     if (gg_db_query_i64(
             op->c,
-            "INSERT INTO petition (number, unit_id, kind, name_enc, name_bidx, id_number_enc, id_bidx, phone_enc, "
-            "phone_bidx, subject, content, received_on, accept_due, status, duplicate_of, matter_id, created_by, "
-            "created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, 'registered', "
+            "INSERT INTO petition (number, unit_id, kind, name_enc, name_bidx, id_number_enc, id_bidx, "
+            "phone_enc, "
+            "phone_bidx, subject, content, received_on, accept_due, status, duplicate_of, matter_id, "
+            "created_by, "
+            "created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, "
+            "'registered', "
             "$14, $15, $16, $17, $17) RETURNING id",
             GG_ARGS(GG_TEXT(num), GG_I64(u.id), GG_TEXT(in->kind), GG_TEXT(gg_pii_encrypt(op->keys, a, name)),
                     GG_TEXT(gg_pii_blind_index(op->keys, a, name)),
-                    idn ? GG_TEXT(gg_pii_encrypt(op->keys, a, idn)) : GG_NULL, id_bidx ? GG_TEXT(id_bidx) : GG_NULL,
+                    idn ? GG_TEXT(gg_pii_encrypt(op->keys, a, idn)) : GG_NULL,
+                    id_bidx ? GG_TEXT(id_bidx) : GG_NULL,
                     phone ? GG_TEXT(gg_pii_encrypt(op->keys, a, phone)) : GG_NULL,
                     phone_bidx ? GG_TEXT(phone_bidx) : GG_NULL, GG_TEXT(subject), GG_TEXT(content),
                     GG_TEXT(received), GG_TEXT(gg_strdup(a, due)), found ? GG_I64(root) : GG_NULL,
@@ -233,7 +242,8 @@ int gg_petition_create(const gg_op_t *op, const gg_cal_snapshot_t *cal, const gg
         if (gg_centre_event(op, "petition_event", "petition_id", *id, "duplicate_linked",
                             gg_sprintf(a, "{\"root_id\":%lld}", (long long)root), err) < 0 ||
             gg_centre_event(op, "petition_event", "petition_id", root, "duplicate_linked",
-                            gg_sprintf(a, "{\"duplicate_id\":%lld,\"number\":\"%s\"}", (long long)*id, num), err) < 0)
+                            gg_sprintf(a, "{\"duplicate_id\":%lld,\"number\":\"%s\"}", (long long)*id, num),
+                            err) < 0)
             return -1;
     }
     return gg_centre_audit(op, "petition.create", "petition", *id, u.id,
@@ -271,7 +281,8 @@ int gg_petition_events(const gg_op_t *op, int64_t id, gg_petition_event_t **rows
 }
 
 /* The petition for an action: in scope for petition.manage, in one of the states (NULL-terminated). */
-static int load_for(const gg_op_t *op, int64_t id, const char *const *states, gg_petition_t *p, gg_error_t *err)
+static int load_for(const gg_op_t *op, int64_t id, const char *const *states, gg_petition_t *p,
+                    gg_error_t *err)
 {
     if (gg_petition_get(op, id, p, err) < 0) return -1;
     if (!gg_auth_can(op->auth, GG_P_PETITION_MANAGE, p->unit_path)) {
@@ -306,8 +317,8 @@ static int touch(const gg_op_t *op, int64_t id, const char *set, const gg_db_arg
     return gg_db_exec(op->c, sql, all, nargs + 2, NULL, err);
 }
 
-int gg_petition_decide(const gg_op_t *op, const gg_cal_snapshot_t *cal, int64_t id, int accept, const char *on,
-                       const char *note, gg_error_t *err)
+int gg_petition_decide(const gg_op_t *op, const gg_cal_snapshot_t *cal, int64_t id, int accept,
+                       const char *on, const char *note, gg_error_t *err)
 {
     static const char *const st[] = {"registered", NULL};
     gg_petition_t p;
@@ -321,20 +332,21 @@ int gg_petition_decide(const gg_op_t *op, const gg_cal_snapshot_t *cal, int64_t 
     char due[11] = "";
     if (accept) gg_centre_period_end(cal, d, GG_PETITION_HANDLE_DAYS, due, NULL);
     if (touch(op, id, "status = $1, decided_on = $2, decision_note = $3, handle_due = $4",
-              GG_ARGS(GG_TEXT(accept ? "accepted" : "not_accepted"), GG_TEXT(d), note ? GG_TEXT(note) : GG_NULL,
-                      accept ? GG_TEXT(gg_strdup(op->arena, due)) : GG_NULL),
+              GG_ARGS(GG_TEXT(accept ? "accepted" : "not_accepted"), GG_TEXT(d),
+                      note ? GG_TEXT(note) : GG_NULL, accept ? GG_TEXT(gg_strdup(op->arena, due)) : GG_NULL),
               err) < 0)
         return -1;
     const char *det = accept ? gg_sprintf(op->arena, "{\"on\":\"%s\",\"handle_due\":\"%s\"}", d, due)
                              : gg_sprintf(op->arena, "{\"on\":\"%s\"}", d);
-    if (gg_centre_event(op, "petition_event", "petition_id", id, accept ? "accepted" : "not_accepted", det, err) <
-        0)
+    if (gg_centre_event(op, "petition_event", "petition_id", id, accept ? "accepted" : "not_accepted", det,
+                        err) < 0)
         return -1;
-    return gg_centre_audit(op, accept ? "petition.accept" : "petition.reject", "petition", id, p.unit_id, det, err);
+    return gg_centre_audit(op, accept ? "petition.accept" : "petition.reject", "petition", id, p.unit_id, det,
+                           err);
 }
 
-int gg_petition_extend(const gg_op_t *op, const gg_cal_snapshot_t *cal, int64_t id, int days, const char *reason,
-                       gg_error_t *err)
+int gg_petition_extend(const gg_op_t *op, const gg_cal_snapshot_t *cal, int64_t id, int days,
+                       const char *reason, gg_error_t *err)
 {
     static const char *const st[] = {"accepted", NULL};
     gg_petition_t p;
@@ -356,8 +368,8 @@ int gg_petition_extend(const gg_op_t *op, const gg_cal_snapshot_t *cal, int64_t 
     if (touch(op, id, "extended = 1, extension_reason = $1, handle_due = $2",
               GG_ARGS(GG_TEXT(reason), GG_TEXT(gg_strdup(op->arena, due))), err) < 0)
         return -1;
-    const char *det = gg_sprintf(op->arena, "{\"days\":%d,\"handle_due\":\"%s\",\"before\":\"%s\"}", days, due,
-                                 p.handle_due);
+    const char *det = gg_sprintf(op->arena, "{\"days\":%d,\"handle_due\":\"%s\",\"before\":\"%s\"}", days,
+                                 due, p.handle_due);
     if (gg_centre_event(op, "petition_event", "petition_id", id, "extended", det, err) < 0) return -1;
     return gg_centre_audit(op, "petition.extend", "petition", id, p.unit_id, det, err);
 }

@@ -38,8 +38,8 @@ typedef struct gg_petition {
     int extended;
     int ident_visible; /* name/id_number/phone filled (petition.read) */
     const char *name, *id_number, *phone;
-    const char *due;  /* the limit that runs now (accept_due, handle_due or review_due), NULL when none */
-    int overdue;      /* today is past due */
+    const char *due;    /* the limit that runs now (accept_due, handle_due or review_due), NULL when none */
+    int overdue;        /* today is past due */
     int64_t duplicates; /* petitions linked to the same root */
 } gg_petition_t;
 
@@ -54,11 +54,11 @@ int gg_petition_get(const gg_op_t *op, int64_t id, gg_petition_t *out, gg_error_
 int gg_petition_events(const gg_op_t *op, int64_t id, gg_petition_event_t **rows, int *n, gg_error_t *err);
 
 typedef struct gg_petition_filter {
-    int64_t unit_id;         /* 0: all in scope */
-    const char *status;      /* NULL: any */
-    const char *petitioner;  /* name, ID number or phone (exact, by blind index): petition.read only */
-    int overdue;             /* 1: only overdue */
-    int64_t duplicates_of;   /* the petitions linked to this root */
+    int64_t unit_id;        /* 0: all in scope */
+    const char *status;     /* NULL: any */
+    const char *petitioner; /* name, ID number or phone (exact, by blind index): petition.read only */
+    int overdue;            /* 1: only overdue */
+    int64_t duplicates_of;  /* the petitions linked to this root */
     int limit;
     int64_t after_id;
 } gg_petition_filter_t;
@@ -66,10 +66,10 @@ int gg_petition_list(const gg_op_t *op, const gg_petition_filter_t *f, gg_petiti
                      gg_error_t *err);
 
 /* Actions (petition.manage).  on: YYYY-MM-DD, NULL = today. */
-int gg_petition_decide(const gg_op_t *op, const gg_cal_snapshot_t *cal, int64_t id, int accept, const char *on,
-                       const char *note, gg_error_t *err);
-int gg_petition_extend(const gg_op_t *op, const gg_cal_snapshot_t *cal, int64_t id, int days, const char *reason,
-                       gg_error_t *err);
+int gg_petition_decide(const gg_op_t *op, const gg_cal_snapshot_t *cal, int64_t id, int accept,
+                       const char *on, const char *note, gg_error_t *err);
+int gg_petition_extend(const gg_op_t *op, const gg_cal_snapshot_t *cal, int64_t id, int days,
+                       const char *reason, gg_error_t *err);
 int gg_petition_reply(const gg_op_t *op, int64_t id, const char *text, const char *on, int64_t attachment_id,
                       gg_error_t *err);
 int gg_petition_review(const gg_op_t *op, const gg_cal_snapshot_t *cal, int64_t id, const char *on,

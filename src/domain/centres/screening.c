@@ -56,17 +56,18 @@ int gg_screening_report(const gg_op_t *op, int64_t grid_id, const char *period, 
     for (int i = 0; i < nitems; i++) {
         const char *t = items[i].title, *s = items[i].summary;
         if (gg_text_field(a, &t, gg_sprintf(a, "items[%d].title", i), 1, err) < 0) return -1;
-        json = gg_sprintf(a, "%s%s{\"title\":%s,\"summary\":%s}", json, i ? "," : "", gg_centre_json_str(a, t),
-                          gg_centre_json_str(a, s));
+        json = gg_sprintf(a, "%s%s{\"title\":%s,\"summary\":%s}", json, i ? "," : "",
+                          gg_centre_json_str(a, t), gg_centre_json_str(a, s));
     }
     json = gg_sprintf(a, "%s]", json);
     int found;
-    if (gg_db_query_i64(op->c,
-                        "INSERT INTO screening_report (grid_id, period, found, items, reported_by, reported_at) "
-                        "VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
-                        GG_ARGS(GG_I64(grid_id), GG_TEXT(period), GG_I64(nitems), GG_TEXT(json),
-                                GG_I64(op->actor.account_id), GG_I64(gg_now_ms())),
-                        id, &found, err) < 0) {
+    if (gg_db_query_i64(
+            op->c,
+            "INSERT INTO screening_report (grid_id, period, found, items, reported_by, reported_at) "
+            "VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
+            GG_ARGS(GG_I64(grid_id), GG_TEXT(period), GG_I64(nitems), GG_TEXT(json),
+                    GG_I64(op->actor.account_id), GG_I64(gg_now_ms())),
+            id, &found, err) < 0) {
         if (err->http_status == 409) {
             gg_error_set(err, 409, "conflict", "period", "this grid has reported for %s already", period);
             return gg_error_reason(err, "already_reported");
@@ -77,21 +78,22 @@ int gg_screening_report(const gg_op_t *op, int64_t grid_id, const char *period, 
                            gg_sprintf(a, "{\"period\":\"%s\",\"found\":%d}", period, nitems), err);
 }
 
-int gg_screening_status(const gg_op_t *op, int64_t unit_id, const char *period, gg_screening_row_t **rows, int *n,
-                        gg_error_t *err)
+int gg_screening_status(const gg_op_t *op, int64_t unit_id, const char *period, gg_screening_row_t **rows,
+                        int *n, gg_error_t *err)
 {
     if (gg_screening_period_valid(period, err) < 0) return -1;
     gg_unit_t u;
     if (gg_centre_unit(op, unit_id, GG_P_UNIT_READ, "unit_id", &u, err) < 0) return -1;
     gg_db_res_t *r;
-    const char *sql = gg_sprintf(op->arena,
-                                 "SELECT g.id, s.id, s.reported_at, g.name, g.code, p.name, s.items, a.username, s.found "
-                                 "FROM unit g LEFT JOIN unit p ON p.id = g.parent_id "
-                                 "LEFT JOIN screening_report s ON s.grid_id = g.id AND s.period = $1 "
-                                 "LEFT JOIN account a ON a.id = s.reported_by "
-                                 "WHERE g.level = 'grid' AND g.retired_at IS NULL AND g.path >= '%s' AND g.path < '%.*s0' "
-                                 "ORDER BY g.code LIMIT 2000",
-                                 u.path, (int)strlen(u.path) - 1, u.path);
+    const char *sql =
+        gg_sprintf(op->arena,
+                   "SELECT g.id, s.id, s.reported_at, g.name, g.code, p.name, s.items, a.username, s.found "
+                   "FROM unit g LEFT JOIN unit p ON p.id = g.parent_id "
+                   "LEFT JOIN screening_report s ON s.grid_id = g.id AND s.period = $1 "
+                   "LEFT JOIN account a ON a.id = s.reported_by "
+                   "WHERE g.level = 'grid' AND g.retired_at IS NULL AND g.path >= '%s' AND g.path < '%.*s0' "
+                   "ORDER BY g.code LIMIT 2000",
+                   u.path, (int)strlen(u.path) - 1, u.path);
     if (gg_db_query(op->c, sql, GG_ARGS(GG_TEXT(period)), &r, err) < 0) return -1;
     int step;
     *rows = gg_alloc(op->arena, sizeof(gg_screening_row_t) * 2000);

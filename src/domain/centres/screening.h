@@ -1,7 +1,7 @@
 /*
  * screening.h — grid screening of disputes (矛盾纠纷排查): each period (a month, 'YYYY-MM') a grid's worker
- * reports the disputes found in the grid, or an explicit zero report (零报告).  One report per grid and period
- * (a UNIQUE constraint); the street (or any unit above grids) sees which of its grids have reported.
+ * reports the disputes found in the grid, or an explicit zero report (零报告).  One report per grid and
+ * period (a UNIQUE constraint); the street (or any unit above grids) sees which of its grids have reported.
  * Reporting needs case.report at the grid; the status needs unit.read over the unit.
  */
 #ifndef GG_DOMAIN_CENTRES_SCREENING_H
@@ -25,8 +25,8 @@ typedef struct gg_screening_row {
 } gg_screening_row_t;
 
 /* Every grid under unit_id with its report of period (reported 0 when missing). */
-int gg_screening_status(const gg_op_t *op, int64_t unit_id, const char *period, gg_screening_row_t **rows, int *n,
-                        gg_error_t *err);
+int gg_screening_status(const gg_op_t *op, int64_t unit_id, const char *period, gg_screening_row_t **rows,
+                        int *n, gg_error_t *err);
 /* The current period ('YYYY-MM' of today in Asia/Shanghai). */
 void gg_screening_period_now(char out[8]);
 int gg_screening_period_valid(const char *period, gg_error_t *err);

@@ -13,8 +13,8 @@ double gg_mediation_percent(int64_t num, int64_t den)
     return (double)tenths / 10.0;
 }
 
-static void one(gg_med_measure_t *m, const char *code, const char *zh, const char *en, int64_t num, int64_t den,
-                const char *fzh, const char *fen)
+static void one(gg_med_measure_t *m, const char *code, const char *zh, const char *en, int64_t num,
+                int64_t den, const char *fzh, const char *fen)
 {
     m->code = code;
     m->name_zh = zh;
@@ -31,10 +31,12 @@ void gg_mediation_measures(const gg_med_counts_t *c, gg_med_measure_t out[GG_MED
 {
     one(&out[0], "mediation_rate", "调解率", "Mediation rate", c->mediated, c->registered,
         "调解率 = 已调解纠纷数（成功+失败+转诉讼）÷ 受理纠纷数 × 100%",
-        "mediation rate = disputes mediated (success + failure + referred to litigation) / disputes registered × "
+        "mediation rate = disputes mediated (success + failure + referred to litigation) / disputes "
+        "registered × "
         "100%");
     one(&out[1], "success_rate", "调解成功率", "Success rate", c->success, c->mediated,
-        "调解成功率 = 调解成功数 ÷ 已调解纠纷数 × 100%", "success rate = mediated successfully / disputes mediated × 100%");
+        "调解成功率 = 调解成功数 ÷ 已调解纠纷数 × 100%",
+        "success rate = mediated successfully / disputes mediated × 100%");
     one(&out[2], "performance_rate", "协议履行率", "Agreement performance rate", c->performed, c->agreements,
         "协议履行率 = 回访确认已履行的协议数 ÷ 达成的调解协议数 × 100%",
         "performance rate = agreements a follow-up found performed / agreements made × 100%");
@@ -68,10 +70,10 @@ int gg_mediation_counts(gg_op_t *op, int64_t unit_id, const char *from, const ch
     gg_unit_t u;
     if (gg_unit_get_scoped(op->c, op->arena, op->auth, GG_P_DISPUTE_READ, unit_id, &u, err) < 0) return -1;
     gg_db_res_t *r;
-    if (gg_db_query(op->c,
-                    "SELECT " SUMS " FROM mediation_rollup WHERE unit_id = $1 AND day >= $2 AND day <= $3",
-                    GG_ARGS(GG_I64(u.id), GG_TEXT(day_or(from, "0000-00-00")), GG_TEXT(day_or(to, "9999-99-99"))),
-                    &r, err) < 0)
+    if (gg_db_query(
+            op->c, "SELECT " SUMS " FROM mediation_rollup WHERE unit_id = $1 AND day >= $2 AND day <= $3",
+            GG_ARGS(GG_I64(u.id), GG_TEXT(day_or(from, "0000-00-00")), GG_TEXT(day_or(to, "9999-99-99"))), &r,
+            err) < 0)
         return -1;
     int step = gg_db_next(r, err);
     if (step == 1) read_counts(r, 0, out);
@@ -91,15 +93,17 @@ int gg_mediation_breakdown(gg_op_t *op, int64_t unit_id, const char *from, const
     int rc;
     if (!strcmp(by, "type")) {
         rc = gg_db_query(op->c,
-                         "SELECT type, type, " SUMS " FROM mediation_rollup WHERE unit_id = $1 AND day >= $2 AND "
+                         "SELECT type, type, " SUMS
+                         " FROM mediation_rollup WHERE unit_id = $1 AND day >= $2 AND "
                          "day <= $3 GROUP BY type ORDER BY type",
                          GG_ARGS(GG_I64(u.id), GG_TEXT(f), GG_TEXT(t)), &r, err);
     } else if (!strcmp(by, "child")) {
-        rc = gg_db_query(op->c,
-                         "SELECT CAST(x.id AS TEXT), x.name, " SUMS " FROM unit x JOIN mediation_rollup m ON "
-                         "m.unit_id = x.id AND m.day >= $2 AND m.day <= $3 WHERE x.parent_id = $1 GROUP BY x.id, "
-                         "x.name ORDER BY x.name",
-                         GG_ARGS(GG_I64(u.id), GG_TEXT(f), GG_TEXT(t)), &r, err);
+        rc = gg_db_query(
+            op->c,
+            "SELECT CAST(x.id AS TEXT), x.name, " SUMS " FROM unit x JOIN mediation_rollup m ON "
+            "m.unit_id = x.id AND m.day >= $2 AND m.day <= $3 WHERE x.parent_id = $1 GROUP BY x.id, "
+            "x.name ORDER BY x.name",
+            GG_ARGS(GG_I64(u.id), GG_TEXT(f), GG_TEXT(t)), &r, err);
     } else if (!strcmp(by, "mediator")) {
         const char *hi = gg_sprintf(op->arena, "%.*s0", (int)strlen(u.path) - 1, u.path);
         rc = gg_db_query(
@@ -116,8 +120,10 @@ int gg_mediation_breakdown(gg_op_t *op, int64_t unit_id, const char *from, const
             "SUM(CASE WHEN a.dispute_id IS NOT NULL AND (SELECT f.result FROM dispute_followup f WHERE "
             "f.dispute_id = d.id AND f.result IS NOT NULL ORDER BY f.done_at DESC, f.id DESC LIMIT 1) = "
             "'performed' THEN 1 ELSE 0 END) "
-            "FROM dispute d LEFT JOIN mediator m ON m.id = d.lead_mediator_id LEFT JOIN dispute_agreement a ON "
-            "a.dispute_id = d.id WHERE d.unit_path >= $1 AND d.unit_path < $2 AND d.day >= $3 AND d.day <= $4 "
+            "FROM dispute d LEFT JOIN mediator m ON m.id = d.lead_mediator_id LEFT JOIN dispute_agreement a "
+            "ON "
+            "a.dispute_id = d.id WHERE d.unit_path >= $1 AND d.unit_path < $2 AND d.day >= $3 AND d.day <= "
+            "$4 "
             "GROUP BY COALESCE(d.lead_mediator_id, 0) ORDER BY 3 DESC LIMIT 500",
             GG_ARGS(GG_TEXT(u.path), GG_TEXT(hi), GG_TEXT(f), GG_TEXT(t)), &r, err);
     } else {

@@ -30,8 +30,8 @@ static int finish(gg_op_t *op, const gg_med_row_t *row, const gg_med_snap_t *bef
 {
     gg_med_snap_t after;
     if (gg_med_snap(op, row->id, &after, err) < 0) return -1;
-    if (memcmp(&before->registered, &after.registered, sizeof(int64_t) * 10) || strcmp(before->unit_path,
-                                                                                       after.unit_path)) {
+    if (memcmp(&before->registered, &after.registered, sizeof(int64_t) * 10) ||
+        strcmp(before->unit_path, after.unit_path)) {
         if (gg_med_rollup_apply(op->c, before, -1, err) < 0 || gg_med_rollup_apply(op->c, &after, 1, err) < 0)
             return -1;
     }
@@ -72,23 +72,23 @@ static int coi_check(gg_op_t *op, int64_t id, int64_t mediator, const char **war
 {
     *warning = NULL;
     gg_db_res_t *r;
-    if (gg_db_query(op->c,
-                    "SELECT p.name, CASE WHEN mr.id = pr.id THEN 'self' ELSE 'household' END FROM mediator m "
-                    "JOIN resident mr ON mr.id = m.resident_id JOIN dispute_party p ON p.dispute_id = $1 "
-                    "JOIN resident pr ON (pr.id = p.resident_id OR (p.id_number_bidx IS NOT NULL AND "
-                    "pr.id_number_bidx = p.id_number_bidx)) WHERE m.id = $2 AND (pr.id = mr.id OR "
-                    "(mr.household_id IS NOT NULL AND pr.household_id = mr.household_id)) ORDER BY p.seq LIMIT 1",
-                    GG_ARGS(GG_I64(id), GG_I64(mediator)), &r, err) < 0)
+    if (gg_db_query(
+            op->c,
+            "SELECT p.name, CASE WHEN mr.id = pr.id THEN 'self' ELSE 'household' END FROM mediator m "
+            "JOIN resident mr ON mr.id = m.resident_id JOIN dispute_party p ON p.dispute_id = $1 "
+            "JOIN resident pr ON (pr.id = p.resident_id OR (p.id_number_bidx IS NOT NULL AND "
+            "pr.id_number_bidx = p.id_number_bidx)) WHERE m.id = $2 AND (pr.id = mr.id OR "
+            "(mr.household_id IS NOT NULL AND pr.household_id = mr.household_id)) ORDER BY p.seq LIMIT 1",
+            GG_ARGS(GG_I64(id), GG_I64(mediator)), &r, err) < 0)
         return -1;
     int step = gg_db_next(r, err);
-    if (step == 1)
-        *warning = gg_sprintf(op->arena, "%s:%s", gg_db_text(r, 1), gg_db_text(r, 0));
+    if (step == 1) *warning = gg_sprintf(op->arena, "%s:%s", gg_db_text(r, 1), gg_db_text(r, 0));
     gg_db_res_free(r);
     return step < 0 ? -1 : 0;
 }
 
-int gg_dispute_assign(gg_op_t *op, int64_t id, int64_t mediator_id, const char *role, const char **warning_out,
-                      gg_error_t *err)
+int gg_dispute_assign(gg_op_t *op, int64_t id, int64_t mediator_id, const char *role,
+                      const char **warning_out, gg_error_t *err)
 {
     static const char *const roles[] = {"lead", "assist", NULL};
     role = role && *role ? role : "lead";
@@ -115,25 +115,28 @@ int gg_dispute_assign(gg_op_t *op, int64_t id, int64_t mediator_id, const char *
     if (coi_check(op, id, mediator_id, &warning, err) < 0) return -1;
     int64_t now = gg_now_ms();
     if (!strcmp(role, "lead") &&
-        gg_db_exec(op->c, "UPDATE dispute_mediator SET role = 'assist' WHERE dispute_id = $1 AND role = 'lead'",
+        gg_db_exec(op->c,
+                   "UPDATE dispute_mediator SET role = 'assist' WHERE dispute_id = $1 AND role = 'lead'",
                    GG_ARGS(GG_I64(id)), NULL, err) < 0)
         return -1;
-    if (gg_db_exec(op->c,
-                   "INSERT INTO dispute_mediator (dispute_id, mediator_id, role, coi_warning, assigned_at) VALUES "
-                   "($1, $2, $3, $4, $5) ON CONFLICT (dispute_id, mediator_id) DO UPDATE SET role = excluded.role, "
-                   "coi_warning = excluded.coi_warning",
-                   GG_ARGS(GG_I64(id), GG_I64(mediator_id), GG_TEXT(role), GG_TEXT(warning), GG_I64(now)), NULL,
-                   err) < 0)
+    if (gg_db_exec(
+            op->c,
+            "INSERT INTO dispute_mediator (dispute_id, mediator_id, role, coi_warning, assigned_at) VALUES "
+            "($1, $2, $3, $4, $5) ON CONFLICT (dispute_id, mediator_id) DO UPDATE SET role = excluded.role, "
+            "coi_warning = excluded.coi_warning",
+            GG_ARGS(GG_I64(id), GG_I64(mediator_id), GG_TEXT(role), GG_TEXT(warning), GG_I64(now)), NULL,
+            err) < 0)
         return -1;
     if (!strcmp(role, "lead")) {
-        if (gg_db_exec(op->c,
-                       "UPDATE dispute SET lead_mediator_id = $2, state = CASE WHEN state = 'registered' THEN "
-                       "'mediating' ELSE state END WHERE id = $1",
-                       GG_ARGS(GG_I64(id), GG_I64(mediator_id)), NULL, err) < 0)
+        if (gg_db_exec(
+                op->c,
+                "UPDATE dispute SET lead_mediator_id = $2, state = CASE WHEN state = 'registered' THEN "
+                "'mediating' ELSE state END WHERE id = $1",
+                GG_ARGS(GG_I64(id), GG_I64(mediator_id)), NULL, err) < 0)
             return -1;
     } else if (row.lead_mediator_id == mediator_id &&
-               gg_db_exec(op->c, "UPDATE dispute SET lead_mediator_id = NULL WHERE id = $1", GG_ARGS(GG_I64(id)),
-                          NULL, err) < 0) {
+               gg_db_exec(op->c, "UPDATE dispute SET lead_mediator_id = NULL WHERE id = $1",
+                          GG_ARGS(GG_I64(id)), NULL, err) < 0) {
         return -1;
     }
     if (warning_out) *warning_out = warning;
@@ -166,13 +169,14 @@ int gg_dispute_session_add(gg_op_t *op, int64_t id, const gg_dispute_session_new
     if (begin(op, id, 1, &row, &before, err) < 0) return -1;
     int64_t now = gg_now_ms();
     gg_db_res_t *r;
-    if (gg_db_query(op->c,
-                    "INSERT INTO dispute_session (dispute_id, at, place, attendance, minutes, held, created_by, "
-                    "created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
-                    GG_ARGS(GG_I64(id), GG_I64(in.at ? in.at : now), GG_TEXT(in.place), GG_TEXT(in.attendance),
-                            GG_TEXT(in.minutes && *in.minutes ? in.minutes : NULL), GG_I64(in.held ? 1 : 0),
-                            op->auth->account_id ? GG_I64(op->auth->account_id) : GG_NULL, GG_I64(now)),
-                    &r, err) < 0)
+    if (gg_db_query(
+            op->c,
+            "INSERT INTO dispute_session (dispute_id, at, place, attendance, minutes, held, created_by, "
+            "created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
+            GG_ARGS(GG_I64(id), GG_I64(in.at ? in.at : now), GG_TEXT(in.place), GG_TEXT(in.attendance),
+                    GG_TEXT(in.minutes && *in.minutes ? in.minutes : NULL), GG_I64(in.held ? 1 : 0),
+                    op->auth->account_id ? GG_I64(op->auth->account_id) : GG_NULL, GG_I64(now)),
+            &r, err) < 0)
         return -1;
     int step = gg_db_next(r, err);
     if (step == 1 && session_id) *session_id = gg_db_i64(r, 0);
@@ -206,12 +210,13 @@ int gg_dispute_outcome(gg_op_t *op, int64_t id, const char *outcome, const char 
         gg_err_conflict(err, "a dispute with an agreement was mediated successfully");
         return gg_error_reason(err, "has_agreement");
     }
-    if (gg_db_exec(op->c,
-                   "UPDATE dispute SET state = 'closed', outcome = $2, outcome_text = $3, evaluation = $4, "
-                   "outcome_at = $5, method = CASE WHEN $2 = 'litigation' THEN 'litigation_mediation' ELSE method "
-                   "END WHERE id = $1",
-                   GG_ARGS(GG_I64(id), GG_TEXT(outcome), GG_TEXT(text), GG_TEXT(evaluation), GG_I64(gg_now_ms())),
-                   NULL, err) < 0)
+    if (gg_db_exec(
+            op->c,
+            "UPDATE dispute SET state = 'closed', outcome = $2, outcome_text = $3, evaluation = $4, "
+            "outcome_at = $5, method = CASE WHEN $2 = 'litigation' THEN 'litigation_mediation' ELSE method "
+            "END WHERE id = $1",
+            GG_ARGS(GG_I64(id), GG_TEXT(outcome), GG_TEXT(text), GG_TEXT(evaluation), GG_I64(gg_now_ms())),
+            NULL, err) < 0)
         return -1;
     return finish(op, &row, &before, "outcome", 0, text,
                   gg_sprintf(op->arena, "{\"outcome\":\"%s\"}", outcome), err);
@@ -290,26 +295,27 @@ int gg_dispute_agreement_put(gg_op_t *op, int64_t id, const gg_dispute_agreement
     }
     int64_t parties = 0;
     int found;
-    if (gg_db_query_i64(op->c, "SELECT COUNT(*) FROM dispute_party WHERE dispute_id = $1", GG_ARGS(GG_I64(id)),
-                        &parties, &found, err) < 0)
+    if (gg_db_query_i64(op->c, "SELECT COUNT(*) FROM dispute_party WHERE dispute_id = $1",
+                        GG_ARGS(GG_I64(id)), &parties, &found, err) < 0)
         return -1;
     int copies = in.copies > 0 ? in.copies : (int)parties + 1;
     int64_t now = gg_now_ms();
     const char *number = gg_sprintf(a, "%s-XY", row.number);
-    if (gg_db_exec(op->c,
-                   "INSERT INTO dispute_agreement (dispute_id, number, facts, terms, performance, performance_due, "
-                   "copies, signed_on, party_signatures, mediator_signature, created_at, updated_at) VALUES ($1, "
-                   "$2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $11) ON CONFLICT (dispute_id) DO UPDATE SET facts = "
-                   "excluded.facts, terms = excluded.terms, performance = excluded.performance, performance_due "
-                   "= excluded.performance_due, copies = excluded.copies, signed_on = excluded.signed_on, "
-                   "party_signatures = excluded.party_signatures, mediator_signature = "
-                   "excluded.mediator_signature, updated_at = excluded.updated_at",
-                   GG_ARGS(GG_I64(id), GG_TEXT(number), GG_TEXT(in.facts), GG_TEXT(terms_json),
-                           GG_TEXT(in.performance),
-                           GG_TEXT(in.performance_due && *in.performance_due ? in.performance_due : NULL),
-                           GG_I64(copies), GG_TEXT(signed_on), GG_TEXT(sigs_json), GG_TEXT(in.mediator_signature),
-                           GG_I64(now)),
-                   NULL, err) < 0)
+    if (gg_db_exec(
+            op->c,
+            "INSERT INTO dispute_agreement (dispute_id, number, facts, terms, performance, performance_due, "
+            "copies, signed_on, party_signatures, mediator_signature, created_at, updated_at) VALUES ($1, "
+            "$2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $11) ON CONFLICT (dispute_id) DO UPDATE SET facts = "
+            "excluded.facts, terms = excluded.terms, performance = excluded.performance, performance_due "
+            "= excluded.performance_due, copies = excluded.copies, signed_on = excluded.signed_on, "
+            "party_signatures = excluded.party_signatures, mediator_signature = "
+            "excluded.mediator_signature, updated_at = excluded.updated_at",
+            GG_ARGS(GG_I64(id), GG_TEXT(number), GG_TEXT(in.facts), GG_TEXT(terms_json),
+                    GG_TEXT(in.performance),
+                    GG_TEXT(in.performance_due && *in.performance_due ? in.performance_due : NULL),
+                    GG_I64(copies), GG_TEXT(signed_on), GG_TEXT(sigs_json), GG_TEXT(in.mediator_signature),
+                    GG_I64(now)),
+            NULL, err) < 0)
         return -1;
     if (!row.outcome &&
         gg_db_exec(op->c,
@@ -317,7 +323,8 @@ int gg_dispute_agreement_put(gg_op_t *op, int64_t id, const gg_dispute_agreement
                    GG_ARGS(GG_I64(id), GG_I64(now)), NULL, err) < 0)
         return -1;
     for (int i = 0; i < in.nfollowups; i++)
-        if (gg_db_exec(op->c, "INSERT INTO dispute_followup (dispute_id, due_on, created_at) VALUES ($1, $2, $3)",
+        if (gg_db_exec(op->c,
+                       "INSERT INTO dispute_followup (dispute_id, due_on, created_at) VALUES ($1, $2, $3)",
                        GG_ARGS(GG_I64(id), GG_TEXT(in.followup_days[i]), GG_I64(now)), NULL, err) < 0)
             return -1;
     return finish(op, &row, &before, row.has_agreement ? "agreement_changed" : "agreement", 0, NULL,
@@ -326,7 +333,8 @@ int gg_dispute_agreement_put(gg_op_t *op, int64_t id, const gg_dispute_agreement
 
 /* ---- follow-ups ---- */
 
-int gg_dispute_followup_add(gg_op_t *op, int64_t id, const char *due_on, int64_t *followup_id, gg_error_t *err)
+int gg_dispute_followup_add(gg_op_t *op, int64_t id, const char *due_on, int64_t *followup_id,
+                            gg_error_t *err)
 {
     if (!due_on || !*due_on) {
         gg_err_invalid(err, "due_on", "due_on is required");
@@ -341,13 +349,15 @@ int gg_dispute_followup_add(gg_op_t *op, int64_t id, const char *due_on, int64_t
         return gg_error_reason(err, "no_agreement");
     }
     if (strcmp(due_on, row.agreement_day) < 0) {
-        gg_err_invalid(err, "due_on", "a follow-up falls on or after the agreement's date %s", row.agreement_day);
+        gg_err_invalid(err, "due_on", "a follow-up falls on or after the agreement's date %s",
+                       row.agreement_day);
         return gg_error_reason(err, "before_agreement");
     }
     gg_db_res_t *r;
-    if (gg_db_query(op->c,
-                    "INSERT INTO dispute_followup (dispute_id, due_on, created_at) VALUES ($1, $2, $3) RETURNING id",
-                    GG_ARGS(GG_I64(id), GG_TEXT(due_on), GG_I64(gg_now_ms())), &r, err) < 0)
+    if (gg_db_query(
+            op->c,
+            "INSERT INTO dispute_followup (dispute_id, due_on, created_at) VALUES ($1, $2, $3) RETURNING id",
+            GG_ARGS(GG_I64(id), GG_TEXT(due_on), GG_I64(gg_now_ms())), &r, err) < 0)
         return -1;
     int step = gg_db_next(r, err);
     if (step == 1 && followup_id) *followup_id = gg_db_i64(r, 0);
@@ -371,16 +381,18 @@ int gg_dispute_followup_record(gg_op_t *op, int64_t id, int64_t followup_id, con
     gg_med_snap_t before;
     if (begin(op, id, 0, &row, &before, err) < 0) return -1;
     int64_t changes = 0;
-    if (gg_db_exec(op->c,
-                   "UPDATE dispute_followup SET result = $3, note = $4, done_at = $5 WHERE id = $2 AND dispute_id "
-                   "= $1",
-                   GG_ARGS(GG_I64(id), GG_I64(followup_id), GG_TEXT(result), GG_TEXT(note), GG_I64(gg_now_ms())),
-                   &changes, err) < 0)
+    if (gg_db_exec(
+            op->c,
+            "UPDATE dispute_followup SET result = $3, note = $4, done_at = $5 WHERE id = $2 AND dispute_id "
+            "= $1",
+            GG_ARGS(GG_I64(id), GG_I64(followup_id), GG_TEXT(result), GG_TEXT(note), GG_I64(gg_now_ms())),
+            &changes, err) < 0)
         return -1;
     if (changes == 0) return gg_err_not_found(err, "no such follow-up");
-    return finish(op, &row, &before, "followup", 0, note,
-                  gg_sprintf(op->arena, "{\"followup_id\":%lld,\"result\":\"%s\"}", (long long)followup_id, result),
-                  err);
+    return finish(
+        op, &row, &before, "followup", 0, note,
+        gg_sprintf(op->arena, "{\"followup_id\":%lld,\"result\":\"%s\"}", (long long)followup_id, result),
+        err);
 }
 
 /* ---- judicial confirmation ---- */
@@ -399,7 +411,8 @@ int gg_dispute_judicial(gg_op_t *op, int64_t id, int requested, const char *on, 
         return gg_error_reason(err, "no_agreement");
     }
     if (gg_db_exec(op->c,
-                   "UPDATE dispute SET judicial_requested = $2, judicial_on = $3, judicial_outcome = $4 WHERE id = $1",
+                   "UPDATE dispute SET judicial_requested = $2, judicial_on = $3, judicial_outcome = $4 "
+                   "WHERE id = $1",
                    GG_ARGS(GG_I64(id), GG_I64(requested ? 1 : 0), GG_TEXT(on && *on ? on : NULL),
                            GG_TEXT(outcome && *outcome ? outcome : NULL)),
                    NULL, err) < 0)
@@ -419,10 +432,11 @@ int gg_dispute_escalate(gg_op_t *op, int64_t id, int64_t committee_id, const cha
     gg_med_snap_t before;
     if (begin(op, id, 1, &row, &before, err) < 0) return -1;
     if (committee_id > 0) {
-        const char *sql = gg_sprintf(op->arena,
-                                     "SELECT name FROM mediation_committee WHERE id = $1 AND (%s OR substr($2, 1, "
-                                     "length(unit_path)) = unit_path)",
-                                     gg_scope_sql(op->arena, op->auth, GG_P_DISPUTE_READ, "unit_path"));
+        const char *sql =
+            gg_sprintf(op->arena,
+                       "SELECT name FROM mediation_committee WHERE id = $1 AND (%s OR substr($2, 1, "
+                       "length(unit_path)) = unit_path)",
+                       gg_scope_sql(op->arena, op->auth, GG_P_DISPUTE_READ, "unit_path"));
         gg_db_res_t *r;
         if (gg_db_query(op->c, sql, GG_ARGS(GG_I64(committee_id), GG_TEXT(row.unit_path)), &r, err) < 0)
             return -1;
@@ -452,10 +466,11 @@ int gg_dispute_escalate(gg_op_t *op, int64_t id, int64_t committee_id, const cha
     }
     if (gg_unit_by_id(op->c, op->arena, u.parent_id, &parent, &found, err) < 0) return -1;
     if (!found) return gg_err_not_found(err, "no parent unit");
-    if (gg_db_exec(op->c,
-                   "UPDATE dispute SET unit_id = $2, unit_path = $3, lead_mediator_id = NULL, state = CASE WHEN "
-                   "state = 'mediating' THEN 'registered' ELSE state END WHERE id = $1",
-                   GG_ARGS(GG_I64(id), GG_I64(parent.id), GG_TEXT(parent.path)), NULL, err) < 0)
+    if (gg_db_exec(
+            op->c,
+            "UPDATE dispute SET unit_id = $2, unit_path = $3, lead_mediator_id = NULL, state = CASE WHEN "
+            "state = 'mediating' THEN 'registered' ELSE state END WHERE id = $1",
+            GG_ARGS(GG_I64(id), GG_I64(parent.id), GG_TEXT(parent.path)), NULL, err) < 0)
         return -1;
     gg_med_row_t moved = row;
     moved.unit_id = parent.id;

@@ -12,8 +12,8 @@
 #include "domain/validate.h"
 
 static const char *const committee_kinds[] = {"people", "industry", NULL};
-static const char *const mediator_kinds[] = {"people_mediator", "lawyer", "legal_adviser", "retired_judge",
-                                             "veteran_party_member", "other", NULL};
+static const char *const mediator_kinds[] = {
+    "people_mediator", "lawyer", "legal_adviser", "retired_judge", "veteran_party_member", "other", NULL};
 
 static int manage_unit(gg_op_t *op, int64_t unit_id, gg_unit_t *u, gg_error_t *err)
 {
@@ -33,7 +33,8 @@ static int manage_unit(gg_op_t *op, int64_t unit_id, gg_unit_t *u, gg_error_t *e
     return 0;
 }
 
-static int audit(gg_op_t *op, const char *action, const char *type, int64_t id, int64_t unit_id, gg_error_t *err)
+static int audit(gg_op_t *op, const char *action, const char *type, int64_t id, int64_t unit_id,
+                 gg_error_t *err)
 {
     gg_audit_entry_t e = {.action = action,
                           .object_type = type,
@@ -62,13 +63,14 @@ int gg_committee_create(gg_op_t *op, const gg_committee_t *in, int64_t *id, gg_e
     gg_unit_t u;
     if (manage_unit(op, in->unit_id, &u, err) < 0) return -1;
     gg_db_res_t *r;
-    if (gg_db_query(op->c,
-                    "INSERT INTO mediation_committee (name, kind, speciality, unit_id, unit_path, created_at) "
-                    "VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
-                    GG_ARGS(GG_TEXT(name), GG_TEXT(kind),
-                            GG_TEXT(in->speciality && *in->speciality ? in->speciality : NULL), GG_I64(u.id),
-                            GG_TEXT(u.path), GG_I64(gg_now_ms())),
-                    &r, err) < 0)
+    if (gg_db_query(
+            op->c,
+            "INSERT INTO mediation_committee (name, kind, speciality, unit_id, unit_path, created_at) "
+            "VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
+            GG_ARGS(GG_TEXT(name), GG_TEXT(kind),
+                    GG_TEXT(in->speciality && *in->speciality ? in->speciality : NULL), GG_I64(u.id),
+                    GG_TEXT(u.path), GG_I64(gg_now_ms())),
+            &r, err) < 0)
         return -1;
     int step = gg_db_next(r, err);
     if (step == 1) *id = gg_db_i64(r, 0);
@@ -96,21 +98,24 @@ int gg_committee_list(gg_op_t *op, int64_t unit_id, gg_committee_t **rows, int *
     int na = 0;
     if (unit_id > 0) {
         gg_unit_t u;
-        if (gg_unit_get_scoped(op->c, op->arena, op->auth, GG_P_DISPUTE_READ, unit_id, &u, err) < 0) return -1;
+        if (gg_unit_get_scoped(op->c, op->arena, op->auth, GG_P_DISPUTE_READ, unit_id, &u, err) < 0)
+            return -1;
         args[na++] = GG_TEXT(u.path);
-        where = gg_sprintf(op->arena, "%s AND (substr($1, 1, length(c.unit_path)) = c.unit_path OR "
-                                      "substr(c.unit_path, 1, length($1)) = $1)",
+        where = gg_sprintf(op->arena,
+                           "%s AND (substr($1, 1, length(c.unit_path)) = c.unit_path OR "
+                           "substr(c.unit_path, 1, length($1)) = $1)",
                            where);
     }
     gg_db_res_t *r;
-    if (gg_db_query(op->c,
-                    gg_sprintf(op->arena,
-                               "SELECT c.id, c.unit_id, c.name, c.kind, c.speciality, u.name, u.level, (SELECT "
-                               "COUNT(*) FROM mediator_committee x WHERE x.committee_id = c.id) FROM "
-                               "mediation_committee c JOIN unit u ON u.id = c.unit_id WHERE %s ORDER BY "
-                               "length(c.unit_path), c.kind DESC, c.name LIMIT 500",
-                               where),
-                    args, na, &r, err) < 0)
+    if (gg_db_query(
+            op->c,
+            gg_sprintf(op->arena,
+                       "SELECT c.id, c.unit_id, c.name, c.kind, c.speciality, u.name, u.level, (SELECT "
+                       "COUNT(*) FROM mediator_committee x WHERE x.committee_id = c.id) FROM "
+                       "mediation_committee c JOIN unit u ON u.id = c.unit_id WHERE %s ORDER BY "
+                       "length(c.unit_path), c.kind DESC, c.name LIMIT 500",
+                       where),
+            args, na, &r, err) < 0)
         return -1;
     *rows = gg_alloc(op->arena, sizeof **rows * 500);
     *n = 0;
@@ -143,8 +148,8 @@ int gg_mediator_create(gg_op_t *op, const gg_mediator_new_t *in, int64_t *id, gg
     int64_t one;
     int found;
     if (in->account_id > 0) {
-        if (gg_db_query_i64(op->c, "SELECT 1 FROM account WHERE id = $1", GG_ARGS(GG_I64(in->account_id)), &one,
-                            &found, err) < 0)
+        if (gg_db_query_i64(op->c, "SELECT 1 FROM account WHERE id = $1", GG_ARGS(GG_I64(in->account_id)),
+                            &one, &found, err) < 0)
             return -1;
         if (!found) {
             gg_err_invalid(err, "account_id", "no such account");
@@ -152,8 +157,8 @@ int gg_mediator_create(gg_op_t *op, const gg_mediator_new_t *in, int64_t *id, gg
         }
     }
     if (in->resident_id > 0) {
-        if (gg_db_query_i64(op->c, "SELECT 1 FROM resident WHERE id = $1", GG_ARGS(GG_I64(in->resident_id)), &one,
-                            &found, err) < 0)
+        if (gg_db_query_i64(op->c, "SELECT 1 FROM resident WHERE id = $1", GG_ARGS(GG_I64(in->resident_id)),
+                            &one, &found, err) < 0)
             return -1;
         if (!found) {
             gg_err_invalid(err, "resident_id", "no such resident");
@@ -161,15 +166,16 @@ int gg_mediator_create(gg_op_t *op, const gg_mediator_new_t *in, int64_t *id, gg
         }
     }
     gg_db_res_t *r;
-    if (gg_db_query(op->c,
-                    "INSERT INTO mediator (name, kind, specialities, phone_enc, account_id, resident_id, unit_id, "
-                    "unit_path, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id",
-                    GG_ARGS(GG_TEXT(name), GG_TEXT(kind), GG_TEXT(in->specialities ? in->specialities : ""),
-                            GG_TEXT(in->phone && *in->phone ? gg_pii_encrypt(op->keys, op->arena, in->phone) : NULL),
-                            in->account_id > 0 ? GG_I64(in->account_id) : GG_NULL,
-                            in->resident_id > 0 ? GG_I64(in->resident_id) : GG_NULL, GG_I64(u.id),
-                            GG_TEXT(u.path), GG_I64(gg_now_ms())),
-                    &r, err) < 0)
+    if (gg_db_query(
+            op->c,
+            "INSERT INTO mediator (name, kind, specialities, phone_enc, account_id, resident_id, unit_id, "
+            "unit_path, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id",
+            GG_ARGS(GG_TEXT(name), GG_TEXT(kind), GG_TEXT(in->specialities ? in->specialities : ""),
+                    GG_TEXT(in->phone && *in->phone ? gg_pii_encrypt(op->keys, op->arena, in->phone) : NULL),
+                    in->account_id > 0 ? GG_I64(in->account_id) : GG_NULL,
+                    in->resident_id > 0 ? GG_I64(in->resident_id) : GG_NULL, GG_I64(u.id), GG_TEXT(u.path),
+                    GG_I64(gg_now_ms())),
+            &r, err) < 0)
         return -1;
     int step = gg_db_next(r, err);
     if (step == 1) *id = gg_db_i64(r, 0);
@@ -178,29 +184,32 @@ int gg_mediator_create(gg_op_t *op, const gg_mediator_new_t *in, int64_t *id, gg
     for (int i = 0; i < in->ncommittees; i++) {
         const char *sql = gg_sprintf(op->arena, "SELECT 1 FROM mediation_committee c WHERE c.id = $1 AND %s",
                                      visible(op, "c.unit_path"));
-        if (gg_db_query_i64(op->c, sql, GG_ARGS(GG_I64(in->committee_ids[i])), &one, &found, err) < 0) return -1;
+        if (gg_db_query_i64(op->c, sql, GG_ARGS(GG_I64(in->committee_ids[i])), &one, &found, err) < 0)
+            return -1;
         if (!found) {
             gg_err_invalid(err, gg_sprintf(op->arena, "committee_ids[%d]", i), "no such committee");
             return gg_error_reason(err, "not_found");
         }
-        if (gg_db_exec(op->c,
-                       "INSERT INTO mediator_committee (mediator_id, committee_id) VALUES ($1, $2) ON CONFLICT "
-                       "DO NOTHING",
-                       GG_ARGS(GG_I64(*id), GG_I64(in->committee_ids[i])), NULL, err) < 0)
+        if (gg_db_exec(
+                op->c,
+                "INSERT INTO mediator_committee (mediator_id, committee_id) VALUES ($1, $2) ON CONFLICT "
+                "DO NOTHING",
+                GG_ARGS(GG_I64(*id), GG_I64(in->committee_ids[i])), NULL, err) < 0)
             return -1;
     }
     return audit(op, "mediator.create", "mediator", *id, u.id, err);
 }
 
 #define MEDIATOR_COLS                                                                                        \
-    "m.id, m.unit_id, m.account_id, m.resident_id, m.name, m.kind, m.specialities, u.name, m.phone_enc, "     \
+    "m.id, m.unit_id, m.account_id, m.resident_id, m.name, m.kind, m.specialities, u.name, m.phone_enc, "    \
     "m.retired_at, m.created_at, "                                                                           \
-    "(SELECT COUNT(*) FROM dispute_mediator x JOIN dispute d ON d.id = x.dispute_id WHERE x.mediator_id = "   \
+    "(SELECT COUNT(*) FROM dispute_mediator x JOIN dispute d ON d.id = x.dispute_id WHERE x.mediator_id = "  \
     "m.id AND d.state <> 'closed'), "                                                                        \
     "(SELECT COUNT(*) FROM dispute_mediator x WHERE x.mediator_id = m.id), "                                 \
-    "(SELECT COUNT(*) FROM dispute d WHERE d.lead_mediator_id = m.id AND d.outcome IN ('success', 'failure', " \
+    "(SELECT COUNT(*) FROM dispute d WHERE d.lead_mediator_id = m.id AND d.outcome IN ('success', "          \
+    "'failure', "                                                                                            \
     "'litigation')), "                                                                                       \
-    "(SELECT COUNT(*) FROM dispute d WHERE d.lead_mediator_id = m.id AND d.outcome = 'success') "             \
+    "(SELECT COUNT(*) FROM dispute d WHERE d.lead_mediator_id = m.id AND d.outcome = 'success') "            \
     "FROM mediator m JOIN unit u ON u.id = m.unit_id "
 
 static int read_mediators(gg_op_t *op, gg_db_res_t *r, gg_mediator_t **rows, int *n, int cap, gg_error_t *err)
@@ -258,12 +267,14 @@ int gg_mediator_list(gg_op_t *op, int64_t unit_id, int64_t account_id, gg_mediat
     int na = 0;
     if (unit_id > 0) {
         gg_unit_t u;
-        if (gg_unit_get_scoped(op->c, op->arena, op->auth, GG_P_DISPUTE_READ, unit_id, &u, err) < 0) return -1;
+        if (gg_unit_get_scoped(op->c, op->arena, op->auth, GG_P_DISPUTE_READ, unit_id, &u, err) < 0)
+            return -1;
         args[na++] = GG_TEXT(u.path);
-        where = gg_sprintf(op->arena,
-                           "%s AND (substr($1, 1, length(m.unit_path)) = m.unit_path OR substr(m.unit_path, 1, "
-                           "length($1)) = $1)",
-                           where);
+        where =
+            gg_sprintf(op->arena,
+                       "%s AND (substr($1, 1, length(m.unit_path)) = m.unit_path OR substr(m.unit_path, 1, "
+                       "length($1)) = $1)",
+                       where);
     }
     if (account_id > 0) {
         args[na] = GG_I64(account_id);
@@ -300,7 +311,8 @@ int gg_mediator_get(gg_op_t *op, int64_t id, gg_mediator_t *out, gg_error_t *err
 int gg_mediator_self(gg_op_t *op, int64_t unit_id, int64_t *id, gg_error_t *err)
 {
     int found = 0;
-    if (gg_db_query_i64(op->c, "SELECT id FROM mediator WHERE account_id = $1 AND retired_at IS NULL ORDER BY id",
+    if (gg_db_query_i64(op->c,
+                        "SELECT id FROM mediator WHERE account_id = $1 AND retired_at IS NULL ORDER BY id",
                         GG_ARGS(GG_I64(op->auth->account_id)), id, &found, err) < 0)
         return -1;
     if (found) return 0;
