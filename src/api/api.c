@@ -53,6 +53,9 @@ int gg_api_register(gg_router_t *r, gg_error_t *err)
         gg_api_mediation_routes,
         gg_api_suggest_routes,
         gg_api_assessment_routes,
+        gg_api_centre_routes,
+        gg_api_petition_routes,
+        gg_api_legal_routes,
     };
     for (size_t i = 0; i < sizeof resources / sizeof resources[0]; i++)
         if (resources[i](r, err) < 0) return -1;

@@ -96,7 +96,11 @@ int gg_api_public_case_routes(gg_router_t *r, gg_error_t *err); /* cases/public_
 int gg_api_hotline_line_routes(gg_router_t *r, gg_error_t *err); /* cases/hotline_lines.c */
 int gg_api_webhook_routes(gg_router_t *r, gg_error_t *err);      /* webhooks.c: outbox subscriptions */
 int gg_api_notification_routes(gg_router_t *r, gg_error_t *err); /* notifications.c: staff notifications */
-int gg_api_stream_routes(gg_router_t *r, gg_error_t *err);       /* stream.c: Server-Sent Events */
+int gg_api_stream_routes(gg_router_t *r, gg_error_t *err);
+/* centres/: the one window, petitions, legal services, counselling, screening (docs/centres.md) */
+int gg_api_centre_routes(gg_router_t *r, gg_error_t *err);
+int gg_api_petition_routes(gg_router_t *r, gg_error_t *err);
+int gg_api_legal_routes(gg_router_t *r, gg_error_t *err); /* stream.c: Server-Sent Events */
 /* cases/hotline_orders.c: the 12345 platform link (signed pushes, the line's link settings) */
 int gg_api_hotline_link_routes(gg_router_t *r, gg_error_t *err);
 int gg_api_video_routes(gg_router_t *r, gg_error_t *err); /* video.c: cameras and signed video alarms */
