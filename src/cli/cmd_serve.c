@@ -47,6 +47,17 @@ static int load_calendar(gg_app_t *app, const gg_office_hours_t *hours, gg_error
     return rc;
 }
 
+/* One runner (a thread of its own) with its jobs, started: each slow kind of work — an endpoint's delivery, a
+ * report's rendering, a model's training — gets its own, so it never delays another runner's jobs.  *out is
+ * set first, so the caller frees whatever exists when a step fails. */
+static int start_runner(gg_worker_t **out, const gg_job_t *jobs, int njobs, gg_error_t *err)
+{
+    *out = gg_worker_new();
+    for (int i = 0; i < njobs; i++)
+        if (gg_worker_add(*out, &jobs[i], err) < 0) return -1;
+    return gg_worker_start(*out, err);
+}
+
 int gg_cmd_serve(int argc, char **argv)
 {
     gg_config_t cfg;
@@ -69,14 +80,14 @@ int gg_cmd_serve(int argc, char **argv)
     int rc = 1;
     gg_router_t *router = NULL;
     gg_server_t *server = NULL;
-    gg_worker_t *worker = NULL;
-    gg_housekeeping_t housekeeping = {0}; /* the purge job's context, used by the worker until it stops */
-    gg_worker_t *deliverer = NULL; /* the outbox's runner: a slow endpoint must not delay housekeeping */
+    /* the background runners, started in this order and freed in reverse (docs/operations.md "Jobs") */
+    enum { RUN_HOUSEKEEPING, RUN_WEBHOOKS, RUN_REPORTS, RUN_SUGGEST, NRUNNERS };
+    gg_worker_t *runners[NRUNNERS] = {0};
+    /* the jobs' contexts, used by their runners until these stop */
+    gg_housekeeping_t housekeeping = {0};
+    gg_deadlines_t deadlines = {0};
     gg_webhook_worker_t webhooks = {0};
-    gg_deadlines_t deadlines = {0}; /* the scheduler job's context */
-    gg_worker_t *reporter = NULL; /* the report job's runner: rendering a report must not delay the others */
     gg_reports_job_t reports = {0};
-    gg_worker_t *trainer = NULL; /* the suggestion models' runner: a training must not delay the marks */
     gg_suggest_worker_t suggest = {0};
     gg_app_t app = {.data_dir = cfg.data_dir, .version = GG_VERSION, .public_url = cfg.public_url};
     gg_config_public_limits(&cfg, &app.public_limits);
@@ -137,54 +148,37 @@ int gg_cmd_serve(int argc, char **argv)
     if (gg_server_start(&sc, router, &app, &server, &err) < 0) goto done;
     housekeeping = (gg_housekeeping_t){.db = app.db, .sec = &app.sec, .data_dir = cfg.data_dir};
     deadlines = (gg_deadlines_t){.db = app.db, .keys = &app.keys, .calendar = app.calendar};
-    worker = gg_worker_new();
-    if (gg_worker_add(worker,
-                      &(gg_job_t){.name = "housekeeping",
-                                  .interval_ms = (int64_t)cfg.housekeeping_seconds * 1000,
-                                  .run = gg_housekeeping_run,
-                                  .ctx = &housekeeping},
-                      &err) < 0 ||
-        gg_worker_add(worker,
-                      &(gg_job_t){.name = "scheduler",
-                                  .interval_ms = (int64_t)cfg.scheduler_seconds * 1000,
-                                  .run = gg_deadlines_run,
-                                  .ctx = &deadlines},
-                      &err) < 0 ||
-        gg_worker_start(worker, &err) < 0)
-        goto done;
     webhooks = (gg_webhook_worker_t){.db = app.db, .keys = &app.keys};
-    deliverer = gg_worker_new();
-    if (gg_webhook_worker_init(&err) < 0 ||
-        gg_worker_add(
-            deliverer,
-            &(gg_job_t){
-                .name = "webhooks", .interval_ms = 500, .run = gg_webhook_worker_run, .ctx = &webhooks},
-            &err) < 0 ||
-        gg_worker_start(deliverer, &err) < 0)
-        goto done;
     /* monthly reports (docs/reports.md): GRIDGOV_REPORT_LEVELS, default county and street; "" turns the
      * schedule off (reports asked for are still generated) */
     const char *levels = getenv("GRIDGOV_REPORT_LEVELS");
     reports =
         (gg_reports_job_t){.db = app.db, .tmp_dir = upload_dir, .levels = levels ? levels : "county,street"};
-    reporter = gg_worker_new();
-    if (gg_worker_add(reporter,
-                      &(gg_job_t){.name = "reports",
-                                  .interval_ms = GG_REPORTS_JOB_INTERVAL_MS,
-                                  .run = gg_reports_job_run,
-                                  .ctx = &reports},
-                      &err) < 0 ||
-        gg_worker_start(reporter, &err) < 0)
-        goto done;
     suggest = (gg_suggest_worker_t){.db = app.db};
-    trainer = gg_worker_new();
-    if (gg_worker_add(trainer,
-                      &(gg_job_t){.name = "suggest",
-                                  .interval_ms = (int64_t)cfg.suggest_seconds * 1000,
-                                  .run = gg_suggest_worker_run,
-                                  .ctx = &suggest},
-                      &err) < 0 ||
-        gg_worker_start(trainer, &err) < 0)
+    const gg_job_t housekeeping_jobs[] = {
+        {.name = "housekeeping",
+         .interval_ms = (int64_t)cfg.housekeeping_seconds * 1000,
+         .run = gg_housekeeping_run,
+         .ctx = &housekeeping},
+        {.name = "scheduler",
+         .interval_ms = (int64_t)cfg.scheduler_seconds * 1000,
+         .run = gg_deadlines_run,
+         .ctx = &deadlines},
+    };
+    const gg_job_t webhook_jobs[] = {
+        {.name = "webhooks", .interval_ms = 500, .run = gg_webhook_worker_run, .ctx = &webhooks}};
+    const gg_job_t report_jobs[] = {{.name = "reports",
+                                     .interval_ms = GG_REPORTS_JOB_INTERVAL_MS,
+                                     .run = gg_reports_job_run,
+                                     .ctx = &reports}};
+    const gg_job_t suggest_jobs[] = {{.name = "suggest",
+                                      .interval_ms = (int64_t)cfg.suggest_seconds * 1000,
+                                      .run = gg_suggest_worker_run,
+                                      .ctx = &suggest}};
+    if (start_runner(&runners[RUN_HOUSEKEEPING], housekeeping_jobs, 2, &err) < 0 ||
+        gg_webhook_worker_init(&err) < 0 || start_runner(&runners[RUN_WEBHOOKS], webhook_jobs, 1, &err) < 0 ||
+        start_runner(&runners[RUN_REPORTS], report_jobs, 1, &err) < 0 ||
+        start_runner(&runners[RUN_SUGGEST], suggest_jobs, 1, &err) < 0)
         goto done;
     gg_log_info("gridgov %s listening on http://%s:%d/ (database %s, %d threads)", GG_VERSION,
                 cfg.listen_host, gg_server_port(server),
@@ -196,10 +190,9 @@ int gg_cmd_serve(int argc, char **argv)
     rc = 0;
 
 done:
-    gg_worker_free(reporter);
-    gg_worker_free(trainer);
-    gg_worker_free(deliverer);
-    gg_worker_free(worker); /* first: its jobs use the database; it wakes, lets a running job finish, joins */
+    /* first: their jobs use the database; each wakes, lets a running job finish, joins */
+    for (int i = NRUNNERS - 1; i >= 0; i--)
+        gg_worker_free(runners[i]);
     if (server) gg_server_stop(server, 10000);
     gg_live_hub_stop(app.live); /* after the server: its streams have ended */
     if (router) gg_router_free(router);

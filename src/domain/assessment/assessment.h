@@ -115,8 +115,11 @@ int gg_assess_tasks_add(const gg_op_t *op, int64_t plan_id, const gg_assess_task
                         gg_error_t *err);
 int gg_assess_task_update(const gg_op_t *op, int64_t plan_id, int64_t task_id, const gg_assess_task_t *next,
                           int version, gg_error_t *err);
-/* draft → active: a score row for every task × assessed unit, the computed ones computed. */
+/* draft → active: a score row for every task × assessed unit (plan.c), the computed ones computed
+ * (score.c: gg_assess_plan_open, then gg_assess_compute). */
 int gg_assess_plan_activate(const gg_op_t *op, int64_t id, int version, gg_error_t *err);
+/* draft → active without computing: the score rows only (gg_assess_plan_activate's first step). */
+int gg_assess_plan_open(const gg_op_t *op, int64_t id, int version, gg_error_t *err);
 /* active → closed: no more submissions or reviews. */
 int gg_assess_plan_close(const gg_op_t *op, int64_t id, int version, gg_error_t *err);
 /* Recompute the computed tasks of an active plan; *changed: scores whose value or score changed. */

@@ -462,7 +462,7 @@ int gg_assess_units(gg_db_conn_t *c, gg_arena_t *a, const gg_assess_plan_t *p, g
     return step < 0 ? -1 : 0;
 }
 
-int gg_assess_plan_activate(const gg_op_t *op, int64_t id, int version, gg_error_t *err)
+int gg_assess_plan_open(const gg_op_t *op, int64_t id, int version, gg_error_t *err)
 {
     gg_assess_plan_t p;
     if (gg_assess_plan_managed(op, id, &p, err) < 0 || must_draft(&p, err) < 0 ||
@@ -510,8 +510,7 @@ int gg_assess_plan_activate(const gg_op_t *op, int64_t id, int version, gg_error
     gg_change_note_int(&ch, "tasks", ntasks);
     if (audit(op, "assessment.plan_activate", id, p.unit_id, gg_change_done(&ch, op->arena), err) < 0)
         return -1;
-    int changed;
-    return gg_assess_compute(op, id, &changed, err);
+    return 0;
 }
 
 int gg_assess_plan_close(const gg_op_t *op, int64_t id, int version, gg_error_t *err)

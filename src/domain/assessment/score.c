@@ -86,7 +86,15 @@ static int audit_score(const gg_op_t *op, const char *action, int64_t score_id, 
     return gg_audit_append(op->c, &op->actor, &e, err);
 }
 
-/* ---- compute ---- */
+/* ---- activate and compute ---- */
+
+/* Here rather than in plan.c: the plan's lifecycle does not depend on scoring; scoring builds on the plan. */
+int gg_assess_plan_activate(const gg_op_t *op, int64_t id, int version, gg_error_t *err)
+{
+    int changed;
+    if (gg_assess_plan_open(op, id, version, err) < 0) return -1;
+    return gg_assess_compute(op, id, &changed, err);
+}
 
 int gg_assess_compute(const gg_op_t *op, int64_t id, int *changed, gg_error_t *err)
 {
