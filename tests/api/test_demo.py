@@ -132,7 +132,10 @@ def check_the_cases(s):
         for prev, cur in zip(ev, ev[1:]):
             assert cur[2] == prev[3] and cur[0] >= prev[0], (case_id, prev, cur)
         assert ev[-1][3] == state
-        assert int(version) == 1 + sum(1 for e in ev if e[0] > int(created)), (case_id, version, ev)
+        # the scheduler's marks and reminders note the clock, they are not actions on the case: no version
+        # bump (a case crossing its yellow line between generation and this read gets one from the server)
+        acted = [e for e in ev if e[0] > int(created) and e[1] not in ("mark_yellow", "mark_red", "remind_overdue")]
+        assert int(version) == 1 + len(acted), (case_id, version, ev)
 
     # in the demo accounts' SQL scope: their boxes hold cases
     def box(user, path="/api/v1/cases", **params):
