@@ -179,7 +179,7 @@ int gg_cmd_demo(int argc, char **argv)
     }
     double demo_seconds = (double)(gg_mono_us() - t0) / 1e6;
     /* a year of cases, once the accounts that handle them exist (the calendar is loaded first) */
-    gg_demo_cases_options_t co = {.seed = o.seed, .showcase = 1};
+    gg_demo_cases_options_t co = {.seed = o.seed, .showcase = 1, .scale = o.scale};
     gg_demo_cases_stats_t cst = {0};
     int64_t t1 = gg_mono_us();
     if (rc == 0) rc = gg_cli_demo_cases(&cfg, db, &sec, calendar, &co, &cst, &err);

