@@ -16,7 +16,10 @@ import assessmentEn from './assessment.en.js'
 import offlineEn from './offline.en.js'
 import reportsEn from './reports.en.js'
 import suggestEn from './suggest.en.js'
+import centresEn from './centres.en.js'
 export default {
+  // the governance centres: one window, matters, petitions (centres.*.js)
+  ...centresEn,
   // the command centre (command.*.js)
   ...commandEn,
   // monthly reports and the table export button (reports.*.js)
@@ -709,6 +712,15 @@ export default {
       place_id: 'House',
       qr_token: 'House QR code',
       reporter_name: 'Reporter name',
+      visitor_name: 'Visitor name',
+      visitor_phone: 'Phone',
+      dispute_type: 'Dispute type',
+      petition_kind: 'Petition kind',
+      route: 'Route',
+      summary: 'Summary',
+      title: 'Title',
+      text: 'Reply',
+      result: 'Result',
       reporter_phone: 'Contact phone',
       caller_phone: 'Caller phone',
       after_attachment_ids: 'After photos',

@@ -18,7 +18,10 @@ import assessmentZh from './assessment.zh-CN.js'
 import offlineZh from './offline.zh-CN.js'
 import reportsZh from './reports.zh-CN.js'
 import suggestZh from './suggest.zh-CN.js'
+import centresZh from './centres.zh-CN.js'
 export default {
+  // the governance centres: one window, matters, petitions (centres.*.js)
+  ...centresZh,
   // the command centre (command.*.js)
   ...commandZh,
   // monthly reports and the table export button (reports.*.js)
@@ -712,6 +715,15 @@ export default {
       place_id: '房屋',
       qr_token: '房屋二维码',
       reporter_name: '报告人姓名',
+      visitor_name: '来访人姓名',
+      visitor_phone: '联系电话',
+      dispute_type: '纠纷类型',
+      petition_kind: '信访形式',
+      route: '分流去向',
+      summary: '诉求内容',
+      title: '标题',
+      text: '答复意见',
+      result: '办结意见',
       reporter_phone: '联系电话',
       caller_phone: '来电号码',
       after_attachment_ids: '处置后照片',
