@@ -2,13 +2,14 @@
 // phone — the page shows the YC number, its link opens the dispute with the visitor as its applicant, and the
 // community's mediator finds the dispute in the register; a petition intake appears in the petition officer's
 // list with its 受理 limit as a date, the petitioner's name shown to them and withheld from the desk; the
-// officer accepts it and the 办理 limit appears.  Each page shows in the menu only to the role that may use it.
+// officer accepts it and the 办理 limit appears.  A counselling intake reaches the counsellor, who alone reads
+// its reason; a grid worker files the month's zero report (零报告).  Each page shows in the menu only to the role that may use it.
 import { test, before, after } from 'node:test'
 import assert from 'node:assert/strict'
 import { launch, newPage, loginAsAdmin, skip, apiCall, ok, createSubtree, idNumber, PHONE, DESKTOP, noHorizontalScroll } from './helpers.mjs'
-import { account, loginAs } from './caseSteps.mjs'
+import { account, loginAs, square } from './caseSteps.mjs'
 
-let browser, admin, area, desk, mediator, officer
+let browser, admin, area, desk, mediator, officer, counsellor, grid, gridWorker
 
 before(async () => {
   if (skip) return
@@ -19,6 +20,9 @@ before(async () => {
   desk = await account(browser, admin, 'centre', area.community, '窗口小陈')
   mediator = await account(browser, admin, 'mediator', area.community, '调解员周')
   officer = await account(browser, admin, 'petition', area.street, '信访员吴')
+  counsellor = await account(browser, admin, 'counsellor', area.street, '咨询师郑')
+  grid = ok(await apiCall(admin, 'POST', '/api/v1/grids', { parent_id: area.community.id, name: `${area.community.name}第一网格`, geometry: square(115.31, 30.61) }))
+  gridWorker = await account(browser, admin, 'grid_worker', grid, '网格员冯')
 })
 after(async () => {
   if (browser) await browser.close()
@@ -121,4 +125,46 @@ test('a petition intake reaches the petition officer with its 受理 limit; the 
   assert.ok((await po.getByTestId('handle-due').innerText()).includes(after.handle_due))
   await po.getByTestId('petition-events').getByText('受理').waitFor()
   await po.context().close()
+})
+
+test('a counselling intake: the counsellor reads the reason and records notes; the desk sees only that it exists', { skip }, async () => {
+  const page = await loginAs(browser, desk, DESKTOP)
+  assert.equal(await page.getByTestId('nav-counselling').count(), 0)
+  const m = ok(await apiCall(page, 'POST', '/api/v1/matters', { unit_id: area.community.id, route: 'counselling', summary: '长期失眠、情绪低落' }))
+  assert.equal(m.target.type, 'referral')
+  await page.context().close()
+  const co = await loginAs(browser, counsellor, PHONE)
+  await co.goto('/counselling')
+  const row = co.getByTestId('referral-list').locator(`[data-id="${m.target.id}"]`)
+  await row.getByText('长期失眠、情绪低落').waitFor()
+  await row.getByTestId('referral-edit').click()
+  await co.getByTestId('referral-notes').fill('首次面谈，约定每周一次')
+  await co.getByTestId('referral-save').click()
+  await row.getByText('首次面谈，约定每周一次').waitFor()
+  assert.match(await row.innerText(), /咨询中/)
+  assert.ok(await noHorizontalScroll(co))
+  await co.context().close()
+})
+
+test('a grid worker files the month’s zero report; the community’s mediator sees the grid reported', { skip }, async () => {
+  const gw = await loginAs(browser, gridWorker, PHONE)
+  await gw.goto('/screening')
+  const row = gw.getByTestId('screening-list').locator(`[data-grid="${grid.id}"]`)
+  await row.getByText('未报告').waitFor()
+  await row.getByTestId('screening-report').click()
+  // neither disputes nor the zero report: the form says what is missing
+  await gw.getByTestId('screening-submit').click()
+  await gw.getByText('请添加发现的纠纷，或选择零报告').waitFor()
+  await gw.getByTestId('screening-zero').click()
+  await gw.getByTestId('screening-submit').click()
+  await row.getByText('零报告').waitFor()
+  assert.equal(await row.getByTestId('screening-report').count(), 0)
+  assert.ok(await noHorizontalScroll(gw))
+  await gw.context().close()
+  // the community's mediator reads the status: the grid reported, nothing for them to report
+  const med = await loginAs(browser, mediator, DESKTOP)
+  await med.goto('/screening')
+  await med.getByTestId('screening-list').locator(`[data-grid="${grid.id}"]`).getByText('零报告').waitFor()
+  assert.equal(await med.getByTestId('screening-report').count(), 0)
+  await med.context().close()
 })

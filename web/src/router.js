@@ -221,6 +221,18 @@ const routes = [
         meta: { title: 'centres.petitions.title', permission: ['petition.read', 'centre.intake', 'dispute.read'] },
       },
       {
+        path: 'counselling',
+        name: 'counselling',
+        component: () => import('./views/CounsellingView.vue'),
+        meta: { title: 'centres.counselling.title', permission: 'counsel.manage' },
+      },
+      {
+        path: 'screening',
+        name: 'screening',
+        component: () => import('./views/ScreeningView.vue'),
+        meta: { title: 'centres.screening.title', permission: ['case.report', 'dispute.read'] },
+      },
+      {
         path: 'calendar',
         name: 'calendar',
         component: () => import('./views/CalendarView.vue'),
