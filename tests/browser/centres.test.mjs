@@ -46,7 +46,7 @@ test('the one window routes a visitor to mediation: YC number, the dispute with 
   await page.getByTestId('intake-name').fill('陈来访')
   await page.getByTestId('intake-phone').fill('13812345678')
   await page.getByTestId('intake-id').fill(idNumber('19800101', 21))
-  await page.getByTestId('intake-summary').fill('邻居装修噪音扰民，多次协商未果，请求调解。')
+  await page.getByTestId('intake-summary').fill('邻居装修噪音扰民，\n多次协商未果，请求调解。') // two lines: sent as one paragraph
   // a malformed phone comes back from the server under its field
   await page.getByTestId('intake-phone').fill('12')
   await page.getByTestId('intake-submit').click()
@@ -70,6 +70,8 @@ test('the one window routes a visitor to mediation: YC number, the dispute with 
   assert.match(text, /陈来访/)
   assert.match(text, /\*{4}5678/) // the phone masked
   assert.doesNotMatch(text, /13812345678/)
+  // the matter's summary is the dispute's facts
+  assert.match(await page.locator('p.summary').innerText(), /邻居装修噪音扰民， 多次协商未果，请求调解。/)
   await page.context().close()
 
   // the community's mediator has it in the register (登记簿)
