@@ -2,7 +2,7 @@
 the director's overview, counselling content for the counsellor only (docs/centres.md)."""
 import pytest
 
-from casekit import CaseWorld, expect_field
+from casekit import CaseWorld, count, expect_field
 
 
 @pytest.fixture(scope="module")
@@ -111,3 +111,53 @@ def test_centres_and_bad_input(mw):
     assert world.accounts["resident"].api.post("/api/v1/matters", json={
         "unit_id": cw.community, "summary": "x", "route": "legal_aid"}).status_code == 404
     expect_field(desk.api.get("/api/v1/centres/overview"), 400, "unit_id")
+
+
+def test_intake_to_mediation_creates_a_dispute(mw, world):
+    _, cw, desk, _, _ = mw
+    mediator = world.account(cw.community, "mediator", prefix="med")
+    other = world.account("street_b", "mediator", prefix="medb")
+    m = intake(desk.api, cw.community, route="mediation", summary="邻居装修噪音扰民，多次协商未果",
+               visitor_name="陈来访", visitor_phone="13812345678", id_number="420204198001010018",
+               dispute_type="neighbour")
+    assert m["route"] == "mediation" and m["status"] == "routed"
+    t = m["target"]
+    assert t["type"] == "dispute" and t["number"].startswith("TJ") and t["status"] == "registered"
+    assert m["due_at"] is not None
+    # the mediator of the unit has it in the register, with the visitor as the applicant, masked
+    d = mediator.api.get(f"/api/v1/disputes/{t['id']}")
+    assert d.status_code == 200, d.text
+    d = d.json()
+    assert d["number"] == t["number"] and d["source"] == "window" and d["matter_id"] == m["id"]
+    assert d["summary"] == "邻居装修噪音扰民，多次协商未果" and d["type"] == "neighbour"
+    assert d["unit"]["id"] == cw.community and d["may_manage"] is True
+    [p] = d["parties"]
+    assert p["name"] == "陈来访" and p["role"] == "applicant"
+    assert p["phone"] != "13812345678" and p["phone"].endswith("5678")
+    assert p["id_number"] != "420204198001010018"
+    listed = mediator.api.get("/api/v1/disputes", params={"source": "window"}).json()["items"]
+    assert t["id"] in [x["id"] for x in listed]
+    # stored encrypted like other parties
+    row = world.server.sql(f"SELECT phone_enc, id_number_enc FROM dispute_party WHERE dispute_id = {t['id']}")[0]
+    assert "13812345678" not in str(row) and "420204198001010018" not in str(row)
+    # a mediator of another street sees none of it
+    assert other.api.get(f"/api/v1/disputes/{t['id']}").status_code == 404
+    assert t["id"] not in [x["id"] for x in other.api.get("/api/v1/disputes").json()["items"]]
+    # the dispute's state follows on the matter
+    r = mediator.api.post(f"/api/v1/disputes/{t['id']}/mediators", json={"self": True})
+    assert r.status_code in (200, 201), r.text
+    state = mediator.api.get(f"/api/v1/disputes/{t['id']}").json()["state"]
+    assert desk.api.get(f"/api/v1/matters/{m['id']}").json()["target"]["status"] == state
+
+
+def test_mediation_route_refusals_name_the_matter_fields(mw):
+    world, cw, desk, _, _ = mw
+    base = {"unit_id": cw.community, "summary": "合同纠纷", "route": "mediation"}
+    before = count(world.server, "matter"), count(world.server, "dispute")
+    expect_field(desk.api.post("/api/v1/matters", json=base), 400, "visitor_name")
+    expect_field(desk.api.post("/api/v1/matters", json={**base, "visitor_name": "李", "dispute_type": "moon"}),
+                 400, "dispute_type")
+    expect_field(desk.api.post("/api/v1/matters", json={**base, "visitor_name": "李", "id_number": "420204198001010019"}),
+                 400, "id_number")
+    # nothing was left behind by the refused intakes: the matter and the dispute share one transaction
+    assert (count(world.server, "matter"), count(world.server, "dispute")) == before

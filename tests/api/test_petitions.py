@@ -149,3 +149,20 @@ def test_bad_input_names_the_field(pw):
     assert world.accounts["mediator"].api.post("/api/v1/petitions", json={
         "unit_id": world.units["street_a"], "kind": "letter", "name": "x", "subject": "s",
         "content": "c"}).status_code == 404
+
+
+def test_actions_offered_follow_the_state_and_the_role(pw):
+    s, world = pw
+    api = world.petition.api
+    p = register(api, world, id_number=None, phone="13600005555", name="孙八")
+    assert p["actions"] == ["decide"]
+    # the centre's desk reads it without the identity and may do nothing to it
+    assert world.centre.api.get(f"/api/v1/petitions/{p['id']}").json()["actions"] == []
+    r = api.post(f"/api/v1/petitions/{p['id']}/decide", json={"accept": True})
+    assert r.status_code == 200 and r.json()["actions"] == ["extend", "reply"]
+    r = api.post(f"/api/v1/petitions/{p['id']}/extend", json={"days": 10, "reason": "需调查"})
+    assert r.json()["actions"] == ["reply"]
+    r = api.post(f"/api/v1/petitions/{p['id']}/reply", json={"text": "已答复"})
+    assert r.json()["actions"] == ["review", "close"]
+    r = api.post(f"/api/v1/petitions/{p['id']}/close", json={})
+    assert r.json()["status"] == "closed" and r.json()["actions"] == []

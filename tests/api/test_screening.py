@@ -31,6 +31,17 @@ def test_reports_and_status(world):
     # grids of other communities created by other tests may be missing; grid_b1 is another street's
     assert world.units["grid_b1"] not in by
     assert body["missing"] == body["grids"] - body["reported"]
+    # a grid that reported has nothing left to report
+    assert all(x["may_report"] is False for x in body["items"] if x["reported"])
+    # the grid worker may report their own grid's next month only while it is missing
+    own = gw.get("/api/v1/screening/status", params={"unit_id": world.units["grid_a"], "period": p}).json()["items"]
+    assert [(x["grid"]["id"], x["may_report"]) for x in own] == [(world.units["grid_a"], False)]
+    past = gw.get("/api/v1/screening/status", params={"unit_id": world.units["grid_a"], "period": "2024-06"}).json()
+    assert [(x["grid"]["id"], x["may_report"]) for x in past["items"]] == [(world.units["grid_a"], True)]
+    # a leader reads the status and may report nothing
+    leader = world.account("street_a", "leader")
+    st = leader.api.get("/api/v1/screening/status", params={"unit_id": world.units["street_a"], "period": "2024-06"})
+    assert st.status_code == 200 and not any(x["may_report"] for x in st.json()["items"])
     stb = world.accounts["dispatcher_street_b"].api.get("/api/v1/screening/status",
                                                         params={"unit_id": world.units["street_b"], "period": p}).json()
     assert {x["grid"]["id"]: x["reported"] for x in stb["items"]}[world.units["grid_b1"]] is False

@@ -1,7 +1,7 @@
 // menu.js — the left menu.  An item shows when the user holds its permission
 // (any of them, for an array); the server enforces the same rule on the API.
 // Pages added later append an entry here and a route in router.js.
-import { House, User, Document, OfficeBuilding, MapLocation, UserFilled, School, Postcard, Files, Collection, Calendar, Tickets, Camera, Phone, Memo, Key, Connection, Grid, DataBoard, DataAnalysis, TrendCharts, ChatDotRound, Avatar , MagicStick, Trophy } from '@element-plus/icons-vue'
+import { House, User, Document, OfficeBuilding, MapLocation, UserFilled, School, Postcard, Files, Collection, Calendar, Tickets, Camera, Phone, Memo, Key, Connection, Grid, DataBoard, DataAnalysis, TrendCharts, ChatDotRound, Avatar , MagicStick, Trophy, EditPen, Notebook, Message, Sunny, Search } from '@element-plus/icons-vue'
 
 export const menuItems = [
   { route: 'home', label: 'nav.home', icon: House },
@@ -13,6 +13,11 @@ export const menuItems = [
   { route: 'measures', label: 'measures.nav', icon: TrendCharts, permission: 'dashboard.read' },
   { route: 'reports', label: 'reports.nav', icon: DataAnalysis, permission: 'dashboard.read' },
   { route: 'mediation', label: 'mediation.nav', icon: ChatDotRound, permission: 'dispute.read' },
+  { route: 'centre-intake', label: 'centres.navIntake', icon: EditPen, permission: 'centre.intake' },
+  { route: 'centre-matters', label: 'centres.navMatters', icon: Notebook, permission: 'centre.intake' },
+  { route: 'petitions', label: 'centres.navPetitions', icon: Message, permission: 'petition.read' },
+  { route: 'counselling', label: 'centres.navCounselling', icon: Sunny, permission: 'counsel.manage' },
+  { route: 'screening', label: 'centres.navScreening', icon: Search, permission: ['case.report', 'dispute.read'] },
   { route: 'mediators', label: 'mediation.navRoster', icon: Avatar, permission: 'dispute.read' },
   { route: 'assessment', label: 'assessment.nav', icon: Trophy, permission: ['assess.manage', 'assess.score', 'dashboard.read'] },
   { route: 'units', label: 'nav.units', icon: OfficeBuilding, permission: 'unit.read' },

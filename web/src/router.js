@@ -194,6 +194,44 @@ const routes = [
         component: () => import('./views/MediatorsView.vue'),
         meta: { title: 'mediation.navRoster', permission: 'dispute.read' },
       },
+      // The governance centres (docs/centres.md): the one window, its matters, petitions.
+      {
+        path: 'centres/intake',
+        name: 'centre-intake',
+        component: () => import('./views/CentreIntakeView.vue'),
+        meta: { title: 'centres.intake.title', permission: 'centre.intake' },
+      },
+      {
+        path: 'centres/matters',
+        name: 'centre-matters',
+        component: () => import('./views/CentreMattersView.vue'),
+        meta: { title: 'centres.matters.title', permission: ['centre.intake', 'dashboard.read'] },
+      },
+      {
+        path: 'petitions',
+        name: 'petitions',
+        component: () => import('./views/PetitionsView.vue'),
+        meta: { title: 'centres.petitions.title', permission: ['petition.read', 'centre.intake'] },
+      },
+      {
+        // the desk that routed a matter to the petition office opens it too (the petitioner withheld)
+        path: 'petitions/:id(\\d+)',
+        name: 'petition',
+        component: () => import('./views/PetitionView.vue'),
+        meta: { title: 'centres.petitions.title', permission: ['petition.read', 'centre.intake', 'dispute.read'] },
+      },
+      {
+        path: 'counselling',
+        name: 'counselling',
+        component: () => import('./views/CounsellingView.vue'),
+        meta: { title: 'centres.counselling.title', permission: 'counsel.manage' },
+      },
+      {
+        path: 'screening',
+        name: 'screening',
+        component: () => import('./views/ScreeningView.vue'),
+        meta: { title: 'centres.screening.title', permission: ['case.report', 'dispute.read'] },
+      },
       {
         path: 'calendar',
         name: 'calendar',

@@ -496,6 +496,7 @@ static int sstatus_respond(gg_write_t *w, gg_error_t *err)
         gg_jw_kstr(jw, "community", x->community_name);
         gg_jw_kbool(jw, "reported", x->reported);
         gg_jw_kbool(jw, "zero", x->reported && x->found == 0);
+        gg_jw_kbool(jw, "may_report", x->may_report);
         gg_jw_kint(jw, "found", x->found);
         gg_jw_key(jw, "disputes");
         if (x->items_json)

@@ -64,6 +64,11 @@ static void write_petition(gg_jw_t *w, const gg_petition_t *p)
     gg_jw_kint(w, "duplicates", p->duplicates);
     gg_jw_key(w, "matter_id");
     p->matter_id ? gg_jw_int(w, p->matter_id) : gg_jw_null(w);
+    gg_jw_key(w, "actions");
+    gg_jw_arr(w);
+    for (int i = 0; i < p->nactions; i++)
+        gg_jw_str(w, p->actions[i]);
+    gg_jw_arr_end(w);
     gg_jw_ktime(w, "created_at", p->created_at);
     gg_jw_ktime(w, "updated_at", p->updated_at);
     gg_jw_obj_end(w);

@@ -1,6 +1,7 @@
 /* matter.c — centres and the one window: register, route, escalate, close, track, overview (matter.h). */
 #include "domain/centres/matter.h"
 
+#include <stdio.h>
 #include <string.h>
 
 #include "core/clock.h"
@@ -8,6 +9,7 @@
 #include "domain/centres/counselling.h"
 #include "domain/centres/legal.h"
 #include "domain/centres/petition.h"
+#include "domain/mediation/dispute.h"
 #include "domain/scope.h"
 #include "domain/validate.h"
 
@@ -120,7 +122,8 @@ static const char *mask(gg_arena_t *a, const char *s, int phone)
     "CASE m.target_type WHEN 'case' THEN (SELECT state FROM case_item WHERE id = m.target_id) "              \
     "WHEN 'petition' THEN (SELECT status FROM petition WHERE id = m.target_id) "                             \
     "WHEN 'appointment' THEN (SELECT status FROM legal_appointment WHERE id = m.target_id) "                 \
-    "WHEN 'referral' THEN (SELECT status FROM counselling_referral WHERE id = m.target_id) END"
+    "WHEN 'referral' THEN (SELECT status FROM counselling_referral WHERE id = m.target_id) "                 \
+    "WHEN 'dispute' THEN (SELECT state FROM dispute WHERE id = m.target_id) END"
 
 /* The first max characters of s (whole UTF-8 sequences). */
 static const char *prefix_chars(gg_arena_t *a, const char *s, size_t max)
@@ -164,6 +167,53 @@ static void read_matter(const gg_op_t *op, gg_db_res_t *r, gg_matter_t *m, int w
             m->visitor_phone = hide ? "***" : mask(a, gg_pii_decrypt(op->keys, a, gg_db_text(r, 18)), 1);
     }
     m->target_status = opt(a, r, 19);
+}
+
+/* The dispute register's field names on the matter's form: the applicant is the visitor, the type is
+ * dispute_type — so a refused value is shown under the field the desk typed it in. */
+static int dispute_field(gg_error_t *err)
+{
+    static const char *const map[][2] = {{"parties[0].name", "visitor_name"},
+                                         {"parties[0].phone", "visitor_phone"},
+                                         {"parties[0].id_number", "id_number"},
+                                         {"type", "dispute_type"}};
+    for (size_t i = 0; i < sizeof map / sizeof map[0]; i++)
+        if (!strcmp(err->field, map[i][0])) {
+            snprintf(err->field, sizeof err->field, "%s", map[i][1]);
+            break;
+        }
+    return -1;
+}
+
+/* Route mediation: a dispute in the receiving centre's unit through the register's own creation (source
+ * window, centre.intake there suffices), the visitor its applicant (encrypted by the register), the
+ * matter's summary its facts. */
+static int route_dispute(gg_op_t *op, const gg_case_env_t *env, const gg_matter_new_t *in, int64_t matter_id,
+                         const gg_unit_t *u, int64_t *tid, const char **tnum, int64_t *due, gg_error_t *err)
+{
+    if (!in->visitor_name) {
+        gg_err_invalid(err, "visitor_name", "a dispute names its applicant");
+        return gg_error_reason(err, "required");
+    }
+    gg_dispute_party_new_t applicant = {.kind = "person",
+                                        .role = "applicant",
+                                        .name = in->visitor_name,
+                                        .phone = in->visitor_phone,
+                                        .id_number = in->id_number};
+    gg_dispute_new_t d = {.unit_id = u->id,
+                          .title = in->title ? in->title : prefix_chars(op->arena, in->summary, 30),
+                          .type = in->dispute_type ? in->dispute_type : "other",
+                          .summary = in->summary,
+                          .source = "window",
+                          .matter_id = matter_id,
+                          .parties = &applicant,
+                          .nparties = 1,
+                          .cal = env->cal,
+                          .now = env->now};
+    if (gg_dispute_create(op, &d, tid, tnum, err) < 0) return dispute_field(err);
+    int found;
+    return gg_db_query_i64(op->c, "SELECT due_at FROM dispute WHERE id = $1", GG_ARGS(GG_I64(*tid)), due,
+                           &found, err);
 }
 
 static int route_target(gg_op_t *op, const gg_case_env_t *env, const gg_matter_new_t *in, int64_t matter_id,
@@ -232,8 +282,8 @@ static int route_target(gg_op_t *op, const gg_case_env_t *env, const gg_matter_n
         if (gg_referral_create(op, u->id, matter_id, 0, in->summary, tid, err) < 0) return -1;
         *type = "referral";
     } else if (!strcmp(r, "mediation")) {
-        gg_err_invalid(err, "route", "mediation is not available on this server yet");
-        return gg_error_reason(err, "route_unavailable");
+        if (route_dispute(op, env, in, matter_id, u, tid, tnum, due, err) < 0) return -1;
+        *type = "dispute";
     }
     return 0;
 }

@@ -24,6 +24,39 @@ static const char *opt(gg_arena_t *a, gg_db_res_t *r, int col)
     return gg_db_isnull(r, col) ? NULL : gg_strdup(a, gg_db_text(r, col));
 }
 
+/* The states each action starts from: the actions' checks and the list of actions offered (actions) are the
+ * same table. */
+static const char *const ST_DECIDE[] = {"registered", NULL};
+static const char *const ST_EXTEND[] = {"accepted", NULL};
+static const char *const ST_REPLY[] = {"accepted", NULL};
+static const char *const ST_REVIEW[] = {"replied", NULL};
+static const char *const ST_CLOSE[] = {"replied", "not_accepted", "review", NULL};
+static const struct {
+    const char *action;
+    const char *const *states;
+} ACTIONS[] = {{"decide", ST_DECIDE},
+               {"extend", ST_EXTEND},
+               {"reply", ST_REPLY},
+               {"review", ST_REVIEW},
+               {"close", ST_CLOSE}};
+
+static int in_states(const char *status, const char *const *states)
+{
+    for (int i = 0; states[i]; i++)
+        if (!strcmp(states[i], status)) return 1;
+    return 0;
+}
+
+/* What the caller may do to p now: petition.manage over its unit and the state (extend: once). */
+static void offer_actions(const gg_op_t *op, gg_petition_t *p)
+{
+    p->nactions = 0;
+    if (!op->auth || !gg_auth_can(op->auth, GG_P_PETITION_MANAGE, p->unit_path)) return;
+    for (size_t i = 0; i < sizeof ACTIONS / sizeof ACTIONS[0]; i++)
+        if (in_states(p->status, ACTIONS[i].states) && !(p->extended && !strcmp(ACTIONS[i].action, "extend")))
+            p->actions[p->nactions++] = ACTIONS[i].action;
+}
+
 static void read_row(const gg_op_t *op, gg_db_res_t *r, gg_petition_t *p)
 {
     gg_arena_t *a = op->arena;
@@ -70,6 +103,7 @@ static void read_row(const gg_op_t *op, gg_db_res_t *r, gg_petition_t *p)
     else if (!strcmp(p->status, "review"))
         p->due = p->review_due;
     p->overdue = p->due && strcmp(today, p->due) > 0;
+    offer_actions(op, p);
 }
 
 static const char *read_scope(const gg_op_t *op)
@@ -289,8 +323,7 @@ static int load_for(const gg_op_t *op, int64_t id, const char *const *states, gg
         gg_err_forbidden(err, "only the petition office handles petitions");
         return gg_error_reason(err, "petition_identity");
     }
-    for (int i = 0; states[i]; i++)
-        if (!strcmp(states[i], p->status)) return 0;
+    if (in_states(p->status, states)) return 0;
     gg_error_set(err, 409, "wrong_state", "status", "the petition is %s", p->status);
     return gg_error_reason(err, "wrong_state");
 }
@@ -320,9 +353,8 @@ static int touch(const gg_op_t *op, int64_t id, const char *set, const gg_db_arg
 int gg_petition_decide(const gg_op_t *op, const gg_cal_snapshot_t *cal, int64_t id, int accept,
                        const char *on, const char *note, gg_error_t *err)
 {
-    static const char *const st[] = {"registered", NULL};
     gg_petition_t p;
-    if (load_for(op, id, st, &p, err) < 0) return -1;
+    if (load_for(op, id, ST_DECIDE, &p, err) < 0) return -1;
     const char *d = date_or_today(op->arena, on, "decided_on", err);
     if (!d) return -1;
     if (strcmp(d, p.received_on) < 0) {
@@ -348,9 +380,8 @@ int gg_petition_decide(const gg_op_t *op, const gg_cal_snapshot_t *cal, int64_t 
 int gg_petition_extend(const gg_op_t *op, const gg_cal_snapshot_t *cal, int64_t id, int days,
                        const char *reason, gg_error_t *err)
 {
-    static const char *const st[] = {"accepted", NULL};
     gg_petition_t p;
-    if (load_for(op, id, st, &p, err) < 0) return -1;
+    if (load_for(op, id, ST_EXTEND, &p, err) < 0) return -1;
     if (p.extended) {
         gg_error_set(err, 409, "wrong_state", "days", "the handling limit was extended once already");
         return gg_error_reason(err, "already_extended");
@@ -377,9 +408,8 @@ int gg_petition_extend(const gg_op_t *op, const gg_cal_snapshot_t *cal, int64_t 
 int gg_petition_reply(const gg_op_t *op, int64_t id, const char *text, const char *on, int64_t attachment_id,
                       gg_error_t *err)
 {
-    static const char *const st[] = {"accepted", NULL};
     gg_petition_t p;
-    if (load_for(op, id, st, &p, err) < 0) return -1;
+    if (load_for(op, id, ST_REPLY, &p, err) < 0) return -1;
     if (!text || !*text) {
         gg_err_invalid(err, "text", "the reply's text is required");
         return gg_error_reason(err, "required");
@@ -398,9 +428,8 @@ int gg_petition_reply(const gg_op_t *op, int64_t id, const char *text, const cha
 int gg_petition_review(const gg_op_t *op, const gg_cal_snapshot_t *cal, int64_t id, const char *on,
                        gg_error_t *err)
 {
-    static const char *const st[] = {"replied", NULL};
     gg_petition_t p;
-    if (load_for(op, id, st, &p, err) < 0) return -1;
+    if (load_for(op, id, ST_REVIEW, &p, err) < 0) return -1;
     const char *d = date_or_today(op->arena, on, "requested_on", err);
     if (!d) return -1;
     char due[11];
@@ -415,9 +444,8 @@ int gg_petition_review(const gg_op_t *op, const gg_cal_snapshot_t *cal, int64_t 
 
 int gg_petition_close(const gg_op_t *op, int64_t id, const char *result, gg_error_t *err)
 {
-    static const char *const st[] = {"replied", "not_accepted", "review", NULL};
     gg_petition_t p;
-    if (load_for(op, id, st, &p, err) < 0) return -1;
+    if (load_for(op, id, ST_CLOSE, &p, err) < 0) return -1;
     if (touch(op, id, "status = 'closed', review_result = COALESCE($1, review_result)",
               GG_ARGS(result ? GG_TEXT(result) : GG_NULL), err) < 0)
         return -1;

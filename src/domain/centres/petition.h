@@ -41,6 +41,8 @@ typedef struct gg_petition {
     const char *due;    /* the limit that runs now (accept_due, handle_due or review_due), NULL when none */
     int overdue;        /* today is past due */
     int64_t duplicates; /* petitions linked to the same root */
+    const char *actions[5]; /* what the caller may do now: decide, extend, reply, review, close */
+    int nactions;
 } gg_petition_t;
 
 typedef struct gg_petition_event {

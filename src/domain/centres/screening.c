@@ -85,15 +85,15 @@ int gg_screening_status(const gg_op_t *op, int64_t unit_id, const char *period, 
     gg_unit_t u;
     if (gg_centre_unit(op, unit_id, GG_P_UNIT_READ, "unit_id", &u, err) < 0) return -1;
     gg_db_res_t *r;
-    const char *sql =
-        gg_sprintf(op->arena,
-                   "SELECT g.id, s.id, s.reported_at, g.name, g.code, p.name, s.items, a.username, s.found "
-                   "FROM unit g LEFT JOIN unit p ON p.id = g.parent_id "
-                   "LEFT JOIN screening_report s ON s.grid_id = g.id AND s.period = $1 "
-                   "LEFT JOIN account a ON a.id = s.reported_by "
-                   "WHERE g.level = 'grid' AND g.retired_at IS NULL AND g.path >= '%s' AND g.path < '%.*s0' "
-                   "ORDER BY g.code LIMIT 2000",
-                   u.path, (int)strlen(u.path) - 1, u.path);
+    const char *sql = gg_sprintf(
+        op->arena,
+        "SELECT g.id, s.id, s.reported_at, g.name, g.code, p.name, s.items, a.username, s.found, g.path "
+        "FROM unit g LEFT JOIN unit p ON p.id = g.parent_id "
+        "LEFT JOIN screening_report s ON s.grid_id = g.id AND s.period = $1 "
+        "LEFT JOIN account a ON a.id = s.reported_by "
+        "WHERE g.level = 'grid' AND g.retired_at IS NULL AND g.path >= '%s' AND g.path < '%.*s0' "
+        "ORDER BY g.code LIMIT 2000",
+        u.path, (int)strlen(u.path) - 1, u.path);
     if (gg_db_query(op->c, sql, GG_ARGS(GG_TEXT(period)), &r, err) < 0) return -1;
     int step;
     *rows = gg_alloc(op->arena, sizeof(gg_screening_row_t) * 2000);
@@ -111,6 +111,7 @@ int gg_screening_status(const gg_op_t *op, int64_t unit_id, const char *period, 
         x->items_json = x->reported ? gg_strdup(op->arena, gg_db_text(r, 6)) : NULL;
         x->reported_by = gg_db_isnull(r, 7) ? NULL : gg_strdup(op->arena, gg_db_text(r, 7));
         x->found = x->reported ? (int)gg_db_i64(r, 8) : 0;
+        x->may_report = !x->reported && op->auth && gg_auth_can(op->auth, GG_P_CASE_REPORT, gg_db_text(r, 9));
     }
     gg_db_res_free(r);
     return step < 0 ? -1 : 0;

@@ -22,6 +22,7 @@ typedef struct gg_screening_row {
     int64_t grid_id, report_id, reported_at;
     const char *grid_name, *grid_code, *community_name, *items_json, *reported_by;
     int reported, found;
+    int may_report; /* not reported yet and the caller holds case.report at the grid */
 } gg_screening_row_t;
 
 /* Every grid under unit_id with its report of period (reported 0 when missing). */

@@ -16,7 +16,10 @@ import assessmentEn from './assessment.en.js'
 import offlineEn from './offline.en.js'
 import reportsEn from './reports.en.js'
 import suggestEn from './suggest.en.js'
+import centresEn from './centres.en.js'
 export default {
+  // the governance centres: one window, matters, petitions (centres.*.js)
+  ...centresEn,
   // the command centre (command.*.js)
   ...commandEn,
   // monthly reports and the table export button (reports.*.js)
@@ -681,6 +684,33 @@ export default {
       too_many_nofield: 'Too many: at most {max}',
       duplicate: '{field} names the same item twice',
       duplicate_nofield: 'The same item is named twice',
+      // the governance centres (docs/centres.md)
+      already_extended: 'The handling limit was extended once already',
+      already_extended_nofield: 'The handling limit was extended once already',
+      already_reported: 'This grid has reported for this month already',
+      already_reported_nofield: 'This grid has reported for this month already',
+      counsellor_only: 'Only a counsellor records counselling',
+      counsellor_only_nofield: 'Only a counsellor records counselling',
+      dispute_closed: 'The dispute is closed',
+      dispute_closed_nofield: 'The dispute is closed',
+      in_future: '{field} cannot be later than today',
+      in_future_nofield: 'The date cannot be later than today',
+      not_a_grid: 'Choose a grid',
+      not_a_grid_nofield: 'Choose a grid',
+      petition_identity: 'Only the petition office handles petitions',
+      petition_identity_nofield: 'Only the petition office handles petitions',
+      queue_empty: 'Nobody is waiting',
+      queue_empty_nofield: 'Nobody is waiting',
+      slot_exists: 'This slot is published already',
+      slot_exists_nofield: 'This slot is published already',
+      slot_past: 'This slot has passed',
+      slot_past_nofield: 'This slot has passed',
+      slot_taken: 'This slot is booked; choose another',
+      slot_taken_nofield: 'This slot is booked; choose another',
+      top_level: 'The county centre is the top level',
+      top_level_nofield: 'The county centre is the top level',
+      wrong_state: 'Not possible in the current state; refresh and try again',
+      wrong_state_nofield: 'Not possible in the current state; refresh and try again',
     },
     generic: {
       invalid: 'Something you entered is not right; please check it',
@@ -709,6 +739,15 @@ export default {
       place_id: 'House',
       qr_token: 'House QR code',
       reporter_name: 'Reporter name',
+      visitor_name: 'Visitor name',
+      visitor_phone: 'Phone',
+      dispute_type: 'Dispute type',
+      petition_kind: 'Petition kind',
+      route: 'Route',
+      summary: 'Summary',
+      title: 'Title',
+      text: 'Reply',
+      result: 'Result',
       reporter_phone: 'Contact phone',
       caller_phone: 'Caller phone',
       after_attachment_ids: 'After photos',

@@ -18,7 +18,10 @@ import assessmentZh from './assessment.zh-CN.js'
 import offlineZh from './offline.zh-CN.js'
 import reportsZh from './reports.zh-CN.js'
 import suggestZh from './suggest.zh-CN.js'
+import centresZh from './centres.zh-CN.js'
 export default {
+  // the governance centres: one window, matters, petitions (centres.*.js)
+  ...centresZh,
   // the command centre (command.*.js)
   ...commandZh,
   // monthly reports and the table export button (reports.*.js)
@@ -683,6 +686,33 @@ export default {
       too_many_nofield: '数量过多，最多 {max} 个',
       duplicate: '{field}中有重复项',
       duplicate_nofield: '有重复项',
+      // the governance centres (docs/centres.md)
+      already_extended: '办理期限已延长过一次，不能再延期',
+      already_extended_nofield: '办理期限已延长过一次，不能再延期',
+      already_reported: '该网格本月已报告过',
+      already_reported_nofield: '该网格本月已报告过',
+      counsellor_only: '只有心理咨询师可以记录心理服务',
+      counsellor_only_nofield: '只有心理咨询师可以记录心理服务',
+      dispute_closed: '该纠纷已办结',
+      dispute_closed_nofield: '该纠纷已办结',
+      in_future: '{field}不能晚于今天',
+      in_future_nofield: '日期不能晚于今天',
+      not_a_grid: '请选择网格',
+      not_a_grid_nofield: '请选择网格',
+      petition_identity: '只有信访工作人员可以办理信访件',
+      petition_identity_nofield: '只有信访工作人员可以办理信访件',
+      queue_empty: '当前没有等候的来访人',
+      queue_empty_nofield: '当前没有等候的来访人',
+      slot_exists: '该时段已发布',
+      slot_exists_nofield: '该时段已发布',
+      slot_past: '该时段已过',
+      slot_past_nofield: '该时段已过',
+      slot_taken: '该时段已被预约，请另选',
+      slot_taken_nofield: '该时段已被预约，请另选',
+      top_level: '已是区县综治中心，不能再上报',
+      top_level_nofield: '已是区县综治中心，不能再上报',
+      wrong_state: '当前状态下不能执行此操作，请刷新后重试',
+      wrong_state_nofield: '当前状态下不能执行此操作，请刷新后重试',
     },
     generic: {
       invalid: '提交的内容有误，请检查后重试',
@@ -712,6 +742,15 @@ export default {
       place_id: '房屋',
       qr_token: '房屋二维码',
       reporter_name: '报告人姓名',
+      visitor_name: '来访人姓名',
+      visitor_phone: '联系电话',
+      dispute_type: '纠纷类型',
+      petition_kind: '信访形式',
+      route: '分流去向',
+      summary: '诉求内容',
+      title: '标题',
+      text: '答复意见',
+      result: '办结意见',
       reporter_phone: '联系电话',
       caller_phone: '来电号码',
       after_attachment_ids: '处置后照片',
