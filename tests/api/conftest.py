@@ -28,7 +28,25 @@ IS_PG = DATABASE.startswith("postgres")
 FAST_HASH = ["--argon2-mem-kib", "8192", "--argon2-ops", "1"]
 
 
+# scripts/check.sh runs the SQLite and the PostgreSQL suites side by side and gives each its own range of
+# ports (GG_TEST_PORTS=LO-HI, below the kernel's ephemeral range): a port probed free here and bound by the
+# server a moment later can then never be taken by the other suite's server in between — whose /healthz would
+# otherwise answer for ours.  Without it, the kernel picks (port 0).
+PORTS = os.environ.get("GG_TEST_PORTS")
+
+
 def free_port():
+    if PORTS:
+        lo, hi = (int(x) for x in PORTS.split("-"))
+        for _ in range(200):
+            port = lo + secrets.randbelow(hi - lo + 1)
+            with socket.socket() as s:
+                try:
+                    s.bind(("127.0.0.1", port))
+                except OSError:
+                    continue
+                return port
+        raise RuntimeError(f"no free port in GG_TEST_PORTS={PORTS}")
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
