@@ -38,9 +38,11 @@ void gg_mediation_measures(const gg_med_counts_t *c, gg_med_measure_t out[GG_MED
     one(&out[1], "success_rate", "调解成功率", "Success rate", c->success, c->mediated,
         "调解成功率 = 调解成功数 ÷ 已调解纠纷数 × 100%",
         "success rate = mediated successfully / disputes mediated × 100%");
-    one(&out[2], "performance_rate", "协议履行率", "Agreement performance rate", c->performed, c->agreements,
-        "协议履行率 = 回访确认已履行的协议数 ÷ 达成的调解协议数 × 100%",
-        "performance rate = agreements a follow-up found performed / agreements made × 100%");
+    /* over the disputes mediated, as the centres report it (docs/mediation.md): a failed mediation is an
+     * agreement not performed, so 1,509 performed of 1,515 mediated is 99.6 % */
+    one(&out[2], "performance_rate", "协议履行率", "Agreement performance rate", c->performed, c->mediated,
+        "协议履行率 = 回访确认已履行的协议数 ÷ 已调解纠纷数 × 100%",
+        "performance rate = agreements a follow-up found performed / disputes mediated × 100%");
     one(&out[3], "on_time_rate", "按期化解率", "Resolved on time", c->on_time, c->closed,
         "按期化解率 = 在期限内办结的纠纷数 ÷ 已办结纠纷数 × 100%",
         "on-time rate = disputes closed by their deadline / disputes closed × 100%");
