@@ -56,7 +56,8 @@ after(async () => {
 })
 
 const api = (page, path) => apiCall(page, 'GET', path).then((r) => ok(r, 200))
-const row = (page, table, text) => page.getByTestId(table).locator('.el-table__body tr', { hasText: text }).first()
+// a table's row on a desktop, a card on a phone (the scorecard)
+const row = (page, table, text) => page.getByTestId(table).locator('.el-table__body tr, li.card-item', { hasText: text }).first()
 
 test('the assessor opens the plan: its tasks, activation, a street scorecard with the computed score', { skip }, async () => {
   const page = await loginAs(browser, assessor)
@@ -94,6 +95,8 @@ test('the assessor opens the plan: its tasks, activation, a street scorecard wit
   const shown = Math.round(computed.score.score * 100) / 100
   assert.match(await cr.innerText(), new RegExp(`${shown} / 40`))
   assert.match(await cr.getByTestId('card-status').innerText(), /自动计算/)
+  // no case in the county: the measure has no denominator, met with the full weight, said as 无数据
+  if (computed.score.value === null) assert.match(await cr.innerText(), /无数据/)
   assert.match(await row(page, 'card-table', '矛盾纠纷月度排查').getByTestId('card-status').innerText(), /待填报/)
   assert.equal(await page.getByTestId('card-total').innerText(), String(card.standing.total))
   // the office reviews; it does not fill in a street's value
@@ -124,6 +127,7 @@ test('the street enters the manual value with evidence; returned once, resubmitt
   await manual.getByTestId('card-evidence').first().waitFor()
   assert.match(await manual.getByTestId('card-status').innerText(), /待审核/)
   assert.ok(await noHorizontalScroll(street), 'the scorecard fits a phone')
+  await screenshot(street, 'assessment-card-phone.png')
 
   // the assessor returns it with a reason
   const office = await loginAs(browser, assessor)
@@ -138,16 +142,22 @@ test('the street enters the manual value with evidence; returned once, resubmitt
   await street.reload()
   await row(street, 'card-table', '矛盾纠纷月度排查').getByText('佐证材料不全，请补充排查台账').waitFor()
   assert.match(await row(street, 'card-table', '矛盾纠纷月度排查').getByTestId('card-status').innerText(), /已退回/)
-  await submitValue(street, 100, '已补充排查台账', await photo(street, 'taizhang', '#c63'))
+  // 90 of a target of 100: the hard indicator is not met (54 of 60 points)
+  await submitValue(street, 90, '已补充排查台账', await photo(street, 'taizhang', '#c63'))
   await row(street, 'card-table', '矛盾纠纷月度排查').getByTestId('card-status').getByText('待审核').waitFor()
 
-  // the assessor approves it: 60 / 60, the total and the grade follow
+  // the assessor approves it: 54 / 60, not met; the total follows, and the failed hard indicator caps the
+  // grade at C with its reason
   await office.reload()
   await orow.getByTestId('card-approve').click()
   await orow.getByTestId('card-status').getByText('已审定').waitFor()
-  assert.match(await orow.innerText(), /60 \/ 60/)
+  assert.match(await orow.innerText(), /54 \/ 60/)
+  assert.match(await orow.innerText(), /未达标/)
   const card = await api(office, `/api/v1/assessment/plans/${plan.id}/units/${area.street.id}`)
   await office.getByTestId('card-total').getByText(String(card.standing.total), { exact: true }).waitFor()
+  assert.equal(card.standing.capped, true)
+  assert.equal(card.standing.grade, 'C')
+  assert.match(await office.getByTestId('card-cap').innerText(), /硬指标未达标，等次封顶为 C：2 矛盾纠纷月度排查/)
   // its history: submitted, returned, submitted, approved
   await orow.getByTestId('card-history').click()
   await office.getByTestId('history-row').nth(3).waitFor()
@@ -166,7 +176,9 @@ test('the street enters the manual value with evidence; returned once, resubmitt
     await r.getByTestId('ranking-total').getByText(String(it.total), { exact: true }).waitFor()
     assert.match(await r.innerText(), new RegExp(`^${it.rank}\\b`))
     assert.match(await r.innerText(), new RegExp(`\\b${it.grade}\\b`))
+    if (it.capped) assert.match(await r.getByTestId('cap-reason').innerText(), /等次封顶为 C/)
   }
+  assert.ok(rank.items[0].capped)
   await screenshot(office, 'assessment-ranking.png')
   assert.deepEqual(await problems(street), [])
   assert.deepEqual(await problems(office), [])
