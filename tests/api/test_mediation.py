@@ -272,6 +272,26 @@ def test_the_news_figures_1515_disputes_1509_successful(world, server):
     # the same figures by type add up
     t = admin.api.get("/api/v1/mediation/measures", params={"unit_id": county, "by": "type"}).json()
     assert sum(b["counts"]["success"] for b in t["breakdown"]) == 1509
+    # the general measures (/measures, section 矛盾纠纷调解) give the same two figures over a period that holds
+    # every one of the 30 days
+    import datetime
+    today = datetime.datetime.now(datetime.timezone(datetime.timedelta(hours=8))).date()
+    period = {"unit_id": county, "from": (today - datetime.timedelta(days=40)).isoformat(), "to": today.isoformat()}
+    g = admin.api.get("/api/v1/measures", params=period)
+    assert g.status_code == 200, g.text
+    g = {i["code"]: i for i in g.json()["items"]}
+    s, p = g["mediation_success_rate"], g["mediation_performance_rate"]
+    assert s["group"] == p["group"] == "mediation" and g["closure_rate"]["group"] == "cases"
+    assert (s["numerator"], s["denominator"], s["value"]) == (1509, 1515, 99.6)
+    assert (p["numerator"], p["denominator"], p["value"]) == (1503, 1509, 99.6)
+    assert s["name_zh"] == "调解成功率" and "÷" in s["formula"]["zh"] and s["base_data"] is False
+    assert s["previous"]["has_value"] is False  # nothing registered in the 41 days before
+    # a department's staff have dashboard.read but no dispute.read: no mediation rows in their list
+    dept = world.account(f"news_street_{tag}", "department").api
+    d = dept.get("/api/v1/measures", params=dict(period, unit_id=street))
+    assert d.status_code == 200, d.text
+    codes = {i["code"] for i in d.json()["items"]}
+    assert "closure_rate" in codes and not any(c.startswith("mediation_") for c in codes)
 
 
 def test_rollup_matches_a_rebuild(world, server):

@@ -106,6 +106,10 @@ def test_schedule_on_the_first_generates_last_month(rep):
     assert "本月受理事件4件，办结1件，其中按期办结1件，按期办结率100.0%" in text
     assert "团城山街道" in text and "新下陆街道" in text  # by child unit
     assert "热线" in text  # by channel
+    # names, never codes: the category's name, the channel as the app names it
+    cat_name = w.admin.api.get("/api/v1/categories").json()["items"]
+    assert any(c["name"] in text for c in cat_name if c["name"].startswith("实时测试"))
+    assert not [code for code in RAW_CODES if code in text], text
     assert "五、考核指标" in text and "考核指标暂无法计算" not in text
 
     x = leader.get(county["files"]["xlsx"]["url"])
@@ -127,6 +131,11 @@ def test_schedule_on_the_first_generates_last_month(rep):
     assert len(reports_of(leader, w.units["county"])) == 3
 
 
+# codes a table cell must never print: the channels, the case states (the app's names stand in their place)
+RAW_CODES = ["hotline", "walk_in", "patrol", "open311", "video_alarm", "registered", "dispatched", "in_progress",
+             "awaiting_verification", "closed", "rejected", "merged"]
+
+
 def test_on_demand_report_and_its_progress(rep):
     s, w, clock = rep
     d = w.accounts["dispatcher"].api
@@ -138,6 +147,26 @@ def test_on_demand_report_and_its_progress(rep):
     assert done
     text = pdf_text(d.get(f"/api/v1/reports/{rid}/pdf").content)
     assert "团城山街道" in text and "本月受理事件0件" in text
+    # December: a walk-in and a hotline case, one closed at once; the report's tables name the channels
+    # as the app does (来访, 热线), the category by its name; no code in any cell
+    cat = category(w.admin.api)
+    walk = d.post("/api/v1/cases", json={"channel": "walk_in", "category_id": cat, "description": "来访反映路灯不亮",
+                                         "unit_id": w.units["grid_a"]})
+    assert walk.status_code == 201, walk.text
+    act(d, new_case(d, cat, w.units["grid_a"]), "close", note="已电话答复")
+    r = d.post("/api/v1/reports", json={"unit_id": w.units["street_a"]})
+    assert r.status_code == 202, r.text
+    assert wait_for(lambda: d.get(f"/api/v1/reports/{rid}").json()["status"] == "done")
+    text = pdf_text(d.get(f"/api/v1/reports/{rid}/pdf").content)
+    assert "本月受理事件2件" in text
+    assert "来访" in text and "热线" in text
+    name = next(c["name"] for c in w.admin.api.get("/api/v1/categories").json()["items"] if c["id"] == cat)
+    assert name in text
+    assert not [code for code in RAW_CODES if code in text], text
+    # the case export (the table of cases) names the channel and the state too
+    rows = sheet_rows(d.get("/api/v1/cases/export", params={"format": "xlsx", "q": "来访反映路灯不亮"}))
+    assert rows[0][1:4] == ["渠道", "事项分类", "状态"]
+    assert rows[1][1:4] == ["来访", name, "已立案"], rows[1]
     # asking again for last month starts the scheduled one over, same row
     again = d.post("/api/v1/reports", json={"unit_id": w.units["street_a"], "period": "2026-11"})
     assert again.status_code == 202
@@ -145,7 +174,7 @@ def test_on_demand_report_and_its_progress(rep):
     one = d.get(f"/api/v1/reports/{again.json()['id']}").json()
     assert one["origin"] == "request" and one["period"] == "2026-11"
     audit = s.sql("SELECT COUNT(*) FROM audit_log WHERE action = 'report.request'")
-    assert int(audit[0][0]) == 2
+    assert int(audit[0][0]) == 3  # this month twice, last month once
 
 
 def test_bad_requests(rep):

@@ -623,10 +623,12 @@ static int export_row(void *ctx, const gg_case_t *k, gg_error_t *err)
                         : full              ? k->reporter_phone
                         : k->reporter_phone ? gg_mask_phone(x->a, k->reporter_phone)
                                             : "";
+    /* names, not codes: the sheet is read by people (the app's names for channels and states) */
+    int state = gg_case_state_parse(k->state);
     const char *cells[] = {k->number,
-                           k->channel,
+                           gg_case_channel_zh(k->channel),
                            k->category_name,
-                           k->state,
+                           state >= 0 ? gg_case_state_zh(state) : k->state,
                            k->unit_name,
                            k->owner_unit_name,
                            k->handler_unit_name ? k->handler_unit_name : "",

@@ -99,6 +99,7 @@ static int measures_respond(gg_write_t *w, gg_error_t *err)
         gg_jw_kstr(j, "name_en", m->name_en);
         gg_jw_kstr(j, "unit_kind", m->unit_kind);
         gg_jw_kbool(j, "base_data", m->base_data);
+        gg_jw_kstr(j, "group", m->group);
         write_value(j, m);
         gg_jw_key(j, "formula");
         gg_jw_obj(j);

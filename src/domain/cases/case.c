@@ -449,10 +449,21 @@ int gg_case_state_open(const char *state)
            strcmp(state, "rejected") && strcmp(state, "merged");
 }
 
+/* the codes and the names of web/src/locales/cases.zh-CN.js (cases.channels) */
+static const char *const channels[][2] = {{"app", "居民随手拍"},   {"hotline", "热线"},
+                                          {"patrol", "网格巡查"},  {"walk_in", "来访"},
+                                          {"open311", "开放接口"}, {"video_alarm", "视频告警"}};
+
 int gg_case_channel_valid(const char *channel)
 {
-    static const char *const channels[] = {"app", "hotline", "patrol", "walk_in", "open311", "video_alarm"};
     for (size_t i = 0; channel && i < sizeof channels / sizeof channels[0]; i++)
-        if (!strcmp(channels[i], channel)) return 1;
+        if (!strcmp(channels[i][0], channel)) return 1;
     return 0;
+}
+
+const char *gg_case_channel_zh(const char *channel)
+{
+    for (size_t i = 0; channel && i < sizeof channels / sizeof channels[0]; i++)
+        if (!strcmp(channels[i][0], channel)) return channels[i][1];
+    return channel ? channel : "";
 }

@@ -173,5 +173,8 @@ int gg_case_state_valid(const char *state);
 /* 1 for a state whose case is still open (not closed, rated, rejected, merged). */
 int gg_case_state_open(const char *state);
 int gg_case_channel_valid(const char *channel);
+/* The channel's Chinese name as the web app shows it (居民随手拍, 热线 …; the code itself when unknown): for
+ * the printed and exported tables (reports, the case export). */
+const char *gg_case_channel_zh(const char *channel);
 
 #endif

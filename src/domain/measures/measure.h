@@ -4,8 +4,8 @@
  * (响应率, 解决率, 满意率), 有效上报率, 平均处置时长 (working hours), patrol activity and the 随手办 share,
  * from the daily rollups (domain/measures/rollup.h: a handful of rows per unit and day, never the case
  * table); 人户分离率 and the special-group counts from the base data (domain/people/stats.h); the open-case
- * gauge (case_load).  Mediation measures join the list from domain/mediation (the place is marked in
- * measure.c).
+ * gauge (case_load); 调解成功率 and 协议履行率 from domain/mediation/measures.h (its rollup), listed only
+ * when the caller has dispute.read over the unit.
  *
  * Contract
  *  - Scope: dashboard.read over u (the caller loads u; gg_measure_unit does it with the 404 outside).
@@ -33,10 +33,13 @@ typedef struct gg_measure {
     double value;          /* percent as 0..100 rounded to 1 decimal (half up), hours to 1 decimal */
     int64_t numerator, denominator;
     const char *formula_zh, *formula_en;
-    int base_data; /* 1: from the base data now, not from the period (previous period: no value) */
+    int base_data;     /* 1: from the base data now, not from the period (previous period: no value) */
+    const char *group; /* "cases" (the rollups), "gauge" (open cases now), "base" (base data now),
+                          "mediation" (the disputes: only for a caller with dispute.read over the unit) */
 } gg_measure_t;
 
-/* Every measure, in the order of docs/measures.md; *out in a. */
+/* Every measure, in the order of docs/measures.md (the mediation ones only with dispute.read over u: the
+ * same caller and unit always give the same list); *out in a. */
 int gg_measures_compute(gg_db_conn_t *c, gg_arena_t *a, const gg_auth_t *auth, const gg_unit_t *u,
                         const char *from_day, const char *to_day, gg_measure_t **out, int *n,
                         gg_error_t *err);

@@ -140,11 +140,18 @@ int gg_mediation_counts(gg_op_t *op, int64_t unit_id, const char *from, const ch
     memset(out, 0, sizeof *out);
     gg_unit_t u;
     if (gg_unit_get_scoped(op->c, op->arena, op->auth, GG_P_DISPUTE_READ, unit_id, &u, err) < 0) return -1;
+    return gg_mediation_counts_of(op->c, u.id, from, to, out, err);
+}
+
+int gg_mediation_counts_of(gg_db_conn_t *c, int64_t unit_id, const char *from, const char *to,
+                           gg_med_counts_t *out, gg_error_t *err)
+{
+    memset(out, 0, sizeof *out);
     gg_db_res_t *r;
     ranges_t p;
     period(from, to, &p);
-    if (gg_db_query(op->c, "SELECT " SUMS " FROM mediation_rollup WHERE " PERIOD("unit_id = $1", "day"),
-                    GG_ARGS(GG_I64(u.id), PERIOD_ARGS(p)), &r, err) < 0)
+    if (gg_db_query(c, "SELECT " SUMS " FROM mediation_rollup WHERE " PERIOD("unit_id = $1", "day"),
+                    GG_ARGS(GG_I64(unit_id), PERIOD_ARGS(p)), &r, err) < 0)
         return -1;
     int step = gg_db_next(r, err);
     if (step == 1) read_counts(r, 0, out);

@@ -41,6 +41,10 @@ typedef struct gg_med_row {
 /* The counts of unit_id's subtree over [from, to] (YYYY-MM-DD registration days, inclusive). */
 int gg_mediation_counts(gg_op_t *op, int64_t unit_id, const char *from, const char *to, gg_med_counts_t *out,
                         gg_error_t *err);
+/* The same counts without a permission check, for a caller that has already checked its own (the general
+ * measures, domain/measures/measure.c: dashboard.read over the unit; aggregate counts only). */
+int gg_mediation_counts_of(gg_db_conn_t *c, int64_t unit_id, const char *from, const char *to,
+                           gg_med_counts_t *out, gg_error_t *err);
 /* by: "type" | "child" | "mediator". */
 int gg_mediation_breakdown(gg_op_t *op, int64_t unit_id, const char *from, const char *to, const char *by,
                            gg_med_breakdown_t **rows, int *n, gg_error_t *err);

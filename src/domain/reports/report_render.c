@@ -12,6 +12,7 @@
 #include "auth/roles.h"
 #include "core/log.h"
 #include "core/pdf.h"
+#include "domain/cases/case.h"
 #include "domain/measures/measure.h"
 #include "domain/tree/unit.h"
 #include "domain/reports/report.h"
@@ -37,16 +38,6 @@ static void read_counts(gg_db_res_t *r, int col, gg_report_row_t *o)
     o->overdue_open = gg_db_i64(r, col + 3);
 }
 
-static const char *channel_zh(const char *code)
-{
-    static const char *const names[][2] = {{"app", "居民上报"},     {"hotline", "热线"},
-                                           {"patrol", "网格巡查"},  {"walk_in", "来访"},
-                                           {"open311", "开放接口"}, {"video_alarm", "视频告警"}};
-    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
-        if (!strcmp(names[i][0], code)) return names[i][1];
-    return code;
-}
-
 /* Rows of a grouped query: name in column 0, the counts from column 1. */
 static int grouped(gg_db_conn_t *c, gg_arena_t *a, const char *sql, const gg_db_arg_t *args, int nargs,
                    int channel, gg_report_row_t **rows, int *n, gg_error_t *err)
@@ -62,7 +53,7 @@ static int grouped(gg_db_conn_t *c, gg_arena_t *a, const char *sql, const gg_db_
         read_counts(r, 1, &row);
         if (!row.reported && !row.closed && !row.overdue_open) continue;
         const char *name = gg_db_text(r, 0);
-        row.name = gg_strdup(a, channel ? channel_zh(name ? name : "") : (name ? name : ""));
+        row.name = gg_strdup(a, channel ? gg_case_channel_zh(name ? name : "") : (name ? name : ""));
         if (*n == cap) {
             gg_report_row_t *bigger = gg_alloc(a, sizeof *out * (size_t)cap * 2);
             memcpy(bigger, out, sizeof *out * (size_t)cap);

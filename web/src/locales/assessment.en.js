@@ -43,7 +43,7 @@ export default {
     grade: 'Grade',
     capped: 'Capped',
     capReason: 'A hard indicator failed, grade capped at {cap}: {tasks}',
-    pending: '{n} not approved yet',
+    pending: '{n} not counted yet (to enter or to review)',
     previous: 'Previous',
     delta: 'Change',
     noPrevious: '—',

@@ -42,7 +42,7 @@ export default {
     grade: '等次',
     capped: '封顶',
     capReason: '硬指标未达标，等次封顶为 {cap}：{tasks}',
-    pending: '待审定 {n} 项',
+    pending: '{n} 项未计分（待填报或待审核）',
     previous: '上期',
     delta: '增减',
     noPrevious: '—',

@@ -15,6 +15,8 @@ export default {
     previousCol: 'Previous',
     now: 'now',
     hours: 'working hours',
+    mediation: 'Dispute mediation',
+    unit: 'Unit',
     children: 'Units below',
     reported: 'Reported',
     closed: 'Closed',

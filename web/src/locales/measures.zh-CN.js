@@ -15,6 +15,8 @@ export default {
     previousCol: '上期',
     now: '当前值',
     hours: '工作小时',
+    mediation: '矛盾纠纷调解',
+    unit: '单位',
     children: '下级单位',
     reported: '上报数',
     closed: '结案数',

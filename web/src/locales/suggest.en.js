@@ -19,6 +19,7 @@ export default {
     },
     nav: 'Dispatch suggestions',
     category: 'Suggested category:',
+    unit: 'Suggested unit:',
     hint: 'click to use; you decide',
   },
 }

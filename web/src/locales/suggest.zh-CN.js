@@ -19,6 +19,7 @@ export default {
     },
     nav: '智能派单',
     category: '建议分类：',
+    unit: '建议单位：',
     hint: '点击采用；由您决定',
   },
 }
