@@ -122,3 +122,15 @@ def test_bad_input_names_the_field(lw):
     assert resident.post("/api/v1/legal/appointments", json={"slot_id": slots[2], "topic": "x",
                                                              "visitor_name": "别人"}).status_code == 403
     expect_field(resident.get("/api/v1/legal/appointments"), 400, "counter_id")
+
+
+def test_counters_say_who_may_serve_them(lw):
+    """Every signed-in account lists the counters (a resident picks one); may_serve tells the web whether to
+    offer the desk's pages: the centre's staff at their unit, not a resident, not another street's desk."""
+    world, centre, counter, pro, slots = lw
+    def flag(api):
+        items = api.get("/api/v1/legal/counters").json()["items"]
+        return next(k["may_serve"] for k in items if k["id"] == counter)
+    assert flag(centre.api) is True
+    assert flag(world.accounts["resident"].api) is False
+    assert flag(world.account("street_b", "centre").api) is False

@@ -149,3 +149,30 @@ def test_bad_input_names_the_field(pw):
     assert world.accounts["mediator"].api.post("/api/v1/petitions", json={
         "unit_id": world.units["street_a"], "kind": "letter", "name": "x", "subject": "s",
         "content": "c"}).status_code == 404
+
+
+def test_listing_petitions_puts_each_revealed_identity_on_record(pw):
+    """A list shows the petition office the petitioners unmasked, as a detail does: one pii.read row per
+    petition listed, committed before the answer; a list without the identities (a mediator's) writes none."""
+    s, world = pw
+    first = register(world.petition.api, world, name="吴列表", id_number=None, phone="13300007777")
+    second = register(world.petition.api, world, name="郑列表", id_number=None, phone="13300008888")
+
+    def reads(pid, username):
+        return int(s.sql(f"SELECT count(*) FROM audit_log WHERE action = 'pii.read' AND object_type = 'petition' "
+                         f"AND object_id = '{pid}' AND username = '{username}'")[0][0])
+
+    petition_user = world.petition.username
+    before = {p["id"]: reads(p["id"], petition_user) for p in (first, second)}
+    r = world.petition.api.get("/api/v1/petitions", params={"limit": 2})
+    assert r.status_code == 200, r.text
+    listed = r.json()["items"]
+    assert [x["id"] for x in listed] == [second["id"], first["id"]]
+    assert [x["petitioner"]["name"] for x in listed] == ["郑列表", "吴列表"]
+    for p in (first, second):
+        assert reads(p["id"], petition_user) == before[p["id"]] + 1
+    # the mediator sees *** and leaves no pii.read row
+    mediator = world.accounts["mediator"]
+    r = mediator.api.get("/api/v1/petitions", params={"limit": 2})
+    assert r.status_code == 200 and "郑列表" not in r.text
+    assert reads(second["id"], mediator.username) == 0

@@ -42,6 +42,7 @@ static int counters_respond(gg_write_t *w, gg_error_t *err)
         gg_body_kref(jw, "unit", "id", rows[i].unit_id, "name", rows[i].unit_name);
         gg_jw_kint(jw, "professionals", rows[i].professionals);
         gg_jw_kint(jw, "waiting", rows[i].waiting);
+        gg_jw_kbool(jw, "may_serve", rows[i].may_serve);
         gg_jw_obj_end(jw);
     }
     gg_api_items_end(w->req, jw, n, 0, 0, -1);

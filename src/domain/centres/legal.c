@@ -65,7 +65,8 @@ int gg_legal_counters(const gg_op_t *op, int64_t unit_id, gg_legal_counter_t **r
             op->c,
             "SELECT k.id, k.unit_id, k.name, u.name, (SELECT count(*) FROM legal_professional p WHERE "
             "p.counter_id = k.id), (SELECT count(*) FROM legal_ticket t WHERE t.counter_id = k.id AND "
-            "t.day = $2 AND t.status = 'waiting') FROM legal_counter k JOIN unit u ON u.id = k.unit_id "
+            "t.day = $2 AND t.status = 'waiting'), u.path FROM legal_counter k JOIN unit u ON u.id = "
+            "k.unit_id "
             "WHERE ($1 = 0 OR k.unit_id = $1) ORDER BY u.path, k.id",
             GG_ARGS(GG_I64(unit_id), GG_TEXT(day)), &r, err) < 0)
         return -1;
@@ -80,6 +81,7 @@ int gg_legal_counters(const gg_op_t *op, int64_t unit_id, gg_legal_counter_t **r
         k->unit_name = opt(op->arena, r, 3);
         k->professionals = gg_db_i64(r, 4);
         k->waiting = gg_db_i64(r, 5);
+        k->may_serve = gg_auth_can(op->auth, GG_P_LEGAL_SERVE, gg_db_text(r, 6));
     }
     gg_db_res_free(r);
     return step < 0 ? -1 : 0;

@@ -15,6 +15,7 @@ typedef struct gg_legal_counter {
     int64_t id, unit_id;
     const char *name, *unit_name;
     int64_t professionals, waiting;
+    int may_serve; /* the caller holds legal.serve at the counter's unit (the web offers the desk's pages) */
 } gg_legal_counter_t;
 
 typedef struct gg_legal_pro {
