@@ -1,4 +1,5 @@
 // English.  Keys mirror zh-CN.js one to one.
+import legalEn from './legal.en.js'
 import commandEn from './command.en.js'
 import mediationEn from './mediation.en.js'
 import categoriesEn from './categories.en.js'
@@ -17,6 +18,8 @@ import offlineEn from './offline.en.js'
 import reportsEn from './reports.en.js'
 import suggestEn from './suggest.en.js'
 export default {
+  // legal services (legal.*.js)
+  ...legalEn,
   // the command centre (command.*.js)
   ...commandEn,
   // monthly reports and the table export button (reports.*.js)

@@ -1,6 +1,7 @@
 // Simplified Chinese — the default language of gridgov.
 // Keys mirror en.js one to one; vue-i18n treats { } @ | as syntax, so they are
 // avoided in the texts.
+import legalZh from './legal.zh-CN.js'
 import commandZh from './command.zh-CN.js'
 import mediationZh from './mediation.zh-CN.js'
 import categoriesZh from './categories.zh-CN.js'
@@ -19,6 +20,8 @@ import offlineZh from './offline.zh-CN.js'
 import reportsZh from './reports.zh-CN.js'
 import suggestZh from './suggest.zh-CN.js'
 export default {
+  // legal services (legal.*.js)
+  ...legalZh,
   // the command centre (command.*.js)
   ...commandZh,
   // monthly reports and the table export button (reports.*.js)
