@@ -1,14 +1,14 @@
 // 法律服务 as people use it (docs/centres.md "Legal services"): a resident on a 390×844 phone books a lawyer's
 // consultation at their street's counter — it shows in 我的预约 and the slot is no longer offered; a slot the
 // desk gave a walk-in in the meantime is refused with a plain Chinese sentence; the centre's desk sees the
-// resident's appointment and the menus show each page only to the role that may use it; the resident cancels
-// and the slot is free again.
+// resident's appointment, checks a walk-in in, and the menus show each page only to the role that may use it;
+// the resident cancels and the slot is free again.
 import { test, before, after } from 'node:test'
 import assert from 'node:assert/strict'
 import { launch, newPage, loginAsAdmin, skip, apiCall, ok, createSubtree, PHONE, DESKTOP, noHorizontalScroll, problems, screenshot } from './helpers.mjs'
 import { account, loginAs } from './caseSteps.mjs'
 
-let browser, admin, area, desk, resident, counter, slots, day
+let browser, admin, area, desk, resident, counter, slots, slotsPro, day
 
 /** YYYY-MM-DD of Beijing, n days from now. */
 function beijingDay(n) {
@@ -26,6 +26,7 @@ before(async () => {
   // the street's counter, a lawyer and three slots the day after tomorrow, as the desk publishes them
   counter = ok(await apiCall(admin, 'POST', '/api/v1/legal/counters', { unit_id: area.street.id, name: `幸福街道${area.tag}公共法律服务工作站` }))
   const pro = ok(await apiCall(admin, 'POST', '/api/v1/legal/professionals', { counter_id: counter.id, name: '陈律师', kind: 'lawyer', org: '湖北磁湖律师事务所' }))
+  slotsPro = pro.id
   day = beijingDay(2)
   slots = []
   for (const hm of ['09:00', '09:30', '10:00']) {
@@ -95,12 +96,23 @@ test('a resident books a consultation on a phone, a taken slot is refused in Chi
   assert.match(await own.innerText(), /居民本人（线上预约）/)
   assert.equal(await own.getAttribute('data-status'), 'booked')
   await cards.filter({ hasText: '刘海涛' }).waitFor()
+  // a walk-in whose slot begins in half an hour is checked in at the desk (签到 opens an hour before)
+  const iso = (ms) => `${new Date(ms).toISOString().slice(0, 19)}+00:00`
+  const soon = Date.now() + 30 * 60000
+  const soonSlot = ok(await apiCall(admin, 'POST', '/api/v1/legal/slots', { professional_id: slotsPro, starts_at: iso(soon), ends_at: iso(soon + 30 * 60000) }))
+  ok(await apiCall(deskPage, 'POST', '/api/v1/legal/appointments', { slot_id: soonSlot.id, topic: '借款合同纠纷', visitor_name: '王签到' }))
+  await deskPage.reload()
+  const walkIn = cards.filter({ hasText: '王签到' })
+  assert.equal(await own.getByTestId('legal-check-in').count(), 0, 'no 签到 two days ahead')
+  await walkIn.getByTestId('legal-check-in').click()
+  await walkIn.getByTestId('legal-attendance').getByText('已签到').waitFor()
+  assert.equal(await walkIn.getByTestId('legal-check-in').count(), 0)
   // the desk's menu offers the desk's page, not the resident's booking
   await deskPage.getByTestId('sidebar').getByRole('menuitem', { name: '法律服务', exact: true }).waitFor()
   assert.equal(await deskPage.getByTestId('sidebar').getByRole('menuitem', { name: '预约法律咨询' }).count(), 0)
-  // its slots tab shows both booked, the last one free
+  // its slots tab shows the three booked, the last of the first three free
   await deskPage.getByRole('tab', { name: '号源' }).click()
-  await deskPage.locator('[data-testid="legal-slot"][data-booked="true"]').nth(1).waitFor()
+  await deskPage.locator('[data-testid="legal-slot"][data-booked="true"]').nth(2).waitFor()
   assert.equal(await deskPage.locator('[data-testid="legal-slot"][data-booked="false"]').count(), 1)
   assert.deepEqual(await problems(deskPage), [])
   await deskPage.context().close()

@@ -31,8 +31,9 @@ typedef struct gg_legal_slot {
 } gg_legal_slot_t;
 
 typedef struct gg_legal_appt {
-    int64_t id, slot_id, account_id, matter_id, created_at, starts_at, ends_at, counter_id;
+    int64_t id, slot_id, account_id, matter_id, created_at, starts_at, ends_at, counter_id, checked_in_at;
     const char *visitor_name, *topic, *status, *professional_name, *professional_kind, *counter_name;
+    const char *attendance; /* NULL, "checked_in" or "no_show" (migration 0029) */
 } gg_legal_appt_t;
 
 typedef struct gg_legal_ticket {
@@ -61,6 +62,10 @@ int gg_legal_slots(const gg_op_t *op, int64_t counter_id, int64_t professional_i
 int gg_legal_book(const gg_op_t *op, int64_t slot_id, const char *topic, const char *visitor_name,
                   int64_t matter_id, int64_t *id, gg_error_t *err);
 int gg_legal_cancel(const gg_op_t *op, int64_t id, gg_error_t *err);
+/* The desk (legal.serve) records whether the visitor of a booked appointment came: "checked_in" (签到, from
+ * an hour before the slot on) or "no_show" (爽约, once the slot has begun); once only — 409
+ * wrong_state naming status otherwise, 400 too_early naming attendance before its time. */
+int gg_legal_attend(const gg_op_t *op, int64_t id, const char *attendance, gg_error_t *err);
 /* mine: the caller's own; else the appointments of counter_id (legal.serve) from from_ms on. */
 int gg_legal_appointments(const gg_op_t *op, int mine, int64_t counter_id, int64_t from_ms,
                           gg_legal_appt_t **rows, int *n, gg_error_t *err);

@@ -447,6 +447,8 @@ export default {
       legal_professional_create: 'Legal professional added',
       legal_book: 'Consultation booked',
       legal_cancel: 'Consultation cancelled',
+      legal_check_in: 'Consultation check-in',
+      legal_no_show: 'Consultation missed',
       legal_consultation: 'Consultation recorded',
       counselling_refer: 'Referred to counselling',
       counselling_update: 'Counselling record updated',

@@ -449,6 +449,8 @@ export default {
       legal_professional_create: '新增法律服务人员',
       legal_book: '预约法律咨询',
       legal_cancel: '取消法律咨询预约',
+      legal_check_in: '法律咨询签到',
+      legal_no_show: '法律咨询爽约',
       legal_consultation: '记录法律咨询',
       counselling_refer: '转介心理服务',
       counselling_update: '更新心理服务记录',

@@ -21,6 +21,8 @@ export const counterAppointments = (counterId) => api.get(withQuery('/api/v1/leg
 /** {slot_id, topic, visitor_name?}: without visitor_name the caller books for themselves. */
 export const book = (body, key = idempotencyKey()) => api.post('/api/v1/legal/appointments', body, { headers: { 'Idempotency-Key': key } })
 export const cancelAppointment = (id) => api.post(`/api/v1/legal/appointments/${seg(id)}/cancel`)
+/** attendance: checked_in (签到, from an hour before the slot) or no_show (爽约, once it began); the desk's. */
+export const recordAttendance = (id, attendance) => api.post(`/api/v1/legal/appointments/${seg(id)}/attendance`, { attendance })
 export const recordConsultation = (body) => api.post('/api/v1/legal/consultations', body)
 
 export const queue = (counterId) => api.get(`/api/v1/legal/counters/${seg(counterId)}/queue`)
