@@ -289,7 +289,7 @@ static int seed_once(const gg_op_t *op, const gg_op_t *resident, const gg_unit_t
     }
     /* one-window matters (the consultation one books a slot for the visitor) */
     gg_case_env_t env = {.cal = cal, .now = gg_now_ms()};
-    gg_op_t desk = *op;
+    gg_op_t desk = *op; /* gg_matter_create takes the op mutable (the case route's creation needs it) */
     for (int i = 0; i < (int)(sizeof MATTERS / sizeof *MATTERS); i++) {
         const demo_matter_t *m = &MATTERS[i];
         gg_matter_new_t in = {.unit_id = m->street && tcs_street ? tcs_street : county->id,
