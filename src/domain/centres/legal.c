@@ -65,9 +65,9 @@ int gg_legal_counters(const gg_op_t *op, int64_t unit_id, gg_legal_counter_t **r
             op->c,
             "SELECT k.id, k.unit_id, k.name, u.name, (SELECT count(*) FROM legal_professional p WHERE "
             "p.counter_id = k.id), (SELECT count(*) FROM legal_ticket t WHERE t.counter_id = k.id AND "
-            "t.day = $2 AND t.status = 'waiting'), u.path FROM legal_counter k JOIN unit u ON u.id = "
-            "k.unit_id "
-            "WHERE ($1 = 0 OR k.unit_id = $1) ORDER BY u.path, k.id",
+            "t.day = $2 AND t.status = 'waiting'), u.path "
+            "FROM legal_counter k JOIN unit u ON u.id = k.unit_id WHERE ($1 = 0 OR k.unit_id = $1) "
+            "ORDER BY u.path, k.id",
             GG_ARGS(GG_I64(unit_id), GG_TEXT(day)), &r, err) < 0)
         return -1;
     int cap = 64, step;

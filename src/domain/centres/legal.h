@@ -3,7 +3,8 @@
  * notaries, judges, legal advisers), their published slots (one booking each: a partial unique index on
  * legal_appointment (slot_id) WHERE status = 'booked' refuses a double booking in the database itself, on
  * SQLite and PostgreSQL), appointments (a resident's own — legal.book_own — or a desk booking for a walk-in —
- * legal.serve), the walk-in queue (a number per counter per day) and consultation records (legal.serve).
+ * legal.serve) and whether their visitor came (签到 / 爽约, legal.serve), the walk-in queue (a number per
+ * counter per day) and consultation records (legal.serve).
  * Counters, professionals and free slots are readable by every signed-in account (residents pick from them).
  */
 #ifndef GG_DOMAIN_CENTRES_LEGAL_H
