@@ -76,5 +76,7 @@ int gg_cli_open_app(const gg_config_t *cfg, gg_db_t **db, gg_keys_t *keys, gg_se
 int gg_cli_rollups_build(const gg_config_t *cfg, gg_db_t *db, int force, gg_error_t *err);
 #include "domain/cases/calendar.h"
 int gg_cli_rollups_with(gg_db_t *db, gg_calendar_t *cal, int force, gg_error_t *err);
+/* The working calendar as the database holds it, on cfg's office hours (cmd_demo_cases.c); NULL on error. */
+gg_calendar_t *gg_cli_calendar_load(const gg_config_t *cfg, gg_db_t *db, gg_error_t *err);
 
 #endif

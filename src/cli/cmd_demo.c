@@ -18,6 +18,7 @@
 #include "domain/demo_cases.h"
 #include "domain/reports/report_demo.h"
 #include "domain/mediation/mediation_demo.h"
+#include "domain/centres/centres_demo.h"
 #include "domain/suggest/suggest.h"
 #include "domain/tree/division.h"
 #include "domain/tree/unit.h"
@@ -189,6 +190,17 @@ int gg_cmd_demo(int argc, char **argv)
     double case_seconds = (double)(gg_mono_us() - t1) / 1e6;
     int64_t disputes = 0; /* the mediation area's demo (domain/mediation/mediation_demo.h) */
     if (rc == 0) rc = gg_mediation_demo(db, &keys, &disputes, &err);
+    /* the centres' legal services, matters and petitions; the slots of the next two weeks topped up on the
+     * working calendar every run (domain/centres/centres_demo.h) */
+    gg_centres_demo_stats_t cen = {0};
+    gg_calendar_t *cal = rc == 0 ? gg_cli_calendar_load(&cfg, db, &err) : NULL;
+    if (rc == 0 && !cal) rc = -1;
+    if (cal) {
+        gg_cal_snapshot_t *snap = gg_calendar_acquire(cal);
+        rc = gg_centres_demo(db, &keys, snap, &cen, &err);
+        gg_cal_snapshot_release(snap);
+        gg_calendar_free(cal);
+    }
     gg_arena_free(a);
     gg_db_close(db);
     if (sample) fclose(sample);
@@ -201,6 +213,12 @@ int gg_cmd_demo(int argc, char **argv)
                (long long)ds.inserted, (long long)st.grids, (long long)st.buildings, (long long)st.houses,
                (long long)st.households, (long long)st.residents, (long long)st.assignments, demo_seconds);
     if (!cst.already) gg_cli_demo_cases_print("demo", &cst, case_seconds);
+    if (!cen.already)
+        printf("demo: legal services: %lld counters, %lld professionals, %lld appointments; %lld one-window "
+               "matters, %lld petitions\n",
+               (long long)cen.counters, (long long)cen.professionals, (long long)cen.appointments,
+               (long long)cen.matters, (long long)cen.petitions);
+    printf("demo: %lld consultation slot(s) added for the next two weeks\n", (long long)cen.slots);
     printf("demo: %d account(s) created\n\n  Demo logins (password %s for all):\n", x.created, DEMO_PASSWORD);
     for (int i = 0; i < NACCOUNTS; i++)
         printf("    %-16s %-12s %s\n", demo_accounts[i].username, demo_accounts[i].role,

@@ -27,12 +27,8 @@ static void progress(void *ctx, int64_t done, int64_t total)
         fprintf(stderr, "\r\033[Kdemo-cases: %lld of %lld cases", (long long)done, (long long)total);
 }
 
-int gg_cli_demo_cases(const gg_config_t *cfg, gg_db_t *db, const gg_security_t *sec, const char *calendar_dir,
-                      gg_demo_cases_options_t *o, gg_demo_cases_stats_t *st, gg_error_t *err)
+gg_calendar_t *gg_cli_calendar_load(const gg_config_t *cfg, gg_db_t *db, gg_error_t *err)
 {
-    gg_calendar_import_stats_t cs;
-    /* the working calendar first: every deadline is computed on it (idempotent, local edits kept) */
-    if (gg_calendar_import(db, calendar_dir ? calendar_dir : DEFAULT_CALENDAR, &cs, err) < 0) return -1;
     gg_calendar_t *cal = gg_calendar_new();
     gg_db_conn_t *c;
     int rc = gg_db_acquire(db, &c, err);
@@ -40,6 +36,22 @@ int gg_cli_demo_cases(const gg_config_t *cfg, gg_db_t *db, const gg_security_t *
         rc = gg_calendar_reload(c, cal, &cfg->office_hours, err);
         gg_db_release(db, c);
     }
+    if (rc < 0) {
+        gg_calendar_free(cal);
+        return NULL;
+    }
+    return cal;
+}
+
+int gg_cli_demo_cases(const gg_config_t *cfg, gg_db_t *db, const gg_security_t *sec, const char *calendar_dir,
+                      gg_demo_cases_options_t *o, gg_demo_cases_stats_t *st, gg_error_t *err)
+{
+    gg_calendar_import_stats_t cs;
+    /* the working calendar first: every deadline is computed on it (idempotent, local edits kept) */
+    if (gg_calendar_import(db, calendar_dir ? calendar_dir : DEFAULT_CALENDAR, &cs, err) < 0) return -1;
+    gg_calendar_t *cal = gg_cli_calendar_load(cfg, db, err);
+    if (!cal) return -1;
+    int rc = 0;
     gg_cal_snapshot_t *snap = gg_calendar_acquire(cal);
     static int tty;
     tty = isatty(2);

@@ -1,6 +1,7 @@
 """`gridgov demo`: the five counties with grids, places and people, one account per
 role, idempotent, and what a demo user sees through the API is consistent; the map
 is drawn on the counties' real borders, every level tiling the one above."""
+import datetime
 import json
 import os
 import time
@@ -30,9 +31,12 @@ def test_demo_generates_a_consistent_idempotent_world(demo_world):
     # the session's demo world (conftest.py), generated once and shared with test_suggest.py
     out = s.demo_output
     assert "residents" in out and "grid_worker1" in out, out
+    centres = centre_rows(s)
     again = s.cli("demo", "--source", SOURCE, "--outlines", OUTLINES, "--scale", DEMO_SCALE,
                   "--seed", DEMO_SEED).stdout
     assert "nothing to do" in again and "0 account(s) created" in again
+    assert "0 consultation slot(s) added" in again and centre_rows(s) == centres, (centres, centre_rows(s))
+    check_the_centres(s)
     assert "chain intact" in s.cli("verify-audit").stdout
 
     # the county dispatcher sees 下陆区 with hundreds of grids and its people
@@ -78,6 +82,43 @@ def test_demo_generates_a_consistent_idempotent_world(demo_world):
 
     check_the_cases(s)
     check_the_map(s, login(s, "admin"), county["id"])
+
+
+CENTRE_TABLES = ("centre", "legal_counter", "legal_professional", "legal_slot", "legal_appointment", "matter",
+                 "petition", "counselling_referral", "audit_log")
+
+
+def centre_rows(s):
+    return {t: int(s.sql(f"SELECT COUNT(*) FROM {t}")[0][0]) for t in CENTRE_TABLES}
+
+
+def check_the_centres(s):
+    """The centres' demo (docs/centres.md): 下陆区's legal counters with free slots on working days only, the
+    resident's own appointment, the desk's, one-window matters and petitions the petition officer reads."""
+    r = login(s, "resident_demo")
+    counters = requests.get(s.url("/api/v1/legal/counters"), headers=r).json()["items"]
+    names = [k["name"] for k in counters]
+    assert "公共法律服务中心·法律咨询窗口" in names and "团城山街道公共法律服务工作站" in names, names
+    free = requests.get(s.url("/api/v1/legal/slots"), params={"free": 1}, headers=r).json()["items"]
+    assert free
+    # no slot on a day off of the working calendar
+    kinds = {}
+    for day, kind in s.sql("SELECT day, kind FROM calendar_day"):
+        kinds[day] = kind
+    for d in {x["starts_at"][:10] for x in free}:  # 09:00 local is the same date in UTC
+        weekday = datetime.date.fromisoformat(d).weekday() < 5
+        assert kinds.get(d) == "workday" or (weekday and kinds.get(d) != "holiday"), d
+    mine = requests.get(s.url("/api/v1/legal/appointments"), params={"mine": 1}, headers=r).json()["items"]
+    assert [a["status"] for a in mine] == ["booked"] and mine[0]["topic"].startswith("租房押金")
+    desk = login(s, "tcs_centre")
+    tcs = next(k for k in counters if k["name"] == "团城山街道公共法律服务工作站")
+    booked = requests.get(s.url("/api/v1/legal/appointments"), params={"counter_id": tcs["id"]}, headers=desk)
+    assert booked.status_code == 200 and len(booked.json()["items"]) >= 2, booked.text
+    matters = requests.get(s.url("/api/v1/matters"), headers=login(s, "xialu_centre")).json()["items"]
+    assert {m["route"] for m in matters} >= {"legal_aid", "consultation", "petition", "counselling"}
+    petitions = requests.get(s.url("/api/v1/petitions"), headers=login(s, "xialu_petition")).json()["items"]
+    assert len(petitions) >= 5 and {p["status"] for p in petitions} >= {"registered", "accepted", "replied"}
+    assert any(p["duplicate_of"] for p in petitions)
 
 
 STATES = ["reported", "accepted", "registered", "dispatched", "in_progress", "awaiting_verification", "suspended",

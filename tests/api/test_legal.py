@@ -122,3 +122,69 @@ def test_bad_input_names_the_field(lw):
     assert resident.post("/api/v1/legal/appointments", json={"slot_id": slots[2], "topic": "x",
                                                              "visitor_name": "别人"}).status_code == 403
     expect_field(resident.get("/api/v1/legal/appointments"), 400, "counter_id")
+
+
+def test_counters_say_who_may_serve_them(lw):
+    """Every signed-in account lists the counters (a resident picks one); may_serve tells the web whether to
+    offer the desk's pages: the centre's staff at their unit, not a resident, not another street's desk."""
+    world, centre, counter, pro, slots = lw
+    def flag(api):
+        items = api.get("/api/v1/legal/counters").json()["items"]
+        return next(k["may_serve"] for k in items if k["id"] == counter)
+    assert flag(centre.api) is True
+    assert flag(world.accounts["resident"].api) is False
+    assert flag(world.account("street_b", "centre").api) is False
+
+
+def test_the_desk_records_whether_the_visitor_came(lw):
+    """签到 from an hour before the slot, 爽约 once it began; once only; the desk's alone (the resident who booked
+    is refused, another resident sees nothing); the consultation record still ends a checked-in appointment."""
+    world, centre, counter, pro, slots = lw
+    api = centre.api
+    soon = datetime.datetime.now(datetime.timezone.utc) + datetime.timedelta(minutes=30)
+    r = api.post("/api/v1/legal/slots", json={"professional_id": pro, "starts_at": soon.isoformat(timespec="seconds"),
+                                              "ends_at": (soon + datetime.timedelta(minutes=30)).isoformat(timespec="seconds")})
+    assert r.status_code == 201, r.text
+    slot_soon = r.json()["id"]
+    resident = world.accounts["resident"].api
+    r = resident.post("/api/v1/legal/appointments", json={"slot_id": slot_soon, "topic": "借款合同纠纷"})
+    assert r.status_code == 201, r.text
+    aid = r.json()["id"]
+    # the one far ahead (slots[2], two days on) is too early for either
+    far = api.post("/api/v1/legal/appointments", json={"slot_id": slots[2], "topic": "咨询", "visitor_name": "丙"}).json()["id"]
+    expect_field(api.post(f"/api/v1/legal/appointments/{far}/attendance", json={"attendance": "checked_in"}), 400,
+                 "attendance", "too_early")
+    expect_field(api.post(f"/api/v1/legal/appointments/{aid}/attendance", json={"attendance": "no_show"}), 400,
+                 "attendance", "too_early")
+    expect_field(api.post(f"/api/v1/legal/appointments/{aid}/attendance", json={"attendance": "late"}), 400,
+                 "attendance")
+    assert resident.post(f"/api/v1/legal/appointments/{aid}/attendance",
+                         json={"attendance": "checked_in"}).status_code == 403
+    assert world.accounts["resident_street_b"].api.post(f"/api/v1/legal/appointments/{aid}/attendance",
+                                                        json={"attendance": "checked_in"}).status_code == 404
+    r = api.post(f"/api/v1/legal/appointments/{aid}/attendance", json={"attendance": "checked_in"})
+    assert r.status_code == 204, r.text
+    expect_field(api.post(f"/api/v1/legal/appointments/{aid}/attendance", json={"attendance": "checked_in"}), 409,
+                 "status", "wrong_state")
+    mine = {a["id"]: a for a in resident.get("/api/v1/legal/appointments", params={"mine": 1}).json()["items"]}
+    assert mine[aid]["attendance"] == "checked_in" and mine[aid]["checked_in_at"] and mine[aid]["status"] == "booked"
+    r = api.post("/api/v1/legal/consultations", json={"counter_id": counter, "professional_id": pro, "appointment_id": aid,
+                                                      "question": "借款未还", "advice": "可起诉"})
+    assert r.status_code == 201, r.text
+    listed = {a["id"]: a for a in api.get("/api/v1/legal/appointments", params={"counter_id": counter}).json()["items"]}
+    assert listed[aid]["status"] == "done" and listed[far]["attendance"] is None
+    # a done appointment takes no attendance any more
+    expect_field(api.post(f"/api/v1/legal/appointments/{aid}/attendance", json={"attendance": "no_show"}), 409,
+                 "status", "wrong_state")
+    # 爽约 once the slot has begun (moved into the past behind the server's back: a booking needs a future slot)
+    later = soon + datetime.timedelta(hours=2)
+    r = api.post("/api/v1/legal/slots", json={"professional_id": pro, "starts_at": later.isoformat(timespec="seconds"),
+                                              "ends_at": (later + datetime.timedelta(minutes=30)).isoformat(timespec="seconds")})
+    missed = api.post("/api/v1/legal/appointments", json={"slot_id": r.json()["id"], "topic": "咨询",
+                                                          "visitor_name": "丁"}).json()["id"]
+    world.server.sql(f"UPDATE legal_slot SET starts_at = starts_at - 3 * 3600000, ends_at = ends_at - 3 * 3600000 "
+                     f"WHERE id = {r.json()['id']}")
+    r = api.post(f"/api/v1/legal/appointments/{missed}/attendance", json={"attendance": "no_show"})
+    assert r.status_code == 204, r.text
+    rows = world.server.sql(f"SELECT attendance, checked_in_at FROM legal_appointment WHERE id = {missed}")
+    assert rows[0][0] == "no_show" and rows[0][1] in (None, "")

@@ -166,3 +166,29 @@ def test_actions_offered_follow_the_state_and_the_role(pw):
     assert r.json()["actions"] == ["review", "close"]
     r = api.post(f"/api/v1/petitions/{p['id']}/close", json={})
     assert r.json()["status"] == "closed" and r.json()["actions"] == []
+
+
+def test_listing_petitions_puts_each_revealed_identity_on_record(pw):
+    """A list shows the petition office the petitioners unmasked, as a detail does: one pii.read row per
+    petition listed, committed before the answer; a list without the identities (a mediator's) writes none."""
+    first = register(world.petition.api, world, name="吴列表", id_number=None, phone="13300007777")
+    second = register(world.petition.api, world, name="郑列表", id_number=None, phone="13300008888")
+
+    def reads(pid, username):
+        return int(s.sql(f"SELECT count(*) FROM audit_log WHERE action = 'pii.read' AND object_type = 'petition' "
+                         f"AND object_id = '{pid}' AND username = '{username}'")[0][0])
+
+    petition_user = world.petition.username
+    before = {p["id"]: reads(p["id"], petition_user) for p in (first, second)}
+    r = world.petition.api.get("/api/v1/petitions", params={"limit": 2})
+    assert r.status_code == 200, r.text
+    listed = r.json()["items"]
+    assert [x["id"] for x in listed] == [second["id"], first["id"]]
+    assert [x["petitioner"]["name"] for x in listed] == ["郑列表", "吴列表"]
+    for p in (first, second):
+        assert reads(p["id"], petition_user) == before[p["id"]] + 1
+    # the mediator sees *** and leaves no pii.read row
+    mediator = world.accounts["mediator"]
+    r = mediator.api.get("/api/v1/petitions", params={"limit": 2})
+    assert r.status_code == 200 and "郑列表" not in r.text
+    assert reads(second["id"], mediator.username) == 0

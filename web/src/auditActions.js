@@ -128,6 +128,8 @@ export const ACTIONS = [
   'legal.professional_create',
   'legal.book',
   'legal.cancel',
+  'legal.check_in',
+  'legal.no_show',
   'legal.consultation',
   'counselling.refer',
   'counselling.update',

@@ -1,7 +1,7 @@
 // menu.js — the left menu.  An item shows when the user holds its permission
 // (any of them, for an array); the server enforces the same rule on the API.
 // Pages added later append an entry here and a route in router.js.
-import { House, User, Document, OfficeBuilding, MapLocation, UserFilled, School, Postcard, Files, Collection, Calendar, Tickets, Camera, Phone, Memo, Key, Connection, Grid, DataBoard, DataAnalysis, TrendCharts, ChatDotRound, Avatar , MagicStick, Trophy, EditPen, Notebook, Message, Sunny, Search } from '@element-plus/icons-vue'
+import { House, User, Document, OfficeBuilding, MapLocation, UserFilled, School, Postcard, Files, Collection, Calendar, Tickets, Camera, Phone, Memo, Key, Connection, Grid, DataBoard, DataAnalysis, TrendCharts, ChatDotRound, Avatar, MagicStick, Trophy, EditPen, Notebook, Message, Sunny, Search, Suitcase, Reading } from '@element-plus/icons-vue'
 
 export const menuItems = [
   { route: 'home', label: 'nav.home', icon: House },
@@ -19,6 +19,8 @@ export const menuItems = [
   { route: 'counselling', label: 'centres.navCounselling', icon: Sunny, permission: 'counsel.manage' },
   { route: 'screening', label: 'centres.navScreening', icon: Search, permission: ['case.report', 'dispute.read'] },
   { route: 'mediators', label: 'mediation.navRoster', icon: Avatar, permission: 'dispute.read' },
+  { route: 'legal', label: 'legal.nav', icon: Suitcase, permission: 'legal.serve' },
+  { route: 'legal-book', label: 'legal.navBook', icon: Reading, permission: 'legal.book_own' },
   { route: 'assessment', label: 'assessment.nav', icon: Trophy, permission: ['assess.manage', 'assess.score', 'dashboard.read'] },
   { route: 'units', label: 'nav.units', icon: OfficeBuilding, permission: 'unit.read' },
   { route: 'grid-map', label: 'nav.gridMap', icon: MapLocation, permission: 'unit.read' },

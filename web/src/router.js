@@ -38,6 +38,13 @@ const routes = [
     component: () => import('./views/CommandView.vue'),
     meta: { title: 'command.wall', permission: 'dashboard.read' },
   },
+  // A legal-service counter's queue screen in the hall: full screen, no menus, refreshing itself.
+  {
+    path: '/legal/screen/:id(\\d+)',
+    name: 'legal-screen',
+    component: () => import('./views/LegalScreenView.vue'),
+    meta: { title: 'legal.tabs.queue', permission: 'legal.serve' },
+  },
   {
     path: '/password',
     name: 'password',
@@ -231,6 +238,16 @@ const routes = [
         name: 'screening',
         component: () => import('./views/ScreeningView.vue'),
         meta: { title: 'centres.screening.title', permission: ['case.report', 'dispute.read'] },
+      },
+      // Legal services (docs/centres.md): the counters' desk, and a resident's booking page.
+        path: 'legal',
+        name: 'legal',
+        component: () => import('./views/LegalView.vue'),
+        meta: { title: 'legal.title', permission: 'legal.serve' },
+        path: 'legal/book',
+        name: 'legal-book',
+        component: () => import('./views/LegalBookView.vue'),
+        meta: { title: 'legal.book.title', permission: 'legal.book_own' },
       },
       {
         path: 'calendar',

@@ -1,7 +1,7 @@
 /*
  * legal.c — /api/v1/legal/…: counters, professionals, slots, appointments (a resident's own or a desk
- * booking), the walk-in queue and consultation records (domain/centres/legal.h).  A second booking of a slot
- * is refused by the database: 409 naming slot_id, reason slot_taken.
+ * booking, whether its visitor came), the walk-in queue and consultation records (domain/centres/legal.h).  A
+ * second booking of a slot is refused by the database: 409 naming slot_id, reason slot_taken.
  */
 #include <string.h>
 
@@ -42,6 +42,7 @@ static int counters_respond(gg_write_t *w, gg_error_t *err)
         gg_body_kref(jw, "unit", "id", rows[i].unit_id, "name", rows[i].unit_name);
         gg_jw_kint(jw, "professionals", rows[i].professionals);
         gg_jw_kint(jw, "waiting", rows[i].waiting);
+        gg_jw_kbool(jw, "may_serve", rows[i].may_serve);
         gg_jw_obj_end(jw);
     }
     gg_api_items_end(w->req, jw, n, 0, 0, -1);
@@ -203,6 +204,8 @@ static void write_appt(gg_jw_t *jw, const gg_legal_appt_t *x)
     gg_jw_kstr(jw, "status", x->status);
     gg_jw_kstr(jw, "topic", x->topic);
     gg_jw_kstr(jw, "visitor_name", x->visitor_name);
+    gg_jw_kstr(jw, "attendance", x->attendance);
+    gg_jw_ktime(jw, "checked_in_at", x->checked_in_at);
     gg_jw_kbool(jw, "own", x->account_id != 0);
     gg_jw_ktime(jw, "starts_at", x->starts_at);
     gg_jw_ktime(jw, "ends_at", x->ends_at);
@@ -274,6 +277,16 @@ static int cancel_run(gg_write_t *w, gg_error_t *err)
 }
 
 static const gg_write_op_t APPT_CANCEL = {.path_ids = {"id"}, .body_optional = 1, .run = cancel_run};
+
+static const gg_field_t attend_fields[] = {{"attendance", GG_F_STR, 1, 1, 16, 0}};
+
+static int attend_run(gg_write_t *w, gg_error_t *err)
+{
+    return gg_legal_attend(&w->op, w->id, gg_strdup(w->op.arena, gg_json_str(w->body, "attendance")), err);
+}
+
+static const gg_write_op_t APPT_ATTEND = {
+    .path_ids = {"id"}, .fields = GG_FIELDS(attend_fields), .run = attend_run};
 
 /* ---- the walk-in queue ---- */
 
@@ -386,6 +399,7 @@ static const gg_api_route_t routes[] = {
     GG_WRITE_ROUTE("GET", "/api/v1/legal/appointments", APPT_LIST),
     GG_WRITE_ROUTE("POST", "/api/v1/legal/appointments", APPT_BOOK),
     GG_WRITE_ROUTE("POST", "/api/v1/legal/appointments/{id}/cancel", APPT_CANCEL),
+    GG_WRITE_ROUTE("POST", "/api/v1/legal/appointments/{id}/attendance", APPT_ATTEND),
     GG_WRITE_ROUTE("POST", "/api/v1/legal/consultations", CONSULT_CREATE),
 };
 

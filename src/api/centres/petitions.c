@@ -76,6 +76,38 @@ static void write_petition(gg_jw_t *w, const gg_petition_t *p)
 
 /* ---- GET /petitions ---- */
 
+/* The petitioners' identities about to leave unmasked go on record first, one pii.read row per petition in
+ * one transaction committed before the answer (api/write.h step 7) — a list reveals them as a detail does. */
+typedef struct identities {
+    gg_write_t *w;
+    const gg_petition_t *rows;
+    int n;
+} identities_t;
+
+static int identities_tx(gg_db_conn_t *c, void *ctx, gg_error_t *err)
+{
+    identities_t *x = ctx;
+    for (int i = 0; i < x->n; i++) {
+        if (!x->rows[i].ident_visible) continue;
+        gg_audit_entry_t e = {.action = "pii.read",
+                              .object_type = "petition",
+                              .object_id = gg_sprintf(x->w->op.arena, "%lld", (long long)x->rows[i].id),
+                              .unit_id = x->rows[i].unit_id,
+                              .detail_json = "{\"fields\":[\"name\",\"id_number\",\"phone\"]}"};
+        if (gg_audit_append(c, &x->w->op.actor, &e, err) < 0) return -1;
+    }
+    return 0;
+}
+
+static int audit_identities(gg_write_t *w, const gg_petition_t *rows, int n, gg_error_t *err)
+{
+    int any = 0;
+    for (int i = 0; i < n && !any; i++)
+        any = rows[i].ident_visible;
+    identities_t x = {.w = w, .rows = rows, .n = n};
+    return any ? gg_db_tx(w->op.c, identities_tx, &x, err) : 0;
+}
+
 typedef struct list_state {
     gg_petition_filter_t f;
     int64_t limit, after, unit_id, overdue, dup;
@@ -107,7 +139,8 @@ static int list_respond(gg_write_t *w, gg_error_t *err)
     list_state_t *s = w->state;
     gg_petition_t *rows;
     int n;
-    if (gg_petition_list(&w->op, &s->f, &rows, &n, err) < 0) return -1;
+    if (gg_petition_list(&w->op, &s->f, &rows, &n, err) < 0 || audit_identities(w, rows, n, err) < 0)
+        return -1;
     gg_jw_t *jw = gg_api_items(w->req, w->status);
     for (int i = 0; i < n; i++)
         write_petition(jw, &rows[i]);
@@ -123,15 +156,7 @@ static const gg_write_op_t PETITION_LIST = {
 static int petition_respond(gg_write_t *w, gg_error_t *err)
 {
     gg_petition_t p;
-    if (gg_petition_get(&w->op, w->result, &p, err) < 0) return -1;
-    if (p.ident_visible) { /* the identity leaves unmasked: on record first (api/write.h step 7) */
-        gg_audit_entry_t e = {.action = "pii.read",
-                              .object_type = "petition",
-                              .object_id = gg_sprintf(w->op.arena, "%lld", (long long)p.id),
-                              .unit_id = p.unit_id,
-                              .detail_json = "{\"fields\":[\"name\",\"id_number\",\"phone\"]}"};
-        if (gg_audit_alone(w->op.c, &w->op.actor, &e, err) < 0) return -1;
-    }
+    if (gg_petition_get(&w->op, w->result, &p, err) < 0 || audit_identities(w, &p, 1, err) < 0) return -1;
     write_petition(gg_api_json(w->req, w->status), &p);
     return 0;
 }

@@ -65,8 +65,9 @@ int gg_legal_counters(const gg_op_t *op, int64_t unit_id, gg_legal_counter_t **r
             op->c,
             "SELECT k.id, k.unit_id, k.name, u.name, (SELECT count(*) FROM legal_professional p WHERE "
             "p.counter_id = k.id), (SELECT count(*) FROM legal_ticket t WHERE t.counter_id = k.id AND "
-            "t.day = $2 AND t.status = 'waiting') FROM legal_counter k JOIN unit u ON u.id = k.unit_id "
-            "WHERE ($1 = 0 OR k.unit_id = $1) ORDER BY u.path, k.id",
+            "t.day = $2 AND t.status = 'waiting'), u.path "
+            "FROM legal_counter k JOIN unit u ON u.id = k.unit_id WHERE ($1 = 0 OR k.unit_id = $1) "
+            "ORDER BY u.path, k.id",
             GG_ARGS(GG_I64(unit_id), GG_TEXT(day)), &r, err) < 0)
         return -1;
     int cap = 64, step;
@@ -80,6 +81,7 @@ int gg_legal_counters(const gg_op_t *op, int64_t unit_id, gg_legal_counter_t **r
         k->unit_name = opt(op->arena, r, 3);
         k->professionals = gg_db_i64(r, 4);
         k->waiting = gg_db_i64(r, 5);
+        k->may_serve = gg_auth_can(op->auth, GG_P_LEGAL_SERVE, gg_db_text(r, 6));
     }
     gg_db_res_free(r);
     return step < 0 ? -1 : 0;
@@ -269,38 +271,87 @@ int gg_legal_book(const gg_op_t *op, int64_t slot_id, const char *topic, const c
                            gg_sprintf(a, "{\"slot_id\":%lld}", (long long)slot_id), err);
 }
 
-int gg_legal_cancel(const gg_op_t *op, int64_t id, gg_error_t *err)
+/* A booked appointment the caller may act on (its resident, or legal.serve at its counter's unit when desk
+ * is 1 — then only that); 404 for what the caller may not see, 409 wrong_state when it is not booked. */
+typedef struct appt_row {
+    int64_t owner, starts_at, ends_at;
+    const char *status, *attendance;
+    gg_unit_t unit;
+} appt_row_t;
+
+static int booked_appt(const gg_op_t *op, int64_t id, int desk, appt_row_t *x, gg_error_t *err)
 {
     gg_db_res_t *r;
     if (gg_db_query(
             op->c,
-            "SELECT a.account_id, a.status, s.professional_id FROM legal_appointment a JOIN legal_slot s ON "
-            "s.id = a.slot_id WHERE a.id = $1",
+            "SELECT a.account_id, a.status, s.professional_id, s.starts_at, s.ends_at, a.attendance FROM "
+            "legal_appointment a JOIN legal_slot s ON s.id = a.slot_id WHERE a.id = $1",
             GG_ARGS(GG_I64(id)), &r, err) < 0)
         return -1;
     int found = gg_db_next(r, err);
-    int64_t owner = 0, pro = 0;
-    const char *status = NULL;
+    int64_t pro = 0;
     if (found == 1) {
-        owner = opt_i(r, 0);
-        status = opt(op->arena, r, 1);
+        x->owner = opt_i(r, 0);
+        x->status = opt(op->arena, r, 1);
         pro = gg_db_i64(r, 2);
+        x->starts_at = gg_db_i64(r, 3);
+        x->ends_at = gg_db_i64(r, 4);
+        x->attendance = opt(op->arena, r, 5);
     }
     gg_db_res_free(r);
     if (found < 0) return -1;
-    gg_unit_t u;
-    if (found && pro_unit(op, pro, "id", &u, err) < 0) return -1;
-    if (!found || (owner != op->actor.account_id && !gg_auth_can(op->auth, GG_P_LEGAL_SERVE, u.path)))
+    if (found && pro_unit(op, pro, "id", &x->unit, err) < 0) return -1;
+    int serve = found && gg_auth_can(op->auth, GG_P_LEGAL_SERVE, x->unit.path);
+    if (!found || (!serve && (desk || x->owner != op->actor.account_id))) {
+        if (found && desk && x->owner == op->actor.account_id) {
+            gg_err_forbidden(err, "only the centre's staff record whether the visitor came");
+            return gg_error_reason(err, "forbidden");
+        }
         return gg_err_not_found(err, "there is no appointment %lld", (long long)id);
-    if (strcmp(status, "booked")) {
-        gg_error_set(err, 409, "wrong_state", "status", "the appointment is %s", status);
+    }
+    if (strcmp(x->status, "booked")) {
+        gg_error_set(err, 409, "wrong_state", "status", "the appointment is %s", x->status);
         return gg_error_reason(err, "wrong_state");
     }
+    return 0;
+}
+
+int gg_legal_cancel(const gg_op_t *op, int64_t id, gg_error_t *err)
+{
+    appt_row_t x;
+    if (booked_appt(op, id, 0, &x, err) < 0) return -1;
     if (gg_db_exec(op->c,
                    "UPDATE legal_appointment SET status = 'cancelled', cancelled_at = $1 WHERE id = $2",
                    GG_ARGS(GG_I64(gg_now_ms()), GG_I64(id)), NULL, err) < 0)
         return -1;
-    return gg_centre_audit(op, "legal.cancel", "legal_appointment", id, u.id, NULL, err);
+    return gg_centre_audit(op, "legal.cancel", "legal_appointment", id, x.unit.id, NULL, err);
+}
+
+static const char *const ATTENDANCE[] = {"checked_in", "no_show", NULL};
+
+int gg_legal_attend(const gg_op_t *op, int64_t id, const char *attendance, gg_error_t *err)
+{
+    if (gg_choice_valid(attendance, ATTENDANCE, "attendance", err) < 0) return -1;
+    appt_row_t x;
+    if (booked_appt(op, id, 1, &x, err) < 0) return -1;
+    if (x.attendance) {
+        gg_error_set(err, 409, "wrong_state", "status", "the visit is already recorded as %s", x.attendance);
+        return gg_error_reason(err, "wrong_state");
+    }
+    int64_t now = gg_now_ms();
+    int checkin = !strcmp(attendance, "checked_in");
+    /* 签到 from an hour before the slot; 爽约 only once it has begun */
+    if (now < x.starts_at - (checkin ? 3600000LL : 0)) {
+        gg_err_invalid(err, "attendance",
+                       checkin ? "check-in opens an hour before the slot"
+                               : "a visitor misses a slot once it begins");
+        return gg_error_reason(err, "too_early");
+    }
+    if (gg_db_exec(op->c, "UPDATE legal_appointment SET attendance = $1, checked_in_at = $2 WHERE id = $3",
+                   GG_ARGS(GG_TEXT(attendance), checkin ? GG_I64(now) : GG_NULL, GG_I64(id)), NULL, err) < 0)
+        return -1;
+    return gg_centre_audit(op, checkin ? "legal.check_in" : "legal.no_show", "legal_appointment", id,
+                           x.unit.id, NULL, err);
 }
 
 int gg_legal_appointments(const gg_op_t *op, int mine, int64_t counter_id, int64_t from_ms,
@@ -315,7 +366,8 @@ int gg_legal_appointments(const gg_op_t *op, int mine, int64_t counter_id, int64
     if (gg_db_query(
             op->c,
             "SELECT a.id, a.slot_id, a.account_id, a.matter_id, a.created_at, s.starts_at, s.ends_at, k.id, "
-            "a.visitor_name, a.topic, a.status, p.name, p.kind, k.name FROM legal_appointment a "
+            "a.visitor_name, a.topic, a.status, p.name, p.kind, k.name, a.attendance, a.checked_in_at "
+            "FROM legal_appointment a "
             "JOIN legal_slot s ON s.id = a.slot_id JOIN legal_professional p ON p.id = s.professional_id "
             "JOIN legal_counter k ON k.id = p.counter_id WHERE s.starts_at >= $3 AND "
             "(($1 = 1 AND a.account_id = $2) OR ($1 = 0 AND k.id = $4)) ORDER BY s.starts_at, a.id LIMIT 500",
@@ -341,6 +393,8 @@ int gg_legal_appointments(const gg_op_t *op, int mine, int64_t counter_id, int64
         x->professional_name = opt(op->arena, r, 11);
         x->professional_kind = opt(op->arena, r, 12);
         x->counter_name = opt(op->arena, r, 13);
+        x->attendance = opt(op->arena, r, 14);
+        x->checked_in_at = opt_i(r, 15);
     }
     gg_db_res_free(r);
     return step < 0 ? -1 : 0;

@@ -3,7 +3,8 @@
  * notaries, judges, legal advisers), their published slots (one booking each: a partial unique index on
  * legal_appointment (slot_id) WHERE status = 'booked' refuses a double booking in the database itself, on
  * SQLite and PostgreSQL), appointments (a resident's own — legal.book_own — or a desk booking for a walk-in —
- * legal.serve), the walk-in queue (a number per counter per day) and consultation records (legal.serve).
+ * legal.serve) and whether their visitor came (签到 / 爽约, legal.serve), the walk-in queue (a number per
+ * counter per day) and consultation records (legal.serve).
  * Counters, professionals and free slots are readable by every signed-in account (residents pick from them).
  */
 #ifndef GG_DOMAIN_CENTRES_LEGAL_H
@@ -15,6 +16,7 @@ typedef struct gg_legal_counter {
     int64_t id, unit_id;
     const char *name, *unit_name;
     int64_t professionals, waiting;
+    int may_serve; /* the caller holds legal.serve at the counter's unit (the web offers the desk's pages) */
 } gg_legal_counter_t;
 
 typedef struct gg_legal_pro {
@@ -30,8 +32,9 @@ typedef struct gg_legal_slot {
 } gg_legal_slot_t;
 
 typedef struct gg_legal_appt {
-    int64_t id, slot_id, account_id, matter_id, created_at, starts_at, ends_at, counter_id;
+    int64_t id, slot_id, account_id, matter_id, created_at, starts_at, ends_at, counter_id, checked_in_at;
     const char *visitor_name, *topic, *status, *professional_name, *professional_kind, *counter_name;
+    const char *attendance; /* NULL, "checked_in" or "no_show" (migration 0029) */
 } gg_legal_appt_t;
 
 typedef struct gg_legal_ticket {
@@ -60,6 +63,10 @@ int gg_legal_slots(const gg_op_t *op, int64_t counter_id, int64_t professional_i
 int gg_legal_book(const gg_op_t *op, int64_t slot_id, const char *topic, const char *visitor_name,
                   int64_t matter_id, int64_t *id, gg_error_t *err);
 int gg_legal_cancel(const gg_op_t *op, int64_t id, gg_error_t *err);
+/* The desk (legal.serve) records whether the visitor of a booked appointment came: "checked_in" (签到, from
+ * an hour before the slot on) or "no_show" (爽约, once the slot has begun); once only — 409
+ * wrong_state naming status otherwise, 400 too_early naming attendance before its time. */
+int gg_legal_attend(const gg_op_t *op, int64_t id, const char *attendance, gg_error_t *err);
 /* mine: the caller's own; else the appointments of counter_id (legal.serve) from from_ms on. */
 int gg_legal_appointments(const gg_op_t *op, int mine, int64_t counter_id, int64_t from_ms,
                           gg_legal_appt_t **rows, int *n, gg_error_t *err);

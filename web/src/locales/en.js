@@ -1,4 +1,5 @@
 // English.  Keys mirror zh-CN.js one to one.
+import legalEn from './legal.en.js'
 import commandEn from './command.en.js'
 import mediationEn from './mediation.en.js'
 import categoriesEn from './categories.en.js'
@@ -20,6 +21,8 @@ import centresEn from './centres.en.js'
 export default {
   // the governance centres: one window, matters, petitions (centres.*.js)
   ...centresEn,
+  // legal services (legal.*.js)
+  ...legalEn,
   // the command centre (command.*.js)
   ...commandEn,
   // monthly reports and the table export button (reports.*.js)
@@ -447,6 +450,8 @@ export default {
       legal_professional_create: 'Legal professional added',
       legal_book: 'Consultation booked',
       legal_cancel: 'Consultation cancelled',
+      legal_check_in: 'Consultation check-in',
+      legal_no_show: 'Consultation missed',
       legal_consultation: 'Consultation recorded',
       counselling_refer: 'Referred to counselling',
       counselling_update: 'Counselling record updated',

@@ -1,6 +1,7 @@
 // Simplified Chinese — the default language of gridgov.
 // Keys mirror en.js one to one; vue-i18n treats { } @ | as syntax, so they are
 // avoided in the texts.
+import legalZh from './legal.zh-CN.js'
 import commandZh from './command.zh-CN.js'
 import mediationZh from './mediation.zh-CN.js'
 import categoriesZh from './categories.zh-CN.js'
@@ -22,6 +23,8 @@ import centresZh from './centres.zh-CN.js'
 export default {
   // the governance centres: one window, matters, petitions (centres.*.js)
   ...centresZh,
+  // legal services (legal.*.js)
+  ...legalZh,
   // the command centre (command.*.js)
   ...commandZh,
   // monthly reports and the table export button (reports.*.js)
@@ -449,6 +452,8 @@ export default {
       legal_professional_create: '新增法律服务人员',
       legal_book: '预约法律咨询',
       legal_cancel: '取消法律咨询预约',
+      legal_check_in: '法律咨询签到',
+      legal_no_show: '法律咨询爽约',
       legal_consultation: '记录法律咨询',
       counselling_refer: '转介心理服务',
       counselling_update: '更新心理服务记录',
