@@ -171,6 +171,7 @@ def test_actions_offered_follow_the_state_and_the_role(pw):
 def test_listing_petitions_puts_each_revealed_identity_on_record(pw):
     """A list shows the petition office the petitioners unmasked, as a detail does: one pii.read row per
     petition listed, committed before the answer; a list without the identities (a mediator's) writes none."""
+    s, world = pw
     first = register(world.petition.api, world, name="吴列表", id_number=None, phone="13300007777")
     second = register(world.petition.api, world, name="郑列表", id_number=None, phone="13300008888")
 

@@ -240,10 +240,13 @@ const routes = [
         meta: { title: 'centres.screening.title', permission: ['case.report', 'dispute.read'] },
       },
       // Legal services (docs/centres.md): the counters' desk, and a resident's booking page.
+      {
         path: 'legal',
         name: 'legal',
         component: () => import('./views/LegalView.vue'),
         meta: { title: 'legal.title', permission: 'legal.serve' },
+      },
+      {
         path: 'legal/book',
         name: 'legal-book',
         component: () => import('./views/LegalBookView.vue'),
