@@ -708,10 +708,9 @@ static int compare(check_t *x, gg_db_conn_t *c, gg_error_t *err)
     return 0;
 }
 
-/* Rewrite the three tables from the recomputation. */
-static int rewrite_tx(gg_db_conn_t *c, void *ctx, gg_error_t *err)
+/* Rewrite the three tables from the recomputation (in fix_tx's transaction). */
+static int rewrite(gg_db_conn_t *c, check_t *x, gg_error_t *err)
 {
-    check_t *x = ctx;
     if (gg_db_exec(c, "DELETE FROM case_rollup", GG_NOARGS, NULL, err) < 0 ||
         gg_db_exec(c, "DELETE FROM case_fact", GG_NOARGS, NULL, err) < 0 ||
         gg_db_exec(c, "DELETE FROM case_load", GG_NOARGS, NULL, err) < 0)
@@ -772,6 +771,43 @@ static int rewrite_tx(gg_db_conn_t *c, void *ctx, gg_error_t *err)
     return rc;
 }
 
+/* Forget a recomputation: a retried transaction starts it again. */
+static void check_clear(check_t *x)
+{
+    free(x->rows.slots);
+    free(x->load.slots);
+    free(x->facts);
+    for (int i = 0; i < x->npaths; i++)
+        free(x->paths[i]);
+    free(x->paths);
+    x->rows = x->load = (aggmap_t){0};
+    x->facts = NULL, x->nfacts = x->capfacts = 0;
+    x->paths = NULL, x->npaths = x->cappaths = 0;
+    x->differences = x->cases = 0;
+}
+
+typedef struct {
+    check_t *x;
+    gg_arena_t *a;
+} fix_t;
+
+/* --fix: recompute and rewrite in one transaction.  On PostgreSQL the tables are locked against the case
+ * writes' upkeep first (SHARE ROW EXCLUSIVE: reads go on, upserts wait for this commit), so a write either
+ * committed before the recomputation reads the cases or adds its change on top of the rewritten rows — a
+ * running server's scheduler marking cases while `gridgov demo` rebuilds can neither be lost nor collide
+ * with the rewrite's inserts (it did: duplicate key in case_rollup_pkey).  SQLite has one writer anyway. */
+static int fix_tx(gg_db_conn_t *c, void *ctx, gg_error_t *err)
+{
+    fix_t *f = ctx;
+    check_clear(f->x);
+    if (gg_db_kind(f->x->db) == GG_DB_POSTGRES &&
+        gg_db_exec(c, "LOCK TABLE case_rollup, case_fact, case_load IN SHARE ROW EXCLUSIVE MODE", GG_NOARGS,
+                   NULL, err) < 0)
+        return -1;
+    if (recompute(f->x, c, f->a, err) < 0 || compare(f->x, c, err) < 0) return -1;
+    return rewrite(c, f->x, err);
+}
+
 int gg_rollup_check(gg_db_t *db, const gg_cal_snapshot_t *cal, int fix, FILE *out, int64_t *differences,
                     int64_t *cases, gg_error_t *err)
 {
@@ -780,19 +816,18 @@ int gg_rollup_check(gg_db_t *db, const gg_cal_snapshot_t *cal, int fix, FILE *ou
     if (gg_db_acquire(db, &c, err) < 0) return -1;
     gg_arena_t *a = gg_arena_new(1 << 16);
     int rc = a ? 0 : gg_err_internal(err, "out of memory");
-    if (rc == 0) rc = recompute(&x, c, a, err);
-    if (rc == 0) rc = compare(&x, c, err);
-    if (rc == 0 && fix) rc = gg_db_tx(c, rewrite_tx, &x, err);
+    fix_t f = {.x = &x, .a = a};
+    if (rc == 0 && fix) {
+        rc = gg_db_tx(c, fix_tx, &f, err);
+    } else if (rc == 0) {
+        rc = recompute(&x, c, a, err);
+        if (rc == 0) rc = compare(&x, c, err);
+    }
     gg_db_release(db, c);
     if (a) gg_arena_free(a);
-    free(x.rows.slots);
-    free(x.load.slots);
-    free(x.facts);
-    for (int i = 0; i < x.npaths; i++)
-        free(x.paths[i]);
-    free(x.paths);
     if (differences) *differences = x.differences;
     if (cases) *cases = x.cases;
+    check_clear(&x);
     return rc;
 }
 
