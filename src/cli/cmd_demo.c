@@ -11,6 +11,7 @@
 
 #include "cli/cli.h"
 #include "core/clock.h"
+#include "domain/visits/visit.h"
 #include "domain/identity/account.h"
 #include "domain/tree/assignment.h"
 #include "domain/demo.h"
@@ -189,6 +190,8 @@ int gg_cmd_demo(int argc, char **argv)
     double case_seconds = (double)(gg_mono_us() - t1) / 1e6;
     int64_t disputes = 0; /* the mediation area's demo (domain/mediation/mediation_demo.h) */
     if (rc == 0) rc = gg_mediation_demo(db, &keys, &disputes, &err);
+    int64_t visits = 0; /* household visits of this quarter (domain/visits/visit.h) */
+    if (rc == 0) rc = gg_visit_demo(db, &keys, &visits, &err);
     gg_arena_free(a);
     gg_db_close(db);
     if (sample) fclose(sample);
@@ -201,6 +204,7 @@ int gg_cmd_demo(int argc, char **argv)
                (long long)ds.inserted, (long long)st.grids, (long long)st.buildings, (long long)st.houses,
                (long long)st.households, (long long)st.residents, (long long)st.assignments, demo_seconds);
     if (!cst.already) gg_cli_demo_cases_print("demo", &cst, case_seconds);
+    if (visits) printf("demo: %lld household visits of this quarter\n", (long long)visits);
     printf("demo: %d account(s) created\n\n  Demo logins (password %s for all):\n", x.created, DEMO_PASSWORD);
     for (int i = 0; i < NACCOUNTS; i++)
         printf("    %-16s %-12s %s\n", demo_accounts[i].username, demo_accounts[i].role,
