@@ -246,7 +246,9 @@ def test_coverage_and_due_list_on_hand_made_data(cw):
     assert wy.get("/api/v1/visits/coverage", params={"unit_id": gx}).status_code == 404
     expect_field(staff.get("/api/v1/visits/coverage", params={"unit_id": comm, "from": "2026-13-01"}), 400, "from")
     # 待走访: special-group households not visited in 30 days — X's elderly (never) and Y's disabled (never)
-    due = staff.get("/api/v1/visits/due", params={"unit_id": comm}).json()
+    r = staff.get("/api/v1/visits/due", params={"unit_id": comm})
+    assert r.status_code == 200, r.text
+    due = r.json()
     assert sorted(d["household_id"] for d in due["items"]) == sorted([xs[3][1]["id"], alone_y[1]["id"]])
     assert due["total"] == 2
     tags = {d["household_id"]: d["tags"] for d in due["items"]}
@@ -259,5 +261,7 @@ def test_coverage_and_due_list_on_hand_made_data(cw):
     # filters of the list: the grid, the account, the period
     assert len(staff.get("/api/v1/visits", params={"grid_id": gx}).json()["items"]) == 4
     assert len(staff.get("/api/v1/visits", params={"grid_id": gy}).json()["items"]) == 1
-    assert len(staff.get("/api/v1/visits", params=dict(period, unit_id=comm)).json()["items"]) == 4
+    r = staff.get("/api/v1/visits", params=dict(period, unit_id=comm))
+    assert r.status_code == 200, r.text
+    assert len(r.json()["items"]) == 4
     expect_field(staff.get("/api/v1/visits", params={"kind": "chat"}), 400, "kind")

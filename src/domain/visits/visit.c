@@ -305,11 +305,14 @@ int gg_visit_list(const gg_op_t *op, const gg_visit_filter_t *f, gg_visit_t **ro
         if (!found) return gg_err_not_found(err, "there is no household %lld", (long long)f->household_id);
     }
     char *sql = gg_sprintf(a,
-                           "SELECT " VCOLS VFROM
-                           "WHERE %s AND v.unit_path >= $1 AND v.unit_path < $2 AND ($3 = 0 OR v.id < $3) "
-                           "AND ($4 = 0 OR v.household_id = $4) AND ($5 = 0 OR v.house_id = $5) "
-                           "AND ($6 = 0 OR v.account_id = $6) AND (CAST($7 AS TEXT) = '' OR v.kind = $7) "
-                           "AND ($8 = 0 OR v.visited_at >= $8) AND ($9 = 0 OR v.visited_at < $9) "
+                           "SELECT " VCOLS VFROM "WHERE %s AND v.unit_path >= $1 AND v.unit_path < $2 "
+                           "AND (CAST($3 AS BIGINT) = 0 OR v.id < $3) "
+                           "AND (CAST($4 AS BIGINT) = 0 OR v.household_id = $4) "
+                           "AND (CAST($5 AS BIGINT) = 0 OR v.house_id = $5) "
+                           "AND (CAST($6 AS BIGINT) = 0 OR v.account_id = $6) "
+                           "AND (CAST($7 AS TEXT) = '' OR v.kind = $7) "
+                           "AND (CAST($8 AS BIGINT) = 0 OR v.visited_at >= $8) "
+                           "AND (CAST($9 AS BIGINT) = 0 OR v.visited_at < $9) "
                            "ORDER BY v.id DESC LIMIT %d",
                            read_scope(op), limit);
     gg_db_res_t *r;
