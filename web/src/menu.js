@@ -1,7 +1,7 @@
 // menu.js — the left menu.  An item shows when the user holds its permission
 // (any of them, for an array); the server enforces the same rule on the API.
 // Pages added later append an entry here and a route in router.js.
-import { House, User, Document, OfficeBuilding, MapLocation, UserFilled, School, Postcard, Files, Collection, Calendar, Tickets, Camera, Phone, Memo, Key, Connection, Grid, DataBoard, DataAnalysis, TrendCharts, ChatDotRound, Avatar , MagicStick, Trophy } from '@element-plus/icons-vue'
+import { House, User, Document, OfficeBuilding, MapLocation, UserFilled, School, Postcard, Files, Collection, Calendar, Tickets, Camera, Phone, Memo, Key, Connection, Grid, DataBoard, DataAnalysis, TrendCharts, ChatDotRound, Avatar , MagicStick, Trophy, Notebook } from '@element-plus/icons-vue'
 
 export const menuItems = [
   { route: 'home', label: 'nav.home', icon: House },
@@ -19,6 +19,7 @@ export const menuItems = [
   { route: 'grid-map', label: 'nav.gridMap', icon: MapLocation, permission: 'unit.read' },
   { route: 'buildings', label: 'nav.buildings', icon: School, permission: 'place.read' },
   { route: 'residents', label: 'nav.residents', icon: UserFilled, permission: 'resident.read' },
+  { route: 'visits', label: 'visits.nav', icon: Notebook, permission: 'resident.read' },
   { route: 'registrations', label: 'registrations.nav', icon: Postcard, permission: 'resident.read' },
   { route: 'transfer', label: 'transfer.nav', icon: Files, permission: ['resident.read', 'place.read'] },
   { route: 'categories', label: 'categories.nav', icon: Collection, permission: 'settings.manage' },

@@ -36,6 +36,7 @@ static void write_visit(gg_jw_t *jw, const gg_visit_t *v, const gg_attachment_t 
         gg_jw_null(jw);
     }
     gg_body_kref(jw, "grid", "id", v->grid_id, "name", v->grid_name);
+    gg_jw_kstr(jw, "unit_path", v->unit_path); /* the house's: what the web app checks actions against */
     gg_body_kref(jw, "account", "id", v->account_id, "name", v->account_name);
     gg_jw_ktime(jw, "visited_at", v->visited_at);
     gg_jw_kstr(jw, "kind", v->kind);

@@ -13,6 +13,7 @@ import webhooksEn from './webhooks.en.js'
 import measuresEn from './measures.en.js'
 import assessmentEn from './assessment.en.js'
 
+import visitsEn from './visits.en.js'
 import offlineEn from './offline.en.js'
 import reportsEn from './reports.en.js'
 import suggestEn from './suggest.en.js'
@@ -21,6 +22,8 @@ export default {
   ...commandEn,
   // monthly reports and the table export button (reports.*.js)
   ...reportsEn,
+  // household visits (visits.*.js)
+  ...visitsEn,
   // the grid worker's phone app (offline.*.js)
   ...offlineEn,
   // dispute mediation (mediation.*.js)

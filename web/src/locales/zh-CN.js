@@ -15,6 +15,7 @@ import webhooksZh from './webhooks.zh-CN.js'
 import measuresZh from './measures.zh-CN.js'
 import assessmentZh from './assessment.zh-CN.js'
 
+import visitsZh from './visits.zh-CN.js'
 import offlineZh from './offline.zh-CN.js'
 import reportsZh from './reports.zh-CN.js'
 import suggestZh from './suggest.zh-CN.js'
@@ -23,6 +24,8 @@ export default {
   ...commandZh,
   // monthly reports and the table export button (reports.*.js)
   ...reportsZh,
+  // household visits (visits.*.js)
+  ...visitsZh,
   // the grid worker's phone app (offline.*.js)
   ...offlineZh,
   // dispute mediation (mediation.*.js)
