@@ -123,7 +123,7 @@ int gg_api_measure_routes(gg_router_t *r, gg_error_t *err);
 int gg_api_command_routes(gg_router_t *r, gg_error_t *err);
 int gg_api_assessment_routes(gg_router_t *r, gg_error_t *err);
 int gg_api_visit_routes(gg_router_t *r, gg_error_t *err);
-    /* visits/visits.c: 入户走访 (docs/visits.md) */ /* assessment/assessment.c: 考核 */
+/* visits/visits.c: 入户走访 (docs/visits.md) */ /* assessment/assessment.c: 考核 */
 
 /* Write e as the JSON error response. */
 void gg_api_error(gg_req_t *req, const gg_error_t *e);

@@ -10,7 +10,7 @@
 #include "domain/validate.h"
 #include "domain/visits/visit.h"
 
-#define XIALU "420204"
+#define XIALU "420204000000"
 #define GRIDS 30
 
 typedef struct demo_ctx {
