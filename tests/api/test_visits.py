@@ -265,3 +265,15 @@ def test_coverage_and_due_list_on_hand_made_data(cw):
     assert r.status_code == 200, r.text
     assert len(r.json()["items"]) == 4
     expect_field(staff.get("/api/v1/visits", params={"kind": "chat"}), 400, "kind")
+
+
+def test_list_pages_with_the_cursor_and_visits_are_audited(cw):
+    gw = cw.api("grid_worker_a")
+    _, k, _ = home(gw, cw.grid_a)
+    made = [visit(gw, household_id=k["id"], kind=kind)["id"] for kind in ("routine", "policy", "safety")]
+    first = gw.get(f"/api/v1/households/{k['id']}/visits", params={"limit": 2}).json()
+    assert [v["id"] for v in first["items"]] == made[::-1][:2] and first["next"]
+    rest = gw.get(f"/api/v1/households/{k['id']}/visits", params={"limit": 2, "after": first["next"]}).json()
+    assert [v["id"] for v in rest["items"]] == [made[0]] and rest["next"] is None
+    rows = cw.admin.api.get("/api/v1/audit", params={"action": "visit.create", "limit": 50}).json()["items"]
+    assert {str(i) for i in made} <= {r["object_id"] for r in rows if r["object_type"] == "visit"}
