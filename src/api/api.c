@@ -14,6 +14,7 @@
 #include "core/utf8.h"
 #include "domain/identity/session.h"
 #include "domain/people/registration.h"
+#include "domain/validate.h"
 #include "domain/webhook.h"
 
 int gg_api_register(gg_router_t *r, gg_error_t *err)
@@ -56,6 +57,7 @@ int gg_api_register(gg_router_t *r, gg_error_t *err)
         gg_api_centre_routes,
         gg_api_petition_routes,
         gg_api_legal_routes,
+        gg_api_visit_routes,
     };
     for (size_t i = 0; i < sizeof resources / sizeof resources[0]; i++)
         if (resources[i](r, err) < 0) return -1;
@@ -317,6 +319,23 @@ int gg_api_query_str(gg_req_t *req, const char *name, size_t max_chars, const ch
         return -1;
     }
     *out = v;
+    return 0;
+}
+
+int gg_api_query_date(gg_req_t *req, const char *name, int next_day, int64_t *out)
+{
+    const char *v;
+    *out = 0;
+    if (gg_api_query_str(req, name, 10, &v) < 0) return -1;
+    if (!v || !*v) return 0;
+    gg_error_t err;
+    if (gg_date_valid(v, name, &err) < 0) {
+        gg_err_invalid(&err, name, "%s is a date YYYY-MM-DD", name);
+        gg_error_reason(&err, "malformed");
+        gg_api_error(req, &err);
+        return -1;
+    }
+    *out = gg_date_ms(v) + (next_day ? 86400000LL : 0);
     return 0;
 }
 

@@ -121,7 +121,9 @@ int gg_api_measure_routes(gg_router_t *r, gg_error_t *err);
 
 /* command/command.c: the command centre's summary and markers, hotspots, repeats, rising grids */
 int gg_api_command_routes(gg_router_t *r, gg_error_t *err);
-int gg_api_assessment_routes(gg_router_t *r, gg_error_t *err); /* assessment/assessment.c: 考核 */
+int gg_api_assessment_routes(gg_router_t *r, gg_error_t *err);
+int gg_api_visit_routes(gg_router_t *r, gg_error_t *err);
+/* visits/visits.c: 入户走访 (docs/visits.md) */ /* assessment/assessment.c: 考核 */
 
 /* Write e as the JSON error response. */
 void gg_api_error(gg_req_t *req, const gg_error_t *e);
@@ -176,6 +178,9 @@ const char *gg_api_token(gg_req_t *req, int *via_cookie);
  * parameter and returns -1; absent gives def. */
 int gg_api_query_int(gg_req_t *req, const char *name, int64_t min, int64_t max, int64_t def, int64_t *out);
 int gg_api_query_str(gg_req_t *req, const char *name, size_t max_chars, const char **out);
+/* ?name=YYYY-MM-DD → Unix ms of 00:00 Asia/Shanghai that day (next_day: of the day after, for an inclusive
+ * "to"); absent or empty: 0; otherwise a 400 naming the parameter (reason malformed). */
+int gg_api_query_date(gg_req_t *req, const char *name, int next_day, int64_t *out);
 /* ?reveal=id_number,phone on the read of one record with personal data. */
 typedef struct gg_reveal {
     int id_number, phone;  /* asked for; after gg_api_reveal_check: what is shown unmasked */

@@ -2,6 +2,7 @@
 #include "api/body.h"
 
 #include <stdio.h>
+#include <string.h>
 
 #include "core/utf8.h"
 #include "domain/validate.h"
@@ -61,6 +62,83 @@ int gg_body_date_ms(json_t *body, const char *key, int64_t *ms, gg_error_t *err)
     if (!s) return 0;
     if (gg_date_valid(s, key, err) < 0) return -1;
     *ms = gg_date_ms(s);
+    return 0;
+}
+
+int gg_body_ids(gg_arena_t *a, json_t *body, const char *key, int max, int64_t *ids, int *n, gg_error_t *err)
+{
+    *n = 0;
+    json_t *arr = json_object_get(body, key);
+    if (!arr || json_is_null(arr)) return 0;
+    if (!json_is_array(arr)) {
+        gg_err_invalid(err, key, "%s is an array of ids", key);
+        return gg_error_reason(err, "wrong_type");
+    }
+    if ((int)json_array_size(arr) > max) {
+        gg_err_invalid(err, key, "%s has at most %d ids", key, max);
+        return gg_error_limits(err, "too_many", 0, 0, 1, max);
+    }
+    size_t i;
+    json_t *v;
+    json_array_foreach(arr, i, v)
+    {
+        if (!json_is_integer(v) || json_integer_value(v) <= 0) {
+            gg_err_invalid(err, gg_sprintf(a, "%s[%zu]", key, i), "an id is a positive integer");
+            return gg_error_reason(err, "wrong_type");
+        }
+        ids[(*n)++] = json_integer_value(v);
+    }
+    return 0;
+}
+
+/* digits of s[0..n) as a number, or -1 */
+static int digits(const char *s, int n)
+{
+    int v = 0;
+    for (int i = 0; i < n; i++) {
+        if (s[i] < '0' || s[i] > '9') return -1;
+        v = v * 10 + (s[i] - '0');
+    }
+    return v;
+}
+
+int gg_body_time_ms(json_t *body, const char *key, int64_t *ms, gg_error_t *err)
+{
+    const char *s = gg_json_str(body, key);
+    *ms = 0;
+    if (!s) return 0;
+    size_t len = strlen(s);
+    int y = -1, mo = -1, d = -1, h = -1, mi = -1, se = 0;
+    const char *p = s + len; /* past the date and time: where the seconds or the offset start */
+    if (len >= 17 && s[4] == '-' && s[7] == '-' && (s[10] == 'T' || s[10] == ' ') && s[13] == ':') {
+        p = s + 16;
+        y = digits(s, 4), mo = digits(s + 5, 2), d = digits(s + 8, 2), h = digits(s + 11, 2);
+        mi = digits(s + 14, 2);
+    }
+    if (y >= 0 && *p == ':' && p[1] && p[2]) {
+        se = digits(p + 1, 2);
+        p += 3;
+        if (*p == '.')
+            for (p++; *p >= '0' && *p <= '9'; p++) {
+            }
+    }
+    int64_t off = -1;
+    if (*p == 'Z' && !p[1]) {
+        off = 0;
+    } else if ((*p == '+' || *p == '-') && strlen(p) == 6 && p[3] == ':') {
+        int oh = digits(p + 1, 2), om = digits(p + 4, 2);
+        if (oh >= 0 && oh < 24 && om >= 0 && om < 60) off = (*p == '-' ? -1 : 1) * (oh * 60 + om) * 60000LL;
+    }
+    char date[11];
+    snprintf(date, sizeof date, "%.10s", s);
+    gg_error_t ignore;
+    if (y < 0 || mo < 0 || d < 0 || h < 0 || h > 23 || mi < 0 || mi > 59 || se < 0 || se > 59 || off == -1 ||
+        gg_date_valid(date, key, &ignore) < 0) {
+        gg_err_invalid(err, key, "%s is a time like 2026-12-06T10:30:00+08:00", key);
+        return gg_error_reason(err, "malformed");
+    }
+    /* gg_date_ms is 00:00 in Asia/Shanghai: back to UTC midnight, then the time and the offset */
+    *ms = gg_date_ms(date) + 8LL * 3600000 + ((h * 60LL + mi) * 60 + se) * 1000 - off;
     return 0;
 }
 

@@ -28,6 +28,12 @@ void gg_body_bool(json_t *body, const char *key, int *dst);
 int gg_body_location(json_t *body, const char *key, int *has, double *lat, double *lon, gg_error_t *err);
 /* "YYYY-MM-DD" under key (absent or null: *ms = 0) → Unix ms at 00:00 Asia/Shanghai. */
 int gg_body_date_ms(json_t *body, const char *key, int64_t *ms, gg_error_t *err);
+/* An array of at most max positive ids under key (absent or null: none); errors name key (too_many) or
+ * key[i] (wrong_type). */
+int gg_body_ids(gg_arena_t *a, json_t *body, const char *key, int max, int64_t *ids, int *n, gg_error_t *err);
+/* An instant in RFC 3339 under key ("2026-12-06T10:30:00+08:00", seconds and fraction optional, Z or an
+ * offset) → Unix ms; absent or null: *ms = 0; otherwise 400 naming key, reason malformed. */
+int gg_body_time_ms(json_t *body, const char *key, int64_t *ms, gg_error_t *err);
 /* An array of strings of 1..max_chars characters each, at most max_items; errors name "key[i]". */
 int gg_body_str_array(gg_arena_t *a, json_t *body, const char *key, int max_items, int max_chars,
                       const char ***out, int *n, gg_error_t *err);

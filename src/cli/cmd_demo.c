@@ -11,6 +11,7 @@
 
 #include "cli/cli.h"
 #include "core/clock.h"
+#include "domain/visits/visit.h"
 #include "domain/identity/account.h"
 #include "domain/tree/assignment.h"
 #include "domain/demo.h"
@@ -201,6 +202,8 @@ int gg_cmd_demo(int argc, char **argv)
         gg_cal_snapshot_release(snap);
         gg_calendar_free(cal);
     }
+    int64_t visits = 0; /* household visits of this quarter (domain/visits/visit.h) */
+    if (rc == 0) rc = gg_visit_demo(db, &keys, &visits, &err);
     gg_arena_free(a);
     gg_db_close(db);
     if (sample) fclose(sample);
@@ -219,6 +222,7 @@ int gg_cmd_demo(int argc, char **argv)
                (long long)cen.counters, (long long)cen.professionals, (long long)cen.appointments,
                (long long)cen.matters, (long long)cen.petitions);
     printf("demo: %lld consultation slot(s) added for the next two weeks\n", (long long)cen.slots);
+    if (visits) printf("demo: %lld household visits of this quarter\n", (long long)visits);
     printf("demo: %d account(s) created\n\n  Demo logins (password %s for all):\n", x.created, DEMO_PASSWORD);
     for (int i = 0; i < NACCOUNTS; i++)
         printf("    %-16s %-12s %s\n", demo_accounts[i].username, demo_accounts[i].role,

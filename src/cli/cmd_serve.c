@@ -16,6 +16,7 @@
 #include "cli/cli.h"
 #include "core/log.h"
 #include "core/version.h"
+#include "domain/visits/visit.h"
 #include "domain/assessment/assessment.h"
 #include "domain/attachment.h"
 #include "domain/cases/calendar_store.h"
@@ -114,6 +115,7 @@ int gg_cmd_serve(int argc, char **argv)
     gg_attachment_set_max_bytes(cfg.attachment_max_bytes);
     gg_attachment_owners_init();
     gg_assess_attachments_init(); /* evidence of assessment scores */
+    gg_visit_attachments_init();  /* photos of household visits */
     router = gg_router_new();
     if (gg_api_register(router, &err) < 0)
         goto done; /* a route missing would be a 404 nobody notices until used */

@@ -37,6 +37,10 @@ def test_demo_generates_a_consistent_idempotent_world(demo_world):
     assert "nothing to do" in again and "0 account(s) created" in again
     assert "0 consultation slot(s) added" in again and centre_rows(s) == centres, (centres, centre_rows(s))
     check_the_centres(s)
+    # household visits of this quarter, made once (docs/visits.md)
+    made = int(out.split(" household visits of this quarter")[0].rsplit(" ", 1)[-1])
+    assert 100 <= made <= 1000, out
+    assert "household visits" not in again and int(s.sql("SELECT COUNT(*) FROM visit")[0][0]) == made
     assert "chain intact" in s.cli("verify-audit").stdout
 
     # the county dispatcher sees 下陆区 with hundreds of grids and its people
@@ -79,6 +83,12 @@ def test_demo_generates_a_consistent_idempotent_world(demo_world):
     kids = requests.get(s.url(f"/api/v1/units/{masq['id']}/children"), headers=adm).json()["items"]
     props = [u for u in kids if u["level"] == "property"]
     assert len(props) == 3 and {p["level"] for p in props} == {"property"}
+
+    # grid_worker1's grid has a coverage figure this quarter, from visits of their own grid
+    cov = requests.get(s.url("/api/v1/visits/coverage"), headers=g).json()
+    assert cov["households"] > 0 and 0 < cov["visited"] <= cov["households"], cov
+    vs = requests.get(s.url("/api/v1/visits"), params={"limit": 5}, headers=g).json()["items"]
+    assert vs and all(v["grid"]["id"] == grid_id and v["findings"] for v in vs)
 
     check_the_cases(s)
     check_the_map(s, login(s, "admin"), county["id"])

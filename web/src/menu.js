@@ -26,6 +26,7 @@ export const menuItems = [
   { route: 'grid-map', label: 'nav.gridMap', icon: MapLocation, permission: 'unit.read' },
   { route: 'buildings', label: 'nav.buildings', icon: School, permission: 'place.read' },
   { route: 'residents', label: 'nav.residents', icon: UserFilled, permission: 'resident.read' },
+  { route: 'visits', label: 'visits.nav', icon: Notebook, permission: 'resident.read' },
   { route: 'registrations', label: 'registrations.nav', icon: Postcard, permission: 'resident.read' },
   { route: 'transfer', label: 'transfer.nav', icon: Files, permission: ['resident.read', 'place.read'] },
   { route: 'categories', label: 'categories.nav', icon: Collection, permission: 'settings.manage' },

@@ -278,6 +278,19 @@ const routes = [
         component: () => import('./views/CaseView.vue'),
         meta: { title: 'cases.detail.title' },
       },
+      // 入户走访: the visit form (a household's or a house's, works offline) and the visits with coverage.
+      {
+        path: 'visits/new',
+        name: 'visit-new',
+        component: () => import('./views/VisitFormView.vue'),
+        meta: { title: 'visits.form.title', permission: 'resident.write' },
+      },
+      {
+        path: 'visits',
+        name: 'visits',
+        component: () => import('./views/VisitsView.vue'),
+        meta: { title: 'visits.title', permission: 'resident.read' },
+      },
       // The grid worker's phone home (the PWA's start_url): 我的网格, 我的任务, 上报, 随手办, 待发送.
       {
         path: 'field',

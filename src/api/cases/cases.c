@@ -50,24 +50,7 @@ void gg_api_case_sync_grids(gg_req_t *req, gg_db_conn_t *c)
 
 int gg_api_case_ids(gg_arena_t *a, json_t *body, const char *key, int64_t *ids, int *n, gg_error_t *err)
 {
-    *n = 0;
-    json_t *arr = json_object_get(body, key);
-    if (!arr || json_is_null(arr)) return 0;
-    if (json_array_size(arr) > GG_CASE_MAX_ATTACHMENTS) {
-        gg_err_invalid(err, key, "at most %d attachments", GG_CASE_MAX_ATTACHMENTS);
-        return gg_error_limits(err, "too_many", 0, 0, 1, GG_CASE_MAX_ATTACHMENTS);
-    }
-    size_t i;
-    json_t *v;
-    json_array_foreach(arr, i, v)
-    {
-        if (!json_is_integer(v) || json_integer_value(v) <= 0) {
-            gg_err_invalid(err, gg_sprintf(a, "%s[%zu]", key, i), "an attachment id is a positive integer");
-            return gg_error_reason(err, "wrong_type");
-        }
-        ids[(*n)++] = json_integer_value(v);
-    }
-    return 0;
+    return gg_body_ids(a, body, key, GG_CASE_MAX_ATTACHMENTS, ids, n, err);
 }
 
 int gg_api_case_point(json_t *body, gg_case_in_t *in, gg_error_t *err)
@@ -400,24 +383,6 @@ typedef struct list_state {
 } list_state_t;
 
 /* "YYYY-MM-DD" → local midnight in ms; next_day: the midnight after. */
-static int query_date(gg_req_t *req, const char *name, int next_day, int64_t *out)
-{
-    const char *v;
-    *out = 0;
-    if (gg_api_query_str(req, name, 10, &v) < 0) return -1;
-    if (!v || !*v) return 0;
-    int y, m, d;
-    if (gg_cal_parse_date(v, &y, &m, &d) < 0) {
-        gg_error_t err;
-        gg_err_invalid(&err, name, "%s is a date YYYY-MM-DD", name);
-        gg_error_reason(&err, "malformed");
-        gg_api_error(req, &err);
-        return -1;
-    }
-    *out = (gg_cal_days_from_civil(y, m, d) + (next_day ? 1 : 0)) * 86400000LL - GG_CAL_UTC_OFFSET_MS;
-    return 0;
-}
-
 static int bad_query(gg_req_t *req, const char *name, const char *msg)
 {
     gg_error_t err;
@@ -438,8 +403,8 @@ static int list_parse_filters(gg_write_t *w, list_state_t *s)
         gg_api_query_int(req, "category_id", 0, INT64_MAX, 0, &f->category_id) < 0 ||
         gg_api_query_int(req, "unit_id", 0, INT64_MAX, 0, &f->unit_id) < 0 ||
         gg_api_query_int(req, "assignee_id", 0, INT64_MAX, 0, &f->assignee_id) < 0 ||
-        gg_api_query_int(req, "total", 0, 1, 0, &total) < 0 || query_date(req, "from", 0, &f->from_ms) < 0 ||
-        query_date(req, "to", 1, &f->to_ms) < 0)
+        gg_api_query_int(req, "total", 0, 1, 0, &total) < 0 ||
+        gg_api_query_date(req, "from", 0, &f->from_ms) < 0 || gg_api_query_date(req, "to", 1, &f->to_ms) < 0)
         return -1;
     s->page.want_total = (int)total;
     const char *ids = NULL;

@@ -14,6 +14,7 @@ import webhooksEn from './webhooks.en.js'
 import measuresEn from './measures.en.js'
 import assessmentEn from './assessment.en.js'
 
+import visitsEn from './visits.en.js'
 import offlineEn from './offline.en.js'
 import reportsEn from './reports.en.js'
 import suggestEn from './suggest.en.js'
@@ -27,6 +28,8 @@ export default {
   ...commandEn,
   // monthly reports and the table export button (reports.*.js)
   ...reportsEn,
+  // household visits (visits.*.js)
+  ...visitsEn,
   // the grid worker's phone app (offline.*.js)
   ...offlineEn,
   // dispute mediation (mediation.*.js)
@@ -454,6 +457,9 @@ export default {
       legal_no_show: 'Consultation missed',
       legal_consultation: 'Consultation recorded',
       counselling_refer: 'Referred to counselling',
+      visit_create: 'Recorded a household visit',
+      visit_correct: 'Corrected a household visit',
+      visit_to_case: 'Made a case from a visit',
       counselling_update: 'Counselling record updated',
       counselling_refused: 'Counselling action refused',
       screening_report: 'Dispute screening reported',

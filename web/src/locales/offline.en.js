@@ -23,7 +23,7 @@ export default {
     photos: '{n} photos',
     madeAt: 'saved {time}',
     states: { waiting: 'Waiting', sending: 'Sending', failed: 'Failed' },
-    kinds: { patrol: 'Patrol report', on_spot: 'Handled on the spot' },
+    kinds: { patrol: 'Patrol report', on_spot: 'Handled on the spot', visit: 'Household visit' },
     sent: 'Sent {number}',
     sentNoNumber: 'Sent',
     photoKept: 'Waiting',

@@ -16,6 +16,7 @@ import webhooksZh from './webhooks.zh-CN.js'
 import measuresZh from './measures.zh-CN.js'
 import assessmentZh from './assessment.zh-CN.js'
 
+import visitsZh from './visits.zh-CN.js'
 import offlineZh from './offline.zh-CN.js'
 import reportsZh from './reports.zh-CN.js'
 import suggestZh from './suggest.zh-CN.js'
@@ -29,6 +30,8 @@ export default {
   ...commandZh,
   // monthly reports and the table export button (reports.*.js)
   ...reportsZh,
+  // household visits (visits.*.js)
+  ...visitsZh,
   // the grid worker's phone app (offline.*.js)
   ...offlineZh,
   // dispute mediation (mediation.*.js)
@@ -456,6 +459,9 @@ export default {
       legal_no_show: '法律咨询爽约',
       legal_consultation: '记录法律咨询',
       counselling_refer: '转介心理服务',
+      visit_create: '记录入户走访',
+      visit_correct: '更正走访记录',
+      visit_to_case: '走访诉求转为事件',
       counselling_update: '更新心理服务记录',
       counselling_refused: '心理服务操作被拒绝',
       screening_report: '矛盾纠纷排查上报',

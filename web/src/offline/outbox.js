@@ -8,11 +8,13 @@
 //      earlier POST may have got through (`posted`) and the item's first photo is already `linked`, the case
 //      exists and the item is done; a refusal `not_yours` on attachment_ids means the same (or, when the
 //      photos are unlinked — purged after a day — they are uploaded again).
+// A visit (kind 'visit', 入户走访) goes the same way to POST /visits with its photos as attachment_ids.
 // An item leaves the queue only after a 2xx (or a proven earlier 2xx).  A network failure or a 5xx leaves it
 // waiting and stops the round; a 4xx keeps it as failed with the server's error until deleted or resent.
 import { reactive } from 'vue'
 import * as queue from './queue.js'
 import { createCase, uploadAttachment, idempotencyKey } from '../services/cases.js'
+import { createVisit } from '../services/visits.js'
 import { api, seg } from '../api.js'
 
 export const outbox = reactive({ items: [], sending: false, sent: [], online: typeof navigator === 'undefined' || navigator.onLine })
@@ -25,9 +27,11 @@ export async function refresh() {
   }
 }
 
-/** Queues a report made offline: body as for POST /cases, photos [{role, blob, name, attachment_id?}]. */
-export async function enqueue(kind, body, photos, key = idempotencyKey()) {
-  const item = { key, kind, body, photos: photos.map((p) => ({ role: p.role, blob: p.blob || null, name: p.name || 'photo.jpg', attachment_id: p.attachment_id || null })), state: 'waiting', error: null, posted: false, created_at: Date.now(), tries: 0 }
+/** Queues a report made offline: kind 'patrol' | 'on_spot' (body as for POST /cases) or 'visit' (body as for
+ * POST /visits), photos [{role, blob, name, attachment_id?}]; label: what the list shows besides the body
+ * (a visit's house). */
+export async function enqueue(kind, body, photos, key = idempotencyKey(), { label = null } = {}) {
+  const item = { key, kind, body, label, photos: photos.map((p) => ({ role: p.role, blob: p.blob || null, name: p.name || 'photo.jpg', attachment_id: p.attachment_id || null })), state: 'waiting', error: null, posted: false, created_at: Date.now(), tries: 0 }
   await queue.put(item)
   await refresh()
   return item
@@ -66,6 +70,13 @@ async function sendOne(item) {
     }
     if (item.posted && item.photos.length && (await linked(item.photos[0].attachment_id))) return done(item, null)
     const b = { ...item.body }
+    if (item.kind === 'visit') {
+      const ids = item.photos.map((p) => p.attachment_id)
+      if (ids.length) b.attachment_ids = ids
+      item.posted = true
+      await queue.put(item)
+      return done(item, await createVisit(b, item.key))
+    }
     const before = item.photos.filter((p) => p.role !== 'after').map((p) => p.attachment_id)
     const afterIds = item.photos.filter((p) => p.role === 'after').map((p) => p.attachment_id)
     if (before.length) b.attachment_ids = before
@@ -90,7 +101,7 @@ async function sendOne(item) {
 
 async function done(item, c) {
   await queue.remove(item.key)
-  outbox.sent = [{ key: item.key, kind: item.kind, number: c ? c.number : null, id: c ? c.id : null }, ...outbox.sent].slice(0, 10)
+  outbox.sent = [{ key: item.key, kind: item.kind, number: c && c.number ? c.number : null, id: c ? c.id : null }, ...outbox.sent].slice(0, 10)
   return 'done'
 }
 

@@ -1,8 +1,8 @@
 // offline/queue.js — the grid worker's outbox (待发送) in IndexedDB: reports and 随手办 made while the phone
-// had no connection, with their photos as Blobs, kept until the server answered 2xx.  A tiny promise wrapper
+// had no connection (and household visits, 入户走访), with their photos as Blobs, kept until the server answered 2xx.  A tiny promise wrapper
 // over one object store ("items", key = the item's Idempotency-Key); no library.
 //
-// An item: {key, kind: 'patrol'|'on_spot', body (the POST /cases body without attachment ids),
+// An item: {key, kind: 'patrol'|'on_spot'|'visit', body (the POST /cases or /visits body without attachment ids), label (a visit's house) | null,
 //   photos: [{role: 'before'|'after', blob, name, attachment_id|null}], state: 'waiting'|'sending'|'failed',
 //   error: {code, field, reason, message}|null, posted: bool (a POST /cases went out at least once),
 //   created_at, tries}.
