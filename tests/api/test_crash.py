@@ -96,6 +96,19 @@ def timelines(srv):
     return out
 
 
+MIN_ACKS_PER_ROUND = 8  # acknowledged cases and actions before the round's kill: > 20 of each over the rounds
+
+
+def wait_for_acks(ledger, n, deadline):
+    with ledger.lock:
+        start = (len(ledger.cases), len(ledger.acked_actions))
+    while time.time() < deadline:
+        with ledger.lock:
+            if len(ledger.cases) - start[0] >= n and len(ledger.acked_actions) - start[1] >= n:
+                return
+        time.sleep(0.05)
+
+
 def test_sigkill_loses_no_acknowledged_case_or_event(tmp_path):
     t0 = time.time()
     srv = Server(tmp_path, fast_hash=True)
@@ -111,7 +124,10 @@ def test_sigkill_loses_no_acknowledged_case_or_event(tmp_path):
                        for k in range(CLIENTS)]
             for t in threads:
                 t.start()
-            time.sleep(rng.uniform(0.5, 1.5))  # a random moment
+            # a random moment once this round has been acknowledged a few writes: how many fit in a fixed time
+            # depends on how busy the machine is (make check runs the two databases' suites side by side)
+            wait_for_acks(ledger, MIN_ACKS_PER_ROUND, deadline=time.time() + 120)
+            time.sleep(rng.uniform(0.2, 1.0))
             srv.stop(sig="KILL")
             stop.set()
             for t in threads:
