@@ -41,7 +41,14 @@ def test_kill_9_loses_no_acknowledged_write(tmp_path):
     threads = [threading.Thread(target=writer, args=(k,)) for k in range(4)]
     for t in threads:
         t.start()
-    time.sleep(1.5)
+    # kill once enough writes were answered, at a moment that depends on the machine's speed, not a fixed time
+    deadline = time.time() + 120
+    while time.time() < deadline:
+        with lock:
+            if len(acked) > 25:
+                break
+        time.sleep(0.02)
+    time.sleep(random.uniform(0, 0.3))
     s.stop(sig="KILL")
     stop.set()
     for t in threads:
