@@ -24,9 +24,10 @@
  * not now: its handling deadline had passed by then (the deadline now, when it is before the end — a later
  * extension or reopening only moves it later —, or a red mark made before the end and not lifted by an
  * extension or a reopening before the end), and its state then — the last state its events reached before
- * the end — was open and not suspended.  The cheap test on the row first: the events are read only for
- * the cases that can qualify. */
+ * the end — was open and not suspended.  The cheap tests on the row first (closed before the end and never
+ * reopened: closed at the end), so the events are read only for the cases that can qualify. */
 #define OVERDUE_AT_END                                                                                       \
+    "(k.closed_at IS NULL OR k.closed_at >= $4 OR k.reopen_count > 0) AND "                                  \
     "(k.due_at < $4 OR EXISTS (SELECT 1 FROM case_mark m WHERE m.case_id = k.id AND m.kind = 'red' AND "     \
     "m.at < $4 AND NOT EXISTS (SELECT 1 FROM case_event x WHERE x.case_id = k.id AND x.action IN "           \
     "('extend_approve', 'reopen') AND x.at > m.at AND x.at < $4))) AND "                                     \
