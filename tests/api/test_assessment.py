@@ -14,8 +14,9 @@ CATEGORIES = ["网格化服务管理", "矛盾纠纷排查化解", "平安建设
               "信访维稳", "特殊人群服务管理", "综治中心建设", "法治宣传教育"]
 ITEMS = ["网格员日常巡查走访", "网格事件按时上报", "矛盾纠纷月度排查", "重点人员帮扶台账", "综治中心规范化运行",
          "平安创建宣传入户", "群防群治队伍建设", "出租屋流动人口登记", "安全隐患排查整改", "信访积案化解"]
-# four computed tasks (worth 5 each): in a county of its own with no cases, counts are 0 and rates have
-# no denominator — met with their full weight (docs/assessment.md "no value")
+# four computed tasks (worth 5 each): in a county of its own with no cases, counts are 0 (超期在办 0 ≤ 0: met)
+# and the three rates have no denominator — 无数据, not scored, left out of the total with their weights
+# (docs/assessment.md rule 2)
 COMPUTED = [("事件超期在办件数", "measure:overdue_open", "le", 0), ("事件结案率", "measure:closure_rate", "ge", 90),
             ("群众满意率", "measure:satisfaction_rate", "ge", 85), ("按期结案率", "measure:on_time_rate", "ge", 90)]
 PDF = b"%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
@@ -180,14 +181,17 @@ def test_computed_tasks_follow_the_measures(az, plan):
         # the rule of docs/assessment.md on whatever the measure said
         t = i["task"]
         if s["value"] is None:
-            assert s["met"] is True and s["score"] == t["weight"]
+            assert s["met"] is None and s["score"] == 0 and s["no_data"] is True
         else:
+            assert s["no_data"] is False
             met = s["value"] <= t["target"] if t["comparison"] == "le" else s["value"] >= t["target"]
             assert s["met"] is met
             if met:
                 assert s["score"] == t["weight"]
-    # nothing of a street's own yet: a county of its own with no cases scores the computed tasks in full
-    assert k["standing"]["score_sum"] == 20 and k["standing"]["total"] == 20 and k["standing"]["grade"] == "E"
+    # nothing of a street's own yet: 超期在办 0 is met (5 points); the three rates have no data and are left
+    # out with their 15 points of weight: 5 of 85 = 5.9
+    st = k["standing"]
+    assert (st["score_sum"], st["weight_sum"], st["no_data"], st["total"], st["grade"]) == (5, 85, 3, 5.9, "E")
     assert k["standing"]["pending"] == 124
     r = c.assessor.post(f"/api/v1/assessment/plans/{plan['id']}/compute")
     assert r.status_code == 200, r.text
@@ -276,8 +280,10 @@ def test_ranking_grades_and_the_hard_indicator_cap(az, plan, previous):
     items = {i["unit"]["id"]: i for i in r["items"]}
     x1, x2, x3 = items[c.x1], items[c.x2], items[c.x3]
     assert x2["total"] == 100 and x2["grade"] == "A" and not x2["capped"] and x2["rank"] == 1
-    # 东城: 100 - 0.1 (seq 10 adjusted) - 0.3 (seq 16: 40 % of its target, 0.2 of 0.5) = 99.6, band A, capped at C
-    assert x1["score_sum"] == 99.6 and x1["total"] == 99.6
+    assert x2["score_sum"] == 85 and x2["weight_sum"] == 85 and x2["no_data"] == 3  # three rates: 无数据
+    # 东城: 85 - 0.1 (seq 10 adjusted) - 0.3 (seq 16: 40 % of its target, 0.2 of 0.5) = 84.6 of 85 = 99.5,
+    # band A, capped at C
+    assert x1["score_sum"] == 84.6 and x1["total"] == 99.5
     assert x1["band_grade"] == "A" and x1["grade"] == "C" and x1["capped"] is True and x1["rank"] == 2
     assert x1["cap_reason"] == {"code": "hard_indicator_failed", "cap": "C", "failed": 1}
     assert [f["seq"] for f in x1["failed_hard"]] == [16]
@@ -285,7 +291,7 @@ def test_ranking_grades_and_the_hard_indicator_cap(az, plan, previous):
     assert [i["unit"]["id"] for i in r["items"]] == [c.x2, c.x1, c.x3]
     # the period comparison: last quarter's plan, found by itself
     assert x1["previous"]["plan_id"] == previous["id"] and x1["previous"]["total"] == 100
-    assert x1["previous"]["delta"] == -0.4 and x1["previous"]["grade"] == "A"
+    assert x1["previous"]["delta"] == -0.5 and x1["previous"]["grade"] == "A"
     assert x2["previous"]["total"] == 50 and x2["previous"]["delta"] == 50
     assert x3["previous"]["total"] == 0
     # the ranking as a sheet, with the cap's reason
@@ -314,6 +320,37 @@ def test_the_cap_is_the_plans_own(az):
     x1 = next(i for i in ranking(c.assessor, p["id"])["items"] if i["unit"]["id"] == c.x1)
     # le with target 0 and value 1: not met, score 0 → 90, band B (≥ 85), capped at D
     assert x1["total"] == 90 and x1["band_grade"] == "B" and x1["grade"] == "D" and x1["capped"]
+
+
+def test_a_task_without_data_is_not_scored(az):
+    """无数据: a computed task whose measure has nothing to count is left out of the total with its weight (the
+    others renormalised), is no failed hard indicator, and says so in the scorecard and its sheet."""
+    c = az
+    r = c.assessor.post("/api/v1/assessment/plans", json=plan_body(
+        c, [{"seq": 1, "title": "群众满意率", "weight": 40, "is_hard": True, "target": 90,
+             "source": "measure:satisfaction_rate"},
+            {"seq": 2, "title": "网格化服务管理", "weight": 60, "target": 100, "source": "manual"}],
+        name="无数据考核", period_from="2027-01-01", period_to="2027-01-31"))
+    assert r.status_code == 201, r.text
+    p = r.json()
+    r = c.assessor.post(f"/api/v1/assessment/plans/{p['id']}/activate", json={"version": p["version"]})
+    assert r.status_code == 200, r.text
+    s = submit(c.d1, p["id"], p["tasks"][1]["id"], c.x1, 50)  # half the target: 30 of 60
+    review(c.assessor, s["score"]["id"], "approve")
+    k = card(c.assessor, p["id"], c.x1)
+    rated = next(i for i in k["items"] if i["task"]["seq"] == 1)["score"]
+    assert rated["value"] is None and rated["no_data"] is True and rated["met"] is None and rated["score"] == 0
+    st = k["standing"]
+    # 30 of the 60 points that could be scored: 50.0, grade E, and no cap (the hard task was not failed)
+    assert (st["score_sum"], st["weight_sum"], st["no_data"], st["total"]) == (30, 60, 1, 50.0), st
+    assert st["capped"] is False and st["failed_hard"] == [] and st["grade"] == "E"
+    x1 = next(i for i in ranking(c.assessor, p["id"])["items"] if i["unit"]["id"] == c.x1)
+    assert x1["total"] == 50.0 and x1["no_data"] == 1
+    r = c.assessor.get(f"/api/v1/assessment/plans/{p['id']}/units/{c.x1}/export")
+    assert r.status_code == 200
+    zf = zipfile.ZipFile(io.BytesIO(r.content))
+    text = "".join(zf.read(n).decode("utf-8") for n in zf.namelist() if n.endswith(".xml"))
+    assert "无数据，不计分" in text
 
 
 def test_scope(az, plan):

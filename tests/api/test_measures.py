@@ -18,7 +18,7 @@ import secrets
 import pytest
 import requests
 
-from casekit import CaseWorld
+from casekit import CaseWorld, box
 from conftest import IS_PG, ROOT, Server, World, assert_clean_log, bearer, error_of
 
 SOURCE = os.path.join(ROOT, ".cache", "chinese-days", "package", "dist")
@@ -81,35 +81,10 @@ WEIGHT = {"receive": 8, "feedback": 8, "verify_pass": 6, "dispatch": 8, "registe
           "extend_request": 1, "extend_approve": 2, "escalate": 1, "close": 1, "reject": 1, "note": 0.2,
           "supervise": 0.3, "assist_report": 2}
 
-def test_rollups_equal_a_recomputation_after_a_random_workload(env):
-    rnd = random.Random(20261205)
-    env.at("2026-09-01T09:00:00+08:00")
-    cw = CaseWorld(env.w)
-    disp, comm = cw.account("dispatcher"), cw.account("community")
-    gwa, gwb, dept = cw.account("grid_worker_a"), cw.account("grid_worker_b"), cw.account("department")
-    staff = [disp, comm, gwa, gwb, dept]
-    cases = []  # (case, secret)
-
-    def create(kind=None):
-        kind = kind or rnd.choice(["grid", "community", "dispatcher", "patrol", "spot", "hotline"])
-        body = {"description": f"随机事件 {secrets.token_hex(3)}"}
-        api = env.api(disp)
-        if kind in ("patrol", "spot"):
-            body.update(channel="patrol", category_id=cw.category["grid"])
-            if kind == "spot":
-                body["handled_on_spot"] = True
-            api = env.api(rnd.choice([gwa, gwb]))
-        else:
-            body.update(channel="hotline" if kind == "hotline" else "walk_in",
-                        category_id=cw.category["dispatcher" if kind == "hotline" else kind])
-            body.update(rnd.choice([cw.point_a, cw.point_b]))
-        r = api.post("/api/v1/cases", json=body)
-        assert r.status_code == 201, r.text
-        cases.append((r.json(), r.json()["secret"]))
-
-    for _ in range(24):
-        create()
-
+def random_walk(env, cw, cases, rnd, steps, staff, create, clock):
+    """steps random workflow steps on cases [(case, secret)] by staff or the public, with time passing
+    (deadlines run out, the scheduler marks yellow and red); every 20th step a new case (create()).
+    Returns ({action: times done}, inputs) — inputs(action, case) makes a step's body."""
     def inputs(action, k):
         b = {"version": k["version"]}
         if action in ("reject", "return", "escalate", "verify_fail", "suspend", "extend_reject", "reopen"):
@@ -128,9 +103,8 @@ def test_rollups_equal_a_recomputation_after_a_random_workload(env):
         return b
 
     pub = requests.Session()
-    clock = ms("2026-09-01T09:00:00+08:00")
     done = {}
-    for step in range(260):
+    for step in range(steps):
         if step % 20 == 19:
             create()
         if step % 15 == 14:  # let time pass: deadlines run out, the scheduler marks yellow and red
@@ -166,6 +140,40 @@ def test_rollups_equal_a_recomputation_after_a_random_workload(env):
         assert r.status_code in (200, 400, 409), f"{action}: {r.text}"
         if r.status_code == 200:
             done[action] = done.get(action, 0) + 1
+    return done, inputs
+
+
+def test_rollups_equal_a_recomputation_after_a_random_workload(env):
+    rnd = random.Random(20261205)
+    env.at("2026-09-01T09:00:00+08:00")
+    cw = CaseWorld(env.w)
+    disp, comm = cw.account("dispatcher"), cw.account("community")
+    gwa, gwb, dept = cw.account("grid_worker_a"), cw.account("grid_worker_b"), cw.account("department")
+    staff = [disp, comm, gwa, gwb, dept]
+    cases = []  # (case, secret)
+
+    def create(kind=None):
+        kind = kind or rnd.choice(["grid", "community", "dispatcher", "patrol", "spot", "hotline"])
+        body = {"description": f"随机事件 {secrets.token_hex(3)}"}
+        api = env.api(disp)
+        if kind in ("patrol", "spot"):
+            body.update(channel="patrol", category_id=cw.category["grid"])
+            if kind == "spot":
+                body["handled_on_spot"] = True
+            api = env.api(rnd.choice([gwa, gwb]))
+        else:
+            body.update(channel="hotline" if kind == "hotline" else "walk_in",
+                        category_id=cw.category["dispatcher" if kind == "hotline" else kind])
+            body.update(rnd.choice([cw.point_a, cw.point_b]))
+        r = api.post("/api/v1/cases", json=body)
+        assert r.status_code == 201, r.text
+        cases.append((r.json(), r.json()["secret"]))
+
+    for _ in range(24):
+        create()
+
+    done, inputs = random_walk(env, cw, cases, rnd, 260, staff, create, ms("2026-09-01T09:00:00+08:00"))
+    pub = requests.Session()
     # every kind of step the issue names, at least once: where the walk did not take one, on a case
     # that allows it now (a fresh case walked there for a reopen)
     def step_on(k, secret, action):
@@ -241,6 +249,98 @@ def test_the_workload_covered_rework_return_suspend_merge_reopen(env):
     seen = {r[0] for r in rows}
     for a in ("verify_fail", "return", "suspend", "merge", "reopen", "rate", "mark_red"):
         assert a in seen, (a, sorted(seen))
+
+
+# ---- a grid restructuring moves cases, and their rollups with them ----
+
+def test_a_restructuring_moves_the_cases_rollups_with_them(env):
+    """Cases in grid A, walked at random; then grid A is split north/south: its located cases move to the
+    new grid their point lies in, with their rollups in the same transaction (rollup-check finds nothing to
+    fix); then the two halves are merged back into one with grid B: every case moves there."""
+    rnd = random.Random(20261206)
+    env.at("2026-09-03T09:00:00+08:00")  # a Thursday: the admin session made on 1 September still holds
+    cw = CaseWorld(env.w)
+    disp, comm = cw.account("dispatcher"), cw.account("community")
+    gwa, gwb, dept = cw.account("grid_worker_a"), cw.account("grid_worker_b"), cw.account("department")
+    staff = [disp, comm, gwa, gwb, dept]
+    xm = round((cw.x0 + cw.x1) / 2, 6)
+    ym = round((cw.y0 + cw.y1) / 2, 6)
+    cases = []
+
+    def create():
+        kind = rnd.choice(["grid", "grid", "community", "dispatcher", "patrol", "spot"])
+        body = {"description": f"调整前事件 {secrets.token_hex(3)}"}
+        api = env.api(disp)
+        if kind in ("patrol", "spot"):  # a patrol without a point: at the worker's grid A
+            body.update(channel="patrol", category_id=cw.category["grid"])
+            if kind == "spot":
+                body["handled_on_spot"] = True
+            api = env.api(gwa)
+        else:  # a point anywhere in grid A (west half), north or south of the coming cut
+            body.update(channel="walk_in", category_id=cw.category[kind],
+                        lat=round(rnd.uniform(cw.y0 + 0.002, cw.y1 - 0.002), 6),
+                        lon=round(rnd.uniform(cw.x0 + 0.002, xm - 0.002), 6))
+        r = api.post("/api/v1/cases", json=body)
+        assert r.status_code == 201, r.text
+        cases.append((r.json(), r.json()["secret"]))
+
+    for _ in range(20):
+        create()
+    random_walk(env, cw, cases, rnd, 120, staff, create, ms("2026-09-03T09:00:00+08:00"))
+    admin, leader = env.w.admin.api, env.api(env.w.accounts["leader"])
+    period = ("2026-09-01", "2026-12-31")
+
+    def recount(unit):
+        """reported, closed and open of unit from the cases themselves, as the API shows them"""
+        rows = [env.api(disp).get(f"/api/v1/cases/{k['id']}").json() for k, _ in cases]
+        mine = [k for k in rows if k["unit_id"] == unit]
+        closed = sum(k["state"] in ("closed", "rated") for k in mine)
+        open_ = sum(k["state"] not in ("closed", "rated", "rejected", "merged") for k in mine)
+        return len(mine), closed, open_
+
+    def figures(unit):
+        _, m = measures(leader, unit, *period)
+        return m["reported"]["value"], m["closed"]["value"], m["open"]["value"]
+
+    def check_rollups():
+        env.s.stop()
+        try:
+            out = rollup_check(env.s)
+            assert out.returncode == 0, out.stdout + out.stderr
+        finally:
+            env.s.start()
+        env._apis = {}
+
+    before = figures(cw.community)
+    assert figures(cw.grid_a) == recount(cw.grid_a) and before[0] == len(cases)
+    # split grid A at ym: north and south
+    r = admin.post("/api/v1/grids/restructure", json={
+        "parent_id": cw.community, "retire": [cw.grid_a], "note": "拆分",
+        "create": [{"name": "北半格", "geometry": box(cw.x0, ym, xm, cw.y1)},
+                   {"name": "南半格", "geometry": box(cw.x0, cw.y0, xm, ym)}]})
+    assert r.status_code == 201, r.text
+    split = r.json()
+    north, south = (g["id"] for g in split["created"])
+    located = sum(1 for k, _ in cases if k.get("lat") is not None)
+    assert split["cases_moved"] == located and split["cases_in_retired"] == len(cases) - located
+    assert 0 < located < len(cases)
+    check_rollups()
+    for unit in (cw.grid_a, north, south):
+        assert figures(unit) == recount(unit), unit
+    assert figures(cw.community) == before
+    assert recount(north)[0] and recount(south)[0]
+    # merge north, south and grid B into one: every case, with a point or not, moves there
+    r = admin.post("/api/v1/grids/restructure", json={
+        "parent_id": cw.community, "retire": [north, south, cw.grid_b], "note": "合并",
+        "create": [{"name": "合并网格", "geometry": box(cw.x0, cw.y0, cw.x1, cw.y1)}]})
+    assert r.status_code == 201, r.text
+    merged = r.json()["created"][0]["id"]
+    assert r.json()["cases_in_retired"] == 0
+    check_rollups()
+    for unit in (cw.grid_a, north, south, cw.grid_b, merged):
+        assert figures(unit) == recount(unit), unit
+    assert figures(merged)[0] == located
+    assert figures(cw.community) == before
 
 
 # ---- every measure on hand-made cases ----

@@ -13,7 +13,7 @@ import zipfile
 
 import pytest
 
-from conftest import Server, World, assert_clean_log, error_of
+from conftest import Server, World, assert_clean_log, bearer, error_of
 from livekit import act, category, new_case
 
 openpyxl = pytest.importorskip("openpyxl")
@@ -215,6 +215,52 @@ def test_no_report_files_before_done(rep):
     s.sql(f"UPDATE report SET status = 'running' WHERE id = {rid}")
     assert d.get(f"/api/v1/reports/{rid}/pdf").status_code in (404,)
     s.sql(f"UPDATE report SET status = 'done' WHERE id = {rid}")
+
+
+def test_overdue_at_month_end_is_the_state_at_the_end(rep):
+    """超期未办结 of December is the cases open and past their handling deadline on 31 December at midnight,
+    whatever they became since (the last test of the module: it moves the clock into January)."""
+    s, w, clock = rep
+    cat = category(w.admin.api)  # handling limit 5 working days
+    grid = w.units["grid_b1"]
+    acc = w.accounts["dispatcher_street_b"]
+
+    def api():
+        return bearer(s, acc.username, acc.password)
+
+    def registered(d):
+        k = d.get(f"/api/v1/cases/{new_case(d, cat, grid)['id']}").json()
+        for step in ("accept", "register"):
+            if step in k["actions"]:
+                k = act(d, k, step)
+        assert k["due_at"], k
+        return k
+
+    clock.at(ms("2026-12-02T09:00:00+08:00"))  # a Wednesday: due in 5 working days, on 9 December
+    d = api()
+    still_open = registered(d)      # overdue on the 31st and still open: counted
+    closed_later = registered(d)    # overdue on the 31st, closed on 4 January: counted
+    closed_in_time = registered(d)  # closed on 3 December: not counted
+    clock.at(ms("2026-12-03T10:00:00+08:00"))
+    d = api()
+    act(d, d.get(f"/api/v1/cases/{closed_in_time['id']}").json(), "close", note="已处理")
+    clock.at(ms("2026-12-30T09:00:00+08:00"))
+    d = api()
+    registered(d)                   # reported on the 30th, due in January: not overdue at the end
+    clock.at(ms("2027-01-04T09:00:00+08:00"))
+    d = api()
+    act(d, d.get(f"/api/v1/cases/{closed_later['id']}").json(), "close", note="已处理")
+    late = registered(d)            # reported after the month: not counted
+    assert d.get(f"/api/v1/cases/{still_open['id']}").json()["state"] not in ("closed", "rated")
+    r = d.post("/api/v1/reports", json={"unit_id": w.units["street_b"], "period": "2026-12"})
+    assert r.status_code == 202, r.text
+    rid = r.json()["id"]
+    assert wait_for(lambda: d.get(f"/api/v1/reports/{rid}").json()["status"] == "done")
+    wb = openpyxl.load_workbook(io.BytesIO(d.get(f"/api/v1/reports/{rid}/xlsx").content))
+    summary = {row[0]: row[1] for row in wb["概况"].iter_rows(values_only=True)}
+    assert summary["超期未办结"] == 2, summary
+    assert summary["办结事件"] == 1  # closed in December: closed_in_time
+    assert late["id"]
 
 
 # ---- ?format=xlsx on list endpoints (api/export.h) ----

@@ -2,8 +2,8 @@
 // an assessment plan for this month made through the API (the browser server has no demo data: the roles of
 // xialu_assessor and tcs_dispatch are made here) — one computed task (结案率 from the measures) and one
 // manual hard task.  The assessor opens the plan from the menu, sees its tasks, activates it and opens a
-// street's scorecard with the computed score as the server computes it; the street's dispatcher enters the
-// manual value with an evidence file; the assessor returns it once with a reason, the street resubmits, the
+// street's scorecard with the computed score as the server computes it (不计分 when its measure has no
+// data); the street's dispatcher enters the manual value with an evidence file; the assessor returns it once with a reason, the street resubmits, the
 // assessor approves it; the ranking shows both streets with their totals and grades as the server ranks them.
 import { test, before, after } from 'node:test'
 import assert from 'node:assert/strict'
@@ -92,11 +92,16 @@ test('the assessor opens the plan: its tasks, activation, a street scorecard wit
   assert.equal(computed.score.status, 'computed')
   const cr = row(page, 'card-table', '事件结案率')
   await cr.waitFor()
-  const shown = Math.round(computed.score.score * 100) / 100
-  assert.match(await cr.innerText(), new RegExp(`${shown} / 40`))
   assert.match(await cr.getByTestId('card-status').innerText(), /自动计算/)
-  // no case in the county: the measure has no denominator, met with the full weight, said as 无数据
-  if (computed.score.value === null) assert.match(await cr.innerText(), /无数据/)
+  if (computed.score.no_data) {
+    // no case in the county: the measure has no denominator — 无数据, not scored, left out of the total
+    assert.match(await cr.innerText(), /无数据/)
+    assert.equal(await cr.getByTestId('card-score').innerText(), '不计分')
+    assert.match(await page.getByTestId('card-no-data').innerText(), /1 项无数据，不计分/)
+  } else {
+    const shown = Math.round(computed.score.score * 100) / 100
+    assert.match(await cr.innerText(), new RegExp(`${shown} / 40`))
+  }
   assert.match(await row(page, 'card-table', '矛盾纠纷月度排查').getByTestId('card-status').innerText(), /待填报/)
   assert.equal(await page.getByTestId('card-total').innerText(), String(card.standing.total))
   // the office reviews; it does not fill in a street's value

@@ -90,7 +90,8 @@ static void write_standing(gg_jw_t *w, const gg_assess_result_t *r, const gg_ass
     gg_jw_kstr(w, "code", r->unit_code);
     gg_jw_obj_end(w);
     gg_jw_knum(w, "score_sum", r->score_sum);
-    gg_jw_knum(w, "weight_sum", p->weight_sum);
+    gg_jw_knum(w, "weight_sum", r->weight_sum);
+    gg_jw_kint(w, "no_data", r->no_data);
     gg_jw_knum(w, "total", r->total);
     gg_jw_kstr(w, "band_grade", bg);
     gg_jw_kstr(w, "grade", g);
@@ -469,6 +470,7 @@ static void write_score(gg_jw_t *w, const gg_assess_score_t *s, const gg_attachm
     gg_jw_key(w, "value");
     s->has_value ? gg_jw_num(w, s->value) : gg_jw_null(w);
     gg_jw_knum(w, "score", s->score);
+    gg_jw_kbool(w, "no_data", !strcmp(s->status, "computed") && !s->has_value); /* 无数据: not scored */
     gg_jw_key(w, "met");
     s->has_met ? gg_jw_bool(w, s->met) : gg_jw_null(w);
     gg_jw_kstr(w, "note", s->note);
@@ -752,7 +754,9 @@ static int card_export(gg_write_t *w, gg_error_t *err)
                                gg_sprintf(a, "%s %g", strcmp(t->comparison, "le") ? "≥" : "≤", t->target),
                                strcmp(t->source, "manual") ? t->source + 8 : "人工填报",
                                s->id && s->has_value ? num(a, s->value) : "",
-                               s->id ? num(a, s->score) : "",
+                               !s->id                                            ? ""
+                               : !strcmp(s->status, "computed") && !s->has_value ? "无数据，不计分"
+                                                                                 : num(a, s->score),
                                s->id ? status_zh(s->status) : "",
                                s->review_note ? s->review_note : ""};
         rc = gg_sheet_row(&sh, cells, (int)(sizeof cells / sizeof cells[0]), 0, err);

@@ -13,6 +13,7 @@
 #include "api/body.h"
 #include "api/write.h"
 #include "core/log.h"
+#include "domain/cases/calendar.h"
 #include "domain/tree/grid.h"
 #include "geo/geo.h"
 
@@ -457,7 +458,13 @@ static int restructure_run(gg_write_t *w, gg_error_t *err)
 {
     const gg_op_t *op = &w->op;
     struct restructure *x = w->state;
-    if (gg_grid_restructure(op->c, op->arena, &op->actor, op->auth, &x->in, &x->out, err) < 0) return -1;
+    gg_app_t *app = w->req->app;
+    gg_cal_snapshot_t *cal = app->calendar ? gg_calendar_acquire(app->calendar) : NULL;
+    x->in.cal = cal; /* the moved cases' rollups */
+    int rc = gg_grid_restructure(op->c, op->arena, &op->actor, op->auth, &x->in, &x->out, err);
+    x->in.cal = NULL;
+    if (cal) gg_cal_snapshot_release(cal);
+    if (rc < 0) return -1;
     gg_grid_index_reload_on_commit(op->c, grid_index(w));
     return 0;
 }
@@ -491,6 +498,8 @@ static int restructure_respond(gg_write_t *w, gg_error_t *err)
     gg_jw_kint(jw, "ended_assignments", x->out.ended_assignments);
     gg_jw_kint(jw, "buildings_moved", x->out.buildings_moved);
     gg_jw_kint(jw, "buildings_in_retired", x->out.buildings_in_retired);
+    gg_jw_kint(jw, "cases_moved", x->out.cases_moved);
+    gg_jw_kint(jw, "cases_in_retired", x->out.cases_in_retired);
     gg_jw_obj_end(jw);
     return 0;
 }

@@ -68,6 +68,8 @@ typedef struct gg_assess_result {
     int64_t unit_id;
     const char *unit_name, *unit_code, *unit_path;
     double score_sum, total; /* total: score_sum / weight_sum × 100, 1 decimal */
+    double weight_sum;       /* the plan's weights less those of the tasks without data (无数据) */
+    int no_data;             /* computed tasks whose measure had nothing to count: left out of the total */
     char band_grade, grade;  /* grade: band_grade, capped by hard_cap when a hard indicator failed */
     int capped;
     int nfailed_hard;
@@ -91,8 +93,9 @@ typedef struct gg_assess_history {
 
 /* The score of a task for a value: met when the value reaches the target (ge) or stays within it (le);
  * met: the weight; else proportional (ge: weight × value / target, le: weight × target / value), 0 for a
- * non-positive value or target; 2 decimals.  Without a value (a measure with no denominator) the task is
- * met with its full weight. */
+ * non-positive value or target; 2 decimals.  Without a value (a measure with no denominator: 无数据) the
+ * task is not scored: *score 0 and *met 0, stored with met NULL, and the standings leave it out of the total
+ * with its weight (gg_assess_no_data). */
 void gg_assess_task_score(const gg_assess_task_t *t, int has_value, double value, double *score, int *met);
 /* The grade of a total for bands (lowest total of A..D). */
 char gg_assess_grade(const double bands[4], double total);

@@ -14,9 +14,9 @@ static double round2(double v)
 
 void gg_assess_task_score(const gg_assess_task_t *t, int has_value, double value, double *score, int *met)
 {
-    if (!has_value) {
-        *met = 1;
-        *score = t->weight;
+    if (!has_value) { /* 无数据: not scored (docs/assessment.md rule 2); the caller stores no met */
+        *met = 0;
+        *score = 0;
         return;
     }
     int le = t->comparison && strcmp(t->comparison, "le") == 0;

@@ -62,6 +62,14 @@ static int counts(const gg_assess_score_t *s)
     return strcmp(s->status, "computed") == 0 || strcmp(s->status, "approved") == 0;
 }
 
+/* 无数据: a computed task whose measure had nothing to count (denominator 0).  Not scored: left out of the
+ * total together with its weight, so the other tasks' weights are renormalised (docs/assessment.md rule 2).
+ */
+static int no_data(const gg_assess_score_t *s)
+{
+    return strcmp(s->status, "computed") == 0 && !s->has_value;
+}
+
 static int history(const gg_op_t *op, int64_t score_id, const char *action, const char *status, int has_value,
                    double value, double score, const char *note, gg_error_t *err)
 {
@@ -150,7 +158,7 @@ int gg_assess_compute(const gg_op_t *op, int64_t id, int *changed, gg_error_t *e
                            "UPDATE assess_score SET has_value = $2, value = $3, score = $4, met = $5, "
                            "updated_at = $6, version = version + 1 WHERE id = $1",
                            GG_ARGS(GG_I64(sid), GG_I64(has_value), has_value ? GG_F64(value) : GG_NULL,
-                                   GG_F64(score), GG_I64(met), GG_I64(now)),
+                                   GG_F64(score), has_value ? GG_I64(met) : GG_NULL, GG_I64(now)),
                            NULL, err) < 0)
                 return -1;
             if (had != has_value || oldv != value || olds != score || !p.computed_at) {
@@ -365,12 +373,19 @@ static void standing(gg_arena_t *a, const gg_assess_plan_t *p, const gg_assess_t
                      const gg_assess_score_t *const *scores, int n, gg_assess_result_t *res)
 {
     res->score_sum = 0;
+    res->weight_sum = p->weight_sum;
+    res->no_data = 0;
     res->pending = 0;
     res->nfailed_hard = 0;
     res->failed_hard = gg_alloc(a, sizeof(gg_assess_task_t *) * (size_t)(n ? n : 1));
     for (int i = 0; i < n; i++) {
         const gg_assess_score_t *s = scores[i];
         if (!s) continue;
+        if (no_data(s)) {
+            res->no_data++;
+            res->weight_sum -= tasks[i].weight;
+            continue;
+        }
         if (!counts(s)) {
             res->pending++;
             continue;
@@ -379,7 +394,8 @@ static void standing(gg_arena_t *a, const gg_assess_plan_t *p, const gg_assess_t
         if (tasks[i].is_hard && s->has_met && !s->met) res->failed_hard[res->nfailed_hard++] = &tasks[i];
     }
     res->score_sum = floor(res->score_sum * 100.0 + 0.5) / 100.0;
-    res->total = p->weight_sum > 0 ? floor(res->score_sum / p->weight_sum * 1000.0 + 0.5) / 10.0 : 0;
+    res->weight_sum = floor(res->weight_sum * 100.0 + 0.5) / 100.0;
+    res->total = res->weight_sum > 0 ? floor(res->score_sum / res->weight_sum * 1000.0 + 0.5) / 10.0 : 0;
     res->band_grade = gg_assess_grade(p->bands, res->total);
     res->grade = res->band_grade;
     res->capped = 0;

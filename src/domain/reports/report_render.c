@@ -19,6 +19,22 @@
 
 /* ---- figures ---- */
 
+/* Overdue at the month's end ($4), as the measures define overdue (docs/measures.md: marked red by the
+ * scheduler, or past its handling deadline) and the gauge counts it (open, not suspended), at that moment and
+ * not now: its handling deadline had passed by then (the deadline now, when it is before the end — a later
+ * extension or reopening only moves it later —, or a red mark made before the end and not lifted by an
+ * extension or a reopening before the end), and its state then — the last state its events reached before
+ * the end — was open and not suspended.  The cheap tests on the row first (closed before the end and never
+ * reopened: closed at the end), so the events are read only for the cases that can qualify. */
+#define OVERDUE_AT_END                                                                                       \
+    "(k.closed_at IS NULL OR k.closed_at >= $4 OR k.reopen_count > 0) AND "                                  \
+    "(k.due_at < $4 OR EXISTS (SELECT 1 FROM case_mark m WHERE m.case_id = k.id AND m.kind = 'red' AND "     \
+    "m.at < $4 AND NOT EXISTS (SELECT 1 FROM case_event x WHERE x.case_id = k.id AND x.action IN "           \
+    "('extend_approve', 'reopen') AND x.at > m.at AND x.at < $4))) AND "                                     \
+    "COALESCE((SELECT e.to_state FROM case_event e WHERE e.case_id = k.id AND e.at < $4 AND e.to_state IS "  \
+    "NOT NULL ORDER BY e.at DESC, e.id DESC LIMIT 1), 'reported') NOT IN ('closed', 'rated', 'rejected', "   \
+    "'merged', 'suspended')"
+
 /* The four counts of the rows matched by where_sql ($1, $2: the subtree's path range; $3, $4: the month). */
 #define COUNTS                                                                                               \
     "COALESCE(SUM(CASE WHEN k.created_at >= $3 AND k.created_at < $4 AND k.state <> 'merged' THEN 1 ELSE 0 " \
@@ -26,8 +42,7 @@
     "COALESCE(SUM(CASE WHEN k.closed_at >= $3 AND k.closed_at < $4 THEN 1 ELSE 0 END), 0), "                 \
     "COALESCE(SUM(CASE WHEN k.closed_at >= $3 AND k.closed_at < $4 AND (k.due_at IS NULL OR k.closed_at <= " \
     "k.due_at) THEN 1 ELSE 0 END), 0), "                                                                     \
-    "COALESCE(SUM(CASE WHEN k.created_at < $4 AND k.state NOT IN ('closed', 'rated', 'rejected', 'merged') " \
-    "AND k.due_at IS NOT NULL AND k.due_at < $4 THEN 1 ELSE 0 END), 0)"
+    "COALESCE(SUM(CASE WHEN k.created_at < $4 AND " OVERDUE_AT_END " THEN 1 ELSE 0 END), 0)"
 #define IN_SUBTREE "k.unit_path >= $1 AND k.unit_path < $2 AND k.created_at < $4"
 
 static void read_counts(gg_db_res_t *r, int col, gg_report_row_t *o)

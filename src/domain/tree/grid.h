@@ -115,6 +115,8 @@ typedef struct gg_grid_restructure {
     const gg_grid_new_t *create;
     int ncreate;
     const char *note;
+    /* the working calendar for the moved cases' rollups (rollup.h); NULL keeps their stored working times */
+    const struct gg_cal_snapshot *cal;
 } gg_grid_restructure_t;
 
 typedef struct gg_lineage {
@@ -136,6 +138,8 @@ typedef struct gg_grid_restructure_result {
     int64_t ended_assignments; /* current assignments of retired grids, now ended */
     int64_t buildings_moved; /* buildings moved into the new grid that contains them (or the one new grid) */
     int64_t buildings_in_retired; /* buildings left in the retired grids: no location inside a new grid */
+    int64_t cases_moved;      /* cases whose location unit moved to a new grid (their rollups with them) */
+    int64_t cases_in_retired; /* cases left in the retired grids (no point inside a new grid) */
 } gg_grid_restructure_result_t;
 
 int gg_grid_restructure(gg_db_conn_t *c, gg_arena_t *a, const gg_actor_t *actor, const gg_auth_t *auth,

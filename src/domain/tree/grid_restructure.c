@@ -1,11 +1,13 @@
 /*
  * grid_restructure.c — restructuring a unit's grids in one operation (see gg_grid_restructure in grid.h):
- * retiring grids, creating their successors, moving the buildings with the land, ending the retired
- * grids' assignments, and writing the lineage between old and new.
+ * retiring grids, creating their successors, moving the buildings and the cases with the land (the cases'
+ * rollups in the same transaction), ending the retired grids' assignments, and writing the lineage between
+ * old and new.
  */
 #include <stdio.h>
 #include <string.h>
 
+#include "domain/measures/rollup.h"
 #include "domain/tree/grid_plan.h"
 #include "domain/tree/place.h"
 #include "geo/geo.h"
@@ -136,6 +138,27 @@ static int64_t fallback_grid(const old_grid_t *olds, int nold, const old_grid_t 
     return old->g.parent_id;
 }
 
+/* Where what stands on a retired grid's land goes (a building, a case): the smallest new grid that
+ * contains its point (a micro-grid wins over its grid); the one new grid when there is one (a merge); else
+ * fallback (a retired micro-grid's own grid, see fallback_grid).  0: it stays where it is. */
+static int64_t land_target(gg_grid_op_t *o, const gg_grid_plan_t *plans, int nplans, int located, double lat,
+                           double lon, int64_t fallback, const char *fallback_path, const char **path)
+{
+    int best = -1;
+    for (int j = 0; located && j < nplans; j++)
+        if (gg_geo_covers_point(o->geo, plans[j].shape, lat, lon) &&
+            (best < 0 || plans[j].area_m2 < plans[best].area_m2))
+            best = j;
+    if (best < 0 && nplans == 1) best = 0;
+    *path = NULL;
+    if (best < 0) {
+        *path = fallback_path;
+        return fallback;
+    }
+    *path = gg_sprintf(o->a, "%s%lld/", plans[best].parent.path, (long long)plans[best].id);
+    return plans[best].id;
+}
+
 /* The places of the retired grids go with the land: a building with a location moves into the
  * new grid (the smallest, so a micro-grid wins over its grid) that contains it; when one new grid
  * replaces them all (a merge) every building moves there; a retired micro-grid's other buildings
@@ -176,18 +199,89 @@ static int move_buildings(gg_grid_op_t *o, const old_grid_t *olds, int nold, con
         gg_db_res_free(r);
         if (step < 0) return -1;
         for (int k = 0; k < n; k++) {
-            int best = -1;
-            for (int j = 0; rows[k].located && j < nplans; j++)
-                if (gg_geo_covers_point(o->geo, plans[j].shape, rows[k].lat, rows[k].lon) &&
-                    (best < 0 || plans[j].area_m2 < plans[best].area_m2))
-                    best = j;
-            if (best < 0 && nplans == 1) best = 0;
-            if (best < 0 && !fallback) continue;
-            int64_t to = best >= 0 ? plans[best].id : fallback;
-            const char *path = best >= 0 ? gg_sprintf(o->a, "%s%lld/", plans[best].parent.path, (long long)to)
-                                         : fallback_path;
+            const char *path;
+            int64_t to = land_target(o, plans, nplans, rows[k].located, rows[k].lat, rows[k].lon, fallback,
+                                     fallback_path, &path);
+            if (!to) continue;
             if (gg_building_move(o->c, o->a, o->actor, rows[k].id, to, path, err) < 0) return -1;
             out->buildings_moved++;
+        }
+    }
+    return 0;
+}
+
+/* The cases located in the retired grids go with the land too (their location unit is the place where they
+ * happened, docs/measures.md): a case with a point by the rule of land_target; one without a point to where
+ * its house's building went; else by the rule for what has no location.  Each moved case's contribution to
+ * the rollups is moved by the case writes' own upkeep (gg_rollup_case_changed: − from the old unit's chain,
+ * + to the new one's, gauge included), in this transaction.  Owner and handler stay: who is working on an
+ * open case is the workflow's business, not the map's. */
+static int move_cases(gg_grid_op_t *o, const struct gg_cal_snapshot *cal, const old_grid_t *olds, int nold,
+                      const gg_grid_plan_t *plans, int nplans, gg_grid_restructure_result_t *out,
+                      gg_error_t *err)
+{
+    gg_op_t op = {.c = o->c, .arena = o->a, .auth = o->auth};
+    if (o->actor) op.actor = *o->actor;
+    for (int i = 0; i < nold; i++) {
+        const char *fallback_path = NULL;
+        int64_t fallback = fallback_grid(olds, nold, &olds[i], &fallback_path, o->a);
+        gg_db_res_t *r;
+        if (gg_db_query(
+                o->c,
+                "SELECT k.id, k.lat, k.lon, b.grid_id, b.unit_path FROM case_item k LEFT JOIN house h "
+                "ON h.id = k.place_id LEFT JOIN building b ON b.id = h.building_id WHERE k.unit_id = $1 "
+                "ORDER BY k.id",
+                GG_ARGS(GG_I64(olds[i].g.id)), &r, err) < 0)
+            return -1;
+        struct {
+            int64_t id, house_grid;
+            int located;
+            double lat, lon;
+            const char *house_path;
+        } *rows = NULL;
+        int n = 0, cap = 0, step;
+        while ((step = gg_db_next(r, err)) == 1) {
+            if (n == cap) {
+                cap = cap ? cap * 2 : 64;
+                void *grown = gg_alloc(o->a, sizeof *rows * (size_t)cap);
+                if (n) memcpy(grown, rows, sizeof *rows * (size_t)n);
+                rows = grown;
+            }
+            rows[n].id = gg_db_i64(r, 0);
+            rows[n].located = !gg_db_isnull(r, 1) && !gg_db_isnull(r, 2);
+            rows[n].lat = rows[n].located ? gg_db_f64(r, 1) : 0;
+            rows[n].lon = rows[n].located ? gg_db_f64(r, 2) : 0;
+            rows[n].house_grid = gg_db_isnull(r, 3) ? 0 : gg_db_i64(r, 3);
+            rows[n].house_path = rows[n].house_grid ? gg_strdup(o->a, gg_db_text(r, 4)) : NULL;
+            n++;
+        }
+        gg_db_res_free(r);
+        if (step < 0) return -1;
+        for (int k = 0; k < n; k++) {
+            const char *path = NULL;
+            int64_t to = 0;
+            int house_moved = rows[k].house_grid && rows[k].house_grid != olds[i].g.id;
+            if (rows[k].located)
+                to = land_target(o, plans, nplans, 1, rows[k].lat, rows[k].lon, fallback, fallback_path,
+                                 &path);
+            if (!to && house_moved) { /* where its building went (move_buildings ran first) */
+                to = rows[k].house_grid;
+                path = rows[k].house_path;
+            }
+            if (!to && !rows[k].located)
+                to = land_target(o, plans, nplans, 0, 0, 0, fallback, fallback_path, &path);
+            if (!to || !path) {
+                out->cases_in_retired++;
+                continue;
+            }
+            if (gg_db_exec(o->c,
+                           "UPDATE case_item SET unit_id = $1, unit_path = $2, updated_at = $3, "
+                           "version = version + 1 WHERE id = $4",
+                           GG_ARGS(GG_I64(to), GG_TEXT(path), GG_I64(o->now), GG_I64(rows[k].id)), NULL,
+                           err) < 0 ||
+                gg_rollup_case_changed(&op, cal, rows[k].id, err) < 0)
+                return -1;
+            out->cases_moved++;
         }
     }
     return 0;
@@ -269,6 +363,7 @@ int gg_grid_restructure(gg_db_conn_t *c, gg_arena_t *a, const gg_actor_t *actor,
     for (int i = 0; i < in->ncreate; i++)
         if (gg_grid_insert_plan(&o, &plans[i], err) < 0) goto out;
     if (move_buildings(&o, olds, in->nretire, plans, in->ncreate, out, err) < 0 ||
+        move_cases(&o, in->cal, olds, in->nretire, plans, in->ncreate, out, err) < 0 ||
         retire_olds(&o, olds, in->nretire, out, err) < 0)
         goto out;
     out->operation = operation_of(in->nretire, in->ncreate);
@@ -299,6 +394,7 @@ int gg_grid_restructure(gg_db_conn_t *c, gg_arena_t *a, const gg_actor_t *actor,
         gg_jw_str(&w, plans[i].code);
     gg_jw_arr_end(&w);
     gg_jw_kint(&w, "ended_assignments", out->ended_assignments);
+    gg_jw_kint(&w, "cases_moved", out->cases_moved);
     if (in->note) gg_jw_kstr(&w, "note", in->note);
     gg_jw_obj_end(&w);
     if (gg_grid_audit(&o, "grid.restructure", "unit_restructure", out->restructure_id, where.id,
