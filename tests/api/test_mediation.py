@@ -467,8 +467,10 @@ def test_reveal_a_party_is_audited_and_404_for_others(mw):
     url = f"/api/v1/disputes/{did}/parties/{p['id']}/reveal"
     # not assigned yet: a mediator of the unit has no pii.read — the reveal does not exist for them
     assert cm.post(url, json={"reason": "核实身份"}).status_code == 404
+    assert d["may_reveal"] is False
     r = cm.post(f"/api/v1/disputes/{did}/mediators", json={"self": True})
     assert r.status_code == 200, r.text
+    assert r.json()["dispute"]["may_reveal"] is True
     expect_field(cm.post(url, json={}), 400, "reason")
     r = cm.post(url, json={"reason": "核实身份"})
     assert r.status_code == 200, r.text

@@ -93,6 +93,7 @@ void gg_api_dispute_json(gg_jw_t *w, gg_arena_t *a, const gg_dispute_t *d, int f
     gg_jw_ktime(w, "updated_at", d->updated_at);
     gg_jw_kint(w, "version", d->version);
     if (full) {
+        gg_jw_kbool(w, "may_reveal", d->may_reveal);
         gg_jw_key(w, "parties");
         gg_jw_arr(w);
         for (int i = 0; i < d->nparties; i++) {

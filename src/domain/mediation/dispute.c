@@ -639,9 +639,12 @@ static int load_details(gg_op_t *op, gg_dispute_t *d, gg_error_t *err)
         m->coi_warning = tx(a, r, 4);
         m->account_id = ix(r, 5);
         m->assigned_at = gg_db_i64(r, 6);
+        if (op->auth && m->account_id && m->account_id == op->auth->account_id) d->may_reveal = 1;
     }
     gg_db_res_free(r);
     if (step < 0) return -1;
+    /* the rule of gg_dispute_party_reveal: the dispute's own mediators, or mediation staff with pii.read */
+    if (d->may_manage && gg_auth_can(op->auth, GG_P_PII_READ, d->unit_path)) d->may_reveal = 1;
     /* sessions */
     if (gg_db_query(op->c,
                     "SELECT id, at, created_at, place, attendance, minutes, held FROM dispute_session WHERE "
