@@ -1,5 +1,5 @@
 // The dispute register's edits and the public tracking of a one-window matter, on a phone (docs/mediation.md
-// "Editing the register", docs/centres.md): a community mediator takes a dispute, corrects a party — a wrong
+// "Editing the register", docs/centres.md): a community mediator takes a dispute, corrects its title and a party — a wrong
 // ID number comes back under its field, the right one is shown masked —, reveals the party's full ID number
 // with a reason (查看; the audit log has the pii.read row naming the party, not the number); a visitor tracks
 // the YC number of a one-window matter with its code on /track and sees its state and where it went, without
@@ -41,6 +41,14 @@ test('a mediator corrects a party and reveals its ID number with a reason', { sk
   await page.locator('[data-test="assign-me"]').click()
   await row.locator('[data-test="party-reveal"]').waitFor()
 
+  // 修改登记: the title and the risk level, on the page and on the timeline
+  await page.locator('[data-test="dispute-edit"]').click()
+  await page.locator('[data-test="edit-title"]').fill('装修噪音及漏水纠纷')
+  await page.locator('[data-test="edit-risk"]').getByText('高').click()
+  await page.getByTestId('edit-save').click()
+  await page.getByText('装修噪音及漏水纠纷').first().waitFor()
+  await page.locator('[data-test="timeline"]', { hasText: '修改登记' }).waitFor()
+
   // a wrong check digit comes back under the ID number field
   const good = idNumber('19850505', 42)
   const bad = good.slice(0, 17) + (good[17] === '0' ? '1' : '0')
@@ -58,7 +66,6 @@ test('a mediator corrects a party and reveals its ID number with a reason', { sk
   assert.match(masked, /\*/)
   assert.ok(masked.endsWith(good.slice(-4)), masked)
   assert.match(await row.innerText(), /桂林北路8号/)
-  assert.match(await page.locator('[data-test="timeline"]').innerText(), /修改登记/)
 
   // 查看: a reason, then the full values in place
   await row.locator('[data-test="party-reveal"]').click()
