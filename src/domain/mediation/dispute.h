@@ -124,8 +124,8 @@ typedef struct gg_dispute {
     int64_t revoked_at;         /* revoked as registered by mistake (0: not); state is then "closed" */
     const char *revoked_reason; /* why */
     int may_manage;             /* the caller has dispute.manage over the handling unit */
-    int may_reveal;             /* gg_dispute_get only: the caller may reveal a party (gg_dispute_party_reveal) */
-    int overdue;                /* open past due_at, or closed after it */
+    int may_reveal; /* gg_dispute_get only: the caller may reveal a party (gg_dispute_party_reveal) */
+    int overdue;    /* open past due_at, or closed after it */
     /* filled by gg_dispute_get only */
     gg_dispute_party_t *parties;
     int nparties;
