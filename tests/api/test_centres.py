@@ -1,6 +1,9 @@
 """The one window (一窗受理): a matter registered once and routed, its one number, escalation a level up,
 the director's overview, counselling content for the counsellor only (docs/centres.md)."""
+import re
+
 import pytest
+import requests
 
 from casekit import CaseWorld, count, expect_field
 
@@ -32,13 +35,42 @@ def test_intake_to_the_case_loop_and_tracking(mw, world):
     assert [e["kind"] for e in m["events"]] == ["registered", "routed"]
     case = world.admin.api.get(f"/api/v1/cases/{m['target']['id']}").json()
     assert case["channel"] == "walk_in"
-    # the one number tracks it publicly: status only, no personal data
-    r = world.server and __import__("requests").get(world.server.url(f"/api/v1/public/matters/{m['number']}"))
+    # the one number and its tracking code (shown once, to give the visitor) track it publicly: status only
+    assert re.fullmatch(r"[0-9A-Z]{4}-[0-9A-Z]{4}", m["secret"])
+    assert "secret" not in desk.api.get(f"/api/v1/matters/{m['id']}").json()
+    r = public_track(world, m["number"], m["secret"])
     assert r.status_code == 200, r.text
     t = r.json()
     assert t["status"] == "routed" and t["target"]["status"] == case["state"]
     assert "陈" not in r.text and "5678" not in r.text and "漏水" not in r.text and "id" not in t
-    assert __import__("requests").get(world.server.url("/api/v1/public/matters/YC000")).status_code == 404
+
+
+def public_track(world, number, secret=None):
+    params = {"secret": secret} if secret is not None else {}
+    return requests.get(world.server.url(f"/api/v1/public/matters/{number}"), params=params)
+
+
+def test_public_tracking_by_yc_number_and_code(mw, world):
+    _, cw, desk, _, _ = mw
+    m = intake(desk.api, cw.community, route="mediation", summary="邻居装修噪音扰民", visitor_name="周来访",
+               visitor_phone="13812348888", id_number="420204198001010018", dispute_type="neighbour")
+    # typed as people type it: lower case, no dash
+    r = public_track(world, m["number"], m["secret"].lower().replace("-", ""))
+    assert r.status_code == 200, r.text
+    t = r.json()
+    assert t["number"] == m["number"] and t["status"] == "routed" and t["route"] == "mediation"
+    assert t["unit_name"] and t["target"]["type"] == "dispute" and t["target"]["number"].startswith("TJ")
+    assert t["target"]["status"] == "registered" and "id" not in t["target"]
+    assert [e["kind"] for e in t["events"]] == ["registered", "routed"]
+    assert all(set(e) == {"kind", "at"} for e in t["events"])
+    for personal in ("周来访", "周", "8888", "噪音", "420204"):
+        assert personal not in r.text, personal
+    # a wrong code, no code, a wrong number: one and the same answer
+    wrong = "0000-0000" if m["secret"] != "0000-0000" else "1111-1111"
+    answers = [public_track(world, m["number"], wrong), public_track(world, m["number"]),
+               public_track(world, "YC20990101000001", m["secret"])]
+    assert {a.status_code for a in answers} == {404}
+    assert len({a.text for a in answers}) == 1, [a.text for a in answers]
 
 
 def test_routes_petition_consultation_counselling_legal_aid(mw):

@@ -3,7 +3,7 @@ import re
 import secrets
 import subprocess
 
-from casekit import CaseWorld, expect_field, make_case
+from casekit import CaseWorld, error_of, expect_field, make_case
 from placekit import building, house, household, id_number, resident, wrong_check
 from medkit import dispute_body, make_dispute, mw, party  # noqa: F401
 
@@ -319,3 +319,195 @@ def test_periods_mix_month_and_day_rows_exactly(world, server):
         m = api.get("/api/v1/mediation/measures", params=params).json()
         listed = api.get("/api/v1/disputes", params={**params, "limit": 1, "total": 1}).json()
         assert m["counts"]["registered"] == listed["total"], (f, t, m["counts"], listed.get("total"))
+
+
+# ---- editing the register, 撤销, the reveal (docs/mediation.md "Editing the register") ----
+
+def test_edit_items_and_a_party_with_the_version(mw):
+    api = mw.api("community_mediator")
+    d = make_dispute(api, mw.community)
+    did, v = d["id"], d["version"]
+    p0 = d["parties"][0]
+    new_id = id_number()
+    r = api.patch(f"/api/v1/disputes/{did}", json={
+        "version": v, "title": "楼上漏水赔偿纠纷", "type": "property_management", "risk_level": "high",
+        "scale": "medium", "place": "桂林北路14号", "occurred_on": "2026-11-28", "summary": "漏水两次。",
+        "parties": [{"id": p0["id"], "name": "张三丰", "phone": "13900001111", "id_number": new_id,
+                     "address": "桂林北路14号2单元"}]})
+    assert r.status_code == 200, r.text
+    e = r.json()
+    assert (e["title"], e["type"], e["risk_level"], e["scale"], e["place"], e["occurred_on"], e["summary"]) == \
+        ("楼上漏水赔偿纠纷", "property_management", "high", "medium", "桂林北路14号", "2026-11-28", "漏水两次。")
+    assert e["version"] == v + 1
+    q = e["parties"][0]
+    assert q["name"] == "张三丰" and q["address"] == "桂林北路14号2单元"
+    assert q["phone"] == "139****1111" and q["id_number"].endswith(new_id[-4:]) and "*" in q["id_number"]
+    # the timeline names what changed, never a party's ID number or phone
+    ev = e["timeline"][-1]
+    assert ev["action"] == "edit"
+    fields = {c["field"]: c for c in ev["detail"]["changed"]}
+    assert fields["title"]["from"] == "楼上漏水邻里纠纷" and fields["title"]["to"] == "楼上漏水赔偿纠纷"
+    assert "from" not in fields["summary"]
+    assert ev["detail"]["parties"][0]["fields"] == ["name", "id_number", "phone", "address"]
+    assert new_id not in r.text.replace(q["id_number"], "") and "13900001111" not in r.text
+    audit = mw.admin.api.get("/api/v1/audit", params={"action": "dispute.edit", "limit": 5}).json()["items"]
+    assert any(a["object_id"] == str(did) for a in audit)
+    # the measures follow the new type
+    by = api.get("/api/v1/mediation/measures", params={"unit_id": mw.community, "by": "type"}).json()
+    keys = {b["key"]: b["counts"]["registered"] for b in by["breakdown"]}
+    assert keys.get("property_management", 0) >= 1
+    # a stale version is 409 naming version; nothing changed
+    r = api.patch(f"/api/v1/disputes/{did}", json={"version": v, "title": "旧版本的改动"})
+    assert expect_field(r, 409, "version")["code"] == "version_conflict"
+    assert api.get(f"/api/v1/disputes/{did}").json()["title"] == "楼上漏水赔偿纠纷"
+
+
+def test_edit_refusals_name_the_field(mw):
+    api = mw.api("community_mediator")
+    d = make_dispute(api, mw.community)
+    did, v, pid = d["id"], d["version"], d["parties"][1]["id"]
+    expect_field(api.patch(f"/api/v1/disputes/{did}", json={"version": v, "parties": [
+        {"id": pid, "id_number": wrong_check(id_number())}]}), 400, "parties[0].id_number")
+    expect_field(api.patch(f"/api/v1/disputes/{did}", json={"version": v, "type": "aliens"}), 400, "type")
+    expect_field(api.patch(f"/api/v1/disputes/{did}", json={"version": v, "title": "  "}), 400, "title")
+    expect_field(api.patch(f"/api/v1/disputes/{did}", json={"version": v, "occurred_on": "2026-13-01"}), 400,
+                 "occurred_on")
+    expect_field(api.patch(f"/api/v1/disputes/{did}", json={"version": v, "parties": [
+        {"id": pid}, {"id": 99999999}]}), 400, "parties[1].id", "not_found")
+    expect_field(api.patch(f"/api/v1/disputes/{did}", json={"title": "x"}), 400, "version")
+    assert api.get(f"/api/v1/disputes/{did}").json()["version"] == v
+    # a reader who may not mediate: 403; outside scope: 404
+    assert mw.api("leader").patch(f"/api/v1/disputes/{did}", json={"version": v, "title": "x"}).status_code == 403
+    assert mw.api("other_mediator").patch(f"/api/v1/disputes/{did}",
+                                          json={"version": v, "title": "x"}).status_code == 404
+    # concluded: 409
+    r = api.post(f"/api/v1/disputes/{did}/outcome", json={"outcome": "failure", "outcome_text": "双方不同意"})
+    assert r.status_code == 200, r.text
+    r = api.patch(f"/api/v1/disputes/{did}", json={"version": r.json()["version"], "title": "结案后改"})
+    assert r.status_code == 409 and error_reason(r) == "dispute_closed"
+
+
+def error_reason(r):
+    return error_of(r).get("reason")
+
+
+def test_parties_added_and_removed_before_the_first_session(mw):
+    api = mw.api("community_mediator")
+    d = make_dispute(api, mw.community)
+    did = d["id"]
+    r = api.post(f"/api/v1/disputes/{did}/parties", json={"version": d["version"], **party("王五", role="party")})
+    assert r.status_code == 201, r.text
+    d = r.json()
+    assert [p["name"] for p in d["parties"]] == ["张三", "李四", "王五"]
+    assert d["timeline"][-1]["action"] == "party_add"
+    expect_field(api.post(f"/api/v1/disputes/{did}/parties",
+                          json={"version": d["version"], **party("赵六", id_number=wrong_check(id_number()))}),
+                 400, "id_number")
+    expect_field(api.post(f"/api/v1/disputes/{did}/parties", json={"version": d["version"] - 1, **party("赵六")}),
+                 409, "version")
+    wang = d["parties"][2]["id"]
+    r = api.delete(f"/api/v1/disputes/{did}/parties/{wang}", params={"version": d["version"]})
+    assert r.status_code == 200, r.text
+    d = r.json()
+    assert [p["name"] for p in d["parties"]] == ["张三", "李四"]
+    assert d["timeline"][-1]["action"] == "party_remove" and d["timeline"][-1]["detail"]["name"] == "王五"
+    assert api.delete(f"/api/v1/disputes/{did}/parties/{wang}",
+                      params={"version": d["version"]}).status_code == 404
+    # after a session held: the parties are settled
+    r = api.post(f"/api/v1/disputes/{did}/sessions", json={"minutes": "双方到场陈述。"})
+    assert r.status_code == 201, r.text
+    d = r.json()
+    r = api.post(f"/api/v1/disputes/{did}/parties", json={"version": d["version"], **party("赵六")})
+    assert r.status_code == 409 and error_reason(r) == "session_held"
+    r = api.delete(f"/api/v1/disputes/{did}/parties/{d['parties'][1]['id']}", params={"version": d["version"]})
+    assert r.status_code == 409 and error_reason(r) == "session_held"
+    # but a party's phone can still be corrected
+    r = api.patch(f"/api/v1/disputes/{did}", json={"version": d["version"], "parties": [
+        {"id": d["parties"][1]["id"], "phone": "13700002222"}]})
+    assert r.status_code == 200 and r.json()["parties"][1]["phone"] == "137****2222"
+
+
+def test_the_last_party_stays(mw):
+    api = mw.api("community_mediator")
+    d = make_dispute(api, mw.community, parties=[party("孤")])
+    r = api.delete(f"/api/v1/disputes/{d['id']}/parties/{d['parties'][0]['id']}", params={"version": d["version"]})
+    assert r.status_code == 409 and error_reason(r) == "last_party"
+
+
+def measures_of(api, unit):
+    m = api.get("/api/v1/mediation/measures", params={"unit_id": unit}).json()
+    return {i["code"]: i for i in m["items"]}
+
+
+def test_revoke_leaves_the_counts(mw):
+    api = mw.api("community_mediator")
+    before = measures_of(api, mw.community)["mediation_rate"]["denominator"]
+    d = make_dispute(api, mw.community)
+    assert measures_of(api, mw.community)["mediation_rate"]["denominator"] == before + 1
+    did = d["id"]
+    expect_field(api.post(f"/api/v1/disputes/{did}/revoke", json={"version": d["version"]}), 400, "reason")
+    expect_field(api.post(f"/api/v1/disputes/{did}/revoke", json={"version": d["version"] + 5, "reason": "重复登记"}),
+                 409, "version")
+    r = api.post(f"/api/v1/disputes/{did}/revoke", json={"version": d["version"], "reason": "重复登记"})
+    assert r.status_code == 200, r.text
+    e = r.json()
+    assert e["state"] == "revoked" and e["revoked"]["reason"] == "重复登记" and e["outcome"] is None
+    assert e["timeline"][-1]["action"] == "revoke" and e["timeline"][-1]["note"] == "重复登记"
+    # still readable, in the register under 已撤销, out of the open list and of the counts
+    assert api.get(f"/api/v1/disputes/{did}").status_code == 200
+    ids = lambda **p: [x["id"] for x in api.get("/api/v1/disputes", params={"unit_id": mw.community, **p}).json()["items"]]  # noqa: E731
+    assert did in ids(state="revoked") and did not in ids(state="open") and did not in ids(state="closed")
+    assert measures_of(api, mw.community)["mediation_rate"]["denominator"] == before
+    # every further write is 409
+    r = api.post(f"/api/v1/disputes/{did}/notes", json={"note": "补充"})
+    assert r.status_code == 409 and error_reason(r) == "dispute_revoked"
+    audit = mw.admin.api.get("/api/v1/audit", params={"action": "dispute.revoke", "limit": 5}).json()["items"]
+    assert any(a["object_id"] == str(did) for a in audit)
+
+
+def test_rollup_counts_what_the_disputes_say_after_revoke_and_edit(mw, server):
+    api = mw.api("community_mediator")
+    d = make_dispute(api, mw.community)
+    assert api.post(f"/api/v1/disputes/{d['id']}/revoke",
+                    json={"version": d["version"], "reason": "误登记"}).status_code == 200
+    e = make_dispute(api, mw.community)
+    assert api.patch(f"/api/v1/disputes/{e['id']}", json={"version": e["version"], "type": "labour"}).status_code == 200
+    c = mw.community
+    rolled = server.sql(f"SELECT type, SUM(registered) FROM mediation_rollup WHERE unit_id = {c} AND day = 'T' "
+                        "GROUP BY type HAVING SUM(registered) <> 0 ORDER BY type")
+    counted = server.sql(f"SELECT type, COUNT(*) FROM dispute WHERE unit_path LIKE '%/{c}/%' AND revoked_at IS NULL "
+                         "GROUP BY type ORDER BY type")
+    assert [tuple(map(str, x)) for x in rolled] == [tuple(map(str, x)) for x in counted]
+
+
+def test_reveal_a_party_is_audited_and_404_for_others(mw):
+    cm = mw.api("community_mediator")
+    d = make_dispute(cm, mw.community)
+    did, p = d["id"], d["parties"][0]
+    url = f"/api/v1/disputes/{did}/parties/{p['id']}/reveal"
+    # not assigned yet: a mediator of the unit has no pii.read — the reveal does not exist for them
+    assert cm.post(url, json={"reason": "核实身份"}).status_code == 404
+    assert d["may_reveal"] is False
+    r = cm.post(f"/api/v1/disputes/{did}/mediators", json={"self": True})
+    assert r.status_code == 200, r.text
+    assert r.json()["dispute"]["may_reveal"] is True
+    expect_field(cm.post(url, json={}), 400, "reason")
+    r = cm.post(url, json={"reason": "核实身份"})
+    assert r.status_code == 200, r.text
+    full = r.json()
+    assert "*" not in full["id_number"] and len(full["id_number"]) == 18 and full["id_number"][-4:] == p["id_number"][-4:]
+    assert full["phone"][-4:] == p["phone"][-4:] and "*" not in full["phone"]
+    audit = mw.admin.api.get("/api/v1/audit", params={"action": "pii.read", "limit": 20}).json()["items"]
+    row = [a for a in audit if a["object_type"] == "dispute_party" and a["object_id"] == str(p["id"])]
+    assert row, audit
+    text = str(row[0])
+    assert str(did) in text and full["id_number"] not in text and full["phone"] not in text
+    # still masked everywhere else
+    assert "*" in cm.get(f"/api/v1/disputes/{did}").json()["parties"][0]["id_number"]
+    # others: the same 404 as a party that does not exist
+    for role in ("leader", "other_mediator", "community", "dispatcher", "street_mediator"):
+        assert mw.api(role).post(url, json={"reason": "看看"}).status_code == 404, role
+    assert cm.post(f"/api/v1/disputes/{did}/parties/99999999/reveal", json={"reason": "x"}).status_code == 404
+    other = make_dispute(cm, mw.community)
+    assert cm.post(f"/api/v1/disputes/{other['id']}/parties/{p['id']}/reveal",
+                   json={"reason": "x"}).status_code == 404

@@ -10,6 +10,7 @@
 #include "api/cases/cases_internal.h"
 #include "api/write.h"
 #include "core/clock.h"
+#include "domain/cases/case_number.h"
 #include "domain/centres/counselling.h"
 #include "domain/centres/matter.h"
 #include "domain/centres/screening.h"
@@ -207,6 +208,7 @@ static void write_events(gg_jw_t *jw, const gg_matter_event_t *ev, int n, int pu
     gg_jw_arr_end(jw);
 }
 
+/* The matter w->result; after an intake (state: the tracking code) with its "secret", shown this once. */
 static int matter_respond(gg_write_t *w, gg_error_t *err)
 {
     gg_matter_t m;
@@ -217,6 +219,8 @@ static int matter_respond(gg_write_t *w, gg_error_t *err)
     gg_jw_t *jw = gg_api_json(w->req, w->status);
     write_matter(jw, &m, 0);
     write_events(jw, ev, n, 0);
+    const char *secret = w->replayed ? w->result_secret : w->state ? (const char *)w->state : NULL;
+    if (secret && *secret) gg_jw_kstr(jw, "secret", secret);
     gg_jw_obj_end(jw);
     return 0;
 }
@@ -284,7 +288,8 @@ static int matter_create_run(gg_write_t *w, gg_error_t *err)
                           .id_number = gg_strdup(a, gg_json_str(b, "id_number")),
                           .slot_id = gg_json_int(b, "slot_id", 0),
                           .title = gg_strdup(a, gg_json_str(b, "title")),
-                          .dispute_type = gg_strdup(a, gg_json_str(b, "dispute_type"))};
+                          .dispute_type = gg_strdup(a, gg_json_str(b, "dispute_type")),
+                          .secret = w->state};
     gg_app_t *app = w->req->app;
     gg_grid_snapshot_t *grids = app->grid_index ? gg_grid_index_acquire(app->grid_index) : NULL;
     gg_cal_snapshot_t *cal = app->calendar ? gg_calendar_acquire(app->calendar) : NULL;
@@ -294,6 +299,7 @@ static int matter_create_run(gg_write_t *w, gg_error_t *err)
         rc = gg_err_unavailable(err, "the working calendar is not loaded on this server");
     else
         rc = gg_matter_create(&w->op, &env, &in, &w->result, err);
+    if (rc == 0) w->result_secret = w->state; /* an Idempotency-Key replay shows it again (api/write.h) */
     if (grids) gg_grid_snapshot_release(grids);
     if (cal) gg_cal_snapshot_release(cal);
     return rc;
@@ -307,6 +313,7 @@ static int matter_create_prepare(gg_write_t *w, gg_error_t *err)
 }
 
 static const gg_write_op_t MATTER_CREATE = {.fields = GG_FIELDS(matter_fields),
+                                            .state_size = GG_CASE_CODE_LEN + 2,
                                             .prepare = matter_create_prepare,
                                             .run = matter_create_run,
                                             .respond = matter_respond,
@@ -338,7 +345,7 @@ static const gg_write_op_t MATTER_CLOSE = {.path_ids = {"id"},
                                            .run = close_run,
                                            .respond = matter_respond};
 
-/* GET /public/matters/{number}: status only */
+/* GET /public/matters/{number}?secret=: status, route, the unit and where it went; no personal data */
 static void public_track(gg_req_t *req)
 {
     gg_app_t *app = req->app;
@@ -353,7 +360,12 @@ static void public_track(gg_req_t *req)
     gg_matter_t m;
     gg_matter_event_t *ev;
     int n;
-    int rc = gg_matter_track(&op, gg_req_param(req, "number"), &m, &ev, &n, &err);
+    const char *secret = NULL;
+    if (gg_api_query_str(req, "secret", 64, &secret) < 0) {
+        gg_api_release(req, c);
+        return;
+    }
+    int rc = gg_matter_track(&op, gg_req_param(req, "number"), secret, &m, &ev, &n, &err);
     gg_api_release(req, c);
     if (rc < 0) {
         gg_api_error(req, &err);

@@ -64,7 +64,17 @@ void gg_api_dispute_json(gg_jw_t *w, gg_arena_t *a, const gg_dispute_t *d, int f
     gg_jw_kstr(w, "method", d->method);
     kstr(w, "responsible_org", d->responsible_org);
     gg_body_kref(w, "lead_mediator", "id", d->lead_mediator_id, "name", d->lead_mediator_name);
-    gg_jw_kstr(w, "state", d->state);
+    /* a revoked dispute is closed in the table (out of every open list) and "revoked" to the reader */
+    gg_jw_kstr(w, "state", d->revoked_at ? "revoked" : d->state);
+    gg_jw_key(w, "revoked");
+    if (d->revoked_at) {
+        gg_jw_obj(w);
+        gg_jw_ktime(w, "at", d->revoked_at);
+        kstr(w, "reason", d->revoked_reason);
+        gg_jw_obj_end(w);
+    } else {
+        gg_jw_null(w);
+    }
     kstr(w, "outcome", d->outcome);
     kstr(w, "outcome_text", d->outcome_text);
     kstr(w, "evaluation", d->evaluation);
@@ -83,6 +93,7 @@ void gg_api_dispute_json(gg_jw_t *w, gg_arena_t *a, const gg_dispute_t *d, int f
     gg_jw_ktime(w, "updated_at", d->updated_at);
     gg_jw_kint(w, "version", d->version);
     if (full) {
+        gg_jw_kbool(w, "may_reveal", d->may_reveal);
         gg_jw_key(w, "parties");
         gg_jw_arr(w);
         for (int i = 0; i < d->nparties; i++) {
@@ -191,7 +202,7 @@ void gg_api_dispute_json(gg_jw_t *w, gg_arena_t *a, const gg_dispute_t *d, int f
     gg_jw_obj_end(w);
 }
 
-static int dispute_respond(gg_write_t *w, gg_error_t *err)
+int gg_api_dispute_respond(gg_write_t *w, gg_error_t *err)
 {
     gg_dispute_t d;
     if (gg_dispute_get(&w->op, w->result, &d, err) < 0) return -1;
@@ -200,7 +211,7 @@ static int dispute_respond(gg_write_t *w, gg_error_t *err)
     return 0;
 }
 
-static const gg_write_op_t DISPUTE_GET = {.path_ids = {"id"}, .respond = dispute_respond};
+static const gg_write_op_t DISPUTE_GET = {.path_ids = {"id"}, .respond = gg_api_dispute_respond};
 
 /* ---- POST /disputes ---- */
 
@@ -234,6 +245,23 @@ static const gg_field_t party_fields[] = {
     {"phone", GG_F_STR, 0, 0, 32, 1},    {"address", GG_F_STR, 0, 0, 200, 1},
     {"org_code", GG_F_STR, 0, 0, 32, 1}, {"resident_id", GG_F_INT, 0, 1, INT64_MAX, 1},
 };
+
+int gg_api_dispute_party_read(gg_arena_t *a, json_t *o, const char *prefix, gg_dispute_party_new_t *p,
+                              gg_error_t *err)
+{
+    if (gg_json_check(o, party_fields, (int)(sizeof party_fields / sizeof party_fields[0]), prefix, err) < 0)
+        return -1;
+    memset(p, 0, sizeof *p);
+    p->kind = gg_strdup(a, gg_json_str(o, "kind"));
+    p->role = gg_strdup(a, gg_json_str(o, "role"));
+    p->name = gg_strdup(a, gg_json_str(o, "name"));
+    p->id_number = gg_strdup(a, gg_json_str(o, "id_number"));
+    p->phone = gg_strdup(a, gg_json_str(o, "phone"));
+    p->address = gg_strdup(a, gg_json_str(o, "address"));
+    p->org_code = gg_strdup(a, gg_json_str(o, "org_code"));
+    p->resident_id = gg_json_int(o, "resident_id", 0);
+    return 0;
+}
 
 typedef struct create_state {
     gg_dispute_new_t in;
@@ -291,17 +319,7 @@ static int create_prepare(gg_write_t *w, gg_error_t *err)
             gg_err_invalid(err, gg_sprintf(a, "parties[%d]", (int)i), "a party is an object");
             return gg_error_reason(err, "malformed");
         }
-        if (gg_json_check(o, party_fields, (int)(sizeof party_fields / sizeof party_fields[0]), prefix, err) <
-            0)
-            return -1;
-        p[i].kind = bstr(a, o, "kind");
-        p[i].role = bstr(a, o, "role");
-        p[i].name = bstr(a, o, "name");
-        p[i].id_number = bstr(a, o, "id_number");
-        p[i].phone = bstr(a, o, "phone");
-        p[i].address = bstr(a, o, "address");
-        p[i].org_code = bstr(a, o, "org_code");
-        p[i].resident_id = gg_json_int(o, "resident_id", 0);
+        if (gg_api_dispute_party_read(a, o, prefix, &p[i], err) < 0) return -1;
     }
     in->parties = p;
     in->nparties = (int)n;
@@ -324,7 +342,7 @@ static const gg_write_op_t DISPUTE_CREATE = {
     .state_size = sizeof(create_state_t),
     .prepare = create_prepare,
     .run = create_run,
-    .respond = dispute_respond,
+    .respond = gg_api_dispute_respond,
     .status = 201,
     .location = "/api/v1/disputes/%lld",
 };
@@ -388,6 +406,6 @@ static const gg_api_route_t routes[] = {
 
 int gg_api_dispute_routes(gg_router_t *r, gg_error_t *err)
 {
-    if (GG_API_ROUTES(r, routes, err) < 0) return -1;
+    if (GG_API_ROUTES(r, routes, err) < 0 || gg_api_dispute_edit_routes(r, err) < 0) return -1;
     return gg_api_dispute_action_routes(r, err);
 }

@@ -5,7 +5,9 @@
 #include <string.h>
 
 #include "core/clock.h"
+#include "auth/crypto.h"
 #include "core/utf8.h"
+#include "domain/cases/case_number.h"
 #include "domain/centres/counselling.h"
 #include "domain/centres/legal.h"
 #include "domain/centres/petition.h"
@@ -309,18 +311,22 @@ int gg_matter_create(gg_op_t *op, const gg_case_env_t *env, const gg_matter_new_
     int64_t now = gg_now_ms();
     int found;
     if (gg_centre_number_next(op->c, "YC", now, num, err) < 0) return -1;
+    /* the visitor's tracking code, as a case reporter's: shown once, kept as a hash of number and code */
+    char code[GG_CASE_CODE_LEN + 2], hash[65];
+    gg_case_code_new(code);
+    gg_case_code_hash(num, code, hash);
+    if (in->secret) memcpy(in->secret, code, sizeof code);
     if (gg_db_query_i64(
             op->c,
             "INSERT INTO matter (number, unit_id, visitor_name_enc, visitor_phone_enc, visitor_phone_bidx, "
-            "summary, "
-            "route, status, created_by, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, "
-            "'routed', $8, $9, "
-            "$9) RETURNING id",
+            "summary, route, status, created_by, created_at, updated_at, secret_hash) VALUES ($1, $2, $3, "
+            "$4, $5, $6, $7, 'routed', $8, $9, $9, $10) RETURNING id",
             GG_ARGS(GG_TEXT(num), GG_I64(u.id),
                     m.visitor_name ? GG_TEXT(gg_pii_encrypt(op->keys, a, m.visitor_name)) : GG_NULL,
                     m.visitor_phone ? GG_TEXT(gg_pii_encrypt(op->keys, a, m.visitor_phone)) : GG_NULL,
                     m.visitor_phone ? GG_TEXT(gg_pii_blind_index(op->keys, a, m.visitor_phone)) : GG_NULL,
-                    GG_TEXT(m.summary), GG_TEXT(m.route), GG_I64(op->actor.account_id), GG_I64(now)),
+                    GG_TEXT(m.summary), GG_TEXT(m.route), GG_I64(op->actor.account_id), GG_I64(now),
+                    GG_TEXT(hash)),
             id, &found, err) < 0)
         return -1;
     if (gg_centre_event(op, "matter_event", "matter_id", *id, "registered",
@@ -483,18 +489,28 @@ int gg_matter_close(const gg_op_t *op, int64_t id, const char *note, gg_error_t 
     return gg_centre_audit(op, "matter.close", "matter", id, m.unit_id, det, err);
 }
 
-int gg_matter_track(const gg_op_t *op, const char *number, gg_matter_t *out, gg_matter_event_t **ev, int *nev,
-                    gg_error_t *err)
+int gg_matter_track(const gg_op_t *op, const char *number, const char *secret, gg_matter_t *out,
+                    gg_matter_event_t **ev, int *nev, gg_error_t *err)
 {
     gg_db_res_t *r;
     if (gg_db_query(op->c,
-                    "SELECT " MCOLS " FROM matter m JOIN unit u ON u.id = m.unit_id WHERE m.number = $1",
+                    "SELECT " MCOLS ", m.secret_hash FROM matter m JOIN unit u ON u.id = m.unit_id WHERE "
+                    "m.number = $1",
                     GG_ARGS(GG_TEXT(number ? number : "")), &r, err) < 0)
         return -1;
     int step = gg_db_next(r, err);
-    if (step == 1) read_matter(op, r, out, 0);
+    char hash[65] = "";
+    const char *stored = NULL;
+    if (step == 1) {
+        read_matter(op, r, out, 0);
+        stored = gg_strdup(op->arena, gg_db_text(r, gg_db_ncols(r) - 1));
+    }
     gg_db_res_free(r);
     if (step < 0) return -1;
+    /* a wrong code answers exactly as a wrong number; a matter from before codes has none and is not tracked
+     */
+    gg_case_code_hash(number ? number : "", secret ? secret : "", hash);
+    if (step == 1 && (!stored || !hash[0] || !gg_ct_streq(hash, stored))) step = 0;
     if (!step) {
         gg_error_set(err, 404, "not_found", "number", "there is no matter with this number");
         return -1;

@@ -38,6 +38,8 @@ typedef struct gg_matter_new {
     int64_t slot_id;
     /* route mediation: the dispute's title and type (the summary is its summary) */
     const char *title, *dispute_type;
+    /* out: the visitor's tracking code (GG_CASE_CODE_LEN + 2 bytes, "XXXX-XXXX"), shown once; may be NULL */
+    char *secret;
 } gg_matter_new_t;
 
 typedef struct gg_matter {
@@ -63,9 +65,10 @@ int gg_matter_events(const gg_op_t *op, int64_t id, gg_matter_event_t **rows, in
 /* To the parent unit's centre (a street's or the county's); 409 naming id at the county. */
 int gg_matter_escalate(const gg_op_t *op, int64_t id, const char *note, gg_error_t *err);
 int gg_matter_close(const gg_op_t *op, int64_t id, const char *note, gg_error_t *err);
-/* The public view by number (op->auth NULL): number, status, route, target status, timeline kinds. */
-int gg_matter_track(const gg_op_t *op, const char *number, gg_matter_t *out, gg_matter_event_t **ev, int *nev,
-                    gg_error_t *err);
+/* The public view by number and tracking code (op->auth NULL): number, status, route, the unit, target type,
+ * number and status, timeline kinds; a wrong number or code: the same 404. */
+int gg_matter_track(const gg_op_t *op, const char *number, const char *secret, gg_matter_t *out,
+                    gg_matter_event_t **ev, int *nev, gg_error_t *err);
 
 /* The centre director's overview: per level (county, street, community) under unit_id and per route, the
  * matters received, still open, closed and overdue (due_at passed while open). */

@@ -32,7 +32,8 @@ int gg_mediation_desk(gg_op_t *op, gg_med_desk_t *out, gg_error_t *err)
             op->c,
             gg_sprintf(a,
                        "SELECT s.id, d.id, s.at, d.number, d.title, s.place, s.held FROM dispute_session s "
-                       "JOIN dispute d ON d.id = s.dispute_id WHERE s.at >= $1 AND s.at < $2 AND %s AND (%s "
+                       "JOIN dispute d ON d.id = s.dispute_id WHERE d.revoked_at IS NULL AND s.at >= $1 AND "
+                       "s.at < $2 AND %s AND (%s "
                        "OR NOT EXISTS (SELECT 1 FROM mediator z WHERE z.account_id = $3)) ORDER BY s.at "
                        "LIMIT 100",
                        read_scope(op), mine),

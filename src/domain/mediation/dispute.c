@@ -30,8 +30,8 @@ const char *const gg_dispute_methods[] = {
     "mediation", "reconciliation", "litigation_mediation", "administrative_ruling", "arbitration", "other",
     NULL};
 const char *const gg_dispute_outcomes[] = {"success", "failure", "litigation", "withdrawn", NULL};
-static const char *const scales[] = {"small", "medium", "large", "major", NULL};
-static const char *const risks[] = {"low", "medium", "high", NULL};
+const char *const gg_med_scales[] = {"small", "medium", "large", "major", NULL};
+const char *const gg_med_risks[] = {"low", "medium", "high", NULL};
 static const char *const party_kinds[] = {"person", "organisation", NULL};
 static const char *const party_roles[] = {"applicant", "respondent", "party", NULL};
 
@@ -106,12 +106,13 @@ int gg_med_snap(gg_op_t *op, int64_t id, gg_med_snap_t *s, gg_error_t *err)
 {
     memset(s, 0, sizeof *s);
     gg_db_res_t *r;
-    if (gg_db_query(op->c,
-                    "SELECT d.unit_path, d.day, d.type, d.outcome, d.outcome_at, d.due_at, "
-                    "(SELECT COUNT(*) FROM dispute_agreement a WHERE a.dispute_id = d.id), "
-                    "(SELECT f.result FROM dispute_followup f WHERE f.dispute_id = d.id AND f.result IS NOT "
-                    "NULL ORDER BY f.done_at DESC, f.id DESC LIMIT 1) FROM dispute d WHERE d.id = $1",
-                    GG_ARGS(GG_I64(id)), &r, err) < 0)
+    if (gg_db_query(
+            op->c,
+            "SELECT d.unit_path, d.day, d.type, d.outcome, d.outcome_at, d.due_at, "
+            "(SELECT COUNT(*) FROM dispute_agreement a WHERE a.dispute_id = d.id), "
+            "(SELECT f.result FROM dispute_followup f WHERE f.dispute_id = d.id AND f.result IS NOT "
+            "NULL ORDER BY f.done_at DESC, f.id DESC LIMIT 1), d.revoked_at FROM dispute d WHERE d.id = $1",
+            GG_ARGS(GG_I64(id)), &r, err) < 0)
         return -1;
     int step = gg_db_next(r, err);
     if (step == 1) {
@@ -119,7 +120,10 @@ int gg_med_snap(gg_op_t *op, int64_t id, gg_med_snap_t *s, gg_error_t *err)
         s->day = gg_strdup(op->arena, gg_db_text(r, 1));
         s->type = gg_strdup(op->arena, gg_db_text(r, 2));
         const char *o = gg_db_text(r, 3);
-        s->registered = 1;
+        /* a dispute revoked as registered by mistake counts nowhere (docs/mediation.md "Measures") */
+        int revoked = !gg_db_isnull(r, 8);
+        s->registered = !revoked;
+        if (revoked) o = NULL;
         if (o) {
             s->closed = 1;
             s->on_time = gg_db_i64(r, 4) <= gg_db_i64(r, 5);
@@ -129,7 +133,7 @@ int gg_med_snap(gg_op_t *op, int64_t id, gg_med_snap_t *s, gg_error_t *err)
             s->withdrawn = !strcmp(o, "withdrawn");
             s->mediated = s->success + s->failure + s->litigation;
         }
-        s->agreements = gg_db_i64(r, 6) > 0;
+        s->agreements = !revoked && gg_db_i64(r, 6) > 0;
         const char *f = gg_db_text(r, 7);
         s->performed = s->agreements && f && !strcmp(f, "performed");
     }
@@ -193,7 +197,8 @@ int gg_med_load(gg_op_t *op, int64_t id, int open_only, gg_med_row_t *row, gg_er
     const char *sql = gg_sprintf(
         op->arena,
         "SELECT d.id, d.unit_id, d.unit_path, d.state, d.outcome, d.type, d.number, d.day, d.due_at, "
-        "d.lead_mediator_id, a.signed_on, (a.dispute_id IS NOT NULL) FROM dispute d LEFT JOIN "
+        "d.lead_mediator_id, a.signed_on, (a.dispute_id IS NOT NULL), d.revoked_at, d.version FROM dispute d "
+        "LEFT JOIN "
         "dispute_agreement "
         "a ON a.dispute_id = d.id WHERE d.id = $1 AND (%s OR %s)",
         gg_scope_sql(op->arena, op->auth, GG_P_DISPUTE_READ, "d.unit_path"),
@@ -214,6 +219,8 @@ int gg_med_load(gg_op_t *op, int64_t id, int open_only, gg_med_row_t *row, gg_er
         row->lead_mediator_id = gg_db_isnull(r, 9) ? 0 : gg_db_i64(r, 9);
         row->agreement_day = gg_strdup(op->arena, gg_db_text(r, 10));
         row->has_agreement = gg_db_i64(r, 11) != 0;
+        row->revoked = !gg_db_isnull(r, 12);
+        row->version = (int)gg_db_i64(r, 13);
     }
     gg_db_res_free(r);
     if (step < 0) return -1;
@@ -221,6 +228,10 @@ int gg_med_load(gg_op_t *op, int64_t id, int open_only, gg_med_row_t *row, gg_er
     if (!gg_auth_can(op->auth, GG_P_DISPUTE_MANAGE, row->unit_path)) {
         gg_err_forbidden(err, "you may not mediate this dispute");
         return gg_error_reason(err, "not_allowed");
+    }
+    if (row->revoked) {
+        gg_err_conflict(err, "the dispute was revoked");
+        return gg_error_reason(err, "dispute_revoked");
     }
     if (open_only && !strcmp(row->state, "closed")) {
         gg_err_conflict(err, "the dispute is closed");
@@ -231,8 +242,7 @@ int gg_med_load(gg_op_t *op, int64_t id, int open_only, gg_med_row_t *row, gg_er
 
 /* ---- creation ---- */
 
-static int check_text(gg_arena_t *a, const char **s, const char *field, int required, int max,
-                      gg_error_t *err)
+int gg_med_text(gg_arena_t *a, const char **s, const char *field, int required, int max, gg_error_t *err)
 {
     if (gg_text_field(a, s, field, required, err) < 0) return -1;
     if (*s && (int)gg_utf8_len(*s) > max) {
@@ -242,20 +252,20 @@ static int check_text(gg_arena_t *a, const char **s, const char *field, int requ
     return 0;
 }
 
-static int check_party(gg_op_t *op, int i, gg_dispute_party_new_t *p, gg_error_t *err)
+int gg_med_party_check(gg_op_t *op, const char *prefix, gg_dispute_party_new_t *p, gg_error_t *err)
 {
-    char field[48];
+    char field[64];
     const char *kind = p->kind && *p->kind ? p->kind : "person";
-    snprintf(field, sizeof field, "parties[%d].kind", i);
+    snprintf(field, sizeof field, "%skind", prefix);
     if (gg_choice_valid(kind, party_kinds, field, err) < 0) return -1;
     p->kind = kind;
     p->role = p->role && *p->role ? p->role : "party";
-    snprintf(field, sizeof field, "parties[%d].role", i);
+    snprintf(field, sizeof field, "%srole", prefix);
     if (gg_choice_valid(p->role, party_roles, field, err) < 0) return -1;
-    snprintf(field, sizeof field, "parties[%d].name", i);
-    if (check_text(op->arena, &p->name, field, 1, 100, err) < 0) return -1;
+    snprintf(field, sizeof field, "%sname", prefix);
+    if (gg_med_text(op->arena, &p->name, field, 1, 100, err) < 0) return -1;
     if (p->id_number && *p->id_number) {
-        snprintf(field, sizeof field, "parties[%d].id_number", i);
+        snprintf(field, sizeof field, "%sid_number", prefix);
         if (strcmp(kind, "person")) {
             gg_err_invalid(err, field, "an organisation has no ID number (org_code)");
             return gg_error_reason(err, "not_allowed");
@@ -270,13 +280,13 @@ static int check_party(gg_op_t *op, int i, gg_dispute_party_new_t *p, gg_error_t
         p->id_number = NULL;
     }
     if (p->phone && *p->phone) {
-        snprintf(field, sizeof field, "parties[%d].phone", i);
+        snprintf(field, sizeof field, "%sphone", prefix);
         if (gg_phone_valid(p->phone, field, err) < 0) return gg_error_reason(err, "malformed");
     } else {
         p->phone = NULL;
     }
     if (p->resident_id > 0) {
-        snprintf(field, sizeof field, "parties[%d].resident_id", i);
+        snprintf(field, sizeof field, "%sresident_id", prefix);
         const char *sql = gg_sprintf(op->arena, "SELECT 1 FROM resident WHERE id = $1 AND %s",
                                      gg_scope_sql(op->arena, op->auth, GG_P_UNIT_READ, "unit_path"));
         int64_t one;
@@ -290,6 +300,31 @@ static int check_party(gg_op_t *op, int i, gg_dispute_party_new_t *p, gg_error_t
     return 0;
 }
 
+int gg_med_party_insert(gg_op_t *op, int64_t dispute_id, int seq, const gg_dispute_party_new_t *p,
+                        int64_t *party_id, gg_error_t *err)
+{
+    gg_db_res_t *r;
+    if (gg_db_query(
+            op->c,
+            "INSERT INTO dispute_party (dispute_id, seq, kind, role, name, id_number_enc, id_number_bidx, "
+            "phone_enc, address, resident_id, org_code) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, "
+            "$11) "
+            "RETURNING id",
+            GG_ARGS(GG_I64(dispute_id), GG_I64(seq), GG_TEXT(p->kind), GG_TEXT(p->role), GG_TEXT(p->name),
+                    GG_TEXT(p->id_number ? gg_pii_encrypt(op->keys, op->arena, p->id_number) : NULL),
+                    GG_TEXT(p->id_number ? gg_pii_blind_index(op->keys, op->arena, p->id_number) : NULL),
+                    GG_TEXT(p->phone ? gg_pii_encrypt(op->keys, op->arena, p->phone) : NULL),
+                    GG_TEXT(p->address && *p->address ? p->address : NULL),
+                    p->resident_id > 0 ? GG_I64(p->resident_id) : GG_NULL,
+                    GG_TEXT(p->org_code && *p->org_code ? p->org_code : NULL)),
+            &r, err) < 0)
+        return -1;
+    int step = gg_db_next(r, err);
+    if (step == 1 && party_id) *party_id = gg_db_i64(r, 0);
+    gg_db_res_free(r);
+    return step < 0 ? -1 : 0;
+}
+
 int gg_dispute_create(gg_op_t *op, const gg_dispute_new_t *in0, int64_t *id, const char **number_out,
                       gg_error_t *err)
 {
@@ -300,25 +335,25 @@ int gg_dispute_create(gg_op_t *op, const gg_dispute_new_t *in0, int64_t *id, con
         return gg_error_reason(err, "required");
     }
     if (gg_choice_valid(in.source, gg_dispute_sources, "source", err) < 0) return -1;
-    if (check_text(op->arena, &in.title, "title", 1, 100, err) < 0) return -1;
+    if (gg_med_text(op->arena, &in.title, "title", 1, 100, err) < 0) return -1;
     if (!in.type || !*in.type) {
         gg_err_invalid(err, "type", "type is required");
         return gg_error_reason(err, "required");
     }
     if (gg_choice_valid(in.type, gg_dispute_types, "type", err) < 0) return -1;
-    if (check_text(op->arena, &in.summary, "summary", 1, 5000, err) < 0) return -1;
+    if (gg_med_text(op->arena, &in.summary, "summary", 1, 5000, err) < 0) return -1;
     if (in.occurred_on && *in.occurred_on && gg_date_valid(in.occurred_on, "occurred_on", err) < 0)
         return gg_error_reason(err, "malformed");
     in.scale = in.scale && *in.scale ? in.scale : "small";
-    if (gg_choice_valid(in.scale, scales, "scale", err) < 0) return -1;
+    if (gg_choice_valid(in.scale, gg_med_scales, "scale", err) < 0) return -1;
     in.risk_level = in.risk_level && *in.risk_level ? in.risk_level : "low";
-    if (gg_choice_valid(in.risk_level, risks, "risk_level", err) < 0) return -1;
+    if (gg_choice_valid(in.risk_level, gg_med_risks, "risk_level", err) < 0) return -1;
     in.method = in.method && *in.method ? in.method : "mediation";
     if (gg_choice_valid(in.method, gg_dispute_methods, "method", err) < 0) return -1;
-    if (check_text(op->arena, &in.place, "place", 0, 200, err) < 0 ||
-        check_text(op->arena, &in.units_involved, "units_involved", 0, 500, err) < 0 ||
-        check_text(op->arena, &in.referral_from, "referral_from", 0, 100, err) < 0 ||
-        check_text(op->arena, &in.responsible_org, "responsible_org", 0, 100, err) < 0)
+    if (gg_med_text(op->arena, &in.place, "place", 0, 200, err) < 0 ||
+        gg_med_text(op->arena, &in.units_involved, "units_involved", 0, 500, err) < 0 ||
+        gg_med_text(op->arena, &in.referral_from, "referral_from", 0, 100, err) < 0 ||
+        gg_med_text(op->arena, &in.responsible_org, "responsible_org", 0, 100, err) < 0)
         return -1;
     if (in.has_point && (!(in.lat >= -90 && in.lat <= 90) || !(in.lon >= -180 && in.lon <= 180))) {
         gg_err_invalid(err, "lat", "the point is out of range");
@@ -339,7 +374,7 @@ int gg_dispute_create(gg_op_t *op, const gg_dispute_new_t *in0, int64_t *id, con
     gg_dispute_party_new_t *parties = gg_alloc(op->arena, sizeof *parties * (size_t)in.nparties);
     for (int i = 0; i < in.nparties; i++) {
         parties[i] = in.parties[i];
-        if (check_party(op, i, &parties[i], err) < 0) return -1;
+        if (gg_med_party_check(op, gg_sprintf(op->arena, "parties[%d].", i), &parties[i], err) < 0) return -1;
     }
     /* the handling unit */
     gg_unit_t u;
@@ -436,23 +471,8 @@ int gg_dispute_create(gg_op_t *op, const gg_dispute_new_t *in0, int64_t *id, con
     gg_db_res_free(r);
     if (step < 0) return -1;
     if (step == 0) return gg_err_internal(err, "the dispute was not stored");
-    for (int i = 0; i < in.nparties; i++) {
-        const gg_dispute_party_new_t *p = &parties[i];
-        if (gg_db_exec(
-                op->c,
-                "INSERT INTO dispute_party (dispute_id, seq, kind, role, name, id_number_enc, "
-                "id_number_bidx, phone_enc, address, resident_id, org_code) VALUES ($1, $2, $3, $4, $5, "
-                "$6, $7, $8, $9, $10, $11)",
-                GG_ARGS(GG_I64(*id), GG_I64(i + 1), GG_TEXT(p->kind), GG_TEXT(p->role), GG_TEXT(p->name),
-                        GG_TEXT(p->id_number ? gg_pii_encrypt(op->keys, op->arena, p->id_number) : NULL),
-                        GG_TEXT(p->id_number ? gg_pii_blind_index(op->keys, op->arena, p->id_number) : NULL),
-                        GG_TEXT(p->phone ? gg_pii_encrypt(op->keys, op->arena, p->phone) : NULL),
-                        GG_TEXT(p->address && *p->address ? p->address : NULL),
-                        p->resident_id > 0 ? GG_I64(p->resident_id) : GG_NULL,
-                        GG_TEXT(p->org_code && *p->org_code ? p->org_code : NULL)),
-                NULL, err) < 0)
-            return -1;
-    }
+    for (int i = 0; i < in.nparties; i++)
+        if (gg_med_party_insert(op, *id, i + 1, &parties[i], NULL, err) < 0) return -1;
     const char *detail =
         gg_sprintf(op->arena, "{\"source\":\"%s\"%s}", in.source,
                    in.case_id > 0 ? gg_sprintf(op->arena, ",\"case_id\":%lld", (long long)in.case_id) : "");
@@ -474,7 +494,7 @@ int gg_dispute_create(gg_op_t *op, const gg_dispute_new_t *in0, int64_t *id, con
     "d.risk_level, d.source, d.referral_from, d.case_id, d.matter_id, d.method, d.responsible_org, "         \
     "d.lead_mediator_id, d.state, d.outcome, d.outcome_text, d.evaluation, d.outcome_at, d.due_at, d.day, "  \
     "d.judicial_requested, d.judicial_on, d.judicial_outcome, d.created_by, d.created_at, d.updated_at, "    \
-    "d.version, u.name, u.level, g.name, mc.name, c.number, m.name "                                         \
+    "d.version, u.name, u.level, g.name, mc.name, c.number, m.name, d.revoked_at, d.revoked_reason "         \
     "FROM dispute d JOIN unit u ON u.id = d.unit_id LEFT JOIN unit g ON g.id = d.grid_id "                   \
     "LEFT JOIN mediation_committee mc ON mc.id = d.committee_id LEFT JOIN case_item c ON c.id = d.case_id "  \
     "LEFT JOIN mediator m ON m.id = d.lead_mediator_id "
@@ -539,6 +559,8 @@ static void read_row(gg_op_t *op, gg_db_res_t *r, gg_dispute_t *d)
     d->committee_name = tx(a, r, 42);
     d->case_number = tx(a, r, 43);
     d->lead_mediator_name = tx(a, r, 44);
+    d->revoked_at = ix(r, 45);
+    d->revoked_reason = tx(a, r, 46);
     d->may_manage = gg_auth_can(op->auth, GG_P_DISPUTE_MANAGE, d->unit_path);
     int64_t end = d->outcome_at ? d->outcome_at : gg_now_ms();
     d->overdue = end > d->due_at;
@@ -617,9 +639,12 @@ static int load_details(gg_op_t *op, gg_dispute_t *d, gg_error_t *err)
         m->coi_warning = tx(a, r, 4);
         m->account_id = ix(r, 5);
         m->assigned_at = gg_db_i64(r, 6);
+        if (op->auth && m->account_id && m->account_id == op->auth->account_id) d->may_reveal = 1;
     }
     gg_db_res_free(r);
     if (step < 0) return -1;
+    /* the rule of gg_dispute_party_reveal: the dispute's own mediators, or mediation staff with pii.read */
+    if (d->may_manage && gg_auth_can(op->auth, GG_P_PII_READ, d->unit_path)) d->may_reveal = 1;
     /* sessions */
     if (gg_db_query(op->c,
                     "SELECT id, at, created_at, place, attendance, minutes, held FROM dispute_session WHERE "
@@ -750,6 +775,10 @@ int gg_dispute_list(gg_op_t *op, const gg_dispute_filter_t *f, const gg_page_t *
     if (f->case_id > 0) where = gg_sprintf(a, "%s AND d.case_id = $%d", where, ARG(GG_I64(f->case_id)));
     if (f->state && !strcmp(f->state, "open"))
         where = gg_sprintf(a, "%s AND d.state <> 'closed'", where);
+    else if (f->state && !strcmp(f->state, "revoked"))
+        where = gg_sprintf(a, "%s AND d.revoked_at IS NOT NULL", where);
+    else if (f->state && !strcmp(f->state, "closed"))
+        where = gg_sprintf(a, "%s AND d.state = 'closed' AND d.revoked_at IS NULL", where);
     else if (f->state && *f->state)
         where = gg_sprintf(a, "%s AND d.state = $%d", where, ARG(GG_TEXT(f->state)));
     if (f->outcome && *f->outcome)

@@ -121,7 +121,10 @@ typedef struct gg_dispute {
     int judicial_requested;
     const char *judicial_on, *judicial_outcome;
     int version;
-    int may_manage; /* the caller has dispute.manage over the handling unit */
+    int64_t revoked_at;         /* revoked as registered by mistake (0: not); state is then "closed" */
+    const char *revoked_reason; /* why */
+    int may_manage;             /* the caller has dispute.manage over the handling unit */
+    int may_reveal; /* gg_dispute_get only: the caller may reveal a party (gg_dispute_party_reveal) */
     int overdue;    /* open past due_at, or closed after it */
     /* filled by gg_dispute_get only */
     gg_dispute_party_t *parties;
@@ -145,7 +148,7 @@ typedef struct gg_dispute_filter {
     int64_t mediator_id; /* assigned to this mediator */
     int64_t case_id;     /* made from this case */
     int mine;            /* assigned to a roster entry linked to the caller's account */
-    const char *state;   /* registered | mediating | closed | open (= not closed) */
+    const char *state;   /* registered | mediating | closed | open (= not closed) | revoked */
     const char *outcome; /* success | failure | litigation | withdrawn */
     const char *type, *source, *q;
     const char *from, *to; /* registration days, inclusive */
@@ -209,6 +212,43 @@ int gg_dispute_escalate(gg_op_t *op, int64_t id, int64_t committee_id, const cha
 
 /* The agreement as a PDF in the 人民调解协议书 layout (*out malloc'd); 404 no_agreement without one. */
 int gg_dispute_agreement_pdf(gg_op_t *op, int64_t id, unsigned char **out, size_t *len, gg_error_t *err);
+
+/* ---- editing the register (domain/mediation/dispute_edit.c) ----
+ * Before the dispute is concluded (no outcome, no agreement: else 409 dispute_closed) and at the version the
+ * caller read (else 409 version_conflict naming version); each change on the timeline ("edit", "party_add",
+ * "party_edit", "party_remove", "revoke": the items changed, never a party's ID number or phone) and audited.
+ */
+
+/* Register items; NULL: unchanged; "" clears an optional one (occurred_on, place, units_involved,
+ * responsible_org, referral_from). */
+typedef struct gg_dispute_edit {
+    const char *title, *type, *summary, *occurred_on, *place, *scale, *risk_level, *units_involved,
+        *responsible_org, *referral_from;
+    int people_count; /* 0: unchanged */
+} gg_dispute_edit_t;
+
+/* A change to one existing party: the fields set (NULL unchanged; "" clears phone, id_number, address). */
+typedef struct gg_dispute_party_edit {
+    int64_t party_id;
+    const char *role, *name, *id_number, *phone, *address;
+} gg_dispute_party_edit_t;
+
+/* The register items and changes to parties (errors name "parties[i].<item>" by the index in parties). */
+int gg_dispute_update(gg_op_t *op, int64_t id, int version, const gg_dispute_edit_t *in,
+                      const gg_dispute_party_edit_t *parties, int nparties, gg_error_t *err);
+/* A party added or removed before the first session held (409 session_held after; 409 last_party for the
+ * last one); *party_id (may be NULL) gets the new party's id. */
+int gg_dispute_party_add(gg_op_t *op, int64_t id, int version, const gg_dispute_party_new_t *p,
+                         int64_t *party_id, gg_error_t *err);
+int gg_dispute_party_remove(gg_op_t *op, int64_t id, int64_t party_id, int version, gg_error_t *err);
+/* 撤销: a dispute registered by mistake leaves the register's counts (reason required); it stays readable. */
+int gg_dispute_revoke(gg_op_t *op, int64_t id, int version, const char *reason, gg_error_t *err);
+
+/* A party's ID number and phone unmasked, for a mediator assigned to the dispute or a caller with
+ * dispute.manage and pii.read over its unit (404 for everyone else, and for a party of another dispute);
+ * reason required.  Writes a pii.read audit row naming the dispute and the party (never the values). */
+int gg_dispute_party_reveal(gg_op_t *op, int64_t id, int64_t party_id, const char *reason,
+                            const char **id_number, const char **phone, gg_error_t *err);
 
 /* A remark on the timeline. */
 int gg_dispute_note(gg_op_t *op, int64_t id, const char *note, gg_error_t *err);

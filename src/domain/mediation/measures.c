@@ -200,7 +200,8 @@ int gg_mediation_breakdown(gg_op_t *op, int64_t unit_id, const char *from, const
             "'performed' THEN 1 ELSE 0 END) "
             "FROM dispute d LEFT JOIN mediator m ON m.id = d.lead_mediator_id LEFT JOIN dispute_agreement a "
             "ON "
-            "a.dispute_id = d.id WHERE d.unit_path >= $1 AND d.unit_path < $2 AND d.day >= $3 AND d.day <= "
+            "a.dispute_id = d.id WHERE d.revoked_at IS NULL AND d.unit_path >= $1 AND d.unit_path < $2 AND "
+            "d.day >= $3 AND d.day <= "
             "$4 "
             "GROUP BY COALESCE(d.lead_mediator_id, 0) ORDER BY 3 DESC LIMIT 500",
             GG_ARGS(GG_TEXT(u.path), GG_TEXT(hi), GG_TEXT(f), GG_TEXT(t)), &r, err);

@@ -61,7 +61,7 @@ int gg_mediation_rollup_rebuild(gg_db_conn_t *c, gg_error_t *err)
             "SUM(CASE WHEN a.dispute_id IS NOT NULL AND (SELECT f.result FROM dispute_followup f WHERE "
             "f.dispute_id = d.id AND f.result IS NOT NULL ORDER BY f.done_at DESC, f.id DESC LIMIT 1) = "
             "'performed' THEN 1 ELSE 0 END) "
-            "FROM dispute d LEFT JOIN dispute_agreement a ON a.dispute_id = d.id "
+            "FROM dispute d LEFT JOIN dispute_agreement a ON a.dispute_id = d.id WHERE d.revoked_at IS NULL "
             "GROUP BY d.unit_path, d.day, d.type",
             GG_NOARGS, &r, err) < 0)
         return -1;

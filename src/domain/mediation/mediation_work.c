@@ -17,7 +17,7 @@
 #include "domain/validate.h"
 
 /* Begin a step: load the row, take the rollup snapshot before. */
-static int begin(gg_op_t *op, int64_t id, int open_only, gg_med_row_t *row, gg_med_snap_t *before,
+int gg_med_begin(gg_op_t *op, int64_t id, int open_only, gg_med_row_t *row, gg_med_snap_t *before,
                  gg_error_t *err)
 {
     if (gg_med_load(op, id, open_only, row, err) < 0) return -1;
@@ -25,13 +25,13 @@ static int begin(gg_op_t *op, int64_t id, int open_only, gg_med_row_t *row, gg_m
 }
 
 /* Finish a step: move the rollup, bump the version, the event and the audit row. */
-static int finish(gg_op_t *op, const gg_med_row_t *row, const gg_med_snap_t *before, const char *action,
+int gg_med_finish(gg_op_t *op, const gg_med_row_t *row, const gg_med_snap_t *before, const char *action,
                   int64_t event_unit, const char *note, const char *detail, gg_error_t *err)
 {
     gg_med_snap_t after;
     if (gg_med_snap(op, row->id, &after, err) < 0) return -1;
     if (memcmp(&before->registered, &after.registered, sizeof(int64_t) * 10) ||
-        strcmp(before->unit_path, after.unit_path)) {
+        strcmp(before->unit_path, after.unit_path) || strcmp(before->type, after.type)) {
         if (gg_med_rollup_apply(op->c, before, -1, err) < 0 || gg_med_rollup_apply(op->c, &after, 1, err) < 0)
             return -1;
     }
@@ -95,7 +95,7 @@ int gg_dispute_assign(gg_op_t *op, int64_t id, int64_t mediator_id, const char *
     if (gg_choice_valid(role, roles, "role", err) < 0) return -1;
     gg_med_row_t row;
     gg_med_snap_t before;
-    if (begin(op, id, 1, &row, &before, err) < 0) return -1;
+    if (gg_med_begin(op, id, 1, &row, &before, err) < 0) return -1;
     /* a roster entry of the dispute's unit or above it, or one the caller may see */
     const char *sql = gg_sprintf(op->arena,
                                  "SELECT name FROM mediator WHERE id = $1 AND retired_at IS NULL AND (%s OR "
@@ -144,7 +144,7 @@ int gg_dispute_assign(gg_op_t *op, int64_t id, int64_t mediator_id, const char *
         gg_sprintf(op->arena, "{\"mediator_id\":%lld,\"name\":%s,\"role\":\"%s\",\"coi_warning\":%s}",
                    (long long)mediator_id, json_quote(op->arena, name), role,
                    warning ? json_quote(op->arena, warning) : "null");
-    return finish(op, &row, &before, "assign", 0, NULL, detail, err);
+    return gg_med_finish(op, &row, &before, "assign", 0, NULL, detail, err);
 }
 
 /* ---- sessions ---- */
@@ -166,7 +166,7 @@ int gg_dispute_session_add(gg_op_t *op, int64_t id, const gg_dispute_session_new
     }
     gg_med_row_t row;
     gg_med_snap_t before;
-    if (begin(op, id, 1, &row, &before, err) < 0) return -1;
+    if (gg_med_begin(op, id, 1, &row, &before, err) < 0) return -1;
     int64_t now = gg_now_ms();
     gg_db_res_t *r;
     if (gg_db_query(
@@ -185,8 +185,8 @@ int gg_dispute_session_add(gg_op_t *op, int64_t id, const gg_dispute_session_new
     if (gg_db_exec(op->c, "UPDATE dispute SET state = 'mediating' WHERE id = $1 AND state = 'registered'",
                    GG_ARGS(GG_I64(id)), NULL, err) < 0)
         return -1;
-    return finish(op, &row, &before, in.held ? "session" : "session_scheduled", 0, in.place,
-                  gg_sprintf(op->arena, "{\"held\":%s}", in.held ? "true" : "false"), err);
+    return gg_med_finish(op, &row, &before, in.held ? "session" : "session_scheduled", 0, in.place,
+                         gg_sprintf(op->arena, "{\"held\":%s}", in.held ? "true" : "false"), err);
 }
 
 /* ---- the outcome ---- */
@@ -205,7 +205,7 @@ int gg_dispute_outcome(gg_op_t *op, int64_t id, const char *outcome, const char 
         return -1;
     gg_med_row_t row;
     gg_med_snap_t before;
-    if (begin(op, id, 1, &row, &before, err) < 0) return -1;
+    if (gg_med_begin(op, id, 1, &row, &before, err) < 0) return -1;
     if (row.has_agreement && strcmp(outcome, "success")) {
         gg_err_conflict(err, "a dispute with an agreement was mediated successfully");
         return gg_error_reason(err, "has_agreement");
@@ -218,8 +218,8 @@ int gg_dispute_outcome(gg_op_t *op, int64_t id, const char *outcome, const char 
             GG_ARGS(GG_I64(id), GG_TEXT(outcome), GG_TEXT(text), GG_TEXT(evaluation), GG_I64(gg_now_ms())),
             NULL, err) < 0)
         return -1;
-    return finish(op, &row, &before, "outcome", 0, text,
-                  gg_sprintf(op->arena, "{\"outcome\":\"%s\"}", outcome), err);
+    return gg_med_finish(op, &row, &before, "outcome", 0, text,
+                         gg_sprintf(op->arena, "{\"outcome\":\"%s\"}", outcome), err);
 }
 
 /* ---- the agreement ---- */
@@ -288,7 +288,7 @@ int gg_dispute_agreement_put(gg_op_t *op, int64_t id, const gg_dispute_agreement
     }
     gg_med_row_t row;
     gg_med_snap_t before;
-    if (begin(op, id, 0, &row, &before, err) < 0) return -1;
+    if (gg_med_begin(op, id, 0, &row, &before, err) < 0) return -1;
     if (row.outcome && strcmp(row.outcome, "success")) {
         gg_err_conflict(err, "the mediation ended without agreement");
         return gg_error_reason(err, "dispute_closed");
@@ -327,8 +327,8 @@ int gg_dispute_agreement_put(gg_op_t *op, int64_t id, const gg_dispute_agreement
                        "INSERT INTO dispute_followup (dispute_id, due_on, created_at) VALUES ($1, $2, $3)",
                        GG_ARGS(GG_I64(id), GG_TEXT(in.followup_days[i]), GG_I64(now)), NULL, err) < 0)
             return -1;
-    return finish(op, &row, &before, row.has_agreement ? "agreement_changed" : "agreement", 0, NULL,
-                  gg_sprintf(a, "{\"terms\":%d,\"signed_on\":\"%s\"}", in.nterms, signed_on), err);
+    return gg_med_finish(op, &row, &before, row.has_agreement ? "agreement_changed" : "agreement", 0, NULL,
+                         gg_sprintf(a, "{\"terms\":%d,\"signed_on\":\"%s\"}", in.nterms, signed_on), err);
 }
 
 /* ---- follow-ups ---- */
@@ -343,7 +343,7 @@ int gg_dispute_followup_add(gg_op_t *op, int64_t id, const char *due_on, int64_t
     if (date_ok(due_on, "due_on", err) < 0) return -1;
     gg_med_row_t row;
     gg_med_snap_t before;
-    if (begin(op, id, 0, &row, &before, err) < 0) return -1;
+    if (gg_med_begin(op, id, 0, &row, &before, err) < 0) return -1;
     if (!row.has_agreement) {
         gg_err_conflict(err, "a follow-up checks an agreement; there is none yet");
         return gg_error_reason(err, "no_agreement");
@@ -363,8 +363,8 @@ int gg_dispute_followup_add(gg_op_t *op, int64_t id, const char *due_on, int64_t
     if (step == 1 && followup_id) *followup_id = gg_db_i64(r, 0);
     gg_db_res_free(r);
     if (step < 0) return -1;
-    return finish(op, &row, &before, "followup_planned", 0, NULL,
-                  gg_sprintf(op->arena, "{\"due_on\":\"%s\"}", due_on), err);
+    return gg_med_finish(op, &row, &before, "followup_planned", 0, NULL,
+                         gg_sprintf(op->arena, "{\"due_on\":\"%s\"}", due_on), err);
 }
 
 int gg_dispute_followup_record(gg_op_t *op, int64_t id, int64_t followup_id, const char *result,
@@ -379,7 +379,7 @@ int gg_dispute_followup_record(gg_op_t *op, int64_t id, int64_t followup_id, con
     if (text_ok(op->arena, &note, "note", 0, 2000, err) < 0) return -1;
     gg_med_row_t row;
     gg_med_snap_t before;
-    if (begin(op, id, 0, &row, &before, err) < 0) return -1;
+    if (gg_med_begin(op, id, 0, &row, &before, err) < 0) return -1;
     int64_t changes = 0;
     if (gg_db_exec(
             op->c,
@@ -389,7 +389,7 @@ int gg_dispute_followup_record(gg_op_t *op, int64_t id, int64_t followup_id, con
             &changes, err) < 0)
         return -1;
     if (changes == 0) return gg_err_not_found(err, "no such follow-up");
-    return finish(
+    return gg_med_finish(
         op, &row, &before, "followup", 0, note,
         gg_sprintf(op->arena, "{\"followup_id\":%lld,\"result\":\"%s\"}", (long long)followup_id, result),
         err);
@@ -405,7 +405,7 @@ int gg_dispute_judicial(gg_op_t *op, int64_t id, int requested, const char *on, 
     if (outcome && *outcome && gg_choice_valid(outcome, outcomes, "outcome", err) < 0) return -1;
     gg_med_row_t row;
     gg_med_snap_t before;
-    if (begin(op, id, 0, &row, &before, err) < 0) return -1;
+    if (gg_med_begin(op, id, 0, &row, &before, err) < 0) return -1;
     if (!row.has_agreement) {
         gg_err_conflict(err, "judicial confirmation confirms an agreement; there is none yet");
         return gg_error_reason(err, "no_agreement");
@@ -417,10 +417,11 @@ int gg_dispute_judicial(gg_op_t *op, int64_t id, int requested, const char *on, 
                            GG_TEXT(outcome && *outcome ? outcome : NULL)),
                    NULL, err) < 0)
         return -1;
-    return finish(op, &row, &before, "judicial", 0, NULL,
-                  gg_sprintf(op->arena, "{\"requested\":%s,\"outcome\":%s}", requested ? "true" : "false",
-                             outcome && *outcome ? json_quote(op->arena, outcome) : "null"),
-                  err);
+    return gg_med_finish(op, &row, &before, "judicial", 0, NULL,
+                         gg_sprintf(op->arena, "{\"requested\":%s,\"outcome\":%s}",
+                                    requested ? "true" : "false",
+                                    outcome && *outcome ? json_quote(op->arena, outcome) : "null"),
+                         err);
 }
 
 /* ---- escalation and hand-over ---- */
@@ -430,7 +431,7 @@ int gg_dispute_escalate(gg_op_t *op, int64_t id, int64_t committee_id, const cha
     if (text_ok(op->arena, &note, "note", 0, 2000, err) < 0) return -1;
     gg_med_row_t row;
     gg_med_snap_t before;
-    if (begin(op, id, 1, &row, &before, err) < 0) return -1;
+    if (gg_med_begin(op, id, 1, &row, &before, err) < 0) return -1;
     if (committee_id > 0) {
         const char *sql =
             gg_sprintf(op->arena,
@@ -451,10 +452,10 @@ int gg_dispute_escalate(gg_op_t *op, int64_t id, int64_t committee_id, const cha
         if (gg_db_exec(op->c, "UPDATE dispute SET committee_id = $2 WHERE id = $1",
                        GG_ARGS(GG_I64(id), GG_I64(committee_id)), NULL, err) < 0)
             return -1;
-        return finish(op, &row, &before, "hand_over", 0, note,
-                      gg_sprintf(op->arena, "{\"committee_id\":%lld,\"name\":%s}", (long long)committee_id,
-                                 json_quote(op->arena, name)),
-                      err);
+        return gg_med_finish(op, &row, &before, "hand_over", 0, note,
+                             gg_sprintf(op->arena, "{\"committee_id\":%lld,\"name\":%s}",
+                                        (long long)committee_id, json_quote(op->arena, name)),
+                             err);
     }
     gg_unit_t u, parent;
     int found = 0;
@@ -474,10 +475,11 @@ int gg_dispute_escalate(gg_op_t *op, int64_t id, int64_t committee_id, const cha
         return -1;
     gg_med_row_t moved = row;
     moved.unit_id = parent.id;
-    return finish(op, &moved, &before, "escalate", parent.id, note,
-                  gg_sprintf(op->arena, "{\"from_unit_id\":%lld,\"to_unit_id\":%lld,\"to\":%s}",
-                             (long long)u.id, (long long)parent.id, json_quote(op->arena, parent.name)),
-                  err);
+    return gg_med_finish(op, &moved, &before, "escalate", parent.id, note,
+                         gg_sprintf(op->arena, "{\"from_unit_id\":%lld,\"to_unit_id\":%lld,\"to\":%s}",
+                                    (long long)u.id, (long long)parent.id,
+                                    json_quote(op->arena, parent.name)),
+                         err);
 }
 
 int gg_dispute_note(gg_op_t *op, int64_t id, const char *note, gg_error_t *err)
@@ -485,6 +487,6 @@ int gg_dispute_note(gg_op_t *op, int64_t id, const char *note, gg_error_t *err)
     if (text_ok(op->arena, &note, "note", 1, 2000, err) < 0) return -1;
     gg_med_row_t row;
     gg_med_snap_t before;
-    if (begin(op, id, 0, &row, &before, err) < 0) return -1;
-    return finish(op, &row, &before, "note", 0, note, NULL, err);
+    if (gg_med_begin(op, id, 0, &row, &before, err) < 0) return -1;
+    return gg_med_finish(op, &row, &before, "note", 0, note, NULL, err);
 }

@@ -286,8 +286,12 @@ export default {
     },
     track: {
       title: 'Track a case',
-      number: 'Case number',
+      number: 'Case or matter number (GG… / YC…)',
       secret: 'Tracking code',
+      matterUnit: 'Centre',
+      matterRoute: 'Route',
+      matterTarget: 'Passed to',
+      matterHint: 'A one-window matter: its state and where it went, no personal data.',
       query: 'Look up',
       notFound: 'Number or tracking code is wrong',
       state: 'State',

@@ -286,8 +286,12 @@ export default {
     },
     track: {
       title: '办理进度查询',
-      number: '事件编号',
+      number: '事件编号或受理编号（GG… / YC…）',
       secret: '查询码',
+      matterUnit: '受理中心',
+      matterRoute: '去向',
+      matterTarget: '转办至',
+      matterHint: '一窗受理事项：只显示办理状态与去向，不显示个人信息。',
       query: '查询',
       notFound: '编号或查询码不正确',
       state: '当前状态',
