@@ -172,9 +172,10 @@ static const def_t DEFS[] = {
      "mediation success rate = mediated successfully ÷ disputes mediated (success + failure + referred to "
      "litigation) × 100% (disputes registered in the period)",
      S_MEDIATION},
+    /* over the disputes mediated, as domain/mediation/measures.c counts it (docs/mediation.md) */
     {"mediation_performance_rate", "协议履行率", "Agreement performance rate", K_PERCENT, N1(M_PERFORMED), NO,
-     M_AGREEMENTS, "协议履行率 = 回访确认已履行的协议数 ÷ 达成的调解协议数 × 100%（期内受理的纠纷）",
-     "agreement performance rate = agreements a follow-up found performed ÷ agreements made × 100% "
+     M_MEDIATED, "协议履行率 = 回访确认已履行的协议数 ÷ 已调解纠纷数 × 100%（期内受理的纠纷）",
+     "agreement performance rate = agreements a follow-up found performed ÷ disputes mediated × 100% "
      "(disputes registered in the period)",
      S_MEDIATION},
 };
