@@ -2,7 +2,7 @@
 // required-field messages, the server's answers to wrong and too many tries.
 import { test, before, after } from 'node:test'
 import assert from 'node:assert/strict'
-import { launch, newPage, problems, submitLogin, skip, ADMIN_USER, screenshot } from './helpers.mjs'
+import { launch, newPage, problems, submitLogin, skip, ADMIN_USER, screenshot, DESKTOP } from './helpers.mjs'
 
 let browser
 before(async () => {
@@ -98,7 +98,7 @@ test('a wrong password shows 用户名或密码错误', { skip }, async () => {
 // lock the admin out of the other tests.  This checks how the page shows the
 // server's 429 answer, with the server's reply stood in for by the browser.
 test('too many attempts shows the wait from retry_after', { skip }, async () => {
-  const page = await newPage(browser)
+  const page = await newPage(browser, { ...DESKTOP, serviceWorkers: 'block' }) // page.route never sees the service worker's fetches
   await page.route('**/api/v1/session', (route) =>
     route.request().method() === 'POST'
       ? route.fulfill({
@@ -121,7 +121,7 @@ test('too many attempts shows the wait from retry_after', { skip }, async () => 
 // Codes with one meaning are translated (errors.js); others show the server's
 // own message, which is written for people.
 test('a disabled account is told in Chinese; an unknown error shows the server message', { skip }, async () => {
-  const page = await newPage(browser)
+  const page = await newPage(browser, { ...DESKTOP, serviceWorkers: 'block' }) // page.route never sees the service worker's fetches
   let answer = { code: 'account_disabled', message: 'this account is disabled; ask your administrator' }
   await page.route('**/api/v1/session', (route) =>
     route.fulfill({ status: 403, contentType: 'application/json', body: JSON.stringify({ error: { ...answer, field: null } }) }),

@@ -2,7 +2,7 @@
 // reloads, unknown pages and the forced password change.
 import { test, before, after } from 'node:test'
 import assert from 'node:assert/strict'
-import { launch, newPage, problems, loginAsAdmin, fetchMe, screenshot, skip, ADMIN_USER } from './helpers.mjs'
+import { launch, newPage, problems, loginAsAdmin, fetchMe, screenshot, skip, ADMIN_USER, DESKTOP } from './helpers.mjs'
 
 let browser
 before(async () => {
@@ -96,7 +96,10 @@ test('after login the user returns to the page they asked for', { skip }, async 
 // The check script's admin has a normal password; the forced change is shown
 // by standing in for the server's /me and /me/password answers.
 test('must_change_password keeps the user on the password page', { skip }, async () => {
-  const page = await newPage(browser)
+  // The answers below are faked with page.route, which never sees a request the service worker makes (it
+  // fetches every /api/ request itself once it controls the page, web/src/offline/sw.js): without blocking
+  // it, the second navigation got the real /me whenever the worker had taken control by then.
+  const page = await newPage(browser, { ...DESKTOP, serviceWorkers: 'block' })
   let forced = true
   await page.route('**/api/v1/me', async (route) => {
     const res = await route.fetch()
