@@ -1,6 +1,8 @@
 /* case_json.c — the JSON of a case (case_json.h). */
 #include "api/cases/case_json.h"
 
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "api/body.h"
@@ -46,6 +48,57 @@ void gg_case_json_remaining(gg_jw_t *w, const gg_case_t *k, const gg_cal_snapsho
     gg_jw_kstr(w, "mark", gg_deadline_mark_name(mark));
     gg_jw_kbool(w, "calendar_fallback", fallback);
     gg_jw_obj_end(w);
+}
+
+void gg_case_holes_free(gg_case_holes_t *h)
+{
+    free(h->v);
+    h->v = NULL;
+    h->n = h->cap = 0;
+}
+
+/* "remaining" of k at the writer's current place: written, or (o->holes) recorded as a hole */
+static void remaining_or_hole(gg_jw_t *w, const gg_case_t *k, const gg_case_json_opt_t *o)
+{
+    if (!o->cal) return;
+    gg_case_holes_t *h = o->holes;
+    if (!h) {
+        gg_case_json_remaining(w, k, o->cal, o->now);
+        return;
+    }
+    if (h->n == h->cap) {
+        h->cap = h->cap ? h->cap * 2 : 64;
+        h->v = gg_xrealloc(h->v, sizeof *h->v * (size_t)h->cap);
+    }
+    gg_case_hole_t *x = &h->v[h->n++];
+    *x = (gg_case_hole_t){.at = w->buf->len,
+                          .response_due_at = k->response_due_at,
+                          .due_at = k->due_at,
+                          .yellow_at = k->yellow_at,
+                          .suspended_left_ms = k->suspended_left_ms,
+                          .calendar_fallback = k->calendar_fallback};
+    snprintf(x->state, sizeof x->state, "%s", k->state ? k->state : "");
+}
+
+void gg_case_json_splice(gg_jw_t *w, const char *text, size_t len, const gg_case_hole_t *holes, int nholes,
+                         const gg_cal_snapshot_t *cal, int64_t now)
+{
+    size_t at = nholes ? holes[0].at : len;
+    gg_jw_raw(w, text, at);
+    for (int i = 0; i < nholes; i++) {
+        /* "remaining" is never an object's first member: a comma, then the member */
+        gg_jw_t sub = {.buf = w->buf};
+        sub.count[0] = 1;
+        gg_case_t k = {.state = holes[i].state,
+                       .response_due_at = holes[i].response_due_at,
+                       .due_at = holes[i].due_at,
+                       .yellow_at = holes[i].yellow_at,
+                       .suspended_left_ms = holes[i].suspended_left_ms,
+                       .calendar_fallback = holes[i].calendar_fallback};
+        gg_case_json_remaining(&sub, &k, cal, now);
+        size_t next = i + 1 < nholes ? holes[i + 1].at : len;
+        gg_buf_append(w->buf, text + holes[i].at, next - holes[i].at);
+    }
 }
 
 void gg_case_json_open(gg_jw_t *w, gg_arena_t *a, const gg_case_t *k, const gg_case_json_opt_t *o)
@@ -131,7 +184,7 @@ void gg_case_json_open(gg_jw_t *w, gg_arena_t *a, const gg_case_t *k, const gg_c
     gg_jw_ktime(w, "created_at", k->created_at);
     gg_jw_ktime(w, "updated_at", k->updated_at);
     gg_jw_kint(w, "version", k->version);
-    if (o->cal) gg_case_json_remaining(w, k, o->cal, o->now);
+    remaining_or_hole(w, k, o);
 }
 
 void gg_case_json(gg_jw_t *w, gg_arena_t *a, const gg_case_t *k, const gg_case_json_opt_t *o)
@@ -165,6 +218,6 @@ void gg_case_json_summary(gg_jw_t *w, const gg_case_t *k, const gg_case_json_opt
     gg_jw_kint(w, "rework_count", k->rework_count);
     gg_jw_ktime(w, "created_at", k->created_at);
     gg_jw_kint(w, "version", k->version);
-    if (o->cal) gg_case_json_remaining(w, k, o->cal, o->now);
+    remaining_or_hole(w, k, o);
     gg_jw_obj_end(w);
 }

@@ -133,6 +133,15 @@ typedef struct gg_case_event {
 /* Append e to the timeline in the caller's transaction (see the contract above). */
 int gg_case_event_add(gg_op_t *op, const gg_case_event_t *e, int64_t *event_id, gg_error_t *err);
 
+/* The counter app_setting `case_generation`: gg_case_event_add bumps it in the event's transaction, so it
+ * moves with every committed step of any case on any node or process (creation, transitions, the scheduler's
+ * marks, reminders and escalations, video alarms) — every change of a case row, its tasks, its events or its
+ * duplicates' states comes with an event.  A row lock on PostgreSQL: its committed values follow commit
+ * order, so a reader that sees value g sees every case change that bumped it to g or below.  The API's read
+ * caches (api/cases/case_cache.h) compare it, with names_generation (names.h), read in one statement. */
+#define GG_CASE_GENERATION_KEY "case_generation"
+int gg_case_generations(gg_db_conn_t *c, int64_t *cases, int64_t *names, gg_error_t *err);
+
 /* The events of case id (visible: check first) in order; internal (non-public) ones only with staff = 1. */
 int gg_case_events(gg_op_t *op, int64_t id, int staff, gg_case_event_t **rows, int *n, gg_error_t *err);
 

@@ -1,0 +1,54 @@
+/*
+ * case_cache.h — the read caches of the case inbox (GET /cases?box=…) and the case page
+ * (GET /cases/{id}[?include=events]): an answer's JSON text, per process, without its "remaining" members
+ * (they move with now and are computed at each answer from the holes kept beside the text, case_json.h).
+ *
+ * Contracts (docs/decisions.md "A read cache of case answers …", docs/scaling.md)
+ *  - Key: what decides the answer besides the data — the caller's account, every grant (id, permissions,
+ *    unit path) and the request (gg_case_cache_key).  The caller is authenticated and the session checked
+ *    per request before a lookup; the grants in the key are the ones the SQL scope of the cached answer was
+ *    built from, so a hit answers exactly what the scoped reads would answer for these grants.
+ *  - Freshness: an entry carries the counters case_generation and names_generation (domain/cases/case.h,
+ *    names.h) read in the request's snapshot before the data; a lookup passes the values read the same way
+ *    at this request and hits only when both are equal: no case step and no rename committed anywhere (any
+ *    node, any process) since the entry was built.  GG_CASE_CACHE_MAX_AGE_MS (monotonic time) bounds what
+ *    the counters do not count (an account's or a hotline line's new name, a setting).
+ *  - Memory: direct-mapped slots, at most GG_CASE_CACHE_BYTES of text per table (an entry that would pass it,
+ *    or is larger than a table's entry limit, is not kept).  Thread-safe (a mutex per table).
+ *  - GRIDGOV_CASE_CACHE=off turns both off (read at the first use): the bench's before/after on one binary.
+ */
+#ifndef GG_API_CASES_CASE_CACHE_H
+#define GG_API_CASES_CASE_CACHE_H
+
+#include "api/cases/case_json.h"
+#include "auth/roles.h"
+#include "core/mem.h"
+
+#define GG_CASE_CACHE_MAX_AGE_MS 5000
+#define GG_CASE_CACHE_BYTES (32u << 20)
+
+typedef enum { GG_CASE_CACHE_INBOX = 0, GG_CASE_CACHE_PAGE = 1 } gg_case_cache_table_t;
+
+/* A cached answer, copied into the caller's arena. */
+typedef struct gg_case_cached {
+    const char *text;
+    size_t len;
+    const gg_case_hole_t *holes;
+    int nholes;
+} gg_case_cached_t;
+
+/* 1 unless GRIDGOV_CASE_CACHE=off. */
+int gg_case_cache_on(void);
+
+/* "what|account|grant;grant…" in a. */
+const char *gg_case_cache_key(gg_arena_t *a, const gg_auth_t *auth, const char *what);
+
+/* 1 and *out when the table holds key at these counters and younger than the maximum age; 0 otherwise. */
+int gg_case_cache_get(gg_case_cache_table_t t, const char *key, int64_t gcases, int64_t gnames, gg_arena_t *a,
+                      gg_case_cached_t *out);
+
+/* Keep text[0..len) with its holes under key at these counters (replacing the slot's entry). */
+void gg_case_cache_put(gg_case_cache_table_t t, const char *key, int64_t gcases, int64_t gnames,
+                       const char *text, size_t len, const gg_case_hole_t *holes, int nholes);
+
+#endif
