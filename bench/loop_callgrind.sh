@@ -4,7 +4,10 @@
 # machine.  One server with one worker on the cached 1,000,000-case database of bench/run.sh
 # ($BUILD/bench-data), instrumentation only inside the request callback (on_request, libmicrohttpd's
 # answer to one request: routing, auth, SQL, JSON), N requests of each kind after warm-up requests, the
-# counters zeroed and dumped around each kind.  Prints `ir <kind> <instructions per request>`.
+# counters zeroed and dumped around each kind.  Prints `ir <kind> <instructions per request>`.  The inboxes
+# are asked the same question again and again (after the warm-up: from the read cache); case_page_one reads
+# N different cases once each (a miss each: the full work plus keeping the answer), case_page_kept the same
+# N again (hits).  GRIDGOV_CASE_CACHE=off in the environment measures the work without the cache.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 BUILD=${1:-build}
@@ -62,4 +65,8 @@ phase inbox_dispatch inbox
 phase inbox_worker mine
 phase case_get caseget
 phase case_events events
-if [ -z "${CALLGRIND_NO_PAGE:-}" ]; then phase case_page_one page; fi
+if [ -z "${CALLGRIND_NO_PAGE:-}" ]; then
+    phase case_page_one page
+    # the same pages again: answered from the read cache (api/cases/case_cache.h) unless GRIDGOV_CASE_CACHE=off
+    phase case_page_kept page
+fi
