@@ -315,15 +315,18 @@ int gg_case_generations(gg_db_conn_t *c, int64_t *cases, int64_t *names, gg_erro
 {
     *cases = *names = 0;
     gg_db_res_t *r;
-    if (gg_db_query(
-            c,
-            "SELECT key, CAST(value AS BIGINT) FROM app_setting WHERE key IN ('" GG_CASE_GENERATION_KEY
-            "', '" GG_NAMES_GENERATION_KEY "')",
-            GG_NOARGS, &r, err) < 0)
+    /* two primary-key reads as scalar subqueries (an IN list would build a table of its keys each time) */
+    if (gg_db_query(c,
+                    "SELECT (SELECT value FROM app_setting WHERE key = '" GG_CASE_GENERATION_KEY
+                    "'), (SELECT value FROM app_setting WHERE key = '" GG_NAMES_GENERATION_KEY "')",
+                    GG_NOARGS, &r, err) < 0)
         return -1;
-    int step;
-    while ((step = gg_db_next(r, err)) == 1)
-        *(!strcmp(gg_db_text(r, 0), GG_CASE_GENERATION_KEY) ? cases : names) = gg_db_i64(r, 1);
+    int step = gg_db_next(r, err);
+    if (step == 1) {
+        const char *v = gg_db_text(r, 0), *n = gg_db_text(r, 1);
+        *cases = v ? strtoll(v, NULL, 10) : 0;
+        *names = n ? strtoll(n, NULL, 10) : 0;
+    }
     gg_db_res_free(r);
     return step < 0 ? -1 : 0;
 }
