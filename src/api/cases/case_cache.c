@@ -7,8 +7,15 @@
 
 #include "core/clock.h"
 
+/* One malloc: this header, the holes, the key, the text.  refs: the table's slot and every reader splicing
+ * from it (a reader copies nothing; the last one out frees it). */
+typedef struct block {
+    int refs;
+    int pad_[3]; /* the holes after it 16-byte aligned */
+} block_t;
+
 typedef struct entry {
-    char *block; /* one malloc: key, NUL, text, holes */
+    block_t *block;
     const char *key;
     const char *text;
     size_t len, size;
@@ -62,7 +69,7 @@ static uint64_t hash(const char *s)
     return h;
 }
 
-int gg_case_cache_get(gg_case_cache_table_t t, const char *key, int64_t gcases, int64_t gnames, gg_arena_t *a,
+int gg_case_cache_get(gg_case_cache_table_t t, const char *key, int64_t gcases, int64_t gnames,
                       gg_case_cached_t *out)
 {
     if (!gg_case_cache_on()) return 0;
@@ -73,16 +80,26 @@ int gg_case_cache_get(gg_case_cache_table_t t, const char *key, int64_t gcases, 
     entry_t *e = tb->slots ? &tb->slots[hash(key) % tb->nslots] : NULL;
     if (e && e->block && e->gcases == gcases && e->gnames == gnames && now >= e->at_us &&
         now - e->at_us < (int64_t)GG_CASE_CACHE_MAX_AGE_MS * 1000 && !strcmp(e->key, key)) {
-        char *text = gg_alloc(a, e->len + 1);
-        memcpy(text, e->text, e->len);
-        text[e->len] = 0;
-        gg_case_hole_t *holes = gg_alloc(a, sizeof *holes * (size_t)(e->nholes ? e->nholes : 1));
-        if (e->nholes) memcpy(holes, e->holes, sizeof *holes * (size_t)e->nholes);
-        *out = (gg_case_cached_t){text, e->len, holes, e->nholes};
+        e->block->refs++;
+        *out = (gg_case_cached_t){e->text, e->len, e->holes, e->nholes, t, e->block};
         hit = 1;
     }
     pthread_mutex_unlock(&tb->lock);
     return hit;
+}
+
+static void unref(table_t *tb, block_t *b)
+{
+    pthread_mutex_lock(&tb->lock);
+    int last = --b->refs == 0;
+    pthread_mutex_unlock(&tb->lock);
+    if (last) free(b);
+}
+
+void gg_case_cache_release(gg_case_cached_t *c)
+{
+    if (c->ref_) unref(&tables[c->table_], c->ref_);
+    c->ref_ = NULL;
 }
 
 void gg_case_cache_put(gg_case_cache_table_t t, const char *key, int64_t gcases, int64_t gnames,
@@ -91,26 +108,27 @@ void gg_case_cache_put(gg_case_cache_table_t t, const char *key, int64_t gcases,
     if (!gg_case_cache_on()) return;
     table_t *tb = &tables[t];
     size_t klen = strlen(key) + 1, hsize = sizeof *holes * (size_t)nholes;
-    /* the holes first (aligned), then the key and the text */
-    size_t size = hsize + klen + len + 1;
+    size_t size = sizeof(block_t) + hsize + klen + len + 1;
     if (len > tb->max_entry) return;
-    char *block = malloc(size);
+    block_t *block = malloc(size);
     if (!block) return;
-    if (hsize) memcpy(block, holes, hsize);
-    memcpy(block + hsize, key, klen);
-    memcpy(block + hsize + klen, text, len);
-    block[size - 1] = 0;
+    block->refs = 1; /* the slot's */
+    char *at = (char *)(block + 1);
+    if (hsize) memcpy(at, holes, hsize);
+    memcpy(at + hsize, key, klen);
+    memcpy(at + hsize + klen, text, len);
+    at[hsize + klen + len] = 0;
     entry_t fresh = {.block = block,
-                     .holes = (const gg_case_hole_t *)block,
+                     .holes = (const gg_case_hole_t *)at,
                      .nholes = nholes,
-                     .key = block + hsize,
-                     .text = block + hsize + klen,
+                     .key = at + hsize,
+                     .text = at + hsize + klen,
                      .len = len,
                      .size = size,
                      .gcases = gcases,
                      .gnames = gnames,
                      .at_us = gg_mono_us()};
-    char *old = NULL;
+    block_t *old = NULL;
     pthread_mutex_lock(&tb->lock);
     if (!tb->slots) tb->slots = calloc(tb->nslots, sizeof *tb->slots);
     if (tb->slots) {
@@ -124,6 +142,6 @@ void gg_case_cache_put(gg_case_cache_table_t t, const char *key, int64_t gcases,
         }
     }
     pthread_mutex_unlock(&tb->lock);
-    free(old);
-    free(block); /* not kept: over the budget, or no slots */
+    if (old) unref(tb, old); /* a reader may still splice from it */
+    free(block);             /* not kept: over the budget, or no slots */
 }

@@ -29,12 +29,14 @@
 
 typedef enum { GG_CASE_CACHE_INBOX = 0, GG_CASE_CACHE_PAGE = 1 } gg_case_cache_table_t;
 
-/* A cached answer, copied into the caller's arena. */
+/* A cached answer: the kept text itself, valid until gg_case_cache_release (no copy). */
 typedef struct gg_case_cached {
     const char *text;
     size_t len;
     const gg_case_hole_t *holes;
     int nholes;
+    gg_case_cache_table_t table_;
+    void *ref_;
 } gg_case_cached_t;
 
 /* 1 unless GRIDGOV_CASE_CACHE=off. */
@@ -43,9 +45,11 @@ int gg_case_cache_on(void);
 /* "what|account|grant;grant…" in a. */
 const char *gg_case_cache_key(gg_arena_t *a, const gg_auth_t *auth, const char *what);
 
-/* 1 and *out when the table holds key at these counters and younger than the maximum age; 0 otherwise. */
-int gg_case_cache_get(gg_case_cache_table_t t, const char *key, int64_t gcases, int64_t gnames, gg_arena_t *a,
+/* 1 and *out when the table holds key at these counters and younger than the maximum age (release it when
+ * done); 0 otherwise. */
+int gg_case_cache_get(gg_case_cache_table_t t, const char *key, int64_t gcases, int64_t gnames,
                       gg_case_cached_t *out);
+void gg_case_cache_release(gg_case_cached_t *c);
 
 /* Keep text[0..len) with its holes under key at these counters (replacing the slot's entry). */
 void gg_case_cache_put(gg_case_cache_table_t t, const char *key, int64_t gcases, int64_t gnames,

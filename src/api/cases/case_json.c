@@ -23,16 +23,26 @@ const char *gg_case_mask_name(gg_arena_t *a, const char *name)
     return out;
 }
 
-void gg_case_json_remaining(gg_jw_t *w, const gg_case_t *k, const gg_cal_snapshot_t *cal, int64_t now)
+/* The due instant a clock of state runs to (0: none) */
+static int64_t clock_due(const char *state, int64_t response_due_at, int64_t due_at, int *pre)
 {
-    gg_jw_key(w, "remaining");
-    int open = gg_case_state_open(k->state);
-    if (!cal || !open) {
-        gg_jw_null(w);
+    *pre = !strcmp(state, "reported") || !strcmp(state, "accepted");
+    return *pre ? response_due_at : due_at;
+}
+
+/* "remaining":{"clock", "due_at", "working_ms", "mark", "calendar_fallback"} (or null) as one member, as the
+ * writer would put it, from literals: every inbox row and kept answer writes one per request, and its texts
+ * never need escaping (two clock names, RFC 3339 digits, three mark names).  due_text: the due instant's RFC
+ * 3339 text when known ("" for none), NULL to format it here. */
+static void remaining_member(gg_jw_t *w, const gg_case_t *k, const char *due_text,
+                             const gg_cal_snapshot_t *cal, int64_t now)
+{
+    if (!cal || !gg_case_state_open(k->state)) {
+        gg_jw_raw(w, "\"remaining\":null", 16);
         return;
     }
-    int pre = !strcmp(k->state, "reported") || !strcmp(k->state, "accepted");
-    int64_t due = pre ? k->response_due_at : k->due_at;
+    int pre;
+    int64_t due = clock_due(k->state, k->response_due_at, k->due_at, &pre);
     int fallback = k->calendar_fallback;
     int64_t left = 0;
     gg_deadline_mark_t mark;
@@ -42,23 +52,24 @@ void gg_case_json_remaining(gg_jw_t *w, const gg_case_t *k, const gg_cal_snapsho
     } else {
         mark = gg_deadline_mark(cal, now, due, pre ? 0 : k->yellow_at, &left, &fallback);
     }
-    /* {"clock", "due_at", "working_ms", "mark", "calendar_fallback"} as the writer would put them, from
-     * literals: every inbox row and kept answer writes one per request, and its texts never need escaping
-     * (two clock names, RFC 3339 digits, three mark names) */
-    char out[160], *p = out;
+    char out[192], *p = out;
 #define LIT(s) (memcpy(p, s, sizeof s - 1), p += sizeof s - 1)
-    LIT("{\"clock\":\"");
+    LIT("\"remaining\":{\"clock\":\"");
     if (pre)
         LIT("response");
     else
         LIT("handling");
     LIT("\",\"due_at\":");
-    if (due > 0) {
-        char t[32];
-        gg_time_rfc3339(due, t);
-        size_t n = strlen(t);
+    char t[32];
+    if (!due_text) {
+        t[0] = 0;
+        if (due > 0) gg_time_rfc3339(due, t);
+        due_text = t;
+    }
+    if (*due_text) {
+        size_t n = strlen(due_text);
         *p++ = '"';
-        memcpy(p, t, n);
+        memcpy(p, due_text, n);
         p += n;
         *p++ = '"';
     } else {
@@ -86,6 +97,11 @@ void gg_case_json_remaining(gg_jw_t *w, const gg_case_t *k, const gg_cal_snapsho
         LIT("false}");
 #undef LIT
     gg_jw_raw(w, out, (size_t)(p - out));
+}
+
+void gg_case_json_remaining(gg_jw_t *w, const gg_case_t *k, const gg_cal_snapshot_t *cal, int64_t now)
+{
+    remaining_member(w, k, NULL, cal, now);
 }
 
 void gg_case_holes_free(gg_case_holes_t *h)
@@ -116,6 +132,10 @@ static void remaining_or_hole(gg_jw_t *w, const gg_case_t *k, const gg_case_json
                           .suspended_left_ms = k->suspended_left_ms,
                           .calendar_fallback = k->calendar_fallback};
     snprintf(x->state, sizeof x->state, "%s", k->state ? k->state : "");
+    int pre;
+    int64_t due = clock_due(x->state, k->response_due_at, k->due_at, &pre);
+    x->due_text[0] = 0;
+    if (due > 0) gg_time_rfc3339(due, x->due_text);
 }
 
 void gg_case_json_splice(gg_jw_t *w, const char *text, size_t len, const gg_case_hole_t *holes, int nholes,
@@ -133,7 +153,7 @@ void gg_case_json_splice(gg_jw_t *w, const char *text, size_t len, const gg_case
                        .yellow_at = holes[i].yellow_at,
                        .suspended_left_ms = holes[i].suspended_left_ms,
                        .calendar_fallback = holes[i].calendar_fallback};
-        gg_case_json_remaining(&sub, &k, cal, now);
+        remaining_member(&sub, &k, holes[i].due_text, cal, now);
         size_t next = i + 1 < nholes ? holes[i + 1].at : len;
         gg_buf_append(w->buf, text + holes[i].at, next - holes[i].at);
     }

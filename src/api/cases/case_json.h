@@ -30,6 +30,7 @@ typedef enum {
 typedef struct gg_case_hole {
     size_t at; /* offset in the text: the "remaining" member goes here, a comma first */
     char state[24];
+    char due_text[32]; /* the RFC 3339 text of the due instant its clock runs to, "" for none */
     int64_t response_due_at, due_at, yellow_at, suspended_left_ms;
     int calendar_fallback;
 } gg_case_hole_t;

@@ -357,11 +357,13 @@ static int answer_kept(gg_write_t *w, gg_case_cache_table_t t, const char *key, 
                        int64_t gnames)
 {
     gg_case_cached_t hit;
-    if (!gg_case_cache_get(t, key, gcases, gnames, w->op.arena, &hit)) return 0;
+    if (!gg_case_cache_get(t, key, gcases, gnames, &hit)) return 0;
     gg_cal_snapshot_t *cal = gg_api_case_calendar(w->req, w->op.c);
+    if (cal)
+        gg_case_json_splice(gg_api_json(w->req, w->status), hit.text, hit.len, hit.holes, hit.nholes, cal,
+                            gg_now_ms());
+    gg_case_cache_release(&hit);
     if (!cal) return 0; /* the calendar went away: answer from the data (remaining: null) */
-    gg_case_json_splice(gg_api_json(w->req, w->status), hit.text, hit.len, hit.holes, hit.nholes, cal,
-                        gg_now_ms());
     gg_cal_snapshot_release(cal);
     return 1;
 }
