@@ -1,6 +1,7 @@
 """The read caches of the case inbox and the case page (api/cases/case_cache.h, docs/decisions.md): a page or
 an inbox a caller has just read (and so has been kept) never answers stale data after a step by another
-account, a mark by the scheduler (which bumps no version), or — PostgreSQL — a step on another node; its
+account, a mark by the scheduler (which bumps no version), a new duplicate or its step, or — PostgreSQL — a
+step on another node; its
 "remaining" still moves with the clock; and another caller's grants never get a kept answer.  On a test clock
 (GRIDGOV_TEST_CLOCK) that starts on a working Tuesday morning."""
 import datetime
@@ -10,6 +11,7 @@ import time
 
 import pytest
 
+from casekit import cw, make_case  # noqa: F401  (cw: fixture)
 from conftest import IS_PG, Server, World, assert_clean_log, bearer
 from livekit import act, category, dispatched, new_case
 
@@ -148,6 +150,29 @@ def test_a_kept_answer_is_never_another_callers(env):
     assert k["id"] not in box(acc.api, "dispatch")
     kb = new_case(other, cat, w.units["grid_b1"])
     assert kb["id"] in box(acc.api, "dispatch")
+
+
+def test_a_kept_page_shows_a_new_duplicate_and_its_steps(cw):
+    # a page's stamp counts its duplicates' events too: a case reported nearby later, and its steps, show
+    d = cw.api("dispatcher")
+    lat, lon = cw.point_a["lat"] + 0.002, cw.point_a["lon"] - 0.004
+    first = make_case(cw, category_id=cw.category["grid"], point={"lat": lat, "lon": lon})
+    assert kept(lambda: page(d, first["id"]))[1]["possible_duplicates"] == []
+    second = make_case(cw, category_id=cw.category["grid"], point={"lat": lat + 0.0002, "lon": lon})
+    dups = page(d, first["id"])["possible_duplicates"]
+    assert [x["id"] for x in dups] == [second["id"]] and dups[0]["state"] == second["state"]
+    # a step of the duplicate (by whoever may take one now) changes its state on the first case's page
+    for role in ("grid_worker_a", "grid_worker_b", "department", "dispatcher", "community"):
+        r = cw.api(role).get(f"/api/v1/cases/{second['id']}")
+        view = r.json() if r.status_code == 200 else {"actions": []}
+        step = next((a for a in ("receive", "accept", "register") if a in view["actions"]), None)
+        if step:
+            moved = act(cw.api(role), view, step)
+            break
+    else:
+        pytest.fail(f"no step on {second['state']}")
+    assert moved["state"] != second["state"]
+    assert page(d, first["id"])["possible_duplicates"][0]["state"] == moved["state"]
 
 
 @pytest.mark.skipif(not IS_PG, reason="several nodes need PostgreSQL")

@@ -21,7 +21,7 @@ typedef struct entry {
     size_t len, size;
     const gg_case_hole_t *holes;
     int nholes;
-    int64_t gcases, gnames, at_us;
+    int64_t stamp[GG_CASE_STAMP], at_us;
 } entry_t;
 
 typedef struct table {
@@ -69,7 +69,7 @@ static uint64_t hash(const char *s)
     return h;
 }
 
-int gg_case_cache_get(gg_case_cache_table_t t, const char *key, int64_t gcases, int64_t gnames,
+int gg_case_cache_get(gg_case_cache_table_t t, const char *key, const int64_t stamp[GG_CASE_STAMP],
                       gg_case_cached_t *out)
 {
     if (!gg_case_cache_on()) return 0;
@@ -78,7 +78,7 @@ int gg_case_cache_get(gg_case_cache_table_t t, const char *key, int64_t gcases, 
     int hit = 0;
     pthread_mutex_lock(&tb->lock);
     entry_t *e = tb->slots ? &tb->slots[hash(key) % tb->nslots] : NULL;
-    if (e && e->block && e->gcases == gcases && e->gnames == gnames && now >= e->at_us &&
+    if (e && e->block && !memcmp(e->stamp, stamp, sizeof e->stamp) && now >= e->at_us &&
         now - e->at_us < (int64_t)GG_CASE_CACHE_MAX_AGE_MS * 1000 && !strcmp(e->key, key)) {
         e->block->refs++;
         *out = (gg_case_cached_t){e->text, e->len, e->holes, e->nholes, t, e->block};
@@ -102,7 +102,7 @@ void gg_case_cache_release(gg_case_cached_t *c)
     c->ref_ = NULL;
 }
 
-void gg_case_cache_put(gg_case_cache_table_t t, const char *key, int64_t gcases, int64_t gnames,
+void gg_case_cache_put(gg_case_cache_table_t t, const char *key, const int64_t stamp[GG_CASE_STAMP],
                        const char *text, size_t len, const gg_case_hole_t *holes, int nholes)
 {
     if (!gg_case_cache_on()) return;
@@ -125,9 +125,8 @@ void gg_case_cache_put(gg_case_cache_table_t t, const char *key, int64_t gcases,
                      .text = at + hsize + klen,
                      .len = len,
                      .size = size,
-                     .gcases = gcases,
-                     .gnames = gnames,
                      .at_us = gg_mono_us()};
+    memcpy(fresh.stamp, stamp, sizeof fresh.stamp);
     block_t *old = NULL;
     pthread_mutex_lock(&tb->lock);
     if (!tb->slots) tb->slots = calloc(tb->nslots, sizeof *tb->slots);

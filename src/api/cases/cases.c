@@ -250,7 +250,7 @@ static void write_tasks(gg_jw_t *jw, const gg_case_task_t *t, int n)
  * with holes for "remaining", kept unless its actions may change with time alone, then spliced. */
 typedef struct page_keep {
     const char *key;
-    int64_t gcases, gnames;
+    int64_t stamp[GG_CASE_STAMP];
 } page_keep_t;
 
 static int respond_full(gg_write_t *w, int64_t id, gg_reveal_t *rv, int with_events, const page_keep_t *keep,
@@ -336,8 +336,8 @@ static int respond_full(gg_write_t *w, int64_t id, gg_reveal_t *rv, int with_eve
     gg_jw_obj_end(jw);
     if (keep && rc == 0) {
         if (!timed)
-            gg_case_cache_put(GG_CASE_CACHE_PAGE, keep->key, keep->gcases, keep->gnames, text.data, text.len,
-                              holes.v, holes.n);
+            gg_case_cache_put(GG_CASE_CACHE_PAGE, keep->key, keep->stamp, text.data, text.len, holes.v,
+                              holes.n);
         gg_case_json_splice(gg_api_json(w->req, w->status), text.data, text.len, holes.v, holes.n, cal,
                             o.now);
     }
@@ -353,11 +353,11 @@ int gg_api_case_respond_full(gg_write_t *w, int64_t id, gg_reveal_t *rv, gg_erro
 }
 
 /* A kept answer (case_cache.h) spliced with this request's "remaining"; 0 when there is none to use. */
-static int answer_kept(gg_write_t *w, gg_case_cache_table_t t, const char *key, int64_t gcases,
-                       int64_t gnames)
+static int answer_kept(gg_write_t *w, gg_case_cache_table_t t, const char *key,
+                       const int64_t stamp[GG_CASE_STAMP])
 {
     gg_case_cached_t hit;
-    if (!gg_case_cache_get(t, key, gcases, gnames, &hit)) return 0;
+    if (!gg_case_cache_get(t, key, stamp, &hit)) return 0;
     gg_cal_snapshot_t *cal = gg_api_case_calendar(w->req, w->op.c);
     if (cal)
         gg_case_json_splice(gg_api_json(w->req, w->status), hit.text, hit.len, hit.holes, hit.nholes, cal,
@@ -374,12 +374,14 @@ static int get_respond(gg_write_t *w, gg_error_t *err)
     /* a reveal is put on record per request: never from the cache */
     if (s->reveal.phone || s->reveal.id_number || !gg_case_cache_on())
         return respond_full(w, w->id, &s->reveal, s->events, NULL, err);
-    /* the counters first: the reads below are at least as new as what they say (case_cache.h) */
+    /* the case's stamp first: the reads below are at least as new as what it says (case_cache.h) */
     page_keep_t keep;
-    if (gg_case_generations(w->op.c, &keep.gcases, &keep.gnames, err) < 0) return -1;
+    int found;
+    if (gg_case_page_stamp(w->op.c, w->id, keep.stamp, &found, err) < 0) return -1;
+    if (!found) return respond_full(w, w->id, &s->reveal, s->events, NULL, err); /* the 404 */
     keep.key = gg_case_cache_key(w->op.arena, w->op.auth,
                                  gg_sprintf(w->op.arena, "page:%lld:%d", (long long)w->id, s->events));
-    if (answer_kept(w, GG_CASE_CACHE_PAGE, keep.key, keep.gcases, keep.gnames)) return 0;
+    if (answer_kept(w, GG_CASE_CACHE_PAGE, keep.key, keep.stamp)) return 0;
     return respond_full(w, w->id, &s->reveal, s->events, &keep, err);
 }
 
@@ -584,10 +586,10 @@ static int list_respond(gg_write_t *w, gg_error_t *err)
     list_state_t *s = w->state;
     if (caller_lookup_check(w, &s->f, err) < 0) return -1;
     /* the counters first: the reads below are at least as new as what they say (case_cache.h) */
-    int64_t gcases = 0, gnames = 0;
+    int64_t stamp[GG_CASE_STAMP] = {0};
     const char *key = list_key(w, s);
-    if (key && gg_case_generations(w->op.c, &gcases, &gnames, err) < 0) return -1;
-    if (key && answer_kept(w, GG_CASE_CACHE_INBOX, key, gcases, gnames)) return 0;
+    if (key && gg_case_generations(w->op.c, &stamp[0], &stamp[1], err) < 0) return -1;
+    if (key && answer_kept(w, GG_CASE_CACHE_INBOX, key, stamp)) return 0;
     gg_case_t *rows;
     int n;
     int64_t total = -1;
@@ -622,7 +624,7 @@ static int list_respond(gg_write_t *w, gg_error_t *err)
         gg_case_json_summary(jw, &rows[i], &o);
     gg_api_items_end(w->req, jw, n, s->page.limit, n ? rows[n - 1].id : 0, s->page.want_total ? total : -1);
     if (key) {
-        gg_case_cache_put(GG_CASE_CACHE_INBOX, key, gcases, gnames, text.data, text.len, holes.v, holes.n);
+        gg_case_cache_put(GG_CASE_CACHE_INBOX, key, stamp, text.data, text.len, holes.v, holes.n);
         gg_case_json_splice(gg_api_json(w->req, w->status), text.data, text.len, holes.v, holes.n, cal,
                             o.now);
     }

@@ -331,6 +331,30 @@ int gg_case_generations(gg_db_conn_t *c, int64_t *cases, int64_t *names, gg_erro
     return step < 0 ? -1 : 0;
 }
 
+int gg_case_page_stamp(gg_db_conn_t *c, int64_t id, int64_t stamp[4], int *found, gg_error_t *err)
+{
+    *found = 0;
+    gg_db_res_t *r;
+    if (gg_db_query(
+            c,
+            "SELECT c.version, (SELECT COUNT(*) FROM case_event e WHERE e.case_id = c.id), (SELECT "
+            "COUNT(*) FROM case_duplicate d JOIN case_event e ON e.case_id = d.other_id WHERE d.case_id "
+            "= c.id), (SELECT value FROM app_setting WHERE key = '" GG_NAMES_GENERATION_KEY
+            "') FROM case_item c WHERE c.id = $1",
+            GG_ARGS(GG_I64(id)), &r, err) < 0)
+        return -1;
+    int step = gg_db_next(r, err);
+    if (step == 1) {
+        *found = 1;
+        for (int i = 0; i < 3; i++)
+            stamp[i] = gg_db_i64(r, i);
+        const char *n = gg_db_text(r, 3);
+        stamp[3] = n ? strtoll(n, NULL, 10) : 0;
+    }
+    gg_db_res_free(r);
+    return step < 0 ? -1 : 0;
+}
+
 int gg_case_events(gg_op_t *op, int64_t id, int staff, gg_case_event_t **rows, int *n, gg_error_t *err)
 {
     gg_db_res_t *r;
