@@ -4,7 +4,10 @@
 # machine.  One server with one worker on the cached 1,000,000-case database of bench/run.sh
 # ($BUILD/bench-data), instrumentation only inside the request callback (on_request, libmicrohttpd's
 # answer to one request: routing, auth, SQL, JSON), N requests of each kind after warm-up requests, the
-# counters zeroed and dumped around each kind.  Prints `ir <kind> <instructions per request>`.
+# counters zeroed and dumped around each kind.  Prints `ir <kind> <instructions per request>`.  The inboxes
+# are asked the same question again and again (after the warm-up: from the read cache); case_page_one reads
+# N different cases once each (a miss each: the full work plus keeping the answer), case_page_kept one of
+# them N times (hits).  GRIDGOV_CASE_CACHE=off in the environment measures the work without the cache.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 BUILD=${1:-build}
@@ -57,9 +60,15 @@ mine() { curl -fsS -H "$TW" "http://127.0.0.1:$P/api/v1/cases?box=mine&limit=50"
 caseget() { curl -fsS -H "$TD" "http://127.0.0.1:$P/api/v1/cases/$(sed -n "${1}p" "$tmp/ids")"; }
 events() { curl -fsS -H "$TD" "http://127.0.0.1:$P/api/v1/cases/$(sed -n "${1}p" "$tmp/ids")/events"; }
 page() { curl -fsS -H "$TD" "http://127.0.0.1:$P/api/v1/cases/$(sed -n "${1}p" "$tmp/ids")?include=events"; }
+page_same() { page 1; }
 phase healthz healthz
 phase inbox_dispatch inbox
 phase inbox_worker mine
 phase case_get caseget
 phase case_events events
-if [ -z "${CALLGRIND_NO_PAGE:-}" ]; then phase case_page_one page; fi
+if [ -z "${CALLGRIND_NO_PAGE:-}" ]; then
+    phase case_page_one page
+    # one page again and again: answered from the read cache (api/cases/case_cache.h) unless
+    # GRIDGOV_CASE_CACHE=off (one page, since under valgrind N different ones take longer than its 5 s)
+    phase case_page_kept page_same
+fi

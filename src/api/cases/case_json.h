@@ -24,11 +24,35 @@ typedef enum {
     GG_CASE_CONTACT_FULL = 2
 } gg_case_contact_t;
 
+/* Where a "remaining" belongs in a text written without it, and the clock fields it is computed from: the
+ * read caches (case_cache.h) keep the text and compute "remaining" at each answer, since it moves with now.
+ */
+typedef struct gg_case_hole {
+    size_t at; /* offset in the text: the "remaining" member goes here, a comma first */
+    char state[24];
+    char due_text[32]; /* the RFC 3339 text of the due instant its clock runs to, "" for none */
+    int64_t response_due_at, due_at, yellow_at, suspended_left_ms;
+    int calendar_fallback;
+} gg_case_hole_t;
+
+typedef struct gg_case_holes {
+    gg_case_hole_t *v;
+    int n, cap; /* v is malloc'd: gg_case_holes_free */
+} gg_case_holes_t;
+
+void gg_case_holes_free(gg_case_holes_t *h);
+
 typedef struct gg_case_json_opt {
     const gg_cal_snapshot_t *cal; /* NULL: no "remaining" */
     int64_t now;
     gg_case_contact_t contact;
+    gg_case_holes_t *holes; /* with cal: record where "remaining" goes instead of writing it */
 } gg_case_json_opt_t;
+
+/* Write text[0..len) as one value (the separator before it as any value) with each hole's "remaining"
+ * computed at now. */
+void gg_case_json_splice(gg_jw_t *w, const char *text, size_t len, const gg_case_hole_t *holes, int nholes,
+                         const gg_cal_snapshot_t *cal, int64_t now);
 
 void gg_case_json_open(gg_jw_t *w, gg_arena_t *a, const gg_case_t *k, const gg_case_json_opt_t *o);
 void gg_case_json(gg_jw_t *w, gg_arena_t *a, const gg_case_t *k, const gg_case_json_opt_t *o);

@@ -12,6 +12,7 @@
 #include "api/api.h"
 #include "api/attachments.h"
 #include "api/body.h"
+#include "api/cases/case_cache.h"
 #include "api/cases/case_json.h"
 #include "api/cases/cases_internal.h"
 #include "api/people/sheet_out.h"
@@ -228,7 +229,15 @@ static void write_tasks(gg_jw_t *jw, const gg_case_task_t *t, int n)
     gg_jw_arr_end(jw);
 }
 
-static int respond_full(gg_write_t *w, int64_t id, gg_reveal_t *rv, int with_events, gg_error_t *err)
+/* Where respond_full writes when its answer is to be kept (GET /cases/{id} without reveal): a text of its own
+ * with holes for "remaining", kept unless its actions may change with time alone, then spliced. */
+typedef struct page_keep {
+    const char *key;
+    int64_t stamp[GG_CASE_STAMP];
+} page_keep_t;
+
+static int respond_full(gg_write_t *w, int64_t id, gg_reveal_t *rv, int with_events, const page_keep_t *keep,
+                        gg_error_t *err)
 {
     gg_op_t *op = &w->op;
     gg_case_t k;
@@ -263,8 +272,18 @@ static int respond_full(gg_write_t *w, int64_t id, gg_reveal_t *rv, int with_eve
         (with_events && gg_case_events(op, k.id, staff, &events, &nevents, err) < 0))
         return -1;
     gg_cal_snapshot_t *cal = gg_api_case_calendar(w->req, op->c);
-    gg_jw_t *jw = gg_api_json(w->req, w->status);
-    gg_case_json_opt_t o = {.cal = cal, .now = gg_now_ms(), .contact = contact};
+    if (!cal) keep = NULL; /* "remaining" is null then: nothing to compute, nothing kept */
+    gg_buf_t text = {0};
+    gg_case_holes_t holes = {0};
+    gg_jw_t own, *jw = &own;
+    if (keep) {
+        gg_buf_init(&text, 4096);
+        gg_jw_init(&own, &text);
+    } else {
+        jw = gg_api_json(w->req, w->status);
+    }
+    gg_case_json_opt_t o = {
+        .cal = cal, .now = gg_now_ms(), .contact = contact, .holes = keep ? &holes : NULL};
     gg_case_json_open(jw, op->arena, &k, &o);
     if (!cal) gg_jw_knull(jw, "remaining");
     write_tasks(jw, tasks, ntasks);
@@ -283,8 +302,11 @@ static int respond_full(gg_write_t *w, int64_t id, gg_reveal_t *rv, int with_eve
     /* what this caller may do now (domain/cases/transition.h, the table of workflow.c) */
     gg_jw_key(jw, "actions");
     gg_jw_arr(jw);
-    for (int i = 0; i < nactions; i++)
+    int timed = 0; /* reopen: offered until the reporter's window passes, with no event to tell */
+    for (int i = 0; i < nactions; i++) {
         gg_jw_str(jw, actions[i]);
+        timed |= !strcmp(actions[i], "reopen");
+    }
     gg_jw_arr_end(jw);
     int rc = 0;
     if (with_events) {
@@ -295,19 +317,55 @@ static int respond_full(gg_write_t *w, int64_t id, gg_reveal_t *rv, int with_eve
         gg_jw_arr_end(jw);
     }
     gg_jw_obj_end(jw);
+    if (keep && rc == 0) {
+        if (!timed)
+            gg_case_cache_put(GG_CASE_CACHE_PAGE, keep->key, keep->stamp, text.data, text.len, holes.v,
+                              holes.n);
+        gg_case_json_splice(gg_api_json(w->req, w->status), text.data, text.len, holes.v, holes.n, cal,
+                            o.now);
+    }
+    gg_buf_free(&text);
+    gg_case_holes_free(&holes);
     if (cal) gg_cal_snapshot_release(cal);
     return rc;
 }
 
 int gg_api_case_respond_full(gg_write_t *w, int64_t id, gg_reveal_t *rv, gg_error_t *err)
 {
-    return respond_full(w, id, rv, 0, err);
+    return respond_full(w, id, rv, 0, NULL, err);
+}
+
+/* A kept answer (case_cache.h) spliced with this request's "remaining"; 0 when there is none to use. */
+static int answer_kept(gg_write_t *w, gg_case_cache_table_t t, const char *key,
+                       const int64_t stamp[GG_CASE_STAMP])
+{
+    gg_case_cached_t hit;
+    if (!gg_case_cache_get(t, key, stamp, &hit)) return 0;
+    gg_cal_snapshot_t *cal = gg_api_case_calendar(w->req, w->op.c);
+    if (cal)
+        gg_case_json_splice(gg_api_json(w->req, w->status), hit.text, hit.len, hit.holes, hit.nholes, cal,
+                            gg_now_ms());
+    gg_case_cache_release(&hit);
+    if (!cal) return 0; /* the calendar went away: answer from the data (remaining: null) */
+    gg_cal_snapshot_release(cal);
+    return 1;
 }
 
 static int get_respond(gg_write_t *w, gg_error_t *err)
 {
     get_state_t *s = w->state;
-    return respond_full(w, w->id, &s->reveal, s->events, err);
+    /* a reveal is put on record per request: never from the cache */
+    if (s->reveal.phone || s->reveal.id_number || !gg_case_cache_on())
+        return respond_full(w, w->id, &s->reveal, s->events, NULL, err);
+    /* the case's stamp first: the reads below are at least as new as what it says (case_cache.h) */
+    page_keep_t keep;
+    int found;
+    if (gg_case_page_stamp(w->op.c, w->id, keep.stamp, &found, err) < 0) return -1;
+    if (!found) return respond_full(w, w->id, &s->reveal, s->events, NULL, err); /* the 404 */
+    keep.key = gg_case_cache_key(w->op.arena, w->op.auth,
+                                 gg_sprintf(w->op.arena, "page:%lld:%d", (long long)w->id, s->events));
+    if (answer_kept(w, GG_CASE_CACHE_PAGE, keep.key, keep.stamp)) return 0;
+    return respond_full(w, w->id, &s->reveal, s->events, &keep, err);
 }
 
 static const gg_write_op_t CASE_GET = {
@@ -466,10 +524,37 @@ static int caller_lookup_check(gg_write_t *w, const gg_case_filter_t *f, gg_erro
     return gg_db_tx(w->op.c, caller_lookup_audit_tx, w, err);
 }
 
+/* The inbox's key (case_cache.h), or NULL when its answer is not kept: a box whose rows move with now alone
+ * (overdue, near_due), or a caller-phone search (on record each time).  q is last: the only free text. */
+static const char *list_key(gg_write_t *w, const list_state_t *s)
+{
+    const gg_case_filter_t *f = &s->f;
+    if (!gg_case_cache_on() || (f->box && (!strcmp(f->box, "overdue") || !strcmp(f->box, "near_due"))) ||
+        (f->caller_phone && *f->caller_phone))
+        return NULL;
+    gg_buf_t b = {0};
+    gg_buf_init(&b, 128);
+    gg_buf_printf(&b, "list:%s:%s:%s:%lld:%lld:%lld:%lld:%lld:%d:%lld:%d:", f->box ? f->box : "",
+                  f->state ? f->state : "", f->channel ? f->channel : "", (long long)f->category_id,
+                  (long long)f->unit_id, (long long)f->assignee_id, (long long)f->from_ms,
+                  (long long)f->to_ms, s->page.limit, (long long)s->page.after, s->page.want_total);
+    for (int i = 0; i < f->nids; i++)
+        gg_buf_printf(&b, "%lld,", (long long)f->ids[i]);
+    gg_buf_printf(&b, ":%s", f->q ? f->q : "");
+    const char *key = gg_case_cache_key(w->op.arena, w->op.auth, b.data);
+    gg_buf_free(&b);
+    return key;
+}
+
 static int list_respond(gg_write_t *w, gg_error_t *err)
 {
     list_state_t *s = w->state;
     if (caller_lookup_check(w, &s->f, err) < 0) return -1;
+    /* the counters first: the reads below are at least as new as what they say (case_cache.h) */
+    int64_t stamp[GG_CASE_STAMP] = {0};
+    const char *key = list_key(w, s);
+    if (key && gg_case_generations(w->op.c, &stamp[0], &stamp[1], err) < 0) return -1;
+    if (key && answer_kept(w, GG_CASE_CACHE_INBOX, key, stamp)) return 0;
     gg_case_t *rows;
     int n;
     int64_t total = -1;
@@ -485,11 +570,31 @@ static int list_respond(gg_write_t *w, gg_error_t *err)
     }
     if (gg_case_list(&w->op, &s->f, &s->page, &rows, &n, &total, err) < 0) return -1;
     gg_cal_snapshot_t *cal = gg_api_case_calendar(w->req, w->op.c);
-    gg_jw_t *jw = gg_api_items(w->req, w->status);
-    gg_case_json_opt_t o = {.cal = cal, .now = gg_now_ms(), .contact = GG_CASE_CONTACT_NONE};
+    if (!cal) key = NULL; /* "remaining" is null then: nothing kept */
+    gg_buf_t text = {0};
+    gg_case_holes_t holes = {0};
+    gg_jw_t own, *jw = &own;
+    if (key) {
+        gg_buf_init(&text, 16384);
+        gg_jw_init(&own, &text);
+        gg_jw_obj(jw);
+        gg_jw_key(jw, "items");
+        gg_jw_arr(jw);
+    } else {
+        jw = gg_api_items(w->req, w->status);
+    }
+    gg_case_json_opt_t o = {
+        .cal = cal, .now = gg_now_ms(), .contact = GG_CASE_CONTACT_NONE, .holes = key ? &holes : NULL};
     for (int i = 0; i < n; i++)
         gg_case_json_summary(jw, &rows[i], &o);
     gg_api_items_end(w->req, jw, n, s->page.limit, n ? rows[n - 1].id : 0, s->page.want_total ? total : -1);
+    if (key) {
+        gg_case_cache_put(GG_CASE_CACHE_INBOX, key, stamp, text.data, text.len, holes.v, holes.n);
+        gg_case_json_splice(gg_api_json(w->req, w->status), text.data, text.len, holes.v, holes.n, cal,
+                            o.now);
+    }
+    gg_buf_free(&text);
+    gg_case_holes_free(&holes);
     if (cal) gg_cal_snapshot_release(cal);
     return 0;
 }

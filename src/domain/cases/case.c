@@ -7,6 +7,7 @@
 
 #include "core/clock.h"
 #include "domain/cases/case_number.h"
+#include "domain/cases/names.h"
 #include "domain/outbox.h"
 #include "domain/scope.h"
 #include "domain/setting.h"
@@ -297,8 +298,61 @@ int gg_case_event_add(gg_op_t *op, const gg_case_event_t *e, int64_t *event_id, 
     if (step < 0) return -1;
     if (step == 0) return gg_err_internal(err, "the event was not stored");
     if (event_id) *event_id = id;
+    /* every step of every case moves the counter the read caches of the API validate against (case.h): an
+     * upsert, so the first events of two transactions cannot both try to create the row */
+    if (gg_db_exec(
+            op->c,
+            "INSERT INTO app_setting (key, value, updated_at) VALUES ('" GG_CASE_GENERATION_KEY
+            "', '1', $1) ON CONFLICT (key) DO UPDATE SET value = CAST(CAST(app_setting.value AS BIGINT) + "
+            "1 AS TEXT), updated_at = $1",
+            GG_ARGS(GG_I64(at)), NULL, err) < 0)
+        return -1;
     /* the event leaves the process through the outbox, in this same transaction (domain/outbox.h) */
     return gg_outbox_case_event(op, e, id, at, err);
+}
+
+int gg_case_generations(gg_db_conn_t *c, int64_t *cases, int64_t *names, gg_error_t *err)
+{
+    *cases = *names = 0;
+    gg_db_res_t *r;
+    /* two primary-key reads as scalar subqueries (an IN list would build a table of its keys each time) */
+    if (gg_db_query(c,
+                    "SELECT (SELECT value FROM app_setting WHERE key = '" GG_CASE_GENERATION_KEY
+                    "'), (SELECT value FROM app_setting WHERE key = '" GG_NAMES_GENERATION_KEY "')",
+                    GG_NOARGS, &r, err) < 0)
+        return -1;
+    int step = gg_db_next(r, err);
+    if (step == 1) {
+        const char *v = gg_db_text(r, 0), *n = gg_db_text(r, 1);
+        *cases = v ? strtoll(v, NULL, 10) : 0;
+        *names = n ? strtoll(n, NULL, 10) : 0;
+    }
+    gg_db_res_free(r);
+    return step < 0 ? -1 : 0;
+}
+
+int gg_case_page_stamp(gg_db_conn_t *c, int64_t id, int64_t stamp[4], int *found, gg_error_t *err)
+{
+    *found = 0;
+    gg_db_res_t *r;
+    if (gg_db_query(
+            c,
+            "SELECT c.version, (SELECT COUNT(*) FROM case_event e WHERE e.case_id = c.id), (SELECT "
+            "COUNT(*) FROM case_duplicate d JOIN case_event e ON e.case_id = d.other_id WHERE d.case_id "
+            "= c.id), (SELECT value FROM app_setting WHERE key = '" GG_NAMES_GENERATION_KEY
+            "') FROM case_item c WHERE c.id = $1",
+            GG_ARGS(GG_I64(id)), &r, err) < 0)
+        return -1;
+    int step = gg_db_next(r, err);
+    if (step == 1) {
+        *found = 1;
+        for (int i = 0; i < 3; i++)
+            stamp[i] = gg_db_i64(r, i);
+        const char *n = gg_db_text(r, 3);
+        stamp[3] = n ? strtoll(n, NULL, 10) : 0;
+    }
+    gg_db_res_free(r);
+    return step < 0 ? -1 : 0;
 }
 
 int gg_case_events(gg_op_t *op, int64_t id, int staff, gg_case_event_t **rows, int *n, gg_error_t *err)

@@ -133,6 +133,24 @@ typedef struct gg_case_event {
 /* Append e to the timeline in the caller's transaction (see the contract above). */
 int gg_case_event_add(gg_op_t *op, const gg_case_event_t *e, int64_t *event_id, gg_error_t *err);
 
+/* The counter app_setting `case_generation`: gg_case_event_add bumps it in the event's transaction, so it
+ * moves with every committed step of any case on any node or process (creation, transitions, the scheduler's
+ * marks, reminders and escalations, video alarms) — every change of a case row, its tasks, its events or its
+ * duplicates' states comes with an event.  A row lock on PostgreSQL: its committed values follow commit
+ * order, so a reader that sees value g sees every case change that bumped it to g or below.  The API's read
+ * caches (api/cases/case_cache.h) compare it, with names_generation (names.h), read in one statement. */
+#define GG_CASE_GENERATION_KEY "case_generation"
+int gg_case_generations(gg_db_conn_t *c, int64_t *cases, int64_t *names, gg_error_t *err);
+
+/* What one case's page is made of, as four numbers read in one statement: its version, the count of its
+ * events, the count of its duplicates' events and names_generation (*found 0: no such case).  Events are
+ * never updated or deleted and every change of the case row, its tasks, its attachments and its duplicate
+ * links comes with an event of the case or of the duplicate (a new duplicate's report), so equal stamps mean
+ * an unchanged page (but for what the read cache's maximum age covers); on PostgreSQL the counts are of one
+ * statement's snapshot, exact whatever order events commit in.  Unlike case_generation it does not move with
+ * other cases' steps or the scheduler's marks of other cases. */
+int gg_case_page_stamp(gg_db_conn_t *c, int64_t id, int64_t stamp[4], int *found, gg_error_t *err);
+
 /* The events of case id (visible: check first) in order; internal (non-public) ones only with staff = 1. */
 int gg_case_events(gg_op_t *op, int64_t id, int staff, gg_case_event_t **rows, int *n, gg_error_t *err);
 

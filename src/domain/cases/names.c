@@ -8,7 +8,7 @@
 
 #include "domain/setting.h"
 
-#define GENERATION_KEY "names_generation"
+#define GENERATION_KEY GG_NAMES_GENERATION_KEY
 
 typedef struct entry {
     int64_t id;

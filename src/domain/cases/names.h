@@ -40,6 +40,7 @@ const char *gg_names_unit(const gg_names_snapshot_t *s, int64_t id);
 int gg_names_category(const gg_names_snapshot_t *s, int64_t id, const char **name, const char **name_en);
 
 /* In a writer's transaction: a unit or category name changed (bumps names_generation). */
+#define GG_NAMES_GENERATION_KEY "names_generation"
 int gg_names_changed(gg_db_conn_t *c, gg_error_t *err);
 
 #endif
