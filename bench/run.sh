@@ -285,6 +285,7 @@ fi
 # BENCH_SKIP_COMMAND=1 to leave it out.
 if [ -z "${BENCH_SKIP_COMMAND:-}" ]; then
     bench/command.sh "$BUILD"
+fi
 # The rollups (issue 12): the upkeep's cost on the durable case write (upkeep on vs. GRIDGOV_ROLLUPS=off) and a
 # county's measures against /healthz on BENCH_ROLLUP_CASES (10,000,000) cases cached in .cache/bench-rollups
 # (bench/rollups.sh; the first run generates them, about 20 minutes).  Set BENCH_SKIP_ROLLUPS=1 to leave it out.
