@@ -13,7 +13,8 @@
 #       and the previous one) as xialu_leader vs. /healthz, one pinned worker like bench/run.sh's ratios (>= 0.30),
 #       on BENCH_ROLLUP_CASES (10,000,000) cases generated once and cached in .cache/bench-rollups (`gridgov demo`
 #       then `gridgov demo-cases`, which builds the rollups at its end); rate dashboard_p50 / dashboard_p99 (ms) with
-#       four connections.  The command-centre summary (GET /api/v1/command/summary) replaces the URL when it exists.
+#       four connections.  The command-centre summary (GET /api/v1/command/summary) replaces the URL when it exists;
+#       GET /api/v1/measures is then measured in the same rounds as `ratio measures_vs_healthz`, measures_p50/p99.
 # --prepare: only generate the cached database; --create: only the first figure; --dashboard: only the second.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -125,23 +126,32 @@ wait_http "http://127.0.0.1:$P/healthz" 1800
 T=$(curl -fsS -H 'Content-Type: application/json' -d '{"username":"xialu_leader","password":"Demo-gridgov-2026","mode":"bearer"}' \
     "http://127.0.0.1:$P/api/v1/session" | python3 -c 'import json,sys; print(json.load(sys.stdin)["token"])')
 county=$(python3 -c 'import sqlite3, sys; print(sqlite3.connect(sys.argv[1]).execute("SELECT id FROM unit WHERE code = ?", ("420204000000",)).fetchone()[0])' "$data/gridgov.db")
-URL="http://127.0.0.1:$P/api/v1/measures?unit_id=$county"
+MURL="http://127.0.0.1:$P/api/v1/measures?unit_id=$county"
+URL=$MURL
 if curl -fsS -o /dev/null -H "Authorization: Bearer $T" "http://127.0.0.1:$P/api/v1/command/summary?unit_id=$county" 2>/dev/null; then
     URL="http://127.0.0.1:$P/api/v1/command/summary?unit_id=$county"
 fi
 curl -fsS -o /dev/null -H "Authorization: Bearer $T" "$URL"
-hz=() ds=() rs=()
+curl -fsS -o /dev/null -H "Authorization: Bearer $T" "$MURL"
+hz=() ds=() rs=() ms=() rm=()
 for round in $(seq "$ROUNDS"); do
     g=$(measure "http://127.0.0.1:$P/healthz" "X-Bench: 1")
     d=$(measure "$URL" "Authorization: Bearer $T")
-    hz+=("$g") ds+=("$d")
+    m=$(measure "$MURL" "Authorization: Bearer $T")
+    hz+=("$g") ds+=("$d") ms+=("$m")
     rs+=("$(awk -v a="$d" -v b="$g" 'BEGIN { print (b > 0 ? a / b : 0) }')")
+    rm+=("$(awk -v a="$m" -v b="$g" 'BEGIN { print (b > 0 ? a / b : 0) }')")
 done
-out=$(wrk -t1 -c4 -d"${DUR}s" --latency -H "Authorization: Bearer $T" "$URL")
+out=$("${CLI[@]}" wrk -t1 -c4 -d"${DUR}s" --latency -H "Authorization: Bearer $T" "$URL")
+mout=$("${CLI[@]}" wrk -t1 -c4 -d"${DUR}s" --latency -H "Authorization: Bearer $T" "$MURL")
 echo "rate dashboard_case_count $(count_cases) cases"
 echo "rate dashboard_url ${URL#http://127.0.0.1:$P}" | sed 's/?.*//'
 awk -v v="$(median "${hz[@]}")" 'BEGIN { printf "rate dashboard_healthz_rps %.0f req_per_s\n", v }'
 awk -v v="$(median "${ds[@]}")" 'BEGIN { printf "rate dashboard_rps %.0f req_per_s\n", v }'
 echo "rate dashboard_p50 $(echo "$out" | to_ms 50%) ms"
 echo "rate dashboard_p99 $(echo "$out" | to_ms 99%) ms"
+awk -v v="$(median "${ms[@]}")" 'BEGIN { printf "rate measures_rps %.0f req_per_s\n", v }'
+echo "rate measures_p50 $(echo "$mout" | to_ms 50%) ms"
+echo "rate measures_p99 $(echo "$mout" | to_ms 99%) ms"
+awk -v v="$(median "${rm[@]}")" 'BEGIN { if (v <= 0) exit 1; printf "ratio measures_vs_healthz %.3f\n", v }'
 awk -v v="$(median "${rs[@]}")" 'BEGIN { if (v <= 0) exit 1; printf "ratio dashboard_vs_healthz %.3f\n", v }'
