@@ -661,6 +661,7 @@ gg_db_cent_t *gg_db_cache_put(gg_db_cache_t *k, const char *sql, size_t len, uin
     e->len = len;
     e->hash = hash;
     e->busy = 0;
+    e->ordered = 0;
     e->used = ++k->tick;
     e->stmt = stmt;
     int *b = &k->bucket[hash & (GG_DB_CACHE_BUCKETS - 1)];

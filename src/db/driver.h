@@ -118,6 +118,7 @@ typedef struct gg_db_cent {
     uint32_t hash;
     int next; /* chain in bucket, -1 ends */
     int busy;
+    int ordered; /* SQLite: parameter i+1 is "$<i+1>" (set by the driver at prepare; binds skip the lookup) */
     uint64_t used;
     void *stmt;
 } gg_db_cent_t;

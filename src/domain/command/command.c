@@ -123,8 +123,12 @@ int gg_command_case_event(gg_op_t *op, const gg_case_event_t *e, gg_error_t *err
     if (!path) return 0;
     char day[11];
     local_day(e->at ? e->at : gg_now_ms(), day);
-    /* the unit and every ancestor: the ids of its path ("/1/7/93/") */
-    for (const char *p = path; *p;) {
+    /* the unit and every ancestor (the ids of its path "/1/7/93/") in one multi-row upsert */
+    gg_db_arg_t args[2 * 32];
+    int n = 0;
+    gg_buf_t sql = {0};
+    gg_buf_puts(&sql, "INSERT INTO command_closed (unit_id, day, closed) VALUES ");
+    for (const char *p = path; *p && n < 32;) {
         while (*p == '/')
             p++;
         if (!*p) break;
@@ -132,12 +136,15 @@ int gg_command_case_event(gg_op_t *op, const gg_case_event_t *e, gg_error_t *err
         long long id = strtoll(p, &end, 10);
         if (end == p) break;
         p = end;
-        if (gg_db_exec(op->c,
-                       "INSERT INTO command_closed (unit_id, day, closed) VALUES ($1, $2, 1) "
-                       "ON CONFLICT (unit_id, day) DO UPDATE SET closed = command_closed.closed + 1",
-                       GG_ARGS(GG_I64(id), GG_TEXT(day)), NULL, err) < 0)
-            return -1;
+        gg_buf_printf(&sql, "%s($%d, $%d, 1)", n ? ", " : "", 2 * n + 1, 2 * n + 2);
+        args[2 * n] = GG_I64(id);
+        args[2 * n + 1] = GG_TEXT(day);
+        n++;
     }
+    gg_buf_puts(&sql, " ON CONFLICT (unit_id, day) DO UPDATE SET closed = command_closed.closed + 1");
+    int rc = n ? gg_db_exec(op->c, sql.data, args, 2 * n, NULL, err) : 0;
+    gg_buf_free(&sql);
+    if (rc < 0) return -1;
     return 0;
 }
 

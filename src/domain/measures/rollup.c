@@ -288,23 +288,67 @@ static int path_ids(const char *path, int64_t *ids, int max)
 
 static int apply(gg_op_t *op, const fact_t *f, int sign, int64_t *rows_out, gg_error_t *err);
 
+/* The upserts' texts by number of rows, built once per process: a case write then hashes a cached text
+ * instead of printing ~350 placeholders, and the same text finds the same prepared statement. */
+static pthread_mutex_t sql_mu = PTHREAD_MUTEX_INITIALIZER;
+static char *rows_sql[2 * MAX_DEPTH + 1], *load_sql[MAX_DEPTH + 1];
+
+static const char *rows_text(int nrows)
+{
+    pthread_mutex_lock(&sql_mu);
+    if (!rows_sql[nrows]) {
+        gg_buf_t sql = {0};
+        gg_buf_puts(&sql, "INSERT INTO case_rollup (unit_id, category_id, channel, day");
+        for (int i = 0; i < NCOUNTERS; i++)
+            gg_buf_printf(&sql, ", %s", COUNTERS[i].column);
+        gg_buf_puts(&sql, ") VALUES ");
+        int per = 4 + NCOUNTERS, k = 1;
+        for (int r = 0; r < nrows; r++) {
+            gg_buf_puts(&sql, r ? ", (" : "(");
+            for (int i = 0; i < per; i++)
+                gg_buf_printf(&sql, i ? ", $%d" : "$%d", k++);
+            gg_buf_puts(&sql, ")");
+        }
+        gg_buf_puts(&sql, " ON CONFLICT (unit_id, category_id, channel, day) DO UPDATE SET ");
+        for (int i = 0; i < NCOUNTERS; i++)
+            gg_buf_printf(&sql, "%s%s = case_rollup.%s + excluded.%s", i ? ", " : "", COUNTERS[i].column,
+                          COUNTERS[i].column, COUNTERS[i].column);
+        rows_sql[nrows] = gg_buf_steal(&sql, NULL); /* kept for the process */
+    }
+    const char *t = rows_sql[nrows];
+    pthread_mutex_unlock(&sql_mu);
+    return t;
+}
+
+static const char *load_text(int n)
+{
+    pthread_mutex_lock(&sql_mu);
+    if (!load_sql[n]) {
+        gg_buf_t sql = {0};
+        gg_buf_puts(&sql, "INSERT INTO case_load (unit_id, open, overdue, yellow) VALUES ");
+        for (int r = 0; r < n; r++)
+            gg_buf_printf(&sql, "%s($%d, $%d, $%d, $%d)", r ? ", " : "", 4 * r + 1, 4 * r + 2, 4 * r + 3,
+                          4 * r + 4);
+        gg_buf_puts(
+            &sql,
+            " ON CONFLICT (unit_id) DO UPDATE SET open = case_load.open + excluded.open, "
+            "overdue = case_load.overdue + excluded.overdue, yellow = case_load.yellow + excluded.yellow");
+        load_sql[n] = gg_buf_steal(&sql, NULL);
+    }
+    const char *t = load_sql[n];
+    pthread_mutex_unlock(&sql_mu);
+    return t;
+}
+
 static int upsert_rows(gg_op_t *op, const int64_t *units, const int64_t *cats, const int *chans, int nrows,
                        int64_t day, const int64_t v[NCOUNTERS], gg_error_t *err)
 {
-    gg_buf_t sql = {0};
-    gg_buf_puts(&sql, "INSERT INTO case_rollup (unit_id, category_id, channel, day");
-    for (int i = 0; i < NCOUNTERS; i++)
-        gg_buf_printf(&sql, ", %s", COUNTERS[i].column);
-    gg_buf_puts(&sql, ") VALUES ");
-    int per = 4 + NCOUNTERS, k = 1;
+    if (nrows <= 0) return 0;
+    int per = 4 + NCOUNTERS;
     gg_db_arg_t *args = gg_alloc(op->arena, sizeof(gg_db_arg_t) * (size_t)(per * nrows));
     char *dtext = gg_alloc(op->arena, 11);
     day_text(day, dtext);
     for (int r = 0; r < nrows; r++) {
-        gg_buf_puts(&sql, r ? ", (" : "(");
-        for (int i = 0; i < per; i++)
-            gg_buf_printf(&sql, i ? ", $%d" : "$%d", k++);
-        gg_buf_puts(&sql, ")");
         gg_db_arg_t *a = args + r * per;
         a[0] = GG_I64(units[r]);
         a[1] = GG_I64(cats[r]);
@@ -313,35 +357,21 @@ static int upsert_rows(gg_op_t *op, const int64_t *units, const int64_t *cats, c
         for (int i = 0; i < NCOUNTERS; i++)
             a[4 + i] = GG_I64(v[i]);
     }
-    gg_buf_puts(&sql, " ON CONFLICT (unit_id, category_id, channel, day) DO UPDATE SET ");
-    for (int i = 0; i < NCOUNTERS; i++)
-        gg_buf_printf(&sql, "%s%s = case_rollup.%s + excluded.%s", i ? ", " : "", COUNTERS[i].column,
-                      COUNTERS[i].column, COUNTERS[i].column);
-    char *text = gg_strdup(op->arena, sql.data);
-    gg_buf_free(&sql);
-    return gg_db_exec(op->c, text, args, per * nrows, NULL, err);
+    return gg_db_exec(op->c, rows_text(nrows), args, per * nrows, NULL, err);
 }
 
 static int upsert_load(gg_op_t *op, const int64_t *units, int n, int64_t open, int64_t overdue,
                        int64_t yellow, gg_error_t *err)
 {
-    gg_buf_t sql = {0};
-    gg_buf_puts(&sql, "INSERT INTO case_load (unit_id, open, overdue, yellow) VALUES ");
+    if (n <= 0) return 0;
     gg_db_arg_t *args = gg_alloc(op->arena, sizeof(gg_db_arg_t) * (size_t)(4 * n));
     for (int r = 0; r < n; r++) {
-        gg_buf_printf(&sql, "%s($%d, $%d, $%d, $%d)", r ? ", " : "", 4 * r + 1, 4 * r + 2, 4 * r + 3,
-                      4 * r + 4);
         args[4 * r] = GG_I64(units[r]);
         args[4 * r + 1] = GG_I64(open);
         args[4 * r + 2] = GG_I64(overdue);
         args[4 * r + 3] = GG_I64(yellow);
     }
-    gg_buf_puts(
-        &sql, " ON CONFLICT (unit_id) DO UPDATE SET open = case_load.open + excluded.open, "
-              "overdue = case_load.overdue + excluded.overdue, yellow = case_load.yellow + excluded.yellow");
-    char *text = gg_strdup(op->arena, sql.data);
-    gg_buf_free(&sql);
-    return gg_db_exec(op->c, text, args, 4 * n, NULL, err);
+    return gg_db_exec(op->c, load_text(n), args, 4 * n, NULL, err);
 }
 
 /* The rows (unit, category, channel) a fact is counted in: per ancestor the total, and for ancestors of
