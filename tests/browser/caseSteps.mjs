@@ -97,6 +97,9 @@ export async function addPhotos(page, scope, testid, files) {
 /** Opens a tree select (the category picker), types part of the name and picks the node. */
 export async function pickCategory(page, field, name) {
   await field.click()
+  // type only once the dropdown's tree is open: keys sent before it has the focus are lost (seen offline on a
+  // busy machine: the filter then missed the category)
+  await page.locator('.el-tree-node__content:visible').first().waitFor()
   await page.keyboard.type(name.slice(0, 6))
   await page.locator('.el-tree-node__content:visible', { hasText: name }).first().click()
 }

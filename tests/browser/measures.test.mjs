@@ -120,6 +120,8 @@ test('a street leader: their street as the server answers, no other street to pi
     // now the picker: the street (their grant) and the community shown — never the neighbour street
     const pick = lp.getByTestId('measures-unit-pick')
     await pick.click()
+    // the dropdown renders after the click: wait for its options before reading them
+    await lp.locator('.el-select-dropdown__item:visible').first().waitFor()
     const options = await lp.locator('.el-select-dropdown__item:visible').allInnerTexts()
     assert.deepEqual(options.sort(), [area.community.name, area.street.name].sort())
     await lp.locator('.el-select-dropdown__item:visible', { hasText: area.street.name }).click()
